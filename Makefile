@@ -1,0 +1,80 @@
+# Wrappers around CMake. `make run` and `make test` work as root on a fresh Debian 12.
+BUILD       ?= build
+ASAN_BUILD  ?= build-asan
+FUZZ_BUILD  ?= build-fuzz
+PREFIX      ?= /usr/local
+JOBS        ?= $(shell nproc)
+FUZZ_SECONDS ?= 60
+CONFIG      ?= banwatch.yaml
+BANWATCH_CORPUS ?= $(abspath ../shared/corpus)
+export BANWATCH_CORPUS
+
+# Every Debian package the build, tests, fuzzing and benchmarks need.
+DEB_PACKAGES := build-essential cmake pkg-config git ca-certificates \
+  libcurl4-openssl-dev libgumbo-dev libre2-dev libsqlitecpp-dev libsqlite3-dev \
+  libspdlog-dev libfmt-dev libgtest-dev libgmock-dev libcli11-dev nlohmann-json3-dev \
+  libyaml-cpp-dev libxml2-dev libhowardhinnant-date-dev libcpp-httplib-dev zlib1g-dev \
+  libbrotli-dev libutf8proc-dev libssl-dev libpqxx-dev \
+  clang libclang-rt-14-dev python3 python3-feedparser python3-readability \
+  nginx-light postgresql valgrind
+DEPS_STAMP := $(BUILD)/.deps-installed
+
+.PHONY: all deps build test asan run install fuzz bench clean format tidy
+
+all: build
+
+deps: $(DEPS_STAMP)
+
+$(DEPS_STAMP): Makefile
+	@mkdir -p $(BUILD)
+	@missing=$$(for p in $(DEB_PACKAGES); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  echo "installing Debian packages: $$(echo $$missing | tr '\n' ' ')"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$(echo $$missing | tr '\n' ' ') >/dev/null; \
+	fi
+	@touch $@
+
+$(BUILD)/CMakeCache.txt: | $(DEPS_STAMP)
+	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_INSTALL_PREFIX=$(PREFIX)
+
+build: deps $(BUILD)/CMakeCache.txt
+	cmake --build $(BUILD) -j$(JOBS)
+
+test: build
+	cd $(BUILD) && ctest --output-on-failure -j$(JOBS)
+
+# The same tests under AddressSanitizer + UndefinedBehaviorSanitizer.
+asan: deps
+	cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DBANWATCH_SANITIZE=ON -DBANWATCH_BENCH=OFF
+	cmake --build $(ASAN_BUILD) -j$(JOBS)
+	cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	  ctest --output-on-failure -j$(JOBS) -E 'Conformance|ArticleEval|EventEval|Corpus'
+
+# The main job: one crawl of the configured sources, then the digest of what is new.
+run: build
+	@[ -f $(CONFIG) ] || ./$(BUILD)/banwatch --config $(CONFIG) init
+	./$(BUILD)/banwatch --config $(CONFIG) crawl -v; rc=$$?; \
+	  ./$(BUILD)/banwatch --config $(CONFIG) digest --since last; \
+	  ./$(BUILD)/banwatch --config $(CONFIG) stats; \
+	  [ $$rc -eq 0 ] || [ $$rc -eq 3 ]
+
+install: build
+	cmake --install $(BUILD) --prefix $(PREFIX)
+
+fuzz: deps
+	CC=clang CXX=clang++ cmake -S . -B $(FUZZ_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBANWATCH_FUZZ=ON
+	cmake --build $(FUZZ_BUILD) -j$(JOBS)
+	FUZZ_SECONDS=$(FUZZ_SECONDS) tests/fuzz/run-all.sh $(FUZZ_BUILD)
+
+bench: build
+	bench/run-all.sh $(BUILD)
+
+format:
+	clang-format -i $$(git ls-files '*.cpp' '*.h')
+
+tidy: build
+	run-clang-tidy -p $(BUILD) -quiet $$(git ls-files '*.cpp' | grep -v '^tests/fuzz/')
+
+clean:
+	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD)

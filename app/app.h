@@ -1,0 +1,88 @@
+// What every subcommand shares: the global options, lazy access to the
+// configuration and the store, and the documented exit codes. Each subcommand
+// is one small file (app/cmd_*.cpp) with an add_*_command() that registers it
+// and a run function that fills an options struct and calls a library.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/config.h"
+#include "common/error.h"
+#include "store/store.h"
+
+namespace banwatch::app {
+
+// Documented in docs/cli.md.
+enum ExitCode : int {
+  kExitOk = 0,
+  kExitFailure = 1,      // what was asked failed
+  kExitUsage = 2,        // usage or configuration error
+  kExitPartial = 3,      // partial success: some sources or channels failed
+  kExitLocked = 75,      // another run holds the lock (EX_TEMPFAIL)
+  kExitInterrupted = 130,  // SIGINT (143 for SIGTERM)
+};
+
+struct GlobalOptions {
+  std::string config_path;           // --config / BANWATCH_CONFIG / ./banwatch.yaml
+  bool config_explicit = false;      // given by flag or env: it must exist
+  std::string db;                    // --db / BANWATCH_DB; "" = from config
+  std::string log_format = "text";   // text | json
+  int verbosity = 0;                 // -q: -1, -v: 1, -vv: 2
+  std::vector<std::string> sets;     // --set KEY=VALUE
+};
+
+class Context {
+ public:
+  GlobalOptions options;
+  int exit_code = kExitOk;
+
+  // The configuration: the file when present (or required), else built-in
+  // defaults; --set overrides applied. Cached.
+  Result<Config*> config();
+  // The store at --db, else the config's store.path (relative to the config
+  // file). Cached; opened with the config's busy timeout.
+  Result<store::Store*> store(bool create = true);
+  std::string store_path();
+  // Path of the rule pack: the config's `rules`, resolved.
+  Result<std::string> rules_path();
+  // Upserts the configuration's sources into the store's source registry (by
+  // name, keeping fetch state), so `sources add` and the config file feed one
+  // registry. Called by every command that reads sources.
+  Status sync_sources();
+
+  // Prints "banwatch: <message>" to stderr and returns the exit code for it.
+  int report(const Error& error);
+
+  bool stdout_is_terminal() const;
+
+ private:
+  std::optional<Config> config_;
+  std::unique_ptr<store::Store> store_;
+};
+
+// Maps an error code to the documented exit code.
+int exit_code_for(const Error& error);
+
+// Registration, one per file. `parent` is the app or a command group.
+void add_init_command(CLI::App& app, Context& ctx);
+void add_sources_list_command(CLI::App& sources, Context& ctx);
+void add_sources_edit_commands(CLI::App& sources, Context& ctx);  // add, remove
+void add_sources_opml_commands(CLI::App& sources, Context& ctx);  // import-opml, export-opml
+void add_events_command(CLI::App& app, Context& ctx);
+void add_stats_command(CLI::App& app, Context& ctx);
+void add_parse_feed_command(CLI::App& parse, Context& ctx);
+void add_parse_article_command(CLI::App& parse, Context& ctx);
+void add_rules_commands(CLI::App& app, Context& ctx);             // rules check, rules test
+void add_reextract_command(CLI::App& app, Context& ctx);
+void add_crawl_command(CLI::App& app, Context& ctx);
+void add_recrawl_command(CLI::App& app, Context& ctx);
+void add_digest_command(CLI::App& app, Context& ctx);
+void add_search_command(CLI::App& app, Context& ctx);
+void add_backup_command(CLI::App& app, Context& ctx);
+
+}  // namespace banwatch::app

@@ -1,0 +1,113 @@
+#include <unistd.h>
+
+#include <filesystem>
+#include <iostream>
+
+#include <spdlog/spdlog.h>
+
+#include "app/app.h"
+#include "common/version.h"
+
+namespace banwatch::app {
+
+namespace fs = std::filesystem;
+
+Result<Config*> Context::config() {
+  if (config_) return &*config_;
+  Config loaded;
+  if (options.config_explicit || fs::exists(options.config_path)) {
+    auto c = load_config(options.config_path);
+    if (!c) return std::unexpected(c.error());
+    loaded = std::move(*c);
+  } else {
+    spdlog::debug("no configuration file at {}; using built-in defaults", options.config_path);
+  }
+  for (const auto& s : options.sets) {
+    if (auto st = apply_override(loaded, s); !st) return std::unexpected(st.error());
+  }
+  config_ = std::move(loaded);
+  return &*config_;
+}
+
+std::string Context::store_path() {
+  if (!options.db.empty()) return options.db;
+  auto c = config();
+  if (!c) return "banwatch.db";
+  return resolve_relative(**c, (*c)->store.path);
+}
+
+Result<store::Store*> Context::store(bool create) {
+  if (store_) return store_.get();
+  auto c = config();
+  if (!c) return std::unexpected(c.error());
+  store::StoreOptions so;
+  so.busy_timeout = (*c)->store.busy_timeout;
+  so.create = create;
+  auto path = store_path();
+  auto opened = store::open_store(path, so);
+  if (!opened) return std::unexpected(opened.error());
+  store_ = std::move(*opened);
+  return store_.get();
+}
+
+Result<std::string> Context::rules_path() {
+  auto c = config();
+  if (!c) return std::unexpected(c.error());
+  std::string p = resolve_relative(**c, (*c)->rules);
+  if (fs::exists(p)) return p;
+  // A config without its own rule pack falls back to the installed one, then
+  // to the source tree's (for `make run` from a checkout).
+  for (const std::string& candidate : {std::string(BANWATCH_INSTALL_DATADIR) + "/rules",
+                                      std::string(BANWATCH_SOURCE_DIR) + "/rules"}) {
+    if ((*c)->rules == "rules" && fs::exists(candidate)) return candidate;
+  }
+  return fail(ErrorCode::kConfig, "rule pack not found: " + p + " (set `rules:` in " +
+                                      ((*c)->path.empty() ? std::string("the configuration") : (*c)->path) + ")");
+}
+
+int exit_code_for(const Error& error) {
+  switch (error.code) {
+    case ErrorCode::kConfig:
+    case ErrorCode::kInvalidArgument:
+      return kExitUsage;
+    case ErrorCode::kLocked:
+      return kExitLocked;
+    case ErrorCode::kCancelled:
+      return kExitInterrupted;
+    default:
+      return kExitFailure;
+  }
+}
+
+int Context::report(const Error& error) {
+  spdlog::default_logger_raw()->flush();
+  std::cerr << "banwatch: " << error.message << "\n";
+  return exit_code_for(error);
+}
+
+bool Context::stdout_is_terminal() const { return ::isatty(STDOUT_FILENO) == 1; }
+
+}  // namespace banwatch::app
+
+namespace banwatch::app {
+
+Status Context::sync_sources() {
+  auto c = config();
+  if (!c) return std::unexpected(c.error());
+  auto s = store();
+  if (!s) return std::unexpected(s.error());
+  for (const auto& src : (*c)->sources) {
+    store::SourceSpec spec;
+    spec.name = src.name;
+    spec.url = src.url;
+    spec.kind = src.kind;
+    spec.interval = src.interval;
+    spec.tags = src.tags;
+    spec.enabled = src.enabled;
+    spec.article_policy = src.articles;
+    if (auto st = (*s)->upsert_source(spec); !st) return std::unexpected(st.error().with_context("source " + src.name));
+  }
+  return {};
+}
+
+}  // namespace banwatch::app

@@ -1,0 +1,160 @@
+#include "common/time.h"
+
+#include <date/date.h>
+#include <fmt/format.h>
+
+#include <cctype>
+#include <charconv>
+
+namespace banwatch {
+
+using namespace std::chrono;
+
+std::string_view to_string(DatePrecision p) noexcept {
+  switch (p) {
+    case DatePrecision::kYear: return "year";
+    case DatePrecision::kMonth: return "month";
+    case DatePrecision::kDay: return "day";
+    case DatePrecision::kMinute: return "minute";
+    case DatePrecision::kSecond: return "second";
+  }
+  return "second";
+}
+
+std::optional<DatePrecision> date_precision_from_string(std::string_view s) noexcept {
+  if (s == "year") return DatePrecision::kYear;
+  if (s == "month") return DatePrecision::kMonth;
+  if (s == "day") return DatePrecision::kDay;
+  if (s == "minute") return DatePrecision::kMinute;
+  if (s == "second") return DatePrecision::kSecond;
+  return std::nullopt;
+}
+
+std::string format_iso8601(Timestamp t) { return date::format("%Y-%m-%dT%H:%M:%SZ", t); }
+
+std::string format_precise(const PreciseTime& t) {
+  switch (t.precision) {
+    case DatePrecision::kYear: return date::format("%Y", t.time);
+    case DatePrecision::kMonth: return date::format("%Y-%m", t.time);
+    case DatePrecision::kDay: return date::format("%Y-%m-%d", t.time);
+    case DatePrecision::kMinute: return date::format("%Y-%m-%dT%H:%MZ", t.time);
+    case DatePrecision::kSecond: break;
+  }
+  return format_iso8601(t.time);
+}
+
+namespace {
+
+// Reads exactly `n` digits at `pos`.
+bool read_digits(std::string_view s, std::size_t& pos, std::size_t n, int& out) {
+  if (pos + n > s.size()) return false;
+  int v = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    char c = s[pos + i];
+    if (c < '0' || c > '9') return false;
+    v = v * 10 + (c - '0');
+  }
+  out = v;
+  pos += n;
+  return true;
+}
+
+}  // namespace
+
+std::optional<PreciseTime> parse_precise(std::string_view s) {
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
+  std::size_t pos = 0;
+  int y = 0, mo = 1, d = 1, h = 0, mi = 0, sec = 0;
+  if (!read_digits(s, pos, 4, y)) return std::nullopt;
+  DatePrecision precision = DatePrecision::kYear;
+  auto done = [&]() -> std::optional<PreciseTime> {
+    date::year_month_day ymd{date::year{y}, date::month{static_cast<unsigned>(mo)},
+                             date::day{static_cast<unsigned>(d)}};
+    if (!ymd.ok() || h > 23 || mi > 59 || sec > 60) return std::nullopt;
+    auto t = date::sys_days(ymd) + hours(h) + minutes(mi) + seconds(sec);
+    return PreciseTime{time_point_cast<seconds>(t), precision};
+  };
+  if (pos == s.size()) return done();
+  if (s[pos] != '-' ) return std::nullopt;
+  ++pos;
+  if (!read_digits(s, pos, 2, mo)) return std::nullopt;
+  precision = DatePrecision::kMonth;
+  if (pos == s.size()) return done();
+  if (s[pos] != '-') return std::nullopt;
+  ++pos;
+  if (!read_digits(s, pos, 2, d)) return std::nullopt;
+  precision = DatePrecision::kDay;
+  if (pos == s.size()) return done();
+  if (s[pos] != 'T' && s[pos] != ' ' && s[pos] != 't') return std::nullopt;
+  ++pos;
+  if (!read_digits(s, pos, 2, h) || pos >= s.size() || s[pos] != ':') return std::nullopt;
+  ++pos;
+  if (!read_digits(s, pos, 2, mi)) return std::nullopt;
+  precision = DatePrecision::kMinute;
+  if (pos < s.size() && s[pos] == ':') {
+    ++pos;
+    if (!read_digits(s, pos, 2, sec)) return std::nullopt;
+    precision = DatePrecision::kSecond;
+    if (pos < s.size() && s[pos] == '.') {  // fractional seconds are dropped
+      ++pos;
+      while (pos < s.size() && std::isdigit(static_cast<unsigned char>(s[pos]))) ++pos;
+    }
+  }
+  if (pos < s.size() && (s[pos] == 'Z' || s[pos] == 'z')) ++pos;
+  else if (pos + 6 == s.size() && (s[pos] == '+' || s[pos] == '-') && s[pos + 3] == ':') {
+    int oh = 0, om = 0;
+    int sign = s[pos] == '-' ? -1 : 1;
+    std::size_t p = pos + 1;
+    if (!read_digits(s, p, 2, oh)) return std::nullopt;
+    ++p;
+    if (!read_digits(s, p, 2, om)) return std::nullopt;
+    auto r = done();
+    if (!r) return r;
+    r->time -= seconds(sign * (oh * 3600 + om * 60));
+    return r;
+  }
+  if (pos != s.size()) return std::nullopt;
+  return done();
+}
+
+std::optional<milliseconds> parse_duration(std::string_view s) {
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
+  if (s.empty()) return std::nullopt;
+  milliseconds total{0};
+  while (!s.empty()) {
+    std::int64_t n = 0;
+    auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), n);
+    if (ec != std::errc() || n < 0) return std::nullopt;
+    s.remove_prefix(static_cast<std::size_t>(ptr - s.data()));
+    std::int64_t unit_ms = 0;
+    if (s.starts_with("ms")) { unit_ms = 1; s.remove_prefix(2); }
+    else if (s.starts_with("s")) { unit_ms = 1000; s.remove_prefix(1); }
+    else if (s.starts_with("m")) { unit_ms = 60'000; s.remove_prefix(1); }
+    else if (s.starts_with("h")) { unit_ms = 3'600'000; s.remove_prefix(1); }
+    else if (s.starts_with("d")) { unit_ms = 86'400'000; s.remove_prefix(1); }
+    else if (s.starts_with("w")) { unit_ms = 7 * 86'400'000LL; s.remove_prefix(1); }
+    else return std::nullopt;
+    if (n > (std::int64_t{1} << 40) / unit_ms) return std::nullopt;  // absurdly long
+    total += milliseconds(n * unit_ms);
+  }
+  return total;
+}
+
+std::string format_duration(milliseconds d) {
+  auto ms = d.count();
+  if (ms == 0) return "0s";
+  if (ms % 1000 != 0) return fmt::format("{}ms", ms);
+  auto s = ms / 1000;
+  std::string out;
+  if (s >= 86400 && s % 86400 == 0) return fmt::format("{}d", s / 86400);
+  if (s >= 3600) { out += fmt::format("{}h", s / 3600); s %= 3600; }
+  if (s >= 60) { out += fmt::format("{}m", s / 60); s %= 60; }
+  if (s > 0) out += fmt::format("{}s", s);
+  return out;
+}
+
+Timestamp SystemClock::now() const { return time_point_cast<seconds>(system_clock::now()); }
+
+}  // namespace banwatch

@@ -1,0 +1,62 @@
+// The vendor-ban rule engine: a YAML rule pack (vendor and actor dictionaries,
+// RE2 action patterns) compiled once; extract() finds candidate sentences with
+// one RE2::Set pass and runs the full patterns only there. Construction never
+// throws; load() returns an error naming the file, line and RE2's message.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/error.h"
+#include "common/time.h"
+#include "store/store.h"  // store::ExtractedEvent is the engine's output type
+
+namespace banwatch::rules {
+
+struct ExtractContext {
+  std::optional<PreciseTime> published;  // resolves relative dates ("on Monday")
+  bool explain = false;                  // fill Explanation
+};
+
+struct Explanation {
+  std::string rule_id;
+  std::size_t match_begin = 0, match_end = 0;  // byte span in the sentence
+  std::string actor_how, vendor_how, date_how;  // how each was resolved
+};
+
+struct Extraction {
+  store::ExtractedEvent event;
+  std::size_t sentence_begin = 0, sentence_end = 0;  // in the input text
+  std::optional<Explanation> explanation;
+};
+
+struct LoadOptions {
+  std::size_t max_regex_memory = 64u << 20;  // RE2 max_mem per pattern set
+};
+
+class RuleEngine {
+ public:
+  // `path`: a rule-pack directory (every *.yaml in it) or a single YAML file.
+  static Result<std::unique_ptr<RuleEngine>> load(const std::string& path,
+                                                   const LoadOptions& options = {});
+  // From YAML text held in memory (tests, fuzzing); `name` is used in errors.
+  static Result<std::unique_ptr<RuleEngine>> load_yaml(std::string_view yaml, std::string_view name,
+                                                       const LoadOptions& options = {});
+  virtual ~RuleEngine() = default;
+
+  // All events in `text` (paragraphs separated by blank lines).
+  virtual std::vector<Extraction> extract(std::string_view text, const ExtractContext& context) const = 0;
+
+  // True when `text` mentions a watched vendor or an action cue (one Set pass):
+  // the crawler's "matching" article policy.
+  virtual bool is_candidate(std::string_view text) const = 0;
+
+  virtual std::string version() const = 0;  // the pack's declared version + content hash
+  virtual std::size_t rule_count() const = 0;
+  virtual std::vector<std::string> warnings() const = 0;  // non-fatal problems from load
+};
+
+}  // namespace banwatch::rules

@@ -1,0 +1,256 @@
+// The dated, append-only event store. One interface, several backends (SQLite
+// now, PostgreSQL for scale-out), chosen by the store URL given to open_store().
+//
+// Guarantees every backend keeps (docs/store.md):
+//  - events and mentions are append-only: never updated or deleted by normal
+//    operation (enforced by triggers); corrections are new rows;
+//  - every write call is one transaction: it fully happens or not at all;
+//  - append_article() is idempotent: the same article + rule + evidence never
+//    gives a second mention, whatever is repeated or interrupted;
+//  - no method throws: failures come back as Error values (kStore, kStoreBusy).
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/error.h"
+#include "common/time.h"
+
+namespace banwatch::store {
+
+using Id = std::int64_t;
+
+// ---- sources and their fetch state ----------------------------------------
+struct SourceSpec {
+  std::string name;          // unique
+  std::string url;
+  std::string kind = "feed";  // feed | sitemap | page
+  std::chrono::seconds interval{std::chrono::minutes(30)};
+  std::vector<std::string> tags;
+  bool enabled = true;
+  std::string article_policy;  // "" = config default; matching | all | none
+};
+
+struct FetchState {
+  std::string etag;
+  std::string last_modified;
+  std::optional<Timestamp> next_due;       // nullopt = due now
+  std::optional<Timestamp> last_fetch;     // last attempt
+  std::optional<Timestamp> last_success;   // last 2xx/304
+  std::optional<Timestamp> last_change;    // last time the content changed
+  int consecutive_errors = 0;
+  int last_status = 0;       // HTTP status, 0 when no response
+  std::string last_error;    // empty after a success
+  std::chrono::seconds current_interval{0};  // adaptive interval; 0 = use spec
+};
+
+struct Source {
+  Id id = 0;
+  SourceSpec spec;
+  FetchState state;
+};
+
+// ---- articles, events, mentions ---------------------------------------------
+struct ArticleRecord {
+  Id id = 0;                  // filled by the store
+  std::optional<Id> source_id;
+  std::string url;            // as fetched (after redirects)
+  std::string canonical_url;  // de-duplication key (common/url.h canonical())
+  std::string item_id;        // the feed item's id, when it came from a feed
+  std::string title;
+  std::optional<PreciseTime> published_at;
+  Timestamp fetched_at{};
+  std::string language;
+  std::string site_name;
+  std::string authors;        // comma-separated
+  std::string description;
+  std::string text;           // main text, paragraphs separated by "\n\n"
+  std::string content_hash;   // hex SHA-256 of text
+  bool feed_only = false;     // the text is the feed's title/summary, not the page
+};
+
+// One event as the rule engine extracted it from one sentence.
+struct ExtractedEvent {
+  std::string vendor;
+  std::string actor;
+  std::string actor_type;  // government | regulator | company | other
+  std::string action;      // ban | restrict | remove_or_replace | ...
+  std::string status;      // enacted | proposed | considering | reversed
+  std::string scope;
+  std::optional<PreciseTime> event_date;
+  std::string evidence;    // the sentence
+  std::string rule_id;
+  std::string rule_pack_version;
+  double confidence = 0.0;
+};
+
+struct Event {
+  Id id = 0;
+  std::string vendor, actor, actor_type, action, status, scope;
+  std::optional<PreciseTime> event_date;
+  Timestamp first_seen_at{};
+  double confidence = 0.0;
+  std::optional<Id> previous_event_id;  // the earlier event of a status change
+};
+
+struct Mention {
+  Id id = 0;
+  Id event_id = 0;
+  Id article_id = 0;
+  std::string evidence;
+  std::string rule_id;
+  std::string rule_pack_version;
+  Timestamp extracted_at{};
+  // Joined from the article for citations:
+  std::string article_url, article_title, source_name;
+  std::optional<PreciseTime> article_published_at;
+};
+
+struct AppendOptions {
+  // Mentions of the same vendor, actor, action and status whose event dates
+  // lie within this window (or that both lack a date) are one event.
+  std::chrono::days cluster_window{std::chrono::days(14)};
+  Timestamp now{};
+};
+
+struct AppendResult {
+  Id article_id = 0;
+  bool article_inserted = false;  // false: the article was already stored
+  int events_appended = 0;
+  int mentions_appended = 0;
+};
+
+// ---- queries -----------------------------------------------------------------
+struct EventQuery {
+  std::optional<Timestamp> since;   // on first_seen_at (default) or event_date
+  std::optional<Timestamp> until;
+  bool by_event_date = false;
+  std::optional<Id> after_event_id; // digest cursor: events with id > this
+  std::vector<std::string> vendors, actors, actions, statuses;  // empty = any
+  std::size_t limit = 0;            // 0 = no limit
+  // Digest cursor for new citations: only events having a mention with
+  // id > this (all of their mentions are returned).
+  std::optional<Id> with_mentions_after_id;
+  std::vector<Id> ids;              // only these events; empty = any
+  bool newest_first = false;        // order by id descending (a limit keeps the newest)
+};
+
+struct EventWithMentions {
+  Event event;
+  std::vector<Mention> mentions;
+};
+
+struct Run {
+  Id id = 0;
+  std::string kind;     // crawl | recrawl | reextract | digest
+  Timestamp started_at{};
+  std::optional<Timestamp> finished_at;
+  std::string outcome;  // running | ok | partial | failed | interrupted
+  int fetched = 0, not_modified = 0, failed = 0;
+  int articles_stored = 0, events_appended = 0, mentions_appended = 0;
+  std::string message;
+};
+
+struct DigestRecord {
+  Id id = 0;
+  std::string channel;    // "file", "email", "webhook", "command", "stdout"
+  Timestamp created_at{};
+  Id up_to_event_id = 0;  // cursor: every event with id <= this was sent
+  Id up_to_mention_id = 0;
+  int event_count = 0;
+  std::string format;
+};
+
+struct Stats {
+  std::int64_t sources = 0, articles = 0, events = 0, mentions = 0, runs = 0, digests = 0;
+  std::vector<std::pair<std::string, std::int64_t>> events_per_vendor;  // most first
+  std::optional<Run> last_run;
+  std::vector<Source> failing_sources;  // consecutive_errors > 0
+  int schema_version = 0;
+};
+
+struct SearchHit {
+  Id article_id = 0;
+  std::string url, title, snippet;  // snippet marks matches with [ and ]
+  std::optional<PreciseTime> published_at;
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  // Sources
+  virtual Result<Id> add_source(const SourceSpec& spec) = 0;          // kAlreadyExists
+  virtual Status upsert_source(const SourceSpec& spec) = 0;           // by name; keeps state
+  virtual Status remove_source(const std::string& name) = 0;          // kNotFound
+  virtual Result<std::vector<Source>> list_sources() = 0;
+  virtual Result<Source> get_source(const std::string& name) = 0;     // kNotFound
+  virtual Status save_fetch_state(Id source_id, const FetchState& state) = 0;
+
+  // Articles, events, mentions. One call = one transaction.
+  virtual Result<std::optional<Id>> find_article(const std::string& canonical_url) = 0;
+  virtual Result<bool> has_item(const std::string& item_id) = 0;
+  virtual Result<AppendResult> append_article(const ArticleRecord& article,
+                                              const std::vector<ExtractedEvent>& events,
+                                              const AppendOptions& options) = 0;
+  // Many articles in one transaction (bulk import, benchmarks): all or none.
+  // Results are in input order. Backends that cannot batch fall back to one
+  // append_article() per entry (not atomic across entries).
+  struct ArticleWithEvents {
+    ArticleRecord article;
+    std::vector<ExtractedEvent> events;
+  };
+  virtual Result<std::vector<AppendResult>> append_batch(const std::vector<ArticleWithEvents>& batch,
+                                                         const AppendOptions& options);
+  // Re-extraction: appends mentions (and events) for an already stored article.
+  virtual Result<AppendResult> append_events(Id article_id,
+                                             const std::vector<ExtractedEvent>& events,
+                                             const AppendOptions& options) = 0;
+  // Articles for reextract/recrawl; calls `visit` for each, in id order,
+  // streaming (memory independent of the number of articles). `visit`
+  // returning false stops the walk.
+  struct ArticleFilter {
+    std::optional<Timestamp> since;  // fetched_at
+    std::optional<std::string> source_name;
+    std::vector<std::string> urls;
+  };
+  virtual Status for_each_article(const ArticleFilter& filter,
+                                  const std::function<bool(const ArticleRecord&)>& visit) = 0;
+
+  virtual Result<std::vector<EventWithMentions>> query_events(const EventQuery& query) = 0;
+  virtual Result<std::vector<SearchHit>> search(const std::string& query,
+                                                std::optional<Timestamp> since,
+                                                std::size_t limit) = 0;
+
+  // Runs
+  virtual Result<Id> begin_run(const std::string& kind, Timestamp started_at) = 0;
+  virtual Status finish_run(const Run& run) = 0;
+  virtual Result<std::optional<Run>> last_run(const std::string& kind, bool successful_only) = 0;
+
+  // Digest cursor
+  virtual Result<std::optional<DigestRecord>> last_digest(const std::string& channel) = 0;
+  virtual Status record_digest(const DigestRecord& digest) = 0;
+
+  virtual Result<Stats> stats() = 0;
+  virtual Result<std::string> integrity_check() = 0;  // "ok" when healthy
+  virtual Status backup_to(const std::string& path) = 0;
+};
+
+struct StoreOptions {
+  std::chrono::milliseconds busy_timeout{std::chrono::seconds(10)};
+  bool read_only = false;
+  bool create = true;  // create the file and schema when missing
+};
+
+// "path/to/file.db", "sqlite:path", or "postgresql://…" (when built with libpqxx).
+Result<std::unique_ptr<Store>> open_store(const std::string& url, const StoreOptions& options);
+
+// The current schema version of the SQLite backend (PRAGMA user_version).
+int sqlite_schema_version();
+
+}  // namespace banwatch::store
