@@ -1,0 +1,1033 @@
+#include "parsers/dates.h"
+
+#include <array>
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace banwatch::dates {
+namespace {
+
+using std::chrono::days;
+using std::chrono::hours;
+using std::chrono::minutes;
+using std::chrono::seconds;
+using std::chrono::sys_days;
+
+// Longer input is not a date field; refusing it bounds the work per call.
+constexpr std::size_t kMaxDateLength = 256;
+
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
+bool is_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+bool is_space(char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
+// Letters of non-ASCII scripts (Greek, Hungarian, Korean) arrive as UTF-8
+// bytes >= 0x80; for tokenizing they count as letters.
+bool is_word_byte(char c) { return is_alpha(c) || static_cast<unsigned char>(c) >= 0x80; }
+char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
+
+bool iequals(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i)
+    if (lower(a[i]) != lower(b[i])) return false;
+  return true;
+}
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
+  while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
+  return s;
+}
+
+// Parses a run of ASCII digits as an integer; digits are limited by callers.
+int to_int(std::string_view digits) {
+  int v = 0;
+  for (char c : digits) v = v * 10 + (c - '0');
+  return v;
+}
+
+// ---------------------------------------------------------------------------
+// Names.
+
+struct NamedMonth {
+  std::string_view name;
+  int month;
+};
+
+// English full names and abbreviations, plus the foreign month names that
+// feedparser's date tests exercise (Greek abbreviations as Greek feeds write
+// them, Hungarian full names). Matching is case-insensitive for ASCII only.
+constexpr NamedMonth kMonths[] = {
+    {"jan", 1},  {"january", 1},  {"feb", 2},   {"february", 2}, {"mar", 3},
+    {"march", 3}, {"apr", 4},     {"april", 4}, {"may", 5},      {"jun", 6},
+    {"june", 6},  {"jul", 7},     {"july", 7},  {"aug", 8},      {"august", 8},
+    {"sep", 9},   {"sept", 9},    {"september", 9}, {"oct", 10}, {"october", 10},
+    {"nov", 11},  {"november", 11}, {"dec", 12}, {"december", 12},
+    // Greek.
+    {"\u0399\u03b1\u03bd", 1}, {"\u03a6\u03b5\u03b2", 2}, {"\u039c\u03ac\u03ce", 3},
+    {"\u039c\u03b1\u03ce", 3}, {"\u039c\u03ac\u03c1", 3}, {"\u0391\u03c0\u03c1", 4},
+    {"\u039c\u03ac\u03b9", 5}, {"\u039c\u03b1\u03ca", 5}, {"\u039c\u03b1\u03b9", 5},
+    {"\u0399\u03bf\u03cd\u03bd", 6}, {"\u0399\u03bf\u03bd", 6},
+    {"\u0399\u03bf\u03cd\u03bb", 7}, {"\u0399\u03bf\u03bb", 7},
+    {"\u0391\u03cd\u03b3", 8}, {"\u0391\u03c5\u03b3", 8}, {"\u03a3\u03b5\u03c0", 9},
+    {"\u039f\u03ba\u03c4", 10}, {"\u039d\u03bf\u03ad", 11}, {"\u039d\u03bf\u03b5", 11},
+    {"\u0394\u03b5\u03ba", 12},
+    // Hungarian ("m\u00e1jus"; feedparser also accepts the misspelling
+    // "m\u00e1ujus").
+    {"janu\u00e1r", 1}, {"febru\u00e1r", 2}, {"m\u00e1rcius", 3}, {"\u00e1prilis", 4},
+    {"m\u00e1jus", 5}, {"m\u00e1ujus", 5}, {"j\u00fanius", 6}, {"j\u00falius", 7},
+    {"augusztus", 8}, {"szeptember", 9}, {"okt\u00f3ber", 10},
+};
+
+int month_from_name(std::string_view word) {
+  for (const auto& m : kMonths)
+    if (iequals(word, m.name)) return m.month;
+  return 0;
+}
+
+constexpr std::string_view kWeekdays[] = {
+    "mon", "monday", "tue", "tues", "tuesday", "wed", "weds", "wednesday", "thu", "thur",
+    "thurs", "thursday", "fri", "friday", "sat", "saturday", "sun", "sunday",
+    // Greek.
+    "\u039a\u03c5\u03c1", "\u0394\u03b5\u03c5", "\u03a4\u03c1\u03b9", "\u03a4\u03b5\u03c4",
+    "\u03a0\u03b5\u03bc", "\u03a0\u03b1\u03c1", "\u03a3\u03b1\u03b2"};
+
+bool is_weekday(std::string_view word) {
+  for (auto w : kWeekdays)
+    if (iequals(word, w)) return true;
+  return false;
+}
+
+struct NamedZone {
+  std::string_view name;
+  int offset_minutes;
+};
+
+// RFC 822 section 5.1 names, the North American zones feeds use, and the
+// abbreviations common in the world's news bylines. Ambiguous abbreviations
+// take their most common news meaning (CST: US Central, IST: India).
+constexpr NamedZone kZones[] = {
+    {"ut", 0},         {"utc", 0},        {"gmt", 0},        {"z", 0},
+    {"est", -5 * 60},  {"edt", -4 * 60},  {"cst", -6 * 60},  {"cdt", -5 * 60},
+    {"mst", -7 * 60},  {"mdt", -6 * 60},  {"pst", -8 * 60},  {"pdt", -7 * 60},
+    {"et", -5 * 60},   {"ct", -6 * 60},   {"mt", -7 * 60},   {"pt", -8 * 60},
+    {"ast", -4 * 60},  {"adt", -3 * 60},  {"at", -4 * 60},   {"akst", -9 * 60},
+    {"akdt", -8 * 60}, {"hst", -10 * 60}, {"hdt", -9 * 60},  {"nst", -3 * 60 - 30},
+    {"ndt", -2 * 60 - 30}, {"bst", 60},   {"ist", 5 * 60 + 30}, {"wet", 0},
+    {"west", 60},      {"cet", 60},       {"cest", 2 * 60},  {"met", 60},
+    {"mest", 2 * 60},  {"eet", 2 * 60},   {"eest", 3 * 60},  {"msk", 3 * 60},
+    {"sast", 2 * 60},  {"cat", 2 * 60},   {"eat", 3 * 60},   {"wat", 60},
+    {"pkt", 5 * 60},   {"npt", 5 * 60 + 45}, {"ict", 7 * 60}, {"wib", 7 * 60},
+    {"sgt", 8 * 60},   {"hkt", 8 * 60},   {"pht", 8 * 60},   {"awst", 8 * 60},
+    {"jst", 9 * 60},   {"kst", 9 * 60},   {"acst", 9 * 60 + 30}, {"aest", 10 * 60},
+    {"aedt", 11 * 60}, {"nzst", 12 * 60}, {"nzdt", 13 * 60}, {"brt", -3 * 60},
+};
+
+std::optional<int> zone_from_name(std::string_view word) {
+  for (const auto& z : kZones)
+    if (iequals(word, z.name)) return z.offset_minutes;
+  // RFC 822 section 5.1 military zones, with the signs as RFC 822 writes them
+  // (A = -1 ... M = -12, N = +1 ... Y = +12; J unused). RFC 1123 section
+  // 5.2.14 notes those signs are reversed from military use, but feeds that
+  // still write them follow RFC 822, and so does feedparser.
+  if (word.size() == 1 && is_alpha(word[0])) {
+    char c = lower(word[0]);
+    if (c == 'z') return 0;
+    if (c >= 'a' && c <= 'i') return -(c - 'a' + 1) * 60;
+    if (c >= 'k' && c <= 'm') return -(c - 'k' + 10) * 60;
+    if (c >= 'n' && c <= 'y') return (c - 'n' + 1) * 60;
+  }
+  return std::nullopt;
+}
+
+// ---------------------------------------------------------------------------
+// Building the result.
+
+struct Fields {
+  int year = 0;
+  int month = 0;  // 0: not given
+  int day = 0;    // 0: not given
+  bool has_time = false;
+  int hour = 0, minute = 0, second = 0;
+  bool has_seconds = false;
+  std::optional<int> offset_minutes;
+};
+
+std::optional<PreciseTime> build(const Fields& f) {
+  if (f.year < 1 || f.year > 9999) return std::nullopt;
+  if (f.month < 0 || f.month > 12) return std::nullopt;
+  if (f.month == 0) {
+    if (f.day != 0 || f.has_time) return std::nullopt;
+    return PreciseTime{sys_days{std::chrono::year{f.year} / std::chrono::January / 1},
+                       DatePrecision::kYear};
+  }
+  const std::chrono::year_month ym{std::chrono::year{f.year},
+                                   std::chrono::month{static_cast<unsigned>(f.month)}};
+  if (f.day == 0) {
+    if (f.has_time) return std::nullopt;
+    return PreciseTime{sys_days{ym / 1}, DatePrecision::kMonth};
+  }
+  const std::chrono::year_month_day ymd = ym / std::chrono::day{static_cast<unsigned>(f.day)};
+  if (!ymd.ok()) return std::nullopt;
+  if (!f.has_time) return PreciseTime{sys_days{ymd}, DatePrecision::kDay};
+  if (f.hour < 0 || f.minute < 0 || f.second < 0 || f.minute > 59 || f.second > 60)
+    return std::nullopt;
+  // 24:00 is the end of the day (ISO 8601 section 4.2.3); a leap second 60
+  // rolls into the next minute.
+  if (f.hour > 24 || (f.hour == 24 && (f.minute != 0 || f.second != 0))) return std::nullopt;
+  if (f.offset_minutes && (*f.offset_minutes <= -24 * 60 || *f.offset_minutes >= 24 * 60))
+    return std::nullopt;
+  auto t = std::chrono::time_point_cast<seconds>(sys_days{ymd}) + hours{f.hour} +
+           minutes{f.minute} + seconds{f.second} - minutes{f.offset_minutes.value_or(0)};
+  return PreciseTime{t, f.has_seconds ? DatePrecision::kSecond : DatePrecision::kMinute};
+}
+
+// ---------------------------------------------------------------------------
+// A small cursor over the input.
+
+struct Cursor {
+  std::string_view s;
+  std::size_t i = 0;
+
+  bool done() const { return i >= s.size(); }
+  char peek(std::size_t ahead = 0) const { return i + ahead < s.size() ? s[i + ahead] : '\0'; }
+  bool eat(char c) {
+    if (peek() == c) {
+      ++i;
+      return true;
+    }
+    return false;
+  }
+  // Exactly n digits.
+  std::optional<int> digits(std::size_t n) {
+    if (i + n > s.size()) return std::nullopt;
+    for (std::size_t k = 0; k < n; ++k)
+      if (!is_digit(s[i + k])) return std::nullopt;
+    int v = to_int(s.substr(i, n));
+    i += n;
+    return v;
+  }
+  std::size_t count_digits() const {
+    std::size_t n = 0;
+    while (i + n < s.size() && is_digit(s[i + n])) ++n;
+    return n;
+  }
+  void skip_spaces() {
+    while (!done() && is_space(s[i])) ++i;
+  }
+};
+
+// Parses "hh", "hh:mm", "hhmm" after a sign; returns minutes east of UTC.
+std::optional<int> parse_offset_digits(Cursor& c, int sign) {
+  std::size_t n = c.count_digits();
+  int h = 0, m = 0;
+  if (n == 4) {
+    h = *c.digits(2);
+    m = *c.digits(2);
+  } else if (n == 3) {  // "+530": lenient
+    h = *c.digits(1);
+    m = *c.digits(2);
+  } else if (n == 2 || n == 1) {
+    h = *c.digits(n);
+    if (c.peek() == ':' && is_digit(c.peek(1)) && is_digit(c.peek(2))) {
+      c.i += 1;
+      m = *c.digits(2);
+    }
+  } else {
+    return std::nullopt;
+  }
+  if (h > 23 || m > 59) return std::nullopt;
+  return sign * (h * 60 + m);
+}
+
+// ---------------------------------------------------------------------------
+// ISO 8601 / W3CDTF.
+
+// Reads the date part. Returns false when the text does not start with one.
+bool iso_date(Cursor& c, Fields& f) {
+  std::size_t n = c.count_digits();
+  if (n == 8) {  // YYYYMMDD (basic format)
+    f.year = *c.digits(4);
+    f.month = *c.digits(2);
+    f.day = *c.digits(2);
+    return true;
+  }
+  if (n == 7) {  // YYYYDDD (basic ordinal)
+    f.year = *c.digits(4);
+    int ordinal = *c.digits(3);
+    f.month = -ordinal;  // resolved by caller
+    return true;
+  }
+  if (n != 4) return false;
+  f.year = *c.digits(4);
+  bool extended = c.eat('-');
+  if (!extended) {
+    if (c.peek() == 'W' && c.count_digits() == 0) {
+      // YYYYWww[D]
+      ++c.i;
+      std::size_t wn = c.count_digits();
+      if (wn != 2 && wn != 3) return false;
+      int week = *c.digits(2);
+      int wday = wn == 3 ? *c.digits(1) : 1;
+      f.month = -1000 - (week * 10 + wday);
+      f.day = wn == 3 ? 1 : 0;
+      return true;
+    }
+    return true;  // YYYY
+  }
+  if (c.peek() == 'W') {
+    ++c.i;
+    auto week = c.digits(2);
+    if (!week) return false;
+    int wday = 1;
+    bool has_day = false;
+    if (c.peek() == '-' && is_digit(c.peek(1))) {
+      ++c.i;
+      wday = *c.digits(1);
+      has_day = true;
+    }
+    f.month = -1000 - (*week * 10 + wday);
+    f.day = has_day ? 1 : 0;
+    return true;
+  }
+  std::size_t m = c.count_digits();
+  if (m == 3) {  // YYYY-DDD
+    f.month = -*c.digits(3);
+    return true;
+  }
+  if (m == 2) {
+    f.month = *c.digits(2);
+  } else if (m == 1) {  // lenient: YYYY-M-D
+    f.month = *c.digits(1);
+  } else if (is_word_byte(c.peek())) {
+    // Lenient: a month name in place of the number ("2004-j\u00falius-13",
+    // as Hungarian feeds write it).
+    std::size_t b = c.i;
+    while (!c.done() && is_word_byte(c.peek())) ++c.i;
+    f.month = month_from_name(c.s.substr(b, c.i - b));
+    if (f.month == 0) return false;
+  } else {
+    return false;
+  }
+  if (c.eat('-')) {
+    std::size_t d = c.count_digits();
+    if (d != 2 && d != 1) return false;
+    f.day = *c.digits(d);
+  }
+  return true;
+}
+
+// Resolves the ordinal and week encodings iso_date leaves in f.month.
+bool resolve_iso_calendar(Fields& f) {
+  if (f.month >= 0) return true;
+  if (f.year < 1 || f.year > 9999) return false;
+  const std::chrono::year y{f.year};
+  sys_days date;
+  bool week_only = false;
+  if (f.month <= -1000) {
+    int code = -(f.month + 1000);
+    int week = code / 10, wday = code % 10;
+    if (week < 1 || week > 53 || wday < 1 || wday > 7) return false;
+    // ISO 8601 section 4.1.4.2: week 1 holds the year's first Thursday, so
+    // its Monday is the Monday on or before January 4th.
+    sys_days jan4{y / std::chrono::January / 4};
+    unsigned iso_wd = std::chrono::weekday{jan4}.iso_encoding();
+    sys_days week1 = jan4 - days{iso_wd - 1};
+    date = week1 + days{(week - 1) * 7 + (wday - 1)};
+    // Week 53 only exists in long years.
+    std::chrono::year_month_day thursday{date - days{wday - 1} + days{3}};
+    if (thursday.year() != y) return false;
+    week_only = f.day == 0;
+  } else {
+    int ordinal = -f.month;
+    int len = y.is_leap() ? 366 : 365;
+    if (ordinal < 1 || ordinal > len) return false;
+    date = sys_days{y / std::chrono::January / 1} + days{ordinal - 1};
+  }
+  std::chrono::year_month_day ymd{date};
+  f.year = static_cast<int>(ymd.year());
+  f.month = static_cast<int>(static_cast<unsigned>(ymd.month()));
+  f.day = static_cast<int>(static_cast<unsigned>(ymd.day()));
+  // A week without a day is stated to the day of its Monday: the closest
+  // precision PreciseTime offers.
+  (void)week_only;
+  return true;
+}
+
+// Reads "hh[:mm[:ss[.fff]]]" or the basic "hhmm[ss]". Fractions are dropped:
+// PreciseTime is to the second.
+bool iso_time(Cursor& c, Fields& f) {
+  std::size_t n = c.count_digits();
+  if (n == 4 || n == 6) {
+    f.hour = *c.digits(2);
+    f.minute = *c.digits(2);
+    if (n == 6) {
+      f.second = *c.digits(2);
+      f.has_seconds = true;
+    }
+  } else if (n == 2 || n == 1) {  // one-digit hour: lenient
+    f.hour = *c.digits(n);
+    if (c.peek() == ':') {
+      ++c.i;
+      auto mm = c.digits(2);
+      if (!mm) return false;
+      f.minute = *mm;
+      if (c.peek() == ':') {
+        ++c.i;
+        auto ss = c.digits(2);
+        if (!ss) return false;
+        f.second = *ss;
+        f.has_seconds = true;
+      }
+    }
+  } else {
+    return false;
+  }
+  if ((c.peek() == '.' || c.peek() == ',') && is_digit(c.peek(1))) {
+    ++c.i;
+    while (is_digit(c.peek())) ++c.i;
+  }
+  f.has_time = true;
+  return true;
+}
+
+// Zone after an ISO time: Z, +hh, +hh:mm, +hhmm, or (lenient) a space and a
+// named zone or offset ("2004-07-08 23:56:58 EST", "... +0000", "... UTC").
+bool iso_zone(Cursor& c, Fields& f) {
+  std::size_t save = c.i;
+  c.skip_spaces();
+  if (c.done()) {
+    c.i = save;
+    return true;
+  }
+  char ch = c.peek();
+  if (ch == '+' || ch == '-') {
+    ++c.i;
+    auto off = parse_offset_digits(c, ch == '-' ? -1 : 1);
+    if (!off) return false;
+    f.offset_minutes = off;
+    return true;
+  }
+  if (is_alpha(ch)) {
+    std::size_t b = c.i;
+    while (is_alpha(c.peek())) ++c.i;
+    auto zone = zone_from_name(c.s.substr(b, c.i - b));
+    if (!zone) return false;
+    f.offset_minutes = zone;
+    // "UTC+01:00"
+    if ((c.peek() == '+' || c.peek() == '-') && *zone == 0) {
+      int sign = c.peek() == '-' ? -1 : 1;
+      ++c.i;
+      auto off = parse_offset_digits(c, sign);
+      if (!off) return false;
+      f.offset_minutes = off;
+    }
+    return true;
+  }
+  return false;
+}
+
+std::optional<PreciseTime> iso_full(std::string_view text) {
+  Cursor c{text};
+  Fields f;
+  if (!iso_date(c, f)) return std::nullopt;
+  if (!c.done()) {
+    char sep = c.peek();
+    bool t_sep = sep == 'T' || sep == 't';
+    bool space_sep = is_space(sep);
+    if (!t_sep && !space_sep) return std::nullopt;
+    ++c.i;
+    if (space_sep) c.skip_spaces();
+    if (f.day == 0 && f.month >= 0) return std::nullopt;  // time needs a day
+    if (!iso_time(c, f)) return std::nullopt;
+    if (!iso_zone(c, f)) return std::nullopt;
+    c.skip_spaces();
+    if (!c.done()) return std::nullopt;
+  }
+  if (!resolve_iso_calendar(f)) return std::nullopt;
+  return build(f);
+}
+
+// ---------------------------------------------------------------------------
+// The token-based parser for RFC 822 and its many broken relatives.
+
+enum class Tok { kNumber, kWord, kTime, kOffset, kDateGroup, kAmPm };
+
+struct Token {
+  Tok kind;
+  std::string_view text;
+  int a = 0, b = 0, c = 0;  // number value; time h/m/s; offset minutes; date parts
+  std::size_t ndigits = 0;  // for numbers
+  bool flag = false;        // time: has seconds; ampm: pm
+  char sep = 0;             // date group separator
+};
+
+// Korean markers for year, month, day, AM and PM.
+constexpr std::string_view kKoYear = "\ub144";
+constexpr std::string_view kKoMonth = "\uc6d4";
+constexpr std::string_view kKoDay = "\uc77c";
+constexpr std::string_view kKoAm = "\uc624\uc804";
+constexpr std::string_view kKoPm = "\uc624\ud6c4";
+
+bool tokenize(std::string_view s, std::vector<Token>& out) {
+  Cursor c{s};
+  bool after_space = true;
+  while (!c.done()) {
+    if (out.size() > 24) return false;
+    char ch = c.peek();
+    if (is_space(ch) || ch == ',' || ch == '(' || ch == ')') {
+      ++c.i;
+      after_space = true;
+      continue;
+    }
+    std::size_t begin = c.i;
+    if (is_digit(ch)) {
+      std::size_t n = c.count_digits();
+      if (n > 8) return false;
+      // Time: h:mm[:ss[.frac]]
+      if (n <= 2 && c.peek(n) == ':' && is_digit(c.peek(n + 1))) {
+        Token t{Tok::kTime, {}};
+        t.a = *c.digits(n);
+        ++c.i;
+        std::size_t mn = c.count_digits();
+        if (mn > 2) return false;
+        t.b = *c.digits(mn);
+        if (c.peek() == ':' && is_digit(c.peek(1))) {
+          ++c.i;
+          std::size_t sn = c.count_digits();
+          if (sn > 2) return false;
+          t.c = *c.digits(sn);
+          t.flag = true;
+          if ((c.peek() == '.' || c.peek() == ',') && is_digit(c.peek(1))) {
+            ++c.i;
+            while (is_digit(c.peek())) ++c.i;
+          }
+        }
+        if (c.peek() == ':') return false;  // "1:2:3:4" is not a time
+        t.text = s.substr(begin, c.i - begin);
+        out.push_back(t);
+        after_space = false;
+        continue;
+      }
+      // Date group: 2006/09/15, 15.09.2006, 2004-07-08.
+      char sep = c.peek(n);
+      if ((sep == '/' || sep == '-' || sep == '.') && is_digit(c.peek(n + 1))) {
+        Token t{Tok::kDateGroup, {}};
+        t.sep = sep;
+        std::array<std::pair<int, std::size_t>, 3> parts{};
+        std::size_t count = 0;
+        for (;;) {
+          std::size_t k = c.count_digits();
+          if (k == 0 || k > 4 || count == 3) return false;
+          parts[count++] = {*c.digits(k), k};
+          if (c.peek() == sep && is_digit(c.peek(1))) {
+            ++c.i;
+            continue;
+          }
+          break;
+        }
+        if (count != 3) return false;
+        if (parts[0].second == 4) {
+          t.a = parts[0].first, t.b = parts[1].first, t.c = parts[2].first;
+        } else if (parts[2].second == 4) {
+          int x = parts[0].first, y = parts[1].first;
+          if (sep == '.' || x > 12) {  // D.M.Y: Europe writes dots
+            t.a = parts[2].first, t.b = y, t.c = x;
+          } else if (y > 12) {
+            t.a = parts[2].first, t.b = x, t.c = y;
+          } else {
+            return false;  // 03/04/2005 is ambiguous between M/D and D/M
+          }
+        } else {
+          return false;
+        }
+        t.text = s.substr(begin, c.i - begin);
+        out.push_back(t);
+        after_space = false;
+        continue;
+      }
+      Token t{Tok::kNumber, {}};
+      t.ndigits = n;
+      t.a = *c.digits(n);
+      // Ordinal suffixes: 1st, 2nd, 3rd, 4th.
+      if (c.i + 1 < s.size()) {
+        std::string_view two = s.substr(c.i, 2);
+        if (iequals(two, "st") || iequals(two, "nd") || iequals(two, "rd") ||
+            iequals(two, "th")) {
+          if (c.i + 2 >= s.size() || !is_word_byte(s[c.i + 2])) c.i += 2;
+        }
+      }
+      t.text = s.substr(begin, c.i - begin);
+      out.push_back(t);
+      after_space = false;
+      continue;
+    }
+    if ((ch == '+' || ch == '-') && is_digit(c.peek(1))) {
+      bool zone_before = !out.empty() && out.back().kind == Tok::kWord &&
+                         zone_from_name(out.back().text) == 0;
+      bool time_before = !out.empty() && out.back().kind == Tok::kTime;
+      if (after_space || zone_before || time_before) {
+        ++c.i;
+        auto off = parse_offset_digits(c, ch == '-' ? -1 : 1);
+        if (!off || is_digit(c.peek())) return false;
+        Token t{Tok::kOffset, s.substr(begin, c.i - begin)};
+        t.a = *off;
+        out.push_back(t);
+        after_space = false;
+        continue;
+      }
+      ++c.i;  // a separator: "01-Jan-2004"
+      continue;
+    }
+    if (is_word_byte(ch)) {
+      while (!c.done() && is_word_byte(c.peek())) {
+        // Korean markers glued to numbers end the word.
+        ++c.i;
+      }
+      std::string_view word = s.substr(begin, c.i - begin);
+      // "a.m." / "p.m."
+      if ((iequals(word, "a") || iequals(word, "p")) && c.peek() == '.' &&
+          lower(c.peek(1)) == 'm') {
+        c.i += 2;
+        c.eat('.');
+        Token t{Tok::kAmPm, s.substr(begin, c.i - begin)};
+        t.flag = iequals(word, "p");
+        out.push_back(t);
+        after_space = false;
+        continue;
+      }
+      if (iequals(word, "am") || iequals(word, "pm") || word == kKoAm || word == kKoPm) {
+        Token t{Tok::kAmPm, word};
+        t.flag = iequals(word, "pm") || word == kKoPm;
+        out.push_back(t);
+        after_space = false;
+        continue;
+      }
+      c.eat('.');  // "Sept." "Jan."
+      out.push_back(Token{Tok::kWord, word});
+      after_space = false;
+      continue;
+    }
+    // Other punctuation separates tokens.
+    ++c.i;
+    after_space = true;
+  }
+  return true;
+}
+
+std::optional<PreciseTime> tokens_to_date(const std::vector<Token>& toks) {
+  Fields f;
+  bool have_year = false, have_month = false, have_day = false;
+  bool korean = false;
+  std::optional<bool> pm;
+  std::vector<const Token*> numbers;
+  std::size_t unknown_words = 0;
+  for (std::size_t i = 0; i < toks.size(); ++i) {
+    const Token& t = toks[i];
+    switch (t.kind) {
+      case Tok::kTime:
+        if (f.has_time) return std::nullopt;
+        f.has_time = true;
+        f.hour = t.a, f.minute = t.b, f.second = t.c, f.has_seconds = t.flag;
+        break;
+      case Tok::kAmPm:
+        pm = t.flag;
+        if (t.text == kKoAm || t.text == kKoPm) korean = true;
+        break;
+      case Tok::kOffset: {
+        // "GMT+0100": an offset right after a universal zone name refines it.
+        bool refines = i > 0 && toks[i - 1].kind == Tok::kWord && toks[i - 1].text.size() > 1 &&
+                       zone_from_name(toks[i - 1].text) == 0;
+        if (!f.offset_minutes || refines) f.offset_minutes = t.a;
+        break;
+      }
+      case Tok::kDateGroup:
+        if (have_year || have_month) return std::nullopt;
+        f.year = t.a, f.month = t.b, f.day = t.c;
+        have_year = have_month = have_day = true;
+        break;
+      case Tok::kNumber: {
+        // Korean: "2004\ub144 05\uc6d4 28\uc77c".
+        if (i + 1 < toks.size() && toks[i + 1].kind == Tok::kWord) {
+          std::string_view next = toks[i + 1].text;
+          if (next == kKoYear || next == kKoMonth || next == kKoDay) {
+            korean = true;
+            if (next == kKoYear) f.year = t.a, have_year = true;
+            if (next == kKoMonth) f.month = t.a, have_month = true;
+            if (next == kKoDay) f.day = t.a, have_day = true;
+            ++i;
+            break;
+          }
+        }
+        numbers.push_back(&t);
+        break;
+      }
+      case Tok::kWord: {
+        if (int m = month_from_name(t.text); m != 0) {
+          if (have_month) return std::nullopt;
+          f.month = m;
+          have_month = true;
+          break;
+        }
+        if (is_weekday(t.text)) break;
+        // A zone word is one after the time, or one that is clearly a zone
+        // name (not a single letter, which could be an initial).
+        if (auto z = zone_from_name(t.text)) {
+          if (t.text.size() > 1 || f.has_time) {
+            if (!f.offset_minutes) f.offset_minutes = *z;
+            break;
+          }
+        }
+        if (t.text.size() == 1 && !iequals(t.text, "T")) return std::nullopt;
+        if (iequals(t.text, "T") || iequals(t.text, "at") || iequals(t.text, "on") ||
+            iequals(t.text, "of"))
+          break;
+        ++unknown_words;
+        break;
+      }
+    }
+  }
+  if (unknown_words > 2) return std::nullopt;
+  // Numbers: the day and the year, in the order the writer chose.
+  for (const Token* n : numbers) {
+    if (n->ndigits == 4 && !have_year) {
+      f.year = n->a;
+      have_year = true;
+    } else if (n->ndigits <= 2 && !have_day && have_month) {
+      f.day = n->a;
+      have_day = true;
+    } else if (n->ndigits <= 2 && !have_year && have_day) {
+      // RFC 2822 section 4.3: 00-49 are 2000-2049, 50-99 are 1950-1999.
+      f.year = n->a < 50 ? 2000 + n->a : 1900 + n->a;
+      have_year = true;
+    } else if (n->ndigits <= 2 && !have_day && !have_month) {
+      // "4 January 2004": the day comes before the month name.
+      f.day = n->a;
+      have_day = true;
+    } else {
+      return std::nullopt;
+    }
+  }
+  if (!have_year || !have_month) return std::nullopt;
+  if (!have_day) {
+    if (f.has_time) return std::nullopt;
+    f.day = 0;
+  }
+  if (pm) {
+    if (!f.has_time || f.hour < 1 || f.hour > 12) return std::nullopt;
+    if (*pm && f.hour != 12) f.hour += 12;
+    if (!*pm && f.hour == 12) f.hour = 0;
+  }
+  // Korean blogs and portals write Korea Standard Time without saying so.
+  if (korean && !f.offset_minutes) f.offset_minutes = 9 * 60;
+  return build(f);
+}
+
+std::optional<PreciseTime> lenient(std::string_view text) {
+  std::vector<Token> toks;
+  toks.reserve(12);
+  if (!tokenize(text, toks)) return std::nullopt;
+  if (toks.empty()) return std::nullopt;
+  return tokens_to_date(toks);
+}
+
+// ---------------------------------------------------------------------------
+// Prose.
+
+// English month names a sentence may use; capitalized as prose writes them.
+struct ProseMonth {
+  std::string_view name;
+  int month;
+  bool abbreviation;
+};
+constexpr ProseMonth kProseMonths[] = {
+    {"January", 1, false}, {"February", 2, false}, {"March", 3, false},
+    {"April", 4, false},   {"May", 5, false},      {"June", 6, false},
+    {"July", 7, false},    {"August", 8, false},   {"September", 9, false},
+    {"October", 10, false}, {"November", 11, false}, {"December", 12, false},
+    {"Jan", 1, true},  {"Feb", 2, true},  {"Mar", 3, true},  {"Apr", 4, true},
+    {"Jun", 6, true},  {"Jul", 7, true},  {"Aug", 8, true},  {"Sept", 9, true},
+    {"Sep", 9, true},  {"Oct", 10, true}, {"Nov", 11, true}, {"Dec", 12, true},
+};
+
+// Matches a month name at s[i] (whole word, capitalized or all caps);
+// returns the month and advances i past the name and an abbreviation's dot.
+int prose_month_at(std::string_view s, std::size_t& i) {
+  if (i > 0 && is_word_byte(s[i - 1])) return 0;
+  for (const auto& m : kProseMonths) {
+    if (i + m.name.size() > s.size()) continue;
+    std::string_view cand = s.substr(i, m.name.size());
+    bool exact = cand == m.name;
+    bool caps = !exact && iequals(cand, m.name) && cand[1] >= 'A' && cand[1] <= 'Z';
+    if (!exact && !caps) continue;
+    std::size_t j = i + m.name.size();
+    if (j < s.size() && is_word_byte(s[j])) continue;
+    if (m.abbreviation && j < s.size() && s[j] == '.') ++j;
+    i = j;
+    return m.month;
+  }
+  return 0;
+}
+
+// Reads a day number 1-31 with an optional ordinal suffix at s[i].
+int prose_day_at(std::string_view s, std::size_t& i) {
+  std::size_t j = i, n = 0;
+  while (j < s.size() && is_digit(s[j]) && n < 3) ++j, ++n;
+  if (n == 0 || n > 2) return 0;
+  if (i > 0 && (is_digit(s[i - 1]) || is_alpha(s[i - 1]))) return 0;
+  int d = to_int(s.substr(i, n));
+  if (j + 1 < s.size()) {
+    std::string_view two = s.substr(j, 2);
+    if (iequals(two, "st") || iequals(two, "nd") || iequals(two, "rd") || iequals(two, "th"))
+      if (j + 2 >= s.size() || !is_word_byte(s[j + 2])) j += 2;
+  }
+  if (j < s.size() && (is_digit(s[j]) || is_word_byte(s[j]))) return 0;
+  if (d < 1 || d > 31) return 0;
+  i = j;
+  return d;
+}
+
+// Reads a four-digit year 1000-2999 not followed by more digits.
+int prose_year_at(std::string_view s, std::size_t& i) {
+  if (i + 4 > s.size()) return 0;
+  for (std::size_t k = 0; k < 4; ++k)
+    if (!is_digit(s[i + k])) return 0;
+  if (i + 4 < s.size() && (is_digit(s[i + 4]) || is_word_byte(s[i + 4]))) return 0;
+  int y = to_int(s.substr(i, 4));
+  if (y < 1000 || y > 2999) return 0;
+  i += 4;
+  return y;
+}
+
+void skip_blanks(std::string_view s, std::size_t& i) {
+  while (i < s.size() && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r')) ++i;
+  // A no-break space (U+00A0) is common between day and month in pages.
+  while (i + 1 < s.size() && static_cast<unsigned char>(s[i]) == 0xC2 &&
+         static_cast<unsigned char>(s[i + 1]) == 0xA0) {
+    i += 2;
+    while (i < s.size() && (s[i] == ' ' || s[i] == '\t')) ++i;
+  }
+}
+
+// Optional ", 10:30 a.m. ET" / " at 14:05 UTC" after a day: taken only with
+// an explicit zone, since a clock time without one is not a point in time.
+std::optional<PreciseTime> prose_time_after(std::string_view s, std::size_t& i,
+                                            const Fields& day) {
+  std::size_t j = i;
+  if (j < s.size() && s[j] == ',') ++j;
+  skip_blanks(s, j);
+  if (j + 2 < s.size() && iequals(s.substr(j, 2), "at") && is_space(s[j + 2])) {
+    j += 2;
+    skip_blanks(s, j);
+  }
+  std::size_t begin = j;
+  std::size_t n = 0;
+  while (j < s.size() && is_digit(s[j]) && n < 3) ++j, ++n;
+  if (n == 0 || n > 2 || j >= s.size() || s[j] != ':') return std::nullopt;
+  std::size_t end = j + 1;
+  std::size_t e2 = end;
+  while (e2 < s.size() && is_digit(s[e2])) ++e2;
+  if (e2 - end != 2) return std::nullopt;
+  end = e2;
+  if (end + 2 < s.size() && s[end] == ':' && is_digit(s[end + 1]) && is_digit(s[end + 2]))
+    end += 3;
+  // Am/pm and the zone: up to three more words.
+  std::size_t k = end;
+  std::size_t last_good = 0;
+  for (int words = 0; words < 3; ++words) {
+    std::size_t w = k;
+    skip_blanks(s, w);
+    std::size_t wb = w;
+    while (w < s.size() && (is_alpha(s[w]) || s[w] == '.')) ++w;
+    if (w < s.size() && (s[w] == '+' || s[w] == '-')) {
+      while (w < s.size() && (s[w] == '+' || s[w] == '-' || s[w] == ':' || is_digit(s[w]))) ++w;
+    }
+    if (w == wb) break;
+    k = w;
+    std::vector<Token> toks;
+    if (!tokenize(s.substr(begin, k - begin), toks)) break;
+    bool has_zone = false;
+    for (const auto& t : toks)
+      if (t.kind == Tok::kOffset ||
+          (t.kind == Tok::kWord && zone_from_name(t.text) && t.text.size() > 1))
+        has_zone = true;
+    if (has_zone) last_good = k;
+  }
+  if (last_good == 0) return std::nullopt;
+  std::vector<Token> toks;
+  if (!tokenize(s.substr(begin, last_good - begin), toks)) return std::nullopt;
+  // Re-run the token interpreter with the known date in front.
+  Fields f = day;
+  std::optional<bool> pm;
+  for (const auto& t : toks) {
+    if (t.kind == Tok::kTime) {
+      f.has_time = true;
+      f.hour = t.a, f.minute = t.b, f.second = t.c, f.has_seconds = t.flag;
+    } else if (t.kind == Tok::kAmPm) {
+      pm = t.flag;
+    } else if (t.kind == Tok::kOffset) {
+      if (!f.offset_minutes) f.offset_minutes = t.a;
+    } else if (t.kind == Tok::kWord) {
+      auto z = zone_from_name(t.text);
+      if (!z || t.text.size() < 2) return std::nullopt;
+      if (!f.offset_minutes) f.offset_minutes = z;
+    } else {
+      return std::nullopt;
+    }
+  }
+  if (!f.has_time) return std::nullopt;
+  if (pm) {
+    if (f.hour < 1 || f.hour > 12) return std::nullopt;
+    if (*pm && f.hour != 12) f.hour += 12;
+    if (!*pm && f.hour == 12) f.hour = 0;
+  }
+  auto t = build(f);
+  if (t) {
+    // Trim trailing dots from "a.m." kept inside the span only if part of it.
+    i = last_good;
+  }
+  return t;
+}
+
+std::optional<FoundDate> prose_at(std::string_view s, std::size_t start) {
+  std::size_t i = start;
+  const char ch = s[i];
+  if (ch >= 'A' && ch <= 'Z') {
+    // "March 25, 2022", "Mar. 25 2022", "March 25th, 2022", "March 2022",
+    // "March 25-26, 2022".
+    int month = prose_month_at(s, i);
+    if (month == 0) return std::nullopt;
+    std::size_t after_month = i;
+    skip_blanks(s, i);
+    std::size_t j = i;
+    if (int day = prose_day_at(s, j); day != 0) {
+      // A range "25-26" or "25 and 26" keeps the first day.
+      std::size_t r = j;
+      if (r < s.size() && (s[r] == '-' || s[r] == '/')) {
+        std::size_t r2 = r + 1;
+        if (prose_day_at(s, r2) != 0) j = r2;
+      }
+      std::size_t k = j;
+      if (k < s.size() && s[k] == ',') ++k;
+      skip_blanks(s, k);
+      if (int year = prose_year_at(s, k); year != 0) {
+        Fields f;
+        f.year = year, f.month = month, f.day = day;
+        auto date = build(f);
+        if (!date) return std::nullopt;
+        std::size_t end = k;
+        if (auto timed = prose_time_after(s, end, f)) return FoundDate{*timed, start, end};
+        return FoundDate{*date, start, k};
+      }
+      return std::nullopt;
+    }
+    // "March 2022", "March, 2022", "in Sept. 2021".
+    std::size_t k = after_month;
+    if (k < s.size() && s[k] == ',') ++k;
+    skip_blanks(s, k);
+    if (int year = prose_year_at(s, k); year != 0) {
+      Fields f;
+      f.year = year, f.month = month;
+      if (auto date = build(f)) return FoundDate{*date, start, k};
+    }
+    return std::nullopt;
+  }
+  if (is_digit(ch)) {
+    if (start > 0 && (is_digit(s[start - 1]) || is_alpha(s[start - 1]) || s[start - 1] == '.' ||
+                      s[start - 1] == '/' || s[start - 1] == '-' || s[start - 1] == ':'))
+      return std::nullopt;
+    // "2022-03-25", with an ISO time when one follows directly.
+    if (start + 10 <= s.size() && s[start + 4] == '-' && s[start + 7] == '-') {
+      std::size_t end = start + 10;
+      if (end < s.size() && is_digit(s[end])) return std::nullopt;
+      Fields f;
+      Cursor c{s.substr(start, 10)};
+      if (!iso_date(c, f) || !c.done() || f.day == 0) return std::nullopt;
+      auto date = build(f);
+      if (!date) return std::nullopt;
+      // Extend over "T10:00:00Z" or " 10:00 UTC" when it parses as ISO.
+      if (end < s.size() && (s[end] == 'T' || s[end] == ' ')) {
+        std::size_t e = end + 1;
+        while (e < s.size() && (is_digit(s[e]) || s[e] == ':' || s[e] == '.' || s[e] == '+' ||
+                                s[e] == '-' || s[e] == 'Z'))
+          ++e;
+        if (e > end + 1 && is_digit(s[end + 1])) {
+          // Take the longest prefix that parses with an explicit zone.
+          for (std::size_t e2 = e; e2 > end + 1; --e2) {
+            std::string_view cand = s.substr(start, e2 - start);
+            char last = cand.back();
+            if (!(last == 'Z' || is_digit(last))) continue;
+            if (auto full = iso_full(cand); full && full->precision >= DatePrecision::kMinute) {
+              bool zoned = last == 'Z' || cand.find('+', 10) != std::string_view::npos ||
+                           cand.find('-', 11) != std::string_view::npos;
+              if (zoned) return FoundDate{*full, start, e2};
+            }
+          }
+        }
+      }
+      return FoundDate{*date, start, end};
+    }
+    // "25 March 2022", "25th of March, 2022".
+    std::size_t j = start;
+    int day = prose_day_at(s, j);
+    if (day == 0) return std::nullopt;
+    skip_blanks(s, j);
+    if (j + 2 < s.size() && s.substr(j, 2) == "of" && is_space(s[j + 2])) {
+      j += 2;
+      skip_blanks(s, j);
+    }
+    if (j >= s.size() || !(s[j] >= 'A' && s[j] <= 'Z')) return std::nullopt;
+    int month = prose_month_at(s, j);
+    if (month == 0) return std::nullopt;
+    std::size_t k = j;
+    if (k < s.size() && s[k] == ',') ++k;
+    skip_blanks(s, k);
+    int year = prose_year_at(s, k);
+    if (year == 0) return std::nullopt;
+    Fields f;
+    f.year = year, f.month = month, f.day = day;
+    auto date = build(f);
+    if (!date) return std::nullopt;
+    std::size_t end = k;
+    if (auto timed = prose_time_after(s, end, f)) return FoundDate{*timed, start, end};
+    return FoundDate{*date, start, k};
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<PreciseTime> parse_iso8601(std::string_view text) {
+  text = trim(text);
+  if (text.empty() || text.size() > kMaxDateLength) return std::nullopt;
+  return iso_full(text);
+}
+
+std::optional<PreciseTime> parse_rfc822(std::string_view text) {
+  text = trim(text);
+  if (text.empty() || text.size() > kMaxDateLength) return std::nullopt;
+  return lenient(text);
+}
+
+std::optional<PreciseTime> parse_date(std::string_view text) {
+  text = trim(text);
+  if (text.empty() || text.size() > kMaxDateLength) return std::nullopt;
+  if (is_digit(text.front())) {
+    if (auto iso = iso_full(text)) return iso;
+  }
+  return lenient(text);
+}
+
+std::optional<FoundDate> find_prose_date(std::string_view text) {
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    char ch = text[i];
+    if (!((ch >= 'A' && ch <= 'Z') || is_digit(ch))) continue;
+    if (i > 0 && (is_alpha(text[i - 1]) || (is_digit(ch) && is_digit(text[i - 1])))) continue;
+    if (auto found = prose_at(text, i)) return found;
+  }
+  return std::nullopt;
+}
+
+}  // namespace banwatch::dates

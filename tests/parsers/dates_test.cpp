@@ -1,0 +1,380 @@
+#include "parsers/dates.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+namespace banwatch::dates {
+namespace {
+
+// The parsed value at its stated precision ("2004-01-01T19:48:21Z",
+// "2003-12", ...), or "none".
+std::string P(std::string_view text) {
+  auto t = parse_date(text);
+  return t ? format_precise(*t) : "none";
+}
+
+std::string Prose(std::string_view text) {
+  auto f = find_prose_date(text);
+  if (!f) return "none";
+  return format_precise(f->date) + " [" + std::string(text.substr(f->begin, f->end - f->begin)) +
+         "]";
+}
+
+// ---------------------------------------------------------------------------
+// RFC 822 section 5 / RFC 1123 section 5.2.14 / RFC 2822 section 3.3.
+
+TEST(DatesTest, Spec_Rfc822_Sec5_FullDateTime) {
+  EXPECT_EQ(P("Thu, 01 Jan 2004 19:48:21 GMT"), "2004-01-01T19:48:21Z");
+  EXPECT_EQ(P("Sat, 07 Sep 2002 00:00:01 GMT"), "2002-09-07T00:00:01Z");
+}
+
+TEST(DatesTest, Spec_Rfc822_Sec5_TwoDigitYear) {
+  EXPECT_EQ(P("Thu, 01 Jan 04 19:48:21 GMT"), "2004-01-01T19:48:21Z");
+  EXPECT_EQ(P("Wed, 31 Dec 99 23:00:00 GMT"), "1999-12-31T23:00:00Z");
+}
+
+TEST(DatesTest, Spec_Rfc2822_Sec4_3_TwoDigitYearWindow) {
+  EXPECT_EQ(P("01 Jan 49 00:00:00 GMT"), "2049-01-01T00:00:00Z");
+  EXPECT_EQ(P("01 Jan 50 00:00:00 GMT"), "1950-01-01T00:00:00Z");
+}
+
+TEST(DatesTest, Spec_Rfc1123_Sec5_2_14_FourDigitYear) {
+  EXPECT_EQ(P("Sun, 06 Nov 1994 08:49:37 GMT"), "1994-11-06T08:49:37Z");
+}
+
+TEST(DatesTest, Spec_Rfc822_Sec5_NumericOffset) {
+  EXPECT_EQ(P("Thu, 01 Jan 2004 19:48:21 +0100"), "2004-01-01T18:48:21Z");
+  EXPECT_EQ(P("Thu, 01 Jan 2004 19:48:21 -0800"), "2004-01-02T03:48:21Z");
+  EXPECT_EQ(P("Thu, 01 Jan 2004 19:48:21 +0530"), "2004-01-01T14:18:21Z");
+}
+
+TEST(DatesTest, Spec_Rfc822_Sec5_UsZones) {
+  EXPECT_EQ(P("Thu, 01 Jan 2004 19:48:21 EST"), "2004-01-02T00:48:21Z");
+  EXPECT_EQ(P("Thu, 01 Jan 2004 19:48:21 EDT"), "2004-01-01T23:48:21Z");
+  EXPECT_EQ(P("Thu, 01 Jan 2004 19:48:21 CST"), "2004-01-02T01:48:21Z");
+  EXPECT_EQ(P("Thu, 01 Jan 2004 19:48:21 CDT"), "2004-01-02T00:48:21Z");
+  EXPECT_EQ(P("Thu, 01 Jan 2004 19:48:21 MST"), "2004-01-02T02:48:21Z");
+  EXPECT_EQ(P("Thu, 01 Jan 2004 19:48:21 MDT"), "2004-01-02T01:48:21Z");
+  EXPECT_EQ(P("Thu, 01 Jan 2004 19:48:21 PST"), "2004-01-02T03:48:21Z");
+  EXPECT_EQ(P("Thu, 01 Jan 2004 19:48:21 PDT"), "2004-01-02T02:48:21Z");
+}
+
+TEST(DatesTest, Spec_Rfc822_Sec5_UniversalZones) {
+  EXPECT_EQ(P("Thu, 01 Jan 2004 19:48:21 UT"), "2004-01-01T19:48:21Z");
+  EXPECT_EQ(P("Thu, 01 Jan 2004 19:48:21 Z"), "2004-01-01T19:48:21Z");
+  EXPECT_EQ(P("Thu, 01 Jan 2004 19:48:21 UTC"), "2004-01-01T19:48:21Z");
+}
+
+TEST(DatesTest, Spec_Rfc822_Sec5_MilitaryZones) {
+  // RFC 822 as written: A = -1 hour, M = -12, N = +1, Y = +12.
+  EXPECT_EQ(P("Thu, 01 Jan 2004 19:48:21 A"), "2004-01-01T20:48:21Z");
+  EXPECT_EQ(P("Thu, 01 Jan 2004 19:48:21 M"), "2004-01-02T07:48:21Z");
+  EXPECT_EQ(P("Thu, 01 Jan 2004 19:48:21 N"), "2004-01-01T18:48:21Z");
+  EXPECT_EQ(P("Thu, 01 Jan 2004 19:48:21 Y"), "2004-01-01T07:48:21Z");
+  EXPECT_EQ(P("Thu, 01 Jan 2004 19:48:21 J"), "none");  // J is not a zone
+}
+
+TEST(DatesTest, Spec_Rfc822_Sec5_SecondsOptional) {
+  EXPECT_EQ(P("Thu, 01 Jan 2004 19:48 GMT"), "2004-01-01T19:48Z");
+}
+
+TEST(DatesTest, Spec_Rfc822_Sec5_WeekdayOptional) {
+  EXPECT_EQ(P("01 Jan 2004 19:48:21 GMT"), "2004-01-01T19:48:21Z");
+}
+
+TEST(DatesTest, Spec_Rfc2822_Sec3_3_Comments) {
+  EXPECT_EQ(P("Thu, 01 Jan 2004 19:48:21 -0800 (PST)"), "2004-01-02T03:48:21Z");
+}
+
+TEST(DatesTest, Spec_Rfc822_Sec5_InvalidFields) {
+  EXPECT_EQ(P("Thu, 32 Jan 2004 19:48:21 GMT"), "none");
+  EXPECT_EQ(P("Thu, 30 Feb 2004 19:48:21 GMT"), "none");
+  EXPECT_EQ(P("Thu, 01 Jan 2004 25:48:21 GMT"), "none");
+  EXPECT_EQ(P("Thu, 01 Jan 2004 19:61:21 GMT"), "none");
+  EXPECT_EQ(P("Sun, 31 Dec 9999 23:59:59 -9999"), "none");
+}
+
+TEST(DatesTest, Spec_Rfc822_EarlyYearKeepsFourDigits) {
+  EXPECT_EQ(P("Thu, 01 Jan 0100 00:00:01 +0100"), "0099-12-31T23:00:01Z");
+}
+
+// ---------------------------------------------------------------------------
+// ISO 8601 / W3CDTF (W3C note "Date and Time Formats").
+
+TEST(DatesTest, Spec_W3cdtf_CompleteDateTime) {
+  EXPECT_EQ(P("2003-12-31T10:14:55Z"), "2003-12-31T10:14:55Z");
+  EXPECT_EQ(P("2003-12-31T10:14:55-08:00"), "2003-12-31T18:14:55Z");
+  EXPECT_EQ(P("2003-12-31T18:14:55+08:00"), "2003-12-31T10:14:55Z");
+}
+
+TEST(DatesTest, Spec_W3cdtf_HoursAndMinutes) {
+  EXPECT_EQ(P("2002-10-13T09:00+01:00"), "2002-10-13T08:00Z");
+}
+
+TEST(DatesTest, Spec_W3cdtf_FractionOfSecond) {
+  EXPECT_EQ(P("2003-12-31T10:14:55.123Z"), "2003-12-31T10:14:55Z");
+  EXPECT_EQ(P("2003-12-31T10:14:55.000-08:00"), "2003-12-31T18:14:55Z");
+}
+
+TEST(DatesTest, Spec_W3cdtf_PartialForms) {
+  EXPECT_EQ(P("2003"), "2003");
+  EXPECT_EQ(P("2003-12"), "2003-12");
+  EXPECT_EQ(P("2003-12-31"), "2003-12-31");
+}
+
+TEST(DatesTest, Spec_Iso8601_Sec4_1_2_BasicFormat) {
+  EXPECT_EQ(P("20031231"), "2003-12-31");
+  EXPECT_EQ(P("20031231T101455Z"), "2003-12-31T10:14:55Z");
+  EXPECT_EQ(P("20031231T1014+0100"), "2003-12-31T09:14Z");
+}
+
+TEST(DatesTest, Spec_Iso8601_Sec4_1_3_OrdinalDate) {
+  EXPECT_EQ(P("2003-335"), "2003-12-01");
+  EXPECT_EQ(P("2004366"), "2004-12-31");
+  EXPECT_EQ(P("2003-366"), "none");
+}
+
+TEST(DatesTest, Spec_Iso8601_Sec4_1_4_WeekDate) {
+  EXPECT_EQ(P("2004-W01-1"), "2003-12-29");
+  EXPECT_EQ(P("2009-W53-7"), "2010-01-03");
+  EXPECT_EQ(P("2004W014"), "2004-01-01");
+  EXPECT_EQ(P("2010-W53-1"), "none");  // 2010 has 52 weeks
+}
+
+TEST(DatesTest, Spec_Iso8601_Sec4_2_4_ZoneForms) {
+  EXPECT_EQ(P("2003-12-31T10:14:55+0800"), "2003-12-31T02:14:55Z");
+  EXPECT_EQ(P("2003-12-31T10:14:55+08"), "2003-12-31T02:14:55Z");
+  EXPECT_EQ(P("2003-12-31T10:14:55z"), "2003-12-31T10:14:55Z");
+}
+
+TEST(DatesTest, Spec_Iso8601_Sec4_2_3_MidnightAsTwentyFour) {
+  EXPECT_EQ(P("2003-12-31T24:00:00Z"), "2004-01-01T00:00:00Z");
+  EXPECT_EQ(P("2003-12-31T24:00:01Z"), "none");
+}
+
+TEST(DatesTest, Spec_Iso8601_InvalidFields) {
+  EXPECT_EQ(P("2003-13-01"), "none");
+  EXPECT_EQ(P("2003-02-29"), "none");
+  EXPECT_EQ(P("2004-02-29"), "2004-02-29");
+  EXPECT_EQ(P("2003-12-31T25:00:00Z"), "none");
+  EXPECT_EQ(P("2003-12-31T10:14:55+25:00"), "none");
+}
+
+TEST(DatesTest, Spec_ParseIso8601_RejectsRfc822) {
+  EXPECT_FALSE(parse_iso8601("Thu, 01 Jan 2004 19:48:21 GMT"));
+  EXPECT_TRUE(parse_iso8601("2003-12-31T10:14:55Z"));
+  EXPECT_TRUE(parse_rfc822("Thu, 01 Jan 2004 19:48:21 GMT"));
+}
+
+// ---------------------------------------------------------------------------
+// Tolerances for what feeds really write.
+
+TEST(DatesTest, Lenient_WrongWeekdayIgnored) {
+  EXPECT_EQ(P("Mon, 01 Jan 2004 19:48:21 GMT"), "2004-01-01T19:48:21Z");
+}
+
+TEST(DatesTest, Lenient_FullWeekdayAndMonthNames) {
+  EXPECT_EQ(P("Thursday, 01 January 2004 19:48:21 GMT"), "2004-01-01T19:48:21Z");
+}
+
+TEST(DatesTest, Lenient_MissingComma) {
+  EXPECT_EQ(P("Thu 01 Jan 2004 19:48:21 GMT"), "2004-01-01T19:48:21Z");
+}
+
+TEST(DatesTest, Lenient_MonthBeforeDay) {
+  EXPECT_EQ(P("Thu, Jan 01 2004 19:48:21 GMT"), "2004-01-01T19:48:21Z");
+}
+
+TEST(DatesTest, Lenient_HyphenatedDate) {
+  EXPECT_EQ(P("Thu, 01-Jan-2004 19:48:21 GMT"), "2004-01-01T19:48:21Z");
+}
+
+TEST(DatesTest, Lenient_DateWithoutTime) {
+  EXPECT_EQ(P("Thu, 01 Jan 2004"), "2004-01-01");
+  EXPECT_EQ(P("Jan 2004"), "2004-01");
+}
+
+TEST(DatesTest, Lenient_SingleDigitFields) {
+  EXPECT_EQ(P("Thu, 5 Apr 2012 1:02:03 GMT"), "2012-04-05T01:02:03Z");
+}
+
+TEST(DatesTest, Lenient_TooManyTimeFields) {
+  EXPECT_EQ(P("Sun, 16 Dec 2012 1:2:3:4 GMT"), "none");
+}
+
+TEST(DatesTest, Lenient_OffsetAndZoneName) {
+  EXPECT_EQ(P("Mon, 26 Nov 2026 10:00:00 +0000 GMT"), "2026-11-26T10:00:00Z");
+  EXPECT_EQ(P("Thu, 01 Jan 2004 19:48:21 GMT+0100"), "2004-01-01T18:48:21Z");
+  EXPECT_EQ(P("Thu, 01 Jan 2004 19:48:21 UTC-05:00"), "2004-01-02T00:48:21Z");
+}
+
+TEST(DatesTest, Lenient_OffsetWithColon) {
+  EXPECT_EQ(P("Thu, 01 Jan 2004 19:48:21 +01:00"), "2004-01-01T18:48:21Z");
+}
+
+TEST(DatesTest, Lenient_MissingZoneIsUtc) {
+  EXPECT_EQ(P("Thu, 01 Jan 2004 19:48:21"), "2004-01-01T19:48:21Z");
+}
+
+TEST(DatesTest, Lenient_WorldZoneAbbreviations) {
+  EXPECT_EQ(P("Thu, 01 Jan 2004 19:48:21 CET"), "2004-01-01T18:48:21Z");
+  EXPECT_EQ(P("Thu, 01 Jan 2004 19:48:21 JST"), "2004-01-01T10:48:21Z");
+  EXPECT_EQ(P("Thu, 01 Jan 2004 19:48:21 IST"), "2004-01-01T14:18:21Z");
+}
+
+TEST(DatesTest, Lenient_Asctime) {
+  EXPECT_EQ(P("Sun Jan  4 16:29:06 2004"), "2004-01-04T16:29:06Z");
+}
+
+TEST(DatesTest, Lenient_UnixDateWithZoneBeforeYear) {
+  EXPECT_EQ(P("Sun Jan  4 16:29:06 PST 2004"), "2004-01-05T00:29:06Z");
+}
+
+TEST(DatesTest, Lenient_TwitterStyle) {
+  EXPECT_EQ(P("Sun Jul 15 01:16:00 +0000 2012"), "2012-07-15T01:16:00Z");
+}
+
+TEST(DatesTest, Lenient_Perforce) {
+  EXPECT_EQ(P("Fri, 2006/09/15 08:19:53 EDT"), "2006-09-15T12:19:53Z");
+}
+
+TEST(DatesTest, Lenient_MsSqlSpaceSeparator) {
+  EXPECT_EQ(P("2004-07-08 23:56:58"), "2004-07-08T23:56:58Z");
+  EXPECT_EQ(P("2004-07-08 23:56:58.0"), "2004-07-08T23:56:58Z");
+  EXPECT_EQ(P("2004-07-08 23:56:58 -05:00"), "2004-07-09T04:56:58Z");
+  EXPECT_EQ(P("2004-07-08 23:56 EST"), "2004-07-09T04:56Z");
+}
+
+TEST(DatesTest, Lenient_LowercaseSeparatorT) {
+  EXPECT_EQ(P("2003-12-31t10:14:55z"), "2003-12-31T10:14:55Z");
+}
+
+TEST(DatesTest, Lenient_IsoHourWithoutMinutes) {
+  EXPECT_EQ(P("2003-12-31T10Z"), "2003-12-31T10:00Z");
+}
+
+TEST(DatesTest, Lenient_Greek) {
+  EXPECT_EQ(P("\u039a\u03c5\u03c1, 11 \u0399\u03bf\u03cd\u03bb 2004 12:00:00 EST"),
+            "2004-07-11T17:00:00Z");
+}
+
+TEST(DatesTest, Lenient_Hungarian) {
+  EXPECT_EQ(P("2004-j\u00falius-13T9:15-05:00"), "2004-07-13T14:15Z");
+}
+
+TEST(DatesTest, Lenient_KoreanOnblog) {
+  EXPECT_EQ(P("2004\ub144 05\uc6d4 28\uc77c  01:31:15"), "2004-05-27T16:31:15Z");
+}
+
+TEST(DatesTest, Lenient_KoreanNate) {
+  EXPECT_EQ(P("2004-05-25 \uc624\ud6c4 11:23:17"), "2004-05-25T14:23:17Z");
+}
+
+TEST(DatesTest, Lenient_AmPm) {
+  EXPECT_EQ(P("March 25, 2022 10:30 PM EST"), "2022-03-26T03:30Z");
+  EXPECT_EQ(P("March 25, 2022 12:05 a.m. GMT"), "2022-03-25T00:05Z");
+}
+
+TEST(DatesTest, Lenient_NumericDayMonthYear) {
+  EXPECT_EQ(P("25.03.2022"), "2022-03-25");
+  EXPECT_EQ(P("25/03/2022 10:00"), "2022-03-25T10:00Z");
+  EXPECT_EQ(P("03/25/2022"), "2022-03-25");
+  EXPECT_EQ(P("03/04/2022"), "none");  // ambiguous
+}
+
+TEST(DatesTest, Lenient_LeapSecondRollsOver) {
+  EXPECT_EQ(P("2016-12-31T23:59:60Z"), "2017-01-01T00:00:00Z");
+}
+
+TEST(DatesTest, Lenient_SurroundingWhitespace) {
+  EXPECT_EQ(P("  \n 2003-12-31T10:14:55Z \t"), "2003-12-31T10:14:55Z");
+}
+
+TEST(DatesTest, Lenient_RejectsNonDates) {
+  EXPECT_EQ(P(""), "none");
+  EXPECT_EQ(P("   "), "none");
+  EXPECT_EQ(P("yesterday"), "none");
+  EXPECT_EQ(P("not a date at all, really not"), "none");
+  EXPECT_EQ(P("12345"), "none");
+  EXPECT_EQ(P("Jan"), "none");
+  EXPECT_EQ(P(std::string(1000, '1')), "none");
+}
+
+TEST(DatesTest, Lenient_PartialYearlessFormsRejected) {
+  // ISO 8601 forms without a year need a clock to resolve; parsers have none.
+  EXPECT_EQ(P("--12-31"), "none");
+  EXPECT_EQ(P("Jan 01 19:48:21"), "none");
+}
+
+// ---------------------------------------------------------------------------
+// Dates in prose.
+
+TEST(DatesTest, Lenient_ProseMonthDayYear) {
+  EXPECT_EQ(Prose("On March 25, 2022, the agency said"), "2022-03-25 [March 25, 2022]");
+  EXPECT_EQ(Prose("March 25 2022"), "2022-03-25 [March 25 2022]");
+  EXPECT_EQ(Prose("on March 25th, 2022."), "2022-03-25 [March 25th, 2022]");
+}
+
+TEST(DatesTest, Lenient_ProseAbbreviatedMonth) {
+  EXPECT_EQ(Prose("Posted Mar. 25, 2022 by staff"), "2022-03-25 [Mar. 25, 2022]");
+  EXPECT_EQ(Prose("Sept. 23, 2022: the ministry"), "2022-09-23 [Sept. 23, 2022]");
+  EXPECT_EQ(Prose("Sep 3, 2021"), "2021-09-03 [Sep 3, 2021]");
+}
+
+TEST(DatesTest, Lenient_ProseDayMonthYear) {
+  EXPECT_EQ(Prose("Published 25 March 2022 in"), "2022-03-25 [25 March 2022]");
+  EXPECT_EQ(Prose("the 3rd of June, 2021"), "2021-06-03 [3rd of June, 2021]");
+}
+
+TEST(DatesTest, Lenient_ProseMonthYear) {
+  EXPECT_EQ(Prose("In March 2022 the government"), "2022-03 [March 2022]");
+  EXPECT_EQ(Prose("since Sept. 2019,"), "2019-09 [Sept. 2019]");
+}
+
+TEST(DatesTest, Lenient_ProseIsoDate) {
+  EXPECT_EQ(Prose("updated 2022-03-25 by"), "2022-03-25 [2022-03-25]");
+  EXPECT_EQ(Prose("at 2022-03-25T10:00:00Z."), "2022-03-25T10:00:00Z [2022-03-25T10:00:00Z]");
+}
+
+TEST(DatesTest, Lenient_ProseTimeWithZone) {
+  EXPECT_EQ(Prose("March 25, 2022 at 10:30 a.m. ET"),
+            "2022-03-25T15:30Z [March 25, 2022 at 10:30 a.m. ET]");
+  EXPECT_EQ(Prose("March 25, 2022, 14:05 UTC"), "2022-03-25T14:05Z [March 25, 2022, 14:05 UTC]");
+  // A clock time without a zone is not a point in time: day precision.
+  EXPECT_EQ(Prose("March 25, 2022 10:30 AM"), "2022-03-25 [March 25, 2022]");
+}
+
+TEST(DatesTest, Lenient_ProseRangeKeepsFirstDay) {
+  EXPECT_EQ(Prose("March 25-26, 2022"), "2022-03-25 [March 25-26, 2022]");
+}
+
+TEST(DatesTest, Lenient_ProseFirstDateWins) {
+  EXPECT_EQ(Prose("On 1 May 2020 and again on June 2, 2021"), "2020-05-01 [1 May 2020]");
+}
+
+TEST(DatesTest, Lenient_ProseRejects) {
+  EXPECT_EQ(Prose("It may 2022 be"), "none");        // lowercase "may"
+  EXPECT_EQ(Prose("March 25"), "none");              // no year
+  EXPECT_EQ(Prose("Marches 2022"), "none");          // not a month word
+  EXPECT_EQ(Prose("March 32, 2022"), "none");        // no such day
+  EXPECT_EQ(Prose("February 30, 2022"), "none");
+  EXPECT_EQ(Prose("order 12345 June"), "none");
+  EXPECT_EQ(Prose("version 2022-03-251"), "none");
+  EXPECT_EQ(Prose(""), "none");
+}
+
+TEST(DatesTest, Lenient_ProseSpanOffsetsAreBytes) {
+  std::string text = "\u00c9t\u00e9: 4 July 2021";
+  auto f = find_prose_date(text);
+  ASSERT_TRUE(f);
+  EXPECT_EQ(text.substr(f->begin, f->end - f->begin), "4 July 2021");
+  EXPECT_EQ(f->date.precision, DatePrecision::kDay);
+}
+
+TEST(DatesTest, Lenient_ProseAllCapsMonth) {
+  EXPECT_EQ(Prose("MARCH 25, 2022"), "2022-03-25 [MARCH 25, 2022]");
+}
+
+}  // namespace
+}  // namespace banwatch::dates
