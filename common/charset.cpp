@@ -1,0 +1,792 @@
+#include "common/charset.h"
+
+#include <iconv.h>
+#include <utf8proc.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdint>
+#include <cstdlib>
+#include <cstring>
+#include <memory>
+#include <optional>
+
+#include <fmt/format.h>
+
+namespace banwatch {
+namespace {
+
+char ascii_lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
+bool is_ascii_space(char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
+}
+bool is_ascii_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+unsigned char byte_at(std::string_view s, std::size_t i) {
+  return static_cast<unsigned char>(s[i]);
+}
+
+bool iequals(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i)
+    if (ascii_lower(a[i]) != ascii_lower(b[i])) return false;
+  return true;
+}
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && is_ascii_space(s.front())) s.remove_prefix(1);
+  while (!s.empty() && is_ascii_space(s.back())) s.remove_suffix(1);
+  return s;
+}
+
+// ---------------------------------------------------------------------------
+// Labels.
+
+struct Charset {
+  std::string_view name;   // canonical (WHATWG) name
+  std::string_view iconv;  // glibc iconv name; "" when decoded here
+};
+
+constexpr Charset kUtf8{"UTF-8", ""};
+constexpr Charset kWindows1252{"windows-1252", ""};
+constexpr Charset kUserDefined{"x-user-defined", ""};
+constexpr Charset kUtf16{"UTF-16", ""};  // byte order decided per document
+constexpr Charset kUtf32{"UTF-32", ""};
+
+struct Label {
+  std::string_view compact;  // lowercase, letters and digits only
+  Charset charset;
+};
+
+// The WHATWG Encoding Standard's labels (section 4.2), compacted, plus a few
+// aliases Python's codecs accept (feeds declare those too). Legacy CJK labels
+// map to the Standard's supersets: GBK and gb2312 decode as GB18030, Big5 as
+// Big5-HKSCS, EUC-KR as windows-949, Shift_JIS as windows-31J.
+constexpr Label kLabels[] = {
+    // UTF-8
+    {"unicode11utf8", kUtf8}, {"unicode20utf8", kUtf8}, {"utf8", kUtf8},
+    {"xunicode20utf8", kUtf8}, {"u8", kUtf8}, {"utf", kUtf8}, {"cp65001", kUtf8},
+    // Single-byte
+    {"866", {"IBM866", "IBM866"}}, {"cp866", {"IBM866", "IBM866"}},
+    {"csibm866", {"IBM866", "IBM866"}}, {"ibm866", {"IBM866", "IBM866"}},
+    {"csisolatin2", {"ISO-8859-2", "ISO-8859-2"}}, {"iso88592", {"ISO-8859-2", "ISO-8859-2"}},
+    {"isoir101", {"ISO-8859-2", "ISO-8859-2"}}, {"iso885921987", {"ISO-8859-2", "ISO-8859-2"}},
+    {"l2", {"ISO-8859-2", "ISO-8859-2"}}, {"latin2", {"ISO-8859-2", "ISO-8859-2"}},
+    {"csisolatin3", {"ISO-8859-3", "ISO-8859-3"}}, {"iso88593", {"ISO-8859-3", "ISO-8859-3"}},
+    {"isoir109", {"ISO-8859-3", "ISO-8859-3"}}, {"iso885931988", {"ISO-8859-3", "ISO-8859-3"}},
+    {"l3", {"ISO-8859-3", "ISO-8859-3"}}, {"latin3", {"ISO-8859-3", "ISO-8859-3"}},
+    {"csisolatin4", {"ISO-8859-4", "ISO-8859-4"}}, {"iso88594", {"ISO-8859-4", "ISO-8859-4"}},
+    {"isoir110", {"ISO-8859-4", "ISO-8859-4"}}, {"iso885941988", {"ISO-8859-4", "ISO-8859-4"}},
+    {"l4", {"ISO-8859-4", "ISO-8859-4"}}, {"latin4", {"ISO-8859-4", "ISO-8859-4"}},
+    {"csisolatincyrillic", {"ISO-8859-5", "ISO-8859-5"}},
+    {"cyrillic", {"ISO-8859-5", "ISO-8859-5"}}, {"iso88595", {"ISO-8859-5", "ISO-8859-5"}},
+    {"isoir144", {"ISO-8859-5", "ISO-8859-5"}}, {"iso885951988", {"ISO-8859-5", "ISO-8859-5"}},
+    {"arabic", {"ISO-8859-6", "ISO-8859-6"}}, {"asmo708", {"ISO-8859-6", "ISO-8859-6"}},
+    {"csiso88596e", {"ISO-8859-6", "ISO-8859-6"}}, {"csiso88596i", {"ISO-8859-6", "ISO-8859-6"}},
+    {"csisolatinarabic", {"ISO-8859-6", "ISO-8859-6"}}, {"ecma114", {"ISO-8859-6", "ISO-8859-6"}},
+    {"iso88596", {"ISO-8859-6", "ISO-8859-6"}}, {"iso88596e", {"ISO-8859-6", "ISO-8859-6"}},
+    {"iso88596i", {"ISO-8859-6", "ISO-8859-6"}}, {"isoir127", {"ISO-8859-6", "ISO-8859-6"}},
+    {"iso885961987", {"ISO-8859-6", "ISO-8859-6"}},
+    {"csisolatingreek", {"ISO-8859-7", "ISO-8859-7"}}, {"ecma118", {"ISO-8859-7", "ISO-8859-7"}},
+    {"elot928", {"ISO-8859-7", "ISO-8859-7"}}, {"greek", {"ISO-8859-7", "ISO-8859-7"}},
+    {"greek8", {"ISO-8859-7", "ISO-8859-7"}}, {"iso88597", {"ISO-8859-7", "ISO-8859-7"}},
+    {"isoir126", {"ISO-8859-7", "ISO-8859-7"}}, {"iso885971987", {"ISO-8859-7", "ISO-8859-7"}},
+    {"suneugreek", {"ISO-8859-7", "ISO-8859-7"}},
+    {"csiso88598e", {"ISO-8859-8", "ISO-8859-8"}}, {"csisolatinhebrew", {"ISO-8859-8", "ISO-8859-8"}},
+    {"hebrew", {"ISO-8859-8", "ISO-8859-8"}}, {"iso88598", {"ISO-8859-8", "ISO-8859-8"}},
+    {"iso88598e", {"ISO-8859-8", "ISO-8859-8"}}, {"isoir138", {"ISO-8859-8", "ISO-8859-8"}},
+    {"iso885981988", {"ISO-8859-8", "ISO-8859-8"}}, {"visual", {"ISO-8859-8", "ISO-8859-8"}},
+    {"csiso88598i", {"ISO-8859-8-I", "ISO-8859-8"}}, {"iso88598i", {"ISO-8859-8-I", "ISO-8859-8"}},
+    {"logical", {"ISO-8859-8-I", "ISO-8859-8"}},
+    {"csisolatin6", {"ISO-8859-10", "ISO-8859-10"}}, {"iso885910", {"ISO-8859-10", "ISO-8859-10"}},
+    {"isoir157", {"ISO-8859-10", "ISO-8859-10"}}, {"l6", {"ISO-8859-10", "ISO-8859-10"}},
+    {"latin6", {"ISO-8859-10", "ISO-8859-10"}},
+    {"iso885913", {"ISO-8859-13", "ISO-8859-13"}}, {"latin7", {"ISO-8859-13", "ISO-8859-13"}},
+    {"iso885914", {"ISO-8859-14", "ISO-8859-14"}}, {"latin8", {"ISO-8859-14", "ISO-8859-14"}},
+    {"csisolatin9", {"ISO-8859-15", "ISO-8859-15"}}, {"iso885915", {"ISO-8859-15", "ISO-8859-15"}},
+    {"l9", {"ISO-8859-15", "ISO-8859-15"}}, {"latin9", {"ISO-8859-15", "ISO-8859-15"}},
+    {"iso885916", {"ISO-8859-16", "ISO-8859-16"}}, {"latin10", {"ISO-8859-16", "ISO-8859-16"}},
+    {"cskoi8r", {"KOI8-R", "KOI8-R"}}, {"koi", {"KOI8-R", "KOI8-R"}},
+    {"koi8", {"KOI8-R", "KOI8-R"}}, {"koi8r", {"KOI8-R", "KOI8-R"}},
+    {"koi8ru", {"KOI8-U", "KOI8-U"}}, {"koi8u", {"KOI8-U", "KOI8-U"}},
+    {"csmacintosh", {"macintosh", "MACINTOSH"}}, {"mac", {"macintosh", "MACINTOSH"}},
+    {"macintosh", {"macintosh", "MACINTOSH"}}, {"xmacroman", {"macintosh", "MACINTOSH"}},
+    {"macroman", {"macintosh", "MACINTOSH"}},
+    {"dos874", {"windows-874", "WINDOWS-874"}}, {"iso885911", {"windows-874", "WINDOWS-874"}},
+    {"tis620", {"windows-874", "WINDOWS-874"}}, {"windows874", {"windows-874", "WINDOWS-874"}},
+    {"cp874", {"windows-874", "WINDOWS-874"}},
+    {"cp1250", {"windows-1250", "CP1250"}}, {"windows1250", {"windows-1250", "CP1250"}},
+    {"xcp1250", {"windows-1250", "CP1250"}},
+    {"cp1251", {"windows-1251", "CP1251"}}, {"windows1251", {"windows-1251", "CP1251"}},
+    {"xcp1251", {"windows-1251", "CP1251"}},
+    {"ansix341968", kWindows1252}, {"ascii", kWindows1252}, {"cp1252", kWindows1252},
+    {"cp819", kWindows1252}, {"csisolatin1", kWindows1252}, {"ibm819", kWindows1252},
+    {"iso88591", kWindows1252}, {"isoir100", kWindows1252}, {"iso885911987", kWindows1252},
+    {"l1", kWindows1252}, {"latin1", kWindows1252}, {"usascii", kWindows1252},
+    {"windows1252", kWindows1252}, {"xcp1252", kWindows1252}, {"us", kWindows1252},
+    {"isolatin1", kWindows1252}, {"csascii", kWindows1252}, {"646", kWindows1252},
+    {"cp1253", {"windows-1253", "CP1253"}}, {"windows1253", {"windows-1253", "CP1253"}},
+    {"xcp1253", {"windows-1253", "CP1253"}},
+    {"cp1254", {"windows-1254", "CP1254"}}, {"csisolatin5", {"windows-1254", "CP1254"}},
+    {"iso88599", {"windows-1254", "CP1254"}}, {"isoir148", {"windows-1254", "CP1254"}},
+    {"iso885991989", {"windows-1254", "CP1254"}}, {"l5", {"windows-1254", "CP1254"}},
+    {"latin5", {"windows-1254", "CP1254"}}, {"windows1254", {"windows-1254", "CP1254"}},
+    {"xcp1254", {"windows-1254", "CP1254"}},
+    {"cp1255", {"windows-1255", "CP1255"}}, {"windows1255", {"windows-1255", "CP1255"}},
+    {"xcp1255", {"windows-1255", "CP1255"}},
+    {"cp1256", {"windows-1256", "CP1256"}}, {"windows1256", {"windows-1256", "CP1256"}},
+    {"xcp1256", {"windows-1256", "CP1256"}},
+    {"cp1257", {"windows-1257", "CP1257"}}, {"windows1257", {"windows-1257", "CP1257"}},
+    {"xcp1257", {"windows-1257", "CP1257"}},
+    {"cp1258", {"windows-1258", "CP1258"}}, {"windows1258", {"windows-1258", "CP1258"}},
+    {"xcp1258", {"windows-1258", "CP1258"}},
+    {"xmaccyrillic", {"x-mac-cyrillic", "MAC-CYRILLIC"}},
+    {"xmacukrainian", {"x-mac-cyrillic", "MAC-CYRILLIC"}},
+    {"maccyrillic", {"x-mac-cyrillic", "MAC-CYRILLIC"}},
+    // Chinese
+    {"chinese", {"GBK", "GB18030"}}, {"csgb2312", {"GBK", "GB18030"}},
+    {"csiso58gb231280", {"GBK", "GB18030"}}, {"gb2312", {"GBK", "GB18030"}},
+    {"gb231280", {"GBK", "GB18030"}}, {"gbk", {"GBK", "GB18030"}},
+    {"isoir58", {"GBK", "GB18030"}}, {"xgbk", {"GBK", "GB18030"}},
+    {"cp936", {"GBK", "GB18030"}}, {"ms936", {"GBK", "GB18030"}},
+    {"euccn", {"GBK", "GB18030"}}, {"gb18030", {"gb18030", "GB18030"}},
+    {"big5", {"Big5", "BIG5-HKSCS"}}, {"big5hkscs", {"Big5", "BIG5-HKSCS"}},
+    {"cnbig5", {"Big5", "BIG5-HKSCS"}}, {"csbig5", {"Big5", "BIG5-HKSCS"}},
+    {"xxbig5", {"Big5", "BIG5-HKSCS"}}, {"cp950", {"Big5", "BIG5-HKSCS"}},
+    {"iso2022cn", {"ISO-2022-CN", "ISO-2022-CN"}},
+    {"iso2022cnext", {"ISO-2022-CN-EXT", "ISO-2022-CN-EXT"}},
+    // Japanese
+    {"cseucpkdfmtjapanese", {"EUC-JP", "EUC-JP"}}, {"eucjp", {"EUC-JP", "EUC-JP"}},
+    {"xeucjp", {"EUC-JP", "EUC-JP"}},
+    {"csiso2022jp", {"ISO-2022-JP", "ISO-2022-JP-2"}},
+    {"iso2022jp", {"ISO-2022-JP", "ISO-2022-JP-2"}},
+    {"csshiftjis", {"Shift_JIS", "CP932"}}, {"ms932", {"Shift_JIS", "CP932"}},
+    {"mskanji", {"Shift_JIS", "CP932"}}, {"shiftjis", {"Shift_JIS", "CP932"}},
+    {"sjis", {"Shift_JIS", "CP932"}}, {"windows31j", {"Shift_JIS", "CP932"}},
+    {"xsjis", {"Shift_JIS", "CP932"}}, {"cp932", {"Shift_JIS", "CP932"}},
+    // Korean
+    {"cseuckr", {"EUC-KR", "CP949"}}, {"csksc56011987", {"EUC-KR", "CP949"}},
+    {"euckr", {"EUC-KR", "CP949"}}, {"isoir149", {"EUC-KR", "CP949"}},
+    {"korean", {"EUC-KR", "CP949"}}, {"ksc56011987", {"EUC-KR", "CP949"}},
+    {"ksc56011989", {"EUC-KR", "CP949"}}, {"ksc5601", {"EUC-KR", "CP949"}},
+    {"windows949", {"EUC-KR", "CP949"}}, {"cp949", {"EUC-KR", "CP949"}},
+    {"uhc", {"EUC-KR", "CP949"}},
+    {"csiso2022kr", {"ISO-2022-KR", "ISO-2022-KR"}}, {"iso2022kr", {"ISO-2022-KR", "ISO-2022-KR"}},
+    // Unicode
+    {"unicodefffe", {"UTF-16BE", "UTF-16BE"}}, {"utf16be", {"UTF-16BE", "UTF-16BE"}},
+    {"csunicode", {"UTF-16LE", "UTF-16LE"}}, {"iso10646ucs2", {"UTF-16LE", "UTF-16LE"}},
+    {"ucs2", {"UTF-16LE", "UTF-16LE"}}, {"unicode", {"UTF-16LE", "UTF-16LE"}},
+    {"unicodefeff", {"UTF-16LE", "UTF-16LE"}}, {"utf16le", {"UTF-16LE", "UTF-16LE"}},
+    {"utf16", kUtf16}, {"u16", kUtf16},
+    {"utf32", kUtf32}, {"u32", kUtf32}, {"ucs4", kUtf32}, {"iso10646ucs4", kUtf32},
+    {"utf32le", {"UTF-32LE", "UTF-32LE"}}, {"utf32be", {"UTF-32BE", "UTF-32BE"}},
+    {"xuserdefined", kUserDefined},
+};
+
+// Lowercase letters and digits only; "" when the label is implausibly long.
+std::string compact_label(std::string_view label) {
+  std::string out;
+  label = trim(label);
+  if (label.size() > 64) return out;
+  for (char c : label) {
+    char l = ascii_lower(c);
+    if ((l >= 'a' && l <= 'z') || (l >= '0' && l <= '9')) out.push_back(l);
+  }
+  return out;
+}
+
+std::optional<Charset> lookup(std::string_view label) {
+  const std::string key = compact_label(label);
+  if (key.empty()) return std::nullopt;
+  for (const auto& l : kLabels)
+    if (l.compact == key) return l.charset;
+  return std::nullopt;
+}
+
+// ---------------------------------------------------------------------------
+// UTF-8.
+
+constexpr std::string_view kReplacement = "\xEF\xBF\xBD";
+
+// Length of the well-formed UTF-8 sequence at s[i], or 0 when it is not one;
+// `consumed` is then the maximal ill-formed prefix to replace with a single
+// U+FFFD (Unicode chapter 3, "U+FFFD Substitution of Maximal Subparts", as the
+// WHATWG UTF-8 decoder does).
+std::size_t utf8_sequence(std::string_view s, std::size_t i, std::size_t& consumed) {
+  const unsigned char c = byte_at(s, i);
+  std::size_t need = 0;
+  unsigned char lo = 0x80, hi = 0xBF;
+  if (c < 0x80) return 1;
+  if (c >= 0xC2 && c <= 0xDF) {
+    need = 1;
+  } else if (c >= 0xE0 && c <= 0xEF) {
+    need = 2;
+    if (c == 0xE0) lo = 0xA0;
+    if (c == 0xED) hi = 0x9F;  // no surrogates
+  } else if (c >= 0xF0 && c <= 0xF4) {
+    need = 3;
+    if (c == 0xF0) lo = 0x90;
+    if (c == 0xF4) hi = 0x8F;  // nothing above U+10FFFF
+  } else {
+    consumed = 1;
+    return 0;
+  }
+  for (std::size_t k = 1; k <= need; ++k) {
+    if (i + k >= s.size()) {
+      consumed = k;
+      return 0;
+    }
+    const unsigned char b = byte_at(s, i + k);
+    if (b < lo || b > hi) {
+      consumed = k;
+      return 0;
+    }
+    lo = 0x80, hi = 0xBF;
+  }
+  return need + 1;
+}
+
+// Length of the leading run of ASCII bytes, eight at a time.
+std::size_t ascii_prefix(std::string_view s, std::size_t i) {
+  const std::size_t start = i;
+  while (i + 8 <= s.size()) {
+    std::uint64_t word;
+    std::memcpy(&word, s.data() + i, 8);
+    if (word & 0x8080808080808080ULL) break;
+    i += 8;
+  }
+  while (i < s.size() && byte_at(s, i) < 0x80) ++i;
+  return i - start;
+}
+
+// Copies UTF-8 with ill-formed sequences replaced; returns how many.
+std::size_t repair_utf8(std::string_view s, std::string& out) {
+  std::size_t replaced = 0;
+  out.reserve(out.size() + s.size());
+  std::size_t i = 0;
+  while (i < s.size()) {
+    const std::size_t run = ascii_prefix(s, i);
+    out.append(s.substr(i, run));
+    i += run;
+    if (i >= s.size()) break;
+    std::size_t consumed = 0;
+    const std::size_t len = utf8_sequence(s, i, consumed);
+    if (len != 0) {
+      out.append(s.substr(i, len));
+      i += len;
+    } else {
+      out.append(kReplacement);
+      ++replaced;
+      i += consumed;
+    }
+  }
+  return replaced;
+}
+
+void append_utf8(std::string& out, char32_t cp) {
+  if (cp < 0x80) {
+    out.push_back(static_cast<char>(cp));
+  } else if (cp < 0x800) {
+    out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
+    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  } else if (cp < 0x10000) {
+    out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
+    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  } else {
+    out.push_back(static_cast<char>(0xF0 | (cp >> 18)));
+    out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
+    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Decoders done here rather than through iconv: windows-1252 is the most
+// common legacy charset and glibc rejects its five unassigned bytes, which
+// the Encoding Standard maps to the C1 controls.
+
+constexpr char16_t kWindows1252High[32] = {
+    0x20AC, 0x0081, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021,
+    0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0x008D, 0x017D, 0x008F,
+    0x0090, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014,
+    0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0x009D, 0x017E, 0x0178,
+};
+
+void decode_windows1252(std::string_view s, std::string& out) {
+  out.reserve(s.size() + s.size() / 4);
+  std::size_t i = 0;
+  while (i < s.size()) {
+    const std::size_t run = ascii_prefix(s, i);
+    out.append(s.substr(i, run));
+    i += run;
+    if (i >= s.size()) break;
+    const unsigned char c = byte_at(s, i++);
+    append_utf8(out, c < 0xA0 ? kWindows1252High[c - 0x80] : c);
+  }
+}
+
+void decode_user_defined(std::string_view s, std::string& out) {
+  for (char ch : s) {
+    const unsigned char c = static_cast<unsigned char>(ch);
+    append_utf8(out, c < 0x80 ? c : 0xF780 + (c - 0x80));
+  }
+}
+
+struct IconvCloser {
+  void operator()(void* cd) const { iconv_close(static_cast<iconv_t>(cd)); }
+};
+
+// Converts through glibc iconv, replacing each undecodable unit with U+FFFD.
+Result<std::size_t> decode_iconv(std::string_view s, std::string_view from, std::size_t unit,
+                                 std::string& out) {
+  const std::string from_name(from);
+  iconv_t raw = iconv_open("UTF-8", from_name.c_str());
+  if (raw == reinterpret_cast<iconv_t>(-1))
+    return fail(ErrorCode::kUnsupported,
+                fmt::format("charset {} is not available in this system's iconv", from_name));
+  std::unique_ptr<void, IconvCloser> cd(raw);
+  std::size_t replaced = 0;
+  out.reserve(out.size() + s.size() * 3 / 2 + 16);
+  std::string buffer(s.size() * 2 + 64, '\0');
+  char* in = const_cast<char*>(s.data());  // iconv's signature; the input is not written
+  std::size_t in_left = s.size();
+  while (true) {
+    char* out_ptr = buffer.data();
+    std::size_t out_left = buffer.size();
+    const std::size_t rc = in_left == 0 ? iconv(raw, nullptr, nullptr, &out_ptr, &out_left)
+                                        : iconv(raw, &in, &in_left, &out_ptr, &out_left);
+    const int err = errno;
+    out.append(buffer.data(), buffer.size() - out_left);
+    if (rc != static_cast<std::size_t>(-1)) {
+      if (in_left == 0) {
+        // Flush a stateful decoder once the input is used up.
+        out_ptr = buffer.data();
+        out_left = buffer.size();
+        iconv(raw, nullptr, nullptr, &out_ptr, &out_left);
+        out.append(buffer.data(), buffer.size() - out_left);
+        break;
+      }
+      continue;
+    }
+    if (err == E2BIG) continue;
+    if (err == EILSEQ) {
+      // The Encoding Standard's gb18030 decoder reads a lone 0x80 as the euro
+      // sign (Windows code page 936 does); glibc's GB18030 rejects it.
+      if (from == "GB18030" && static_cast<unsigned char>(*in) == 0x80) {
+        out.append("\xE2\x82\xAC");
+        ++in;
+        --in_left;
+        continue;
+      }
+      out.append(kReplacement);
+      ++replaced;
+      const std::size_t skip = std::min(unit, in_left);
+      in += skip;
+      in_left -= skip;
+      continue;
+    }
+    if (err == EINVAL) {  // a sequence cut off by the end of the input
+      out.append(kReplacement);
+      ++replaced;
+      break;
+    }
+    return fail(ErrorCode::kInternal,
+                fmt::format("iconv from {} failed with errno {}", from_name, err));
+  }
+  return replaced;
+}
+
+// Byte order of BOM-less UTF-16/32 from where the zero bytes sit in the
+// first characters (markup starts with ASCII).
+Charset utf16_order(std::string_view s) {
+  std::size_t even_zero = 0, odd_zero = 0;
+  const std::size_t n = std::min<std::size_t>(s.size() & ~std::size_t{1}, 512);
+  for (std::size_t i = 0; i < n; i += 2) {
+    even_zero += s[i] == '\0';
+    odd_zero += s[i + 1] == '\0';
+  }
+  if (even_zero > odd_zero) return {"UTF-16BE", "UTF-16BE"};
+  return {"UTF-16LE", "UTF-16LE"};
+}
+
+Charset utf32_order(std::string_view s) {
+  if (s.size() >= 4 && s[0] == '\0' && s[1] == '\0' && s[3] != '\0')
+    return {"UTF-32BE", "UTF-32BE"};
+  return {"UTF-32LE", "UTF-32LE"};
+}
+
+std::size_t code_unit_size(std::string_view name) {
+  if (name.starts_with("UTF-16")) return 2;
+  if (name.starts_with("UTF-32")) return 4;
+  return 1;
+}
+
+bool same_family(std::string_view bom, std::string_view declared) {
+  if (bom == declared) return true;
+  return (declared == "UTF-16" && bom.starts_with("UTF-16")) ||
+         (declared == "UTF-32" && bom.starts_with("UTF-32"));
+}
+
+// ---------------------------------------------------------------------------
+// Prescan helpers (HTML Standard 13.2.3.2).
+
+bool prescan_space(char c) {
+  return c == 0x09 || c == 0x0A || c == 0x0C || c == 0x0D || c == 0x20;
+}
+
+// "get an attribute": returns false when there are no more attributes.
+bool get_attribute(std::string_view s, std::size_t& i, std::string& name, std::string& value) {
+  name.clear();
+  value.clear();
+  while (i < s.size() && (prescan_space(s[i]) || s[i] == '/')) ++i;
+  if (i >= s.size() || s[i] == '>') return false;
+  // The name.
+  while (i < s.size()) {
+    const char c = s[i];
+    if (c == '=' && !name.empty()) break;
+    if (prescan_space(c)) break;
+    if (c == '/' || c == '>') return true;
+    name.push_back(ascii_lower(c));
+    ++i;
+  }
+  while (i < s.size() && prescan_space(s[i])) ++i;
+  if (i >= s.size() || s[i] != '=') return true;
+  ++i;
+  while (i < s.size() && prescan_space(s[i])) ++i;
+  if (i >= s.size()) return true;
+  if (s[i] == '"' || s[i] == '\'') {
+    const char quote = s[i++];
+    while (i < s.size() && s[i] != quote) value.push_back(ascii_lower(s[i++]));
+    if (i < s.size()) ++i;
+    return true;
+  }
+  if (s[i] == '>') return true;
+  while (i < s.size() && !prescan_space(s[i]) && s[i] != '>') value.push_back(ascii_lower(s[i++]));
+  return true;
+}
+
+// "extracting a character encoding from a meta element".
+std::string charset_from_meta_content(std::string_view s) {
+  std::size_t i = 0;
+  while (true) {
+    const std::size_t at = [&] {
+      for (std::size_t k = i; k + 7 <= s.size(); ++k)
+        if (iequals(s.substr(k, 7), "charset")) return k;
+      return std::string_view::npos;
+    }();
+    if (at == std::string_view::npos) return {};
+    i = at + 7;
+    while (i < s.size() && prescan_space(s[i])) ++i;
+    if (i >= s.size() || s[i] != '=') continue;
+    ++i;
+    while (i < s.size() && prescan_space(s[i])) ++i;
+    if (i >= s.size()) return {};
+    if (s[i] == '"' || s[i] == '\'') {
+      const char quote = s[i];
+      const std::size_t end = s.find(quote, i + 1);
+      if (end == std::string_view::npos) return {};
+      return std::string(s.substr(i + 1, end - i - 1));
+    }
+    std::size_t end = i;
+    while (end < s.size() && !prescan_space(s[end]) && s[end] != ';') ++end;
+    return std::string(s.substr(i, end - i));
+  }
+}
+
+// ---------------------------------------------------------------------------
+// The XML declaration, read as ASCII from any of the Appendix F forms.
+
+enum class XmlForm { kAscii, kUtf16LE, kUtf16BE, kUtf32LE, kUtf32BE };
+
+std::string declaration_ascii(std::string_view s, XmlForm form) {
+  std::size_t step = 1, offset = 0;
+  switch (form) {
+    case XmlForm::kAscii: break;
+    case XmlForm::kUtf16LE: step = 2; break;
+    case XmlForm::kUtf16BE: step = 2, offset = 1; break;
+    case XmlForm::kUtf32LE: step = 4; break;
+    case XmlForm::kUtf32BE: step = 4, offset = 3; break;
+  }
+  std::string out;
+  for (std::size_t i = 0; i + step <= s.size() && out.size() < 512; i += step) {
+    for (std::size_t k = 0; k < step; ++k)
+      if (k != offset && s[i + k] != '\0') return out;  // not ASCII in this form
+    const char c = s[i + offset];
+    out.push_back(c);
+    if (c == '>') break;
+  }
+  return out;
+}
+
+std::string encoding_pseudo_attribute(std::string_view decl) {
+  if (decl.size() < 6 || decl.substr(0, 5) != "<?xml" || !is_ascii_space(decl[5])) return {};
+  const std::size_t end = decl.find("?>");
+  if (end != std::string_view::npos) decl = decl.substr(0, end);
+  std::size_t i = decl.find("encoding");
+  while (i != std::string_view::npos) {
+    std::size_t k = i + 8;
+    if (i > 0 && !is_ascii_space(decl[i - 1])) {
+      i = decl.find("encoding", k);
+      continue;
+    }
+    while (k < decl.size() && is_ascii_space(decl[k])) ++k;
+    if (k >= decl.size() || decl[k] != '=') {
+      i = decl.find("encoding", k);
+      continue;
+    }
+    ++k;
+    while (k < decl.size() && is_ascii_space(decl[k])) ++k;
+    if (k >= decl.size() || (decl[k] != '"' && decl[k] != '\'')) return {};
+    const char quote = decl[k];
+    const std::size_t close = decl.find(quote, k + 1);
+    if (close == std::string_view::npos) return {};
+    return std::string(trim(decl.substr(k + 1, close - k - 1)));
+  }
+  return {};
+}
+
+}  // namespace
+
+std::string canonical_charset(std::string_view label) {
+  auto cs = lookup(label);
+  return cs ? std::string(cs->name) : std::string();
+}
+
+std::string_view sniff_bom(std::string_view b) {
+  auto at = [&](std::size_t i) { return byte_at(b, i); };
+  if (b.size() >= 4 && at(0) == 0xFF && at(1) == 0xFE && at(2) == 0 && at(3) == 0) return "UTF-32LE";
+  if (b.size() >= 4 && at(0) == 0 && at(1) == 0 && at(2) == 0xFE && at(3) == 0xFF) return "UTF-32BE";
+  if (b.size() >= 3 && at(0) == 0xEF && at(1) == 0xBB && at(2) == 0xBF) return "UTF-8";
+  if (b.size() >= 2 && at(0) == 0xFF && at(1) == 0xFE) return "UTF-16LE";
+  if (b.size() >= 2 && at(0) == 0xFE && at(1) == 0xFF) return "UTF-16BE";
+  return "";
+}
+
+bool is_valid_utf8(std::string_view s) {
+  std::size_t i = 0;
+  while (i < s.size()) {
+    i += ascii_prefix(s, i);
+    if (i >= s.size()) break;
+    std::size_t consumed = 0;
+    const std::size_t len = utf8_sequence(s, i, consumed);
+    if (len == 0) return false;
+    i += len;
+  }
+  return true;
+}
+
+Result<Decoded> to_utf8(std::string_view bytes, std::string_view charset) {
+  Decoded result;
+  std::optional<Charset> cs;
+  const std::string_view bom = sniff_bom(bytes);
+  const std::string_view label = trim(charset);
+  std::optional<Charset> declared;
+  if (!label.empty()) declared = lookup(label);
+  if (!bom.empty()) {
+    cs = lookup(bom);
+    bytes.remove_prefix(bom == "UTF-8" ? 3 : bom.starts_with("UTF-16") ? 2 : 4);
+    if (!label.empty() && (!declared || !same_family(bom, declared->name)))
+      result.warnings.push_back(fmt::format(
+          "byte order mark says {} but the declared charset is {}; decoded as {}", bom, label, bom));
+  } else if (label.empty()) {
+    if (is_valid_utf8(bytes)) {
+      cs = kUtf8;
+    } else {
+      cs = kWindows1252;
+      result.warnings.push_back(
+          "no charset declared and the bytes are not UTF-8; decoded as windows-1252");
+    }
+  } else {
+    if (!declared)
+      return fail(ErrorCode::kUnsupported, fmt::format("unsupported charset \"{}\"", label));
+    cs = declared;
+  }
+  if (cs->name == "UTF-16") cs = utf16_order(bytes);
+  if (cs->name == "UTF-32") cs = utf32_order(bytes);
+  result.encoding = std::string(cs->name);
+
+  if (cs->name == "UTF-8") {
+    if (is_valid_utf8(bytes)) {
+      result.text.assign(bytes);
+    } else {
+      result.replaced = repair_utf8(bytes, result.text);
+    }
+  } else if (cs->name == "windows-1252") {
+    decode_windows1252(bytes, result.text);
+  } else if (cs->name == "x-user-defined") {
+    decode_user_defined(bytes, result.text);
+  } else {
+    auto replaced = decode_iconv(bytes, cs->iconv, code_unit_size(cs->name), result.text);
+    if (!replaced) return std::unexpected(replaced.error());
+    result.replaced = *replaced;
+    // A BOM-less UTF-16/32 body may still carry a BOM after an explicit
+    // label ("UTF-16LE" + FF FE): never keep U+FEFF at the start.
+  }
+  if (result.text.starts_with("\xEF\xBB\xBF")) result.text.erase(0, 3);
+  if (result.replaced > 0)
+    result.warnings.push_back(
+        fmt::format("{} invalid byte sequence{} in {} input replaced with U+FFFD", result.replaced,
+                    result.replaced == 1 ? "" : "s", result.encoding));
+  return result;
+}
+
+std::string xml_declared_encoding(std::string_view bytes) {
+  const std::string_view bom = sniff_bom(bytes);
+  XmlForm form = XmlForm::kAscii;
+  bool sniffed_wide = false;
+  if (!bom.empty()) {
+    if (bom == "UTF-8") bytes.remove_prefix(3);
+    if (bom == "UTF-16LE") form = XmlForm::kUtf16LE, bytes.remove_prefix(2);
+    if (bom == "UTF-16BE") form = XmlForm::kUtf16BE, bytes.remove_prefix(2);
+    if (bom == "UTF-32LE") form = XmlForm::kUtf32LE, bytes.remove_prefix(4);
+    if (bom == "UTF-32BE") form = XmlForm::kUtf32BE, bytes.remove_prefix(4);
+  } else if (bytes.size() >= 4) {
+    // XML 1.0 Appendix F.1: the first four bytes of "<?" in each form.
+    const std::string_view head = bytes.substr(0, 4);
+    if (head == std::string_view("\0\0\0<", 4)) form = XmlForm::kUtf32BE, sniffed_wide = true;
+    if (head == std::string_view("<\0\0\0", 4)) form = XmlForm::kUtf32LE, sniffed_wide = true;
+    if (head == std::string_view("\0<\0?", 4)) form = XmlForm::kUtf16BE, sniffed_wide = true;
+    if (head == std::string_view("<\0?\0", 4)) form = XmlForm::kUtf16LE, sniffed_wide = true;
+  }
+  std::string declared = encoding_pseudo_attribute(declaration_ascii(bytes, form));
+  if (!sniffed_wide) return declared;
+  std::string_view detected = form == XmlForm::kUtf16LE   ? "UTF-16LE"
+                              : form == XmlForm::kUtf16BE ? "UTF-16BE"
+                              : form == XmlForm::kUtf32LE ? "UTF-32LE"
+                                                          : "UTF-32BE";
+  const auto cs = lookup(declared);
+  if (cs && code_unit_size(cs->name) == code_unit_size(detected)) return declared;
+  return std::string(detected);
+}
+
+std::string html_meta_charset(std::string_view bytes, std::size_t limit) {
+  const std::string_view s = bytes.substr(0, std::min(bytes.size(), limit));
+  std::size_t i = 0;
+  std::string name, value;
+  while (i < s.size()) {
+    if (s.substr(i).starts_with("<!--")) {
+      const std::size_t end = s.find("-->", i + 2);
+      if (end == std::string_view::npos) return {};
+      i = end + 3;
+      continue;
+    }
+    if (s.size() - i >= 6 && iequals(s.substr(i, 5), "<meta") &&
+        (prescan_space(s[i + 5]) || s[i + 5] == '/')) {
+      i += 5;
+      bool got_pragma = false;
+      std::optional<bool> need_pragma;
+      std::string charset;
+      bool seen_http_equiv = false, seen_content = false, seen_charset = false;
+      while (get_attribute(s, i, name, value)) {
+        if (name == "http-equiv" && !seen_http_equiv) {
+          seen_http_equiv = true;
+          if (value == "content-type") got_pragma = true;
+        } else if (name == "content" && !seen_content) {
+          seen_content = true;
+          if (charset.empty()) {
+            std::string found = charset_from_meta_content(value);
+            if (!found.empty()) {
+              charset = std::move(found);
+              need_pragma = true;
+            }
+          }
+        } else if (name == "charset" && !seen_charset) {
+          seen_charset = true;
+          charset = value;
+          need_pragma = false;
+        }
+      }
+      if (!need_pragma || (*need_pragma && !got_pragma) || charset.empty()) continue;
+      const auto cs = lookup(charset);
+      if (!cs) continue;
+      if (cs->name.starts_with("UTF-16") || cs->name.starts_with("UTF-32")) return "UTF-8";
+      if (cs->name == "x-user-defined") return "windows-1252";
+      return std::string(cs->name);
+    }
+    if (s[i] == '<' && i + 1 < s.size() &&
+        (is_ascii_alpha(s[i + 1]) || (s[i + 1] == '/' && i + 2 < s.size() &&
+                                      is_ascii_alpha(s[i + 2])))) {
+      // Another tag: skip its name and attributes, so "<" or "meta" inside
+      // attribute values is not mistaken for markup.
+      ++i;
+      while (i < s.size() && !prescan_space(s[i]) && s[i] != '>') ++i;
+      while (get_attribute(s, i, name, value)) {
+      }
+      if (i < s.size()) ++i;
+      continue;
+    }
+    if (s[i] == '<' && i + 1 < s.size() && (s[i + 1] == '!' || s[i + 1] == '/' || s[i + 1] == '?')) {
+      const std::size_t end = s.find('>', i + 1);
+      if (end == std::string_view::npos) return {};
+      i = end + 1;
+      continue;
+    }
+    ++i;
+  }
+  return {};
+}
+
+std::string charset_from_content_type(std::string_view content_type) {
+  std::size_t semi = content_type.find(';');
+  while (semi != std::string_view::npos) {
+    std::size_t i = semi + 1;
+    const std::size_t next = [&] {
+      // Find the parameter's end, skipping a quoted value.
+      std::size_t k = i;
+      bool quoted = false;
+      for (; k < content_type.size(); ++k) {
+        const char c = content_type[k];
+        if (quoted && c == '\\') {
+          ++k;
+        } else if (c == '"') {
+          quoted = !quoted;
+        } else if (c == ';' && !quoted) {
+          return k;
+        }
+      }
+      return std::string_view::npos;
+    }();
+    std::string_view param =
+        content_type.substr(i, next == std::string_view::npos ? std::string_view::npos : next - i);
+    semi = next;
+    const std::size_t eq = param.find('=');
+    if (eq == std::string_view::npos) continue;
+    if (!iequals(trim(param.substr(0, eq)), "charset")) continue;
+    std::string_view raw = trim(param.substr(eq + 1));
+    std::string value;
+    if (!raw.empty() && raw.front() == '"') {
+      for (std::size_t k = 1; k < raw.size() && raw[k] != '"'; ++k) {
+        if (raw[k] == '\\' && k + 1 < raw.size()) ++k;
+        value.push_back(raw[k]);
+      }
+    } else {
+      value = std::string(raw);
+    }
+    value = std::string(trim(value));
+    if (!value.empty()) return value;
+  }
+  return {};
+}
+
+std::string nfc(std::string_view utf8) {
+  std::string valid;
+  if (!is_valid_utf8(utf8)) {
+    repair_utf8(utf8, valid);
+    utf8 = valid;
+  }
+  if (ascii_prefix(utf8, 0) == utf8.size()) return std::string(utf8);
+  utf8proc_uint8_t* out = nullptr;
+  const utf8proc_ssize_t len =
+      utf8proc_map(reinterpret_cast<const utf8proc_uint8_t*>(utf8.data()),
+                   static_cast<utf8proc_ssize_t>(utf8.size()), &out,
+                   static_cast<utf8proc_option_t>(UTF8PROC_STABLE | UTF8PROC_COMPOSE));
+  if (len < 0) {
+    std::free(out);
+    return std::string(utf8);
+  }
+  std::string result(reinterpret_cast<const char*>(out), static_cast<std::size_t>(len));
+  std::free(out);
+  return result;
+}
+
+}  // namespace banwatch
