@@ -1,0 +1,1383 @@
+#include "store/sqlite_store.h"
+
+#include <SQLiteCpp/Backup.h>
+#include <SQLiteCpp/Database.h>
+#include <SQLiteCpp/Exception.h>
+#include <SQLiteCpp/Statement.h>
+#include <openssl/evp.h>
+#include <sqlite3.h>
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <mutex>
+#include <new>
+#include <string_view>
+#include <thread>
+#include <unordered_map>
+#include <unordered_set>
+#include <utility>
+
+#include "store/migrations.h"
+
+namespace banwatch::store {
+
+int sqlite_schema_version() { return sqlite_migrations().empty() ? 0 : sqlite_migrations().back().version; }
+
+namespace {
+
+using std::chrono::seconds;
+
+// ---- value conversions -------------------------------------------------------
+
+std::int64_t to_db(Timestamp t) { return t.time_since_epoch().count(); }
+Timestamp time_from_db(std::int64_t v) { return Timestamp(seconds(v)); }
+
+// The store's spelling of a date precision (docs/store.md).
+const char* precision_name(DatePrecision p) {
+  switch (p) {
+    case DatePrecision::kYear: return "year";
+    case DatePrecision::kMonth: return "month";
+    case DatePrecision::kDay: return "day";
+    case DatePrecision::kMinute: return "minute";
+    case DatePrecision::kSecond: return "second";
+  }
+  return "second";
+}
+
+DatePrecision precision_from_name(std::string_view name) {
+  if (name == "year") return DatePrecision::kYear;
+  if (name == "month") return DatePrecision::kMonth;
+  if (name == "day") return DatePrecision::kDay;
+  if (name == "minute") return DatePrecision::kMinute;
+  return DatePrecision::kSecond;
+}
+
+// The exclusive end of the period a precise time states: 2022-03 (month) ends
+// at 2022-04-01T00:00:00Z.
+Timestamp period_end(const PreciseTime& t) {
+  using namespace std::chrono;
+  const sys_days day_start = floor<days>(t.time);
+  const year_month_day ymd{day_start};
+  switch (t.precision) {
+    case DatePrecision::kYear:
+      return Timestamp(sys_days{(ymd.year() + years{1}) / January / 1});
+    case DatePrecision::kMonth:
+      return Timestamp(sys_days{(year_month{ymd.year(), ymd.month()} + months{1}) / 1});
+    case DatePrecision::kDay:
+      return Timestamp(day_start + days{1});
+    case DatePrecision::kMinute:
+      return floor<minutes>(t.time) + minutes{1};
+    case DatePrecision::kSecond:
+      return t.time + seconds{1};
+  }
+  return t.time + seconds{1};
+}
+
+// The longest period a stated date can cover (a leap year), for index ranges.
+constexpr std::int64_t kLongestPeriodSeconds = 366LL * 86400;
+
+std::string sha256_hex(std::string_view data) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  if (EVP_Digest(data.data(), data.size(), digest, &length, EVP_sha256(), nullptr) != 1) {
+    throw std::runtime_error("SHA-256 failed");
+  }
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string hex;
+  hex.reserve(length * 2);
+  for (unsigned int i = 0; i < length; ++i) {
+    hex.push_back(kHex[digest[i] >> 4]);
+    hex.push_back(kHex[digest[i] & 0xF]);
+  }
+  return hex;
+}
+
+std::string tags_to_json(const std::vector<std::string>& tags) { return nlohmann::json(tags).dump(); }
+
+std::vector<std::string> tags_from_json(const std::string& text) {
+  std::vector<std::string> tags;
+  try {
+    const auto parsed = nlohmann::json::parse(text);
+    if (parsed.is_array()) {
+      for (const auto& tag : parsed) {
+        if (tag.is_string()) tags.push_back(tag.get<std::string>());
+      }
+    }
+  } catch (const nlohmann::json::exception&) {
+    // A hand-edited row with bad JSON reads as no tags rather than failing every listing.
+  }
+  return tags;
+}
+
+Timestamp system_now() { return std::chrono::floor<seconds>(std::chrono::system_clock::now()); }
+
+Error map_sqlite_error(std::string_view what, const SQLite::Exception& e) {
+  const int primary = e.getErrorCode() & 0xFF;
+  if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED) {
+    return Error(ErrorCode::kStoreBusy,
+                 std::string(what) + ": the store is locked by another writer (" + e.what() + ")");
+  }
+  return Error(ErrorCode::kStore, std::string(what) + ": " + e.what());
+}
+
+// Runs `body` and turns every exception into an Error: nothing thrown inside
+// the backend crosses the Store interface.
+template <class Body>
+auto guarded(std::string_view what, Body&& body) -> decltype(body()) {
+  try {
+    return body();
+  } catch (const SQLite::Exception& e) {
+    return std::unexpected(map_sqlite_error(what, e));
+  } catch (const std::bad_alloc&) {
+    return std::unexpected(Error(ErrorCode::kStore, std::string(what) + ": out of memory"));
+  } catch (const std::exception& e) {
+    return std::unexpected(Error(ErrorCode::kStore, std::string(what) + ": " + e.what()));
+  }
+}
+
+// ---- statements ---------------------------------------------------------------
+
+// A cached statement in use: resets it when the scope ends so that no
+// half-stepped SELECT keeps a read transaction (and a stale WAL snapshot) open.
+class Query {
+ public:
+  explicit Query(SQLite::Statement& statement) : statement_(statement) {}
+  ~Query() { statement_.tryReset(); }
+  Query(const Query&) = delete;
+  Query& operator=(const Query&) = delete;
+
+  SQLite::Statement* operator->() { return &statement_; }
+  SQLite::Statement& operator*() { return statement_; }
+
+  void bind_text(int index, const std::string& value) { statement_.bind(index, value); }
+  void bind_int(int index, std::int64_t value) { statement_.bind(index, static_cast<int64_t>(value)); }
+  void bind_time(int index, Timestamp value) { bind_int(index, to_db(value)); }
+  void bind_time(int index, const std::optional<Timestamp>& value) {
+    if (value) {
+      bind_time(index, *value);
+    } else {
+      statement_.bind(index);
+    }
+  }
+  bool step() { return statement_.executeStep(); }
+  // Runs a statement that returns no rows; returns the number of changed rows.
+  int run() { return statement_.exec(); }
+
+ private:
+  SQLite::Statement& statement_;
+};
+
+std::optional<Timestamp> optional_time(const SQLite::Column& column) {
+  if (column.isNull()) return std::nullopt;
+  return time_from_db(column.getInt64());
+}
+
+std::optional<PreciseTime> optional_precise(const SQLite::Column& time, const SQLite::Column& precision) {
+  if (time.isNull()) return std::nullopt;
+  PreciseTime value;
+  value.time = time_from_db(time.getInt64());
+  value.precision = precision.isNull() ? DatePrecision::kSecond : precision_from_name(precision.getString());
+  return value;
+}
+
+// BEGIN IMMEDIATE ... COMMIT, rolled back unless committed. IMMEDIATE takes the
+// write lock up front, so a busy store fails at BEGIN (after busy_timeout)
+// instead of midway, and WAL readers never block the writer.
+class WriteTransaction {
+ public:
+  explicit WriteTransaction(SQLite::Database& db) : db_(db) { db_.exec("BEGIN IMMEDIATE"); }
+  ~WriteTransaction() {
+    if (!done_) db_.tryExec("ROLLBACK");
+  }
+  WriteTransaction(const WriteTransaction&) = delete;
+  WriteTransaction& operator=(const WriteTransaction&) = delete;
+  void commit() {
+    db_.exec("COMMIT");
+    done_ = true;
+  }
+
+ private:
+  SQLite::Database& db_;
+  bool done_ = false;
+};
+
+constexpr const char* kSourceColumns =
+    "s.id, s.name, s.url, s.kind, s.interval_s, s.tags, s.enabled, s.article_policy, "
+    "st.etag, st.last_modified, st.next_due, st.last_fetch, st.last_success, st.last_change, "
+    "st.consecutive_errors, st.last_status, st.last_error, st.current_interval_s";
+
+Source read_source(SQLite::Statement& row) {
+  Source source;
+  source.id = row.getColumn(0).getInt64();
+  source.spec.name = row.getColumn(1).getString();
+  source.spec.url = row.getColumn(2).getString();
+  source.spec.kind = row.getColumn(3).getString();
+  source.spec.interval = seconds(row.getColumn(4).getInt64());
+  source.spec.tags = tags_from_json(row.getColumn(5).getString());
+  source.spec.enabled = row.getColumn(6).getInt() != 0;
+  source.spec.article_policy = row.getColumn(7).getString();
+  if (!row.getColumn(8).isNull()) {  // the LEFT JOIN found a state row
+    FetchState& state = source.state;
+    state.etag = row.getColumn(8).getString();
+    state.last_modified = row.getColumn(9).getString();
+    state.next_due = optional_time(row.getColumn(10));
+    state.last_fetch = optional_time(row.getColumn(11));
+    state.last_success = optional_time(row.getColumn(12));
+    state.last_change = optional_time(row.getColumn(13));
+    state.consecutive_errors = row.getColumn(14).getInt();
+    state.last_status = row.getColumn(15).getInt();
+    state.last_error = row.getColumn(16).getString();
+    state.current_interval = seconds(row.getColumn(17).getInt64());
+  }
+  return source;
+}
+
+constexpr const char* kRunColumns =
+    "id, kind, started_at, finished_at, outcome, fetched, not_modified, failed, articles_stored, "
+    "events_appended, mentions_appended, message";
+
+Run read_run(SQLite::Statement& row) {
+  Run run;
+  run.id = row.getColumn(0).getInt64();
+  run.kind = row.getColumn(1).getString();
+  run.started_at = time_from_db(row.getColumn(2).getInt64());
+  run.finished_at = optional_time(row.getColumn(3));
+  run.outcome = row.getColumn(4).getString();
+  run.fetched = row.getColumn(5).getInt();
+  run.not_modified = row.getColumn(6).getInt();
+  run.failed = row.getColumn(7).getInt();
+  run.articles_stored = row.getColumn(8).getInt();
+  run.events_appended = row.getColumn(9).getInt();
+  run.mentions_appended = row.getColumn(10).getInt();
+  run.message = row.getColumn(11).getString();
+  return run;
+}
+
+constexpr const char* kArticleColumns =
+    "id, source_id, url, canonical_url, item_id, title, published_at, published_precision, fetched_at, "
+    "language, site_name, authors, description, text, content_hash, feed_only";
+
+ArticleRecord read_article(SQLite::Statement& row) {
+  ArticleRecord article;
+  article.id = row.getColumn(0).getInt64();
+  if (!row.getColumn(1).isNull()) article.source_id = row.getColumn(1).getInt64();
+  article.url = row.getColumn(2).getString();
+  article.canonical_url = row.getColumn(3).getString();
+  article.item_id = row.getColumn(4).getString();
+  article.title = row.getColumn(5).getString();
+  article.published_at = optional_precise(row.getColumn(6), row.getColumn(7));
+  article.fetched_at = time_from_db(row.getColumn(8).getInt64());
+  article.language = row.getColumn(9).getString();
+  article.site_name = row.getColumn(10).getString();
+  article.authors = row.getColumn(11).getString();
+  article.description = row.getColumn(12).getString();
+  article.text = row.getColumn(13).getString();
+  article.content_hash = row.getColumn(14).getString();
+  article.feed_only = row.getColumn(15).getInt() != 0;
+  return article;
+}
+
+Status validate_spec(const SourceSpec& spec) {
+  if (spec.name.empty()) return fail(ErrorCode::kInvalidArgument, "a source needs a name");
+  if (spec.url.empty()) return fail(ErrorCode::kInvalidArgument, "source '" + spec.name + "' has no URL");
+  if (spec.kind != "feed" && spec.kind != "sitemap" && spec.kind != "page") {
+    return fail(ErrorCode::kInvalidArgument,
+                "source '" + spec.name + "': kind '" + spec.kind + "' is not feed, sitemap or page");
+  }
+  if (spec.interval.count() < 0) {
+    return fail(ErrorCode::kInvalidArgument, "source '" + spec.name + "': negative interval");
+  }
+  return {};
+}
+
+Status validate_event(const ExtractedEvent& event) {
+  const auto missing = [&](const char* field) {
+    return fail(ErrorCode::kInvalidArgument,
+                std::string("extracted event of rule '") + event.rule_id + "' has an empty " + field);
+  };
+  if (event.vendor.empty()) return missing("vendor");
+  if (event.actor.empty()) return missing("actor");
+  if (event.action.empty()) return missing("action");
+  if (event.status.empty()) return missing("status");
+  if (event.rule_id.empty()) return missing("rule id");
+  return {};
+}
+
+// Quotes every word of a user's query so that it is a valid FTS5 query
+// (an implicit AND of phrases) whatever punctuation it contains.
+std::string quote_fts_terms(std::string_view query) {
+  std::string quoted;
+  std::size_t i = 0;
+  while (i < query.size()) {
+    while (i < query.size() && std::isspace(static_cast<unsigned char>(query[i]))) ++i;
+    const std::size_t start = i;
+    while (i < query.size() && !std::isspace(static_cast<unsigned char>(query[i]))) ++i;
+    if (i == start) break;
+    std::string term;
+    for (char c : query.substr(start, i - start)) {
+      if (c == '"') {
+        term += "\"\"";
+      } else {
+        term.push_back(c);
+      }
+    }
+    if (!quoted.empty()) quoted.push_back(' ');
+    quoted += '"' + term + '"';
+  }
+  return quoted;
+}
+
+// ---- the backend ----------------------------------------------------------------
+
+class SqliteStore final : public Store {
+ public:
+  SqliteStore(std::unique_ptr<SQLite::Database> db, std::string path, StoreOptions options)
+      : db_(std::move(db)), path_(std::move(path)), options_(options) {}
+
+  ~SqliteStore() override {
+    statements_.clear();  // finalize before the connection closes
+  }
+
+  Status initialize();
+
+  Result<Id> add_source(const SourceSpec& spec) override;
+  Status upsert_source(const SourceSpec& spec) override;
+  Status remove_source(const std::string& name) override;
+  Result<std::vector<Source>> list_sources() override;
+  Result<Source> get_source(const std::string& name) override;
+  Status save_fetch_state(Id source_id, const FetchState& state) override;
+
+  Result<std::optional<Id>> find_article(const std::string& canonical_url) override;
+  Result<bool> has_item(const std::string& item_id) override;
+  Result<AppendResult> append_article(const ArticleRecord& article, const std::vector<ExtractedEvent>& events,
+                                      const AppendOptions& options) override;
+  Result<std::vector<AppendResult>> append_batch(const std::vector<ArticleWithEvents>& batch,
+                                                 const AppendOptions& options) override;
+  Result<AppendResult> append_events(Id article_id, const std::vector<ExtractedEvent>& events,
+                                     const AppendOptions& options) override;
+  Status for_each_article(const ArticleFilter& filter,
+                          const std::function<bool(const ArticleRecord&)>& visit) override;
+
+  Result<std::vector<EventWithMentions>> query_events(const EventQuery& query) override;
+  Result<std::vector<SearchHit>> search(const std::string& query, std::optional<Timestamp> since,
+                                        std::size_t limit) override;
+
+  Result<Id> begin_run(const std::string& kind, Timestamp started_at) override;
+  Status finish_run(const Run& run) override;
+  Result<std::optional<Run>> last_run(const std::string& kind, bool successful_only) override;
+
+  Result<std::optional<DigestRecord>> last_digest(const std::string& channel) override;
+  Status record_digest(const DigestRecord& digest) override;
+
+  Result<Stats> stats() override;
+  Result<std::string> integrity_check() override;
+  Status backup_to(const std::string& path) override;
+
+ private:
+  // A prepared statement for `sql`, compiled once per connection and reused.
+  Query prepare(const std::string& sql) {
+    auto found = statements_.find(sql);
+    if (found == statements_.end()) {
+      // Dynamic event queries vary with their filters; bound the cache anyway.
+      if (statements_.size() >= kStatementCacheLimit) statements_.clear();
+      found = statements_.emplace(sql, std::make_unique<SQLite::Statement>(*db_, sql)).first;
+    }
+    return Query(*found->second);
+  }
+
+  std::string context(std::string_view what) const { return "store '" + path_ + "': " + std::string(what); }
+
+  Status migrate();
+  Result<Id> add_or_upsert_source(const SourceSpec& spec, bool upsert);
+  std::optional<Source> find_source_locked(const std::string& name);
+  Status append_article_locked(const ArticleRecord& article, const std::vector<ExtractedEvent>& events,
+                               Timestamp now, std::chrono::days window, AppendResult& result);
+  Status append_events_locked(Id article_id, bool article_is_new, const std::vector<ExtractedEvent>& events,
+                              Timestamp now, std::chrono::days window, AppendResult& result);
+  Id find_or_create_event(const ExtractedEvent& event, Timestamp now, std::chrono::days window,
+                          bool& created);
+  std::vector<SearchHit> run_search(const std::string& match, std::optional<Timestamp> since,
+                                    std::size_t limit);
+
+  static constexpr std::size_t kStatementCacheLimit = 256;
+
+  std::mutex mutex_;
+  std::unique_ptr<SQLite::Database> db_;
+  std::string path_;
+  StoreOptions options_;
+  std::unordered_map<std::string, std::unique_ptr<SQLite::Statement>> statements_;
+};
+
+Timestamp effective_now(const AppendOptions& options, const ArticleRecord* article) {
+  if (options.now != Timestamp{}) return options.now;
+  if (article != nullptr && article->fetched_at != Timestamp{}) return article->fetched_at;
+  return system_now();
+}
+
+// ---- opening and migrating -----------------------------------------------------------
+
+Status SqliteStore::initialize() {
+  return guarded(context("open"), [&]() -> Status {
+    db_->setBusyTimeout(static_cast<int>(options_.busy_timeout.count()));
+    db_->exec("PRAGMA foreign_keys = ON");
+    if (!options_.read_only) {
+      // WAL: readers never block the writer and a crash never leaves a torn
+      // page. synchronous=NORMAL is durable against application crashes and
+      // consistent after power loss (the last commits may roll back).
+      db_->exec("PRAGMA journal_mode = WAL");
+      db_->exec("PRAGMA synchronous = NORMAL");
+    }
+    db_->exec("PRAGMA temp_store = MEMORY");
+    db_->exec("PRAGMA cache_size = -32768");  // 32 MiB
+    return migrate();
+  });
+}
+
+Status SqliteStore::migrate() {
+  const int version = db_->execAndGet("PRAGMA user_version").getInt();
+  const int latest = sqlite_schema_version();
+  if (version > latest) {
+    return fail(ErrorCode::kStore, context("schema version " + std::to_string(version) +
+                                           " is newer than this banwatch understands (" +
+                                           std::to_string(latest) + "): upgrade banwatch"));
+  }
+  if (version == latest) return {};
+  if (version == 0) {
+    const int objects = db_->execAndGet("SELECT count(*) FROM sqlite_master").getInt();
+    if (objects > 0) {
+      return fail(ErrorCode::kStore, context("the file is an SQLite database but not a banwatch store"));
+    }
+  }
+  if (options_.read_only) {
+    return fail(ErrorCode::kStore, context("schema version " + std::to_string(version) + " needs migrating to " +
+                                           std::to_string(latest) + "; open the store read-write once"));
+  }
+  for (const Migration& migration : sqlite_migrations()) {
+    if (migration.version <= version) continue;
+    try {
+      WriteTransaction transaction(*db_);
+      db_->exec(migration.sql);
+      db_->exec("PRAGMA user_version = " + std::to_string(migration.version));
+      transaction.commit();
+    } catch (const SQLite::Exception& e) {
+      return std::unexpected(map_sqlite_error(context(std::string("migration ") + migration.name), e));
+    }
+  }
+  return {};
+}
+
+// ---- sources -------------------------------------------------------------------------------
+
+std::optional<Source> SqliteStore::find_source_locked(const std::string& name) {
+  Query query = prepare(std::string("SELECT ") + kSourceColumns +
+                        " FROM sources s LEFT JOIN source_state st ON st.source_id = s.id"
+                        " WHERE s.name = ? AND s.removed_at IS NULL");
+  query.bind_text(1, name);
+  if (!query.step()) return std::nullopt;
+  return read_source(*query);
+}
+
+Result<Id> SqliteStore::add_or_upsert_source(const SourceSpec& spec, bool upsert) {
+  if (auto valid = validate_spec(spec); !valid) return std::unexpected(valid.error());
+  std::lock_guard lock(mutex_);
+  return guarded(context("source '" + spec.name + "'"), [&]() -> Result<Id> {
+    WriteTransaction transaction(*db_);
+    std::optional<Id> existing;
+    bool removed = false;
+    {
+      Query query = prepare("SELECT id, removed_at FROM sources WHERE name = ?");
+      query.bind_text(1, spec.name);
+      if (query.step()) {
+        existing = query->getColumn(0).getInt64();
+        removed = !query->getColumn(1).isNull();
+      }
+    }
+    if (existing && !removed && !upsert) {
+      return fail(ErrorCode::kAlreadyExists, "source '" + spec.name + "' already exists");
+    }
+    Id id = 0;
+    if (existing) {
+      id = *existing;
+      Query update = prepare(
+          "UPDATE sources SET url = ?, kind = ?, interval_s = ?, tags = ?, enabled = ?, article_policy = ?,"
+          " removed_at = NULL WHERE id = ?");
+      update.bind_text(1, spec.url);
+      update.bind_text(2, spec.kind);
+      update.bind_int(3, spec.interval.count());
+      update.bind_text(4, tags_to_json(spec.tags));
+      update.bind_int(5, spec.enabled ? 1 : 0);
+      update.bind_text(6, spec.article_policy);
+      update.bind_int(7, id);
+      update.run();
+      if (removed) {
+        // A source added again starts afresh: validators of its old URL mean nothing now.
+        Query reset = prepare("DELETE FROM source_state WHERE source_id = ?");
+        reset.bind_int(1, id);
+        reset.run();
+      }
+    } else {
+      Query insert = prepare(
+          "INSERT INTO sources (name, url, kind, interval_s, tags, enabled, article_policy, created_at)"
+          " VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+      insert.bind_text(1, spec.name);
+      insert.bind_text(2, spec.url);
+      insert.bind_text(3, spec.kind);
+      insert.bind_int(4, spec.interval.count());
+      insert.bind_text(5, tags_to_json(spec.tags));
+      insert.bind_int(6, spec.enabled ? 1 : 0);
+      insert.bind_text(7, spec.article_policy);
+      insert.bind_time(8, system_now());
+      insert.run();
+      id = db_->getLastInsertRowid();
+    }
+    Query state = prepare("INSERT INTO source_state (source_id) VALUES (?) ON CONFLICT (source_id) DO NOTHING");
+    state.bind_int(1, id);
+    state.run();
+    transaction.commit();
+    return id;
+  });
+}
+
+Result<Id> SqliteStore::add_source(const SourceSpec& spec) { return add_or_upsert_source(spec, false); }
+
+Status SqliteStore::upsert_source(const SourceSpec& spec) {
+  auto added = add_or_upsert_source(spec, true);
+  if (!added) return std::unexpected(added.error());
+  return {};
+}
+
+Status SqliteStore::remove_source(const std::string& name) {
+  std::lock_guard lock(mutex_);
+  return guarded(context("remove source '" + name + "'"), [&]() -> Status {
+    // Sources are retired, not deleted: their articles keep citing them by name.
+    WriteTransaction transaction(*db_);
+    Query update = prepare("UPDATE sources SET removed_at = ?, enabled = 0 WHERE name = ? AND removed_at IS NULL");
+    update.bind_time(1, system_now());
+    update.bind_text(2, name);
+    if (update.run() == 0) return fail(ErrorCode::kNotFound, "source '" + name + "' does not exist");
+    transaction.commit();
+    return {};
+  });
+}
+
+Result<std::vector<Source>> SqliteStore::list_sources() {
+  std::lock_guard lock(mutex_);
+  return guarded(context("list sources"), [&]() -> Result<std::vector<Source>> {
+    Query query = prepare(std::string("SELECT ") + kSourceColumns +
+                          " FROM sources s LEFT JOIN source_state st ON st.source_id = s.id"
+                          " WHERE s.removed_at IS NULL ORDER BY s.name");
+    std::vector<Source> sources;
+    while (query.step()) sources.push_back(read_source(*query));
+    return sources;
+  });
+}
+
+Result<Source> SqliteStore::get_source(const std::string& name) {
+  std::lock_guard lock(mutex_);
+  return guarded(context("source '" + name + "'"), [&]() -> Result<Source> {
+    auto source = find_source_locked(name);
+    if (!source) return fail(ErrorCode::kNotFound, "source '" + name + "' does not exist");
+    return *source;
+  });
+}
+
+Status SqliteStore::save_fetch_state(Id source_id, const FetchState& state) {
+  std::lock_guard lock(mutex_);
+  return guarded(context("save fetch state"), [&]() -> Status {
+    WriteTransaction transaction(*db_);
+    {
+      Query exists = prepare("SELECT 1 FROM sources WHERE id = ?");
+      exists.bind_int(1, source_id);
+      if (!exists.step()) {
+        return fail(ErrorCode::kNotFound, "source id " + std::to_string(source_id) + " does not exist");
+      }
+    }
+    Query upsert = prepare(
+        "INSERT INTO source_state (source_id, etag, last_modified, next_due, last_fetch, last_success,"
+        " last_change, consecutive_errors, last_status, last_error, current_interval_s)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        " ON CONFLICT (source_id) DO UPDATE SET etag = excluded.etag, last_modified = excluded.last_modified,"
+        " next_due = excluded.next_due, last_fetch = excluded.last_fetch, last_success = excluded.last_success,"
+        " last_change = excluded.last_change, consecutive_errors = excluded.consecutive_errors,"
+        " last_status = excluded.last_status, last_error = excluded.last_error,"
+        " current_interval_s = excluded.current_interval_s");
+    upsert.bind_int(1, source_id);
+    upsert.bind_text(2, state.etag);
+    upsert.bind_text(3, state.last_modified);
+    upsert.bind_time(4, state.next_due);
+    upsert.bind_time(5, state.last_fetch);
+    upsert.bind_time(6, state.last_success);
+    upsert.bind_time(7, state.last_change);
+    upsert.bind_int(8, state.consecutive_errors);
+    upsert.bind_int(9, state.last_status);
+    upsert.bind_text(10, state.last_error);
+    upsert.bind_int(11, state.current_interval.count());
+    upsert.run();
+    transaction.commit();
+    return {};
+  });
+}
+
+// ---- articles, events, mentions -------------------------------------------------------------
+
+Result<std::optional<Id>> SqliteStore::find_article(const std::string& canonical_url) {
+  std::lock_guard lock(mutex_);
+  return guarded(context("find article"), [&]() -> Result<std::optional<Id>> {
+    Query query = prepare("SELECT id FROM articles WHERE canonical_url = ?");
+    query.bind_text(1, canonical_url);
+    if (!query.step()) return std::optional<Id>();
+    return std::optional<Id>(query->getColumn(0).getInt64());
+  });
+}
+
+Result<bool> SqliteStore::has_item(const std::string& item_id) {
+  if (item_id.empty()) return false;
+  std::lock_guard lock(mutex_);
+  return guarded(context("find item"), [&]() -> Result<bool> {
+    Query query = prepare("SELECT 1 FROM articles WHERE item_id = ? AND item_id <> '' LIMIT 1");
+    query.bind_text(1, item_id);
+    return query.step();
+  });
+}
+
+Status SqliteStore::append_article_locked(const ArticleRecord& article, const std::vector<ExtractedEvent>& events,
+                                          Timestamp now, std::chrono::days window, AppendResult& result) {
+  if (article.canonical_url.empty()) {
+    return fail(ErrorCode::kInvalidArgument, "article '" + article.url + "' has no canonical URL");
+  }
+  for (const ExtractedEvent& event : events) {
+    if (auto valid = validate_event(event); !valid) {
+      return std::unexpected(valid.error().with_context("article '" + article.canonical_url + "'"));
+    }
+  }
+  std::optional<Id> existing;
+  bool existing_feed_only = false;
+  std::string existing_hash;
+  {
+    Query query = prepare("SELECT id, feed_only, content_hash FROM articles WHERE canonical_url = ?");
+    query.bind_text(1, article.canonical_url);
+    if (query.step()) {
+      existing = query->getColumn(0).getInt64();
+      existing_feed_only = query->getColumn(1).getInt() != 0;
+      existing_hash = query->getColumn(2).getString();
+    }
+  }
+  if (!existing) {
+    Query insert = prepare(
+        "INSERT INTO articles (source_id, url, canonical_url, item_id, title, published_at, published_precision,"
+        " fetched_at, language, site_name, authors, description, text, content_hash, feed_only)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    if (article.source_id) {
+      insert.bind_int(1, *article.source_id);
+    } else {
+      insert->bind(1);
+    }
+    insert->bindNoCopy(2, article.url);
+    insert->bindNoCopy(3, article.canonical_url);
+    insert->bindNoCopy(4, article.item_id);
+    insert->bindNoCopy(5, article.title);
+    if (article.published_at) {
+      insert.bind_time(6, article.published_at->time);
+      insert->bind(7, precision_name(article.published_at->precision));
+    } else {
+      insert->bind(6);
+      insert->bind(7);
+    }
+    insert.bind_time(8, article.fetched_at);
+    insert->bindNoCopy(9, article.language);
+    insert->bindNoCopy(10, article.site_name);
+    insert->bindNoCopy(11, article.authors);
+    insert->bindNoCopy(12, article.description);
+    insert->bindNoCopy(13, article.text);
+    insert->bindNoCopy(14, article.content_hash);
+    insert.bind_int(15, article.feed_only ? 1 : 0);
+    insert.run();
+    result.article_id = db_->getLastInsertRowid();
+    result.article_inserted = true;
+  } else {
+    result.article_id = *existing;
+    // A page fetched after its feed-only stub replaces the stub; a changed
+    // page replaces its older text. A full text is never replaced by a stub.
+    const bool upgrade = existing_feed_only && !article.feed_only;
+    const bool changed = existing_feed_only == article.feed_only && !article.text.empty() &&
+                         !article.content_hash.empty() && article.content_hash != existing_hash;
+    if (upgrade || changed) {
+      Query update = prepare(
+          "UPDATE articles SET url = ?, title = ?, published_at = COALESCE(?, published_at),"
+          " published_precision = CASE WHEN ? IS NULL THEN published_precision ELSE ? END,"
+          " fetched_at = ?, language = ?, site_name = ?, authors = ?, description = ?, text = ?,"
+          " content_hash = ?, feed_only = ?,"
+          " item_id = CASE WHEN item_id = '' THEN ? ELSE item_id END,"
+          " source_id = COALESCE(source_id, ?) WHERE id = ?");
+      update->bindNoCopy(1, article.url);
+      update->bindNoCopy(2, article.title);
+      if (article.published_at) {
+        update.bind_time(3, article.published_at->time);
+        update->bind(4, precision_name(article.published_at->precision));
+        update->bind(5, precision_name(article.published_at->precision));
+      } else {
+        update->bind(3);
+        update->bind(4);
+        update->bind(5);
+      }
+      update.bind_time(6, article.fetched_at);
+      update->bindNoCopy(7, article.language);
+      update->bindNoCopy(8, article.site_name);
+      update->bindNoCopy(9, article.authors);
+      update->bindNoCopy(10, article.description);
+      update->bindNoCopy(11, article.text);
+      update->bindNoCopy(12, article.content_hash);
+      update.bind_int(13, article.feed_only ? 1 : 0);
+      update->bindNoCopy(14, article.item_id);
+      if (article.source_id) {
+        update.bind_int(15, *article.source_id);
+      } else {
+        update->bind(15);
+      }
+      update.bind_int(16, *existing);
+      update.run();
+    }
+  }
+  return append_events_locked(result.article_id, result.article_inserted, events, now, window, result);
+}
+
+Status SqliteStore::append_events_locked(Id article_id, bool article_is_new,
+                                         const std::vector<ExtractedEvent>& events, Timestamp now,
+                                         std::chrono::days window, AppendResult& result) {
+  std::unordered_set<std::string> keys_in_call;
+  for (const ExtractedEvent& event : events) {
+    if (auto valid = validate_event(event); !valid) return std::unexpected(valid.error());
+    const std::string evidence_hash = sha256_hex(event.evidence);
+    if (!keys_in_call.insert(event.rule_id + '\n' + evidence_hash).second) continue;
+    // The mention key decides before any event is created, so a repeated
+    // append neither adds a mention nor leaves an event without one. A new
+    // article has no mentions yet, which spares the lookup on the hot path.
+    if (!article_is_new) {
+      Query exists = prepare("SELECT 1 FROM mentions WHERE article_id = ? AND rule_id = ? AND evidence_hash = ?");
+      exists.bind_int(1, article_id);
+      exists.bind_text(2, event.rule_id);
+      exists.bind_text(3, evidence_hash);
+      if (exists.step()) continue;
+    }
+    bool created = false;
+    const Id event_id = find_or_create_event(event, now, window, created);
+    Query insert = prepare(
+        "INSERT INTO mentions (event_id, article_id, rule_id, rule_pack_version, evidence, evidence_hash,"
+        " confidence, extracted_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+        " ON CONFLICT (article_id, rule_id, evidence_hash) DO NOTHING");
+    insert.bind_int(1, event_id);
+    insert.bind_int(2, article_id);
+    insert->bindNoCopy(3, event.rule_id);
+    insert->bindNoCopy(4, event.rule_pack_version);
+    insert->bindNoCopy(5, event.evidence);
+    insert->bindNoCopy(6, evidence_hash);
+    insert->bind(7, event.confidence);
+    insert.bind_time(8, now);
+    if (insert.run() > 0) ++result.mentions_appended;
+    if (created) ++result.events_appended;
+  }
+  return {};
+}
+
+Id SqliteStore::find_or_create_event(const ExtractedEvent& event, Timestamp now, std::chrono::days window,
+                                     bool& created) {
+  const std::int64_t window_s = std::chrono::duration_cast<seconds>(window).count();
+  std::optional<std::int64_t> start, end;
+  if (event.event_date) {
+    start = to_db(event.event_date->time);
+    end = to_db(period_end(*event.event_date));
+  }
+  // 1. The same vendor, actor, action and status, with a stated period within
+  //    the window of this one (the closest such event), or both undated.
+  if (start) {
+    Query cluster = prepare(
+        "SELECT id FROM events WHERE vendor = ? AND actor = ? AND action = ? AND status = ?"
+        " AND event_date BETWEEN ? AND ? AND event_date_end >= ?"
+        " ORDER BY abs((event_date + event_date_end) - ?), id DESC LIMIT 1");
+    cluster.bind_text(1, event.vendor);
+    cluster.bind_text(2, event.actor);
+    cluster.bind_text(3, event.action);
+    cluster.bind_text(4, event.status);
+    cluster.bind_int(5, *start - window_s - kLongestPeriodSeconds);
+    cluster.bind_int(6, *end + window_s);
+    cluster.bind_int(7, *start - window_s);
+    cluster.bind_int(8, *start + *end);
+    if (cluster.step()) return cluster->getColumn(0).getInt64();
+  } else {
+    Query cluster = prepare(
+        "SELECT id FROM events WHERE vendor = ? AND actor = ? AND action = ? AND status = ?"
+        " AND event_date IS NULL ORDER BY id DESC LIMIT 1");
+    cluster.bind_text(1, event.vendor);
+    cluster.bind_text(2, event.actor);
+    cluster.bind_text(3, event.action);
+    cluster.bind_text(4, event.status);
+    if (cluster.step()) return cluster->getColumn(0).getInt64();
+  }
+  // 2. A new event. When the most recent earlier event of the same vendor,
+  //    actor and action has another status, this one is its status change.
+  // 0: none (ids start at 1). A plain value rather than an optional keeps
+  // g++ 12's -Wmaybe-uninitialized quiet.
+  Id previous = 0;
+  std::string previous_status;
+  const auto take = [&](Query& query) {
+    if (query.step()) {
+      previous = query->getColumn(0).getInt64();
+      previous_status = query->getColumn(1).getString();
+    }
+  };
+  if (start) {
+    Query dated = prepare(
+        "SELECT id, status FROM events WHERE vendor = ? AND actor = ? AND action = ? AND event_date <= ?"
+        " ORDER BY event_date DESC, id DESC LIMIT 1");
+    dated.bind_text(1, event.vendor);
+    dated.bind_text(2, event.actor);
+    dated.bind_text(3, event.action);
+    dated.bind_int(4, *start);
+    take(dated);
+  }
+  if (previous == 0) {
+    // Undated, or nothing dated earlier: the latest appended undated event
+    // (for an undated event: the latest appended of any date).
+    Query latest = prepare(start ? "SELECT id, status FROM events WHERE vendor = ? AND actor = ? AND action = ?"
+                                   " AND event_date IS NULL ORDER BY id DESC LIMIT 1"
+                                 : "SELECT id, status FROM events WHERE vendor = ? AND actor = ? AND action = ?"
+                                   " ORDER BY id DESC LIMIT 1");
+    latest.bind_text(1, event.vendor);
+    latest.bind_text(2, event.actor);
+    latest.bind_text(3, event.action);
+    take(latest);
+  }
+  if (previous != 0 && previous_status == event.status) previous = 0;
+
+  Query insert = prepare(
+      "INSERT INTO events (vendor, actor, actor_type, action, status, scope, event_date, event_date_precision,"
+      " event_date_end, first_seen_at, confidence, previous_event_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  insert->bindNoCopy(1, event.vendor);
+  insert->bindNoCopy(2, event.actor);
+  insert->bindNoCopy(3, event.actor_type);
+  insert->bindNoCopy(4, event.action);
+  insert->bindNoCopy(5, event.status);
+  insert->bindNoCopy(6, event.scope);
+  if (start) {
+    insert.bind_int(7, *start);
+    insert->bind(8, precision_name(event.event_date->precision));
+    insert.bind_int(9, *end);
+  } else {
+    insert->bind(7);
+    insert->bind(8);
+    insert->bind(9);
+  }
+  insert.bind_time(10, now);
+  insert->bind(11, event.confidence);
+  if (previous != 0) {
+    insert.bind_int(12, previous);
+  } else {
+    insert->bind(12);
+  }
+  insert.run();
+  created = true;
+  return db_->getLastInsertRowid();
+}
+
+Result<AppendResult> SqliteStore::append_article(const ArticleRecord& article,
+                                                 const std::vector<ExtractedEvent>& events,
+                                                 const AppendOptions& options) {
+  std::lock_guard lock(mutex_);
+  return guarded(context("append article '" + article.canonical_url + "'"), [&]() -> Result<AppendResult> {
+    WriteTransaction transaction(*db_);
+    AppendResult result;
+    auto appended = append_article_locked(article, events, effective_now(options, &article),
+                                          options.cluster_window, result);
+    if (!appended) return std::unexpected(appended.error());
+    transaction.commit();
+    return result;
+  });
+}
+
+Result<std::vector<AppendResult>> SqliteStore::append_batch(const std::vector<ArticleWithEvents>& batch,
+                                                            const AppendOptions& options) {
+  std::lock_guard lock(mutex_);
+  return guarded(context("append batch"), [&]() -> Result<std::vector<AppendResult>> {
+    WriteTransaction transaction(*db_);
+    std::vector<AppendResult> results;
+    results.reserve(batch.size());
+    for (const ArticleWithEvents& entry : batch) {
+      AppendResult result;
+      auto appended = append_article_locked(entry.article, entry.events, effective_now(options, &entry.article),
+                                            options.cluster_window, result);
+      if (!appended) return std::unexpected(appended.error());
+      results.push_back(result);
+    }
+    transaction.commit();
+    return results;
+  });
+}
+
+Result<AppendResult> SqliteStore::append_events(Id article_id, const std::vector<ExtractedEvent>& events,
+                                                const AppendOptions& options) {
+  std::lock_guard lock(mutex_);
+  return guarded(context("append events of article " + std::to_string(article_id)), [&]() -> Result<AppendResult> {
+    WriteTransaction transaction(*db_);
+    {
+      Query exists = prepare("SELECT 1 FROM articles WHERE id = ?");
+      exists.bind_int(1, article_id);
+      if (!exists.step()) {
+        return fail(ErrorCode::kNotFound, "article id " + std::to_string(article_id) + " does not exist");
+      }
+    }
+    AppendResult result;
+    result.article_id = article_id;
+    auto appended = append_events_locked(article_id, false, events, effective_now(options, nullptr),
+                                         options.cluster_window, result);
+    if (!appended) return std::unexpected(appended.error());
+    transaction.commit();
+    return result;
+  });
+}
+
+Status SqliteStore::for_each_article(const ArticleFilter& filter,
+                                     const std::function<bool(const ArticleRecord&)>& visit) {
+  // Keyset pagination: each page is read under the lock with the statement
+  // reset afterwards, then visited without the lock, so `visit` may call the
+  // store (reextract appends while it walks) and no read transaction stays
+  // open across a long walk.
+  constexpr int kPageSize = 128;
+  std::string sql = std::string("SELECT a.") + kArticleColumns;
+  // Prefix every column with "a." (the list is written without it).
+  sql = "SELECT ";
+  {
+    std::string_view columns = kArticleColumns;
+    bool first = true;
+    while (!columns.empty()) {
+      const auto comma = columns.find(',');
+      std::string_view column = columns.substr(0, comma);
+      while (!column.empty() && column.front() == ' ') column.remove_prefix(1);
+      if (!first) sql += ", ";
+      sql += "a.";
+      sql += column;
+      first = false;
+      if (comma == std::string_view::npos) break;
+      columns.remove_prefix(comma + 1);
+    }
+  }
+  sql += " FROM articles a";
+  if (filter.source_name) sql += " JOIN sources s ON s.id = a.source_id AND s.name = ?";
+  sql += " WHERE a.id > ?";
+  if (filter.since) sql += " AND a.fetched_at >= ?";
+  if (!filter.urls.empty()) {
+    sql += " AND (a.url IN (";
+    for (std::size_t i = 0; i < filter.urls.size(); ++i) sql += i == 0 ? "?" : ", ?";
+    sql += ") OR a.canonical_url IN (";
+    for (std::size_t i = 0; i < filter.urls.size(); ++i) sql += i == 0 ? "?" : ", ?";
+    sql += "))";
+  }
+  sql += " ORDER BY a.id LIMIT " + std::to_string(kPageSize);
+
+  Id after = 0;
+  while (true) {
+    std::vector<ArticleRecord> page;
+    {
+      std::lock_guard lock(mutex_);
+      auto read = guarded(context("read articles"), [&]() -> Status {
+        Query query = prepare(sql);
+        int index = 1;
+        if (filter.source_name) query.bind_text(index++, *filter.source_name);
+        query.bind_int(index++, after);
+        if (filter.since) query.bind_time(index++, *filter.since);
+        for (int pass = 0; pass < 2; ++pass) {
+          for (const std::string& url : filter.urls) query.bind_text(index++, url);
+        }
+        while (query.step()) page.push_back(read_article(*query));
+        return {};
+      });
+      if (!read) return read;
+    }
+    for (const ArticleRecord& article : page) {
+      if (!visit(article)) return {};
+    }
+    if (page.size() < static_cast<std::size_t>(kPageSize)) return {};
+    after = page.back().id;
+  }
+}
+
+Result<std::vector<EventWithMentions>> SqliteStore::query_events(const EventQuery& query) {
+  std::string where = " WHERE 1 = 1";
+  const char* time_column = query.by_event_date ? "event_date" : "first_seen_at";
+  if (query.since) where += std::string(" AND ") + time_column + " >= ?";
+  if (query.until) where += std::string(" AND ") + time_column + " < ?";
+  if (query.after_event_id) where += " AND id > ?";
+  const auto in_list = [&](const char* column, std::size_t count) {
+    if (count == 0) return;
+    where += std::string(" AND ") + column + " IN (";
+    for (std::size_t i = 0; i < count; ++i) where += i == 0 ? "?" : ", ?";
+    where += ")";
+  };
+  in_list("vendor", query.vendors.size());
+  in_list("actor", query.actors.size());
+  in_list("action", query.actions.size());
+  in_list("status", query.statuses.size());
+  in_list("id", query.ids.size());
+  if (query.with_mentions_after_id) where += " AND id IN (SELECT event_id FROM mentions WHERE id > ?)";
+  const char* order = query.newest_first ? " DESC" : "";
+  std::string sql =
+      "WITH selected AS (SELECT id, vendor, actor, actor_type, action, status, scope, event_date,"
+      " event_date_precision, first_seen_at, confidence, previous_event_id FROM events" +
+      where + " ORDER BY id" + order;
+  if (query.limit > 0) sql += " LIMIT " + std::to_string(query.limit);
+  sql +=
+      ") SELECT e.id, e.vendor, e.actor, e.actor_type, e.action, e.status, e.scope, e.event_date,"
+      " e.event_date_precision, e.first_seen_at, e.confidence, e.previous_event_id,"
+      " m.id, m.article_id, m.evidence, m.rule_id, m.rule_pack_version, m.extracted_at,"
+      " a.url, a.title, s.name, a.published_at, a.published_precision"
+      " FROM selected e LEFT JOIN mentions m ON m.event_id = e.id"
+      " LEFT JOIN articles a ON a.id = m.article_id LEFT JOIN sources s ON s.id = a.source_id"
+      " ORDER BY e.id" +
+      std::string(order) + ", m.id";
+
+  std::lock_guard lock(mutex_);
+  return guarded(context("query events"), [&]() -> Result<std::vector<EventWithMentions>> {
+    Query statement = prepare(sql);
+    int index = 1;
+    if (query.since) statement.bind_time(index++, *query.since);
+    if (query.until) statement.bind_time(index++, *query.until);
+    if (query.after_event_id) statement.bind_int(index++, *query.after_event_id);
+    for (const auto* list : {&query.vendors, &query.actors, &query.actions, &query.statuses}) {
+      for (const std::string& value : *list) statement.bind_text(index++, value);
+    }
+    for (Id id : query.ids) statement.bind_int(index++, id);
+    if (query.with_mentions_after_id) statement.bind_int(index++, *query.with_mentions_after_id);
+
+    std::vector<EventWithMentions> results;
+    while (statement.step()) {
+      SQLite::Statement& row = *statement;
+      const Id event_id = row.getColumn(0).getInt64();
+      if (results.empty() || results.back().event.id != event_id) {
+        EventWithMentions& entry = results.emplace_back();
+        Event& event = entry.event;
+        event.id = event_id;
+        event.vendor = row.getColumn(1).getString();
+        event.actor = row.getColumn(2).getString();
+        event.actor_type = row.getColumn(3).getString();
+        event.action = row.getColumn(4).getString();
+        event.status = row.getColumn(5).getString();
+        event.scope = row.getColumn(6).getString();
+        event.event_date = optional_precise(row.getColumn(7), row.getColumn(8));
+        event.first_seen_at = time_from_db(row.getColumn(9).getInt64());
+        event.confidence = row.getColumn(10).getDouble();
+        if (!row.getColumn(11).isNull()) event.previous_event_id = row.getColumn(11).getInt64();
+      }
+      if (row.getColumn(12).isNull()) continue;  // an event without mentions (none in normal operation)
+      Mention& mention = results.back().mentions.emplace_back();
+      mention.id = row.getColumn(12).getInt64();
+      mention.event_id = event_id;
+      mention.article_id = row.getColumn(13).getInt64();
+      mention.evidence = row.getColumn(14).getString();
+      mention.rule_id = row.getColumn(15).getString();
+      mention.rule_pack_version = row.getColumn(16).getString();
+      mention.extracted_at = time_from_db(row.getColumn(17).getInt64());
+      mention.article_url = row.getColumn(18).getString();
+      mention.article_title = row.getColumn(19).getString();
+      if (!row.getColumn(20).isNull()) mention.source_name = row.getColumn(20).getString();
+      mention.article_published_at = optional_precise(row.getColumn(21), row.getColumn(22));
+    }
+    return results;
+  });
+}
+
+std::vector<SearchHit> SqliteStore::run_search(const std::string& match, std::optional<Timestamp> since,
+                                               std::size_t limit) {
+  std::string sql =
+      "SELECT a.id, a.url, a.title, snippet(articles_fts, -1, '[', ']', '...', 16),"
+      " a.published_at, a.published_precision"
+      " FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid"
+      " WHERE articles_fts MATCH ?";
+  if (since) sql += " AND COALESCE(a.published_at, a.fetched_at) >= ?";
+  sql += " ORDER BY rank, a.id DESC LIMIT ?";
+  Query query = prepare(sql);
+  query.bind_text(1, match);
+  int index = 2;
+  if (since) query.bind_time(index++, *since);
+  query.bind_int(index, limit == 0 ? std::int64_t{-1} : static_cast<std::int64_t>(limit));
+  std::vector<SearchHit> hits;
+  while (query.step()) {
+    SearchHit& hit = hits.emplace_back();
+    hit.article_id = query->getColumn(0).getInt64();
+    hit.url = query->getColumn(1).getString();
+    hit.title = query->getColumn(2).getString();
+    hit.snippet = query->getColumn(3).getString();
+    hit.published_at = optional_precise(query->getColumn(4), query->getColumn(5));
+  }
+  return hits;
+}
+
+Result<std::vector<SearchHit>> SqliteStore::search(const std::string& query, std::optional<Timestamp> since,
+                                                   std::size_t limit) {
+  const std::string quoted = quote_fts_terms(query);
+  if (quoted.empty()) return fail(ErrorCode::kInvalidArgument, "the search query is empty");
+  std::lock_guard lock(mutex_);
+  return guarded(context("search '" + query + "'"), [&]() -> Result<std::vector<SearchHit>> {
+    // The query is first tried as FTS5 syntax (phrases, OR, NOT, prefix*);
+    // text that is not valid syntax is searched as plain words.
+    try {
+      return run_search(query, since, limit);
+    } catch (const SQLite::Exception& e) {
+      if ((e.getErrorCode() & 0xFF) != SQLITE_ERROR) throw;
+    }
+    return run_search(quoted, since, limit);
+  });
+}
+
+// ---- runs, digests, maintenance ---------------------------------------------------------------
+
+Result<Id> SqliteStore::begin_run(const std::string& kind, Timestamp started_at) {
+  std::lock_guard lock(mutex_);
+  return guarded(context("begin run"), [&]() -> Result<Id> {
+    WriteTransaction transaction(*db_);
+    Query insert = prepare("INSERT INTO runs (kind, started_at, outcome) VALUES (?, ?, 'running')");
+    insert.bind_text(1, kind);
+    insert.bind_time(2, started_at);
+    insert.run();
+    const Id id = db_->getLastInsertRowid();
+    transaction.commit();
+    return id;
+  });
+}
+
+Status SqliteStore::finish_run(const Run& run) {
+  std::lock_guard lock(mutex_);
+  return guarded(context("finish run " + std::to_string(run.id)), [&]() -> Status {
+    WriteTransaction transaction(*db_);
+    Query update = prepare(
+        "UPDATE runs SET finished_at = ?, outcome = ?, fetched = ?, not_modified = ?, failed = ?,"
+        " articles_stored = ?, events_appended = ?, mentions_appended = ?, message = ? WHERE id = ?");
+    update.bind_time(1, run.finished_at ? *run.finished_at : system_now());
+    update.bind_text(2, run.outcome.empty() ? std::string("ok") : run.outcome);
+    update.bind_int(3, run.fetched);
+    update.bind_int(4, run.not_modified);
+    update.bind_int(5, run.failed);
+    update.bind_int(6, run.articles_stored);
+    update.bind_int(7, run.events_appended);
+    update.bind_int(8, run.mentions_appended);
+    update.bind_text(9, run.message);
+    update.bind_int(10, run.id);
+    if (update.run() == 0) return fail(ErrorCode::kNotFound, "run " + std::to_string(run.id) + " does not exist");
+    transaction.commit();
+    return {};
+  });
+}
+
+Result<std::optional<Run>> SqliteStore::last_run(const std::string& kind, bool successful_only) {
+  std::lock_guard lock(mutex_);
+  return guarded(context("last run"), [&]() -> Result<std::optional<Run>> {
+    std::string sql = std::string("SELECT ") + kRunColumns + " FROM runs WHERE (? = '' OR kind = ?)";
+    if (successful_only) sql += " AND outcome IN ('ok', 'partial')";
+    sql += " ORDER BY started_at DESC, id DESC LIMIT 1";
+    Query query = prepare(sql);
+    query.bind_text(1, kind);
+    query.bind_text(2, kind);
+    if (!query.step()) return std::optional<Run>();
+    return std::optional<Run>(read_run(*query));
+  });
+}
+
+Result<std::optional<DigestRecord>> SqliteStore::last_digest(const std::string& channel) {
+  std::lock_guard lock(mutex_);
+  return guarded(context("last digest"), [&]() -> Result<std::optional<DigestRecord>> {
+    // The furthest cursor wins, so a digest recorded with an older cursor can
+    // never make the next one send events twice.
+    Query query = prepare(
+        "SELECT id, channel, created_at, up_to_event_id, up_to_mention_id, event_count, format FROM digests"
+        " WHERE (? = '' OR channel = ?) ORDER BY up_to_event_id DESC, up_to_mention_id DESC, id DESC LIMIT 1");
+    query.bind_text(1, channel);
+    query.bind_text(2, channel);
+    if (!query.step()) return std::optional<DigestRecord>();
+    DigestRecord digest;
+    digest.id = query->getColumn(0).getInt64();
+    digest.channel = query->getColumn(1).getString();
+    digest.created_at = time_from_db(query->getColumn(2).getInt64());
+    digest.up_to_event_id = query->getColumn(3).getInt64();
+    digest.up_to_mention_id = query->getColumn(4).getInt64();
+    digest.event_count = query->getColumn(5).getInt();
+    digest.format = query->getColumn(6).getString();
+    return std::optional<DigestRecord>(digest);
+  });
+}
+
+Status SqliteStore::record_digest(const DigestRecord& digest) {
+  std::lock_guard lock(mutex_);
+  return guarded(context("record digest"), [&]() -> Status {
+    WriteTransaction transaction(*db_);
+    Query insert = prepare(
+        "INSERT INTO digests (channel, created_at, up_to_event_id, up_to_mention_id, event_count, format)"
+        " VALUES (?, ?, ?, ?, ?, ?)");
+    insert.bind_text(1, digest.channel);
+    insert.bind_time(2, digest.created_at == Timestamp{} ? system_now() : digest.created_at);
+    insert.bind_int(3, digest.up_to_event_id);
+    insert.bind_int(4, digest.up_to_mention_id);
+    insert.bind_int(5, digest.event_count);
+    insert.bind_text(6, digest.format);
+    insert.run();
+    transaction.commit();
+    return {};
+  });
+}
+
+Result<Stats> SqliteStore::stats() {
+  std::lock_guard lock(mutex_);
+  return guarded(context("stats"), [&]() -> Result<Stats> {
+    Stats stats;
+    // One read transaction, so the figures agree with each other.
+    db_->exec("BEGIN");
+    struct EndRead {
+      SQLite::Database& db;
+      ~EndRead() { db.tryExec("COMMIT"); }
+    } end_read{*db_};
+    const auto count = [&](const char* sql) {
+      Query query = prepare(sql);
+      query.step();
+      return query->getColumn(0).getInt64();
+    };
+    stats.sources = count("SELECT count(*) FROM sources WHERE removed_at IS NULL");
+    stats.articles = count("SELECT count(*) FROM articles");
+    stats.events = count("SELECT count(*) FROM events");
+    stats.mentions = count("SELECT count(*) FROM mentions");
+    stats.runs = count("SELECT count(*) FROM runs");
+    stats.digests = count("SELECT count(*) FROM digests");
+    {
+      Query vendors = prepare("SELECT vendor, count(*) AS n FROM events GROUP BY vendor ORDER BY n DESC, vendor");
+      while (vendors.step()) {
+        stats.events_per_vendor.emplace_back(vendors->getColumn(0).getString(), vendors->getColumn(1).getInt64());
+      }
+    }
+    {
+      Query run = prepare(std::string("SELECT ") + kRunColumns + " FROM runs ORDER BY started_at DESC, id DESC LIMIT 1");
+      if (run.step()) stats.last_run = read_run(*run);
+    }
+    {
+      Query failing = prepare(std::string("SELECT ") + kSourceColumns +
+                              " FROM sources s JOIN source_state st ON st.source_id = s.id"
+                              " WHERE s.removed_at IS NULL AND st.consecutive_errors > 0"
+                              " ORDER BY st.consecutive_errors DESC, s.name");
+      while (failing.step()) stats.failing_sources.push_back(read_source(*failing));
+    }
+    stats.schema_version = db_->execAndGet("PRAGMA user_version").getInt();
+    return stats;
+  });
+}
+
+Result<std::string> SqliteStore::integrity_check() {
+  std::lock_guard lock(mutex_);
+  return guarded(context("integrity check"), [&]() -> Result<std::string> {
+    std::vector<std::string> problems;
+    {
+      SQLite::Statement check(*db_, "PRAGMA integrity_check");
+      while (check.executeStep()) {
+        const std::string line = check.getColumn(0).getString();
+        if (line != "ok") problems.push_back(line);
+      }
+    }
+    {
+      SQLite::Statement check(*db_, "PRAGMA foreign_key_check");
+      while (check.executeStep()) {
+        problems.push_back("foreign key: row " + check.getColumn(1).getString() + " of " +
+                           check.getColumn(0).getString() + " references a missing row of " +
+                           check.getColumn(2).getString());
+      }
+    }
+    try {
+      // FTS5's own check compares the index with the articles it was built from.
+      db_->exec("INSERT INTO articles_fts (articles_fts, rank) VALUES ('integrity-check', 1)");
+    } catch (const SQLite::Exception& e) {
+      if ((e.getErrorCode() & 0xFF) == SQLITE_READONLY) {
+        // A read-only store cannot run FTS5's check; the page-level checks ran.
+      } else if ((e.getErrorCode() & 0xFF) == SQLITE_BUSY) {
+        throw;
+      } else {
+        problems.push_back(std::string("full-text index: ") + e.what());
+      }
+    }
+    if (problems.empty()) return std::string("ok");
+    std::string report;
+    for (const std::string& problem : problems) {
+      if (!report.empty()) report += '\n';
+      report += problem;
+    }
+    return report;
+  });
+}
+
+Status SqliteStore::backup_to(const std::string& path) {
+  std::lock_guard lock(mutex_);
+  return guarded(context("backup to '" + path + "'"), [&]() -> Status {
+    namespace fs = std::filesystem;
+    // Written beside the target and renamed into place: a failed backup never
+    // leaves a half-written file under the requested name.
+    const std::string partial = path + ".partial";
+    std::error_code ignored;
+    fs::remove(partial, ignored);
+    {
+      SQLite::Database destination(partial, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+      SQLite::Backup backup(destination, *db_);
+      // Copy in steps; between steps other connections may write. A busy
+      // source is retried until the busy timeout.
+      const auto deadline = std::chrono::steady_clock::now() + options_.busy_timeout;
+      while (true) {
+        const int rc = backup.executeStep(1024);
+        if (rc == SQLITE_DONE) break;
+        if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED) {
+          if (std::chrono::steady_clock::now() > deadline) {
+            fs::remove(partial, ignored);
+            return fail(ErrorCode::kStoreBusy, "the store stayed locked during the backup");
+          }
+          std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        }
+      }
+      // The copy is one self-contained file, checked before it is published.
+      destination.exec("PRAGMA journal_mode = DELETE");
+      const std::string check = destination.execAndGet("PRAGMA quick_check").getString();
+      if (check != "ok") {
+        fs::remove(partial, ignored);
+        return fail(ErrorCode::kStore, "the backup copy failed its check: " + check);
+      }
+    }
+    fs::rename(partial, path);
+    return {};
+  });
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Store>> open_sqlite_store(const std::string& path, const StoreOptions& options) {
+  namespace fs = std::filesystem;
+  const bool in_memory = path == ":memory:";
+  std::error_code error;
+  if (!in_memory && !fs::exists(path, error)) {
+    if (!options.create || options.read_only) {
+      return fail(ErrorCode::kNotFound, "store '" + path + "' does not exist (create it with `banwatch init`)");
+    }
+    const fs::path parent = fs::path(path).parent_path();
+    if (!parent.empty() && !fs::is_directory(parent, error)) {
+      return fail(ErrorCode::kIo, "store '" + path + "': directory '" + parent.string() + "' does not exist");
+    }
+  }
+  int flags = options.read_only ? SQLite::OPEN_READONLY : SQLite::OPEN_READWRITE;
+  if (options.create && !options.read_only) flags |= SQLite::OPEN_CREATE;
+  std::unique_ptr<SQLite::Database> db;
+  try {
+    db = std::make_unique<SQLite::Database>(path, flags, static_cast<int>(options.busy_timeout.count()));
+  } catch (const SQLite::Exception& e) {
+    return std::unexpected(map_sqlite_error("store '" + path + "': open", e));
+  } catch (const std::exception& e) {
+    return fail(ErrorCode::kStore, "store '" + path + "': open: " + e.what());
+  }
+  auto store = std::make_unique<SqliteStore>(std::move(db), path, options);
+  if (auto initialized = store->initialize(); !initialized) return std::unexpected(initialized.error());
+  return std::unique_ptr<Store>(std::move(store));
+}
+
+}  // namespace banwatch::store
