@@ -79,6 +79,24 @@ constexpr NamedMonth kMonths[] = {
     {"janu\u00e1r", 1}, {"febru\u00e1r", 2}, {"m\u00e1rcius", 3}, {"\u00e1prilis", 4},
     {"m\u00e1jus", 5}, {"m\u00e1ujus", 5}, {"j\u00fanius", 6}, {"j\u00falius", 7},
     {"augusztus", 8}, {"szeptember", 9}, {"okt\u00f3ber", 10},
+    // Portuguese, Spanish, French, German, Italian and Dutch feeds write their
+    // own month names in RFC 822 dates ("Seg, 24 Set 2018 19:18:49 -0300").
+    {"fev", 2}, {"abr", 4}, {"mai", 5}, {"ago", 8}, {"set", 9}, {"out", 10}, {"dez", 12},
+    {"janeiro", 1}, {"fevereiro", 2}, {"mar\u00e7o", 3}, {"abril", 4}, {"maio", 5},
+    {"junho", 6}, {"julho", 7}, {"agosto", 8}, {"setembro", 9}, {"outubro", 10},
+    {"novembro", 11}, {"dezembro", 12},
+    {"ene", 1}, {"dic", 12}, {"enero", 1}, {"febrero", 2}, {"marzo", 3}, {"mayo", 5},
+    {"junio", 6}, {"julio", 7}, {"septiembre", 9}, {"setiembre", 9}, {"octubre", 10},
+    {"noviembre", 11}, {"diciembre", 12},
+    {"janv", 1}, {"janvier", 1}, {"f\u00e9vr", 2}, {"f\u00e9vrier", 2}, {"mars", 3},
+    {"avr", 4}, {"avril", 4}, {"juin", 6}, {"juil", 7}, {"juillet", 7}, {"ao\u00fbt", 8},
+    {"septembre", 9}, {"octobre", 10}, {"novembre", 11}, {"d\u00e9c", 12}, {"d\u00e9cembre", 12},
+    {"januar", 1}, {"februar", 2}, {"m\u00e4rz", 3}, {"m\u00e4r", 3}, {"mrz", 3}, {"juni", 6},
+    {"juli", 7}, {"okt", 10}, {"oktober", 10}, {"dezember", 12},
+    {"gen", 1}, {"gennaio", 1}, {"febbraio", 2}, {"aprile", 4}, {"mag", 5}, {"maggio", 5},
+    {"giu", 6}, {"giugno", 6}, {"lug", 7}, {"luglio", 7}, {"settembre", 9}, {"ott", 10},
+    {"ottobre", 10}, {"dicembre", 12},
+    {"januari", 1}, {"februari", 2}, {"maart", 3}, {"mrt", 3}, {"mei", 5}, {"augustus", 8},
 };
 
 int month_from_name(std::string_view word) {
@@ -477,7 +495,20 @@ bool tokenize(std::string_view s, std::vector<Token>& out) {
   while (!c.done()) {
     if (out.size() > 24) return false;
     char ch = c.peek();
-    if (is_space(ch) || ch == ',' || ch == '(' || ch == ')') {
+    if (ch == '(') {
+      // RFC 2822 section 3.2.3: a comment is ignored ("(Coordinated Universal
+      // Time)"), unless it is nothing but a zone name ("(PST)"), which then
+      // serves when no other zone is given.
+      const std::size_t close = s.find(')', c.i);
+      const std::string_view inner =
+          trim(s.substr(c.i + 1, close == std::string_view::npos ? std::string_view::npos
+                                                                  : close - c.i - 1));
+      if (inner.size() > 1 && zone_from_name(inner)) out.push_back(Token{Tok::kWord, inner});
+      c.i = close == std::string_view::npos ? s.size() : close + 1;
+      after_space = true;
+      continue;
+    }
+    if (is_space(ch) || ch == ',' || ch == ')') {
       ++c.i;
       after_space = true;
       continue;
@@ -891,7 +922,26 @@ std::optional<PreciseTime> prose_time_after(std::string_view s, std::size_t& i,
   return t;
 }
 
-std::optional<FoundDate> prose_at(std::string_view s, std::size_t start) {
+// The year that puts month/day closest to the reference (news writes "on
+// March 25" for recent or coming days).
+std::optional<PreciseTime> infer_year(int month, int day, Timestamp reference) {
+  const auto ref_year = static_cast<int>(
+      std::chrono::year_month_day{std::chrono::floor<days>(reference)}.year());
+  std::optional<PreciseTime> best;
+  seconds best_distance{};
+  for (int y = ref_year - 1; y <= ref_year + 1; ++y) {
+    Fields f;
+    f.year = y, f.month = month, f.day = day;
+    auto t = build(f);
+    if (!t) continue;
+    const seconds distance = t->time > reference ? t->time - reference : reference - t->time;
+    if (!best || distance < best_distance) best = t, best_distance = distance;
+  }
+  return best;
+}
+
+std::optional<FoundDate> prose_at(std::string_view s, std::size_t start,
+                                  const ProseOptions& options) {
   std::size_t i = start;
   const char ch = s[i];
   if (ch >= 'A' && ch <= 'Z') {
@@ -920,6 +970,10 @@ std::optional<FoundDate> prose_at(std::string_view s, std::size_t start) {
         std::size_t end = k;
         if (auto timed = prose_time_after(s, end, f)) return FoundDate{*timed, start, end};
         return FoundDate{*date, start, k};
+      }
+      if (options.reference) {
+        if (auto date = infer_year(month, day, *options.reference))
+          return FoundDate{*date, start, j, true};
       }
       return std::nullopt;
     }
@@ -985,7 +1039,13 @@ std::optional<FoundDate> prose_at(std::string_view s, std::size_t start) {
     if (k < s.size() && s[k] == ',') ++k;
     skip_blanks(s, k);
     int year = prose_year_at(s, k);
-    if (year == 0) return std::nullopt;
+    if (year == 0) {
+      if (options.reference) {
+        if (auto date = infer_year(month, day, *options.reference))
+          return FoundDate{*date, start, j, true};
+      }
+      return std::nullopt;
+    }
     Fields f;
     f.year = year, f.month = month, f.day = day;
     auto date = build(f);
@@ -1020,14 +1080,39 @@ std::optional<PreciseTime> parse_date(std::string_view text) {
   return lenient(text);
 }
 
-std::optional<FoundDate> find_prose_date(std::string_view text) {
-  for (std::size_t i = 0; i < text.size(); ++i) {
+namespace {
+
+std::optional<FoundDate> find_from(std::string_view text, std::size_t from,
+                                   const ProseOptions& options) {
+  for (std::size_t i = from; i < text.size(); ++i) {
     char ch = text[i];
     if (!((ch >= 'A' && ch <= 'Z') || is_digit(ch))) continue;
     if (i > 0 && (is_alpha(text[i - 1]) || (is_digit(ch) && is_digit(text[i - 1])))) continue;
-    if (auto found = prose_at(text, i)) return found;
+    if (auto found = prose_at(text, i, options)) return found;
   }
   return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<FoundDate> find_prose_date(std::string_view text) {
+  return find_from(text, 0, ProseOptions{});
+}
+
+std::optional<FoundDate> find_prose_date(std::string_view text, const ProseOptions& options) {
+  return find_from(text, 0, options);
+}
+
+std::vector<FoundDate> find_prose_dates(std::string_view text, const ProseOptions& options) {
+  std::vector<FoundDate> out;
+  std::size_t from = 0;
+  while (from < text.size()) {
+    auto found = find_from(text, from, options);
+    if (!found) break;
+    from = found->end;
+    out.push_back(*found);
+  }
+  return out;
 }
 
 }  // namespace banwatch::dates

@@ -4,6 +4,7 @@
 
 #include <optional>
 #include <string_view>
+#include <vector>
 
 #include "common/time.h"
 
@@ -23,10 +24,28 @@ std::optional<PreciseTime> parse_iso8601(std::string_view text);
 // Dates written in English prose: "March 25, 2022", "25 March 2022",
 // "Mar. 25, 2022", "March 2022", "2022-03-25". For metadata bylines and the
 // rule engine. Returns the first date found and its byte span in `text`.
+// Also: ordinals ("March 25th", "the 3rd of June"), a leading day of a range
+// ("March 25-26, 2022"), all-caps months, and a clock time that follows with
+// an explicit zone ("March 25, 2022 at 10:30 a.m. ET" -> minute precision; a
+// time without a zone leaves day precision). Month names must be capitalized
+// ("may 2022" is not a date). Spans are byte offsets: text[begin, end).
 struct FoundDate {
   PreciseTime date;
   std::size_t begin = 0, end = 0;
+  bool year_inferred = false;  // the year came from ProseOptions::reference
 };
 std::optional<FoundDate> find_prose_date(std::string_view text);
+
+struct ProseOptions {
+  // When set, a month and day without a year ("on March 25", "Oct. 11") is
+  // also a date: its year is the one (of the reference's year and the years
+  // either side) that puts it closest to the reference, typically the
+  // article's published time. Such results have year_inferred = true.
+  std::optional<Timestamp> reference;
+};
+std::optional<FoundDate> find_prose_date(std::string_view text, const ProseOptions& options);
+
+// Every prose date in `text`, in order, non-overlapping.
+std::vector<FoundDate> find_prose_dates(std::string_view text, const ProseOptions& options = {});
 
 }  // namespace banwatch::dates

@@ -378,3 +378,81 @@ TEST(DatesTest, Lenient_ProseAllCapsMonth) {
 
 }  // namespace
 }  // namespace banwatch::dates
+
+namespace banwatch::dates {
+namespace {
+
+Timestamp At(std::string_view iso) { return parse_iso8601(iso)->time; }
+
+std::string ProseAt(std::string_view text, std::string_view reference) {
+  auto f = find_prose_date(text, ProseOptions{At(reference)});
+  if (!f) return "none";
+  return format_precise(f->date) + " [" + std::string(text.substr(f->begin, f->end - f->begin)) +
+         "]" + (f->year_inferred ? " inferred" : "");
+}
+
+TEST(DatesTest, Lenient_ForeignMonthNames) {
+  EXPECT_EQ(P("Seg, 24 Set 2018 19:18:49 -0300"), "2018-09-24T22:18:49Z");
+  EXPECT_EQ(P("Mi, 24 Okt 2018 10:00:00 +0200"), "2018-10-24T08:00:00Z");
+  EXPECT_EQ(P("24 d\u00e9c. 2018 10:00:00 +0100"), "2018-12-24T09:00:00Z");
+  EXPECT_EQ(P("3 ago 2021"), "2021-08-03");
+  EXPECT_EQ(P("5 m\u00e4rz 2021"), "2021-03-05");
+}
+
+TEST(DatesTest, Lenient_JavaScriptDateString) {
+  EXPECT_EQ(P("Wed Nov 18 2020 14:03:11 GMT+0000 (Coordinated Universal Time)"),
+            "2020-11-18T14:03:11Z");
+  EXPECT_EQ(P("Wed Nov 18 2020 14:03:11 GMT-0500 (EST)"), "2020-11-18T19:03:11Z");
+}
+
+TEST(DatesTest, Lenient_ProseYearlessNeedsReference) {
+  EXPECT_EQ(Prose("on March 25 the agency"), "none");
+  EXPECT_EQ(ProseAt("on March 25 the agency", "2022-04-02T00:00:00Z"),
+            "2022-03-25 [March 25] inferred");
+  EXPECT_EQ(ProseAt("An Oct. 11 presentation", "2019-11-20T00:00:00Z"),
+            "2019-10-11 [Oct. 11] inferred");
+  EXPECT_EQ(ProseAt("on 25 March, officials", "2022-04-02T00:00:00Z"),
+            "2022-03-25 [25 March] inferred");
+}
+
+TEST(DatesTest, Lenient_ProseYearlessPicksClosestYear) {
+  // Early January: "December 28" is last year's.
+  EXPECT_EQ(ProseAt("on December 28", "2020-01-05T00:00:00Z"),
+            "2019-12-28 [December 28] inferred");
+  // Late December: "January 3" is next year's.
+  EXPECT_EQ(ProseAt("from January 3", "2019-12-30T00:00:00Z"),
+            "2020-01-03 [January 3] inferred");
+  // February 29 only exists in leap years.
+  EXPECT_EQ(ProseAt("on February 29", "2021-01-10T00:00:00Z"),
+            "2020-02-29 [February 29] inferred");
+}
+
+TEST(DatesTest, Lenient_ProseExplicitYearNotInferred) {
+  EXPECT_EQ(ProseAt("On March 25, 2021, it", "2022-04-02T00:00:00Z"), "2021-03-25 [March 25, 2021]");
+}
+
+TEST(DatesTest, Lenient_ProseAllDates) {
+  const std::string text = "Between March 3, 2021 and 5 May 2021, then in June 2022.";
+  auto all = find_prose_dates(text);
+  ASSERT_EQ(all.size(), 3u);
+  EXPECT_EQ(format_precise(all[0].date), "2021-03-03");
+  EXPECT_EQ(format_precise(all[1].date), "2021-05-05");
+  EXPECT_EQ(format_precise(all[2].date), "2022-06");
+  EXPECT_LE(all[0].end, all[1].begin);
+  EXPECT_TRUE(find_prose_dates("no dates here").empty());
+}
+
+}  // namespace
+}  // namespace banwatch::dates
+
+namespace banwatch::dates {
+namespace {
+
+TEST(DatesTest, Spec_Rfc2822_Sec3_2_3_CommentZoneUsedOnlyAlone) {
+  EXPECT_EQ(P("Thu, 01 Jan 2004 19:48:21 (PST)"), "2004-01-02T03:48:21Z");
+  EXPECT_EQ(P("Thu, 01 Jan 2004 19:48:21 +0000 (PST)"), "2004-01-01T19:48:21Z");
+  EXPECT_EQ(P("Thu, 01 Jan 2004 19:48:21 GMT (unclosed comment"), "2004-01-01T19:48:21Z");
+}
+
+}  // namespace
+}  // namespace banwatch::dates
