@@ -1,0 +1,159 @@
+// banwatch crawl: one scheduled pass over the due sources (or the named ones,
+// or all): feed -> items -> pages -> text -> rules -> store. cron runs it.
+#include <signal.h>
+#include <spdlog/spdlog.h>
+
+#include <atomic>
+#include <chrono>
+#include <iostream>
+
+#include <fmt/format.h>
+
+#include "app/app.h"
+#include "common/lockfile.h"
+#include "crawler/pipeline.h"
+#include "parsers/rules.h"
+
+namespace banwatch::app {
+namespace {
+
+std::atomic<int> g_stop_signal{0};
+static_assert(std::atomic<int>::is_always_lock_free);
+
+void on_stop_signal(int signo) { g_stop_signal.store(signo); }
+
+// SIGINT/SIGTERM set a flag the fetch loop polls; a second signal kills at
+// once (SA_RESETHAND restores the default action).
+class StopSignals {
+ public:
+  StopSignals() {
+    g_stop_signal.store(0);
+    struct sigaction sa {};
+    sa.sa_handler = on_stop_signal;
+    sigemptyset(&sa.sa_mask);
+    sa.sa_flags = SA_RESETHAND;
+    sigaction(SIGINT, &sa, &old_int_);
+    sigaction(SIGTERM, &sa, &old_term_);
+  }
+  ~StopSignals() {
+    sigaction(SIGINT, &old_int_, nullptr);
+    sigaction(SIGTERM, &old_term_, nullptr);
+  }
+  StopSignals(const StopSignals&) = delete;
+  StopSignals& operator=(const StopSignals&) = delete;
+
+ private:
+  struct sigaction old_int_ {}, old_term_ {};
+};
+
+struct CrawlCommandOptions {
+  std::vector<std::string> sources;
+  bool all = false;
+  bool dry_run = false;
+  double wait_seconds = 0;
+  bool allow_private_networks = false;
+};
+
+std::string summary_line(const crawler::CrawlSummary& s, std::chrono::milliseconds elapsed) {
+  return fmt::format(
+      "crawl: {} sources, {} fetched ({} not modified), {} failed; {} new items, {} pages, {} articles stored "
+      "({} from feed content), {} events, {} mentions in {}",
+      s.sources, s.fetched, s.not_modified, s.failed, s.items_new, s.pages_fetched, s.articles_stored, s.feed_only,
+      s.events_appended, s.mentions_appended, format_duration(elapsed));
+}
+
+void print_failures(const crawler::CrawlSummary& s) {
+  for (const auto& f : s.failures) {
+    std::string next = f.next_due ? format_iso8601(*f.next_due) : "now";
+    std::cerr << fmt::format("banwatch: source {} failed: {} ({} consecutive error{}; next try {})\n", f.name,
+                             f.error ? f.error->message : "unknown error", f.consecutive_errors,
+                             f.consecutive_errors == 1 ? "" : "s", next);
+  }
+}
+
+int run_crawl(Context& ctx, const CrawlCommandOptions& opts) {
+  auto loaded = ctx.config();
+  if (!loaded) return ctx.report(loaded.error());
+  Config config = **loaded;
+  if (opts.allow_private_networks) config.fetch.allow_private_networks = true;
+
+  std::optional<RunLock> lock;
+  if (!opts.dry_run) {
+    auto wait = std::chrono::milliseconds(static_cast<long long>(std::max(0.0, opts.wait_seconds) * 1000.0));
+    auto acquired = RunLock::acquire(lock_path_for_store(ctx.store_path()), wait);
+    if (!acquired) return ctx.report(acquired.error());
+    lock.emplace(std::move(*acquired));
+  }
+  auto store = ctx.store();
+  if (!store) return ctx.report(store.error());
+  if (!opts.dry_run) {
+    if (auto st = ctx.sync_sources(); !st) return ctx.report(st.error());
+  }
+  auto rules_path = ctx.rules_path();
+  if (!rules_path) return ctx.report(rules_path.error());
+  auto rules = rules::RuleEngine::load(*rules_path);
+  if (!rules) return ctx.report(rules.error());
+
+  SystemClock clock;
+  crawler::CrawlDeps deps;
+  deps.store = *store;
+  deps.rules = rules->get();
+  deps.config = &config;
+  deps.clock = &clock;
+
+  crawler::CrawlOptions options;
+  options.sources = opts.sources;
+  options.all = opts.all;
+  options.dry_run = opts.dry_run;
+  options.cancel = &g_stop_signal;
+  options.source_done = [](const crawler::SourceReport& r) {
+    spdlog::debug("source {}: HTTP {}{}, {} items, {} new, {} stored, {} events", r.name, r.status,
+                  r.not_modified ? " (not modified)" : "", r.items, r.items_new, r.articles_stored, r.events_appended);
+  };
+  if (opts.dry_run) {
+    options.dry_run_article = [](const crawler::DryRunArticle& a) {
+      std::cout << fmt::format("{}\t{}\t{}{}\n", a.article.url, a.article.title, a.events.size(),
+                               a.article.feed_only ? "\tfeed-only" : "");
+      for (const auto& e : a.events)
+        std::cout << fmt::format("  {} {} {} ({}) [{}]\n", e.actor, e.action, e.vendor, e.status, e.rule_id);
+    };
+  }
+
+  auto started = std::chrono::steady_clock::now();
+  Result<crawler::CrawlSummary> result = [&] {
+    StopSignals signals;
+    return crawler::crawl(deps, options);
+  }();
+  auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
+  if (!result) return ctx.report(result.error());
+
+  const auto& s = *result;
+  print_failures(s);
+  if (s.cancelled) {
+    int signo = g_stop_signal.load();
+    std::cerr << "banwatch: crawl interrupted; completed work is kept\n";
+    if (ctx.options.verbosity >= 0) std::cerr << summary_line(s, elapsed) << "\n";
+    return signo == SIGTERM ? 143 : kExitInterrupted;
+  }
+  if (ctx.options.verbosity >= 1 || (ctx.options.verbosity >= 0 && ctx.stdout_is_terminal()) || opts.dry_run)
+    std::cout << summary_line(s, elapsed) << "\n";
+  return s.failed > 0 ? kExitPartial : kExitOk;
+}
+
+}  // namespace
+
+void add_crawl_command(CLI::App& app, Context& ctx) {
+  auto opts = std::make_shared<CrawlCommandOptions>();
+  auto* cmd = app.add_subcommand("crawl", "Fetch the due sources, extract events and store them (what cron runs)");
+  cmd->add_option("--source", opts->sources, "Only this source (repeatable); due or not")->type_name("NAME");
+  cmd->add_flag("--all", opts->all, "Every enabled source, due or not");
+  cmd->add_flag("--dry-run", opts->dry_run, "Fetch and extract, print what would be stored, write nothing");
+  cmd->add_option("--wait", opts->wait_seconds, "Wait up to SECONDS for another run's lock instead of exiting 75")
+      ->type_name("SECONDS")
+      ->check(CLI::NonNegativeNumber);
+  cmd->add_flag("--allow-private-networks", opts->allow_private_networks,
+                "Allow loopback and private addresses (tests, intranets); config fetch.allow_private_networks");
+  cmd->callback([&ctx, opts] { ctx.exit_code = run_crawl(ctx, *opts); });
+}
+
+}  // namespace banwatch::app

@@ -1,0 +1,107 @@
+// banwatch recrawl: fetch articles again (by URL, by source or since a date),
+// re-extract, and append only what is new.
+#include <signal.h>
+#include <unistd.h>
+#include <spdlog/spdlog.h>
+
+#include <atomic>
+#include <iostream>
+
+#include <fmt/format.h>
+
+#include "app/app.h"
+#include "common/lockfile.h"
+#include "crawler/pipeline.h"
+#include "parsers/rules.h"
+
+namespace banwatch::app {
+namespace {
+
+std::atomic<int> g_recrawl_stop{0};
+void on_recrawl_signal(int signo) { g_recrawl_stop.store(signo); }
+
+struct RecrawlCommandOptions {
+  std::vector<std::string> urls;
+  std::string source;
+  std::string since;
+  bool force = false;
+  bool allow_private_networks = false;
+};
+
+int run_recrawl(Context& ctx, const RecrawlCommandOptions& opts) {
+  int selectors = (!opts.urls.empty()) + (!opts.source.empty()) + (!opts.since.empty());
+  if (selectors != 1)
+    return ctx.report(Error(ErrorCode::kInvalidArgument, "recrawl: give exactly one of --url, --source, --since"));
+  crawler::RecrawlOptions options;
+  options.urls = opts.urls;
+  if (!opts.source.empty()) options.source = opts.source;
+  if (!opts.since.empty()) {
+    auto since = parse_precise(opts.since);
+    if (!since)
+      return ctx.report(Error(ErrorCode::kInvalidArgument,
+                              "recrawl: --since " + opts.since + " is not a date (2026-11-01 or 2026-11-01T10:00Z)"));
+    options.since = since->time;
+  }
+  options.force = opts.force;
+
+  auto loaded = ctx.config();
+  if (!loaded) return ctx.report(loaded.error());
+  Config config = **loaded;
+  if (opts.allow_private_networks) config.fetch.allow_private_networks = true;
+  auto lock = RunLock::acquire(lock_path_for_store(ctx.store_path()), std::chrono::milliseconds(0));
+  if (!lock) return ctx.report(lock.error());
+  auto store = ctx.store();
+  if (!store) return ctx.report(store.error());
+  auto rules_path = ctx.rules_path();
+  if (!rules_path) return ctx.report(rules_path.error());
+  auto rules = rules::RuleEngine::load(*rules_path);
+  if (!rules) return ctx.report(rules.error());
+
+  SystemClock clock;
+  crawler::CrawlDeps deps{*store, rules->get(), &config, &clock, nullptr};
+  options.cancel = &g_recrawl_stop;
+  bool bar = ctx.options.verbosity >= 0 && ::isatty(STDERR_FILENO) == 1;
+  if (bar) {
+    options.progress = [](std::size_t done, std::size_t total) {
+      constexpr int kWidth = 30;
+      int filled = total ? static_cast<int>(done * kWidth / total) : kWidth;
+      std::cerr << fmt::format("\rrecrawl [{}{}] {}/{}", std::string(filled, '#'), std::string(kWidth - filled, ' '),
+                               done, total)
+                << std::flush;
+    };
+  }
+  g_recrawl_stop.store(0);
+  struct sigaction sa {}, old_int {}, old_term {};
+  sa.sa_handler = on_recrawl_signal;
+  sigemptyset(&sa.sa_mask);
+  sa.sa_flags = SA_RESETHAND;
+  sigaction(SIGINT, &sa, &old_int);
+  sigaction(SIGTERM, &sa, &old_term);
+  auto result = crawler::recrawl(deps, options);
+  sigaction(SIGINT, &old_int, nullptr);
+  sigaction(SIGTERM, &old_term, nullptr);
+  if (bar) std::cerr << "\n";
+  if (!result) return ctx.report(result.error());
+  for (const auto& f : result->failures)
+    std::cerr << "banwatch: source " << f.name << " failed: " << (f.error ? f.error->message : "") << "\n";
+  std::cout << fmt::format("recrawl: {} pages fetched, {} from feed content, {} new articles, {} events, {} mentions\n",
+                           result->pages_fetched, result->feed_only, result->articles_stored,
+                           result->events_appended, result->mentions_appended);
+  if (result->cancelled) return g_recrawl_stop.load() == SIGTERM ? 143 : kExitInterrupted;
+  return result->failed > 0 ? kExitPartial : kExitOk;
+}
+
+}  // namespace
+
+void add_recrawl_command(CLI::App& app, Context& ctx) {
+  auto opts = std::make_shared<RecrawlCommandOptions>();
+  auto* cmd = app.add_subcommand("recrawl", "Fetch articles again, re-extract, append only what is new");
+  cmd->add_option("--url", opts->urls, "This article URL (repeatable)")->type_name("URL");
+  cmd->add_option("--source", opts->source, "Every item of this source's feed")->type_name("NAME");
+  cmd->add_option("--since", opts->since, "Every article fetched since DATE")->type_name("DATE");
+  cmd->add_flag("--force", opts->force, "Fetch without conditional headers");
+  cmd->add_flag("--allow-private-networks", opts->allow_private_networks, "Allow loopback and private addresses");
+  cmd->callback([&ctx, opts] { ctx.exit_code = run_recrawl(ctx, *opts); });
+}
+
+}  // namespace banwatch::app

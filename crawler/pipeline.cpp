@@ -1,0 +1,672 @@
+#include "crawler/pipeline.h"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <deque>
+#include <memory>
+#include <unordered_set>
+
+#include <fmt/format.h>
+
+#include "common/url.h"
+#include "crawler/scheduler.h"
+#include "crawler/text.h"
+#include "feeds/feed.h"
+#include "parsers/article.h"
+
+namespace banwatch::crawler {
+
+std::string item_key(const std::string& source_name, const std::string& item_id) {
+  auto colon = item_id.find(':');
+  bool absolute = colon != std::string::npos && colon > 0 &&
+                  std::all_of(item_id.begin(), item_id.begin() + static_cast<std::ptrdiff_t>(colon), [](char c) {
+                    return std::isalnum(static_cast<unsigned char>(c)) || c == '+' || c == '-' || c == '.';
+                  });
+  return absolute ? item_id : source_name + "#" + item_id;
+}
+
+namespace {
+
+constexpr std::size_t kMaxChildSitemaps = 20;
+// A page whose extracted body is shorter than this adds nothing to the feed's summary.
+constexpr std::size_t kMinPageText = 80;
+constexpr const char* kFeedAccept =
+    "application/rss+xml, application/atom+xml, application/feed+json, application/xml;q=0.9, text/xml;q=0.9, "
+    "*/*;q=0.5";
+constexpr const char* kPageAccept = "text/html, application/xhtml+xml;q=0.9, */*;q=0.5";
+
+std::string join(const std::vector<std::string>& parts, std::string_view sep) {
+  std::string out;
+  for (const auto& p : parts) {
+    if (p.empty()) continue;
+    if (!out.empty()) out += sep;
+    out += p;
+  }
+  return out;
+}
+
+bool looks_like_html_type(const std::string& mime) {
+  return mime.empty() || mime == "text/html" || mime == "application/xhtml+xml" || mime == "text/plain" ||
+         mime == "application/octet-stream";
+}
+
+// One item on its way to the store.
+struct ItemWork {
+  feeds::Item item;
+  std::string key;        // item_key()
+  std::string canonical;  // canonical URL, or the key when the item has no link
+  bool fetch_page = false;
+  std::optional<store::Id> existing_article;  // recrawl of a stored article
+};
+
+struct SourceTask {
+  store::Source source;
+  std::string policy;  // matching | all | none
+  SourceReport report;
+  Response feed;  // status and validators of the feed response
+  bool feed_ok = false;
+  int pending = 0;  // outstanding feed/child/page work
+  bool processing = true;
+  FetchOutcome outcome;
+  bool recrawl = false;
+  bool force = false;
+  bool loose = false;  // a single article of a recrawl: no feed, no schedule
+};
+
+class Crawl {
+ public:
+  Crawl(const CrawlDeps& deps, Fetcher& fetcher, bool dry_run, std::function<void(const std::string&)> warn)
+      : deps_(deps), fetcher_(fetcher), dry_run_(dry_run), warn_(std::move(warn)) {
+    const auto& c = *deps_.config;
+    bounds_.min_interval = c.crawl.min_interval;
+    bounds_.max_interval = c.crawl.max_interval;
+    bounds_.max_backoff = c.crawl.max_backoff;
+    max_active_ = std::max(4, c.fetch.concurrency * 2);
+  }
+
+  std::function<void(const SourceReport&)> source_done;
+  std::function<void(const DryRunArticle&)> dry_run_article;
+  std::function<void()> item_finished;
+
+  CrawlSummary& summary() { return summary_; }
+  const std::optional<Error>& fatal() const { return fatal_; }
+
+  void add_source(store::Source source, bool recrawl = false, bool force = false) {
+    auto task = std::make_unique<SourceTask>();
+    task->source = std::move(source);
+    task->policy = task->source.spec.article_policy.empty() ? deps_.config->crawl.articles
+                                                            : task->source.spec.article_policy;
+    task->report.name = task->source.spec.name;
+    task->report.url = task->source.spec.url;
+    task->recrawl = recrawl;
+    task->force = force;
+    queue_.push_back(std::move(task));
+  }
+
+  void start_more() {
+    while (!fatal_ && active_ < max_active_ && !queue_.empty()) {
+      SourceTask* task = queue_.front().get();
+      tasks_.push_back(std::move(queue_.front()));
+      queue_.pop_front();
+      ++active_;
+      start_source(*task);
+    }
+  }
+
+  // Article-only work (recrawl --url / --since): no source task schedule.
+  void add_loose_item(ItemWork work, std::optional<store::Id> source_id, std::string policy) {
+    auto task = std::make_unique<SourceTask>();
+    task->source.id = source_id.value_or(0);
+    task->policy = std::move(policy);
+    task->recrawl = true;
+    task->loose = true;
+    task->feed_ok = true;
+    SourceTask* raw = task.get();
+    tasks_.push_back(std::move(task));
+    loose_.push_back({raw, std::move(work)});
+  }
+
+  void start_loose() {
+    for (auto& [task, work] : loose_) {
+      ++task->pending;
+      process_item(*task, std::move(work));
+      task->processing = false;
+    }
+    loose_.clear();
+  }
+
+ private:
+  void warn(const std::string& message) {
+    if (summary_.warnings.size() < 1000) summary_.warnings.push_back(message);
+    if (warn_) warn_(message);
+  }
+
+  void start_source(SourceTask& task) {
+    Request req;
+    req.url = task.source.spec.url;
+    req.accept = task.source.spec.kind == "page" ? kPageAccept : kFeedAccept;
+    if (!task.force) {
+      req.etag = task.source.state.etag;
+      req.last_modified = task.source.state.last_modified;
+    }
+    task.pending = 1;
+    fetcher_.submit(std::move(req), [this, &task](Response&& r) { on_feed(task, std::move(r)); });
+  }
+
+  void on_feed(SourceTask& task, Response&& r) {
+    task.report.status = r.status;
+    if (!r.ok()) {
+      task.report.error = *r.error;
+      task.feed = std::move(r);
+      task.feed_ok = false;
+      work_done(task);
+      return;
+    }
+    ++summary_.fetched;
+    task.feed_ok = true;
+    if (r.not_modified()) {
+      task.report.not_modified = true;
+      task.feed = std::move(r);
+      work_done(task);
+      return;
+    }
+    std::string body = std::move(r.body);
+    task.feed = std::move(r);
+    if (task.source.spec.kind == "page") {
+      ItemWork work;
+      work.item.url = task.feed.final_url;
+      work.item.id = task.source.spec.url;
+      work.key = item_key(task.source.spec.name, task.source.spec.url);
+      auto url = Url::parse(task.source.spec.url);
+      work.canonical = url ? url->canonical().str() : work.key;
+      work.fetch_page = false;
+      ++task.report.items;
+      ++task.report.items_new;
+      ++task.pending;
+      handle_page_body(task, std::move(work), task.feed, body);
+      work_done(task);
+      return;
+    }
+    process_feed_bytes(task, body, task.feed, /*depth=*/0);
+    work_done(task);
+  }
+
+  void process_feed_bytes(SourceTask& task, std::string_view body, const Response& r, int depth) {
+    feeds::Options fo;
+    fo.base_url = r.final_url;
+    fo.http_charset = r.charset();
+    fo.http_content_type = r.content_type;
+    fo.max_bytes = deps_.config->fetch.max_bytes;
+    auto feed = feeds::parse(body, fo);
+    if (!feed) {
+      if (depth == 0) {
+        task.feed_ok = false;
+        task.report.error = feed.error().with_context(r.final_url);
+      } else {
+        warn(fmt::format("source {}: child sitemap {}: {}", task.report.name, r.final_url, feed.error().message));
+      }
+      return;
+    }
+    if (depth == 0) {
+      task.outcome.ttl_minutes = feed->ttl_minutes;
+      task.outcome.skip_hours = feed->skip_hours;
+    }
+    if (feed->format == feeds::Format::kSitemapIndex) {
+      if (depth > 0) return;  // one level of index: nested indexes are not followed
+      std::size_t count = 0;
+      for (auto& child : feed->items) {
+        if (count++ >= kMaxChildSitemaps) break;
+        ++task.pending;
+        Request req;
+        req.url = child.url;
+        req.accept = kFeedAccept;
+        fetcher_.submit(std::move(req), [this, &task](Response&& cr) {
+          if (!cr.ok()) {
+            warn(fmt::format("source {}: child sitemap: {}", task.report.name, cr.error->message));
+          } else if (!cr.not_modified()) {
+            process_feed_bytes(task, cr.body, cr, 1);
+          }
+          work_done(task);
+        });
+      }
+      return;
+    }
+    select_items(task, std::move(feed->items));
+  }
+
+  void select_items(SourceTask& task, std::vector<feeds::Item> items) {
+    const auto& cc = deps_.config->crawl;
+    Timestamp now = deps_.clock->now();
+    Timestamp oldest = now - std::chrono::duration_cast<std::chrono::seconds>(cc.max_item_age);
+    std::size_t taken = 0;
+    for (auto& item : items) {
+      ++task.report.items;
+      if (taken >= static_cast<std::size_t>(std::max(0, cc.max_items_per_source))) break;
+      auto date = item.published ? item.published : item.updated;
+      if (!task.recrawl && date && date->time < oldest) continue;
+      ItemWork work;
+      work.key = item_key(task.source.spec.name, item.id.empty() ? item.url : item.id);
+      if (auto url = Url::parse(item.url); url && url->is_http()) {
+        work.canonical = url->canonical().str();
+      } else {
+        work.canonical = work.key;
+      }
+      if (!seen_keys_.insert(work.key).second || !seen_canonicals_.insert(work.canonical).second) continue;
+      if (!task.recrawl) {
+        auto has = deps_.store->has_item(work.key);
+        if (!has) return store_failed(has.error());
+        if (*has) continue;
+        auto found = deps_.store->find_article(work.canonical);
+        if (!found) return store_failed(found.error());
+        if (*found) continue;  // the same article under another id or source
+      }
+      ++taken;
+      ++task.report.items_new;
+      ++summary_.items_new;
+      work.item = std::move(item);
+      ++task.pending;
+      decide_and_process(task, std::move(work));
+      if (fatal_) return;
+    }
+  }
+
+  void decide_and_process(SourceTask& task, ItemWork work) {
+    bool has_link = Url::parse(work.item.url).has_value() && work.canonical != work.key;
+    if (task.policy == "all") {
+      work.fetch_page = has_link;
+    } else if (task.policy == "none") {
+      work.fetch_page = false;
+    } else {
+      std::string probe = work.item.title + "\n" + html_fragment_to_text(work.item.summary);
+      work.fetch_page = has_link && deps_.rules->is_candidate(probe);
+    }
+    process_item(task, std::move(work));
+  }
+
+  void process_item(SourceTask& task, ItemWork work) {
+    if (!work.fetch_page) {
+      store_feed_only(task, work, "");
+      work_done(task);
+      return;
+    }
+    Request req;
+    req.url = work.item.url;
+    req.accept = kPageAccept;
+    auto shared = std::make_shared<ItemWork>(std::move(work));
+    fetcher_.submit(std::move(req), [this, &task, shared](Response&& r) {
+      if (!r.ok()) {
+        store_feed_only(task, *shared, r.error->message);
+      } else {
+        ++task.report.pages_fetched;
+        ++summary_.pages_fetched;
+        handle_page_body(task, std::move(*shared), r, r.body);
+        return;  // handle_page_body calls work_done
+      }
+      work_done(task);
+    });
+  }
+
+  // Consumes one unit of pending work.
+  void handle_page_body(SourceTask& task, ItemWork work, const Response& r, std::string_view body) {
+    std::string mime = r.mime_type();
+    if (!looks_like_html_type(mime)) {
+      store_feed_only(task, work, fmt::format("{}: not an HTML page ({})", r.final_url, mime));
+      work_done(task);
+      return;
+    }
+    article::Options ao;
+    ao.url = r.final_url;
+    ao.http_charset = r.charset();
+    ao.max_bytes = deps_.config->fetch.max_bytes;
+    auto extracted = article::extract(body, ao);
+    if (!extracted) {
+      store_feed_only(task, work, extracted.error().with_context(r.final_url).message);
+      work_done(task);
+      return;
+    }
+    if (extracted->body_partial || extracted->text.size() < kMinPageText) {
+      std::string why = extracted->body_partial ? "paywalled or script-rendered page" : "no article text on the page";
+      if (task.source.spec.kind == "page" || (work.item.summary.empty() && work.item.content.empty())) {
+        // Nothing better in the feed: keep what the page gave.
+        if (extracted->text.empty()) {
+          store_feed_only(task, work, fmt::format("{}: {}", r.final_url, why));
+          work_done(task);
+          return;
+        }
+      } else {
+        store_feed_only(task, work, fmt::format("{}: {}", r.final_url, why));
+        work_done(task);
+        return;
+      }
+    }
+    store::ArticleRecord rec = base_record(task, work);
+    rec.url = r.final_url.empty() ? work.item.url : r.final_url;
+    if (rec.title.empty()) rec.title = extracted->title;
+    if (!rec.published_at) rec.published_at = extracted->published ? extracted->published : extracted->modified;
+    if (!extracted->language.empty()) rec.language = extracted->language;
+    rec.site_name = extracted->site_name;
+    if (!extracted->authors.empty()) rec.authors = join(extracted->authors, ", ");
+    if (!extracted->description.empty()) rec.description = extracted->description;
+    rec.text = std::move(extracted->text);
+    rec.feed_only = false;
+    store_record(task, work, std::move(rec));
+    work_done(task);
+  }
+
+  store::ArticleRecord base_record(const SourceTask& task, const ItemWork& work) {
+    store::ArticleRecord rec;
+    if (task.source.id) rec.source_id = task.source.id;
+    rec.url = work.item.url.empty() ? work.canonical : work.item.url;
+    rec.canonical_url = work.canonical;
+    rec.item_id = work.key;
+    rec.title = html_fragment_to_text(work.item.title);
+    rec.published_at = work.item.published ? work.item.published : work.item.updated;
+    rec.fetched_at = deps_.clock->now();
+    rec.language = work.item.language;
+    rec.site_name = work.item.publication_name;
+    rec.authors = join(work.item.authors, ", ");
+    rec.description = html_fragment_to_text(work.item.summary);
+    return rec;
+  }
+
+  void store_feed_only(SourceTask& task, const ItemWork& work, const std::string& why) {
+    if (!why.empty()) warn(fmt::format("source {}: {}; using the feed's content", task.report.name, why));
+    store::ArticleRecord rec = base_record(task, work);
+    std::string content = html_fragment_to_text(work.item.content);
+    std::string summary = rec.description;
+    rec.text = content.size() >= summary.size() ? content : summary;
+    rec.feed_only = true;
+    ++task.report.feed_only;
+    ++summary_.feed_only;
+    store_record(task, work, std::move(rec));
+  }
+
+  void store_record(SourceTask& task, const ItemWork& work, store::ArticleRecord rec) {
+    if (fatal_) return;
+    if (item_finished) item_finished();
+    rec.content_hash = sha256_hex(rec.text);
+    rules::ExtractContext ctx;
+    ctx.published = rec.published_at;
+    std::string text = rec.title.empty() ? rec.text : rec.title + "\n\n" + rec.text;
+    std::vector<store::ExtractedEvent> events;
+    for (auto& x : deps_.rules->extract(text, ctx)) events.push_back(std::move(x.event));
+    if (dry_run_) {
+      if (dry_run_article) dry_run_article(DryRunArticle{std::move(rec), std::move(events)});
+      return;
+    }
+    store::AppendOptions ao;
+    ao.cluster_window = deps_.config->store.cluster_window;
+    ao.now = deps_.clock->now();
+    Result<store::AppendResult> result = work.existing_article
+                                             ? deps_.store->append_events(*work.existing_article, events, ao)
+                                             : deps_.store->append_article(rec, events, ao);
+    if (!result) return store_failed(result.error());
+    if (result->article_inserted) {
+      ++task.report.articles_stored;
+      ++summary_.articles_stored;
+    }
+    task.report.events_appended += result->events_appended;
+    task.report.mentions_appended += result->mentions_appended;
+    summary_.events_appended += result->events_appended;
+    summary_.mentions_appended += result->mentions_appended;
+  }
+
+  void store_failed(const Error& error) {
+    if (!fatal_) fatal_ = error.with_context("store");
+    fetcher_.cancel();
+  }
+
+  void work_done(SourceTask& task) {
+    if (--task.pending > 0 || fatal_) return;
+    finalize(task);
+    if (task.loose) return;
+    --active_;
+    start_more();
+  }
+
+  void finalize(SourceTask& task) {
+    if (task.recrawl) {
+      if (!task.feed_ok && task.report.error) {
+        ++summary_.failed;
+        summary_.failures.push_back(task.report);
+      }
+      return;
+    }
+    Timestamp now = deps_.clock->now();
+    store::FetchState state = task.source.state;
+    state.last_fetch = now;
+    state.last_status = task.feed.status;
+    std::chrono::seconds configured = task.source.spec.interval;
+    if (task.feed_ok) {
+      state.last_success = now;
+      if (!task.report.not_modified) {
+        // Validators only from a full response: a 304 may omit them.
+        state.etag = task.feed.etag;
+        state.last_modified = task.feed.last_modified;
+      } else {
+        if (!task.feed.etag.empty()) state.etag = task.feed.etag;
+        if (!task.feed.last_modified.empty()) state.last_modified = task.feed.last_modified;
+        ++summary_.not_modified;
+      }
+      task.outcome.changed = task.report.items_new > 0;
+      if (task.outcome.changed) state.last_change = now;
+      schedule_success(state, configured, task.outcome, now, bounds_);
+    } else {
+      const Error& e = *task.report.error;
+      std::string message = e.message;
+      if (task.feed.status == 404 || task.feed.status == 410)
+        message += task.feed.status == 410 ? " (the feed is gone: remove or update the source)"
+                                           : " (the feed was not found: check the URL)";
+      state.last_error = message;
+      task.report.error = Error(e.code, message);
+      schedule_failure(state, configured, task.feed.retry_after, now, bounds_);
+      ++summary_.failed;
+    }
+    task.report.consecutive_errors = state.consecutive_errors;
+    task.report.next_due = state.next_due;
+    if (!dry_run_) {
+      if (auto st = deps_.store->save_fetch_state(task.source.id, state); !st) return store_failed(st.error());
+    }
+    if (!task.feed_ok) summary_.failures.push_back(task.report);
+    if (source_done) source_done(task.report);
+  }
+
+  const CrawlDeps& deps_;
+  Fetcher& fetcher_;
+  bool dry_run_;
+  std::function<void(const std::string&)> warn_;
+  ScheduleBounds bounds_;
+  int max_active_ = 4;
+  int active_ = 0;
+  std::deque<std::unique_ptr<SourceTask>> queue_;
+  std::vector<std::unique_ptr<SourceTask>> tasks_;
+  std::vector<std::pair<SourceTask*, ItemWork>> loose_;
+  std::unordered_set<std::string> seen_keys_, seen_canonicals_;
+  CrawlSummary summary_;
+  std::optional<Error> fatal_;
+
+  friend Result<CrawlSummary> banwatch::crawler::recrawl(const CrawlDeps&, const RecrawlOptions&);
+};
+
+std::function<void(const std::string&)> default_warn(std::function<void(const std::string&)> warn) {
+  if (warn) return warn;
+  return [](const std::string& m) { spdlog::warn("{}", m); };
+}
+
+Status check_deps(const CrawlDeps& deps) {
+  if (!deps.store || !deps.rules || !deps.config || !deps.clock)
+    return fail(ErrorCode::kInternal, "crawl: store, rules, config and clock are required");
+  return {};
+}
+
+struct FetcherHolder {
+  std::unique_ptr<Fetcher> owned;
+  Fetcher* fetcher = nullptr;
+};
+
+Result<FetcherHolder> fetcher_for(const CrawlDeps& deps) {
+  FetcherHolder h;
+  if (deps.fetcher) {
+    h.fetcher = deps.fetcher;
+    return h;
+  }
+  auto created = Fetcher::create(FetcherOptions::from_config(deps.config->fetch));
+  if (!created) return std::unexpected(created.error());
+  h.owned = std::move(*created);
+  h.fetcher = h.owned.get();
+  return h;
+}
+
+std::string run_outcome(const CrawlSummary& s, bool fatal) {
+  if (fatal) return "failed";
+  if (s.cancelled) return "interrupted";
+  if (s.failed > 0) return s.failed == s.sources ? "failed" : "partial";
+  return "ok";
+}
+
+Status finish_run(store::Store& store, const CrawlSummary& s, const std::string& kind, Timestamp started,
+                  Timestamp finished, bool fatal, const std::string& message) {
+  store::Run run;
+  run.id = s.run_id;
+  run.kind = kind;
+  run.started_at = started;
+  run.finished_at = finished;
+  run.outcome = run_outcome(s, fatal);
+  run.fetched = s.fetched;
+  run.not_modified = s.not_modified;
+  run.failed = s.failed;
+  run.articles_stored = s.articles_stored;
+  run.events_appended = s.events_appended;
+  run.mentions_appended = s.mentions_appended;
+  run.message = message;
+  return store.finish_run(run);
+}
+
+}  // namespace
+
+Result<CrawlSummary> crawl(const CrawlDeps& deps, const CrawlOptions& options) {
+  if (auto st = check_deps(deps); !st) return std::unexpected(st.error());
+  auto sources = deps.store->list_sources();
+  if (!sources) return std::unexpected(sources.error());
+  Timestamp now = deps.clock->now();
+
+  std::vector<store::Source> selected;
+  if (!options.sources.empty()) {
+    for (const auto& name : options.sources) {
+      auto it = std::find_if(sources->begin(), sources->end(), [&](const store::Source& s) { return s.spec.name == name; });
+      if (it == sources->end()) return fail(ErrorCode::kNotFound, "no source named \"" + name + "\"");
+      selected.push_back(*it);
+    }
+  } else {
+    for (auto& s : *sources) {
+      if (!s.spec.enabled) continue;
+      if (options.all || is_due(s.state, now)) selected.push_back(std::move(s));
+    }
+    // The longest-waiting first.
+    std::stable_sort(selected.begin(), selected.end(), [](const store::Source& a, const store::Source& b) {
+      return a.state.next_due.value_or(Timestamp::min()) < b.state.next_due.value_or(Timestamp::min());
+    });
+  }
+
+  auto holder = fetcher_for(deps);
+  if (!holder) return std::unexpected(holder.error());
+  Crawl crawl(deps, *holder->fetcher, options.dry_run, default_warn(options.warn));
+  crawl.source_done = options.source_done;
+  crawl.dry_run_article = options.dry_run_article;
+  crawl.summary().sources = static_cast<int>(selected.size());
+  if (!options.dry_run) {
+    auto run_id = deps.store->begin_run("crawl", now);
+    if (!run_id) return std::unexpected(run_id.error());
+    crawl.summary().run_id = *run_id;
+  }
+  for (auto& s : selected) crawl.add_source(std::move(s));
+  crawl.start_more();
+  auto status = holder->fetcher->run(options.cancel);
+  if (!status && status.error().code == ErrorCode::kCancelled && !crawl.fatal()) crawl.summary().cancelled = true;
+  CrawlSummary summary = crawl.summary();
+  if (!options.dry_run) {
+    std::string message = crawl.fatal() ? crawl.fatal()->message : "";
+    // Best effort: the run row is bookkeeping; a store that just failed may fail again.
+    (void)finish_run(*deps.store, summary, "crawl", now, deps.clock->now(), crawl.fatal().has_value(), message);
+  }
+  if (crawl.fatal()) return std::unexpected(*crawl.fatal());
+  return summary;
+}
+
+Result<CrawlSummary> recrawl(const CrawlDeps& deps, const RecrawlOptions& options) {
+  if (auto st = check_deps(deps); !st) return std::unexpected(st.error());
+  if (options.urls.empty() && !options.source && !options.since)
+    return fail(ErrorCode::kInvalidArgument, "recrawl: give --url, --source or --since");
+  auto holder = fetcher_for(deps);
+  if (!holder) return std::unexpected(holder.error());
+  Timestamp now = deps.clock->now();
+  Crawl crawl(deps, *holder->fetcher, false, default_warn(options.warn));
+  auto run_id = deps.store->begin_run("recrawl", now);
+  if (!run_id) return std::unexpected(run_id.error());
+  crawl.summary().run_id = *run_id;
+
+  auto make_work = [&](const store::ArticleRecord& a) {
+    ItemWork w;
+    w.item.url = a.url;
+    w.item.id = a.item_id;
+    w.item.title = a.title;
+    w.item.summary = a.description;
+    w.item.content = a.text;
+    w.item.published = a.published_at;
+    w.key = a.item_id.empty() ? a.canonical_url : a.item_id;
+    w.canonical = a.canonical_url;
+    w.fetch_page = Url::parse(a.url).has_value() && Url::parse(a.url)->is_http();
+    w.existing_article = a.id;
+    return w;
+  };
+
+  if (options.source) {
+    auto source = deps.store->get_source(*options.source);
+    if (!source) return std::unexpected(source.error());
+    crawl.add_source(std::move(*source), /*recrawl=*/true, options.force);
+    crawl.summary().sources = 1;
+  }
+  std::vector<std::pair<ItemWork, std::optional<store::Id>>> loose;
+  if (!options.urls.empty() || options.since) {
+    store::Store::ArticleFilter filter;
+    filter.since = options.since;
+    filter.urls = options.urls;
+    std::unordered_set<std::string> found_urls;
+    auto st = deps.store->for_each_article(filter, [&](const store::ArticleRecord& a) {
+      found_urls.insert(a.url);
+      found_urls.insert(a.canonical_url);
+      loose.emplace_back(make_work(a), a.source_id);
+      return true;
+    });
+    if (!st) return std::unexpected(st.error());
+    for (const auto& u : options.urls) {
+      auto parsed = Url::parse(u);
+      if (!parsed || !parsed->is_http()) return fail(ErrorCode::kInvalidArgument, "recrawl: not an http(s) URL: " + u);
+      std::string canonical = parsed->canonical().str();
+      if (found_urls.contains(u) || found_urls.contains(canonical)) continue;
+      ItemWork w;
+      w.item.url = parsed->str();
+      w.item.id = canonical;
+      w.key = canonical;
+      w.canonical = canonical;
+      w.fetch_page = true;
+      loose.emplace_back(std::move(w), std::nullopt);
+    }
+  }
+  std::size_t total = loose.size();
+  std::size_t done = 0;
+  if (options.progress) crawl.item_finished = [&] { options.progress(++done, total); };
+  for (auto& [work, source_id] : loose) crawl.add_loose_item(std::move(work), source_id, "all");
+  crawl.start_loose();
+  crawl.start_more();
+  auto status = holder->fetcher->run(options.cancel);
+  if (!status && status.error().code == ErrorCode::kCancelled && !crawl.fatal()) crawl.summary().cancelled = true;
+  CrawlSummary summary = crawl.summary();
+  (void)finish_run(*deps.store, summary, "recrawl", now, deps.clock->now(), crawl.fatal().has_value(),
+                   crawl.fatal() ? crawl.fatal()->message : "");
+  if (crawl.fatal()) return std::unexpected(*crawl.fatal());
+  return summary;
+}
+
+}  // namespace banwatch::crawler

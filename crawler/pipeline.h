@@ -1,0 +1,98 @@
+// The crawl pipeline: feed -> items -> article pages -> text -> rules -> store.
+//
+// Crash consistency (what makes a run killed at any point and run again end
+// with the same store as an uninterrupted run):
+//  - an item is done only when its article row, events and mentions are
+//    committed in one Store::append_article() transaction (idempotent);
+//  - a source's fetch state (ETag, Last-Modified, next due time) is saved only
+//    after every one of its items is done, so an interrupted source is fetched
+//    again in full next time, and the items already stored are skipped
+//    (Store::has_item / Store::find_article on the canonical URL).
+// Items are de-duplicated by id and canonical URL, across sources and runs.
+#pragma once
+
+#include <atomic>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/config.h"
+#include "common/error.h"
+#include "common/time.h"
+#include "crawler/fetcher.h"
+#include "parsers/rules.h"
+#include "store/store.h"
+
+namespace banwatch::crawler {
+
+struct CrawlDeps {
+  store::Store* store = nullptr;
+  const rules::RuleEngine* rules = nullptr;
+  const Config* config = nullptr;
+  const Clock* clock = nullptr;
+  Fetcher* fetcher = nullptr;  // null: one is created from config->fetch
+};
+
+// One source's result in a run.
+struct SourceReport {
+  std::string name, url;
+  int status = 0;
+  bool not_modified = false;
+  std::optional<Error> error;
+  int consecutive_errors = 0;
+  std::optional<Timestamp> next_due;
+  int items = 0, items_new = 0, pages_fetched = 0, feed_only = 0;
+  int articles_stored = 0, events_appended = 0, mentions_appended = 0;
+};
+
+struct CrawlSummary {
+  store::Id run_id = 0;
+  int sources = 0, fetched = 0, not_modified = 0, failed = 0;
+  int items_new = 0, pages_fetched = 0, feed_only = 0;
+  int articles_stored = 0, events_appended = 0, mentions_appended = 0;
+  bool cancelled = false;
+  std::vector<SourceReport> failures;  // sources whose fetch failed this run
+  std::vector<std::string> warnings;   // e.g. a page that could not be fetched
+};
+
+// What a dry run would have stored.
+struct DryRunArticle {
+  store::ArticleRecord article;
+  std::vector<store::ExtractedEvent> events;
+};
+
+struct CrawlOptions {
+  std::vector<std::string> sources;  // by name; empty = every due source
+  bool all = false;                  // every enabled source, due or not
+  bool dry_run = false;              // fetch and extract, write nothing
+  const std::atomic<int>* cancel = nullptr;  // non-zero: stop (signal number)
+  std::function<void(const std::string&)> warn;          // default: spdlog warn
+  std::function<void(const SourceReport&)> source_done;  // progress
+  std::function<void(const DryRunArticle&)> dry_run_article;
+};
+
+// One scheduled pass. Errors: kNotFound (a named source), kStore (a write
+// failed; the run stops, what was committed stays), kCancelled is not an
+// error: summary.cancelled is set.
+Result<CrawlSummary> crawl(const CrawlDeps& deps, const CrawlOptions& options);
+
+struct RecrawlOptions {
+  std::vector<std::string> urls;        // these article URLs
+  std::optional<std::string> source;    // every item of this source's feed
+  std::optional<Timestamp> since;       // every stored article fetched since
+  bool force = false;                   // no conditional headers
+  const std::atomic<int>* cancel = nullptr;
+  std::function<void(const std::string&)> warn;
+  std::function<void(std::size_t done, std::size_t total)> progress;
+};
+
+// Fetches again, re-extracts and appends only what is new (the store's
+// idempotent append keeps existing mentions single). Does not move schedules.
+Result<CrawlSummary> recrawl(const CrawlDeps& deps, const RecrawlOptions& options);
+
+// The key an item is remembered by: ids that are absolute URIs (http:, urn:,
+// tag:) are global; bare ids ("123") are scoped by the source name.
+std::string item_key(const std::string& source_name, const std::string& item_id);
+
+}  // namespace banwatch::crawler

@@ -1,0 +1,51 @@
+#include "crawler/politeness.h"
+
+#include <algorithm>
+
+namespace banwatch::crawler {
+
+HostPolicy::HostPolicy(int max_connections_per_host, std::chrono::milliseconds min_delay)
+    : max_connections_(std::max(1, max_connections_per_host)),
+      min_delay_(std::max(std::chrono::milliseconds(0), min_delay)) {}
+
+bool HostPolicy::can_start(const std::string& host, TimePoint now) const {
+  auto it = hosts_.find(host);
+  if (it == hosts_.end()) return true;
+  const HostState& h = it->second;
+  if (h.active >= max_connections_) return false;
+  return !h.started || now >= h.last_start + std::max(min_delay_, h.delay);
+}
+
+HostPolicy::TimePoint HostPolicy::earliest_start(const std::string& host) const {
+  auto it = hosts_.find(host);
+  if (it == hosts_.end() || !it->second.started) return TimePoint::min();
+  return it->second.last_start + std::max(min_delay_, it->second.delay);
+}
+
+void HostPolicy::on_start(const std::string& host, TimePoint now) {
+  HostState& h = hosts_[host];
+  ++h.active;
+  h.started = true;
+  h.last_start = now;
+}
+
+void HostPolicy::on_finish(const std::string& host) {
+  auto it = hosts_.find(host);
+  if (it != hosts_.end() && it->second.active > 0) --it->second.active;
+}
+
+void HostPolicy::set_crawl_delay(const std::string& host, std::chrono::milliseconds delay) {
+  hosts_[host].delay = std::clamp(delay, min_delay_, std::max(min_delay_, kMaxCrawlDelay));
+}
+
+std::chrono::milliseconds HostPolicy::delay(const std::string& host) const {
+  auto it = hosts_.find(host);
+  return it == hosts_.end() ? min_delay_ : std::max(min_delay_, it->second.delay);
+}
+
+int HostPolicy::active(const std::string& host) const {
+  auto it = hosts_.find(host);
+  return it == hosts_.end() ? 0 : it->second.active;
+}
+
+}  // namespace banwatch::crawler
