@@ -64,6 +64,7 @@ struct Feed {
   std::optional<PreciseTime> published;
   std::string updated_raw, published_raw;
   std::vector<std::string> authors;
+  std::string title_type = "text/plain";   // how the title was published
   std::optional<int> ttl_minutes;          // RSS <ttl>
   std::vector<int> skip_hours;             // RSS <skipHours>, 0-23 UTC
   std::vector<std::string> skip_days;

@@ -1,0 +1,62 @@
+// Pieces shared by the feed, JSON Feed and OPML readers. Not a public header:
+// only feeds/*.cpp and the feeds tests include it.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/error.h"
+#include "feeds/feed.h"
+
+namespace banwatch::feeds::internal {
+
+// The document as UTF-8, after reconciling the BOM, the XML declaration and
+// the HTTP charset the way feedparser does.
+struct DecodedDocument {
+  std::string owned;          // the converted text, when a conversion was needed
+  std::string_view text;      // UTF-8, BOM removed; views `owned` or the input
+  std::string encoding;       // lower-case name the bytes were read as
+  std::vector<std::string> warnings;
+};
+Result<DecodedDocument> decode_document(std::string_view bytes, const Options& options);
+
+// The bytes with bare ampersands ("AT&T", "a & b") escaped, outside CDATA
+// sections and comments. Returns false (and leaves `out` alone) when nothing
+// needed fixing, so the common case copies nothing.
+bool escape_bare_ampersands(std::string_view text, std::string& out, std::size_t& fixed);
+
+// XML dialects (RSS, RDF, Atom, sitemaps). `feed` arrives with the encoding
+// and decoding warnings already filled in.
+Status parse_xml(std::string_view utf8, const Options& options, Feed& feed);
+
+// JSON Feed 1.0/1.1.
+Status parse_json_feed(std::string_view utf8, const Options& options, Feed& feed);
+
+// HTML fragment -> plain text: tags dropped, entities decoded, whitespace
+// collapsed. For titles published as HTML.
+std::string html_to_text(std::string_view html);
+// feedparser's heuristic: an end tag or an entity reference means HTML.
+bool looks_like_html(std::string_view text);
+// Appends `text` escaped for HTML/XML text or attribute values.
+void append_escaped(std::string& out, std::string_view text, bool attribute);
+// Appends the UTF-8 encoding of a code point.
+void append_utf8(std::string& out, std::uint32_t code_point);
+// Trims ASCII whitespace from both ends.
+std::string_view trim(std::string_view s);
+
+// `reference` resolved against `base`; the reference itself when either does
+// not parse (relative links with no base stay relative).
+std::string resolve_url(std::string_view base, std::string_view reference);
+
+// Fills derived fields once the structure is read: dates parsed from their raw
+// strings (an unparseable date is a warning on the item), the stable id, the
+// summary fallback.
+void finish_item(Item& item);
+void finish_feed(Feed& feed);
+
+// Stable 64-bit FNV-1a, hex: ids that must not change between runs.
+std::string stable_hash(std::string_view a, std::string_view b);
+
+}  // namespace banwatch::feeds::internal

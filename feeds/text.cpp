@@ -1,0 +1,279 @@
+// Small text helpers: HTML to text for titles, escaping, URL resolution.
+#include <libxml/HTMLparser.h>
+
+
+#include "common/url.h"
+#include "feeds/internal.h"
+
+namespace banwatch::feeds::internal {
+
+namespace {
+
+bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f'; }
+bool is_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
+bool is_hex(char c) { return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
+
+// Decodes the character reference starting at text[i] == '&'. On success
+// appends the character, advances i past the reference and returns true.
+bool decode_reference(std::string_view text, std::size_t& i, std::string& out) {
+  std::size_t j = i + 1;
+  if (j < text.size() && text[j] == '#') {
+    ++j;
+    bool hex = j < text.size() && (text[j] == 'x' || text[j] == 'X');
+    if (hex) ++j;
+    std::uint32_t cp = 0;
+    std::size_t digits = 0;
+    while (j < text.size() && (hex ? is_hex(text[j]) : is_digit(text[j])) && digits < 8) {
+      char c = text[j];
+      cp = cp * (hex ? 16 : 10) +
+           static_cast<std::uint32_t>(is_digit(c) ? c - '0' : (c | 0x20) - 'a' + 10);
+      ++j;
+      ++digits;
+    }
+    if (digits == 0) return false;
+    if (j < text.size() && text[j] == ';') ++j;
+    if (cp == 0 || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) cp = 0xFFFD;
+    append_utf8(out, cp);
+    i = j;
+    return true;
+  }
+  std::size_t start = j;
+  while (j < text.size() && (is_alpha(text[j]) || is_digit(text[j])) && j - start < 32) ++j;
+  if (j == start || j >= text.size() || text[j] != ';') return false;
+  std::string name(text.substr(start, j - start));
+  if (name == "apos") {
+    out += '\'';
+  } else {
+    const htmlEntityDesc* desc = htmlEntityLookup(reinterpret_cast<const xmlChar*>(name.c_str()));
+    if (desc == nullptr) return false;
+    append_utf8(out, desc->value);
+  }
+  i = j + 1;
+  return true;
+}
+
+}  // namespace
+
+std::string_view trim(std::string_view s) {
+  std::size_t b = 0, e = s.size();
+  while (b < e && is_space(s[b])) ++b;
+  while (e > b && is_space(s[e - 1])) --e;
+  return s.substr(b, e - b);
+}
+
+void append_utf8(std::string& out, std::uint32_t cp) {
+  if (cp < 0x80) {
+    out += static_cast<char>(cp);
+  } else if (cp < 0x800) {
+    out += static_cast<char>(0xC0 | (cp >> 6));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else if (cp < 0x10000) {
+    out += static_cast<char>(0xE0 | (cp >> 12));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else {
+    out += static_cast<char>(0xF0 | (cp >> 18));
+    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  }
+}
+
+void append_escaped(std::string& out, std::string_view text, bool attribute) {
+  for (char c : text) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"':
+        if (attribute) {
+          out += "&quot;";
+          break;
+        }
+        [[fallthrough]];
+      default: out += c;
+    }
+  }
+}
+
+bool looks_like_html(std::string_view text) {
+  // An end tag "</name>" or a character/entity reference "&name;" / "&#123;".
+  for (std::size_t i = 0; i + 2 < text.size(); ++i) {
+    if (text[i] == '<' && text[i + 1] == '/' && is_alpha(text[i + 2])) {
+      std::size_t j = i + 2;
+      while (j < text.size() && (is_alpha(text[j]) || is_digit(text[j]))) ++j;
+      if (j < text.size() && text[j] == '>') return true;
+    } else if (text[i] == '&') {
+      std::size_t j = i + 1;
+      if (text[j] == '#') ++j;
+      std::size_t start = j;
+      while (j < text.size() && (is_alpha(text[j]) || is_digit(text[j]))) ++j;
+      if (j > start && j < text.size() && text[j] == ';') return true;
+    }
+  }
+  return false;
+}
+
+std::string html_to_text(std::string_view html) {
+  std::string out;
+  out.reserve(html.size());
+  bool pending_space = false;
+  auto put_space = [&] {
+    if (!out.empty()) pending_space = true;
+  };
+  std::size_t i = 0;
+  while (i < html.size()) {
+    char c = html[i];
+    if (c == '<') {
+      std::size_t j = i + 1;
+      if (j < html.size() && (is_alpha(html[j]) || html[j] == '/' || html[j] == '!' || html[j] == '?')) {
+        if (html.compare(j, 3, "!--") == 0) {
+          std::size_t end = html.find("-->", j + 3);
+          i = end == std::string_view::npos ? html.size() : end + 3;
+          continue;
+        }
+        // Skip the tag, honouring quoted attribute values.
+        char quote = 0;
+        while (j < html.size()) {
+          char d = html[j];
+          if (quote) {
+            if (d == quote) quote = 0;
+          } else if (d == '"' || d == '\'') {
+            quote = d;
+          } else if (d == '>') {
+            break;
+          }
+          ++j;
+        }
+        std::string_view tag = html.substr(i + 1, std::min(j, html.size()) - i - 1);
+        // Block-level tags separate words; inline ones do not.
+        std::string_view name = tag.substr(tag.starts_with('/') ? 1 : 0);
+        std::size_t n = 0;
+        while (n < name.size() && (is_alpha(name[n]) || is_digit(name[n]))) ++n;
+        name = name.substr(0, n);
+        static constexpr std::string_view kBlocks[] = {"br", "p", "div", "li", "tr", "td", "h1", "h2",
+                                                       "h3", "h4", "h5", "h6", "ul", "ol", "table",
+                                                       "blockquote", "hr", "BR", "P", "DIV"};
+        for (auto b : kBlocks) {
+          if (name == b) put_space();
+        }
+        i = j < html.size() ? j + 1 : html.size();
+        continue;
+      }
+    }
+    if (c == '&') {
+      std::string decoded;
+      std::size_t k = i;
+      if (decode_reference(html, k, decoded)) {
+        if (decoded == "\xC2\xA0") decoded = " ";
+        for (char d : decoded) {
+          if (is_space(d)) {
+            put_space();
+          } else {
+            if (pending_space) out += ' ';
+            pending_space = false;
+            out += d;
+          }
+        }
+        i = k;
+        continue;
+      }
+    }
+    if (is_space(c)) {
+      put_space();
+    } else {
+      if (pending_space) out += ' ';
+      pending_space = false;
+      out += c;
+    }
+    ++i;
+  }
+  return out;
+}
+
+bool escape_bare_ampersands(std::string_view text, std::string& out, std::size_t& fixed) {
+  fixed = 0;
+  std::size_t copied = 0;  // text[0, copied) already in out
+  std::size_t i = 0;
+  auto valid_reference = [&](std::size_t at) {
+    std::size_t j = at + 1;
+    if (j < text.size() && text[j] == '#') {
+      ++j;
+      bool hex = j < text.size() && (text[j] == 'x' || text[j] == 'X');
+      if (hex) ++j;
+      std::size_t start = j;
+      while (j < text.size() && (hex ? is_hex(text[j]) : is_digit(text[j]))) ++j;
+      return j > start && j < text.size() && text[j] == ';';
+    }
+    std::size_t start = j;
+    // XML Name characters, ASCII subset plus anything non-ASCII.
+    while (j < text.size() && (is_alpha(text[j]) || is_digit(text[j]) || text[j] == '_' ||
+                               text[j] == '-' || text[j] == '.' || text[j] == ':' ||
+                               static_cast<unsigned char>(text[j]) >= 0x80)) {
+      ++j;
+    }
+    return j > start && j < text.size() && text[j] == ';' && !is_digit(text[start]);
+  };
+  std::size_t next_bang = text.find("<!");
+  while (i < text.size()) {
+    std::size_t amp = text.find('&', i);
+    if (amp == std::string_view::npos) break;
+    // CDATA sections and comments before the ampersand hide what they hold.
+    while (next_bang < amp) {
+      std::size_t skip_to = next_bang + 2;
+      std::string_view rest = text.substr(next_bang);
+      std::string_view closer = rest.starts_with("<![CDATA[") ? "]]>"
+                                : rest.starts_with("<!--")    ? "-->"
+                                                              : "";
+      if (!closer.empty()) {
+        std::size_t end = text.find(closer, next_bang + 4);
+        skip_to = end == std::string_view::npos ? text.size() : end + closer.size();
+      }
+      if (skip_to > amp) amp = text.find('&', skip_to);
+      next_bang = skip_to >= text.size() ? std::string_view::npos : text.find("<!", skip_to);
+      if (amp == std::string_view::npos) break;
+    }
+    if (amp == std::string_view::npos) break;
+    if (!valid_reference(amp)) {
+      out.append(text.substr(copied, amp + 1 - copied));
+      out += "amp;";
+      copied = amp + 1;
+      ++fixed;
+    }
+    i = amp + 1;
+  }
+  if (fixed == 0) return false;
+  out.append(text.substr(copied));
+  return true;
+}
+
+std::string resolve_url(std::string_view base, std::string_view reference) {
+  std::string_view ref = trim(reference);
+  if (ref.empty()) return std::string(base);
+  if (base.empty()) return std::string(ref);
+  auto parsed = Url::parse(base);
+  if (!parsed) return std::string(ref);
+  auto resolved = parsed->resolve(ref);
+  if (!resolved) return std::string(ref);
+  return resolved->str();
+}
+
+std::string stable_hash(std::string_view a, std::string_view b) {
+  std::uint64_t h = 1469598103934665603ULL;
+  auto mix = [&](std::string_view s) {
+    for (unsigned char c : s) {
+      h ^= c;
+      h *= 1099511628211ULL;
+    }
+  };
+  mix(a);
+  mix(std::string_view("\x1f", 1));
+  mix(b);
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out = "urn:banwatch:item:";
+  for (int shift = 60; shift >= 0; shift -= 4) out += kHex[(h >> shift) & 0xF];
+  return out;
+}
+
+}  // namespace banwatch::feeds::internal
