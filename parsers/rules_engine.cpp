@@ -1,0 +1,968 @@
+// The rule engine. Per text: split into sentences; one RE2::Set pass per
+// sentence finds vendor names, generic references and action triggers; only a
+// sentence holding a vendor (or a reference to one named earlier in the
+// paragraph) and a trigger is analysed further. There, dictionary mentions are
+// replaced by tokens ("\x01A3\x02" for actor 3, "\x01V0\x02" for vendor 0) and
+// the action patterns, written against that masked sentence, pick subjects and
+// objects; status cues, negation, scope and date are read around the match.
+#include <re2/re2.h>
+#include <re2/set.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cstring>
+#include <tuple>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "parsers/rules.h"
+#include "parsers/rules_internal.h"
+#include "parsers/sentences.h"
+
+namespace banwatch::rules {
+namespace internal {
+
+std::string term_key(std::string_view s) {
+  std::string out;
+  bool space = false;
+  for (char c : s) {
+    if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+      space = !out.empty();
+      continue;
+    }
+    if (space) out.push_back(' ');
+    space = false;
+    out.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+  }
+  if (out.starts_with("the ")) out.erase(0, 4);
+  return out;
+}
+
+namespace {
+bool word_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; }
+}  // namespace
+
+std::string alternation(std::vector<std::string> terms) {
+  std::sort(terms.begin(), terms.end(), [](const std::string& a, const std::string& b) {
+    return a.size() != b.size() ? a.size() > b.size() : a < b;
+  });
+  terms.erase(std::unique(terms.begin(), terms.end()), terms.end());
+  std::string out = "(?:";
+  bool first = true;
+  for (const auto& t : terms) {
+    if (t.empty()) continue;
+    if (!first) out += "|";
+    first = false;
+    std::string piece;
+    if (word_char(t.front())) piece += "\\b";
+    std::string quoted = RE2::QuoteMeta(t);
+    // Flexible whitespace: "Kaspersky\ Lab" -> "Kaspersky\s+Lab".
+    std::string flex;
+    for (std::size_t i = 0; i < quoted.size(); ++i) {
+      if (quoted[i] == '\\' && i + 1 < quoted.size() && quoted[i + 1] == ' ') {
+        flex += "\\s+";
+        ++i;
+      } else {
+        flex.push_back(quoted[i]);
+      }
+    }
+    piece += flex;
+    if (word_char(t.back())) piece += "\\b";
+    out += piece;
+  }
+  if (first) out += "\\x00\\x00NEVER";
+  out += ")";
+  return out;
+}
+
+}  // namespace internal
+
+namespace {
+
+using internal::Pack;
+using internal::alternation;
+using internal::term_key;
+
+constexpr char kOpen = '\x01', kClose = '\x02';
+constexpr std::size_t kMaxSentenceBytes = 4000;  // longer "sentences" are cut (runaway text)
+constexpr int kMaxMatchesPerRule = 16;
+
+// Built-in placeholders for patterns over the masked sentence.
+const char* const kActorToken = "\\x01A\\d+\\x02";
+const char* const kVendorToken = "\\x01[VR]\\d+\\x02";
+const char* const kPossessive = "(?:'s|\xE2\x80\x99s|'|\xE2\x80\x99)";
+const char* const kProper = "[A-Z][A-Za-z0-9&.\\-]*(?:\\s+(?:[A-Z][A-Za-z0-9&.\\-]*|of|de|&)){0,3}";
+
+std::string list_of(const std::string& item) {
+  std::string conj = "(?:and|or|as\\s+well\\s+as|along\\s+with|plus)";
+  return item + "(?:\\s*,\\s*" + item + ")*(?:\\s*,?\\s+" + conj + "\\s+" + item + ")?";
+}
+
+std::map<std::string, std::string> builtin_placeholders() {
+  std::string actor_item = std::string(kActorToken);
+  std::string vendor_item = std::string(kVendorToken) + kPossessive + "?";
+  std::map<std::string, std::string> p;
+  p["ACTORS"] = "(?:(?P<actors>" + list_of(actor_item) + ")|(?:^|[,;:(]\\s*|\\b(?:that|but|while|when|after|as|and|Also|also)\\s+)(?P<subject>" +
+                kProper + ")(?:" + kPossessive + "(?:\\s+[A-Za-z][\\w\\-]*){1,3}?)?)";
+  p["VENDORS"] = "(?P<vendors>" + list_of(vendor_item) + ")";
+  p["GAP"] = "(?:\\s+[^\\s\\x01,;:()]+){0,8}?\\s+";
+  p["OBJ"] = "(?:\\s+[^\\s\\x01,;:()]+){0,6}?\\s+";
+  p["FAR"] = "[^;]{0,240}?";
+  p["POSS"] = kPossessive;
+  p["ACTOR_TOKEN"] = kActorToken;
+  p["VENDOR_TOKEN"] = kVendorToken;
+  return p;
+}
+
+// Expands {NAME} placeholders (user-defined first, then built-in), a few
+// rounds deep so user placeholders may use others.
+Result<std::string> expand(const std::string& pattern, const std::map<std::string, std::string>& user,
+                           const std::map<std::string, std::string>& builtin) {
+  std::string cur = pattern;
+  for (int round = 0; round < 4; ++round) {
+    std::string out;
+    bool changed = false;
+    for (std::size_t i = 0; i < cur.size();) {
+      if (cur[i] == '{') {
+        std::size_t close = cur.find('}', i);
+        if (close != std::string::npos) {
+          std::string name = cur.substr(i + 1, close - i - 1);
+          bool upper = !name.empty() && std::all_of(name.begin(), name.end(), [](char c) {
+            return (c >= 'A' && c <= 'Z') || c == '_' || (c >= '0' && c <= '9');
+          });
+          if (upper && !std::isdigit(static_cast<unsigned char>(name[0]))) {
+            auto u = user.find(name);
+            if (u != user.end()) {
+              out += "(?:" + u->second + ")";
+              changed = true;
+            } else if (auto b = builtin.find(name); b != builtin.end()) {
+              out += b->second;
+              changed = true;
+            } else {
+              return fail(ErrorCode::kConfig, "unknown placeholder {" + name + "}");
+            }
+            i = close + 1;
+            continue;
+          }
+        }
+      }
+      out.push_back(cur[i]);
+      ++i;
+    }
+    cur = std::move(out);
+    if (!changed) return cur;
+  }
+  return fail(ErrorCode::kConfig, "placeholders nest too deeply");
+}
+
+// The body of the named group `(?P<cue>...)` in an expanded pattern.
+std::optional<std::string> cue_body(const std::string& pattern) {
+  auto at = pattern.find("(?P<cue>");
+  if (at == std::string::npos) return std::nullopt;
+  std::size_t i = at + 8;
+  int depth = 1;
+  bool in_class = false;
+  for (std::size_t j = i; j < pattern.size(); ++j) {
+    char c = pattern[j];
+    if (c == '\\') {
+      ++j;
+      continue;
+    }
+    if (in_class) {
+      if (c == ']') in_class = false;
+      continue;
+    }
+    if (c == '[') in_class = true;
+    else if (c == '(') ++depth;
+    else if (c == ')' && --depth == 0) return pattern.substr(i, j - i);
+  }
+  return std::nullopt;
+}
+
+enum class MentionKind { kVendor, kReference, kActor, kNeutral };
+
+struct Mention {
+  std::size_t begin = 0, end = 0;  // in the sentence
+  MentionKind kind = MentionKind::kActor;
+  int entity = -1;            // vendor or actor index; -1 for appositive/neutral
+  std::string name;           // canonical (actor) or vendor name
+  std::string type;           // actor type
+  std::string how;            // explanation
+};
+
+struct Piece {  // masked-text segment -> original offset
+  std::size_t masked_begin, orig_begin, masked_len, orig_len;
+};
+
+bool overlaps(const Mention& m, const std::vector<Mention>& accepted) {
+  for (const auto& a : accepted)
+    if (m.begin < a.end && a.begin < m.end) return true;
+  return false;
+}
+
+std::string collapse_space(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  bool space = false;
+  for (char c : s) {
+    if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+      space = !out.empty();
+      continue;
+    }
+    if (space) out.push_back(' ');
+    space = false;
+    out.push_back(c);
+  }
+  return out;
+}
+
+std::string hex64(std::uint64_t v) {
+  static const char* digits = "0123456789abcdef";
+  std::string out(16, '0');
+  for (int i = 15; i >= 0; --i, v >>= 4) out[static_cast<std::size_t>(i)] = digits[v & 15];
+  return out;
+}
+
+class Engine final : public RuleEngine {
+ public:
+  static Result<std::unique_ptr<Engine>> build(Pack pack, const LoadOptions& options);
+
+  std::vector<Extraction> extract(std::string_view text, const ExtractContext& context) const override;
+  bool is_candidate(std::string_view text) const override;
+  std::string version() const override { return version_; }
+  std::size_t rule_count() const override { return rules_.size(); }
+  std::vector<std::string> warnings() const override { return pack_.warnings; }
+
+ private:
+  struct SetHits {
+    std::vector<int> vendors;  // vendor indices
+    bool reference = false;
+    std::vector<int> triggers;  // trigger indices
+    bool failed = false;        // the DFA ran out of memory: treat as all
+  };
+  SetHits scan(std::string_view sentence) const;
+  std::vector<Mention> mentions(std::string_view s, std::optional<int> last_vendor) const;
+  void analyse(std::string_view text, const text::Sentence& sentence, std::optional<int> last_vendor,
+               const SetHits& hits, const std::optional<PreciseTime>& date, const std::string& date_how,
+               const ExtractContext& context, std::vector<Extraction>& out, std::optional<int>& vendor_after) const;
+  std::string cue_kind(std::string_view before, std::string_view prefix, std::string_view sentence,
+                       bool sentence_cues) const;
+  bool bad_subject(std::string_view name) const;
+
+  Pack pack_;
+  std::string version_;
+  std::unique_ptr<RE2::Set> set_;
+  int set_reference_index_ = -1, set_first_trigger_ = 0;
+  std::vector<std::string> triggers_;
+  std::vector<internal::CompiledRule> rules_;
+  std::vector<std::vector<int>> rules_by_trigger_;
+  std::unique_ptr<RE2> vendor_re_, reference_re_, body_re_, country_re_, appositive_re_;
+  std::unordered_map<std::string, int> vendor_terms_, body_terms_, country_forms_, country_adjectives_;
+  std::set<std::string> regulator_heads_, not_actors_;
+  // Cue regexes by kind and scope.
+  struct CueSet {
+    std::unique_ptr<RE2> before, prefix, sentence;
+  };
+  std::map<std::string, CueSet> cues_;
+  std::vector<std::unique_ptr<RE2>> scopes_;
+};
+
+RE2::Options base_options(const LoadOptions& options) {
+  RE2::Options o;
+  o.set_log_errors(false);
+  o.set_max_mem(static_cast<int64_t>(options.max_regex_memory));
+  return o;
+}
+
+Result<std::unique_ptr<RE2>> compile(const std::string& regex, const RE2::Options& o, const std::string& where) {
+  auto re = std::make_unique<RE2>(regex, o);
+  if (!re->ok()) return fail(ErrorCode::kConfig, where + ": " + re->error());
+  return re;
+}
+
+Result<std::unique_ptr<Engine>> Engine::build(Pack pack, const LoadOptions& options) {
+  auto e = std::unique_ptr<Engine>(new Engine());
+  e->pack_ = std::move(pack);
+  Pack& p = e->pack_;
+  e->version_ = p.version + "+" + hex64(p.content_hash).substr(0, 12);
+  const RE2::Options o = base_options(options);
+  const auto builtin = builtin_placeholders();
+
+  // Dictionaries.
+  std::vector<std::string> vendor_terms;
+  for (std::size_t i = 0; i < p.vendors.size(); ++i)
+    for (const auto& t : p.vendors[i].terms) {
+      e->vendor_terms_.emplace(term_key(t), static_cast<int>(i));
+      vendor_terms.push_back(t);
+    }
+  auto vre = compile(alternation(vendor_terms), o, "vendor dictionary");
+  if (!vre) return std::unexpected(vre.error());
+  e->vendor_re_ = std::move(*vre);
+
+  RE2::Options ci = o;
+  ci.set_case_sensitive(false);
+  auto rre = compile(alternation(p.references), ci, "references");
+  if (!rre) return std::unexpected(rre.error());
+  e->reference_re_ = std::move(*rre);
+
+  std::vector<std::string> body_terms, country_forms, country_adjs;
+  for (std::size_t i = 0; i < p.actors.size(); ++i) {
+    const auto& a = p.actors[i];
+    for (const auto& f : a.forms) {
+      if (a.is_country) {
+        e->country_forms_.emplace(term_key(f), static_cast<int>(i));
+        country_forms.push_back(f);
+      } else {
+        e->body_terms_.emplace(term_key(f), static_cast<int>(i));
+        body_terms.push_back(f);
+      }
+    }
+    for (const auto& adj : a.adjectives) {
+      e->not_actors_.insert(term_key(adj));
+      e->country_adjectives_.emplace(term_key(adj), static_cast<int>(i));
+      country_adjs.push_back(adj);
+    }
+    for (const auto& d : a.demonyms) e->not_actors_.insert(term_key(d));
+  }
+  for (const auto& w : p.not_actors) e->not_actors_.insert(term_key(w));
+  for (const auto& h : p.regulator_heads) e->regulator_heads_.insert(term_key(h));
+  std::vector<std::string> heads = p.government_heads;
+  heads.insert(heads.end(), p.regulator_heads.begin(), p.regulator_heads.end());
+  const std::string heads_alt = internal::alternation(heads);
+  const std::string poss = kPossessive;
+
+  auto bre = compile("(?:[Tt]he\\s+)?(" + alternation(body_terms) + ")(?:\\s*\\(([A-Z][A-Za-z.&]{1,12})\\))?", o,
+                     "body dictionary");
+  if (!bre) return std::unexpected(bre.error());
+  e->body_re_ = std::move(*bre);
+  // Country forms, optionally with a head noun ("Italy's public authorities",
+  // "the U.S. government"); adjectives only with one ("Italian agencies").
+  std::string head_tail = "(?:\\s+[a-z][a-z\\-]*){0,3}?\\s+" + heads_alt;
+  auto cre = compile("(?:[Tt]he\\s+)?(?:(" + alternation(country_forms) + ")(" + poss + "?" + head_tail + ")?|(" +
+                         alternation(country_adjs) + ")(" + head_tail + "))(?:\\s*\\(([A-Z][A-Za-z.&]{1,12})\\))?",
+                     o, "country dictionary");
+  if (!cre) return std::unexpected(cre.error());
+  e->country_re_ = std::move(*cre);
+  auto are = compile("(" + alternation(p.appositive_heads) + ")\\s+(" + kProper + ")", o, "appositive heads");
+  if (!are) return std::unexpected(are.error());
+  e->appositive_re_ = std::move(*are);
+
+  // Cues.
+  std::map<std::pair<std::string, std::string>, std::vector<std::string>> grouped;
+  for (const auto& c : p.cues) {
+    RE2 probe(c.regex, o);
+    if (!probe.ok())
+      return fail(ErrorCode::kConfig, c.origin.str() + ": " + c.kind + " cue '" + c.regex + "': " + probe.error());
+    grouped[{c.kind, c.where}].push_back(c.regex);
+  }
+  for (auto& [key, list] : grouped) {
+    std::string alt;
+    for (const auto& r : list) alt += (alt.empty() ? "" : "|") + std::string("(?:") + r + ")";
+    auto re = compile(alt, o, key.first + " cues");
+    if (!re) return std::unexpected(re.error());
+    auto& slot = key.second == "before"   ? e->cues_[key.first].before
+                 : key.second == "prefix" ? e->cues_[key.first].prefix
+                                          : e->cues_[key.first].sentence;
+    slot = std::move(*re);
+  }
+  for (const auto& s : p.scopes) {
+    auto re = compile(s, o, "scope '" + s + "'");
+    if (!re) return std::unexpected(re.error());
+    if ((*re)->NumberOfCapturingGroups() < 1)
+      return fail(ErrorCode::kConfig, "scope '" + s + "' needs one capturing group");
+    e->scopes_.push_back(std::move(*re));
+  }
+
+  // Rules.
+  std::map<std::string, int> trigger_ids;
+  for (const auto& def : p.rules) {
+    const std::string where = def.origin.str() + ": rule '" + def.id + "'";
+    auto expanded = expand(def.pattern, p.placeholders, builtin);
+    if (!expanded) return std::unexpected(expanded.error().with_context(where));
+    internal::CompiledRule rule;
+    rule.def = &def;
+    auto re = compile(*expanded, o, where);
+    if (!re) return std::unexpected(re.error());
+    rule.re = std::move(*re);
+    const auto& groups = rule.re->NamedCapturingGroups();
+    auto group = [&](const char* name) {
+      auto it = groups.find(name);
+      return it == groups.end() ? -1 : it->second;
+    };
+    rule.actors_group = group("actors");
+    rule.vendors_group = group("vendors");
+    rule.cue_group = group("cue");
+    if (rule.vendors_group < 0) return fail(ErrorCode::kConfig, where + ": pattern has no {VENDORS}");
+    if (rule.actors_group < 0) return fail(ErrorCode::kConfig, where + ": pattern has no {ACTORS}");
+    if (rule.cue_group < 0) return fail(ErrorCode::kConfig, where + ": pattern has no (?P<cue>...) group");
+    std::string trigger = def.trigger;
+    if (trigger.empty()) {
+      auto body = cue_body(*expanded);
+      if (!body) return fail(ErrorCode::kConfig, where + ": cannot derive a trigger from the cue group");
+      trigger = *body;
+    }
+    auto [it, inserted] = trigger_ids.emplace(trigger, static_cast<int>(e->triggers_.size()));
+    if (inserted) {
+      RE2 probe(trigger, o);
+      if (!probe.ok()) return fail(ErrorCode::kConfig, where + ": trigger: " + probe.error());
+      e->triggers_.push_back(trigger);
+      e->rules_by_trigger_.emplace_back();
+    }
+    rule.trigger_index = it->second;
+    e->rules_by_trigger_[static_cast<std::size_t>(it->second)].push_back(static_cast<int>(e->rules_.size()));
+    e->rules_.push_back(std::move(rule));
+  }
+
+  // The candidate Set: vendors, then the references, then the triggers.
+  e->set_ = std::make_unique<RE2::Set>(o, RE2::UNANCHORED);
+  std::string err;
+  for (const auto& v : p.vendors) {
+    if (e->set_->Add(alternation(v.terms), &err) < 0)
+      return fail(ErrorCode::kConfig, v.origin.str() + ": vendor '" + v.name + "': " + err);
+  }
+  e->set_reference_index_ = e->set_->Add(alternation(p.references), &err);
+  RE2::Options ci_set = o;
+  if (e->set_reference_index_ < 0) return fail(ErrorCode::kConfig, "references: " + err);
+  e->set_first_trigger_ = e->set_reference_index_ + 1;
+  for (const auto& t : e->triggers_)
+    if (e->set_->Add(t, &err) < 0) return fail(ErrorCode::kConfig, "trigger '" + t + "': " + err);
+  if (!e->set_->Compile())
+    return fail(ErrorCode::kBudgetExceeded, "the candidate pattern set does not fit the regex memory budget of " +
+                                                std::to_string(options.max_regex_memory) + " bytes");
+  // References match case-insensitively in the Set through a second pass only
+  // when needed; the Set holds the lower-case forms, which cover mid-sentence use.
+  (void)ci_set;
+  return e;
+}
+
+Engine::SetHits Engine::scan(std::string_view sentence) const {
+  SetHits hits;
+  std::vector<int> v;
+  RE2::Set::ErrorInfo info{};
+  if (!set_->Match(re2::StringPiece(sentence.data(), sentence.size()), &v, &info)) {
+    if (info.kind != RE2::Set::kNoError) hits.failed = true;
+    return hits;
+  }
+  const int vendors = static_cast<int>(pack_.vendors.size());
+  for (int i : v) {
+    if (i < vendors) hits.vendors.push_back(i);
+    else if (i == set_reference_index_) hits.reference = true;
+    else hits.triggers.push_back(i - set_first_trigger_);
+  }
+  return hits;
+}
+
+bool Engine::is_candidate(std::string_view text) const {
+  std::vector<int> v;
+  RE2::Set::ErrorInfo info{};
+  if (!set_->Match(re2::StringPiece(text.data(), text.size()), &v, &info)) return info.kind != RE2::Set::kNoError;
+  return true;
+}
+
+bool Engine::bad_subject(std::string_view name) const {
+  std::string key = term_key(name);
+  if (key.empty() || not_actors_.contains(key)) return true;
+  std::string first = key.substr(0, key.find(' '));
+  if (not_actors_.contains(first)) return true;
+  if (vendor_terms_.contains(key)) return true;
+  return false;
+}
+
+std::vector<Mention> Engine::mentions(std::string_view s, std::optional<int> last_vendor) const {
+  std::vector<Mention> accepted;
+  const re2::StringPiece input(s.data(), s.size());
+  re2::StringPiece g[6];
+  auto offset = [&](const re2::StringPiece& piece) { return static_cast<std::size_t>(piece.data() - s.data()); };
+
+  // 1. Vendors.
+  for (std::size_t pos = 0; pos < s.size() && vendor_re_->Match(input, pos, s.size(), RE2::UNANCHORED, g, 1);) {
+    Mention m{offset(g[0]), offset(g[0]) + g[0].size(), MentionKind::kVendor, -1, "", "", ""};
+    pos = std::max(m.end, pos + 1);
+    auto it = vendor_terms_.find(term_key(std::string_view(g[0].data(), g[0].size())));
+    if (it == vendor_terms_.end()) continue;
+    m.entity = it->second;
+    m.name = pack_.vendors[static_cast<std::size_t>(it->second)].name;
+    m.how = "vendor dictionary: '" + std::string(g[0].data(), g[0].size()) + "'";
+    accepted.push_back(std::move(m));
+  }
+  // 2. Known bodies (agencies, companies, courts).
+  for (std::size_t pos = 0; pos < s.size() && body_re_->Match(input, pos, s.size(), RE2::UNANCHORED, g, 3);) {
+    Mention m{offset(g[0]), offset(g[0]) + g[0].size(), MentionKind::kActor, -1, "", "", ""};
+    pos = std::max(m.end, pos + 1);
+    if (m.end < s.size() && s[m.end] == '-') continue;  // "FCC-approved"
+    auto it = body_terms_.find(term_key(std::string_view(g[1].data(), g[1].size())));
+    if (it == body_terms_.end() || overlaps(m, accepted)) continue;
+    const auto& a = pack_.actors[static_cast<std::size_t>(it->second)];
+    m.entity = it->second;
+    m.name = a.name;
+    m.type = a.type;
+    m.how = "actor dictionary: '" + std::string(g[0].data(), g[0].size()) + "'";
+    accepted.push_back(std::move(m));
+  }
+  // 3. Appositives naming an unknown organization: "MSP software provider
+  // Kaseya", "Telecom and IT services giant NTT". The descriptor words before
+  // the head noun belong to the mention (so "Australia" in "Australia and New
+  // Zealand distributor X" is not an actor).
+  for (std::size_t pos = 0; pos < s.size() && appositive_re_->Match(input, pos, s.size(), RE2::UNANCHORED, g, 3);) {
+    std::size_t head_begin = offset(g[1]);
+    std::size_t name_begin = offset(g[2]);
+    std::size_t name_end = name_begin + g[2].size();
+    pos = std::max(name_end, pos + 1);
+    std::string name(g[2].data(), g[2].size());
+    // Trim a possessive and trailing dots.
+    for (const char* suffix : {"'s", "\xE2\x80\x99s"})
+      if (name.ends_with(suffix)) {
+        name.resize(name.size() - std::strlen(suffix));
+        name_end -= std::strlen(suffix);
+      }
+    while (!name.empty() && name.back() == '.') {
+      name.pop_back();
+      --name_end;
+    }
+    if (name.empty() || bad_subject(name)) continue;
+    // Extend backwards over descriptor words.
+    static const std::set<std::string, std::less<>> stop = {
+        "the", "a", "an", "its", "their", "his", "her", "our", "said", "says", "that", "which", "who",
+        "by", "with", "of", "to", "from", "in", "on", "at", "for", "as", "is", "was", "are", "were", "has",
+        "have", "had", "will", "would", "may", "could", "after", "before", "while", "when", "also", "than",
+        "like", "including", "such", "but", "or", "nor", "if", "because", "told", "between", "against"};
+    std::size_t begin = head_begin;
+    int words = 0;
+    while (words < 6 && begin > 0) {
+      std::size_t e = begin;
+      while (e > 0 && (s[e - 1] == ' ')) --e;
+      if (e == begin || e == 0) break;
+      std::size_t b = e;
+      while (b > 0 && s[b - 1] != ' ' && s[b - 1] != ',' && s[b - 1] != ';' && s[b - 1] != ':' && s[b - 1] != '(' &&
+             s[b - 1] != '"')
+        --b;
+      std::string word = term_key(s.substr(b, e - b));
+      const char last = s[e - 1];
+      if (last == ',' || last == ':' || last == ';' || last == ')' || last == '"' || last == '.') break;
+      if (word.empty() || stop.contains(word) || (b > 0 && s[b - 1] != ' ')) {
+        if (!word.empty() && !stop.contains(word) && b > 0 && s[b - 1] != ' ') {
+          begin = b;  // the clause's first descriptor word, after punctuation
+        }
+        break;
+      }
+      begin = b;
+      ++words;
+    }
+    // A descriptor that starts at a capitalized non-clause start is fine; a
+    // leading "and" (dangling) is not part of it.
+    while (begin < head_begin && s.substr(begin).starts_with("and ")) begin += 4;
+    Mention m{begin, name_end, MentionKind::kActor, -1, name, "company",
+              "appositive: '" + std::string(s.substr(begin, name_end - begin)) + "'"};
+    Mention name_only{name_begin, name_end, MentionKind::kActor, -1, "", "", ""};
+    if (overlaps(name_only, accepted)) continue;  // the name is a vendor or a known body
+    // Drop whatever the descriptor overlapped that is not a vendor (countries are
+    // matched later, so only appositive conflicts can occur here).
+    if (overlaps(m, accepted)) {
+      m.begin = name_begin;
+    }
+    accepted.push_back(std::move(m));
+  }
+  // 4. Countries, their capitals and adjectives with head nouns.
+  for (std::size_t pos = 0; pos < s.size() && country_re_->Match(input, pos, s.size(), RE2::UNANCHORED, g, 6);) {
+    Mention m{offset(g[0]), offset(g[0]) + g[0].size(), MentionKind::kActor, -1, "", "", ""};
+    pos = std::max(m.end, pos + 1);
+    if (m.end < s.size() && s[m.end] == '-') continue;  // "China-based", "U.S.-made"
+    if (overlaps(m, accepted)) {
+      // "U.S. Commerce Department": the country qualifies a known body right after it.
+      continue;
+    }
+    const bool by_form = g[1].data() != nullptr;
+    const re2::StringPiece& word = by_form ? g[1] : g[3];
+    const re2::StringPiece& tail = by_form ? g[2] : g[4];
+    const auto& table = by_form ? country_forms_ : country_adjectives_;
+    auto it = table.find(term_key(std::string_view(word.data(), word.size())));
+    if (it == table.end()) continue;
+    const auto& a = pack_.actors[static_cast<std::size_t>(it->second)];
+    m.entity = it->second;
+    m.name = a.name;
+    m.type = a.type;
+    if (tail.data() != nullptr) {
+      std::string t = term_key(std::string_view(tail.data(), tail.size()));
+      auto last_space = t.rfind(' ');
+      std::string head = last_space == std::string::npos ? t : t.substr(last_space + 1);
+      // Two-word regulator heads ("data protection authority") end in a one-word head too.
+      if (regulator_heads_.contains(head)) m.type = "regulator";
+    }
+    // A country qualifying a group it does not name ("five EU member nations",
+    // "three Baltic states") is no actor; neither is one counted.
+    std::string_view after = s.substr(m.end);
+    static const RE2 member(R"(^\s+(?:member\s+)?(?:states|nations|countries|members|member|allies|partners)\b)");
+    static const RE2 counted(R"((?i)(?:\b(?:two|three|four|five|six|seven|eight|nine|ten|several|some|many|other|\d+)\s+)$)");
+    if (RE2::PartialMatch(re2::StringPiece(after.data(), after.size()), member) ||
+        RE2::PartialMatch(re2::StringPiece(s.data(), m.begin), counted)) {
+      m.kind = MentionKind::kNeutral;
+      m.how = "qualifier of an unnamed group";
+    } else {
+      m.how = std::string(by_form ? "country" : "country adjective") + ": '" +
+              std::string(s.substr(m.begin, m.end - m.begin)) + "'";
+    }
+    // A body of the same country right after the country word: the body wins.
+    accepted.push_back(std::move(m));
+  }
+  // 5. Generic references to the vendor named last ("the software maker").
+  for (std::size_t pos = 0; pos < s.size() && reference_re_->Match(input, pos, s.size(), RE2::UNANCHORED, g, 1);) {
+    Mention m{offset(g[0]), offset(g[0]) + g[0].size(), MentionKind::kReference, -1, "", "", ""};
+    pos = std::max(m.end, pos + 1);
+    if (overlaps(m, accepted)) continue;
+    // The nearest vendor named before it in this sentence, else in the paragraph.
+    int vendor = -1;
+    for (const auto& a : accepted)
+      if (a.kind == MentionKind::kVendor && a.end <= m.begin) vendor = a.entity;
+    std::string how;
+    if (vendor >= 0) {
+      how = "reference '" + std::string(g[0].data(), g[0].size()) + "' to the vendor named earlier in the sentence";
+    } else if (last_vendor) {
+      vendor = *last_vendor;
+      how = "reference '" + std::string(g[0].data(), g[0].size()) + "' to the vendor named last in the paragraph";
+    } else {
+      continue;
+    }
+    m.entity = vendor;
+    m.name = pack_.vendors[static_cast<std::size_t>(vendor)].name;
+    m.how = how;
+    accepted.push_back(std::move(m));
+  }
+  std::sort(accepted.begin(), accepted.end(), [](const Mention& a, const Mention& b) { return a.begin < b.begin; });
+  return accepted;
+}
+
+std::string Engine::cue_kind(std::string_view before, std::string_view prefix, std::string_view sentence,
+                             bool sentence_cues) const {
+  auto matches = [](const std::unique_ptr<RE2>& re, std::string_view text) {
+    return re && RE2::PartialMatch(re2::StringPiece(text.data(), text.size()), *re);
+  };
+  auto hit = [&](const char* kind, bool near) {
+    auto it = cues_.find(kind);
+    if (it == cues_.end()) return false;
+    if (near) return matches(it->second.before, before) || matches(it->second.prefix, prefix);
+    return sentence_cues && matches(it->second.sentence, sentence);
+  };
+  // Nearest cues first: the words between subject and verb decide, then the
+  // sentence's framing ("according to a draft decree").
+  for (bool near : {true, false})
+    for (const char* kind : {"negation", "reversed", "considering", "proposed"})
+      if (hit(kind, near)) return kind;
+  return "";
+}
+
+void Engine::analyse(std::string_view text, const text::Sentence& sentence, std::optional<int> last_vendor,
+                     const SetHits& hits, const std::optional<PreciseTime>& date, const std::string& date_how,
+                     const ExtractContext& context, std::vector<Extraction>& out,
+                     std::optional<int>& vendor_after) const {
+  std::string_view s = sentence.view(text);
+  if (s.size() > kMaxSentenceBytes) s = s.substr(0, kMaxSentenceBytes);
+  std::vector<Mention> ms = mentions(s, last_vendor);
+  for (const auto& m : ms)
+    if (m.kind == MentionKind::kVendor) vendor_after = m.entity;
+
+  // The masked sentence.
+  std::string masked;
+  masked.reserve(s.size() + 16);
+  std::vector<Piece> pieces;
+  std::size_t at = 0;
+  auto copy_plain = [&](std::size_t from, std::size_t to) {
+    if (to <= from) return;
+    pieces.push_back(Piece{masked.size(), from, to - from, to - from});
+    for (std::size_t i = from; i < to; ++i) {
+      char c = s[i];
+      masked.push_back(c == kOpen || c == kClose ? ' ' : c);
+    }
+  };
+  for (std::size_t i = 0; i < ms.size(); ++i) {
+    const auto& m = ms[i];
+    copy_plain(at, m.begin);
+    std::string token(1, kOpen);
+    token += m.kind == MentionKind::kVendor ? 'V' : m.kind == MentionKind::kReference ? 'R' : m.kind == MentionKind::kActor ? 'A' : 'N';
+    token += std::to_string(i);
+    token.push_back(kClose);
+    pieces.push_back(Piece{masked.size(), m.begin, token.size(), m.end - m.begin});
+    masked += token;
+    at = m.end;
+  }
+  copy_plain(at, s.size());
+  auto to_orig = [&](std::size_t mpos) -> std::size_t {
+    for (const auto& p : pieces)
+      if (mpos >= p.masked_begin && mpos < p.masked_begin + p.masked_len)
+        return p.orig_begin + (p.masked_len == p.orig_len ? mpos - p.masked_begin : 0);
+    return s.size();
+  };
+  auto tokens_in = [&](const re2::StringPiece& g, char kind1, char kind2) {
+    std::vector<int> idx;
+    if (g.data() == nullptr) return idx;
+    std::string_view v(g.data(), g.size());
+    for (std::size_t i = 0; i < v.size(); ++i) {
+      if (v[i] != kOpen || i + 1 >= v.size() || (v[i + 1] != kind1 && v[i + 1] != kind2)) continue;
+      idx.push_back(std::atoi(std::string(v.substr(i + 2)).c_str()));
+    }
+    return idx;
+  };
+
+  std::vector<int> trigger_list = hits.triggers;
+  if (hits.failed) {
+    trigger_list.clear();
+    for (std::size_t i = 0; i < triggers_.size(); ++i) trigger_list.push_back(static_cast<int>(i));
+  }
+  // One event per actor and vendor in a sentence: the earliest rule in pack
+  // order wins, so specific rules ("removed from the Entity List") are listed
+  // before general ones ("removed").
+  std::set<std::pair<std::string, std::string>> seen;
+  const std::string evidence = collapse_space(sentence.view(text));
+  const re2::StringPiece minput(masked);
+  std::vector<int> rule_ids;
+  for (int t : trigger_list)
+    for (int r : rules_by_trigger_[static_cast<std::size_t>(t)]) rule_ids.push_back(r);
+  std::sort(rule_ids.begin(), rule_ids.end());  // pack order: earlier rules take precedence
+  for (int r : rule_ids) {
+    const auto& rule = rules_[static_cast<std::size_t>(r)];
+    const int ngroups = rule.re->NumberOfCapturingGroups() + 1;
+    std::vector<re2::StringPiece> g(static_cast<std::size_t>(ngroups));
+    std::size_t pos = 0;
+    for (int round = 0; round < kMaxMatchesPerRule && pos < masked.size(); ++round) {
+      if (!rule.re->Match(minput, pos, masked.size(), RE2::UNANCHORED, g.data(), ngroups)) break;
+      const std::size_t mbegin = static_cast<std::size_t>(g[0].data() - masked.data());
+      const std::size_t mend = mbegin + g[0].size();
+      const re2::StringPiece& cue = g[static_cast<std::size_t>(rule.cue_group)];
+      const std::size_t cue_begin = cue.data() ? static_cast<std::size_t>(cue.data() - masked.data()) : mbegin;
+      const std::size_t cue_end = cue.data() ? cue_begin + cue.size() : mend;
+      pos = std::max(mbegin + 1, cue_end);
+
+      struct ActorPick {
+        std::string name, type, how;
+        bool unknown = false;
+      };
+      std::vector<ActorPick> actors;
+      for (int i : tokens_in(g[static_cast<std::size_t>(rule.actors_group)], 'A', 'A')) {
+        if (i < 0 || static_cast<std::size_t>(i) >= ms.size()) continue;
+        const auto& m = ms[static_cast<std::size_t>(i)];
+        actors.push_back(ActorPick{m.name, m.type, m.how, m.entity < 0});
+      }
+      const auto subject_it = rule.re->NamedCapturingGroups().find("subject");
+      if (actors.empty() && subject_it != rule.re->NamedCapturingGroups().end()) {
+        const re2::StringPiece& subj = g[static_cast<std::size_t>(subject_it->second)];
+        if (subj.data() != nullptr) {
+          std::string name(subj.data(), subj.size());
+          while (!name.empty() && name.back() == '.') name.pop_back();
+          if (bad_subject(name)) {
+            pos = mbegin + 1;
+            continue;
+          }
+          actors.push_back(ActorPick{name, "company", "subject proper noun '" + name + "'", true});
+        }
+      }
+      std::vector<const Mention*> vendors;
+      for (int i : tokens_in(g[static_cast<std::size_t>(rule.vendors_group)], 'V', 'R')) {
+        if (i < 0 || static_cast<std::size_t>(i) >= ms.size()) continue;
+        vendors.push_back(&ms[static_cast<std::size_t>(i)]);
+      }
+      if (actors.empty() || vendors.empty()) continue;
+
+      std::string status = rule.def->status;
+      std::string_view before(masked.data() + mbegin, cue_begin - mbegin);
+      const std::size_t prefix_begin = mbegin > 60 ? mbegin - 60 : 0;
+      std::string_view prefix(masked.data() + prefix_begin, mbegin - prefix_begin);
+      std::string kind = cue_kind(before, prefix, masked, rule.def->status_cues == "all");
+      if (kind == "negation") continue;
+      if (!rule.def->fixed_status && !kind.empty()) status = kind;
+
+      std::string scope;
+      for (const auto& sre : scopes_) {
+        re2::StringPiece sg[2];
+        if (sre->Match(minput, cue_begin, masked.size(), RE2::UNANCHORED, sg, 2) && sg[1].data() != nullptr) {
+          std::string found = collapse_space(std::string_view(sg[1].data(), sg[1].size()));
+          if (found.find(kOpen) == std::string::npos) {
+            scope = found;
+            break;
+          }
+        }
+      }
+
+      for (const auto& actor : actors) {
+        for (const Mention* v : vendors) {
+          if (term_key(actor.name) == term_key(v->name)) continue;
+          auto key = std::make_pair(actor.name, v->name);
+          if (!seen.insert(key).second) continue;
+          Extraction x;
+          auto& ev = x.event;
+          ev.vendor = v->name;
+          ev.actor = actor.name;
+          ev.actor_type = rule.def->actor_type.empty() ? (actor.type.empty() ? "other" : actor.type) : rule.def->actor_type;
+          ev.action = rule.def->action;
+          ev.status = status;
+          ev.scope = scope;
+          ev.event_date = date;
+          ev.evidence = evidence;
+          ev.rule_id = rule.def->id;
+          ev.rule_pack_version = version_;
+          double confidence = rule.def->confidence;
+          if (v->kind == MentionKind::kReference) confidence -= 0.1;
+          if (actor.unknown) confidence -= 0.1;
+          if (vendors.size() > 1 || actors.size() > 1) confidence -= 0.05;
+          ev.confidence = std::clamp(confidence, 0.05, 1.0);
+          x.sentence_begin = sentence.begin;
+          x.sentence_end = sentence.end;
+          if (context.explain) {
+            Explanation e;
+            e.rule_id = rule.def->id;
+            e.match_begin = to_orig(mbegin);
+            e.match_end = mend > 0 ? std::min(s.size(), to_orig(mend - 1) + 1) : 0;
+            if (mend > 0) {
+              // The match may end inside a token: cover the whole mention.
+              for (const auto& p : pieces)
+                if (mend - 1 >= p.masked_begin && mend - 1 < p.masked_begin + p.masked_len && p.masked_len != p.orig_len)
+                  e.match_end = p.orig_begin + p.orig_len;
+            }
+            e.actor_how = actor.how;
+            e.vendor_how = v->how;
+            e.date_how = date ? date_how : "no date in the sentence or its context";
+            if (!kind.empty() && !rule.def->fixed_status) e.date_how += "; status cue: " + kind;
+            x.explanation = std::move(e);
+          }
+          out.push_back(std::move(x));
+        }
+      }
+    }
+  }
+}
+
+std::vector<Extraction> Engine::extract(std::string_view text, const ExtractContext& context) const {
+  std::vector<Extraction> out;
+  const auto sentences = text::split_sentences(text);
+  std::optional<int> last_vendor;
+  std::size_t paragraph = 0;
+
+  // Dates are computed lazily, only around candidate sentences.
+  std::vector<std::optional<std::optional<PreciseTime>>> own_cache(sentences.size());
+  auto same_line = [&](std::size_t a, std::size_t b) {  // sentence a precedes b on the same line
+    if (sentences[a].paragraph != sentences[b].paragraph) return false;
+    std::string_view between = text.substr(sentences[a].end, sentences[b].begin - sentences[a].end);
+    return between.find('\n') == std::string_view::npos;
+  };
+  auto lead_of_line = [&](std::size_t i) -> std::optional<PreciseTime> {
+    for (std::size_t j = i + 1; j-- > 0;) {
+      if (auto d = internal::lead_date(sentences[j].view(text))) return d;
+      if (j == 0 || !same_line(j - 1, j)) break;
+    }
+    return std::nullopt;
+  };
+  // A sentence's own date (lead, explicit or inherited from its line's lead), for
+  // resolving "that same day" in a later sentence.
+  auto own_date = [&](std::size_t i) -> std::optional<PreciseTime> {
+    if (!own_cache[i]) {
+      std::optional<PreciseTime> d = lead_of_line(i);
+      if (!d) {
+        if (auto f = internal::sentence_date(sentences[i].view(text), std::nullopt, std::nullopt);
+            f && !f->relative_to_previous)
+          d = f->date;
+      }
+      own_cache[i] = d;
+    }
+    return *own_cache[i];
+  };
+
+  for (std::size_t i = 0; i < sentences.size(); ++i) {
+    const auto& sentence = sentences[i];
+    if (sentence.paragraph != paragraph) {
+      paragraph = sentence.paragraph;
+      last_vendor.reset();
+    }
+    std::string_view s = sentence.view(text);
+    SetHits hits = scan(s);
+    bool has_vendor = !hits.vendors.empty() || (hits.reference && last_vendor);
+    bool candidate = hits.failed || (has_vendor && !hits.triggers.empty());
+    std::optional<int> vendor_after = last_vendor;
+    if (candidate) {
+      std::optional<PreciseTime> date;
+      std::string date_how;
+      if (auto lead = internal::lead_date(s)) {
+        date = lead;
+        date_how = "list-style lead date";
+      } else {
+        std::optional<PreciseTime> previous;
+        for (std::size_t j = i; j-- > 0 && i - j <= 8;) {
+          if (auto d = own_date(j)) {
+            previous = d;
+            break;
+          }
+        }
+        if (auto f = internal::sentence_date(s, previous, context.published)) {
+          date = f->date;
+          date_how = f->how;
+        } else if (auto inherited = lead_of_line(i)) {
+          date = inherited;
+          date_how = "lead date of its list item";
+        }
+      }
+      analyse(text, sentence, last_vendor, hits, date, date_how, context, out, vendor_after);
+    } else if (hits.vendors.size() == 1) {
+      vendor_after = hits.vendors.front();
+    } else if (hits.vendors.size() > 1) {
+      re2::StringPiece input(s.data(), s.size()), g;
+      for (std::size_t pos = 0; pos < s.size() && vendor_re_->Match(input, pos, s.size(), RE2::UNANCHORED, &g, 1);) {
+        pos = std::max(static_cast<std::size_t>(g.data() - s.data()) + g.size(), pos + 1);
+        if (auto it = vendor_terms_.find(term_key(std::string_view(g.data(), g.size()))); it != vendor_terms_.end())
+          vendor_after = it->second;
+      }
+    }
+    last_vendor = vendor_after;
+  }
+  return out;
+}
+
+Result<std::string> read_file(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return fail(ErrorCode::kIo, path.string() + ": cannot open");
+  std::ostringstream buf;
+  buf << in.rdbuf();
+  if (in.bad()) return fail(ErrorCode::kIo, path.string() + ": read error");
+  return buf.str();
+}
+
+}  // namespace
+
+Result<std::unique_ptr<RuleEngine>> RuleEngine::load(const std::string& path, const LoadOptions& options) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  std::vector<fs::path> files;
+  if (fs::is_directory(path, ec)) {
+    for (fs::directory_iterator it(path, ec), end; !ec && it != end; it.increment(ec)) {
+      const auto ext = it->path().extension();
+      if ((ext == ".yaml" || ext == ".yml") && it->is_regular_file(ec)) files.push_back(it->path());
+    }
+    if (ec) return fail(ErrorCode::kIo, path + ": " + ec.message());
+    std::sort(files.begin(), files.end());
+    if (files.empty()) return fail(ErrorCode::kNotFound, path + ": no *.yaml rule files");
+  } else if (fs::exists(path, ec)) {
+    files.push_back(path);
+  } else {
+    return fail(ErrorCode::kNotFound, path + ": rule pack not found");
+  }
+  Pack pack;
+  for (const auto& f : files) {
+    auto content = read_file(f);
+    if (!content) return std::unexpected(content.error());
+    if (auto s = internal::parse_yaml_into(*content, f.string(), pack); !s) return std::unexpected(s.error());
+  }
+  if (auto s = internal::validate(pack); !s) return std::unexpected(s.error().with_context(path));
+  auto engine = Engine::build(std::move(pack), options);
+  if (!engine) return std::unexpected(engine.error());
+  return std::unique_ptr<RuleEngine>(std::move(*engine));
+}
+
+Result<std::unique_ptr<RuleEngine>> RuleEngine::load_yaml(std::string_view yaml, std::string_view name,
+                                                          const LoadOptions& options) {
+  Pack pack;
+  if (auto s = internal::parse_yaml_into(yaml, std::string(name), pack); !s) return std::unexpected(s.error());
+  if (auto s = internal::validate(pack); !s) return std::unexpected(s.error().with_context(name));
+  auto engine = Engine::build(std::move(pack), options);
+  if (!engine) return std::unexpected(engine.error());
+  return std::unique_ptr<RuleEngine>(std::move(*engine));
+}
+
+}  // namespace banwatch::rules

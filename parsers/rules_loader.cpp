@@ -1,0 +1,311 @@
+// Reading the YAML rule pack into internal::Pack. yaml-cpp exceptions are
+// caught here and turned into errors naming the file and line.
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <set>
+
+#include "parsers/rules_internal.h"
+
+namespace banwatch::rules::internal {
+namespace {
+
+const std::set<std::string, std::less<>> kActions = {
+    "ban",           "restrict",       "remove_or_replace", "stop_using", "end_partnership",
+    "list_addition", "warning",        "investigation",     "lift_ban"};
+const std::set<std::string, std::less<>> kStatuses = {"enacted", "proposed", "considering", "reversed"};
+const std::set<std::string, std::less<>> kActorTypes = {"government", "regulator", "company", "other"};
+
+// Nesting and size budgets for untrusted YAML.
+constexpr std::size_t kMaxYamlBytes = 8u << 20;
+constexpr std::size_t kMaxListItems = 200000;
+
+Origin origin_of(const std::string& file, const YAML::Node& node) {
+  return Origin{file, node.Mark().line >= 0 ? node.Mark().line + 1 : 0};
+}
+
+std::unexpected<Error> parse_error(const std::string& file, const YAML::Node& node, const std::string& what) {
+  return fail(ErrorCode::kParse, origin_of(file, node).str() + ": " + what);
+}
+
+Result<std::string> scalar(const std::string& file, const YAML::Node& node, const char* what) {
+  if (!node || !node.IsScalar()) return parse_error(file, node, std::string(what) + " must be a string");
+  return node.Scalar();
+}
+
+Result<std::vector<std::string>> strings(const std::string& file, const YAML::Node& node, const char* what) {
+  std::vector<std::string> out;
+  if (!node || node.IsNull()) return out;
+  if (node.IsScalar()) {
+    out.push_back(node.Scalar());
+    return out;
+  }
+  if (!node.IsSequence()) return parse_error(file, node, std::string(what) + " must be a list of strings");
+  if (node.size() > kMaxListItems) return parse_error(file, node, std::string(what) + ": too many items");
+  for (const auto& item : node) {
+    if (!item.IsScalar()) return parse_error(file, item, std::string(what) + " must be a list of strings");
+    if (!item.Scalar().empty()) out.push_back(item.Scalar());
+  }
+  return out;
+}
+
+Status append_strings(const std::string& file, const YAML::Node& node, const char* what,
+                      std::vector<std::string>& into) {
+  auto list = strings(file, node, what);
+  if (!list) return std::unexpected(list.error());
+  into.insert(into.end(), list->begin(), list->end());
+  return {};
+}
+
+Status check_keys(const std::string& file, const YAML::Node& map, std::initializer_list<std::string_view> known,
+                  const char* what) {
+  for (const auto& kv : map) {
+    const std::string key = kv.first.IsScalar() ? kv.first.Scalar() : "";
+    if (std::find(known.begin(), known.end(), key) == known.end())
+      return parse_error(file, kv.first, std::string("unknown key '") + key + "' in " + what);
+  }
+  return {};
+}
+
+Status parse_vendors(const std::string& file, const YAML::Node& node, Pack& pack) {
+  if (!node.IsSequence()) return parse_error(file, node, "'vendors' must be a list");
+  for (const auto& v : node) {
+    if (!v.IsMap()) return parse_error(file, v, "a vendor must be a mapping with a 'name'");
+    if (auto s = check_keys(file, v, {"name", "aliases", "products", "subsidiaries", "country", "note"}, "vendor");
+        !s)
+      return s;
+    VendorDef def;
+    auto name = scalar(file, v["name"], "vendor 'name'");
+    if (!name) return std::unexpected(name.error());
+    def.name = *name;
+    def.origin = origin_of(file, v);
+    def.terms.push_back(def.name);
+    for (const char* key : {"aliases", "products", "subsidiaries"})
+      if (auto s = append_strings(file, v[key], key, def.terms); !s) return s;
+    pack.vendors.push_back(std::move(def));
+  }
+  return {};
+}
+
+Status parse_actor(const std::string& file, const YAML::Node& a, bool country, Pack& pack) {
+  if (!a.IsMap()) return parse_error(file, a, "an actor must be a mapping with a 'name'");
+  if (auto s = check_keys(file, a, {"name", "forms", "aliases", "adjectives", "demonyms", "country", "type", "note"},
+                          country ? "country" : "body");
+      !s)
+    return s;
+  ActorDef def;
+  auto name = scalar(file, a["name"], "actor 'name'");
+  if (!name) return std::unexpected(name.error());
+  def.name = *name;
+  def.is_country = country;
+  def.origin = origin_of(file, a);
+  def.type = country ? "government" : "regulator";
+  if (a["type"]) {
+    auto t = scalar(file, a["type"], "actor 'type'");
+    if (!t) return std::unexpected(t.error());
+    if (!kActorTypes.contains(*t))
+      return parse_error(file, a["type"], "actor type '" + *t + "' is not government, regulator, company or other");
+    def.type = *t;
+  }
+  if (a["country"]) {
+    auto c = scalar(file, a["country"], "actor 'country'");
+    if (!c) return std::unexpected(c.error());
+    def.country = *c;
+  }
+  if (auto s = append_strings(file, a["forms"], "forms", def.forms); !s) return s;
+  if (auto s = append_strings(file, a["aliases"], "aliases", def.forms); !s) return s;
+  if (auto s = append_strings(file, a["adjectives"], "adjectives", def.adjectives); !s) return s;
+  if (auto s = append_strings(file, a["demonyms"], "demonyms", def.demonyms); !s) return s;
+  if (std::find(def.forms.begin(), def.forms.end(), def.name) == def.forms.end()) def.forms.insert(def.forms.begin(), def.name);
+  pack.actors.push_back(std::move(def));
+  return {};
+}
+
+Status parse_rules(const std::string& file, const YAML::Node& node, Pack& pack) {
+  if (!node.IsSequence()) return parse_error(file, node, "'rules' must be a list");
+  for (const auto& r : node) {
+    if (!r.IsMap()) return parse_error(file, r, "a rule must be a mapping");
+    if (auto s = check_keys(file, r,
+                            {"id", "action", "status", "fixed_status", "status_cues", "trigger", "pattern", "actor_type",
+                             "confidence", "note"},
+                            "rule");
+        !s)
+      return s;
+    RuleDef def;
+    def.origin = origin_of(file, r);
+    auto id = scalar(file, r["id"], "rule 'id'");
+    if (!id) return std::unexpected(id.error());
+    def.id = *id;
+    auto action = scalar(file, r["action"], "rule 'action'");
+    if (!action) return std::unexpected(action.error());
+    if (!kActions.contains(*action))
+      return parse_error(file, r["action"], "rule '" + def.id + "': unknown action '" + *action + "'");
+    def.action = *action;
+    if (r["status"]) {
+      auto st = scalar(file, r["status"], "rule 'status'");
+      if (!st) return std::unexpected(st.error());
+      if (!kStatuses.contains(*st))
+        return parse_error(file, r["status"], "rule '" + def.id + "': unknown status '" + *st + "'");
+      def.status = *st;
+    }
+    if (r["fixed_status"]) def.fixed_status = r["fixed_status"].as<bool>();
+    if (r["status_cues"]) {
+      auto sc = scalar(file, r["status_cues"], "rule 'status_cues'");
+      if (!sc) return std::unexpected(sc.error());
+      if (*sc != "all" && *sc != "before" && *sc != "none")
+        return parse_error(file, r["status_cues"], "rule '" + def.id + "': status_cues must be all, before or none");
+      def.status_cues = *sc;
+      if (*sc == "none") def.fixed_status = true;
+    }
+    if (r["trigger"]) {
+      auto t = scalar(file, r["trigger"], "rule 'trigger'");
+      if (!t) return std::unexpected(t.error());
+      def.trigger = *t;
+    }
+    auto pattern = scalar(file, r["pattern"], "rule 'pattern'");
+    if (!pattern) return std::unexpected(pattern.error());
+    def.pattern = *pattern;
+    if (r["actor_type"]) {
+      auto t = scalar(file, r["actor_type"], "rule 'actor_type'");
+      if (!t) return std::unexpected(t.error());
+      if (!kActorTypes.contains(*t)) return parse_error(file, r["actor_type"], "rule '" + def.id + "': bad actor_type");
+      def.actor_type = *t;
+    }
+    if (r["confidence"]) {
+      def.confidence = r["confidence"].as<double>();
+      if (!(def.confidence > 0.0 && def.confidence <= 1.0))
+        return parse_error(file, r["confidence"], "rule '" + def.id + "': confidence must be in (0, 1]");
+    }
+    pack.rules.push_back(std::move(def));
+  }
+  return {};
+}
+
+Status parse_cues(const std::string& file, const YAML::Node& node, Pack& pack) {
+  if (!node.IsMap()) return parse_error(file, node, "'cues' must be a mapping of proposed/considering/reversed/negation");
+  for (const auto& kv : node) {
+    std::string kind = kv.first.Scalar();
+    if (kind != "proposed" && kind != "considering" && kind != "reversed" && kind != "negation")
+      return parse_error(file, kv.first, "unknown cue kind '" + kind + "'");
+    if (!kv.second.IsMap()) return parse_error(file, kv.second, "cue kind '" + kind + "' must map before/sentence to lists");
+    for (const auto& w : kv.second) {
+      std::string where = w.first.Scalar();
+      if (where != "before" && where != "sentence" && where != "prefix")
+        return parse_error(file, w.first, "cue scope must be 'before', 'prefix' or 'sentence', not '" + where + "'");
+      if (!w.second.IsSequence()) return parse_error(file, w.second, "cues must be a list of regexes");
+      for (const auto& item : w.second) {
+        if (!item.IsScalar()) return parse_error(file, item, "a cue must be a regex string");
+        pack.cues.push_back(CueDef{kind, where, item.Scalar(), origin_of(file, item)});
+      }
+    }
+  }
+  return {};
+}
+
+Status parse_document(const std::string& file, const YAML::Node& root, Pack& pack) {
+  if (root.IsNull()) return {};
+  if (!root.IsMap()) return parse_error(file, root, "a rule-pack file must be a mapping");
+  if (auto s = check_keys(file, root,
+                          {"pack", "vendors", "references", "countries", "bodies", "heads", "not_actors", "rules",
+                           "cues", "scopes", "placeholders"},
+                          "rule-pack file");
+      !s)
+    return s;
+  for (const auto& kv : root) {
+    const std::string key = kv.first.Scalar();
+    const YAML::Node& v = kv.second;
+    if (key == "pack") {
+      if (!v.IsMap()) return parse_error(file, v, "'pack' must be a mapping with name and version");
+      if (v["name"]) pack.name = v["name"].Scalar();
+      if (v["version"]) pack.version = v["version"].Scalar();
+    } else if (key == "vendors") {
+      if (auto s = parse_vendors(file, v, pack); !s) return s;
+    } else if (key == "references") {
+      if (auto s = append_strings(file, v, "references", pack.references); !s) return s;
+    } else if (key == "countries" || key == "bodies") {
+      if (!v.IsSequence()) return parse_error(file, v, "'" + key + "' must be a list");
+      for (const auto& a : v)
+        if (auto s = parse_actor(file, a, key == "countries", pack); !s) return s;
+    } else if (key == "heads") {
+      if (!v.IsMap()) return parse_error(file, v, "'heads' must map government/regulator/appositive to lists");
+      if (auto s = check_keys(file, v, {"government", "regulator", "appositive"}, "heads"); !s) return s;
+      if (auto s = append_strings(file, v["government"], "government heads", pack.government_heads); !s) return s;
+      if (auto s = append_strings(file, v["regulator"], "regulator heads", pack.regulator_heads); !s) return s;
+      if (auto s = append_strings(file, v["appositive"], "appositive heads", pack.appositive_heads); !s) return s;
+    } else if (key == "not_actors") {
+      if (auto s = append_strings(file, v, "not_actors", pack.not_actors); !s) return s;
+    } else if (key == "rules") {
+      if (auto s = parse_rules(file, v, pack); !s) return s;
+    } else if (key == "cues") {
+      if (auto s = parse_cues(file, v, pack); !s) return s;
+    } else if (key == "scopes") {
+      if (auto s = append_strings(file, v, "scopes", pack.scopes); !s) return s;
+    } else if (key == "placeholders") {
+      if (!v.IsMap()) return parse_error(file, v, "'placeholders' must map NAME to a regex");
+      for (const auto& p : v) {
+        const std::string pname = p.first.Scalar();
+        bool ok = !pname.empty() && std::all_of(pname.begin(), pname.end(), [](char c) {
+          return (c >= 'A' && c <= 'Z') || c == '_' || (c >= '0' && c <= '9');
+        });
+        if (!ok || !p.second.IsScalar())
+          return parse_error(file, p.first, "placeholder names are UPPER_CASE and map to a regex string");
+        pack.placeholders[pname] = p.second.Scalar();
+      }
+    }
+  }
+  return {};
+}
+
+}  // namespace
+
+std::uint64_t fnv1a(std::string_view data, std::uint64_t h) {
+  for (unsigned char c : data) {
+    h ^= c;
+    h *= 1099511628211ull;
+  }
+  return h;
+}
+
+Status parse_yaml_into(std::string_view yaml, const std::string& name, Pack& pack) {
+  if (yaml.size() > kMaxYamlBytes)
+    return fail(ErrorCode::kBudgetExceeded, name + ": rule-pack file larger than " + std::to_string(kMaxYamlBytes) + " bytes");
+  pack.content_hash = fnv1a(name.substr(name.find_last_of('/') == std::string::npos ? 0 : name.find_last_of('/') + 1),
+                            pack.content_hash);
+  pack.content_hash = fnv1a(yaml, pack.content_hash);
+  try {
+    std::vector<YAML::Node> docs = YAML::LoadAll(std::string(yaml));
+    for (const auto& doc : docs)
+      if (auto s = parse_document(name, doc, pack); !s) return s;
+  } catch (const YAML::Exception& e) {
+    return fail(ErrorCode::kParse, name + ":" + std::to_string(e.mark.line + 1) + ": " + e.msg);
+  } catch (const std::exception& e) {
+    return fail(ErrorCode::kParse, name + ": " + e.what());
+  }
+  return {};
+}
+
+Status validate(Pack& pack) {
+  if (pack.rules.empty()) return fail(ErrorCode::kConfig, "rule pack has no rules");
+  if (pack.vendors.empty()) return fail(ErrorCode::kConfig, "rule pack has no vendors");
+  std::set<std::string> ids;
+  for (const auto& r : pack.rules)
+    if (!ids.insert(r.id).second) return fail(ErrorCode::kConfig, r.origin.str() + ": duplicate rule id '" + r.id + "'");
+  std::map<std::string, std::string> vendor_terms;
+  for (const auto& v : pack.vendors) {
+    for (const auto& t : v.terms) {
+      auto [it, inserted] = vendor_terms.emplace(term_key(t), v.name);
+      if (!inserted && it->second != v.name)
+        pack.warnings.push_back(v.origin.str() + ": term '" + t + "' of vendor '" + v.name + "' already names '" +
+                                it->second + "'; the first wins");
+    }
+  }
+  std::set<std::string> actor_names;
+  for (const auto& a : pack.actors)
+    if (!actor_names.insert(a.name).second)
+      pack.warnings.push_back(a.origin.str() + ": actor '" + a.name + "' defined twice");
+  if (pack.government_heads.empty() && pack.regulator_heads.empty())
+    pack.warnings.push_back("rule pack has no head nouns: adjectives ('Italian authorities') will not name actors");
+  return {};
+}
+
+}  // namespace banwatch::rules::internal
