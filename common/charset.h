@@ -43,6 +43,17 @@ std::string canonical_charset(std::string_view label);
 // BOM decides it).
 Result<Decoded> to_utf8(std::string_view bytes, std::string_view charset);
 
+// An HTML page to UTF-8 by the HTML Standard's encoding sniffing (section
+// 13.2.3.1): BOM, else the HTTP charset when it is a known label (it overrides
+// <meta>), else the <meta> prescan, else UTF-8 when the bytes are valid
+// UTF-8, else windows-1252. One tolerance beyond the Standard: a page labelled
+// windows-1252/ISO-8859-1/ASCII (by HTTP or <meta>) whose bytes are valid
+// UTF-8 with non-ASCII characters is decoded as UTF-8, with a warning; such
+// mislabelling is common and the reverse coincidence is practically
+// impossible in real text. Never fails: an unknown label falls through to the
+// next source with a warning.
+Decoded decode_html(std::string_view bytes, std::string_view http_charset);
+
 // "UTF-8", "UTF-16LE", "UTF-16BE", "UTF-32LE", "UTF-32BE" when `bytes` start
 // with that byte order mark, else "".
 std::string_view sniff_bom(std::string_view bytes);

@@ -99,9 +99,29 @@ constexpr NamedMonth kMonths[] = {
     {"januari", 1}, {"februari", 2}, {"maart", 3}, {"mrt", 3}, {"mei", 5}, {"augustus", 8},
 };
 
+// ASCII-lowercased copy of a short word for the table look-ups below; words
+// longer than any table entry come back empty and match nothing.
+struct LowerWord {
+  char buf[24];
+  std::size_t len = 0;
+  explicit LowerWord(std::string_view w) {
+    if (w.size() > sizeof(buf)) return;
+    for (char c : w) buf[len++] = lower(c);
+  }
+  std::string_view view() const { return {buf, len}; }
+  // Cheaper than string_view's == for the many short entries: most differ in
+  // length or first byte, and those never reach memcmp.
+  bool is(std::string_view name) const {
+    return name.size() == len && len != 0 && name[0] == buf[0] &&
+           std::char_traits<char>::compare(buf, name.data(), len) == 0;
+  }
+};
+
 int month_from_name(std::string_view word) {
+  const LowerWord w(word);
+  if (w.len == 0) return 0;
   for (const auto& m : kMonths)
-    if (iequals(word, m.name)) return m.month;
+    if (w.is(m.name)) return m.month;
   return 0;
 }
 
@@ -113,8 +133,10 @@ constexpr std::string_view kWeekdays[] = {
     "\u03a0\u03b5\u03bc", "\u03a0\u03b1\u03c1", "\u03a3\u03b1\u03b2"};
 
 bool is_weekday(std::string_view word) {
-  for (auto w : kWeekdays)
-    if (iequals(word, w)) return true;
+  const LowerWord w(word);
+  if (w.len == 0) return false;
+  for (auto name : kWeekdays)
+    if (w.is(name)) return true;
   return false;
 }
 
@@ -144,8 +166,10 @@ constexpr NamedZone kZones[] = {
 };
 
 std::optional<int> zone_from_name(std::string_view word) {
+  if (word.size() > 5) return std::nullopt;  // no zone name is longer
+  const LowerWord w(word);
   for (const auto& z : kZones)
-    if (iequals(word, z.name)) return z.offset_minutes;
+    if (w.is(z.name)) return z.offset_minutes;
   // RFC 822 section 5.1 military zones, with the signs as RFC 822 writes them
   // (A = -1 ... M = -12, N = +1 ... Y = +12; J unused). RFC 1123 section
   // 5.2.14 notes those signs are reversed from military use, but feeds that
@@ -263,8 +287,18 @@ std::optional<int> parse_offset_digits(Cursor& c, int sign) {
 // ---------------------------------------------------------------------------
 // ISO 8601 / W3CDTF.
 
+// An ISO 8601 date before it is resolved to a calendar date.
+struct IsoDate {
+  Fields fields;        // year, and month/day for calendar dates
+  int ordinal = 0;      // YYYY-DDD (section 4.1.3)
+  int week = 0;         // YYYY-Www[-D] (section 4.1.4)
+  int week_day = 0;     // 1 = Monday; 0 when the week has no day
+  bool has_day() const { return fields.day != 0 || ordinal != 0 || week_day != 0; }
+};
+
 // Reads the date part. Returns false when the text does not start with one.
-bool iso_date(Cursor& c, Fields& f) {
+bool iso_date(Cursor& c, IsoDate& d) {
+  Fields& f = d.fields;
   std::size_t n = c.count_digits();
   if (n == 8) {  // YYYYMMDD (basic format)
     f.year = *c.digits(4);
@@ -274,46 +308,29 @@ bool iso_date(Cursor& c, Fields& f) {
   }
   if (n == 7) {  // YYYYDDD (basic ordinal)
     f.year = *c.digits(4);
-    int ordinal = *c.digits(3);
-    f.month = -ordinal;  // resolved by caller
+    d.ordinal = *c.digits(3);
     return true;
   }
   if (n != 4) return false;
   f.year = *c.digits(4);
-  bool extended = c.eat('-');
-  if (!extended) {
-    if (c.peek() == 'W' && c.count_digits() == 0) {
-      // YYYYWww[D]
-      ++c.i;
-      std::size_t wn = c.count_digits();
-      if (wn != 2 && wn != 3) return false;
-      int week = *c.digits(2);
-      int wday = wn == 3 ? *c.digits(1) : 1;
-      f.month = -1000 - (week * 10 + wday);
-      f.day = wn == 3 ? 1 : 0;
-      return true;
-    }
-    return true;  // YYYY
-  }
-  if (c.peek() == 'W') {
+  const bool extended = c.eat('-');
+  if (c.peek() == 'W') {  // YYYY-Www[-D] or YYYYWww[D]
     ++c.i;
     auto week = c.digits(2);
-    if (!week) return false;
-    int wday = 1;
-    bool has_day = false;
-    if (c.peek() == '-' && is_digit(c.peek(1))) {
-      ++c.i;
-      wday = *c.digits(1);
-      has_day = true;
+    if (!week || *week == 0) return false;
+    d.week = *week;
+    if (extended ? (c.peek() == '-' && is_digit(c.peek(1))) : is_digit(c.peek())) {
+      if (extended) ++c.i;
+      d.week_day = *c.digits(1);
+      if (d.week_day < 1 || d.week_day > 7) return false;
     }
-    f.month = -1000 - (*week * 10 + wday);
-    f.day = has_day ? 1 : 0;
     return true;
   }
+  if (!extended) return true;  // YYYY
   std::size_t m = c.count_digits();
   if (m == 3) {  // YYYY-DDD
-    f.month = -*c.digits(3);
-    return true;
+    d.ordinal = *c.digits(3);
+    return d.ordinal != 0;
   }
   if (m == 2) {
     f.month = *c.digits(2);
@@ -330,47 +347,44 @@ bool iso_date(Cursor& c, Fields& f) {
     return false;
   }
   if (c.eat('-')) {
-    std::size_t d = c.count_digits();
-    if (d != 2 && d != 1) return false;
-    f.day = *c.digits(d);
+    std::size_t dn = c.count_digits();
+    if (dn != 2 && dn != 1) return false;
+    f.day = *c.digits(dn);
+    if (f.day == 0) return false;
   }
   return true;
 }
 
-// Resolves the ordinal and week encodings iso_date leaves in f.month.
-bool resolve_iso_calendar(Fields& f) {
-  if (f.month >= 0) return true;
+// Turns an ordinal or week date into year/month/day in d.fields. A week
+// without a day is stated to the day of its Monday, the closest precision
+// PreciseTime offers.
+bool resolve_iso_calendar(IsoDate& d) {
+  Fields& f = d.fields;
+  if (d.ordinal == 0 && d.week == 0) return true;
   if (f.year < 1 || f.year > 9999) return false;
   const std::chrono::year y{f.year};
   sys_days date;
-  bool week_only = false;
-  if (f.month <= -1000) {
-    int code = -(f.month + 1000);
-    int week = code / 10, wday = code % 10;
-    if (week < 1 || week > 53 || wday < 1 || wday > 7) return false;
+  if (d.week != 0) {
+    const int wday = d.week_day == 0 ? 1 : d.week_day;
+    if (d.week > 53) return false;
     // ISO 8601 section 4.1.4.2: week 1 holds the year's first Thursday, so
     // its Monday is the Monday on or before January 4th.
-    sys_days jan4{y / std::chrono::January / 4};
-    unsigned iso_wd = std::chrono::weekday{jan4}.iso_encoding();
-    sys_days week1 = jan4 - days{iso_wd - 1};
-    date = week1 + days{(week - 1) * 7 + (wday - 1)};
-    // Week 53 only exists in long years.
-    std::chrono::year_month_day thursday{date - days{wday - 1} + days{3}};
+    const sys_days jan4{y / std::chrono::January / 4};
+    const unsigned iso_wd = std::chrono::weekday{jan4}.iso_encoding();
+    const sys_days week1 = jan4 - days{iso_wd - 1};
+    date = week1 + days{(d.week - 1) * 7 + (wday - 1)};
+    // Week 53 only exists in long years: its Thursday must be in year y.
+    const std::chrono::year_month_day thursday{date - days{wday - 1} + days{3}};
     if (thursday.year() != y) return false;
-    week_only = f.day == 0;
   } else {
-    int ordinal = -f.month;
-    int len = y.is_leap() ? 366 : 365;
-    if (ordinal < 1 || ordinal > len) return false;
-    date = sys_days{y / std::chrono::January / 1} + days{ordinal - 1};
+    const int len = y.is_leap() ? 366 : 365;
+    if (d.ordinal < 1 || d.ordinal > len) return false;
+    date = sys_days{y / std::chrono::January / 1} + days{d.ordinal - 1};
   }
-  std::chrono::year_month_day ymd{date};
+  const std::chrono::year_month_day ymd{date};
   f.year = static_cast<int>(ymd.year());
   f.month = static_cast<int>(static_cast<unsigned>(ymd.month()));
   f.day = static_cast<int>(static_cast<unsigned>(ymd.day()));
-  // A week without a day is stated to the day of its Monday: the closest
-  // precision PreciseTime offers.
-  (void)week_only;
   return true;
 }
 
@@ -449,8 +463,9 @@ bool iso_zone(Cursor& c, Fields& f) {
 
 std::optional<PreciseTime> iso_full(std::string_view text) {
   Cursor c{text};
-  Fields f;
-  if (!iso_date(c, f)) return std::nullopt;
+  IsoDate d;
+  if (!iso_date(c, d)) return std::nullopt;
+  Fields& f = d.fields;
   if (!c.done()) {
     char sep = c.peek();
     bool t_sep = sep == 'T' || sep == 't';
@@ -458,13 +473,13 @@ std::optional<PreciseTime> iso_full(std::string_view text) {
     if (!t_sep && !space_sep) return std::nullopt;
     ++c.i;
     if (space_sep) c.skip_spaces();
-    if (f.day == 0 && f.month >= 0) return std::nullopt;  // time needs a day
+    if (!d.has_day()) return std::nullopt;  // a time needs a day
     if (!iso_time(c, f)) return std::nullopt;
     if (!iso_zone(c, f)) return std::nullopt;
     c.skip_spaces();
     if (!c.done()) return std::nullopt;
   }
-  if (!resolve_iso_calendar(f)) return std::nullopt;
+  if (!resolve_iso_calendar(d)) return std::nullopt;
   return build(f);
 }
 
@@ -842,6 +857,8 @@ void skip_blanks(std::string_view s, std::size_t& i) {
   }
 }
 
+constexpr std::size_t kMaxTimeWord = 12;
+
 // Optional ", 10:30 a.m. ET" / " at 14:05 UTC" after a day: taken only with
 // an explicit zone, since a clock time without one is not a point in time.
 std::optional<PreciseTime> prose_time_after(std::string_view s, std::size_t& i,
@@ -876,6 +893,7 @@ std::optional<PreciseTime> prose_time_after(std::string_view s, std::size_t& i,
       while (w < s.size() && (s[w] == '+' || s[w] == '-' || s[w] == ':' || is_digit(s[w]))) ++w;
     }
     if (w == wb) break;
+    if (w - wb > kMaxTimeWord) break;  // no am/pm or zone is this long
     k = w;
     std::vector<Token> toks;
     if (!tokenize(s.substr(begin, k - begin), toks)) break;
@@ -996,16 +1014,19 @@ std::optional<FoundDate> prose_at(std::string_view s, std::size_t start,
     if (start + 10 <= s.size() && s[start + 4] == '-' && s[start + 7] == '-') {
       std::size_t end = start + 10;
       if (end < s.size() && is_digit(s[end])) return std::nullopt;
-      Fields f;
+      IsoDate d;
       Cursor c{s.substr(start, 10)};
-      if (!iso_date(c, f) || !c.done() || f.day == 0) return std::nullopt;
-      auto date = build(f);
+      if (!iso_date(c, d) || !c.done() || d.fields.day == 0) return std::nullopt;
+      auto date = build(d.fields);
       if (!date) return std::nullopt;
       // Extend over "T10:00:00Z" or " 10:00 UTC" when it parses as ISO.
       if (end < s.size() && (s[end] == 'T' || s[end] == ' ')) {
         std::size_t e = end + 1;
-        while (e < s.size() && (is_digit(s[e]) || s[e] == ':' || s[e] == '.' || s[e] == '+' ||
-                                s[e] == '-' || s[e] == 'Z'))
+        // "T10:14:55.123456+05:30" is under 32 bytes; the bound keeps the
+        // prefix search below linear in a long run of digits.
+        while (e < s.size() && e < end + 32 &&
+               (is_digit(s[e]) || s[e] == ':' || s[e] == '.' || s[e] == '+' || s[e] == '-' ||
+                s[e] == 'Z'))
           ++e;
         if (e > end + 1 && is_digit(s[end + 1])) {
           // Take the longest prefix that parses with an explicit zone.
@@ -1086,7 +1107,10 @@ std::optional<FoundDate> find_from(std::string_view text, std::size_t from,
                                    const ProseOptions& options) {
   for (std::size_t i = from; i < text.size(); ++i) {
     char ch = text[i];
-    if (!((ch >= 'A' && ch <= 'Z') || is_digit(ch))) continue;
+    // Only month initials and digits can start a prose date.
+    if (!(is_digit(ch) || ch == 'J' || ch == 'F' || ch == 'M' || ch == 'A' || ch == 'S' ||
+          ch == 'O' || ch == 'N' || ch == 'D'))
+      continue;
     if (i > 0 && (is_alpha(text[i - 1]) || (is_digit(ch) && is_digit(text[i - 1])))) continue;
     if (auto found = prose_at(text, i, options)) return found;
   }

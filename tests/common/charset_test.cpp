@@ -337,5 +337,89 @@ TEST(CharsetTest, Spec_Uax15_Nfc) {
   EXPECT_EQ(nfc("bad\xFF"), "bad\uFFFD");
 }
 
+TEST(CharsetTest, Spec_Uax15_NfcComposesAfterQuickCheckBlocks) {
+  // Letters from the quick-check blocks followed by marks that compose.
+  EXPECT_EQ(nfc("\u0410\u0306"), "\u04D0");         // Cyrillic A + breve
+  EXPECT_EQ(nfc("\uAC00\u11A8"), "\uAC01");         // Hangul LV + trailing jamo
+  EXPECT_EQ(nfc("\u304B\u3099"), "\u304C");         // ka + voiced mark
+  EXPECT_EQ(nfc("\u2000"), "\u2002");                // singleton decomposition
+  EXPECT_EQ(nfc("\u212B"), "\u00C5");                // Angstrom sign
+  EXPECT_EQ(nfc("\u041F\u0440\u0438\u0432\u0435\u0442 \u4E2D\u6587 \u2014 \uD55C"),
+            "\u041F\u0440\u0438\u0432\u0435\u0442 \u4E2D\u6587 \u2014 \uD55C");
+}
+
+TEST(CharsetTest, Lenient_UnassignedByteInSingleByteCharset) {
+  // 0xAE has no character in ISO-8859-7; 0xA4 is the euro sign in 8859-15.
+  auto d = D("a\xAE" "b", "iso-8859-7");
+  EXPECT_EQ(d.text, "a\uFFFDb");
+  EXPECT_EQ(d.replaced, 1u);
+  EXPECT_EQ(D("\xA4", "latin9").text, "\u20AC");
+  EXPECT_EQ(D("\x80\xFF", "ibm866").text, "\u0410\u00A0");
+}
+
+TEST(CharsetTest, Spec_Decode_Windows1258Composes) {
+  // Vietnamese: 'a' followed by the combining acute (0xEC) is one character
+  // in NFC; the decoder composes it as glibc's windows-1258 does.
+  EXPECT_EQ(nfc(D("a\xEC", "windows-1258").text), "\u00E1");
+}
+
+}  // namespace
+}  // namespace banwatch
+
+namespace banwatch {
+namespace {
+
+TEST(CharsetTest, Spec_Html_Sec13_2_3_1_BomFirst) {
+  auto d = decode_html("\xEF\xBB\xBF<meta charset=koi8-r>\xD0\x96", "windows-1251");
+  EXPECT_EQ(d.encoding, "UTF-8");
+  EXPECT_EQ(d.text, "<meta charset=koi8-r>Ж");
+}
+
+TEST(CharsetTest, Spec_Html_Sec13_2_3_1_HttpOverridesMeta) {
+  auto d = decode_html("<meta charset=utf-8><p>\xCF\xF0\xE8\xE2\xE5\xF2", "windows-1251");
+  EXPECT_EQ(d.encoding, "windows-1251");
+  EXPECT_EQ(d.text, "<meta charset=utf-8><p>Привет");
+}
+
+TEST(CharsetTest, Spec_Html_Sec13_2_3_1_MetaWhenNoHttpCharset) {
+  auto d = decode_html("<meta charset=shift_jis><p>\x93\xFA\x96\x7B", "");
+  EXPECT_EQ(d.encoding, "Shift_JIS");
+  EXPECT_EQ(d.text, "<meta charset=shift_jis><p>日本");
+  EXPECT_TRUE(d.warnings.empty());
+}
+
+TEST(CharsetTest, Spec_Html_Sec13_2_3_1_DefaultsWithoutDeclaration) {
+  EXPECT_EQ(decode_html("<p>caf\xC3\xA9", "").encoding, "UTF-8");
+  auto w = decode_html("<p>caf\xE9", "");
+  EXPECT_EQ(w.encoding, "windows-1252");
+  EXPECT_EQ(w.text, "<p>café");
+  EXPECT_EQ(w.warnings.size(), 1u);
+}
+
+TEST(CharsetTest, Lenient_Html_Latin1LabelOnUtf8Bytes) {
+  auto d = decode_html("<p>caf\xC3\xA9 \xE2\x80\x94 ok", "iso-8859-1");
+  EXPECT_EQ(d.encoding, "UTF-8");
+  EXPECT_EQ(d.text, "<p>café — ok");
+  ASSERT_EQ(d.warnings.size(), 1u);
+  EXPECT_NE(d.warnings[0].find("HTTP charset"), std::string::npos);
+  // Pure ASCII stays as labelled; real Latin-1 stays Latin-1.
+  EXPECT_EQ(decode_html("<p>plain", "iso-8859-1").encoding, "windows-1252");
+  EXPECT_EQ(decode_html("<p>caf\xE9", "iso-8859-1").text, "<p>café");
+}
+
+TEST(CharsetTest, Lenient_Html_UnknownHttpCharsetFallsThrough) {
+  auto d = decode_html("<meta charset=euc-kr>\xB3\xE2", "x-bogus");
+  EXPECT_EQ(d.encoding, "EUC-KR");
+  EXPECT_EQ(d.text, "<meta charset=euc-kr>\ub144");
+  ASSERT_EQ(d.warnings.size(), 1u);
+  EXPECT_NE(d.warnings[0].find("x-bogus"), std::string::npos);
+}
+
+TEST(CharsetTest, Lenient_Html_InvalidBytesWarnOnce) {
+  auto d = decode_html("<meta charset=utf-8>ok\xFF\xFE\xFD", "");
+  EXPECT_EQ(d.replaced, 3u);
+  EXPECT_EQ(d.warnings.size(), 1u);
+}
+
 }  // namespace
 }  // namespace banwatch
