@@ -66,7 +66,9 @@ nlohmann::json to_json(const feeds::Feed& feed) {
     nlohmann::json item = {
         {"id", it.id},
         {"url", it.url},
-        {"title", it.title},
+        // As published (HTML when title_type says so); title_text is plain.
+        {"title", it.title_type == "text/plain" ? it.title : it.title_raw},
+        {"title_text", it.title},
         {"title_type", it.title_type},
         {"summary", it.summary},
         {"summary_type", it.summary_type},
@@ -91,7 +93,8 @@ nlohmann::json to_json(const feeds::Feed& feed) {
   nlohmann::json out = {
       {"format", feeds::to_string(feed.format)},
       {"encoding", feed.encoding},
-      {"title", feed.title},
+      {"title", feed.title_type == "text/plain" ? feed.title : feed.title_raw},
+      {"title_text", feed.title},
       {"title_type", feed.title_type},
       {"link", feed.link},
       {"language", feed.language},

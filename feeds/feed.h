@@ -54,6 +54,7 @@ struct Item {
   std::string language;
   std::vector<std::string> warnings;       // e.g. an unparseable date
   std::vector<Author> author_details;      // name/email/uri as published
+  std::string title_raw;                   // the title as published (HTML when title_type says so)
   std::string title_type = "text/plain";   // how the title was published
 };
 
@@ -64,6 +65,7 @@ struct Feed {
   std::optional<PreciseTime> published;
   std::string updated_raw, published_raw;
   std::vector<std::string> authors;
+  std::string title_raw;                   // the title as published (HTML when title_type says so)
   std::string title_type = "text/plain";   // how the title was published
   std::optional<int> ttl_minutes;          // RSS <ttl>
   std::vector<int> skip_hours;             // RSS <skipHours>, 0-23 UTC

@@ -39,6 +39,9 @@ Status parse_json_feed(std::string_view utf8, const Options& options, Feed& feed
 std::string html_to_text(std::string_view html);
 // feedparser's heuristic: an end tag or an entity reference means HTML.
 bool looks_like_html(std::string_view text);
+// Relative URLs in the URL-valued attributes of an HTML fragment (href, src,
+// cite, ...) resolved against `base`, as feedparser does for content.
+std::string resolve_html_urls(std::string_view html, std::string_view base);
 // Appends `text` escaped for HTML/XML text or attribute values.
 void append_escaped(std::string& out, std::string_view text, bool attribute);
 // Appends the UTF-8 encoding of a code point.

@@ -259,6 +259,92 @@ std::string resolve_url(std::string_view base, std::string_view reference) {
   return resolved->str();
 }
 
+namespace {
+
+bool is_url_attribute(std::string_view name) {
+  static constexpr std::string_view kNames[] = {"href", "src", "cite", "action", "background",
+                                                "longdesc", "usemap", "codebase", "data",
+                                                "poster", "profile", "classid"};
+  for (auto n : kNames) {
+    if (name.size() == n.size()) {
+      bool same = true;
+      for (std::size_t i = 0; i < n.size() && same; ++i) same = (name[i] | 0x20) == n[i];
+      if (same) return true;
+    }
+  }
+  return false;
+}
+
+bool has_scheme(std::string_view url) {
+  url = trim(url);
+  if (url.empty() || !is_alpha(url[0])) return false;
+  for (std::size_t i = 1; i < url.size(); ++i) {
+    char c = url[i];
+    if (c == ':') return true;
+    if (!is_alpha(c) && !is_digit(c) && c != '+' && c != '-' && c != '.') return false;
+  }
+  return false;
+}
+
+}  // namespace
+
+std::string resolve_html_urls(std::string_view html, std::string_view base) {
+  std::string out;
+  out.reserve(html.size() + 64);
+  std::size_t copied = 0;
+  std::size_t i = 0;
+  while ((i = html.find('<', i)) != std::string_view::npos) {
+    ++i;
+    if (i >= html.size() || !is_alpha(html[i])) continue;
+    while (i < html.size() && (is_alpha(html[i]) || is_digit(html[i]))) ++i;  // tag name
+    // Attributes until '>'.
+    while (i < html.size() && html[i] != '>') {
+      while (i < html.size() && (is_space(html[i]) || html[i] == '/')) ++i;
+      std::size_t name_start = i;
+      while (i < html.size() && !is_space(html[i]) && html[i] != '=' && html[i] != '>' &&
+             html[i] != '/') {
+        ++i;
+      }
+      std::string_view name = html.substr(name_start, i - name_start);
+      while (i < html.size() && is_space(html[i])) ++i;
+      if (i >= html.size() || html[i] != '=') {
+        if (name.empty() && i < html.size() && html[i] != '>') ++i;
+        continue;
+      }
+      ++i;
+      while (i < html.size() && is_space(html[i])) ++i;
+      std::size_t value_start, value_end;
+      if (i < html.size() && (html[i] == '"' || html[i] == '\'')) {
+        char q = html[i];
+        value_start = ++i;
+        std::size_t close = html.find(q, i);
+        value_end = close == std::string_view::npos ? html.size() : close;
+        i = value_end == html.size() ? value_end : value_end + 1;
+      } else {
+        value_start = i;
+        while (i < html.size() && !is_space(html[i]) && html[i] != '>') ++i;
+        value_end = i;
+      }
+      if (!is_url_attribute(name)) continue;
+      std::string_view value = html.substr(value_start, value_end - value_start);
+      if (has_scheme(value) || trim(value).empty()) continue;
+      std::string decoded;
+      // Attribute values carry entity references (&amp;); resolve the URL they denote.
+      for (std::size_t k = 0; k < value.size();) {
+        if (value[k] == '&' && decode_reference(value, k, decoded)) continue;
+        decoded += value[k++];
+      }
+      std::string resolved = resolve_url(base, decoded);
+      out.append(html.substr(copied, value_start - copied));
+      append_escaped(out, resolved, true);
+      copied = value_end;
+    }
+  }
+  if (copied == 0) return std::string(html);
+  out.append(html.substr(copied));
+  return out;
+}
+
 std::string stable_hash(std::string_view a, std::string_view b) {
   std::uint64_t h = 1469598103934665603ULL;
   auto mix = [&](std::string_view s) {

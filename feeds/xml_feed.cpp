@@ -11,6 +11,7 @@
 #include <libxml/parser.h>
 #include <libxml/parserInternals.h>
 
+#include <algorithm>
 #include <cstring>
 #include <deque>
 #include <memory>
@@ -49,7 +50,7 @@ enum class Tag : std::uint8_t {
   kDcDate, kDcCreator, kDcSubject, kDcLanguage, kDcTitle, kDcDescription, kDcPublisher,
   kLanguage, kCategory, kName, kEmail, kUri, kManagingEditor, kEnclosure, kMediaContent,
   kTtl, kSkipHours, kHour, kSkipDays, kDay, kLoc, kLastmod, kNewsName, kNewsLanguage,
-  kNewsPublicationDate, kNewsTitle, kNewsKeywords, kXhtmlBody, kComments,
+  kNewsPublicationDate, kNewsTitle, kNewsKeywords, kXhtmlBody, kComments, kFullItem, kTags,
 };
 
 // Namespace URIs feedparser accepts for each family.
@@ -110,7 +111,7 @@ Tag classify(Ns ns, std::string_view name) {
       {"managingEditor", Tag::kManagingEditor}, {"enclosure", Tag::kEnclosure}, {"ttl", Tag::kTtl},
       {"skipHours", Tag::kSkipHours}, {"hour", Tag::kHour}, {"skipDays", Tag::kSkipDays},
       {"day", Tag::kDay}, {"loc", Tag::kLoc}, {"lastmod", Tag::kLastmod},
-      {"comments", Tag::kComments},
+      {"comments", Tag::kComments}, {"fullitem", Tag::kFullItem}, {"tags", Tag::kTags},
   };
   switch (ns) {
     case Ns::kCore:
@@ -234,6 +235,8 @@ struct Capture {
   std::string first_child;      // its name
   std::string buffer;
   std::string base;             // xml:base in force
+  bool strip_div = false;       // Atom 1.0 type="xhtml": the wrapping div is not content
+  std::string rel;              // Atom 0.3 <link> with its URL as text
 };
 
 class Reader {
@@ -324,6 +327,7 @@ class Reader {
   std::unordered_map<Key, std::pair<Tag, Ns>, KeyHash> tag_cache_;
   std::vector<std::string> markup_names_;  // open child elements inside a capture ("" = void)
   std::string root_lang_;
+  std::string atom_alias_ns_;  // a <feed> root in an unknown namespace: read as Atom
   std::string title_type_ = "text/plain";
 };
 
@@ -347,6 +351,9 @@ Tag Reader::resolve_tag(const xmlChar* localname, const xmlChar* prefix, const x
   std::string_view local = reinterpret_cast<const char*>(localname);
   if (uri != nullptr) {
     ns = classify_namespace(reinterpret_cast<const char*>(uri));
+    if (ns == Ns::kOther && !atom_alias_ns_.empty() && atom_alias_ns_ == reinterpret_cast<const char*>(uri)) {
+      ns = Ns::kCore;
+    }
   } else if (prefix != nullptr) {
     ns = classify_prefix(reinterpret_cast<const char*>(prefix));
   } else {
@@ -368,7 +375,8 @@ TextKind Reader::text_kind_for(Tag tag, Attributes attrs) const {
     else if (type == "html" || type == "text/html") kind = TextKind::kHtml;
     else if (type == "xhtml" || type == "application/xhtml+xml") kind = TextKind::kXhtml;
     else if (type.starts_with("text/")) kind = TextKind::kText;
-    else kind = TextKind::kOther;
+    else if (type.ends_with("+xml") || type.ends_with("/xml")) kind = TextKind::kXhtml;
+    else kind = TextKind::kBase64;  // RFC 4287 §4.1.3.3: other media types are base64
     if (mode == "escaped") kind = kind == TextKind::kXhtml ? TextKind::kHtml : kind;
     else if (mode == "base64") kind = TextKind::kBase64;
     else if (mode == "xml" && kind == TextKind::kHtml) kind = TextKind::kXhtml;
@@ -435,7 +443,14 @@ void Reader::start_root(Tag tag, Ns ns, std::string_view local, std::string_view
     default:
       break;
   }
-  (void)ns;
+  if (local == "feed" && ns == Ns::kOther) {
+    // Pre-standard Atom drafts used their own namespace URIs.
+    atom_alias_ns_ = std::string(uri);
+    tag_cache_.clear();
+    is_atom_ = true;
+    feed_.format = Format::kAtom03;
+    return;
+  }
   std::string what = uri.empty() ? fmt::format("<{}>", local) : fmt::format("<{}> in namespace {}", local, uri);
   fail(Error(ErrorCode::kParse, "not a feed: an XML document whose root element is " + what));
 }
@@ -600,7 +615,11 @@ void Reader::start(const xmlChar* localname, const xmlChar* prefix, const xmlCha
   switch (tag) {
     case Tag::kItem:
     case Tag::kEntry:
-      if (!item_ && !is_sitemap_) open_item();
+      if (!item_ && !is_sitemap_) {
+        open_item();
+        constexpr std::string_view kRdfNs = "http://www.w3.org/1999/02/22-rdf-syntax-ns#";
+        if (item_ && attrs.has("about", kRdfNs)) item_->id = std::string(trim(attrs.get("about", kRdfNs)));
+      }
       return;
     case Tag::kUrl:
       if (is_sitemap_) {
@@ -615,7 +634,7 @@ void Reader::start(const xmlChar* localname, const xmlChar* prefix, const xmlCha
     case Tag::kImage:
     case Tag::kTextInput:
     case Tag::kSource:
-      if (ignore_depth_ == 0 && (tag == Tag::kSource ? item_.has_value() : !item_.has_value())) {
+      if (ignore_depth_ == 0 && (tag != Tag::kSource || item_.has_value())) {
         ignore_depth_ = stack_.size();
       }
       return;
@@ -637,10 +656,14 @@ void Reader::start(const xmlChar* localname, const xmlChar* prefix, const xmlCha
       return;
     case Tag::kLink:
       if (ignore_depth_ != 0) return;
-      if (attrs.has("href") || atom_element) {
+      if (attrs.has("href")) {
         start_link(attrs);
       } else {
         begin_capture(tag, TextKind::kText);
+        if (atom_element) {
+          capture_->rel = std::string(trim(attrs.get("rel")));
+          if (capture_->rel.empty()) capture_->rel = "alternate";
+        }
       }
       return;
     case Tag::kEnclosure:
@@ -675,6 +698,7 @@ void Reader::start(const xmlChar* localname, const xmlChar* prefix, const xmlCha
       }
       begin_capture(tag, text_kind_for(tag, attrs));
       if (capture_->kind == TextKind::kXhtml) capture_->markup = true;
+      capture_->strip_div = trim(attrs.get("type")) == "xhtml";
       return;
     case Tag::kTitle: case Tag::kDescription: case Tag::kSummary: case Tag::kContentEncoded:
     case Tag::kSubtitle: case Tag::kXhtmlBody: case Tag::kDcDescription: case Tag::kDcTitle:
@@ -682,6 +706,15 @@ void Reader::start(const xmlChar* localname, const xmlChar* prefix, const xmlCha
       if (person_depth_ != 0) return;
       begin_capture(tag, text_kind_for(tag, attrs));
       if (capture_->kind == TextKind::kXhtml) capture_->markup = true;
+      capture_->strip_div = trim(attrs.get("type")) == "xhtml";
+      return;
+    case Tag::kFullItem:
+      if (ignore_depth_ != 0 || !item_) return;
+      begin_capture(Tag::kContentEncoded, TextKind::kHtml);
+      return;
+    case Tag::kTags:
+      if (ignore_depth_ != 0 || !item_) return;
+      begin_capture(Tag::kNewsKeywords, TextKind::kText);
       return;
     case Tag::kName: case Tag::kEmail: case Tag::kUri:
       if (person_depth_ != 0) begin_capture(tag, TextKind::kText);
@@ -767,7 +800,8 @@ void Reader::end_capture() {
   Capture c = std::move(*capture_);
   capture_.reset();
   std::string value = std::move(c.buffer);
-  if (c.kind == TextKind::kXhtml && c.top_elements == 1 && !c.top_text && c.first_child == "div") {
+  if (c.kind == TextKind::kXhtml && c.strip_div && c.top_elements == 1 && !c.top_text &&
+      c.first_child == "div") {
     value = value.substr(c.first_inner_begin, c.first_inner_end - c.first_inner_begin);
   }
   if (c.kind == TextKind::kBase64) {
@@ -784,13 +818,30 @@ void Reader::end_capture() {
     }
     return;
   }
+  if (!c.rel.empty()) {
+    // Atom 0.3 link whose URL is its text: treat it as an href.
+    std::string url(trim(value));
+    if (c.rel == "alternate" && item_ && !item_link_is_alternate_) {
+      item_->url = resolve_url(c.base, url);
+      item_link_is_alternate_ = has_item_link_ = true;
+    } else if (c.rel == "alternate" && !item_ && feed_.link.empty()) {
+      feed_.link = resolve_url(c.base, url);
+    }
+    return;
+  }
+  if (value.size() != trim(value).size()) value = std::string(trim(value));
+  if ((c.kind == TextKind::kHtml || c.kind == TextKind::kXhtml) && !c.base.empty() &&
+      value.find('<') != std::string::npos) {
+    value = resolve_html_urls(value, c.base);
+  }
   store_field(c.tag, std::move(value), c.kind, c.base);
 }
 
 void Reader::store_field(Tag tag, std::string value, TextKind kind, std::string_view base) {
-  auto plain_title = [&](std::string& title, std::string& type) {
+  auto plain_title = [&](std::string& title, std::string& raw, std::string& type) {
     if (!title.empty()) return;
     std::string_view v = trim(value);
+    raw = std::string(v);
     if (kind == TextKind::kHtml || kind == TextKind::kXhtml) {
       title = html_to_text(v);
       type = std::string(mime_of(kind));
@@ -813,7 +864,7 @@ void Reader::store_field(Tag tag, std::string value, TextKind kind, std::string_
     Item& it = *item_;
     switch (tag) {
       case Tag::kTitle: case Tag::kDcTitle: case Tag::kNewsTitle:
-        plain_title(it.title, it.title_type);
+        plain_title(it.title, it.title_raw, it.title_type);
         return;
       case Tag::kLink:
       case Tag::kLoc:
@@ -826,6 +877,10 @@ void Reader::store_field(Tag tag, std::string value, TextKind kind, std::string_
         if (it.summary.empty()) {
           it.summary = std::move(value);
           it.summary_type = std::string(mime_of(kind));
+        } else if (it.content.empty() && tag != Tag::kDcDescription) {
+          // Both <summary> and <description>: the second is the full text.
+          it.content = std::move(value);
+          it.content_type = std::string(mime_of(kind));
         }
         return;
       case Tag::kContent: case Tag::kContentEncoded: case Tag::kXhtmlBody:
@@ -838,10 +893,11 @@ void Reader::store_field(Tag tag, std::string value, TextKind kind, std::string_
         if (it.id.empty()) it.id = std::string(trim(value));
         return;
       case Tag::kPubDate: case Tag::kPublished: case Tag::kIssued: case Tag::kNewsPublicationDate:
-        if (it.published_raw.empty()) it.published_raw = std::string(trim(value));
+        // The last of repeated or synonymous date elements wins, as in feedparser.
+        if (!trim(value).empty()) it.published_raw = std::string(trim(value));
         return;
       case Tag::kUpdated: case Tag::kModified: case Tag::kDcDate: case Tag::kLastmod:
-        if (it.updated_raw.empty()) it.updated_raw = std::string(trim(value));
+        if (!trim(value).empty()) it.updated_raw = std::string(trim(value));
         return;
       case Tag::kAuthor: case Tag::kDcCreator: {
         if (trim(value).empty()) return;
@@ -865,6 +921,7 @@ void Reader::store_field(Tag tag, std::string value, TextKind kind, std::string_
       }
       case Tag::kLanguage: case Tag::kDcLanguage: case Tag::kNewsLanguage:
         it.language = std::string(trim(value));
+        std::replace(it.language.begin(), it.language.end(), '_', '-');
         return;
       case Tag::kNewsName:
         it.publication_name = std::string(trim(value));
@@ -875,7 +932,7 @@ void Reader::store_field(Tag tag, std::string value, TextKind kind, std::string_
   }
   switch (tag) {
     case Tag::kTitle: case Tag::kDcTitle:
-      plain_title(feed_.title, title_type_);
+      plain_title(feed_.title, feed_.title_raw, title_type_);
       return;
     case Tag::kLink:
       if (feed_.link.empty()) feed_.link = resolve_url(base, value);
@@ -887,10 +944,10 @@ void Reader::store_field(Tag tag, std::string value, TextKind kind, std::string_
       if (feed_.language.empty()) feed_.language = std::string(trim(value));
       return;
     case Tag::kPubDate: case Tag::kPublished: case Tag::kIssued:
-      if (feed_.published_raw.empty()) feed_.published_raw = std::string(trim(value));
+      if (!trim(value).empty()) feed_.published_raw = std::string(trim(value));
       return;
     case Tag::kUpdated: case Tag::kModified: case Tag::kDcDate: case Tag::kLastBuildDate:
-      if (feed_.updated_raw.empty()) feed_.updated_raw = std::string(trim(value));
+      if (!trim(value).empty()) feed_.updated_raw = std::string(trim(value));
       return;
     case Tag::kAuthor: case Tag::kDcCreator: case Tag::kManagingEditor:
       if (!trim(value).empty()) add_unique(feed_.authors, parse_person(value).name);
@@ -1120,6 +1177,7 @@ Status Reader::run(std::string_view text) {
         undeclared_entities_, html_entity_index_.begin()->first));
   }
   if (feed_.language.empty()) feed_.language = root_lang_;
+  std::replace(feed_.language.begin(), feed_.language.end(), '_', '-');
   feed_.title_type = title_type_;
   if (is_sitemap_) {
     bool news = false;
