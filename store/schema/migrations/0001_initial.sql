@@ -77,7 +77,8 @@ CREATE TABLE events (
 );
 CREATE INDEX events_first_seen_at ON events (first_seen_at);
 CREATE INDEX events_event_date ON events (event_date);
-CREATE INDEX events_cluster_key ON events (vendor, actor, action, status, event_date);
+-- Clustering and status-change linking both walk one vendor+actor+action
+-- history in date order; one index serves both.
 CREATE INDEX events_timeline ON events (vendor, actor, action, event_date);
 
 -- One citation of an event: the sentence of one article that a rule matched.

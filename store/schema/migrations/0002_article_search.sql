@@ -1,7 +1,6 @@
 -- Schema version 2: full-text search over article titles and texts.
 --
--- An external-content FTS5 index: the text lives once, in articles; triggers
--- keep the index in step. PostgreSQL mirrors this with a generated tsvector
+-- An external-content FTS5 index: the text lives once, in articles. PostgreSQL mirrors this with a generated tsvector
 -- column and a GIN index.
 
 CREATE VIRTUAL TABLE articles_fts USING fts5(
@@ -10,10 +9,11 @@ CREATE VIRTUAL TABLE articles_fts USING fts5(
   tokenize = 'unicode61 remove_diacritics 2'
 );
 
-CREATE TRIGGER articles_fts_insert AFTER INSERT ON articles
-BEGIN
-  INSERT INTO articles_fts (rowid, title, text) VALUES (new.id, new.title, new.text);
-END;
+-- New articles are indexed by the store itself at the end of each write
+-- transaction, with one INSERT ... SELECT per transaction: an AFTER INSERT
+-- trigger would make FTS5 flush its buffer at every later statement of the
+-- transaction (each opens a savepoint), which costs bulk appends 10x.
+-- Updates and deletes, rare, are kept in step by triggers.
 CREATE TRIGGER articles_fts_delete AFTER DELETE ON articles
 BEGIN
   INSERT INTO articles_fts (articles_fts, rowid, title, text)
