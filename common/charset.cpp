@@ -805,6 +805,18 @@ Decoded decode_html(std::string_view bytes, std::string_view http_charset) {
       notes.push_back(fmt::format("unknown HTTP charset \"{}\" ignored", trim(http_charset)));
     }
   }
+  if (chosen == "UTF-8" && source == "HTTP charset" && !is_valid_utf8(bytes)) {
+    // Servers often send a default "charset=UTF-8" for pages written in a
+    // legacy charset their <meta> names; bytes that are not UTF-8 prove the
+    // header wrong, and the page's own declaration is the better witness.
+    std::string meta = html_meta_charset(bytes);
+    if (!meta.empty() && meta != "UTF-8") {
+      notes.push_back(fmt::format(
+          "HTTP charset says UTF-8 but the bytes are not UTF-8; decoded as {} from <meta>", meta));
+      chosen = std::move(meta);
+      source = "<meta> charset";
+    }
+  }
   if (chosen.empty()) {
     chosen = html_meta_charset(bytes);
     if (!chosen.empty()) source = "<meta> charset";

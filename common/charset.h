@@ -50,8 +50,9 @@ Result<Decoded> to_utf8(std::string_view bytes, std::string_view charset);
 // windows-1252/ISO-8859-1/ASCII (by HTTP or <meta>) whose bytes are valid
 // UTF-8 with non-ASCII characters is decoded as UTF-8, with a warning; such
 // mislabelling is common and the reverse coincidence is practically
-// impossible in real text. Never fails: an unknown label falls through to the
-// next source with a warning.
+// impossible in real text. Likewise an HTTP "UTF-8" on bytes that are not
+// UTF-8 yields to a <meta> that names another charset. Never fails: an
+// unknown label falls through to the next source with a warning.
 Decoded decode_html(std::string_view bytes, std::string_view http_charset);
 
 // "UTF-8", "UTF-16LE", "UTF-16BE", "UTF-32LE", "UTF-32BE" when `bytes` start

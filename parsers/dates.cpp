@@ -163,6 +163,12 @@ constexpr NamedZone kZones[] = {
     {"sgt", 8 * 60},   {"hkt", 8 * 60},   {"pht", 8 * 60},   {"awst", 8 * 60},
     {"jst", 9 * 60},   {"kst", 9 * 60},   {"acst", 9 * 60 + 30}, {"aest", 10 * 60},
     {"aedt", 11 * 60}, {"nzst", 12 * 60}, {"nzdt", 13 * 60}, {"brt", -3 * 60},
+    {"msd", 4 * 60},   {"idt", 3 * 60},   {"art", -3 * 60},  {"clt", -4 * 60},
+    {"cot", -5 * 60},  {"pet", -5 * 60},  {"vet", -4 * 60},  {"wez", 0},
+    {"mez", 60},       {"mesz", 2 * 60},  {"myt", 8 * 60},   {"gst", 4 * 60},
+    {"irst", 3 * 60 + 30}, {"aft", 4 * 60 + 30}, {"bdt", 6 * 60}, {"mmt", 6 * 60 + 30},
+    {"sst", -11 * 60}, {"chst", 10 * 60}, {"hkst", 9 * 60},  {"wita", 8 * 60},
+    {"wit", 9 * 60},
 };
 
 std::optional<int> zone_from_name(std::string_view word) {
@@ -628,10 +634,9 @@ bool tokenize(std::string_view s, std::vector<Token>& out) {
       continue;
     }
     if (is_word_byte(ch)) {
-      while (!c.done() && is_word_byte(c.peek())) {
-        // Korean markers glued to numbers end the word.
-        ++c.i;
-      }
+      // A word ends at a digit, so Korean markers ("2004\ub144") stay
+      // separate tokens from their numbers.
+      while (!c.done() && is_word_byte(c.peek())) ++c.i;
       std::string_view word = s.substr(begin, c.i - begin);
       // "a.m." / "p.m."
       if ((iequals(word, "a") || iequals(word, "p")) && c.peek() == '.' &&
@@ -907,7 +912,7 @@ std::optional<PreciseTime> prose_time_after(std::string_view s, std::size_t& i,
   if (last_good == 0) return std::nullopt;
   std::vector<Token> toks;
   if (!tokenize(s.substr(begin, last_good - begin), toks)) return std::nullopt;
-  // Re-run the token interpreter with the known date in front.
+  // Only a time, am/pm and zones may follow the date here.
   Fields f = day;
   std::optional<bool> pm;
   for (const auto& t : toks) {
@@ -933,11 +938,31 @@ std::optional<PreciseTime> prose_time_after(std::string_view s, std::size_t& i,
     if (!*pm && f.hour == 12) f.hour = 0;
   }
   auto t = build(f);
-  if (t) {
-    // Trim trailing dots from "a.m." kept inside the span only if part of it.
-    i = last_good;
-  }
+  if (t) i = last_good;  // the span ends after the zone
   return t;
+}
+
+// True when the word before s[start] makes a bare number a year: "in 2019",
+// "since 2014", "during 2020", "until 2025", "by 2030", "early 2021",
+// "late 2019", "mid-2020".
+bool year_cue_before(std::string_view s, std::size_t start) {
+  if (start == 0) return false;
+  std::size_t end = start;
+  if (s[end - 1] == '-') {
+    --end;  // "mid-2020"
+  } else if (s[end - 1] == ' ') {
+    --end;
+  } else {
+    return false;
+  }
+  std::size_t begin = end;
+  while (begin > 0 && is_alpha(s[begin - 1]) && end - begin < 8) --begin;
+  if (begin > 0 && is_alpha(s[begin - 1])) return false;
+  const std::string_view word = s.substr(begin, end - begin);
+  if (s[end] == '-') return iequals(word, "mid");
+  for (std::string_view cue : {"in", "since", "during", "until", "by", "early", "late", "mid"})
+    if (iequals(word, cue)) return true;
+  return false;
 }
 
 // The year that puts month/day closest to the reference (news writes "on
@@ -1007,6 +1032,16 @@ std::optional<FoundDate> prose_at(std::string_view s, std::size_t start,
     return std::nullopt;
   }
   if (is_digit(ch)) {
+    // "in 2019", "since 2014", "mid-2020" (only when asked for).
+    if (options.year_only) {
+      std::size_t k = start;
+      if (int year = prose_year_at(s, k); year >= 1900 && year <= 2199 &&
+                                          year_cue_before(s, start)) {
+        Fields f;
+        f.year = year;
+        if (auto date = build(f)) return FoundDate{*date, start, k};
+      }
+    }
     if (start > 0 && (is_digit(s[start - 1]) || is_alpha(s[start - 1]) || s[start - 1] == '.' ||
                       s[start - 1] == '/' || s[start - 1] == '-' || s[start - 1] == ':'))
       return std::nullopt;

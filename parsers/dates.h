@@ -42,6 +42,10 @@ struct ProseOptions {
   // either side) that puts it closest to the reference, typically the
   // article's published time. Such results have year_inferred = true.
   std::optional<Timestamp> reference;
+  // When true, a bare year after "in", "since", "during", "until", "by",
+  // "early", "late" or "mid-" ("in 2019", "mid-2020") is a date of year
+  // precision. Off by default: most bare four-digit numbers are not dates.
+  bool year_only = false;
 };
 std::optional<FoundDate> find_prose_date(std::string_view text, const ProseOptions& options);
 

@@ -407,6 +407,16 @@ TEST(CharsetTest, Lenient_Html_Latin1LabelOnUtf8Bytes) {
   EXPECT_EQ(decode_html("<p>caf\xE9", "iso-8859-1").text, "<p>café");
 }
 
+TEST(CharsetTest, Lenient_Html_WrongHttpUtf8YieldsToMeta) {
+  auto d = decode_html("<meta charset=windows-1251><p>\xCF\xF0\xE8\xE2\xE5\xF2", "utf-8");
+  EXPECT_EQ(d.encoding, "windows-1251");
+  EXPECT_EQ(d.text, "<meta charset=windows-1251><p>Привет");
+  ASSERT_EQ(d.warnings.size(), 1u);
+  // Valid UTF-8 keeps the HTTP charset whatever <meta> says.
+  EXPECT_EQ(decode_html("<meta charset=windows-1251><p>\xD0\x96", "utf-8").text,
+            "<meta charset=windows-1251><p>Ж");
+}
+
 TEST(CharsetTest, Lenient_Html_UnknownHttpCharsetFallsThrough) {
   auto d = decode_html("<meta charset=euc-kr>\xB3\xE2", "x-bogus");
   EXPECT_EQ(d.encoding, "EUC-KR");

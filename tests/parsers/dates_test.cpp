@@ -456,3 +456,49 @@ TEST(DatesTest, Spec_Rfc2822_Sec3_2_3_CommentZoneUsedOnlyAlone) {
 
 }  // namespace
 }  // namespace banwatch::dates
+
+namespace banwatch::dates {
+namespace {
+
+std::string ProseYears(std::string_view text) {
+  ProseOptions options;
+  options.year_only = true;
+  auto f = find_prose_date(text, options);
+  if (!f) return "none";
+  return format_precise(f->date) + " [" + std::string(text.substr(f->begin, f->end - f->begin)) +
+         "]";
+}
+
+TEST(DatesTest, Lenient_ProseYearOnlyAfterCue) {
+  EXPECT_EQ(ProseYears("In 2019, the FCC ordered"), "2019 [2019]");
+  EXPECT_EQ(ProseYears("banned since 2014."), "2014 [2014]");
+  EXPECT_EQ(ProseYears("by mid-2020 the carriers"), "2020 [2020]");
+  EXPECT_EQ(ProseYears("a 2019 report"), "none");
+  EXPECT_EQ(ProseYears("sold 2019 units"), "none");
+  EXPECT_EQ(ProseYears("in 20190 cases"), "none");
+  EXPECT_EQ(Prose("In 2019, the FCC ordered"), "none");  // off by default
+  // A fuller date wins where it starts first.
+  EXPECT_EQ(ProseYears("in March 2019"), "2019-03 [March 2019]");
+}
+
+}  // namespace
+}  // namespace banwatch::dates
+
+namespace banwatch::dates {
+namespace {
+
+TEST(DatesTest, Lenient_MoreZoneForms) {
+  EXPECT_EQ(P("Wed, 19 Aug 2009 18:28:00 Etc/GMT"), "2009-08-19T18:28:00Z");
+  EXPECT_EQ(P("Mon, 5 May 2008 23:59:59 MSD"), "2008-05-05T19:59:59Z");
+  EXPECT_EQ(P("Sat, 26 Jul 2014 07:00:00 MESZ"), "2014-07-26T05:00:00Z");
+  EXPECT_EQ(P("Thu, 01 Jan 2004 19:48:21 GMT+1"), "2004-01-01T18:48:21Z");
+  EXPECT_EQ(P("Sun, 17 Jun 2012 19:16:11 -0000"), "2012-06-17T19:16:11Z");
+  EXPECT_EQ(P("Tue, 10 Jun 2003 09:41:01.123 GMT"), "2003-06-10T09:41:01Z");
+}
+
+TEST(DatesTest, Lenient_NoSpaceAfterComma) {
+  EXPECT_EQ(P("Thu,01 Jan 2004 19:48:21 GMT"), "2004-01-01T19:48:21Z");
+}
+
+}  // namespace
+}  // namespace banwatch::dates
