@@ -23,6 +23,10 @@ std::string_view to_string(Format f) noexcept {
     case Format::kSitemap: return "sitemap";
     case Format::kSitemapIndex: return "sitemapindex";
     case Format::kNewsSitemap: return "newssitemap";
+    case Format::kRss091Netscape: return "rss091n";
+    case Format::kRss093: return "rss093";
+    case Format::kRss094: return "rss094";
+    case Format::kRssUnversioned: return "rss";
   }
   return "unknown";
 }

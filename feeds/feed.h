@@ -16,6 +16,8 @@ namespace banwatch::feeds {
 enum class Format {
   kRss090, kRss091, kRss092, kRss20, kRss10 /* RDF */, kAtom03, kAtom10,
   kJsonFeed10, kJsonFeed11, kSitemap, kSitemapIndex, kNewsSitemap,
+  kRss091Netscape /* with Netscape's DTD */, kRss093, kRss094,
+  kRssUnversioned /* <rss> without a version attribute */,
 };
 std::string_view to_string(Format f) noexcept;  // "rss20", "atom10", "sitemap", …
 

@@ -42,6 +42,13 @@ bool looks_like_html(std::string_view text);
 // Relative URLs in the URL-valued attributes of an HTML fragment (href, src,
 // cite, ...) resolved against `base`, as feedparser does for content.
 std::string resolve_html_urls(std::string_view html, std::string_view base);
+// C1 control characters (U+0080-U+009F) stand for windows-1252 punctuation
+// in real feeds (curly quotes, dashes, the euro sign): replaced by what they
+// meant, and in HTML the references &#128;-&#159; likewise.
+void fix_windows_1252_controls(std::string& text, bool html);
+// "<br/>" written "<br />" and "&#X61;" as "&#x61;": the spelling feedparser
+// normalizes HTML content to.
+void normalize_html_shorttags(std::string& html);
 // Appends `text` escaped for HTML/XML text or attribute values.
 void append_escaped(std::string& out, std::string_view text, bool attribute);
 // Appends the UTF-8 encoding of a code point.

@@ -1,6 +1,8 @@
 // Small text helpers: HTML to text for titles, escaping, URL resolution.
 #include <libxml/HTMLparser.h>
 
+#include <fmt/format.h>
+
 
 #include "common/url.h"
 #include "feeds/internal.h"
@@ -343,6 +345,70 @@ std::string resolve_html_urls(std::string_view html, std::string_view base) {
   if (copied == 0) return std::string(html);
   out.append(html.substr(copied));
   return out;
+}
+
+namespace {
+
+// windows-1252 code points for bytes 0x80-0x9F; 0 where the byte is unassigned.
+constexpr std::uint16_t kWindows1252High[32] = {
+    0x20AC, 0, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160,
+    0x2039, 0x0152, 0, 0x017D, 0, 0, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022,
+    0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0, 0x017E, 0x0178};
+
+}  // namespace
+
+void fix_windows_1252_controls(std::string& text, bool html) {
+  bool c1 = text.find('\xC2') != std::string::npos;
+  bool refs = html && text.find("&#1") != std::string::npos;
+  if (!c1 && !refs) return;
+  std::string out;
+  out.reserve(text.size() + 16);
+  for (std::size_t i = 0; i < text.size();) {
+    unsigned char c = static_cast<unsigned char>(text[i]);
+    if (c == 0xC2 && i + 1 < text.size()) {
+      unsigned char d = static_cast<unsigned char>(text[i + 1]);
+      if (d >= 0x80 && d <= 0x9F && kWindows1252High[d - 0x80] != 0) {
+        append_utf8(out, kWindows1252High[d - 0x80]);
+        i += 2;
+        continue;
+      }
+    }
+    if (refs && c == '&' && text.compare(i, 3, "&#1") == 0 && i + 6 <= text.size() &&
+        is_digit(text[i + 3]) && is_digit(text[i + 4]) && text[i + 5] == ';') {
+      int n = 100 + (text[i + 3] - '0') * 10 + (text[i + 4] - '0');
+      if (n >= 128 && n <= 159 && kWindows1252High[n - 128] != 0) {
+        out += fmt::format("&#x{:x};", kWindows1252High[n - 128]);
+        i += 6;
+        continue;
+      }
+    }
+    out += text[i++];
+  }
+  text = std::move(out);
+}
+
+void normalize_html_shorttags(std::string& html) {
+  if (html.find("/>") == std::string::npos && html.find("&#X") == std::string::npos) return;
+  std::string out;
+  out.reserve(html.size() + 16);
+  std::size_t last_lt = std::string::npos, last_gt = std::string::npos;
+  for (std::size_t i = 0; i < html.size(); ++i) {
+    char c = html[i];
+    if (c == '<') last_lt = i;
+    bool inside_tag = last_lt != std::string::npos && (last_gt == std::string::npos || last_gt < last_lt);
+    if (c == '/' && inside_tag && i > 0 && i + 1 < html.size() && html[i + 1] == '>' &&
+        !is_space(html[i - 1])) {
+      out += ' ';  // "<br/>" -> "<br />", as feedparser writes void elements
+    }
+    if (c == '>') last_gt = i;
+    if (c == '&' && i + 2 < html.size() && html[i + 1] == '#' && html[i + 2] == 'X') {
+      out += "&#x";
+      i += 2;
+      continue;
+    }
+    out += c;
+  }
+  html = std::move(out);
 }
 
 std::string stable_hash(std::string_view a, std::string_view b) {

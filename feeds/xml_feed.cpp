@@ -112,6 +112,7 @@ Tag classify(Ns ns, std::string_view name) {
       {"skipHours", Tag::kSkipHours}, {"hour", Tag::kHour}, {"skipDays", Tag::kSkipDays},
       {"day", Tag::kDay}, {"loc", Tag::kLoc}, {"lastmod", Tag::kLastmod},
       {"comments", Tag::kComments}, {"fullitem", Tag::kFullItem}, {"tags", Tag::kTags},
+      {"body", Tag::kXhtmlBody},
   };
   switch (ns) {
     case Ns::kCore:
@@ -184,9 +185,28 @@ std::string_view mime_of(TextKind k) {
   }
 }
 
+// libxml2 hands attribute values over with '&' still written as "&#38;"
+// (and undeclared references as "&name;") when it does not substitute
+// entities; values are decoded into `scratch`, valid until the next element.
+std::string_view decode_attribute(std::string_view value, std::deque<std::string>& scratch) {
+  if (value.find('&') == std::string_view::npos) return value;
+  std::string& out = scratch.emplace_back();
+  out.reserve(value.size());
+  for (std::size_t i = 0; i < value.size();) {
+    if (value.compare(i, 5, "&#38;") == 0) {
+      out += '&';
+      i += 5;
+    } else {
+      out += value[i++];
+    }
+  }
+  return out;
+}
+
 struct Attributes {
   const xmlChar** raw;
   int count;
+  std::deque<std::string>* scratch;
   // SAX2 attributes come as (localname, prefix, URI, value, end) quintuples.
   std::string_view get(std::string_view local, std::string_view uri = {}) const {
     for (int i = 0; i < count; ++i) {
@@ -196,8 +216,9 @@ struct Attributes {
       std::string_view a_uri = a[2] ? reinterpret_cast<const char*>(a[2]) : "";
       if (!uri.empty() && a_uri != uri) continue;
       if (uri.empty() && !a_uri.empty() && a_uri != "http://www.w3.org/2005/Atom") continue;
-      return std::string_view(reinterpret_cast<const char*>(a[3]),
-                              static_cast<std::size_t>(a[4] - a[3]));
+      return decode_attribute(std::string_view(reinterpret_cast<const char*>(a[3]),
+                                               static_cast<std::size_t>(a[4] - a[3])),
+                              *scratch);
     }
     return {};
   }
@@ -262,6 +283,8 @@ class Reader {
   static xmlParserInputPtr on_resolve_entity(void* ctx, const xmlChar* public_id,
                                              const xmlChar* system_id);
   static void on_error(void* ctx, xmlErrorPtr error);
+  static void on_internal_subset(void* ctx, const xmlChar* name, const xmlChar* external_id,
+                                 const xmlChar* system_id);
 
   void start(const xmlChar* localname, const xmlChar* prefix, const xmlChar* uri, Attributes attrs);
   void end();
@@ -327,6 +350,10 @@ class Reader {
   std::unordered_map<Key, std::pair<Tag, Ns>, KeyHash> tag_cache_;
   std::vector<std::string> markup_names_;  // open child elements inside a capture ("" = void)
   std::string root_lang_;
+  std::deque<std::string> attribute_scratch_;
+  const xmlChar** namespaces_ = nullptr;  // declared on the current element: (prefix, URI) pairs
+  int namespace_count_ = 0;
+  std::string doctype_public_id_;
   std::string atom_alias_ns_;  // a <feed> root in an unknown namespace: read as Atom
   std::string title_type_ = "text/plain";
 };
@@ -408,14 +435,35 @@ void Reader::start_root(Tag tag, Ns ns, std::string_view local, std::string_view
   switch (tag) {
     case Tag::kRss: {
       std::string_view v = trim(attrs.get("version"));
-      if (v == "0.91") feed_.format = Format::kRss091;
-      else if (v == "0.92" || v == "0.93" || v == "0.94") feed_.format = Format::kRss092;
-      else if (v == "0.90" || v == "0.9") feed_.format = Format::kRss090;
-      else feed_.format = Format::kRss20;
+      if (v == "0.91") {
+        feed_.format = doctype_public_id_.find("Netscape") != std::string::npos
+                           ? Format::kRss091Netscape
+                           : Format::kRss091;
+      } else if (v == "0.92") {
+        feed_.format = Format::kRss092;
+      } else if (v == "0.93") {
+        feed_.format = Format::kRss093;
+      } else if (v == "0.94") {
+        feed_.format = Format::kRss094;
+      } else if (v == "0.90" || v == "0.9") {
+        feed_.format = Format::kRss090;
+      } else if (v.empty()) {
+        feed_.format = Format::kRssUnversioned;
+      } else {
+        feed_.format = Format::kRss20;
+      }
       return;
     }
     case Tag::kRdfRoot:
       feed_.format = Format::kRss10;
+      for (int i = 0; i < namespace_count_; ++i) {
+        const xmlChar* ns_uri = namespaces_[i * 2 + 1];
+        if (ns_uri != nullptr &&
+            std::string_view(reinterpret_cast<const char*>(ns_uri)) ==
+                "http://my.netscape.com/rdf/simple/0.9/") {
+          feed_.format = Format::kRss090;
+        }
+      }
       return;
     case Tag::kFeed:
     case Tag::kEntry:
@@ -580,8 +628,9 @@ void Reader::start(const xmlChar* localname, const xmlChar* prefix, const xmlCha
       c.buffer += reinterpret_cast<const char*>(a[0]);
       c.buffer += "=\"";
       append_escaped(c.buffer,
-                     std::string_view(reinterpret_cast<const char*>(a[3]),
-                                      static_cast<std::size_t>(a[4] - a[3])),
+                     decode_attribute(std::string_view(reinterpret_cast<const char*>(a[3]),
+                                                       static_cast<std::size_t>(a[4] - a[3])),
+                                      *attrs.scratch),
                      true);
       c.buffer += '"';
     }
@@ -830,6 +879,8 @@ void Reader::end_capture() {
     return;
   }
   if (value.size() != trim(value).size()) value = std::string(trim(value));
+  fix_windows_1252_controls(value, c.kind == TextKind::kHtml || c.kind == TextKind::kXhtml);
+  if (c.kind == TextKind::kHtml) normalize_html_shorttags(value);
   if ((c.kind == TextKind::kHtml || c.kind == TextKind::kXhtml) && !c.base.empty() &&
       value.find('<') != std::string::npos) {
     value = resolve_html_urls(value, c.base);
@@ -890,7 +941,13 @@ void Reader::store_field(Tag tag, std::string value, TextKind kind, std::string_
         }
         return;
       case Tag::kId:
-        if (it.id.empty()) it.id = std::string(trim(value));
+        if (it.id.empty()) {
+          it.id = std::string(trim(value));
+          // Atom ids are IRIs; a relative one is relative to xml:base (RFC 4287 §4.2.6).
+          if (is_atom_ && !base.empty() && !it.id.empty() && it.id.find(':') == std::string::npos) {
+            it.id = resolve_url(base, it.id);
+          }
+        }
         return;
       case Tag::kPubDate: case Tag::kPublished: case Tag::kIssued: case Tag::kNewsPublicationDate:
         // The last of repeated or synonymous date elements wins, as in feedparser.
@@ -1050,9 +1107,14 @@ void Reader::characters(std::string_view text) {
 }
 
 void Reader::on_start(void* ctx, const xmlChar* localname, const xmlChar* prefix,
-                      const xmlChar* uri, int, const xmlChar**, int nb_attributes, int,
+                      const xmlChar* uri, int nb_namespaces, const xmlChar** namespaces,
+                      int nb_attributes, int,
                       const xmlChar** attributes) {
-  self(ctx).start(localname, prefix, uri, Attributes{attributes, nb_attributes});
+  Reader& r = self(ctx);
+  r.attribute_scratch_.clear();
+  r.namespaces_ = namespaces;
+  r.namespace_count_ = nb_namespaces;
+  r.start(localname, prefix, uri, Attributes{attributes, nb_attributes, &r.attribute_scratch_});
 }
 
 void Reader::on_end(void* ctx, const xmlChar*, const xmlChar*, const xmlChar*) {
@@ -1095,6 +1157,12 @@ xmlEntityPtr Reader::on_get_entity(void* ctx, const xmlChar* name) {
   return &entity;
 }
 
+void Reader::on_internal_subset(void* ctx, const xmlChar* name, const xmlChar* external_id,
+                                const xmlChar* system_id) {
+  if (external_id != nullptr) self(ctx).doctype_public_id_ = reinterpret_cast<const char*>(external_id);
+  xmlSAX2InternalSubset(ctx, name, external_id, system_id);
+}
+
 xmlParserInputPtr Reader::on_resolve_entity(void*, const xmlChar*, const xmlChar*) {
   return nullptr;  // never load anything from outside the document
 }
@@ -1124,7 +1192,7 @@ Status Reader::run(std::string_view text) {
   std::memset(&sax, 0, sizeof sax);
   sax.initialized = XML_SAX2_MAGIC;
   sax.startDocument = xmlSAX2StartDocument;
-  sax.internalSubset = xmlSAX2InternalSubset;
+  sax.internalSubset = &Reader::on_internal_subset;
   sax.entityDecl = xmlSAX2EntityDecl;
   sax.getEntity = &Reader::on_get_entity;
   sax.getParameterEntity = xmlSAX2GetParameterEntity;
