@@ -866,6 +866,13 @@ std::string xml_declared_encoding(std::string_view bytes) {
     if (head == std::string_view("\0<\0?", 4)) form = XmlForm::kUtf16BE, sniffed_wide = true;
     if (head == std::string_view("<\0?\0", 4)) form = XmlForm::kUtf16LE, sniffed_wide = true;
   }
+  if (form == XmlForm::kAscii) {
+    // Lenient: whitespace before the declaration (not allowed by XML 1.0
+    // section 2.8, but common in generated feeds).
+    std::size_t lead = 0;
+    while (lead < bytes.size() && lead < 1024 && is_ascii_space(bytes[lead])) ++lead;
+    bytes.remove_prefix(lead);
+  }
   std::string declared = encoding_pseudo_attribute(declaration_ascii(bytes, form));
   if (!sniffed_wide) return declared;
   std::string_view detected = form == XmlForm::kUtf16LE   ? "UTF-16LE"

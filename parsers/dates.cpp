@@ -1136,6 +1136,30 @@ std::optional<PreciseTime> parse_date(std::string_view text) {
   return lenient(text);
 }
 
+std::optional<Period> parse_dcmi_period(std::string_view text) {
+  if (text.size() > 4 * kMaxDateLength) return std::nullopt;
+  Period period;
+  // DCMI Period Encoding Scheme: "component=value" pairs separated by ';'.
+  while (!text.empty()) {
+    const std::size_t semi = text.find(';');
+    const std::string_view part = trim(text.substr(0, semi));
+    text = semi == std::string_view::npos ? std::string_view{} : text.substr(semi + 1);
+    const std::size_t eq = part.find('=');
+    if (eq == std::string_view::npos) continue;
+    const std::string_view key = trim(part.substr(0, eq));
+    const std::string_view value = trim(part.substr(eq + 1));
+    if (iequals(key, "start")) {
+      period.start = parse_date(value);
+    } else if (iequals(key, "end")) {
+      period.end = parse_date(value);
+    } else if (iequals(key, "name")) {
+      period.name = std::string(value);
+    }
+  }
+  if (!period.start && !period.end) return std::nullopt;
+  return period;
+}
+
 namespace {
 
 std::optional<FoundDate> find_from(std::string_view text, std::size_t from,

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <optional>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -20,6 +21,15 @@ std::optional<PreciseTime> parse_date(std::string_view text);
 
 std::optional<PreciseTime> parse_rfc822(std::string_view text);
 std::optional<PreciseTime> parse_iso8601(std::string_view text);
+
+// A DCMI Period (dcterms:valid, dcterms:temporal): "start=2002-10-13T09:00+01:00;
+// end=2002-10-17T17:00+01:00; scheme=W3C-DTF; name=...". Either bound may be
+// missing; nullopt when neither parses.
+struct Period {
+  std::optional<PreciseTime> start, end;
+  std::string name;
+};
+std::optional<Period> parse_dcmi_period(std::string_view text);
 
 // Dates written in English prose: "March 25, 2022", "25 March 2022",
 // "Mar. 25, 2022", "March 2022", "2022-03-25". For metadata bylines and the

@@ -433,3 +433,19 @@ TEST(CharsetTest, Lenient_Html_InvalidBytesWarnOnce) {
 
 }  // namespace
 }  // namespace banwatch
+
+namespace banwatch {
+namespace {
+
+TEST(CharsetTest, Lenient_Xml_WhitespaceBeforeDeclaration) {
+  EXPECT_EQ(xml_declared_encoding("\n  <?xml version=\"1.0\" encoding=\"koi8-r\"?>"), "koi8-r");
+}
+
+TEST(CharsetTest, Spec_Xml_Sec4_3_3_SingleQuotesAndSpacing) {
+  EXPECT_EQ(xml_declared_encoding("<?xml version='1.0'\tencoding\n=\n'EUC-JP'?>"), "EUC-JP");
+  EXPECT_EQ(xml_declared_encoding("<?xml version='1.0' encoding='unterminated?>"), "");
+  EXPECT_EQ(xml_declared_encoding("<?xml-stylesheet href='a' encoding='x'?>"), "");
+}
+
+}  // namespace
+}  // namespace banwatch

@@ -13,6 +13,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   banwatch::dates::parse_date(text);
   banwatch::dates::parse_rfc822(text);
   banwatch::dates::parse_iso8601(text);
+  banwatch::dates::parse_dcmi_period(text);
   if (auto found = banwatch::dates::find_prose_date(text)) {
     if (found->begin >= found->end || found->end > text.size()) std::abort();
   }

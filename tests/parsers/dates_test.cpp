@@ -502,3 +502,27 @@ TEST(DatesTest, Lenient_NoSpaceAfterComma) {
 
 }  // namespace
 }  // namespace banwatch::dates
+
+namespace banwatch::dates {
+namespace {
+
+TEST(DatesTest, Spec_DcmiPeriod_StartAndEnd) {
+  auto p = parse_dcmi_period("start=2002-10-13T09:00+01:00;end=2002-10-17T17:00+01:00;scheme=W3C-DTF");
+  ASSERT_TRUE(p);
+  ASSERT_TRUE(p->start && p->end);
+  EXPECT_EQ(format_precise(*p->start), "2002-10-13T08:00Z");
+  EXPECT_EQ(format_precise(*p->end), "2002-10-17T16:00Z");
+}
+
+TEST(DatesTest, Spec_DcmiPeriod_OneBoundAndName) {
+  auto p = parse_dcmi_period("name=The Great Depression; end=1939; scheme=W3C-DTF");
+  ASSERT_TRUE(p);
+  EXPECT_FALSE(p->start);
+  EXPECT_EQ(format_precise(*p->end), "1939");
+  EXPECT_EQ(p->name, "The Great Depression");
+  EXPECT_FALSE(parse_dcmi_period("scheme=W3C-DTF"));
+  EXPECT_FALSE(parse_dcmi_period("2002-10-13"));
+}
+
+}  // namespace
+}  // namespace banwatch::dates
