@@ -63,7 +63,8 @@ struct Errors {
 };
 
 void collect_error(void* data, xmlErrorPtr error) {
-  auto* errors = static_cast<Errors*>(data);
+  // The tree builder needs userData to be the context; ours hangs off _private.
+  auto* errors = static_cast<Errors*>(static_cast<xmlParserCtxtPtr>(data)->_private);
   if (error == nullptr || error->level < XML_ERR_ERROR) return;
   if (++errors->count <= 5) {
     std::string message = error->message ? error->message : "XML error";
@@ -102,13 +103,11 @@ Result<OpmlDocument> parse_opml(std::string_view bytes, const OpmlOptions& optio
   if (internal::escape_bare_ampersands(text, fixed, ampersands)) text = fixed;
   std::unique_ptr<xmlDoc, DocDeleter> doc;
   {
-    // serror receives ctxt->userData; point it at our collector.
-    ctxt->userData = &errors;
+    ctxt->_private = &errors;
     doc.reset(xmlCtxtReadMemory(ctxt, text.data(), static_cast<int>(text.size()), nullptr,
                                 "UTF-8",
                                 XML_PARSE_RECOVER | XML_PARSE_NONET | XML_PARSE_IGNORE_ENC |
                                     XML_PARSE_NOWARNING));
-    ctxt->userData = ctxt;
   }
   xmlFreeParserCtxt(ctxt);
   if (!doc) return fail(ErrorCode::kParse, "not OPML: no XML document could be read");
