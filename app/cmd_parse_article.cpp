@@ -1,0 +1,129 @@
+// banwatch parse article FILE... [--url URL] [--charset CS] [--json]:
+// what the extractor reads out of saved pages.
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include <fstream>
+#include <iostream>
+#include <iterator>
+#include <sstream>
+
+#include "app/app.h"
+#include "common/time.h"
+#include "parsers/article.h"
+
+namespace banwatch::app {
+namespace {
+
+struct ParseArticleOptions {
+  std::vector<std::string> files;
+  std::string url;
+  std::string charset;
+  bool json = false;
+};
+
+Result<std::string> read_page(const std::string& path, std::size_t max_bytes) {
+  std::string bytes;
+  if (path == "-") {
+    bytes.assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
+    return bytes;
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return fail(ErrorCode::kNotFound, path + ": cannot open the file");
+  in.seekg(0, std::ios::end);
+  auto size = in.tellg();
+  if (size < 0) return fail(ErrorCode::kIo, path + ": cannot read the file");
+  if (static_cast<std::size_t>(size) > max_bytes) {
+    return fail(ErrorCode::kBudgetExceeded, fmt::format("{}: {} bytes, more than the page budget of {}", path,
+                                                         static_cast<long long>(size), max_bytes));
+  }
+  bytes.resize(static_cast<std::size_t>(size));
+  in.seekg(0);
+  in.read(bytes.data(), size);
+  if (!in) return fail(ErrorCode::kIo, path + ": cannot read the file");
+  return bytes;
+}
+
+nlohmann::json to_json(const std::string& file, const article::Article& a) {
+  auto when = [](const std::optional<PreciseTime>& t) -> nlohmann::json {
+    return t ? nlohmann::json(format_precise(*t)) : nlohmann::json(nullptr);
+  };
+  return {{"file", file},
+          {"url", a.url},
+          {"canonical_url", a.canonical_url},
+          {"title", a.title},
+          {"text", a.text},
+          {"published", when(a.published)},
+          {"modified", when(a.modified)},
+          {"authors", a.authors},
+          {"site_name", a.site_name},
+          {"language", a.language},
+          {"description", a.description},
+          {"warnings", a.warnings}};
+}
+
+void print_text(const std::string& file, const article::Article& a) {
+  auto when = [](const std::optional<PreciseTime>& t) { return t ? format_precise(*t) : std::string("-"); };
+  std::string authors;
+  for (const auto& name : a.authors) authors += (authors.empty() ? "" : ", ") + name;
+  std::cout << fmt::format("file:        {}\n", file);
+  if (!a.url.empty()) std::cout << fmt::format("url:         {}\n", a.url);
+  std::cout << fmt::format("canonical:   {}\ntitle:       {}\npublished:   {}\nmodified:    {}\n"
+                           "authors:     {}\nsite:        {}\nlanguage:    {}\ndescription: {}\n",
+                           a.canonical_url, a.title, when(a.published), when(a.modified), authors, a.site_name,
+                           a.language, a.description);
+  for (const auto& w : a.warnings) std::cout << fmt::format("warning:     {}\n", w);
+  std::cout << "\n" << a.text << "\n";
+}
+
+int run_parse_article(Context& ctx, const ParseArticleOptions& opts) {
+  article::Options options;
+  options.url = opts.url;
+  options.http_charset = opts.charset;
+  int failures = 0;
+  bool first = true;
+  // JSON: the JSON-encoded text may contain invalid UTF-8 only if the
+  // extractor let it through; replace rather than throw.
+  auto dump = [](const nlohmann::json& j) { return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace); };
+  for (const auto& file : opts.files) {
+    Result<article::Article> result = [&]() -> Result<article::Article> {
+      auto bytes = read_page(file, options.max_bytes);
+      if (!bytes) return std::unexpected(bytes.error());
+      auto extracted = article::extract(*bytes, options);
+      if (!extracted) return std::unexpected(extracted.error().with_context(file));
+      return extracted;
+    }();
+    if (!result) {
+      ++failures;
+      ctx.report(result.error());
+      if (opts.json && opts.files.size() > 1) {
+        std::cout << dump(nlohmann::json{{"file", file}, {"error", result.error().message}}) << "\n";
+      }
+      continue;
+    }
+    if (opts.json) {
+      std::cout << dump(to_json(file, *result)) << "\n";
+    } else {
+      if (!first) std::cout << "\n----\n\n";
+      print_text(file, *result);
+    }
+    first = false;
+  }
+  std::cout.flush();
+  if (failures == 0) return kExitOk;
+  return failures == static_cast<int>(opts.files.size()) ? kExitFailure : kExitPartial;
+}
+
+}  // namespace
+
+void add_parse_article_command(CLI::App& parse, Context& ctx) {
+  auto opts = std::make_shared<ParseArticleOptions>();
+  auto* cmd = parse.add_subcommand("article", "Extract the main text and metadata of saved article pages");
+  cmd->add_option("files", opts->files, "HTML files (\"-\" for standard input)")->required();
+  cmd->add_option("--url", opts->url, "The page's URL: resolves links, dates in the URL");
+  cmd->add_option("--charset", opts->charset, "The charset the server declared; overrides <meta charset>");
+  cmd->add_flag("--json", opts->json, "JSON: one object per file (JSON Lines for several files)");
+  cmd->callback([&ctx, opts] { ctx.exit_code = run_parse_article(ctx, *opts); });
+}
+
+}  // namespace banwatch::app

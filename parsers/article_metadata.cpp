@@ -1,0 +1,545 @@
+// Page metadata: <head> meta tags, Open Graph, schema.org JSON-LD and
+// microdata, <time>, bylines and dates in the URL.
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <cctype>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "common/url.h"
+#include "parsers/article_internal.h"
+#include "parsers/dates.h"
+
+namespace banwatch::article::detail {
+namespace {
+
+using html::Kind;
+using nlohmann::json;
+
+constexpr std::size_t kMaxJsonLdBytes = 4u << 20;
+constexpr std::size_t kMaxAuthors = 20;
+
+std::string_view trim_view(std::string_view s) {
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
+  return s;
+}
+
+bool iequals(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i)
+    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i])))
+      return false;
+  return true;
+}
+
+std::string json_string(const json& v) {
+  if (v.is_string()) return html::collapse_whitespace(v.get<std::string>());
+  if (v.is_number_integer()) return std::to_string(v.get<long long>());
+  if (v.is_array() && !v.empty()) return json_string(v.front());
+  if (v.is_object()) {
+    for (const char* key : {"name", "@value", "text"}) {
+      auto it = v.find(key);
+      if (it != v.end() && it->is_string()) return html::collapse_whitespace(it->get<std::string>());
+    }
+  }
+  return {};
+}
+
+bool looks_like_url(std::string_view s) {
+  return s.starts_with("http://") || s.starts_with("https://") || s.starts_with("//") || s.starts_with("/");
+}
+
+void add_author(std::vector<std::string>& authors, std::string name) {
+  name = html::collapse_whitespace(name);
+  std::string_view t = trim_view(name);
+  for (std::string_view prefix : {"By ", "by ", "BY "})
+    if (t.starts_with(prefix)) t.remove_prefix(prefix.size());
+  t = trim_view(t);
+  if (t.empty() || t.size() > 100 || looks_like_url(t) || authors.size() >= kMaxAuthors) return;
+  for (const auto& a : authors)
+    if (iequals(a, t)) return;
+  authors.emplace_back(t);
+}
+
+void json_authors(const json& v, std::vector<std::string>& out) {
+  if (v.is_array()) {
+    for (const auto& e : v) {
+      if (e.is_array()) continue;  // no deeper nesting
+      json_authors(e, out);
+    }
+    return;
+  }
+  std::string name = json_string(v);
+  if (!name.empty()) add_author(out, name);
+}
+
+bool type_is(const json& obj, std::initializer_list<std::string_view> suffixes) {
+  auto it = obj.find("@type");
+  if (it == obj.end()) return false;
+  auto check = [&](const json& t) {
+    if (!t.is_string()) return false;
+    const std::string& s = t.get_ref<const std::string&>();
+    for (std::string_view x : suffixes)
+      if (s.find(x) != std::string::npos) return true;
+    return false;
+  };
+  if (it->is_array()) {
+    for (const auto& t : *it)
+      if (check(t)) return true;
+    return false;
+  }
+  return check(*it);
+}
+
+void read_article_object(const json& obj, JsonLd& ld) {
+  auto get = [&](const char* key) -> std::string {
+    auto it = obj.find(key);
+    return it == obj.end() ? std::string() : json_string(*it);
+  };
+  ld.found = true;
+  ld.headline = get("headline");
+  if (ld.headline.empty()) ld.headline = get("name");
+  if (auto it = obj.find("articleBody"); it != obj.end() && it->is_string()) ld.article_body = it->get<std::string>();
+  ld.description = get("description");
+  ld.date_published = get("datePublished");
+  if (ld.date_published.empty()) ld.date_published = get("dateCreated");
+  ld.date_modified = get("dateModified");
+  ld.language = get("inLanguage");
+  if (auto it = obj.find("author"); it != obj.end()) json_authors(*it, ld.authors);
+  if (ld.authors.empty())
+    if (auto it = obj.find("creator"); it != obj.end()) json_authors(*it, ld.authors);
+  if (auto it = obj.find("publisher"); it != obj.end()) ld.publisher = json_string(*it);
+  if (auto it = obj.find("mainEntityOfPage"); it != obj.end()) {
+    if (it->is_string()) ld.url = it->get<std::string>();
+    else if (it->is_object() && it->contains("@id") && (*it)["@id"].is_string()) ld.url = (*it)["@id"].get<std::string>();
+  }
+  if (ld.url.empty()) ld.url = get("url");
+  if (auto it = obj.find("isAccessibleForFree"); it != obj.end()) {
+    if (it->is_boolean()) ld.accessible_for_free = it->get<bool>();
+    else if (it->is_string()) {
+      std::string s = html::to_lower_ascii(it->get<std::string>());
+      if (s == "false" || s == "no") ld.accessible_for_free = false;
+      else if (s == "true" || s == "yes") ld.accessible_for_free = true;
+    }
+  }
+}
+
+// Every JSON-LD object (through @graph and arrays), iteratively.
+void collect_objects(const json& root, std::vector<const json*>& out) {
+  std::vector<const json*> stack{&root};
+  while (!stack.empty() && out.size() < 1000) {
+    const json* v = stack.back();
+    stack.pop_back();
+    if (v->is_array()) {
+      for (auto it = v->rbegin(); it != v->rend(); ++it) stack.push_back(&*it);
+    } else if (v->is_object()) {
+      out.push_back(v);
+      if (auto g = v->find("@graph"); g != v->end()) stack.push_back(&*g);
+    }
+  }
+}
+
+JsonLd read_json_ld(const std::vector<std::string>& scripts) {
+  JsonLd best;
+  int best_rank = 0;
+  for (const std::string& text : scripts) {
+    if (text.size() > kMaxJsonLdBytes) continue;
+    json root = json::parse(text, nullptr, /*allow_exceptions=*/false);
+    if (root.is_discarded()) continue;
+    std::vector<const json*> objects;
+    collect_objects(root, objects);
+    for (const json* obj : objects) {
+      int rank = 0;
+      bool article = type_is(*obj, {"Article", "BlogPosting", "Report", "Posting"});
+      if (article && obj->contains("articleBody")) rank = 4;
+      else if (article) rank = 3;
+      else if (obj->contains("headline")) rank = 2;
+      if (rank > best_rank) {
+        try {
+          JsonLd candidate;
+          read_article_object(*obj, candidate);
+          best = std::move(candidate);
+          best_rank = rank;
+        } catch (const json::exception&) {
+          // A field of an unexpected type: keep what we had.
+        }
+      }
+    }
+  }
+  return best;
+}
+
+// Open Graph / Twitter / Dublin Core / plain names, lower-cased; first wins.
+using MetaMap = std::unordered_map<std::string, std::string>;
+
+const std::string* meta(const MetaMap& m, std::string_view key) {
+  auto it = m.find(std::string(key));
+  return it == m.end() || it->second.empty() ? nullptr : &it->second;
+}
+
+std::optional<PreciseTime> first_date(const MetaMap& m, std::initializer_list<std::string_view> keys) {
+  for (std::string_view k : keys)
+    if (const std::string* v = meta(m, k))
+      if (auto d = dates::parse_date(*v)) return d;
+  return std::nullopt;
+}
+
+bool all_digits(std::string_view s) {
+  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+// /2022/03/25/, /2022-03-25/, /20220325/ and /2022/03/ in a URL path.
+std::optional<PreciseTime> url_date(std::string_view url) {
+  auto scheme = url.find("://");
+  if (scheme == std::string_view::npos) return std::nullopt;
+  auto path_start = url.find('/', scheme + 3);
+  if (path_start == std::string_view::npos) return std::nullopt;
+  std::string_view path = url.substr(path_start);
+  path = path.substr(0, path.find_first_of("?#"));
+  std::vector<std::string_view> seg;
+  for (std::size_t i = 1; i <= path.size();) {
+    std::size_t j = path.find('/', i);
+    if (j == std::string_view::npos) j = path.size();
+    seg.push_back(path.substr(i, j - i));
+    i = j + 1;
+  }
+  auto make = [](int y, int m, int d) -> std::optional<PreciseTime> {
+    using namespace std::chrono;
+    if (y < 1995 || y > 2100 || m < 1 || m > 12) return std::nullopt;
+    if (d == 0) return PreciseTime{sys_days(year{y} / month{static_cast<unsigned>(m)} / 1), DatePrecision::kMonth};
+    year_month_day ymd{year{y}, month{static_cast<unsigned>(m)}, day{static_cast<unsigned>(d)}};
+    if (!ymd.ok()) return std::nullopt;
+    return PreciseTime{sys_days(ymd), DatePrecision::kDay};
+  };
+  for (std::size_t i = 0; i < seg.size(); ++i) {
+    std::string_view s = seg[i];
+    if (s.size() == 4 && all_digits(s) && i + 1 < seg.size() && seg[i + 1].size() == 2 && all_digits(seg[i + 1])) {
+      int y = std::stoi(std::string(s)), m = std::stoi(std::string(seg[i + 1]));
+      if (i + 2 < seg.size() && seg[i + 2].size() == 2 && all_digits(seg[i + 2]))
+        return make(y, m, std::stoi(std::string(seg[i + 2])));
+      return make(y, m, 0);
+    }
+    // 2022-03-25 at the start of a segment, or a segment that is 20220325.
+    if (s.size() >= 10 && all_digits(s.substr(0, 4)) && s[4] == '-' && all_digits(s.substr(5, 2)) && s[7] == '-' &&
+        all_digits(s.substr(8, 2)))
+      return make(std::stoi(std::string(s.substr(0, 4))), std::stoi(std::string(s.substr(5, 2))),
+                  std::stoi(std::string(s.substr(8, 2))));
+    if (s.size() == 8 && all_digits(s))
+      if (auto d = make(std::stoi(std::string(s.substr(0, 4))), std::stoi(std::string(s.substr(4, 2))),
+                        std::stoi(std::string(s.substr(6, 2)))))
+        return d;
+  }
+  return std::nullopt;
+}
+
+std::string primary_language(std::string_view tag) {
+  tag = trim_view(tag);
+  std::size_t end = tag.find_first_of("-_ ;,");
+  std::string primary = html::to_lower_ascii(tag.substr(0, end));
+  if (primary.size() < 2 || primary.size() > 3) return {};
+  for (char c : primary)
+    if (c < 'a' || c > 'z') return {};
+  return primary;
+}
+
+// Title minus a trailing (or leading) site name: "Headline | Site".
+std::string strip_site_suffix(const std::string& title, std::string_view site, bool only_if_site) {
+  static const std::array<std::string_view, 8> kSeparators = {" | ", " - ", " \xE2\x80\x93 ", " \xE2\x80\x94 ",
+                                                              " :: ", " \xC2\xB7 ", " \xC2\xBB ", " // "};
+  for (std::string_view sep : kSeparators) {
+    std::size_t pos = title.rfind(sep);
+    if (pos == std::string::npos || pos == 0) continue;
+    std::string_view head = trim_view(std::string_view(title).substr(0, pos));
+    std::string_view tail = trim_view(std::string_view(title).substr(pos + sep.size()));
+    if (!site.empty() && iequals(tail, site)) return std::string(head);
+    std::size_t first = title.find(sep);
+    if (!site.empty() && first != std::string::npos && iequals(trim_view(std::string_view(title).substr(0, first)), site))
+      return std::string(trim_view(std::string_view(title).substr(first + sep.size())));
+    if (only_if_site) continue;
+    // Without a known site name: drop a short tail when the head is a real headline.
+    auto words = [](std::string_view s) { return std::count(s.begin(), s.end(), ' ') + 1; };
+    if (words(tail) <= 4 && words(head) >= 3) return std::string(head);
+  }
+  return title;
+}
+
+std::string guess_language(std::string_view text) {
+  // Scripts first, then stop words for Latin-script languages.
+  std::size_t cyr = 0, han = 0, kana = 0, hangul = 0, arabic = 0, greek = 0, hebrew = 0, latin = 0;
+  std::size_t limit = std::min<std::size_t>(text.size(), 20000);
+  for (std::size_t i = 0; i < limit;) {
+    unsigned char c = static_cast<unsigned char>(text[i]);
+    char32_t cp;
+    std::size_t len;
+    if (c < 0x80) { cp = c; len = 1; }
+    else if (c < 0xE0 && i + 1 < limit) { cp = ((c & 0x1Fu) << 6) | (static_cast<unsigned char>(text[i + 1]) & 0x3Fu); len = 2; }
+    else if (c < 0xF0 && i + 2 < limit) { cp = ((c & 0x0Fu) << 12) | ((static_cast<unsigned char>(text[i + 1]) & 0x3Fu) << 6) | (static_cast<unsigned char>(text[i + 2]) & 0x3Fu); len = 3; }
+    else { cp = 0; len = c >= 0xF0 ? 4 : 1; }
+    i += len;
+    if ((cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z')) ++latin;
+    else if (cp >= 0x400 && cp < 0x530) ++cyr;
+    else if (cp >= 0x370 && cp < 0x400) ++greek;
+    else if (cp >= 0x590 && cp < 0x600) ++hebrew;
+    else if (cp >= 0x600 && cp < 0x700) ++arabic;
+    else if (cp >= 0x3040 && cp < 0x3100) ++kana;
+    else if (cp >= 0xAC00 && cp < 0xD7B0) ++hangul;
+    else if (cp >= 0x4E00 && cp < 0xA000) ++han;
+  }
+  std::size_t total = cyr + han + kana + hangul + arabic + greek + hebrew + latin;
+  if (total < 20) return {};
+  if (kana * 10 > total) return "ja";
+  if (hangul * 3 > total) return "ko";
+  if (han * 3 > total) return "zh";
+  if (cyr * 2 > total) return "ru";
+  if (arabic * 2 > total) return "ar";
+  if (greek * 2 > total) return "el";
+  if (hebrew * 2 > total) return "he";
+  struct Lang {
+    const char* code;
+    std::array<std::string_view, 8> words;
+  };
+  static const std::array<Lang, 7> kLangs = {{
+      {"en", {"the", "and", "of", "to", "is", "that", "with", "for"}},
+      {"de", {"der", "die", "und", "das", "ist", "nicht", "mit", "auf"}},
+      {"fr", {"le", "les", "et", "des", "est", "une", "pour", "dans"}},
+      {"es", {"el", "los", "las", "y", "que", "del", "por", "una"}},
+      {"it", {"il", "di", "che", "per", "non", "della", "sono", "gli"}},
+      {"pt", {"o", "os", "que", "do", "da", "não", "uma", "para"}},
+      {"nl", {"de", "het", "een", "en", "van", "niet", "zijn", "voor"}},
+  }};
+  std::array<int, 7> counts{};
+  std::size_t i = 0, words = 0;
+  while (i < limit && words < 2000) {
+    while (i < limit && !std::isalpha(static_cast<unsigned char>(text[i])) && static_cast<unsigned char>(text[i]) < 0x80) ++i;
+    std::size_t j = i;
+    while (j < limit && (std::isalpha(static_cast<unsigned char>(text[j])) || static_cast<unsigned char>(text[j]) >= 0x80)) ++j;
+    if (j == i) break;
+    std::string w = html::to_lower_ascii(text.substr(i, j - i));
+    ++words;
+    for (std::size_t l = 0; l < kLangs.size(); ++l)
+      for (std::string_view sw : kLangs[l].words)
+        if (w == sw) ++counts[l];
+    i = j;
+  }
+  auto best = std::max_element(counts.begin(), counts.end());
+  if (*best < 3 || static_cast<std::size_t>(*best) * 20 < words) return {};
+  return kLangs[static_cast<std::size_t>(best - counts.begin())].code;
+}
+
+std::string node_text(const html::Document& doc, std::size_t root) {
+  const auto& nodes = doc.nodes();
+  std::string out;
+  bool pending = false;
+  for (std::int32_t j = static_cast<std::int32_t>(root); j < nodes[root].end; ++j) {
+    auto i = static_cast<std::size_t>(j);
+    if (nodes[i].kind == Kind::kElement &&
+        (nodes[i].tag == GUMBO_TAG_SCRIPT || nodes[i].tag == GUMBO_TAG_STYLE || nodes[i].tag == GUMBO_TAG_TEMPLATE)) {
+      j = nodes[i].end - 1;
+      continue;
+    }
+    if (nodes[i].kind != Kind::kElement) html::append_collapsed(out, doc.text(i), pending);
+    if (out.size() > 2000) break;
+  }
+  return std::string(trim_view(out));
+}
+
+}  // namespace
+
+JsonLd extract_metadata(const html::Document& doc, const Options& options, Article& article) {
+  const auto& nodes = doc.nodes();
+  MetaMap metas;
+  std::vector<std::string> scripts;
+  std::string title_tag, h1, canonical_link, html_lang;
+  std::string time_published, time_any, item_published, item_modified;
+  std::vector<std::string> byline_authors;
+  std::string byline_text;
+  auto put = [&](std::string key, std::string_view value) {
+    key = html::to_lower_ascii(trim_view(key));
+    if (key.empty()) return;
+    metas.try_emplace(std::move(key), html::collapse_whitespace(value));
+  };
+  bool in_body = false;
+  for (std::size_t i = 0; i < nodes.size(); ++i) {
+    const html::Node& n = nodes[i];
+    if (n.kind != Kind::kElement) continue;
+    switch (n.tag) {
+      case GUMBO_TAG_HTML:
+        if (html_lang.empty()) html_lang = std::string(doc.attr(i, "lang"));
+        if (html_lang.empty()) html_lang = std::string(doc.attr(i, "xml:lang"));
+        break;
+      case GUMBO_TAG_BODY:
+        in_body = true;
+        break;
+      case GUMBO_TAG_TITLE:
+        if (title_tag.empty() && !in_body) title_tag = node_text(doc, i);
+        break;
+      case GUMBO_TAG_META: {
+        std::string_view content = doc.attr(i, "content");
+        if (content.empty()) break;
+        for (const char* a : {"property", "name", "itemprop", "http-equiv"}) {
+          std::string_view key = doc.attr(i, a);
+          if (!key.empty()) put(std::string(key), content);
+        }
+        break;
+      }
+      case GUMBO_TAG_LINK: {
+        std::string rel = html::to_lower_ascii(doc.attr(i, "rel"));
+        if (rel == "canonical" && canonical_link.empty()) canonical_link = std::string(trim_view(doc.attr(i, "href")));
+        break;
+      }
+      case GUMBO_TAG_SCRIPT: {
+        std::string type = html::to_lower_ascii(trim_view(doc.attr(i, "type")));
+        if (type == "application/ld+json" && n.end > static_cast<std::int32_t>(i) + 1) {
+          std::string s;
+          for (std::int32_t c = static_cast<std::int32_t>(i) + 1; c < n.end; ++c) s += doc.text(static_cast<std::size_t>(c));
+          scripts.push_back(std::move(s));
+        }
+        i = static_cast<std::size_t>(n.end) - 1;
+        break;
+      }
+      case GUMBO_TAG_STYLE: case GUMBO_TAG_TEMPLATE: case GUMBO_TAG_NOSCRIPT:
+        i = static_cast<std::size_t>(n.end) - 1;
+        break;
+      case GUMBO_TAG_H1:
+        if (h1.empty()) h1 = node_text(doc, i);
+        break;
+      case GUMBO_TAG_TIME: {
+        std::string_view dt = doc.attr(i, "datetime");
+        if (dt.empty()) break;
+        std::string_view itemprop = doc.attr(i, "itemprop");
+        if (time_published.empty() && (doc.has_attr(i, "pubdate") || itemprop == "datePublished"))
+          time_published = std::string(dt);
+        if (time_any.empty()) time_any = std::string(dt);
+        break;
+      }
+      default:
+        break;
+    }
+    if (n.tag == GUMBO_TAG_META) continue;
+    // Microdata and bylines on any element.
+    std::string_view itemprop = doc.attr(i, "itemprop");
+    if (!itemprop.empty()) {
+      std::string_view value = doc.attr(i, "content");
+      if (value.empty()) value = doc.attr(i, "datetime");
+      if (itemprop == "datePublished" && item_published.empty()) item_published = value.empty() ? node_text(doc, i) : std::string(value);
+      if (itemprop == "dateModified" && item_modified.empty()) item_modified = value.empty() ? node_text(doc, i) : std::string(value);
+      if (itemprop.find("author") != std::string_view::npos && byline_authors.size() < kMaxAuthors) {
+        // <span itemprop="author"><span itemprop="name">X</span></span>
+        std::string name;
+        for (std::int32_t c = static_cast<std::int32_t>(i) + 1; c < n.end; ++c)
+          if (doc.attr(static_cast<std::size_t>(c), "itemprop") == "name") {
+            name = node_text(doc, static_cast<std::size_t>(c));
+            break;
+          }
+        if (name.empty()) name = value.empty() ? node_text(doc, i) : std::string(value);
+        if (name.size() < 100) byline_authors.push_back(name);
+      }
+    }
+    if (doc.attr(i, "rel") == "author" && byline_authors.size() < kMaxAuthors) {
+      std::string name = node_text(doc, i);
+      if (name.size() < 100) byline_authors.push_back(name);
+    }
+    if (byline_text.empty() && in_body) {
+      std::string cls = html::to_lower_ascii(std::string(doc.attr(i, "class")) + " " + std::string(doc.attr(i, "id")));
+      if (cls.find("byline") != std::string::npos || cls.find("dateline") != std::string::npos) {
+        std::string t = node_text(doc, i);
+        if (!t.empty() && t.size() < 300) byline_text = t;
+      }
+    }
+  }
+
+  JsonLd ld = read_json_ld(scripts);
+
+  // Site name first: the title is stripped of it.
+  if (const std::string* v = meta(metas, "og:site_name")) article.site_name = *v;
+  else if (!ld.publisher.empty()) article.site_name = ld.publisher;
+  else if (const std::string* v2 = meta(metas, "application-name")) article.site_name = *v2;
+
+  if (const std::string* v = meta(metas, "og:title")) article.title = strip_site_suffix(*v, article.site_name, true);
+  else if (!ld.headline.empty()) article.title = ld.headline;
+  else if (const std::string* v2 = meta(metas, "twitter:title")) article.title = strip_site_suffix(*v2, article.site_name, true);
+  else if (!h1.empty()) article.title = h1;
+  else article.title = strip_site_suffix(title_tag, article.site_name, false);
+
+  // Dates: JSON-LD, then meta variants, microdata, <time>, the URL, a byline.
+  auto parse = [](const std::string& s) { return s.empty() ? std::nullopt : dates::parse_date(s); };
+  article.published = parse(ld.date_published);
+  if (!article.published)
+    article.published = first_date(metas, {"article:published_time", "og:article:published_time", "og:published_time",
+                                           "datepublished", "pubdate", "publishdate", "publish-date", "publish_date",
+                                           "published_time", "article.published", "parsely-pub-date", "sailthru.date",
+                                           "dc.date.issued", "dcterms.issued", "dc.date", "dcterms.date", "date",
+                                           "citation_publication_date", "originalpublicationdate", "displaydate",
+                                           "article_date_original", "dcterms.created", "dc.date.created"});
+  if (!article.published) article.published = parse(item_published);
+  if (!article.published) article.published = parse(time_published);
+  if (!article.published) article.published = parse(time_any);
+  const std::string& page_url = options.url;
+  if (!article.published && !page_url.empty()) article.published = url_date(page_url);
+  if (!article.published && !byline_text.empty())
+    if (auto found = dates::find_prose_date(byline_text)) article.published = found->date;
+
+  article.modified = parse(ld.date_modified);
+  if (!article.modified)
+    article.modified = first_date(metas, {"article:modified_time", "og:article:modified_time", "og:updated_time",
+                                          "datemodified", "last-modified", "dc.date.modified", "dcterms.modified",
+                                          "lastmod", "revised"});
+  if (!article.modified) article.modified = parse(item_modified);
+
+  // Authors.
+  for (const auto& a : ld.authors) add_author(article.authors, a);
+  if (article.authors.empty())
+    for (const char* key : {"author", "article:author", "parsely-author", "sailthru.author", "dc.creator", "byl"})
+      if (const std::string* v = meta(metas, key)) {
+        if (looks_like_url(*v)) continue;
+        add_author(article.authors, *v);
+        break;
+      }
+  if (article.authors.empty())
+    for (const auto& a : byline_authors) add_author(article.authors, a);
+
+  // Canonical URL, resolved against the page URL.
+  std::string canonical = canonical_link;
+  if (canonical.empty())
+    if (const std::string* v = meta(metas, "og:url")) canonical = *v;
+  if (!canonical.empty()) {
+    if (!page_url.empty()) {
+      if (auto base = Url::parse(page_url)) {
+        if (auto resolved = base->resolve(canonical)) canonical = resolved->str();
+      }
+    } else if (auto parsed = Url::parse(canonical)) {
+      canonical = parsed->str();
+    } else {
+      canonical.clear();  // relative, with nothing to resolve it against
+    }
+  }
+  article.canonical_url = canonical.empty() ? page_url : canonical;
+
+  // Description.
+  for (const char* key : {"og:description", "description", "twitter:description", "dc.description"})
+    if (const std::string* v = meta(metas, key)) {
+      article.description = *v;
+      break;
+    }
+  if (article.description.empty()) article.description = ld.description;
+
+  // Language: declared, then HTTP (detection happens once the text is known).
+  article.language = primary_language(html_lang);
+  if (article.language.empty())
+    for (const char* key : {"content-language", "language", "dc.language", "og:locale"})
+      if (const std::string* v = meta(metas, key)) {
+        article.language = primary_language(*v);
+        if (!article.language.empty()) break;
+      }
+  if (article.language.empty()) article.language = primary_language(ld.language);
+  if (article.language.empty()) article.language = primary_language(options.http_content_language);
+  return ld;
+}
+
+std::string detect_language(std::string_view text) { return guess_language(text); }
+
+}  // namespace banwatch::article::detail
