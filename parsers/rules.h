@@ -37,6 +37,14 @@ struct LoadOptions {
   std::size_t max_regex_memory = 64u << 20;  // RE2 max_mem per pattern set
 };
 
+// What `rules check` reports: every problem found (not only the first).
+struct CheckReport {
+  std::vector<std::string> problems;  // empty when the pack loads
+  std::vector<std::string> warnings;
+  std::string version;
+  std::size_t rules = 0, vendors = 0, actors = 0;
+};
+
 class RuleEngine {
  public:
   // `path`: a rule-pack directory (every *.yaml in it) or a single YAML file.
@@ -45,6 +53,9 @@ class RuleEngine {
   // From YAML text held in memory (tests, fuzzing); `name` is used in errors.
   static Result<std::unique_ptr<RuleEngine>> load_yaml(std::string_view yaml, std::string_view name,
                                                        const LoadOptions& options = {});
+  // Loads and compiles like load(), but goes on after a problem in one rule,
+  // cue or file and reports all of them. Never throws.
+  static CheckReport check(const std::string& path, const LoadOptions& options = {});
   virtual ~RuleEngine() = default;
 
   // All events in `text` (paragraphs separated by blank lines).

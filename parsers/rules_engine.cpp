@@ -101,13 +101,15 @@ std::string list_of(const std::string& item) {
 }
 
 std::map<std::string, std::string> builtin_placeholders() {
-  std::string actor_item = std::string(kActorToken);
+  std::string actor_item = std::string(kActorToken) + kPossessive + "?";
   std::string vendor_item = std::string(kVendorToken) + kPossessive + "?";
   std::map<std::string, std::string> p;
   p["ACTORS"] = "(?:(?P<actors>" + list_of(actor_item) + ")|(?:^|[,;:(]\\s*|\\b(?:that|but|while|when|after|as|and|Also|also)\\s+)(?P<subject>" +
-                kProper + ")(?:" + kPossessive + "(?:\\s+[A-Za-z][\\w\\-]*){1,3}?)?)";
+                list_of(kProper) + ")(?:" + kPossessive + "(?:\\s+[A-Za-z][\\w\\-]*){1,3}?)?)";
   p["VENDORS"] = "(?P<vendors>" + list_of(vendor_item) + ")";
-  p["GAP"] = "(?:\\s+[^\\s\\x01,;:()]+){0,8}?\\s+";
+  // Words inside the clause; a vendor named in passing ("fined the company
+  // and then barred ...") may stand among them, another actor may not.
+  p["GAP"] = "(?:\\s+(?:[^\\s\\x01,;:()]+|\\x01[VR]\\d+\\x02\\S*)){0,8}?\\s+";
   p["OBJ"] = "(?:\\s+[^\\s\\x01,;:()]+){0,6}?\\s+";
   p["FAR"] = "[^;]{0,240}?";
   p["POSS"] = kPossessive;
@@ -227,7 +229,12 @@ std::string hex64(std::uint64_t v) {
 
 class Engine final : public RuleEngine {
  public:
-  static Result<std::unique_ptr<Engine>> build(Pack pack, const LoadOptions& options);
+  // With `problems`, compile errors in rules, cues and scopes are collected
+  // and the build goes on; without, the first one is returned.
+  static Result<std::unique_ptr<Engine>> build(Pack pack, const LoadOptions& options,
+                                               std::vector<std::string>* problems = nullptr);
+  std::size_t vendor_count() const { return pack_.vendors.size(); }
+  std::size_t actor_count() const { return pack_.actors.size(); }
 
   std::vector<Extraction> extract(std::string_view text, const ExtractContext& context) const override;
   bool is_candidate(std::string_view text) const override;
@@ -260,7 +267,7 @@ class Engine final : public RuleEngine {
   std::vector<std::vector<int>> rules_by_trigger_;
   std::unique_ptr<RE2> vendor_re_, reference_re_, body_re_, country_re_, appositive_re_;
   std::unordered_map<std::string, int> vendor_terms_, body_terms_, country_forms_, country_adjectives_;
-  std::set<std::string> regulator_heads_, not_actors_;
+  std::set<std::string> regulator_heads_, not_actors_, adjective_words_;
   // Cue regexes by kind and scope.
   struct CueSet {
     std::unique_ptr<RE2> before, prefix, sentence;
@@ -282,7 +289,14 @@ Result<std::unique_ptr<RE2>> compile(const std::string& regex, const RE2::Option
   return re;
 }
 
-Result<std::unique_ptr<Engine>> Engine::build(Pack pack, const LoadOptions& options) {
+Result<std::unique_ptr<Engine>> Engine::build(Pack pack, const LoadOptions& options,
+                                              std::vector<std::string>* problems) {
+  // Returns true when the build may go on after `error`.
+  auto tolerate = [problems](const Error& error) {
+    if (!problems) return false;
+    problems->push_back(error.message);
+    return true;
+  };
   auto e = std::unique_ptr<Engine>(new Engine());
   e->pack_ = std::move(pack);
   Pack& p = e->pack_;
@@ -320,11 +334,11 @@ Result<std::unique_ptr<Engine>> Engine::build(Pack pack, const LoadOptions& opti
       }
     }
     for (const auto& adj : a.adjectives) {
-      e->not_actors_.insert(term_key(adj));
+      e->adjective_words_.insert(term_key(adj));
       e->country_adjectives_.emplace(term_key(adj), static_cast<int>(i));
       country_adjs.push_back(adj);
     }
-    for (const auto& d : a.demonyms) e->not_actors_.insert(term_key(d));
+    for (const auto& d : a.demonyms) e->adjective_words_.insert(term_key(d));
   }
   for (const auto& w : p.not_actors) e->not_actors_.insert(term_key(w));
   for (const auto& h : p.regulator_heads) e->regulator_heads_.insert(term_key(h));
@@ -353,8 +367,11 @@ Result<std::unique_ptr<Engine>> Engine::build(Pack pack, const LoadOptions& opti
   std::map<std::pair<std::string, std::string>, std::vector<std::string>> grouped;
   for (const auto& c : p.cues) {
     RE2 probe(c.regex, o);
-    if (!probe.ok())
-      return fail(ErrorCode::kConfig, c.origin.str() + ": " + c.kind + " cue '" + c.regex + "': " + probe.error());
+    if (!probe.ok()) {
+      Error error(ErrorCode::kConfig, c.origin.str() + ": " + c.kind + " cue '" + c.regex + "': " + probe.error());
+      if (tolerate(error)) continue;
+      return std::unexpected(error);
+    }
     grouped[{c.kind, c.where}].push_back(c.regex);
   }
   for (auto& [key, list] : grouped) {
@@ -369,9 +386,15 @@ Result<std::unique_ptr<Engine>> Engine::build(Pack pack, const LoadOptions& opti
   }
   for (const auto& s : p.scopes) {
     auto re = compile(s, o, "scope '" + s + "'");
-    if (!re) return std::unexpected(re.error());
-    if ((*re)->NumberOfCapturingGroups() < 1)
-      return fail(ErrorCode::kConfig, "scope '" + s + "' needs one capturing group");
+    if (!re) {
+      if (tolerate(re.error())) continue;
+      return std::unexpected(re.error());
+    }
+    if ((*re)->NumberOfCapturingGroups() < 1) {
+      Error error(ErrorCode::kConfig, "scope '" + s + "' needs one capturing group");
+      if (tolerate(error)) continue;
+      return std::unexpected(error);
+    }
     e->scopes_.push_back(std::move(*re));
   }
 
@@ -379,34 +402,51 @@ Result<std::unique_ptr<Engine>> Engine::build(Pack pack, const LoadOptions& opti
   std::map<std::string, int> trigger_ids;
   for (const auto& def : p.rules) {
     const std::string where = def.origin.str() + ": rule '" + def.id + "'";
-    auto expanded = expand(def.pattern, p.placeholders, builtin);
-    if (!expanded) return std::unexpected(expanded.error().with_context(where));
-    internal::CompiledRule rule;
-    rule.def = &def;
-    auto re = compile(*expanded, o, where);
-    if (!re) return std::unexpected(re.error());
-    rule.re = std::move(*re);
-    const auto& groups = rule.re->NamedCapturingGroups();
-    auto group = [&](const char* name) {
-      auto it = groups.find(name);
-      return it == groups.end() ? -1 : it->second;
-    };
-    rule.actors_group = group("actors");
-    rule.vendors_group = group("vendors");
-    rule.cue_group = group("cue");
-    if (rule.vendors_group < 0) return fail(ErrorCode::kConfig, where + ": pattern has no {VENDORS}");
-    if (rule.actors_group < 0) return fail(ErrorCode::kConfig, where + ": pattern has no {ACTORS}");
-    if (rule.cue_group < 0) return fail(ErrorCode::kConfig, where + ": pattern has no (?P<cue>...) group");
-    std::string trigger = def.trigger;
-    if (trigger.empty()) {
-      auto body = cue_body(*expanded);
-      if (!body) return fail(ErrorCode::kConfig, where + ": cannot derive a trigger from the cue group");
-      trigger = *body;
-    }
-    auto [it, inserted] = trigger_ids.emplace(trigger, static_cast<int>(e->triggers_.size()));
-    if (inserted) {
+    auto compiled = [&]() -> Result<std::pair<internal::CompiledRule, std::string>> {
+      auto expanded = expand(def.pattern, p.placeholders, builtin);
+      if (!expanded) return std::unexpected(expanded.error().with_context(where));
+      internal::CompiledRule rule;
+      rule.def = &def;
+      auto re = compile(*expanded, o, where);
+      if (!re) return std::unexpected(re.error());
+      rule.re = std::move(*re);
+      const auto& groups = rule.re->NamedCapturingGroups();
+      auto group = [&](const char* name) {
+        auto it = groups.find(name);
+        return it == groups.end() ? -1 : it->second;
+      };
+      rule.actors_group = group("actors");
+      rule.vendors_group = group("vendors");
+      rule.cue_group = group("cue");
+      if (rule.vendors_group < 0) return fail(ErrorCode::kConfig, where + ": pattern has no {VENDORS}");
+      if (rule.actors_group < 0) return fail(ErrorCode::kConfig, where + ": pattern has no {ACTORS}");
+      if (rule.cue_group < 0) return fail(ErrorCode::kConfig, where + ": pattern has no (?P<cue>...) group");
+      std::string trigger = def.trigger;
+      if (trigger.empty()) {
+        auto body = cue_body(*expanded);
+        if (!body) return fail(ErrorCode::kConfig, where + ": cannot derive a trigger from the cue group");
+        trigger = *body;
+      }
       RE2 probe(trigger, o);
       if (!probe.ok()) return fail(ErrorCode::kConfig, where + ": trigger: " + probe.error());
+      return std::make_pair(std::move(rule), trigger);
+    }();
+    if (!compiled) {
+      if (tolerate(compiled.error())) continue;
+      return std::unexpected(compiled.error());
+    }
+    internal::CompiledRule rule = std::move(compiled->first);
+    if (!def.unless.empty()) {
+      auto unless = compile(def.unless, o, where + ": unless");
+      if (!unless) {
+        if (tolerate(unless.error())) continue;
+        return std::unexpected(unless.error());
+      }
+      rule.unless = std::move(*unless);
+    }
+    const std::string trigger = std::move(compiled->second);
+    auto [it, inserted] = trigger_ids.emplace(trigger, static_cast<int>(e->triggers_.size()));
+    if (inserted) {
       e->triggers_.push_back(trigger);
       e->rules_by_trigger_.emplace_back();
     }
@@ -423,7 +463,6 @@ Result<std::unique_ptr<Engine>> Engine::build(Pack pack, const LoadOptions& opti
       return fail(ErrorCode::kConfig, v.origin.str() + ": vendor '" + v.name + "': " + err);
   }
   e->set_reference_index_ = e->set_->Add(alternation(p.references), &err);
-  RE2::Options ci_set = o;
   if (e->set_reference_index_ < 0) return fail(ErrorCode::kConfig, "references: " + err);
   e->set_first_trigger_ = e->set_reference_index_ + 1;
   for (const auto& t : e->triggers_)
@@ -431,9 +470,9 @@ Result<std::unique_ptr<Engine>> Engine::build(Pack pack, const LoadOptions& opti
   if (!e->set_->Compile())
     return fail(ErrorCode::kBudgetExceeded, "the candidate pattern set does not fit the regex memory budget of " +
                                                 std::to_string(options.max_regex_memory) + " bytes");
-  // References match case-insensitively in the Set through a second pass only
-  // when needed; the Set holds the lower-case forms, which cover mid-sentence use.
-  (void)ci_set;
+  // The Set holds the references as written (lower case), which covers their
+  // use mid-sentence; the mention pass matches them case-insensitively.
+  if (problems && !problems->empty()) return fail(ErrorCode::kConfig, problems->front());
   return e;
 }
 
@@ -462,8 +501,9 @@ bool Engine::is_candidate(std::string_view text) const {
 }
 
 bool Engine::bad_subject(std::string_view name) const {
-  std::string key = term_key(name);
-  if (key.empty() || not_actors_.contains(key)) return true;
+  std::string key = term_key(name);  // also drops a leading "the "
+  if (key.empty() || not_actors_.contains(key) || adjective_words_.contains(key)) return true;
+  // A name opening with a function word ("Also Ferrari", "Critics of") is not a name.
   std::string first = key.substr(0, key.find(' '));
   if (not_actors_.contains(first)) return true;
   if (vendor_terms_.contains(key)) return true;
@@ -590,13 +630,39 @@ std::vector<Mention> Engine::mentions(std::string_view s, std::optional<int> las
       // Two-word regulator heads ("data protection authority") end in a one-word head too.
       if (regulator_heads_.contains(head)) m.type = "regulator";
     }
+    // "Sweden's Post and Telecom Authority": a named body of that country.
+    if (tail.data() == nullptr && by_form) {
+      static const RE2 named_body(
+          "^(?:'s|\xE2\x80\x99s)\\s+((?:[A-Z][\\w\\-]*\\s+(?:(?:and|of|for|on)\\s+)?){0,5}?"
+          "(Authority|Agency|Ministry|Commission|Office|Centre|Center|Council|Department|Directorate|Inspectorate|"
+          "Bureau|Service|Regulator|Watchdog|Parliament|Senate|Assembly|Institute|Board|Administration)"
+          "(?:\\s+(?:of|for)\\s+(?:[A-Z][\\w\\-]*(?:\\s+and)?\\s*){1,4})?)");
+      std::string_view after_country = s.substr(m.end);
+      re2::StringPiece body[3];
+      if (named_body.Match(re2::StringPiece(after_country.data(), after_country.size()), 0, after_country.size(),
+                           RE2::ANCHOR_START, body, 3)) {
+        std::string name(body[1].data(), body[1].size());
+        while (!name.empty() && name.back() == ' ') name.pop_back();
+        const std::string head(body[2].data(), body[2].size());
+        static const std::set<std::string, std::less<>> government = {"Ministry", "Department", "Council", "Parliament",
+                                                                       "Senate", "Assembly", "Administration"};
+        Mention b{m.begin, m.end + static_cast<std::size_t>(body[1].data() - after_country.data()) + name.size(),
+                  MentionKind::kActor, -1, name, government.contains(head) ? "government" : "regulator",
+                  "named body of " + a.name + ": '" + name + "'"};
+        if (!overlaps(b, accepted)) {
+          accepted.push_back(std::move(b));
+          continue;
+        }
+      }
+    }
     // A country qualifying a group it does not name ("five EU member nations",
     // "three Baltic states") is no actor; neither is one counted.
     std::string_view after = s.substr(m.end);
     static const RE2 member(R"(^\s+(?:member\s+)?(?:states|nations|countries|members|member|allies|partners)\b)");
     static const RE2 counted(R"((?i)(?:\b(?:two|three|four|five|six|seven|eight|nine|ten|several|some|many|other|\d+)\s+)$)");
+    const bool bare = tail.data() == nullptr;
     if (RE2::PartialMatch(re2::StringPiece(after.data(), after.size()), member) ||
-        RE2::PartialMatch(re2::StringPiece(s.data(), m.begin), counted)) {
+        (bare && RE2::PartialMatch(re2::StringPiece(s.data(), m.begin), counted))) {
       m.kind = MentionKind::kNeutral;
       m.how = "qualifier of an unnamed group";
     } else {
@@ -747,13 +813,29 @@ void Engine::analyse(std::string_view text, const text::Sentence& sentence, std:
       if (actors.empty() && subject_it != rule.re->NamedCapturingGroups().end()) {
         const re2::StringPiece& subj = g[static_cast<std::size_t>(subject_it->second)];
         if (subj.data() != nullptr) {
-          std::string name(subj.data(), subj.size());
-          while (!name.empty() && name.back() == '.') name.pop_back();
-          if (bad_subject(name)) {
+          // "Cambridge University and Imperial College": one actor per name.
+          static const RE2 separator(R"((\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or|as\s+well\s+as|along\s+with|plus)\s+))");
+          std::string all(subj.data(), subj.size());
+          std::vector<std::string> names;
+          re2::StringPiece rest(all), sep;
+          std::size_t from = 0;
+          while (RE2::FindAndConsume(&rest, separator, &sep)) {
+            const std::size_t sep_at = static_cast<std::size_t>(sep.data() - all.data());
+            names.push_back(all.substr(from, sep_at - from));
+            from = sep_at + sep.size();
+          }
+          names.push_back(all.substr(from));
+          bool bad = false;
+          for (auto& name : names) {
+            while (!name.empty() && name.back() == '.') name.pop_back();
+            if (name.starts_with("The ") && name.size() > 4 && name[4] >= 'A' && name[4] <= 'Z') name.erase(0, 4);
+            if (bad_subject(name)) bad = true;
+          }
+          if (bad) {
             pos = mbegin + 1;
             continue;
           }
-          actors.push_back(ActorPick{name, "company", "subject proper noun '" + name + "'", true});
+          for (const auto& name : names) actors.push_back(ActorPick{name, "company", "subject proper noun '" + name + "'", true});
         }
       }
       std::vector<const Mention*> vendors;
@@ -762,9 +844,16 @@ void Engine::analyse(std::string_view text, const text::Sentence& sentence, std:
         vendors.push_back(&ms[static_cast<std::size_t>(i)]);
       }
       if (actors.empty() || vendors.empty()) continue;
+      if (rule.unless) {
+        // The match and what directly follows it ("banned Telegram channels").
+        const std::size_t tail_end = std::min(masked.size(), mend + 40);
+        if (RE2::PartialMatch(re2::StringPiece(masked.data() + mbegin, tail_end - mbegin), *rule.unless)) continue;
+      }
 
       std::string status = rule.def->status;
-      std::string_view before(masked.data() + mbegin, cue_begin - mbegin);
+      // The cue itself counts ("proposed restrictions on ..."), so patterns
+      // keep status words out of their cue groups unless meant.
+      std::string_view before(masked.data() + mbegin, cue_end - mbegin);
       const std::size_t prefix_begin = mbegin > 60 ? mbegin - 60 : 0;
       std::string_view prefix(masked.data() + prefix_begin, mbegin - prefix_begin);
       std::string kind = cue_kind(before, prefix, masked, rule.def->status_cues == "all");
@@ -857,7 +946,7 @@ std::vector<Extraction> Engine::extract(std::string_view text, const ExtractCont
     if (!own_cache[i]) {
       std::optional<PreciseTime> d = lead_of_line(i);
       if (!d) {
-        if (auto f = internal::sentence_date(sentences[i].view(text), std::nullopt, std::nullopt);
+        if (auto f = internal::sentence_date(sentences[i].view(text), std::nullopt, context.published);
             f && !f->relative_to_previous)
           d = f->date;
       }
@@ -953,6 +1042,45 @@ Result<std::unique_ptr<RuleEngine>> RuleEngine::load(const std::string& path, co
   auto engine = Engine::build(std::move(pack), options);
   if (!engine) return std::unexpected(engine.error());
   return std::unique_ptr<RuleEngine>(std::move(*engine));
+}
+
+CheckReport RuleEngine::check(const std::string& path, const LoadOptions& options) {
+  namespace fs = std::filesystem;
+  CheckReport report;
+  std::error_code ec;
+  std::vector<fs::path> files;
+  if (fs::is_directory(path, ec)) {
+    for (fs::directory_iterator it(path, ec), end; !ec && it != end; it.increment(ec)) {
+      const auto ext = it->path().extension();
+      if ((ext == ".yaml" || ext == ".yml") && it->is_regular_file(ec)) files.push_back(it->path());
+    }
+    std::sort(files.begin(), files.end());
+    if (files.empty()) report.problems.push_back(path + ": no *.yaml rule files");
+  } else if (fs::exists(path, ec)) {
+    files.push_back(path);
+  } else {
+    report.problems.push_back(path + ": rule pack not found");
+  }
+  Pack pack;
+  for (const auto& f : files) {
+    auto content = read_file(f);
+    if (!content) {
+      report.problems.push_back(content.error().message);
+      continue;
+    }
+    if (auto s = internal::parse_yaml_into(*content, f.string(), pack); !s) report.problems.push_back(s.error().message);
+  }
+  if (auto s = internal::validate(pack); !s) report.problems.push_back(s.error().message);
+  report.warnings = pack.warnings;
+  report.rules = pack.rules.size();
+  report.vendors = pack.vendors.size();
+  report.actors = pack.actors.size();
+  std::vector<std::string> build_problems;
+  auto engine = Engine::build(std::move(pack), options, &build_problems);
+  if (build_problems.empty() && !engine) build_problems.push_back(engine.error().message);
+  report.problems.insert(report.problems.end(), build_problems.begin(), build_problems.end());
+  if (engine) report.version = (*engine)->version();
+  return report;
 }
 
 Result<std::unique_ptr<RuleEngine>> RuleEngine::load_yaml(std::string_view yaml, std::string_view name,

@@ -56,6 +56,7 @@ struct RuleDef {
   std::string trigger;        // regex for the candidate Set; "" = derived from the cue group
   std::string pattern;        // with placeholders
   std::string actor_type;     // override; "" = from the actor
+  std::string unless;         // regex: no event when it matches inside the match
   double confidence = 0.9;
   Origin origin;
 };
@@ -92,6 +93,7 @@ Status validate(Pack& pack);
 struct CompiledRule {
   const RuleDef* def = nullptr;
   std::unique_ptr<RE2> re;
+  std::unique_ptr<RE2> unless;
   int actors_group = -1, vendors_group = -1, cue_group = -1;  // 1-based capture indices
   int trigger_index = -1;                                      // in the Set
 };

@@ -126,7 +126,7 @@ Status parse_rules(const std::string& file, const YAML::Node& node, Pack& pack) 
   for (const auto& r : node) {
     if (!r.IsMap()) return parse_error(file, r, "a rule must be a mapping");
     if (auto s = check_keys(file, r,
-                            {"id", "action", "status", "fixed_status", "status_cues", "trigger", "pattern", "actor_type",
+                            {"id", "action", "status", "fixed_status", "status_cues", "trigger", "unless", "pattern", "actor_type",
                              "confidence", "note"},
                             "rule");
         !s)
@@ -161,6 +161,11 @@ Status parse_rules(const std::string& file, const YAML::Node& node, Pack& pack) 
       auto t = scalar(file, r["trigger"], "rule 'trigger'");
       if (!t) return std::unexpected(t.error());
       def.trigger = *t;
+    }
+    if (r["unless"]) {
+      auto u = scalar(file, r["unless"], "rule 'unless'");
+      if (!u) return std::unexpected(u.error());
+      def.unless = *u;
     }
     auto pattern = scalar(file, r["pattern"], "rule 'pattern'");
     if (!pattern) return std::unexpected(pattern.error());
