@@ -501,6 +501,34 @@ JsonLd extract_metadata(const html::Document& doc, const Options& options, Artic
       }
   if (article.authors.empty())
     for (const auto& a : byline_authors) add_author(article.authors, a);
+  if (article.authors.empty() && !byline_text.empty()) {
+    // "By Jane Roe and John Doe | March 25, 2022": names up to a separator or the date.
+    std::string_view b = trim_view(byline_text);
+    bool has_by = false;
+    for (std::string_view prefix : {"By ", "by ", "BY "})
+      if (b.starts_with(prefix)) {
+        b.remove_prefix(prefix.size());
+        has_by = true;
+      }
+    if (has_by) {
+      if (auto found = dates::find_prose_date(b)) b = b.substr(0, found->begin);
+      b = b.substr(0, std::min(b.find('|'), b.find(" - ")));
+      b = b.substr(0, b.find(" on "));
+      b = trim_view(b);
+      while (!b.empty() && (b.back() == ',' || b.back() == '|' || b.back() == '-')) b = trim_view(b.substr(0, b.size() - 1));
+      std::string names(b);
+      std::size_t pos;
+      while ((pos = names.find(" and ")) != std::string::npos) names.replace(pos, 5, ",");
+      std::size_t start = 0;
+      while (start < names.size() && article.authors.size() < kMaxAuthors) {
+        std::size_t comma = names.find(',', start);
+        if (comma == std::string::npos) comma = names.size();
+        std::string name(trim_view(std::string_view(names).substr(start, comma - start)));
+        if (!name.empty() && std::count(name.begin(), name.end(), ' ') <= 4) add_author(article.authors, name);
+        start = comma + 1;
+      }
+    }
+  }
 
   // Canonical URL, resolved against the page URL.
   std::string canonical = canonical_link;
@@ -514,7 +542,11 @@ JsonLd extract_metadata(const html::Document& doc, const Options& options, Artic
     } else if (auto parsed = Url::parse(canonical)) {
       canonical = parsed->str();
     } else {
-      canonical.clear();  // relative, with nothing to resolve it against
+      // Relative, and no page URL: resolve against og:url when that is absolute.
+      const std::string* og = meta(metas, "og:url");
+      auto base = og != nullptr ? Url::parse(*og) : Result<Url>(fail(ErrorCode::kInvalidArgument, "no base"));
+      auto resolved = base ? base->resolve(canonical) : Result<Url>(fail(ErrorCode::kInvalidArgument, "no base"));
+      canonical = resolved ? resolved->str() : std::string();
     }
   }
   article.canonical_url = canonical.empty() ? page_url : canonical;
