@@ -180,7 +180,14 @@ constexpr Label kLabels[] = {
     {"utf16", kUtf16}, {"u16", kUtf16},
     {"utf32", kUtf32}, {"u32", kUtf32}, {"ucs4", kUtf32}, {"iso10646ucs4", kUtf32},
     {"utf32le", {"UTF-32LE", "UTF-32LE"}}, {"utf32be", {"UTF-32BE", "UTF-32BE"}},
-    {"xuserdefined", kUserDefined},
+    {"xuserdefined", kUserDefined}, {"csucs4", kUtf32},
+    // EBCDIC, which XML 1.0 Appendix F detects and feedparser decodes.
+    {"cp037", {"IBM037", "IBM037"}}, {"ibm037", {"IBM037", "IBM037"}},
+    {"csibm037", {"IBM037", "IBM037"}}, {"ebcdiccpus", {"IBM037", "IBM037"}},
+    {"ebcdiccpca", {"IBM037", "IBM037"}}, {"ebcdiccpnl", {"IBM037", "IBM037"}},
+    {"ebcdiccpwt", {"IBM037", "IBM037"}},
+    {"cp500", {"IBM500", "IBM500"}}, {"ibm500", {"IBM500", "IBM500"}},
+    {"cp1047", {"IBM1047", "IBM1047"}}, {"ibm1047", {"IBM1047", "IBM1047"}},
 };
 
 // Lowercase letters and digits only; "" when the label is implausibly long.
@@ -872,6 +879,16 @@ std::string xml_declared_encoding(std::string_view bytes) {
     std::size_t lead = 0;
     while (lead < bytes.size() && lead < 1024 && is_ascii_space(bytes[lead])) ++lead;
     bytes.remove_prefix(lead);
+  }
+  if (bom.empty() && bytes.starts_with("\x4C\x6F\xA7\x94")) {
+    // "<?xm" in EBCDIC (Appendix F.1): read the declaration through IBM037,
+    // whose invariant characters cover everything a declaration may hold.
+    std::string head;
+    if (decode_iconv(bytes.substr(0, 512), "IBM037", 1, head)) {
+      std::string declared = encoding_pseudo_attribute(declaration_ascii(head, XmlForm::kAscii));
+      return declared.empty() ? std::string("IBM037") : declared;
+    }
+    return "IBM037";
   }
   std::string declared = encoding_pseudo_attribute(declaration_ascii(bytes, form));
   if (!sniffed_wide) return declared;

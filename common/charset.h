@@ -25,7 +25,8 @@ struct Decoded {
 // "ISO_8859-1", "latin1" and "iso8859-1" all give "windows-1252" (as the
 // Encoding Standard and feedparser decode them). Beyond the Standard's labels:
 // "UTF-16" and "UTF-32" (byte order from BOM or content), "UTF-32LE/BE", the
-// ISO-2022-KR/CN family, and Python's aliases ("u8", "u16", "utf16").
+// ISO-2022-KR/CN family, the EBCDIC code pages IBM037/IBM500/IBM1047, and
+// Python's aliases ("u8", "u16", "utf16").
 // Returns "" for an unknown label.
 std::string canonical_charset(std::string_view label);
 
@@ -63,7 +64,8 @@ std::string_view sniff_bom(std::string_view bytes);
 // written, or "" when there is none. Reads the declaration through a BOM and
 // in UTF-16/32 without a BOM (XML 1.0 Appendix F); for such BOM-less 16/32-bit
 // bytes it returns the detected form ("UTF-16LE", ...) when the declaration
-// names no encoding or an 8-bit one that cannot describe those bytes.
+// names no encoding or an 8-bit one that cannot describe those bytes. EBCDIC
+// ("<?xm" as 4C 6F A7 94) is read through IBM037; "IBM037" when undeclared.
 std::string xml_declared_encoding(std::string_view bytes);
 
 // The HTML Standard's prescan (section 13.2.3.2) for `<meta charset>` and

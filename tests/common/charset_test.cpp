@@ -449,3 +449,21 @@ TEST(CharsetTest, Spec_Xml_Sec4_3_3_SingleQuotesAndSpacing) {
 
 }  // namespace
 }  // namespace banwatch
+
+namespace banwatch {
+namespace {
+
+TEST(CharsetTest, Spec_Xml_AppendixF_Ebcdic) {
+  // "<?xml version='1.0' encoding='cp037'?><a>Hi</a>" in IBM037.
+  const std::string ebcdic =
+      "\x4C\x6F\xA7\x94\x93\x40\xA5\x85\x99\xA2\x89\x96\x95\x7E\x7D\xF1\x4B\xF0\x7D"
+      "\x40\x85\x95\x83\x96\x84\x89\x95\x87\x7E\x7D\x83\x97\xF0\xF3\xF7\x7D\x6F\x6E"
+      "\x4C\x81\x6E\xC8\x89\x4C\x61\x81\x6E";
+  EXPECT_EQ(xml_declared_encoding(ebcdic), "cp037");
+  auto d = D(ebcdic, "cp037");
+  EXPECT_EQ(d.text, "<?xml version='1.0' encoding='cp037'?><a>Hi</a>");
+  EXPECT_EQ(d.encoding, "IBM037");
+}
+
+}  // namespace
+}  // namespace banwatch
