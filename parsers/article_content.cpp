@@ -67,7 +67,8 @@ bool unlikely_hint(std::string_view s) {
                           "social", "sponsor", "supplemental", "ad-break", "agegate", "pagination",
                           "pager", "popup", "yom-remote", "newsletter", "cookie", "taboola", "outbrain",
                           "recirc", "trending", "most-popular", "mostpopular", "subscribe-",
-                          "signup", "promo"});
+                          "signup", "promo", "gallery", "slideshow", "carousel", "caption", "credit",
+                          "lightbox", "timestamp"});
 }
 bool maybe_hint(std::string_view s) {
   return contains_any(s, {"and", "article", "body", "column", "content", "main", "mathjax", "shadow"});
@@ -175,6 +176,10 @@ bool boilerplate_line(std::string_view p) {
       "click here to subscribe"};
   for (std::string_view e : kPrefix)
     if (s.starts_with(e)) return true;
+  // Copyright and photo-credit lines.
+  if (p.size() < 200 && (s.starts_with("\xC2\xA9") || s.starts_with("copyright ") || s.starts_with("(c) ") ||
+                         s.starts_with("photo: ") || s.starts_with("image: ") || s.starts_with("photograph: ")))
+    return true;
   return false;
 }
 
