@@ -324,6 +324,7 @@ class CurlFetcher final : public Fetcher {
     SteadyTime robots_expires{};
     bool robots_fetching = false;
     std::string robots_unreachable_reason;  // set while robots.txt could not be fetched
+    ErrorCode robots_unreachable_code = ErrorCode::kRefused;
   };
 
   struct Delayed {
@@ -336,7 +337,13 @@ class CurlFetcher final : public Fetcher {
   // ---- queueing -------------------------------------------------------------
   void enqueue(std::unique_ptr<Job> job) {
     std::string key = job->origin;
-    origins_[key].waiting.push_back(std::move(job));
+    // robots.txt fetches (and their retries and redirects) go first: the
+    // jobs behind them wait for the answer.
+    if (job->request.check_robots) {
+      origins_[key].waiting.push_back(std::move(job));
+    } else {
+      origins_[key].waiting.push_front(std::move(job));
+    }
     ++waiting_count_;
     ready_origins_.insert(std::move(key));
   }
@@ -402,6 +409,10 @@ class CurlFetcher final : public Fetcher {
       // and ask again soon rather than after the full TTL.
       origin.robots = Robots::disallow_all();
       origin.robots_unreachable_reason = r.ok() ? fmt::format("HTTP {}", r.status) : r.error->message;
+      // A host that cannot be reached at all is a network failure of the
+      // request, not a policy refusal: the source's error says so.
+      origin.robots_unreachable_code =
+          !r.ok() && r.error->code == ErrorCode::kNetwork ? ErrorCode::kNetwork : ErrorCode::kRefused;
       ttl = std::min<SteadyClock::duration>(ttl, std::chrono::minutes(10));
     }
     origin.robots_expires = SteadyClock::now() + ttl;
@@ -438,7 +449,9 @@ class CurlFetcher final : public Fetcher {
                                   : "robots.txt unreachable (" + origin.robots_unreachable_reason +
                                         "): disallowed for now";
             std::string message = job->url + ": " + why;
-            fail_job(std::move(job), Error(ErrorCode::kRefused, std::move(message)));
+            ErrorCode code =
+                origin.robots_unreachable_reason.empty() ? ErrorCode::kRefused : origin.robots_unreachable_code;
+            fail_job(std::move(job), Error(code, std::move(message)));
             continue;
           }
         }

@@ -58,6 +58,9 @@ struct FetcherOptions {
 };
 
 struct Request {
+  Request() = default;
+  Request(std::string u) : url(std::move(u)) {}  // NOLINT: implicit, so {url} reads well
+
   std::string url;
   std::string etag;           // sent as If-None-Match when not empty
   std::string last_modified;  // sent as If-Modified-Since when not empty

@@ -232,6 +232,16 @@ class Crawl {
       }
       return;
     }
+    bool truncated = std::any_of(feed->warnings.begin(), feed->warnings.end(), [](const std::string& w) {
+      return w.find("truncated") != std::string::npos;
+    });
+    if (truncated && !feed->items.empty()) {
+      // The item open when the bytes ended may be cut anywhere: leave it for
+      // the next, complete fetch rather than store half of it.
+      warn(fmt::format("source {}: {} is truncated; its last item is left for the next fetch", task.report.name,
+                       r.final_url));
+      feed->items.pop_back();
+    }
     select_items(task, std::move(feed->items));
   }
 
@@ -291,7 +301,8 @@ class Crawl {
       return;
     }
     Request req;
-    req.url = work.item.url;
+    // The canonical URL: tracking parameters and fragments are not sent.
+    req.url = work.canonical;
     req.accept = kPageAccept;
     auto shared = std::make_shared<ItemWork>(std::move(work));
     fetcher_.submit(std::move(req), [this, &task, shared](Response&& r) {
