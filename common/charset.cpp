@@ -324,9 +324,10 @@ constexpr char16_t kWindows1252High[32] = {
 
 // One byte's UTF-8 form; len 0 marks an unassigned byte.
 struct ByteForm {
-  std::uint8_t len = 0;
   char utf8[3] = {};
+  std::uint8_t len = 0;  // kept last so the form copies as one 4-byte word
 };
+static_assert(sizeof(ByteForm) == 4);
 using ByteTable = std::array<ByteForm, 256>;
 
 void set_form(ByteForm& form, char32_t cp) {
@@ -406,7 +407,9 @@ std::size_t decode_single_byte(std::string_view s, const ByteTable& table, std::
     length += form.len == 0 ? kReplacement.size() : form.len;
   }
   const std::size_t start = out.size();
-  out.resize(start + length);
+  // Each form is stored with a fixed 4-byte copy; the slack absorbs the
+  // last one's overhang.
+  out.resize(start + length + sizeof(ByteForm));
   char* p = out.data() + start;
   std::size_t replaced = 0;
   for (char ch : s) {
@@ -421,10 +424,11 @@ std::size_t decode_single_byte(std::string_view s, const ByteTable& table, std::
       p += kReplacement.size();
       ++replaced;
     } else {
-      std::memcpy(p, form.utf8, form.len);
+      std::memcpy(p, &form, sizeof(ByteForm));
       p += form.len;
     }
   }
+  out.resize(start + length);
   return replaced;
 }
 
