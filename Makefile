@@ -15,7 +15,7 @@ DEB_PACKAGES := build-essential cmake pkg-config git ca-certificates \
   libspdlog-dev libfmt-dev libgtest-dev libgmock-dev libcli11-dev nlohmann-json3-dev \
   libyaml-cpp-dev libxml2-dev libhowardhinnant-date-dev libcpp-httplib-dev zlib1g-dev \
   libbrotli-dev libutf8proc-dev libssl-dev libpqxx-dev \
-  clang libclang-rt-14-dev python3 python3-feedparser python3-readability \
+  clang-16 libclang-rt-16-dev python3 python3-feedparser python3-readability \
   nginx-light postgresql valgrind ccache
 DEPS_STAMP := $(BUILD)/.deps-installed
 
@@ -63,7 +63,7 @@ install: build
 	cmake --install $(BUILD) --prefix $(PREFIX)
 
 fuzz: deps
-	CC=clang CXX=clang++ cmake -S . -B $(FUZZ_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBANWATCH_FUZZ=ON
+	CC=clang-16 CXX=clang++-16 cmake -S . -B $(FUZZ_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBANWATCH_FUZZ=ON
 	cmake --build $(FUZZ_BUILD) -j$(JOBS)
 	FUZZ_SECONDS=$(FUZZ_SECONDS) tests/fuzz/run-all.sh $(FUZZ_BUILD)
 
