@@ -84,5 +84,7 @@ void add_recrawl_command(CLI::App& app, Context& ctx);
 void add_digest_command(CLI::App& app, Context& ctx);
 void add_search_command(CLI::App& app, Context& ctx);
 void add_backup_command(CLI::App& app, Context& ctx);
+void add_workers_command(CLI::App& app, Context& ctx);
+void add_migrate_command(CLI::App& app, Context& ctx);
 
 }  // namespace banwatch::app

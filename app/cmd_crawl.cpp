@@ -1,6 +1,7 @@
 // banwatch crawl: one scheduled pass over the due sources (or the named ones,
 // or all): feed -> items -> pages -> text -> rules -> store. cron runs it.
 #include <signal.h>
+#include <unistd.h>
 #include <spdlog/spdlog.h>
 
 #include <atomic>
@@ -12,6 +13,7 @@
 #include "app/app.h"
 #include "common/lockfile.h"
 #include "crawler/pipeline.h"
+#include "crawler/worker.h"
 #include "parsers/rules.h"
 
 namespace banwatch::app {
@@ -52,6 +54,12 @@ struct CrawlCommandOptions {
   bool dry_run = false;
   double wait_seconds = 0;
   bool allow_private_networks = false;
+  // Scale-out (docs/scale-out.md): lease hosts of a shared store instead of
+  // taking the store's file lock.
+  std::string worker;
+  bool loop = false;
+  double lease_seconds = 60;
+  std::size_t max_hosts = 8;
 };
 
 std::string summary_line(const crawler::CrawlSummary& s, std::chrono::milliseconds elapsed) {
@@ -71,7 +79,61 @@ void print_failures(const crawler::CrawlSummary& s) {
   }
 }
 
+// `crawl --worker NAME [--loop]`: the pipeline over the hosts this worker
+// leases; no file lock, since workers on many machines share the store.
+int run_crawl_worker(Context& ctx, const CrawlCommandOptions& opts) {
+  auto loaded = ctx.config();
+  if (!loaded) return ctx.report(loaded.error());
+  Config config = **loaded;
+  if (opts.allow_private_networks) config.fetch.allow_private_networks = true;
+  auto store = ctx.store();
+  if (!store) return ctx.report(store.error());
+  if (auto st = ctx.sync_sources(); !st) return ctx.report(st.error());
+  auto rules_path = ctx.rules_path();
+  if (!rules_path) return ctx.report(rules_path.error());
+  auto rules = rules::RuleEngine::load(*rules_path);
+  if (!rules) return ctx.report(rules.error());
+
+  SystemClock clock;
+  crawler::CrawlDeps deps;
+  deps.store = *store;
+  deps.rules = rules->get();
+  deps.config = &config;
+  deps.clock = &clock;
+
+  crawler::WorkerOptions options;
+  options.identity.name = opts.worker;
+  char hostname[256] = {};
+  if (gethostname(hostname, sizeof hostname - 1) == 0) options.identity.hostname = hostname;
+  options.identity.pid = getpid();
+  options.lease_duration = std::chrono::seconds(static_cast<long long>(opts.lease_seconds));
+  options.max_hosts = opts.max_hosts;
+  options.loop = opts.loop;
+  options.cancel = &g_stop_signal;
+  options.pass_done = [&ctx, &opts](const crawler::CrawlSummary& s) {
+    print_failures(s);
+    if (ctx.options.verbosity >= 1) std::cout << "worker " << opts.worker << ": " << summary_line(s, {}) << "\n";
+  };
+
+  auto started = std::chrono::steady_clock::now();
+  Result<crawler::WorkerSummary> result = [&] {
+    StopSignals signals;
+    return crawler::run_worker(deps, options);
+  }();
+  auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
+  if (!result) return ctx.report(result.error());
+  const auto& s = *result;
+  if (ctx.options.verbosity >= 1 || (ctx.options.verbosity >= 0 && ctx.stdout_is_terminal()) || s.cancelled) {
+    std::cerr << fmt::format("worker {}: {} passes over {} leased hosts ({} lost); ", opts.worker, s.passes,
+                             s.hosts_leased, s.leases_lost)
+              << summary_line(s.totals, elapsed) << "\n";
+  }
+  if (s.cancelled) return g_stop_signal.load() == SIGTERM ? 143 : kExitInterrupted;
+  return s.totals.failed > 0 ? kExitPartial : kExitOk;
+}
+
 int run_crawl(Context& ctx, const CrawlCommandOptions& opts) {
+  if (!opts.worker.empty()) return run_crawl_worker(ctx, opts);
   auto loaded = ctx.config();
   if (!loaded) return ctx.report(loaded.error());
   Config config = **loaded;
@@ -153,6 +215,16 @@ void add_crawl_command(CLI::App& app, Context& ctx) {
       ->check(CLI::NonNegativeNumber);
   cmd->add_flag("--allow-private-networks", opts->allow_private_networks,
                 "Allow loopback and private addresses (tests, intranets); config fetch.allow_private_networks");
+  cmd->add_option("--worker", opts->worker,
+                  "Run as worker NAME of a shared (postgresql://) store: lease hosts, crawl their due sources "
+                  "(docs/scale-out.md)")
+      ->type_name("NAME");
+  cmd->add_flag("--loop", opts->loop, "With --worker: keep working until SIGINT/SIGTERM");
+  cmd->add_option("--lease", opts->lease_seconds, "With --worker: host lease duration in seconds (default 60)")
+      ->type_name("SECONDS")
+      ->check(CLI::Range(5.0, 3600.0));
+  cmd->add_option("--max-hosts", opts->max_hosts, "With --worker: hosts leased at once (default 8)")
+      ->check(CLI::Range(1, 10000));
   cmd->callback([&ctx, opts] { ctx.exit_code = run_crawl(ctx, *opts); });
 }
 

@@ -64,6 +64,8 @@ int run(int argc, char** argv) {
   add_parse_feed_command(*parse, ctx);
   add_parse_article_command(*parse, ctx);
   add_backup_command(app, ctx);
+  add_workers_command(app, ctx);
+  add_migrate_command(app, ctx);
 
   // Logging is set up before any subcommand callback runs.
   app.parse_complete_callback([&] {
