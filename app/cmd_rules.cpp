@@ -1,0 +1,184 @@
+// banwatch rules check [--rules DIR]: load, validate and compile the rule
+// pack, reporting every problem.
+// banwatch rules test (--text T | --file F | -) [--published DATE] [--json]
+// [--explain]: the events the rule pack reads out of a text.
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include <fstream>
+#include <iostream>
+#include <iterator>
+#include <sstream>
+
+#include "app/app.h"
+#include "common/time.h"
+#include "parsers/dates.h"
+#include "parsers/rules.h"
+
+namespace banwatch::app {
+namespace {
+
+constexpr std::size_t kMaxTextBytes = 32u << 20;
+
+struct RulesCheckOptions {
+  std::string rules;
+};
+
+struct RulesTestOptions {
+  std::string rules;
+  std::string text;
+  std::string file;
+  std::string input;  // "-" for standard input
+  std::string published;
+  bool json = false;
+  bool explain = false;
+};
+
+Result<std::string> resolve_rules(Context& ctx, const std::string& given) {
+  if (!given.empty()) return given;
+  return ctx.rules_path();
+}
+
+Result<std::string> read_text(const RulesTestOptions& o) {
+  int sources = (!o.text.empty()) + (!o.file.empty()) + (!o.input.empty());
+  if (sources != 1) return fail(ErrorCode::kInvalidArgument, "rules test: give exactly one of --text, --file or -");
+  if (!o.text.empty()) return o.text;
+  std::string bytes;
+  if (o.input == "-" || o.file == "-") {
+    char buffer[65536];
+    while (std::cin.read(buffer, sizeof buffer) || std::cin.gcount() > 0) {
+      bytes.append(buffer, static_cast<std::size_t>(std::cin.gcount()));
+      if (bytes.size() > kMaxTextBytes) return fail(ErrorCode::kBudgetExceeded, "standard input: more than 32 MiB");
+    }
+    return bytes;
+  }
+  const std::string& path = o.file.empty() ? o.input : o.file;
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return fail(ErrorCode::kNotFound, path + ": cannot open the file");
+  std::ostringstream buf;
+  buf << in.rdbuf();
+  if (in.bad()) return fail(ErrorCode::kIo, path + ": cannot read the file");
+  bytes = buf.str();
+  if (bytes.size() > kMaxTextBytes) return fail(ErrorCode::kBudgetExceeded, path + ": more than 32 MiB");
+  return bytes;
+}
+
+nlohmann::json event_json(const rules::Extraction& x, std::string_view text, bool explain) {
+  const auto& e = x.event;
+  nlohmann::json j = {
+      {"actor", e.actor},
+      {"actor_type", e.actor_type},
+      {"vendor", e.vendor},
+      {"action", e.action},
+      {"status", e.status},
+      {"scope", e.scope},
+      {"event_date", e.event_date ? nlohmann::json(format_precise(*e.event_date)) : nlohmann::json(nullptr)},
+      {"event_date_precision", e.event_date ? nlohmann::json(to_string(e.event_date->precision)) : nlohmann::json(nullptr)},
+      {"evidence", e.evidence},
+      {"rule", e.rule_id},
+      {"rule_pack_version", e.rule_pack_version},
+      {"confidence", e.confidence},
+  };
+  if (explain && x.explanation) {
+    const auto& ex = *x.explanation;
+    std::string_view sentence = text.substr(x.sentence_begin, x.sentence_end - x.sentence_begin);
+    std::string span(sentence.substr(std::min(ex.match_begin, sentence.size()),
+                                     ex.match_end > ex.match_begin ? ex.match_end - ex.match_begin : 0));
+    j["explain"] = {{"rule", ex.rule_id},
+                    {"match", span},
+                    {"match_begin", ex.match_begin},
+                    {"match_end", ex.match_end},
+                    {"actor", ex.actor_how},
+                    {"vendor", ex.vendor_how},
+                    {"date", ex.date_how}};
+  }
+  return j;
+}
+
+int run_rules_check(Context& ctx, const RulesCheckOptions& opts) {
+  auto path = resolve_rules(ctx, opts.rules);
+  if (!path) return ctx.report(path.error());
+  auto report = rules::RuleEngine::check(*path);
+  for (const auto& w : report.warnings) std::cerr << "banwatch: warning: " << w << "\n";
+  if (!report.problems.empty()) {
+    for (const auto& p : report.problems) std::cerr << "banwatch: " << p << "\n";
+    std::cerr << fmt::format("banwatch: rule pack {}: {} problem{}\n", *path, report.problems.size(),
+                             report.problems.size() == 1 ? "" : "s");
+    return kExitUsage;
+  }
+  std::cout << fmt::format("rule pack {}: ok, version {}, {} rules, {} vendors, {} actors, {} warnings\n", *path,
+                           report.version, report.rules, report.vendors, report.actors, report.warnings.size());
+  return kExitOk;
+}
+
+int run_rules_test(Context& ctx, const RulesTestOptions& opts) {
+  auto text = read_text(opts);
+  if (!text) return ctx.report(text.error());
+  rules::ExtractContext context;
+  context.explain = opts.explain;
+  if (!opts.published.empty()) {
+    auto published = parse_precise(opts.published);
+    if (!published) published = dates::parse_date(opts.published);
+    if (!published)
+      return ctx.report(Error(ErrorCode::kInvalidArgument, "rules test: --published " + opts.published + " is not a date"));
+    context.published = published;
+  }
+  auto path = resolve_rules(ctx, opts.rules);
+  if (!path) return ctx.report(path.error());
+  auto engine = rules::RuleEngine::load(*path);
+  if (!engine) return ctx.report(engine.error());
+  auto extractions = (*engine)->extract(*text, context);
+  if (opts.json) {
+    nlohmann::json events = nlohmann::json::array();
+    for (const auto& x : extractions) events.push_back(event_json(x, *text, opts.explain));
+    nlohmann::json out = {{"events", std::move(events)}, {"rule_pack_version", (*engine)->version()}};
+    std::cout << out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+    return kExitOk;
+  }
+  if (extractions.empty()) std::cout << "no events\n";
+  for (const auto& x : extractions) {
+    const auto& e = x.event;
+    std::cout << fmt::format("{} ({}) {} {} [{}] {}{}\n", e.actor, e.actor_type, e.action, e.vendor, e.status,
+                             e.event_date ? format_precise(*e.event_date) : "undated",
+                             e.scope.empty() ? "" : " scope: " + e.scope);
+    std::cout << fmt::format("  evidence: {}\n  rule: {}  confidence: {:.2f}\n", e.evidence, e.rule_id, e.confidence);
+    if (opts.explain && x.explanation) {
+      const auto& ex = *x.explanation;
+      std::string_view sentence = std::string_view(*text).substr(x.sentence_begin, x.sentence_end - x.sentence_begin);
+      std::cout << fmt::format("  match:  \"{}\"\n  actor:  {}\n  vendor: {}\n  date:   {}\n",
+                               sentence.substr(std::min(ex.match_begin, sentence.size()),
+                                               ex.match_end > ex.match_begin ? ex.match_end - ex.match_begin : 0),
+                               ex.actor_how, ex.vendor_how, ex.date_how);
+    }
+  }
+  return kExitOk;
+}
+
+}  // namespace
+
+void add_rules_commands(CLI::App& app, Context& ctx) {
+  auto* rules_cmd = app.add_subcommand("rules", "Check the rule pack and try it on text");
+  rules_cmd->require_subcommand(1);
+
+  auto check = std::make_shared<RulesCheckOptions>();
+  auto* check_cmd = rules_cmd->add_subcommand("check", "Load, validate and compile the rule pack; report every problem");
+  check_cmd->add_option("--rules", check->rules, "Rule pack directory or file (default: the configuration's)")
+      ->type_name("DIR");
+  check_cmd->callback([&ctx, check] { ctx.exit_code = run_rules_check(ctx, *check); });
+
+  auto test = std::make_shared<RulesTestOptions>();
+  auto* test_cmd = rules_cmd->add_subcommand("test", "Print the events the rule pack finds in a text");
+  test_cmd->add_option("--text", test->text, "The text itself")->type_name("TEXT");
+  test_cmd->add_option("--file", test->file, "A file holding the text (paragraphs separated by blank lines)")
+      ->type_name("FILE");
+  test_cmd->add_option("input", test->input, "\"-\" to read the text from standard input");
+  test_cmd->add_option("--published", test->published, "The article's published date, for relative dates")
+      ->type_name("DATE");
+  test_cmd->add_option("--rules", test->rules, "Rule pack directory or file (default: the configuration's)")
+      ->type_name("DIR");
+  test_cmd->add_flag("--json", test->json, "Print {\"events\":[...]}");
+  test_cmd->add_flag("--explain", test->explain, "Show the rule, the matched span and how actor, vendor and date were found");
+  test_cmd->callback([&ctx, test] { ctx.exit_code = run_rules_test(ctx, *test); });
+}
+
+}  // namespace banwatch::app
