@@ -1064,14 +1064,13 @@ void Reader::end() {
       case Tag::kAuthor: case Tag::kContributor:
         if (person_depth_ == stack_.size()) {
           person_depth_ = 0;
-          if (person_is_author_ || true) {
-            std::string name = !person_.name.empty() ? person_.name : person_.email;
-            if (item_) {
-              if (person_is_author_) add_unique(item_->authors, name);
-              item_->author_details.push_back(std::move(person_));
-            } else if (person_is_author_) {
-              add_unique(feed_.authors, name);
-            }
+          // Contributors are kept in the details; only authors are "the" authors.
+          std::string name = !person_.name.empty() ? person_.name : person_.email;
+          if (item_) {
+            if (person_is_author_) add_unique(item_->authors, name);
+            item_->author_details.push_back(std::move(person_));
+          } else if (person_is_author_) {
+            add_unique(feed_.authors, name);
           }
         }
         break;
