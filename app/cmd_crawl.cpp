@@ -148,9 +148,9 @@ int run_crawl(Context& ctx, const CrawlCommandOptions& opts) {
   }
   auto store = ctx.store();
   if (!store) return ctx.report(store.error());
-  if (!opts.dry_run) {
-    if (auto st = ctx.sync_sources(); !st) return ctx.report(st.error());
-  }
+  // Even a dry run mirrors the configured sources into the store: it is
+  // configuration, not crawl output.
+  if (auto st = ctx.sync_sources(); !st) return ctx.report(st.error());
   auto rules_path = ctx.rules_path();
   if (!rules_path) return ctx.report(rules_path.error());
   auto rules = rules::RuleEngine::load(*rules_path);
@@ -209,7 +209,7 @@ void add_crawl_command(CLI::App& app, Context& ctx) {
   auto* cmd = app.add_subcommand("crawl", "Fetch the due sources, extract events and store them (what cron runs)");
   cmd->add_option("--source", opts->sources, "Only this source (repeatable); due or not")->type_name("NAME");
   cmd->add_flag("--all", opts->all, "Every enabled source, due or not");
-  cmd->add_flag("--dry-run", opts->dry_run, "Fetch and extract, print what would be stored, write nothing");
+  cmd->add_flag("--dry-run", opts->dry_run, "Fetch and extract, print what would be stored; store no article, event or fetch state");
   cmd->add_option("--wait", opts->wait_seconds, "Wait up to SECONDS for another run's lock instead of exiting 75")
       ->type_name("SECONDS")
       ->check(CLI::NonNegativeNumber);

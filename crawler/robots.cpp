@@ -90,7 +90,8 @@ std::string robots_normalize(std::string_view path) {
         out += kHex[decoded & 15];
       }
       i += 2;
-    } else if (c <= 0x20 || c >= 0x7f) {
+    } else if (c <= 0x20 || c >= 0x7f || c == '%') {
+      // A '%' that starts no escape is encoded so normalizing twice changes nothing.
       out += '%';
       out += kHex[c >> 4];
       out += kHex[c & 15];
