@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <vector>
 
@@ -36,6 +37,24 @@ class TempFile {
   std::string path_;
 };
 
+// The umask without changing it (umask(2) can only read by setting, which
+// would race with other threads creating files).
+mode_t current_umask() {
+  std::FILE* f = std::fopen("/proc/self/status", "re");
+  if (f == nullptr) return 022;
+  char line[256];
+  mode_t mask = 022;
+  while (std::fgets(line, sizeof line, f) != nullptr) {
+    unsigned value = 0;
+    if (std::sscanf(line, "Umask: %o", &value) == 1) {
+      mask = static_cast<mode_t>(value);
+      break;
+    }
+  }
+  std::fclose(f);
+  return mask;
+}
+
 }  // namespace
 
 Status write_file_atomic(const std::string& path, std::string_view data, Existing existing) {
@@ -56,9 +75,7 @@ Status write_file_atomic(const std::string& path, std::string_view data, Existin
   };
   // mkstemp creates 0600; a digest or metrics file is meant to be read by
   // others (node_exporter, a web server), so honour the umask as open() would.
-  const mode_t mask = ::umask(0);
-  ::umask(mask);
-  if (::fchmod(fd, 0644 & ~mask) != 0) return close_fail("chmod");
+  if (::fchmod(fd, 0644 & ~current_umask()) != 0) return close_fail("chmod");
   std::size_t done = 0;
   while (done < data.size()) {
     const ssize_t n = ::write(fd, data.data() + done, data.size() - done);

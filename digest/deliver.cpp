@@ -431,7 +431,11 @@ Status with_retries(int retries, const DeliveryOptions& options, const Environme
     auto failure = attempt();
     if (!failure) return {};
     if (!failure->transient || i >= retries) {
-      if (i > 0) return std::unexpected(failure->error.with_context(fmt::format("after {} attempts", i + 1)));
+      if (i > 0) {
+        Error e = failure->error;
+        e.message += fmt::format(" (after {} attempts)", i + 1);
+        return std::unexpected(e);
+      }
       return std::unexpected(failure->error);
     }
     auto wait = delay;

@@ -267,7 +267,7 @@ std::string window_line(const Digest& d) {
 // A sentence written for people, reused by every human format.
 std::string what_changed(const Digest& d) {
   const auto& c = d.changes;
-  if (d.empty()) return "Nothing new since the last brief.";
+  if (d.empty()) return d.after_event_id ? "Nothing new since the last brief." : "No events in this period.";
   std::vector<std::string> parts;
   const int fresh = c.new_events - c.status_changes;
   if (fresh > 0) parts.push_back(plural(fresh, "new event", "new events"));

@@ -58,6 +58,7 @@ TEST(DigestRender, ContentHasWhatTheAnalystNeeds) {
 TEST(DigestRender, EmptyDigestSaysNothingNew) {
   Digest d;
   d.generated_at = testing::at("2026-11-26T06:00:00Z");
+  d.after_event_id = 0;
   for (Format f : {Format::kMarkdown, Format::kHtml, Format::kText}) {
     EXPECT_NE(render(d, f).find("Nothing new since the last brief."), std::string::npos) << to_string(f);
   }

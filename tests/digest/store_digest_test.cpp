@@ -4,7 +4,11 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <sys/wait.h>
+
+#include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <memory>
 #include <set>
 
@@ -444,6 +448,50 @@ TEST_F(DigestStoreTest, StoreFailureWhileBuildingIsAChannelErrorAndNothingMoves)
   auto cursor = store_->last_digest("c");
   ASSERT_TRUE(cursor.has_value());
   EXPECT_FALSE(cursor->has_value());
+}
+
+
+// ---- the command line, end to end -------------------------------------------------
+
+std::string slurp(const std::string& path) { return testing::read_file(path); }
+
+int run_cli(const std::string& args) {
+  const std::string cmd = std::string(BANWATCH_BINARY) + " " + args;
+  const int status = std::system(cmd.c_str());
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+TEST_F(DigestStoreTest, Cli_DigestToDirectoryThenFailingChannelExitsOne) {
+  if (::access(BANWATCH_BINARY, X_OK) != 0) GTEST_SKIP() << "the banwatch CLI is not built";
+  first_week();
+  store_.reset();  // the CLI opens the store itself
+  const std::string db = dir_ + "/banwatch.db";
+  fs::create_directory(dir_ + "/out");
+  // No config file: built-in defaults.
+  ASSERT_EQ(run_cli("--db " + db + " digest --format json --out " + dir_ + "/out/ --metrics-file " + dir_ +
+                    "/digest.prom 2>" + dir_ + "/err.txt"),
+            0)
+      << slurp(dir_ + "/err.txt");
+  std::vector<std::string> files;
+  for (const auto& e : fs::directory_iterator(dir_ + "/out")) files.push_back(e.path().filename().string());
+  ASSERT_EQ(files.size(), 1u);
+  EXPECT_TRUE(files[0].ends_with(".json")) << files[0];
+  EXPECT_NE(slurp(dir_ + "/out/" + files[0]).find("\"event_count\": 3"), std::string::npos);
+  EXPECT_NE(slurp(dir_ + "/digest.prom").find("banwatch_digest_events 3"), std::string::npos);
+
+  // Second run: the directory's cursor moved, the new brief is empty and goes
+  // to a second dated file instead of replacing the first.
+  ASSERT_EQ(run_cli("--db " + db + " digest --format json --out " + dir_ + "/out/ 2>/dev/null"), 0);
+  files.clear();
+  for (const auto& e : fs::directory_iterator(dir_ + "/out")) files.push_back(e.path().filename().string());
+  EXPECT_EQ(files.size(), 2u);
+
+  // A webhook nobody listens on: exit 1, the channel and cause named.
+  std::ofstream(dir_ + "/banwatch.yaml") << "digest:\n  webhook:\n    - url: http://127.0.0.1:9/hook\n      retries: 0\n";
+  EXPECT_EQ(run_cli("--db " + db + " --config " + dir_ + "/banwatch.yaml digest --deliver 2>" + dir_ + "/err.txt"), 1);
+  const std::string err = slurp(dir_ + "/err.txt");
+  EXPECT_NE(err.find("webhook (json) http://127.0.0.1:9"), std::string::npos) << err;
+  EXPECT_NE(err.find("onnect"), std::string::npos) << err;
 }
 
 }  // namespace
