@@ -203,6 +203,21 @@ TEST(DigestMail, RefusedRecipientIsAChannelErrorWithoutSecrets) {
   EXPECT_TRUE(server.transactions().empty());
 }
 
+TEST(DigestMail, RequiredStarttlsMissingOnTheServerIsRefusedNotSentInClear) {
+  testing::SmtpServer server;  // does not advertise STARTTLS
+  EmailConfig cfg;
+  cfg.url = server.url();
+  cfg.starttls = true;
+  cfg.from = "digest@example.org";
+  cfg.to = {"ana@example.org"};
+  auto channel = make_email_channel(cfg, test_env(), DeliveryOptions{});
+  ASSERT_TRUE(channel.has_value());
+  auto s = (*channel)->deliver(sample_digest());
+  ASSERT_FALSE(s.has_value());
+  EXPECT_NE(s.error().message.find("STARTTLS"), std::string::npos) << s.error().message;
+  EXPECT_TRUE(server.transactions().empty()) << "nothing may be sent without TLS";
+}
+
 TEST(DigestMail, ConnectionRefusedIsRetriedThenNamed) {
   int port = 0;
   {
