@@ -40,12 +40,12 @@ const RE2& month_day_no_year() {
 
 const RE2& month_no_year() {
   static const RE2 re(
-      R"(\b(?:in|since|during|by|early|late|mid-?|until)\s+(January|February|March|April|May|June|July|August|September|October|November|December)\b)");
+      R"(\b(?:in|since|during|early|late|mid-?)\s+(January|February|March|April|May|June|July|August|September|October|November|December)\b)");
   return re;
 }
 
 const RE2& bare_year() {
-  static const RE2 re(R"(\b(?:in|since|back\s+in|during|by|early|late|mid-?|of|until|as\s+of)\s+((?:19|20)\d\d)\b)");
+  static const RE2 re(R"(\b(?:in|since|back\s+in|during|early|late|mid-?|of|as\s+of)\s+((?:19|20)\d\d)\b)");
   return re;
 }
 

@@ -110,7 +110,7 @@ std::map<std::string, std::string> builtin_placeholders() {
   // Words inside the clause; a vendor named in passing ("fined the company
   // and then barred ...") may stand among them, another actor may not.
   p["GAP"] = "(?:\\s+(?:[^\\s\\x01,;:()]+|\\x01[VR]\\d+\\x02\\S*)){0,8}?\\s+";
-  p["OBJ"] = "(?:\\s+[^\\s\\x01,;:()]+){0,6}?\\s+";
+  p["OBJ"] = "(?:\\s+[^\\s\\x01,;:()]+){0,8}?\\s+";
   p["FAR"] = "[^;]{0,240}?";
   p["POSS"] = kPossessive;
   p["ACTOR_TOKEN"] = kActorToken;
@@ -267,7 +267,7 @@ class Engine final : public RuleEngine {
   std::vector<std::vector<int>> rules_by_trigger_;
   std::unique_ptr<RE2> vendor_re_, reference_re_, body_re_, country_re_, appositive_re_;
   std::unordered_map<std::string, int> vendor_terms_, body_terms_, country_forms_, country_adjectives_;
-  std::set<std::string> regulator_heads_, not_actors_, adjective_words_;
+  std::set<std::string> regulator_heads_, not_actors_, adjective_words_, head_modifiers_;
   // Cue regexes by kind and scope.
   struct CueSet {
     std::unique_ptr<RE2> before, prefix, sentence;
@@ -342,6 +342,7 @@ Result<std::unique_ptr<Engine>> Engine::build(Pack pack, const LoadOptions& opti
   }
   for (const auto& w : p.not_actors) e->not_actors_.insert(term_key(w));
   for (const auto& h : p.regulator_heads) e->regulator_heads_.insert(term_key(h));
+  for (const auto& w : p.head_modifiers) e->head_modifiers_.insert(term_key(w));
   std::vector<std::string> heads = p.government_heads;
   heads.insert(heads.end(), p.regulator_heads.begin(), p.regulator_heads.end());
   const std::string heads_alt = internal::alternation(heads);
@@ -623,7 +624,25 @@ std::vector<Mention> Engine::mentions(std::string_view s, std::optional<int> las
     m.entity = it->second;
     m.name = a.name;
     m.type = a.type;
-    if (tail.data() != nullptr) {
+    // The words between the country word and its head must be modifiers the
+    // pack allows ("cyber security agency"), not a clause ("will prohibit
+    // government"); otherwise the country word stands alone.
+    bool tail_ok = tail.data() != nullptr;
+    if (tail_ok && !head_modifiers_.empty()) {
+      std::string t = term_key(std::string_view(tail.data(), tail.size()));
+      for (const char* poss : {"'s ", "\xE2\x80\x99s "})
+        if (t.starts_with(poss)) t.erase(0, std::strlen(poss));
+      std::istringstream in(t);
+      std::vector<std::string> words;
+      for (std::string w; in >> w;) words.push_back(w);
+      for (std::size_t k = 0; k + 1 < words.size(); ++k)
+        if (!head_modifiers_.contains(words[k])) tail_ok = false;
+    }
+    if (tail.data() != nullptr && !tail_ok) {
+      if (!by_form) continue;
+      m.end = offset(word) + word.size();
+    }
+    if (tail_ok) {
       std::string t = term_key(std::string_view(tail.data(), tail.size()));
       auto last_space = t.rfind(' ');
       std::string head = last_space == std::string::npos ? t : t.substr(last_space + 1);
@@ -631,7 +650,7 @@ std::vector<Mention> Engine::mentions(std::string_view s, std::optional<int> las
       if (regulator_heads_.contains(head)) m.type = "regulator";
     }
     // "Sweden's Post and Telecom Authority": a named body of that country.
-    if (tail.data() == nullptr && by_form) {
+    if (!tail_ok && by_form) {
       static const RE2 named_body(
           "^(?:'s|\xE2\x80\x99s)\\s+((?:[A-Z][\\w\\-]*\\s+(?:(?:and|of|for|on)\\s+)?){0,5}?"
           "(Authority|Agency|Ministry|Commission|Office|Centre|Center|Council|Department|Directorate|Inspectorate|"
@@ -660,7 +679,7 @@ std::vector<Mention> Engine::mentions(std::string_view s, std::optional<int> las
     std::string_view after = s.substr(m.end);
     static const RE2 member(R"(^\s+(?:member\s+)?(?:states|nations|countries|members|member|allies|partners)\b)");
     static const RE2 counted(R"((?i)(?:\b(?:two|three|four|five|six|seven|eight|nine|ten|several|some|many|other|\d+)\s+)$)");
-    const bool bare = tail.data() == nullptr;
+    const bool bare = !tail_ok;
     if (RE2::PartialMatch(re2::StringPiece(after.data(), after.size()), member) ||
         (bare && RE2::PartialMatch(re2::StringPiece(s.data(), m.begin), counted))) {
       m.kind = MentionKind::kNeutral;

@@ -75,6 +75,7 @@ struct Pack {
   std::vector<std::string> references;  // "the software maker", "the company"
   std::vector<ActorDef> actors;
   std::vector<std::string> government_heads, regulator_heads, appositive_heads;
+  std::vector<std::string> head_modifiers;  // words allowed between a country word and its head noun
   std::vector<std::string> not_actors;  // capitalized words never taken as an actor name
   std::vector<RuleDef> rules;
   std::vector<CueDef> cues;
