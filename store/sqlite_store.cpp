@@ -12,6 +12,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <cctype>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -19,6 +20,7 @@
 #include <limits>
 #include <mutex>
 #include <new>
+#include <stdexcept>
 #include <string_view>
 #include <thread>
 #include <unordered_map>
@@ -1072,9 +1074,12 @@ Result<std::vector<EventWithMentions>> SqliteStore::query_events(const EventQuer
   const bool time_range = query.since || query.until;
   if (time_range) where += std::string(" AND ") + time_column + " >= ? AND " + time_column + " < ?";
   if (query.after_event_id) where += " AND id > ?";
+  // With a time range the time index is the one to use: a unary + keeps
+  // SQLite from preferring the (vendor, actor, ...) index for a vendor filter
+  // and walking that vendor's whole history.
   const auto in_list = [&](const char* column, std::size_t count) {
     if (count == 0) return;
-    where += std::string(" AND ") + column + " IN (";
+    where += std::string(" AND ") + (time_range ? "+" : "") + column + " IN (";
     for (std::size_t i = 0; i < count; ++i) where += i == 0 ? "?" : ", ?";
     where += ")";
   };
@@ -1088,17 +1093,17 @@ Result<std::vector<EventWithMentions>> SqliteStore::query_events(const EventQuer
   std::string sql =
       "WITH selected AS (SELECT id, vendor, actor, actor_type, action, status, scope, event_date,"
       " event_date_precision, first_seen_at, confidence, previous_event_id FROM events" +
-      where + " ORDER BY id" + order;
-  if (query.limit > 0) sql += " LIMIT " + std::to_string(query.limit);
+      where;
+  if (query.limit > 0) sql += std::string(" ORDER BY id") + order + " LIMIT " + std::to_string(query.limit);
   sql +=
       ") SELECT e.id, e.vendor, e.actor, e.actor_type, e.action, e.status, e.scope, e.event_date,"
       " e.event_date_precision, e.first_seen_at, e.confidence, e.previous_event_id,"
       " m.id, m.article_id, m.evidence, m.rule_id, m.rule_pack_version, m.extracted_at,"
       " a.url, a.title, s.name, a.published_at, a.published_precision"
       " FROM selected e LEFT JOIN mentions m ON m.event_id = e.id"
-      " LEFT JOIN articles a ON a.id = m.article_id LEFT JOIN sources s ON s.id = a.source_id"
-      " ORDER BY e.id" +
-      std::string(order) + ", m.id";
+      " LEFT JOIN articles a ON a.id = m.article_id LEFT JOIN sources s ON s.id = a.source_id";
+  // No ORDER BY: rows are grouped and sorted below, which spares SQLite a
+  // sorter over every joined row (a third of the time of a month's query).
 
   std::lock_guard lock(mutex_);
   return guarded(context("query events"), [&]() -> Result<std::vector<EventWithMentions>> {
@@ -1116,10 +1121,16 @@ Result<std::vector<EventWithMentions>> SqliteStore::query_events(const EventQuer
     if (query.with_mentions_after_id) statement.bind_int(index++, *query.with_mentions_after_id);
 
     std::vector<EventWithMentions> results;
+    std::unordered_map<Id, std::size_t> position;  // event id -> index in results
     while (statement.step()) {
       SQLite::Statement& row = *statement;
       const Id event_id = row.getColumn(0).getInt64();
-      if (results.empty() || results.back().event.id != event_id) {
+      std::size_t at = results.empty() || results.back().event.id != event_id ? results.size() : results.size() - 1;
+      if (at == results.size()) {
+        if (auto seen = position.find(event_id); seen != position.end()) at = seen->second;
+      }
+      if (at == results.size()) {
+        position.emplace(event_id, at);
         EventWithMentions& entry = results.emplace_back();
         Event& event = entry.event;
         event.id = event_id;
@@ -1135,7 +1146,7 @@ Result<std::vector<EventWithMentions>> SqliteStore::query_events(const EventQuer
         if (!row.getColumn(11).isNull()) event.previous_event_id = row.getColumn(11).getInt64();
       }
       if (row.getColumn(12).isNull()) continue;  // an event without mentions (none in normal operation)
-      Mention& mention = results.back().mentions.emplace_back();
+      Mention& mention = results[at].mentions.emplace_back();
       mention.id = row.getColumn(12).getInt64();
       mention.event_id = event_id;
       mention.article_id = row.getColumn(13).getInt64();
@@ -1147,6 +1158,15 @@ Result<std::vector<EventWithMentions>> SqliteStore::query_events(const EventQuer
       mention.article_title = row.getColumn(19).getString();
       if (!row.getColumn(20).isNull()) mention.source_name = row.getColumn(20).getString();
       mention.article_published_at = optional_precise(row.getColumn(21), row.getColumn(22));
+    }
+    const auto by_id = [](const auto& a, const auto& b) { return a.id < b.id; };
+    std::sort(results.begin(), results.end(), [&](const EventWithMentions& a, const EventWithMentions& b) {
+      return query.newest_first ? a.event.id > b.event.id : a.event.id < b.event.id;
+    });
+    for (EventWithMentions& entry : results) {
+      if (!std::is_sorted(entry.mentions.begin(), entry.mentions.end(), by_id)) {
+        std::sort(entry.mentions.begin(), entry.mentions.end(), by_id);
+      }
     }
     return results;
   });
