@@ -56,6 +56,7 @@ struct ItemWork {
   feeds::Item item;
   std::string key;        // item_key()
   std::string canonical;  // canonical URL, or the key when the item has no link
+  bool has_link = false;  // canonical is an http(s) URL
   bool fetch_page = false;
   std::optional<store::Id> existing_article;  // recrawl of a stored article
 };
@@ -259,6 +260,7 @@ class Crawl {
       work.key = item_key(task.source.spec.name, item.id.empty() ? item.url : item.id);
       if (auto url = Url::parse(item.url); url && url->is_http()) {
         work.canonical = url->canonical().str();
+        work.has_link = true;
       } else {
         work.canonical = work.key;
       }
@@ -282,7 +284,7 @@ class Crawl {
   }
 
   void decide_and_process(SourceTask& task, ItemWork work) {
-    bool has_link = Url::parse(work.item.url).has_value() && work.canonical != work.key;
+    bool has_link = work.has_link;
     if (task.policy == "all") {
       work.fetch_page = has_link;
     } else if (task.policy == "none") {
@@ -627,7 +629,9 @@ Result<CrawlSummary> recrawl(const CrawlDeps& deps, const RecrawlOptions& option
     w.item.published = a.published_at;
     w.key = a.item_id.empty() ? a.canonical_url : a.item_id;
     w.canonical = a.canonical_url;
-    w.fetch_page = Url::parse(a.url).has_value() && Url::parse(a.url)->is_http();
+    auto parsed = Url::parse(a.url);
+    w.has_link = parsed && parsed->is_http();
+    w.fetch_page = w.has_link;
     w.existing_article = a.id;
     return w;
   };
@@ -661,6 +665,7 @@ Result<CrawlSummary> recrawl(const CrawlDeps& deps, const RecrawlOptions& option
       w.item.id = canonical;
       w.key = canonical;
       w.canonical = canonical;
+      w.has_link = true;
       w.fetch_page = true;
       loose.emplace_back(std::move(w), std::nullopt);
     }

@@ -228,6 +228,20 @@ TEST_F(PipelineTest, LastModifiedOnly) {
   EXPECT_TRUE(server_.last_hit("/feed.xml").if_none_match.empty());
 }
 
+TEST_F(PipelineTest, PermalinkGuidsStillFetchThePage) {
+  server_.set("/a/ban", page("article-ban.html"));
+  std::string link = server_.url("/a/ban");
+  server_.set("/feed.xml", feed_route(rss({{link, link, "Testland bans Huawei equipment", "Short."}})));
+  add_source("wire", "/feed.xml");
+  auto s = run();
+  ASSERT_TRUE(s.has_value());
+  EXPECT_EQ(s->pages_fetched, 1);
+  EXPECT_EQ(server_.hits("/a/ban"), 1);
+  ASSERT_EQ(articles().size(), 1u);
+  EXPECT_FALSE(articles()[0].feed_only);
+  EXPECT_EQ(articles()[0].item_id, link);
+}
+
 TEST_F(PipelineTest, DuplicateGuids) {
   server_.set("/a/ban", page("article-ban.html"));
   server_.set("/a/library", page("article-plain.html"));
