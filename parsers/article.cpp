@@ -1,14 +1,12 @@
 #include "parsers/article.h"
 
-#include <utf8proc.h>
-
 #include <algorithm>
 #include <cstdlib>
 #include <string>
 #include <string_view>
 
 #include "parsers/article_internal.h"
-#include "parsers/html_charset.h"
+#include "common/charset.h"
 #include "parsers/html_dom.h"
 
 namespace banwatch::article {
@@ -26,19 +24,9 @@ bool looks_binary(std::string_view s) {
   return control * 10 > sample;
 }
 
-std::string nfc(std::string s) {
+std::string nfc(const std::string& s) {
   if (std::all_of(s.begin(), s.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; })) return s;
-  utf8proc_uint8_t* out = nullptr;
-  utf8proc_ssize_t n = utf8proc_map(reinterpret_cast<const utf8proc_uint8_t*>(s.data()),
-                                    static_cast<utf8proc_ssize_t>(s.size()), &out,
-                                    static_cast<utf8proc_option_t>(UTF8PROC_STABLE | UTF8PROC_COMPOSE));
-  if (n < 0 || out == nullptr) {
-    std::free(out);
-    return s;  // not valid UTF-8 cannot happen after decoding; keep the text
-  }
-  std::string result(reinterpret_cast<char*>(out), static_cast<std::size_t>(n));
-  std::free(out);
-  return result;
+  return banwatch::nfc(s);
 }
 
 std::string join(const std::vector<std::string>& paragraphs) {
@@ -75,7 +63,7 @@ Result<Article> extract(std::string_view bytes, const Options& options) {
   article.url = options.url;
 
   // Charset: BOM, then the HTTP header, then <meta>; invalid bytes replaced.
-  html::DecodedPage decoded = html::decode_page(bytes, options.http_charset);
+  Decoded decoded = decode_html(bytes, options.http_charset);
   for (auto& w : decoded.warnings) article.warnings.push_back(std::move(w));
   const std::string& utf8 = decoded.text;
 
@@ -131,10 +119,10 @@ Result<Article> extract(std::string_view bytes, const Options& options) {
     article.language = detail::detect_language(article.text.empty() ? article.title : article.text);
     if (!article.language.empty()) article.warnings.push_back("language detected from the text: " + article.language);
   }
-  article.title = nfc(std::move(article.title));
-  article.description = nfc(std::move(article.description));
-  article.site_name = nfc(std::move(article.site_name));
-  for (auto& a : article.authors) a = nfc(std::move(a));
+  article.title = nfc(article.title);
+  article.description = nfc(article.description);
+  article.site_name = nfc(article.site_name);
+  for (auto& a : article.authors) a = nfc(a);
   return article;
 }
 
