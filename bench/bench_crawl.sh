@@ -5,7 +5,7 @@
 # Reports wall time, CPU seconds and peak RSS of each pass.
 # Targets: <= 2 ms CPU per article (first pass), all-304 pass < 5 s, peak RSS < 300 MB.
 #
-# usage: bench/bench_crawl.sh [path/to/banwatch]   (env FEEDS, ITEMS, HOSTS, PORT, KEEP=1)
+# usage: bench/bench_crawl.sh [path/to/banwatch]   (env FEEDS, ITEMS, HOSTS, PORT, RULES, KEEP=1)
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 repo="$(cd "$here/.." && pwd)"
@@ -24,7 +24,7 @@ trap cleanup EXIT
 
 echo "generating $FEEDS feeds x $ITEMS items over $HOSTS hosts in $work ..."
 articles=$(python3 "$here/crawl_site.py" --out "$work" --port "$PORT" --feeds "$FEEDS" --items "$ITEMS" \
-  --hosts "$HOSTS" --rules "$repo/rules" --db "$work/bench.db")
+  --hosts "$HOSTS" --rules "${RULES:-$repo/rules}" --db "$work/bench.db")
 
 listens=""
 for i in $(seq 1 "$HOSTS"); do listens="$listens    listen 127.0.0.$i:$PORT;"$'\n'; done
