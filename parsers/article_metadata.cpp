@@ -36,10 +36,12 @@ bool iequals(std::string_view a, std::string_view b) {
   return true;
 }
 
-std::string json_string(const json& v) {
+std::string json_string(const json& value) {
+  const json* p = &value;
+  while (p->is_array() && !p->empty()) p = &p->front();  // [[["x"]]]: iteratively, any depth
+  const json& v = *p;
   if (v.is_string()) return html::collapse_whitespace(v.get<std::string>());
   if (v.is_number_integer()) return std::to_string(v.get<long long>());
-  if (v.is_array() && !v.empty()) return json_string(v.front());
   if (v.is_object()) {
     for (const char* key : {"name", "@value", "text"}) {
       auto it = v.find(key);

@@ -273,6 +273,20 @@ TEST(ArticleRobustness, MalformedJsonLdIsIgnored) {
   EXPECT_TRUE(has(a.text, "keeps working"));
 }
 
+TEST(ArticleRobustness, Budget_DeeplyNestedJsonLdDoesNotRecurse) {
+  std::string ld = "{\"@type\":\"NewsArticle\",\"headline\":";
+  for (int i = 0; i < 100000; ++i) ld += "[";
+  ld += "\"Deep\"";
+  for (int i = 0; i < 100000; ++i) ld += "]";
+  ld += "}";
+  std::string html = "<html><head><script type='application/ld+json'>" + ld +
+                     "</script></head><body><p>Body text that is long enough to be read as the article body of "
+                     "this small page, with a comma or two, for the scoring.</p></body></html>";
+  auto a = extract(html, {});
+  ASSERT_TRUE(a.has_value()) << a.error().message;
+  EXPECT_EQ(a->title, "Deep");
+}
+
 // The public Zyte benchmark, scored by the shared tool, when corpus, python3
 // and the CLI are present.
 TEST(ArticleBenchmark, ZyteF1AtLeast096) {
