@@ -505,8 +505,6 @@ class PostgresStore final : public Store {
   void append_events_tx(pqxx::work& tx, Id article_id, bool article_is_new,
                         const std::vector<ExtractedEvent>& events, Timestamp now, std::chrono::days window,
                         AppendResult& result);
-  Id find_or_create_event(pqxx::work& tx, const ExtractedEvent& event, Timestamp now, std::chrono::days window,
-                          bool& created);
   static void lock_clusters(pqxx::work& tx, const std::vector<const ExtractedEvent*>& events);
   Timestamp store_now(pqxx::work& tx, Timestamp requested);
   std::vector<HostLease> describe_leases(pqxx::work& tx, const pqxx::result& leased, Timestamp now);
@@ -940,112 +938,42 @@ void PostgresStore::append_events_tx(pqxx::work& tx, Id article_id, bool article
     const std::string evidence = pg::needs_cleaning(event.evidence) ? pg::clean_text(event.evidence) : event.evidence;
     const std::string evidence_hash = sha256_hex(evidence);
     if (!keys_in_call.insert(event.rule_id + '\n' + evidence_hash).second) continue;
-    // The mention key decides before any event is created, so a repeated
-    // append neither adds a mention nor leaves an event without one.
-    if (!article_is_new) {
-      auto exists = pg::exec(tx, "SELECT 1 FROM mentions WHERE article_id = $1 AND rule_id = $2 AND evidence_hash = $3",
-                             Args().integer(article_id).text(event.rule_id).text(evidence_hash));
-      if (!exists.empty()) continue;
+    // The mention key decides before any event is created (in the function),
+    // so a repeated append neither adds a mention nor leaves an event without one.
+    // One round trip: schema version 4's banwatch_append_mention() clusters
+    // as the SQLite backend's find_or_create_event() does, then inserts the mention.
+    const std::int64_t window_s = std::chrono::duration_cast<seconds>(window).count();
+    Args args;
+    args.integer(article_id)
+        .text(article_is_new ? "false" : "true")
+        .text(event.vendor)
+        .text(event.actor)
+        .text(event.actor_type)
+        .text(event.action)
+        .text(event.status)
+        .text(event.scope);
+    if (event.event_date) {
+      args.time(event.event_date->time)
+          .text(precision_name(event.event_date->precision))
+          .integer(to_db(period_end(*event.event_date)));
+    } else {
+      args.null().null().null();
     }
-    bool created = false;
-    const Id event_id = find_or_create_event(tx, event, now, window, created);
-    auto inserted = pg::exec(
-        tx,
-        "INSERT INTO mentions (event_id, article_id, rule_id, rule_pack_version, evidence, evidence_hash,"
-        " confidence, extracted_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
-        " ON CONFLICT (article_id, rule_id, evidence_hash) DO NOTHING RETURNING id",
-        Args()
-            .integer(event_id)
-            .integer(article_id)
-            .text(event.rule_id)
-            .text(event.rule_pack_version)
-            .text(evidence)
-            .text(evidence_hash)
-            .real(event.confidence)
-            .time(now));
-    if (!inserted.empty()) ++result.mentions_appended;
-    if (created) ++result.events_appended;
+    args.integer(window_s)
+        .integer(kLongestPeriodSeconds)
+        .time(now)
+        .real(event.confidence)
+        .text(event.rule_id)
+        .text(event.rule_pack_version)
+        .text(evidence)
+        .text(evidence_hash);
+    auto row = pg::exec(tx,
+                        "SELECT event_created, mention_created FROM banwatch_append_mention($1, $2, $3, $4, $5, $6,"
+                        " $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)",
+                        args);
+    if (row[0][0].as<bool>()) ++result.events_appended;
+    if (row[0][1].as<bool>()) ++result.mentions_appended;
   }
-}
-
-Id PostgresStore::find_or_create_event(pqxx::work& tx, const ExtractedEvent& event, Timestamp now,
-                                       std::chrono::days window, bool& created) {
-  const std::int64_t window_s = std::chrono::duration_cast<seconds>(window).count();
-  std::optional<std::int64_t> start, end;
-  if (event.event_date) {
-    start = to_db(event.event_date->time);
-    end = to_db(period_end(*event.event_date));
-  }
-  // 1. The same vendor, actor, action and status, with a stated period within
-  //    the window of this one (the closest such event), or both undated.
-  if (start) {
-    auto cluster = pg::exec(tx,
-                            "SELECT id FROM events WHERE vendor = $1 AND actor = $2 AND action = $3 AND status = $4"
-                            " AND event_date BETWEEN $5 AND $6 AND event_date_end >= $7"
-                            " ORDER BY abs((event_date + event_date_end) - $8), id DESC LIMIT 1",
-                            Args()
-                                .text(event.vendor)
-                                .text(event.actor)
-                                .text(event.action)
-                                .text(event.status)
-                                .integer(*start - window_s - kLongestPeriodSeconds)
-                                .integer(*end + window_s)
-                                .integer(*start - window_s)
-                                .integer(*start + *end));
-    if (!cluster.empty()) return to_int(cluster[0][0]);
-  } else {
-    auto cluster = pg::exec(tx,
-                            "SELECT id FROM events WHERE vendor = $1 AND actor = $2 AND action = $3 AND status = $4"
-                            " AND event_date IS NULL ORDER BY id DESC LIMIT 1",
-                            Args().text(event.vendor).text(event.actor).text(event.action).text(event.status));
-    if (!cluster.empty()) return to_int(cluster[0][0]);
-  }
-  // 2. A new event. When the most recent earlier event of the same vendor,
-  //    actor and action has another status, this one is its status change.
-  std::optional<Id> previous;
-  std::optional<std::string> previous_status;
-  const auto take = [&](const pqxx::result& rows) {
-    if (!rows.empty()) {
-      previous = to_int(rows[0][0]);
-      previous_status = to_text(rows[0][1]);
-    }
-  };
-  if (start) {
-    take(pg::exec(tx,
-                  "SELECT id, status FROM events WHERE vendor = $1 AND actor = $2 AND action = $3 AND event_date <= $4"
-                  " ORDER BY event_date DESC, id DESC LIMIT 1",
-                  Args().text(event.vendor).text(event.actor).text(event.action).integer(*start)));
-  }
-  if (!previous) {
-    take(pg::exec(tx,
-                  start ? "SELECT id, status FROM events WHERE vendor = $1 AND actor = $2 AND action = $3"
-                          " AND event_date IS NULL ORDER BY id DESC LIMIT 1"
-                        : "SELECT id, status FROM events WHERE vendor = $1 AND actor = $2 AND action = $3"
-                          " ORDER BY id DESC LIMIT 1",
-                  Args().text(event.vendor).text(event.actor).text(event.action)));
-  }
-  if (previous_status && *previous_status == event.status) previous.reset();
-
-  Args insert;
-  insert.text(event.vendor)
-      .text(event.actor)
-      .text(event.actor_type)
-      .text(event.action)
-      .text(event.status)
-      .text(event.scope);
-  if (start) {
-    insert.integer(*start).text(precision_name(event.event_date->precision)).integer(*end);
-  } else {
-    insert.null().null().null();
-  }
-  insert.time(now).real(event.confidence).integer(previous);
-  auto row = pg::exec(tx,
-                      "INSERT INTO events (vendor, actor, actor_type, action, status, scope, event_date,"
-                      " event_date_precision, event_date_end, first_seen_at, confidence, previous_event_id)"
-                      " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
-                      insert);
-  created = true;
-  return to_int(row[0][0]);
 }
 
 Result<AppendResult> PostgresStore::append_article(const ArticleRecord& article,
