@@ -10,6 +10,8 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <tuple>
 #include <filesystem>
@@ -974,15 +976,46 @@ std::vector<Extraction> Engine::extract(std::string_view text, const ExtractCont
     return *own_cache[i];
   };
 
+  // Prefilter: where vendors and references occur, in one DFA pass each over
+  // the whole text. Sentences holding neither are never looked at again.
+  std::vector<std::pair<std::size_t, int>> vendor_hits;  // position, vendor
+  std::vector<std::size_t> reference_hits;
+  {
+    re2::StringPiece input(text.data(), text.size()), g;
+    for (std::size_t pos = 0; pos < text.size() && vendor_re_->Match(input, pos, text.size(), RE2::UNANCHORED, &g, 1);) {
+      const std::size_t at = static_cast<std::size_t>(g.data() - text.data());
+      pos = std::max(at + g.size(), pos + 1);
+      if (auto it = vendor_terms_.find(term_key(std::string_view(g.data(), g.size()))); it != vendor_terms_.end())
+        vendor_hits.emplace_back(at, it->second);
+    }
+    for (std::size_t pos = 0; pos < text.size() && reference_re_->Match(input, pos, text.size(), RE2::UNANCHORED, &g, 1);) {
+      const std::size_t at = static_cast<std::size_t>(g.data() - text.data());
+      pos = std::max(at + g.size(), pos + 1);
+      reference_hits.push_back(at);
+    }
+  }
+  std::size_t next_vendor = 0, next_reference = 0;
+
   for (std::size_t i = 0; i < sentences.size(); ++i) {
     const auto& sentence = sentences[i];
     if (sentence.paragraph != paragraph) {
       paragraph = sentence.paragraph;
       last_vendor.reset();
     }
+    std::optional<int> vendor_in_sentence;
+    while (next_vendor < vendor_hits.size() && vendor_hits[next_vendor].first < sentence.end) {
+      if (vendor_hits[next_vendor].first >= sentence.begin) vendor_in_sentence = vendor_hits[next_vendor].second;
+      ++next_vendor;
+    }
+    bool reference_in_sentence = false;
+    while (next_reference < reference_hits.size() && reference_hits[next_reference] < sentence.end) {
+      if (reference_hits[next_reference] >= sentence.begin) reference_in_sentence = true;
+      ++next_reference;
+    }
+    if (!vendor_in_sentence && !(reference_in_sentence && last_vendor)) continue;
     std::string_view s = sentence.view(text);
     SetHits hits = scan(s);
-    bool has_vendor = !hits.vendors.empty() || (hits.reference && last_vendor);
+    bool has_vendor = vendor_in_sentence || (reference_in_sentence && last_vendor);
     bool candidate = hits.failed || (has_vendor && !hits.triggers.empty());
     std::optional<int> vendor_after = last_vendor;
     if (candidate) {
@@ -1008,15 +1041,8 @@ std::vector<Extraction> Engine::extract(std::string_view text, const ExtractCont
         }
       }
       analyse(text, sentence, last_vendor, hits, date, date_how, context, out, vendor_after);
-    } else if (hits.vendors.size() == 1) {
-      vendor_after = hits.vendors.front();
-    } else if (hits.vendors.size() > 1) {
-      re2::StringPiece input(s.data(), s.size()), g;
-      for (std::size_t pos = 0; pos < s.size() && vendor_re_->Match(input, pos, s.size(), RE2::UNANCHORED, &g, 1);) {
-        pos = std::max(static_cast<std::size_t>(g.data() - s.data()) + g.size(), pos + 1);
-        if (auto it = vendor_terms_.find(term_key(std::string_view(g.data(), g.size()))); it != vendor_terms_.end())
-          vendor_after = it->second;
-      }
+    } else if (vendor_in_sentence) {
+      vendor_after = vendor_in_sentence;
     }
     last_vendor = vendor_after;
   }
