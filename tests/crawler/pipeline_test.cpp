@@ -426,6 +426,38 @@ TEST_F(PipelineTest, RobotsDisallowedPageUsesFeedContent) {
                           [](const std::string& w) { return w.find("robots.txt") != std::string::npos; }));
 }
 
+TEST_F(PipelineTest, SitemapIndexFollowsChildNewsSitemaps) {
+  auto news_sitemap = [&](const std::string& path, const std::string& title) {
+    Route r;
+    r.content_type = "application/xml";
+    r.body = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+             "<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" "
+             "xmlns:news=\"http://www.google.com/schemas/sitemap-news/0.9\">"
+             "<url><loc>" + server_.url(path) + "</loc><news:news><news:publication><news:name>Example Wire"
+             "</news:name><news:language>en</news:language></news:publication>"
+             "<news:publication_date>2026-11-25T10:00:00Z</news:publication_date><news:title>" + title +
+             "</news:title></news:news></url></urlset>";
+    return r;
+  };
+  server_.set("/sitemap-1.xml", news_sitemap("/a/one", "Testland bans Huawei equipment"));
+  server_.set("/sitemap-2.xml", news_sitemap("/a/two", "City opens a library"));
+  Route index;
+  index.content_type = "application/xml";
+  index.body = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+               "<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">"
+               "<sitemap><loc>" + server_.url("/sitemap-1.xml") + "</loc></sitemap>"
+               "<sitemap><loc>" + server_.url("/sitemap-2.xml") + "</loc></sitemap></sitemapindex>";
+  server_.set("/sitemap-index.xml", index);
+  add_source("sitemaps", "/sitemap-index.xml", "none", "sitemap");
+  auto s = run();
+  ASSERT_TRUE(s.has_value());
+  EXPECT_EQ(s->failed, 0);
+  EXPECT_EQ(server_.hits("/sitemap-1.xml"), 1);
+  EXPECT_EQ(server_.hits("/sitemap-2.xml"), 1);
+  EXPECT_EQ(s->articles_stored, 2);
+  EXPECT_GE(s->events_appended, 1);  // the headline is the article
+}
+
 TEST_F(PipelineTest, DryRunWritesNothing) {
   standard_site();
   add_source("wire", "/feed.xml");
