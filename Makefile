@@ -16,7 +16,7 @@ DEB_PACKAGES := build-essential cmake pkg-config git ca-certificates \
   libyaml-cpp-dev libxml2-dev libhowardhinnant-date-dev libcpp-httplib-dev zlib1g-dev \
   libbrotli-dev libutf8proc-dev libssl-dev libpqxx-dev \
   clang-16 libclang-rt-16-dev python3 python3-feedparser python3-readability \
-  nginx-light postgresql valgrind ccache
+  nginx-light postgresql valgrind ccache sqlite3 newsboat
 DEPS_STAMP := $(BUILD)/.deps-installed
 
 .PHONY: all deps build test asan run install fuzz bench clean format tidy
