@@ -943,7 +943,45 @@ void Engine::analyse(std::string_view text, const text::Sentence& sentence, std:
 
 std::vector<Extraction> Engine::extract(std::string_view text, const ExtractContext& context) const {
   std::vector<Extraction> out;
-  const auto sentences = text::split_sentences(text);
+  // Prefilter: where vendors occur, in one DFA pass over the whole text. Only
+  // paragraphs naming a vendor are split and read further (a reference such as
+  // "the company" resolves within its paragraph, so others cannot hold events).
+  std::vector<std::pair<std::size_t, int>> vendor_hits;  // position, vendor
+  {
+    re2::StringPiece input(text.data(), text.size()), g;
+    for (std::size_t pos = 0; pos < text.size() && vendor_re_->Match(input, pos, text.size(), RE2::UNANCHORED, &g, 1);) {
+      const std::size_t at = static_cast<std::size_t>(g.data() - text.data());
+      pos = std::max(at + g.size(), pos + 1);
+      if (auto it = vendor_terms_.find(term_key(std::string_view(g.data(), g.size()))); it != vendor_terms_.end())
+        vendor_hits.emplace_back(at, it->second);
+    }
+  }
+  if (vendor_hits.empty()) return out;
+  auto blank_line_before = [&](std::size_t i) {  // text[i] == '\n' ends a blank line
+    std::size_t j = i;
+    while (j > 0 && (text[j - 1] == ' ' || text[j - 1] == '\t' || text[j - 1] == '\r')) --j;
+    return j > 0 && text[j - 1] == '\n';
+  };
+  std::vector<text::Sentence> sentences;
+  {
+    std::size_t covered = 0, paragraph_index = 0;
+    for (const auto& hit : vendor_hits) {
+      if (hit.first < covered) continue;
+      std::size_t b = hit.first;
+      while (b > 0 && !(text[b - 1] == '\n' && blank_line_before(b - 1))) --b;
+      std::size_t e = hit.first;
+      while (e < text.size() && !(text[e] == '\n' && e > 0 && blank_line_before(e))) ++e;
+      b = std::max(b, covered);
+      for (auto piece : text::split_sentences(text.substr(b, e - b))) {
+        piece.begin += b;
+        piece.end += b;
+        piece.paragraph = paragraph_index;
+        sentences.push_back(piece);
+      }
+      ++paragraph_index;
+      covered = e;
+    }
+  }
   std::optional<int> last_vendor;
   std::size_t paragraph = 0;
 
@@ -976,18 +1014,9 @@ std::vector<Extraction> Engine::extract(std::string_view text, const ExtractCont
     return *own_cache[i];
   };
 
-  // Prefilter: where vendors and references occur, in one DFA pass each over
-  // the whole text. Sentences holding neither are never looked at again.
-  std::vector<std::pair<std::size_t, int>> vendor_hits;  // position, vendor
   std::vector<std::size_t> reference_hits;
   {
     re2::StringPiece input(text.data(), text.size()), g;
-    for (std::size_t pos = 0; pos < text.size() && vendor_re_->Match(input, pos, text.size(), RE2::UNANCHORED, &g, 1);) {
-      const std::size_t at = static_cast<std::size_t>(g.data() - text.data());
-      pos = std::max(at + g.size(), pos + 1);
-      if (auto it = vendor_terms_.find(term_key(std::string_view(g.data(), g.size()))); it != vendor_terms_.end())
-        vendor_hits.emplace_back(at, it->second);
-    }
     for (std::size_t pos = 0; pos < text.size() && reference_re_->Match(input, pos, text.size(), RE2::UNANCHORED, &g, 1);) {
       const std::size_t at = static_cast<std::size_t>(g.data() - text.data());
       pos = std::max(at + g.size(), pos + 1);
@@ -1026,7 +1055,7 @@ std::vector<Extraction> Engine::extract(std::string_view text, const ExtractCont
         date_how = "list-style lead date";
       } else {
         std::optional<PreciseTime> previous;
-        for (std::size_t j = i; j-- > 0 && i - j <= 8;) {
+        for (std::size_t j = i; j-- > 0 && i - j <= 8 && sentences[j].paragraph == sentence.paragraph;) {
           if (auto d = own_date(j)) {
             previous = d;
             break;
