@@ -1160,9 +1160,14 @@ Result<std::vector<EventWithMentions>> SqliteStore::query_events(const EventQuer
       mention.article_published_at = optional_precise(row.getColumn(21), row.getColumn(22));
     }
     const auto by_id = [](const auto& a, const auto& b) { return a.id < b.id; };
-    std::sort(results.begin(), results.end(), [&](const EventWithMentions& a, const EventWithMentions& b) {
+    // Rows usually arrive in id order already (first_seen_at grows with id):
+    // checking first spares moving every event and its strings.
+    const auto in_order = [&](const EventWithMentions& a, const EventWithMentions& b) {
       return query.newest_first ? a.event.id > b.event.id : a.event.id < b.event.id;
-    });
+    };
+    if (!std::is_sorted(results.begin(), results.end(), in_order)) {
+      std::sort(results.begin(), results.end(), in_order);
+    }
     for (EventWithMentions& entry : results) {
       if (!std::is_sorted(entry.mentions.begin(), entry.mentions.end(), by_id)) {
         std::sort(entry.mentions.begin(), entry.mentions.end(), by_id);
