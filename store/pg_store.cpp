@@ -507,6 +507,7 @@ class PostgresStore final : public Store {
                         AppendResult& result);
   static void lock_clusters(pqxx::work& tx, const std::vector<const ExtractedEvent*>& events);
   Timestamp store_now(pqxx::work& tx, Timestamp requested);
+  void count_stored(pqxx::work& tx, std::int64_t articles);
   std::vector<HostLease> describe_leases(pqxx::work& tx, const pqxx::result& leased, Timestamp now);
 
   static constexpr auto kReconnectBudget = std::chrono::seconds(60);
@@ -517,6 +518,7 @@ class PostgresStore final : public Store {
   std::string label_;
   StoreOptions options_;
   std::unique_ptr<pqxx::connection> connection_;
+  std::string worker_;  // set by register_worker(): appends count toward it
 };
 
 Status PostgresStore::connect_locked(std::string_view what) {
@@ -988,6 +990,7 @@ Result<AppendResult> PostgresStore::append_article(const ArticleRecord& article,
                                   AppendResult result;
                                   append_article_tx(tx, article, events, effective_now(options, &article),
                                                     options.cluster_window, result);
+                                  count_stored(tx, result.article_inserted ? 1 : 0);
                                   return result;
                                 });
 }
@@ -1009,6 +1012,9 @@ Result<std::vector<AppendResult>> PostgresStore::append_batch(const std::vector<
                         options.cluster_window, result);
       results.push_back(result);
     }
+    std::int64_t inserted = 0;
+    for (const AppendResult& result : results) inserted += result.article_inserted ? 1 : 0;
+    count_stored(tx, inserted);
     return results;
   });
 }
@@ -1428,6 +1434,15 @@ std::vector<HostLease> PostgresStore::describe_leases(pqxx::work& tx, const pqxx
   return leases;
 }
 
+void PostgresStore::count_stored(pqxx::work& tx, std::int64_t articles) {
+  if (worker_.empty() || articles == 0) return;
+  pg::exec(tx,
+           "INSERT INTO worker_activity (worker, minute, articles)"
+           " VALUES ($1, floor(extract(epoch FROM clock_timestamp()) / 60)::bigint * 60, $2)"
+           " ON CONFLICT (worker, minute) DO UPDATE SET articles = worker_activity.articles + excluded.articles",
+           Args().text(worker_).integer(articles));
+}
+
 Status PostgresStore::register_worker(const WorkerInfo& worker) {
   if (worker.name.empty()) return fail(ErrorCode::kInvalidArgument, "a worker needs a name");
   std::lock_guard lock(mutex_);
@@ -1440,6 +1455,7 @@ Status PostgresStore::register_worker(const WorkerInfo& worker) {
              " started_at = CASE WHEN workers.pid = excluded.pid AND workers.hostname = excluded.hostname"
              "   THEN workers.started_at ELSE excluded.started_at END",
              Args().text(worker.name).text(worker.hostname).integer(worker.pid).time(now));
+    worker_ = worker.name;
   });
 }
 
@@ -1659,10 +1675,9 @@ Result<std::vector<WorkerStatus>> PostgresStore::list_workers(std::chrono::secon
         auto rows = pg::exec(
             tx,
             "SELECT w.name, w.hostname, w.pid, w.started_at, w.last_seen,"
-            " (SELECT count(*) FROM article_fetches f WHERE f.completed_by = w.name AND f.completed_at IS NOT NULL"
-            "   AND f.state = 'done'),"
-            " (SELECT count(*) FROM article_fetches f WHERE f.completed_by = w.name AND f.completed_at >= $1::bigint - $2::bigint"
-            "   AND f.state = 'done')"
+            " (SELECT COALESCE(sum(articles), 0) FROM worker_activity a WHERE a.worker = w.name),"
+            " (SELECT COALESCE(sum(articles), 0) FROM worker_activity a WHERE a.worker = w.name"
+            "   AND a.minute >= $1::bigint - $2::bigint)"
             " FROM workers w WHERE $3::boolean OR w.last_seen >= $1::bigint - $2::bigint ORDER BY w.name COLLATE \"C\"",
             Args().time(now).integer(window.count()).text(include_dead ? "true" : "false"));
         std::vector<WorkerStatus> workers;

@@ -227,8 +227,8 @@ struct WorkerStatus {
   Timestamp started_at{}, last_seen{};
   bool live = false;                       // seen within the liveness window
   std::vector<HostLease> leases;           // hosts it holds now (unexpired)
-  std::int64_t articles_done_total = 0;    // completed article fetches, all time
-  std::int64_t articles_done_recent = 0;   // within the throughput window
+  std::int64_t articles_done_total = 0;    // new articles stored by the worker, all time
+  std::int64_t articles_done_recent = 0;   // within the throughput window (whole minutes)
   std::chrono::seconds window{0};
   std::int64_t feeds_fetched_total = 0;
 };

@@ -817,7 +817,8 @@ TEST_F(PgStoreTest, WorkersAreListedWithLeasesAndThroughput) {
   Store& store = open();
   add_sources(store, 3);
   ASSERT_TRUE(store.register_worker(worker("alpha")));
-  ASSERT_TRUE(store.register_worker(worker("beta")));
+  Store& beta = open();  // one connection per worker, as on separate machines
+  ASSERT_TRUE(beta.register_worker(worker("beta")));
   auto leases = store.claim_hosts(worker("alpha"), 600s, 2);
   ASSERT_TRUE(leases);
   ASSERT_EQ(leases->size(), 2u);
@@ -827,6 +828,12 @@ TEST_F(PgStoreTest, WorkersAreListedWithLeasesAndThroughput) {
   auto claimed = store.claim_article_fetches(worker("alpha"), 10, 60s);
   ASSERT_TRUE(claimed);
   ASSERT_EQ(claimed->size(), 1u);
+  // The worker stores the page; its connection counts the new article.
+  ArticleRecord page;
+  page.url = page.canonical_url = (*claimed)[0].canonical_url;
+  page.fetched_at = at(2026, 1, 1);
+  ASSERT_TRUE(store.append_article(page, {}, {}));
+  ASSERT_TRUE(store.append_article(page, {}, {}));  // already stored: not counted again
   ASSERT_TRUE(store.complete_article_fetch(worker("alpha"), (*claimed)[0].id, FetchOutcome::kDone, "", 0s));
   auto workers = store.list_workers(300s, false);
   ASSERT_TRUE(workers) << workers.error().message;
