@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# `make bench`: runs every benchmark in bench/ (several times where cheap),
+# takes medians, and writes docs/benchmarks.md with the machine, date, commit
+# and, for each figure, banwatch's value beside its peer's from the same run.
+#
+#   bench/run-all.sh [BUILD_DIR]
+#
+# Environment:
+#   BENCH_RUNS=N          repetitions of the cheap benchmarks (default 3)
+#   BENCH_STORE_EVENTS=N  events appended by the store benchmark (default 1000000)
+#   BENCH_CRAWL_ARGS=...  extra arguments for bench/bench_crawl*.sh (sizes)
+#   BENCH_OUT=PATH        where to write the report (default docs/benchmarks.md)
+# Raw outputs are kept in $BENCH_WORK (default: a temporary directory, printed).
+set -uo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+build=$(cd "${1:-$root/build}" && pwd)
+runs=${BENCH_RUNS:-3}
+store_events=${BENCH_STORE_EVENTS:-1000000}
+out=${BENCH_OUT:-$root/docs/benchmarks.md}
+work=${BENCH_WORK:-$(mktemp -d /tmp/banwatch-bench.XXXXXX)}
+mkdir -p "$work"
+export BANWATCH_CORPUS=${BANWATCH_CORPUS:-$(cd "$root/.." && pwd)/shared/corpus}
+echo "bench: raw outputs in $work"
+
+# Runs "$@" and records its wall time, CPU time and peak RSS (GNU time) next to its output.
+measure() {
+  local tag=$1; shift
+  echo "== $tag: $*"
+  /usr/bin/time -f 'TIME wall=%e user=%U sys=%S maxrss_kb=%M' -o "$work/$tag.time" "$@" >"$work/$tag.out" 2>"$work/$tag.err"
+  local rc=$?
+  cat "$work/$tag.time" 2>/dev/null
+  [ $rc -eq 0 ] || { echo "   $tag failed (exit $rc); see $work/$tag.err"; tail -5 "$work/$tag.err"; }
+  return $rc
+}
+
+# ---- feeds: banwatch vs python3-feedparser (the benchmark runs both) ----------
+if [ -x "$build/bench/bench_feeds" ]; then
+  for i in $(seq 1 "$runs"); do
+    (cd "$root" && measure "feeds.$i" "$build/bench/bench_feeds" --repeat 5)
+  done
+fi
+
+# ---- articles: banwatch extraction vs the bare Gumbo parse (and peers when present) --
+if [ -x "$build/bench/bench_articles" ]; then
+  for i in $(seq 1 "$runs"); do
+    (cd "$root" && measure "articles.$i" "$build/bench/bench_articles" --rounds 3)
+  done
+fi
+for peer in "$root"/bench/articles_peer*.{py,sh,js}; do
+  [ -e "$peer" ] || continue
+  name=$(basename "$peer"); name=${name%.*}
+  for i in $(seq 1 "$runs"); do (cd "$root" && measure "$name.$i" "$peer"); done
+done
+
+# ---- rules: the default pack and 1,000 extra rules ------------------------------
+if [ -x "$build/bench/bench_rules" ]; then
+  for i in $(seq 1 "$runs"); do
+    (cd "$root" && measure "rules.$i" "$build/bench/bench_rules")
+  done
+fi
+
+# ---- store: a million events appended, then the one-month query ---------------
+if [ -x "$build/bench/bench_store" ]; then
+  measure "store.1" "$build/bench/bench_store" --events "$store_events" --repeat 9 --db "$work/store.db"
+  rm -f "$work"/store.db*
+fi
+
+# ---- crawl: the generated site (nginx), and newsboat over the same feeds --------
+for script in "$root"/bench/bench_crawl*.sh; do
+  [ -x "$script" ] || continue
+  name=$(basename "$script" .sh)
+  # shellcheck disable=SC2086
+  (cd "$root" && measure "$name.1" "$script" "$build" ${BENCH_CRAWL_ARGS:-})
+done
+
+python3 "$root/bench/report.py" --work "$work" --root "$root" --build "$build" --runs "$runs" \
+  --store-events "$store_events" --out "$out"
+echo "bench: wrote $out"
