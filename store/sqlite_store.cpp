@@ -1122,9 +1122,32 @@ Result<std::vector<EventWithMentions>> SqliteStore::query_events(const EventQuer
 
     std::vector<EventWithMentions> results;
     std::unordered_map<Id, std::size_t> position;  // event id -> index in results
+    // Each column is fetched once and read on every row: a SQLite::Column
+    // shares the statement by reference count, and making one per value cost
+    // more than the strings themselves on a month of citations.
+    std::vector<SQLite::Column> columns;
+    const auto text = [&](int column) {
+      const SQLite::Column& value = columns[static_cast<std::size_t>(column)];
+      const char* data = value.getText(nullptr);
+      return data == nullptr ? std::string() : std::string(data, static_cast<std::size_t>(value.getBytes()));
+    };
+    const auto is_null = [&](int column) { return columns[static_cast<std::size_t>(column)].isNull(); };
+    const auto integer = [&](int column) {
+      return static_cast<std::int64_t>(columns[static_cast<std::size_t>(column)].getInt64());
+    };
+    const auto precise = [&](int date_column, int precision_column) -> std::optional<PreciseTime> {
+      if (is_null(date_column)) return std::nullopt;
+      PreciseTime value;
+      value.time = time_from_db(integer(date_column));
+      const char* name = columns[static_cast<std::size_t>(precision_column)].getText(nullptr);
+      value.precision = name == nullptr ? DatePrecision::kSecond : precision_from_name(name);
+      return value;
+    };
     while (statement.step()) {
-      SQLite::Statement& row = *statement;
-      const Id event_id = row.getColumn(0).getInt64();
+      if (columns.empty()) {
+        for (int i = 0; i < statement->getColumnCount(); ++i) columns.push_back(statement->getColumn(i));
+      }
+      const Id event_id = integer(0);
       std::size_t at = results.empty() || results.back().event.id != event_id ? results.size() : results.size() - 1;
       if (at == results.size()) {
         if (auto seen = position.find(event_id); seen != position.end()) at = seen->second;
@@ -1134,30 +1157,30 @@ Result<std::vector<EventWithMentions>> SqliteStore::query_events(const EventQuer
         EventWithMentions& entry = results.emplace_back();
         Event& event = entry.event;
         event.id = event_id;
-        event.vendor = row.getColumn(1).getString();
-        event.actor = row.getColumn(2).getString();
-        event.actor_type = row.getColumn(3).getString();
-        event.action = row.getColumn(4).getString();
-        event.status = row.getColumn(5).getString();
-        event.scope = row.getColumn(6).getString();
-        event.event_date = optional_precise(row.getColumn(7), row.getColumn(8));
-        event.first_seen_at = time_from_db(row.getColumn(9).getInt64());
-        event.confidence = row.getColumn(10).getDouble();
-        if (!row.getColumn(11).isNull()) event.previous_event_id = row.getColumn(11).getInt64();
+        event.vendor = text(1);
+        event.actor = text(2);
+        event.actor_type = text(3);
+        event.action = text(4);
+        event.status = text(5);
+        event.scope = text(6);
+        event.event_date = precise(7, 8);
+        event.first_seen_at = time_from_db(integer(9));
+        event.confidence = columns[10].getDouble();
+        if (!is_null(11)) event.previous_event_id = integer(11);
       }
-      if (row.getColumn(12).isNull()) continue;  // an event without mentions (none in normal operation)
+      if (is_null(12)) continue;  // an event without mentions (none in normal operation)
       Mention& mention = results[at].mentions.emplace_back();
-      mention.id = row.getColumn(12).getInt64();
+      mention.id = integer(12);
       mention.event_id = event_id;
-      mention.article_id = row.getColumn(13).getInt64();
-      mention.evidence = row.getColumn(14).getString();
-      mention.rule_id = row.getColumn(15).getString();
-      mention.rule_pack_version = row.getColumn(16).getString();
-      mention.extracted_at = time_from_db(row.getColumn(17).getInt64());
-      mention.article_url = row.getColumn(18).getString();
-      mention.article_title = row.getColumn(19).getString();
-      if (!row.getColumn(20).isNull()) mention.source_name = row.getColumn(20).getString();
-      mention.article_published_at = optional_precise(row.getColumn(21), row.getColumn(22));
+      mention.article_id = integer(13);
+      mention.evidence = text(14);
+      mention.rule_id = text(15);
+      mention.rule_pack_version = text(16);
+      mention.extracted_at = time_from_db(integer(17));
+      mention.article_url = text(18);
+      mention.article_title = text(19);
+      if (!is_null(20)) mention.source_name = text(20);
+      mention.article_published_at = precise(21, 22);
     }
     const auto by_id = [](const auto& a, const auto& b) { return a.id < b.id; };
     // Rows usually arrive in id order already (first_seen_at grows with id):
