@@ -14,6 +14,7 @@
 #include "common/lockfile.h"
 #include "crawler/pipeline.h"
 #include "crawler/worker.h"
+#include "digest/metrics.h"
 #include "parsers/rules.h"
 
 namespace banwatch::app {
@@ -60,7 +61,41 @@ struct CrawlCommandOptions {
   bool loop = false;
   double lease_seconds = 60;
   std::size_t max_hosts = 8;
+  std::string metrics_file;  // Prometheus textfile, written after the run
 };
+
+// node_exporter's textfile collector reads these; written atomically.
+Status write_crawl_metrics(const std::string& path, const crawler::CrawlSummary& s, Timestamp finished,
+                           std::chrono::milliseconds elapsed) {
+  using digest::Metric;
+  auto gauge = [](std::string name, std::string help, double value) {
+    Metric m;
+    m.name = std::move(name);
+    m.help = std::move(help);
+    m.value = value;
+    return m;
+  };
+  std::vector<Metric> metrics = {
+      gauge("banwatch_crawl_last_run_timestamp_seconds", "When the last crawl finished (Unix time)",
+            static_cast<double>(finished.time_since_epoch().count())),
+      gauge("banwatch_crawl_duration_seconds", "How long the last crawl took", elapsed.count() / 1000.0),
+      gauge("banwatch_crawl_sources", "Sources the last crawl visited", s.sources),
+  };
+  for (auto [outcome, count] : {std::pair<const char*, int>{"fetched", s.fetched}, {"not_modified", s.not_modified},
+                                {"failed", s.failed}}) {
+    Metric m = gauge("banwatch_crawl_fetches", "Source fetches of the last crawl by outcome", count);
+    m.labels = {{"outcome", outcome}};
+    metrics.push_back(m);
+  }
+  metrics.push_back(gauge("banwatch_crawl_pages_fetched", "Article pages fetched by the last crawl", s.pages_fetched));
+  metrics.push_back(gauge("banwatch_crawl_articles_stored", "Articles stored by the last crawl", s.articles_stored));
+  metrics.push_back(gauge("banwatch_crawl_events_appended", "Events appended by the last crawl", s.events_appended));
+  metrics.push_back(gauge("banwatch_crawl_mentions_appended", "Mentions appended by the last crawl", s.mentions_appended));
+  metrics.push_back(gauge("banwatch_sources_failing", "Sources whose fetch failed in the last crawl",
+                          static_cast<double>(s.failures.size())));
+  metrics.push_back(gauge("banwatch_crawl_interrupted", "1 when the last crawl was interrupted", s.cancelled ? 1 : 0));
+  return digest::write_prometheus_textfile(path, metrics);
+}
 
 std::string summary_line(const crawler::CrawlSummary& s, std::chrono::milliseconds elapsed) {
   return fmt::format(
@@ -191,6 +226,10 @@ int run_crawl(Context& ctx, const CrawlCommandOptions& opts) {
 
   const auto& s = *result;
   print_failures(s);
+  if (!opts.metrics_file.empty() && !opts.dry_run) {
+    if (auto st = write_crawl_metrics(opts.metrics_file, s, clock.now(), elapsed); !st)
+      return ctx.report(st.error().with_context("metrics file " + opts.metrics_file));
+  }
   if (s.cancelled) {
     int signo = g_stop_signal.load();
     std::cerr << "banwatch: crawl interrupted; completed work is kept\n";
@@ -219,6 +258,9 @@ void add_crawl_command(CLI::App& app, Context& ctx) {
                   "Run as worker NAME of a shared (postgresql://) store: lease hosts, crawl their due sources "
                   "(docs/scale-out.md)")
       ->type_name("NAME");
+  cmd->add_option("--metrics-file", opts->metrics_file,
+                  "Write Prometheus text-format metrics of this run to PATH (atomically), for node_exporter")
+      ->type_name("PATH");
   cmd->add_flag("--loop", opts->loop, "With --worker: keep working until SIGINT/SIGTERM");
   cmd->add_option("--lease", opts->lease_seconds, "With --worker: host lease duration in seconds (default 60)")
       ->type_name("SECONDS")
