@@ -713,23 +713,17 @@ Status SqliteStore::append_article_locked(const ArticleRecord& article, const st
       return std::unexpected(valid.error().with_context("article '" + article.canonical_url + "'"));
     }
   }
+  // A new article is the common case: try the insert first and look the
+  // stored row up only when its canonical URL is already there.
   std::optional<Id> existing;
   bool existing_feed_only = false;
   std::string existing_hash;
+  bool inserted = false;
   {
-    Query query = prepare("SELECT id, feed_only, content_hash FROM articles WHERE canonical_url = ?");
-    query.bind_ref(1, article.canonical_url);
-    if (query.step()) {
-      existing = query->getColumn(0).getInt64();
-      existing_feed_only = query->getColumn(1).getInt() != 0;
-      existing_hash = query->getColumn(2).getString();
-    }
-  }
-  if (!existing) {
     Query insert = prepare(
         "INSERT INTO articles (source_id, url, canonical_url, item_id, title, published_at, published_precision,"
         " fetched_at, language, site_name, authors, description, text, content_hash, feed_only)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (canonical_url) DO NOTHING");
     if (article.source_id) {
       insert.bind_int(1, *article.source_id);
     } else {
@@ -754,11 +748,21 @@ Status SqliteStore::append_article_locked(const ArticleRecord& article, const st
     insert->bindNoCopy(13, article.text);
     insert->bindNoCopy(14, article.content_hash);
     insert.bind_int(15, article.feed_only ? 1 : 0);
-    insert.run();
+    inserted = insert.run() > 0;
+  }
+  if (inserted) {
     result.article_id = db_->getLastInsertRowid();
     result.article_inserted = true;
     if (search_pending_from_ == 0) search_pending_from_ = result.article_id;
   } else {
+    {
+      Query query = prepare("SELECT id, feed_only, content_hash FROM articles WHERE canonical_url = ?");
+      query.bind_ref(1, article.canonical_url);
+      if (!query.step()) throw std::runtime_error("article '" + article.canonical_url + "' vanished during its append");
+      existing = query->getColumn(0).getInt64();
+      existing_feed_only = query->getColumn(1).getInt() != 0;
+      existing_hash = query->getColumn(2).getString();
+    }
     result.article_id = *existing;
     // A page fetched after its feed-only stub replaces the stub; a changed
     // page replaces its older text. A full text is never replaced by a stub.
