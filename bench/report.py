@@ -193,11 +193,16 @@ def generic_section(work, tag, title):
                 results.setdefault((r[1], r[3]), []).append((float(r[2]), float(r[4]) if r[4] else None))
     lines = [f"## {title}", "", f"`bench/{tag}.sh`, {len(outs)} run(s), medians.", ""]
     if results:
-        lines += ["| figure | banwatch | peer | ratio |", "|---|---:|---:|---:|"]
+        lines += ["| figure | banwatch | peer | advantage |", "|---|---:|---:|---:|"]
         for (name, unit), vals in results.items():
             ours = median([v[0] for v in vals])
             peer = median([v[1] for v in vals])
-            lines.append(f"| {name} ({unit}) | {fmt(ours, 2)} | {fmt(peer, 2)} | {ratio(ours, peer)} |")
+            # Times and memory: lower is better, so the advantage is peer / banwatch.
+            lower_is_better = unit in ("s", "ms", "MB")
+            adv = ratio(peer, ours) if lower_is_better else ratio(ours, peer)
+            lines.append(f"| {name} ({unit}) | {fmt(ours, 2)} | {fmt(peer, 2)} | {adv} |")
+        lines += ["", "Advantage: peer / banwatch for times and memory, banwatch / peer for rates; above 1x "
+                  "banwatch is better."]
     return "\n".join(lines)
 
 
