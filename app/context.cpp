@@ -80,8 +80,14 @@ int exit_code_for(const Error& error) {
 }
 
 int Context::report(const Error& error) {
-  spdlog::default_logger_raw()->flush();
-  std::cerr << "banwatch: " << error.message << "\n";
+  // With --log-format json every line on stderr is a JSON object, errors too.
+  if (options.log_format == "json") {
+    spdlog::error("{}", error.message);
+    spdlog::default_logger_raw()->flush();
+  } else {
+    spdlog::default_logger_raw()->flush();
+    std::cerr << "banwatch: " << error.message << "\n";
+  }
   return exit_code_for(error);
 }
 

@@ -118,22 +118,37 @@ TEST_F(Cli, BadSetOverrideIsAUsageError) {
 }
 
 TEST_F(Cli, DbFlagAndEnvironmentChooseTheStore) {
-  ASSERT_EQ(run("--db chosen.db stats").code, 0);
+  ASSERT_EQ(run("--db chosen.db init").code, 0);
   EXPECT_TRUE(fs::exists(dir_ / "chosen.db"));
-  ASSERT_EQ(run("stats", "BANWATCH_DB=from-env.db").code, 0);
+  EXPECT_EQ(run("--db chosen.db stats").code, 0);
+  ASSERT_EQ(run("init", "BANWATCH_DB=from-env.db").code, 0);
   EXPECT_TRUE(fs::exists(dir_ / "from-env.db"));
+  EXPECT_FALSE(fs::exists(dir_ / "banwatch.db")) << "--db and BANWATCH_DB replace the configured store";
+}
+
+TEST_F(Cli, ReadCommandsDoNotCreateAMissingStore) {
+  auto o = run("--db absent.db stats");
+  EXPECT_EQ(o.code, 1);
+  EXPECT_NE(o.err.find("absent.db"), std::string::npos) << o.err;
+  EXPECT_FALSE(fs::exists(dir_ / "absent.db"));
 }
 
 TEST_F(Cli, JsonLogsAreOneObjectALine) {
-  write("bad.yaml", "fetch: {concurrency: 4}\n");
-  auto o = run("--log-format json -vv --config bad.yaml stats");
+  write("ok.yaml", "fetch: {concurrency: 4}\n");
+  ASSERT_EQ(run("--config ok.yaml init").code, 0);
+  auto o = run("--log-format json -vv --config ok.yaml stats");
   EXPECT_EQ(o.code, 0) << o.err;
-  std::istringstream lines(o.err);
+  // An error, with a quote in it, is a JSON line too.
+  auto failed = run("--log-format json --db 'missing\"store.db' stats");
+  EXPECT_EQ(failed.code, 1);
+  EXPECT_FALSE(failed.err.empty());
+  std::istringstream lines(o.err + failed.err);
   std::string line;
   while (std::getline(lines, line)) {
     if (line.empty()) continue;
     EXPECT_EQ(line.front(), '{') << line;
     EXPECT_EQ(line.back(), '}') << line;
+    EXPECT_NE(line.find("\"msg\":"), std::string::npos) << line;
   }
 }
 
