@@ -63,7 +63,7 @@ const std::vector<Table>& tables() {
       {"mentions", "id",
        {{"id", K::kInteger}, {"event_id", K::kInteger}, {"article_id", K::kInteger}, {"rule_id", K::kText},
         {"rule_pack_version", K::kText}, {"evidence", K::kText}, {"evidence_hash", K::kText},
-        {"confidence", K::kReal}, {"extracted_at", K::kInteger}}},
+        {"confidence", K::kReal}, {"extracted_at", K::kInteger}, {"subject_key", K::kText}}},
       {"runs", "id",
        {{"id", K::kInteger}, {"kind", K::kText}, {"started_at", K::kInteger}, {"finished_at", K::kInteger},
         {"outcome", K::kText}, {"fetched", K::kInteger}, {"not_modified", K::kInteger}, {"failed", K::kInteger},

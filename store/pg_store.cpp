@@ -939,7 +939,11 @@ void PostgresStore::append_events_tx(pqxx::work& tx, Id article_id, bool article
     if (auto valid = validate_event(event); !valid) throw Abort{valid.error()};
     const std::string evidence = pg::needs_cleaning(event.evidence) ? pg::clean_text(event.evidence) : event.evidence;
     const std::string evidence_hash = sha256_hex(evidence);
-    if (!keys_in_call.insert(event.rule_id + '\n' + evidence_hash).second) continue;
+    // The mention key: one rule's sentence may state several events (schema 6).
+    if (!keys_in_call.insert(event.rule_id + '\n' + evidence_hash + '\n' + event.vendor + '\n' + event.actor + '\n' +
+                             event.action + '\n' + event.status)
+             .second)
+      continue;
     // The mention key decides before any event is created (in the function),
     // so a repeated append neither adds a mention nor leaves an event without one.
     // One round trip: schema version 4's banwatch_append_mention() clusters

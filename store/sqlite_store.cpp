@@ -817,23 +817,27 @@ Status SqliteStore::append_events_locked(Id article_id, bool article_is_new,
   for (const ExtractedEvent& event : events) {
     if (auto valid = validate_event(event); !valid) return std::unexpected(valid.error());
     const std::string evidence_hash = sha256_hex(event.evidence);
-    if (!keys_in_call.insert(event.rule_id + '\n' + evidence_hash).second) continue;
+    // One rule's sentence may state several events (schema version 3).
+    const std::string subject_key = event.vendor + '\n' + event.actor + '\n' + event.action + '\n' + event.status;
+    if (!keys_in_call.insert(event.rule_id + '\n' + evidence_hash + '\n' + subject_key).second) continue;
     // The mention key decides before any event is created, so a repeated
     // append neither adds a mention nor leaves an event without one. A new
     // article has no mentions yet, which spares the lookup on the hot path.
     if (!article_is_new) {
-      Query exists = prepare("SELECT 1 FROM mentions WHERE article_id = ? AND rule_id = ? AND evidence_hash = ?");
+      Query exists = prepare(
+          "SELECT 1 FROM mentions WHERE article_id = ? AND rule_id = ? AND evidence_hash = ? AND subject_key = ?");
       exists.bind_int(1, article_id);
       exists.bind_ref(2, event.rule_id);
       exists.bind_text(3, evidence_hash);
+      exists.bind_text(4, subject_key);
       if (exists.step()) continue;
     }
     bool created = false;
     const Id event_id = find_or_create_event(event, now, window, created);
     Query insert = prepare(
         "INSERT INTO mentions (event_id, article_id, rule_id, rule_pack_version, evidence, evidence_hash,"
-        " confidence, extracted_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
-        " ON CONFLICT (article_id, rule_id, evidence_hash) DO NOTHING");
+        " confidence, extracted_at, subject_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        " ON CONFLICT (article_id, rule_id, evidence_hash, subject_key) DO NOTHING");
     insert.bind_int(1, event_id);
     insert.bind_int(2, article_id);
     insert->bindNoCopy(3, event.rule_id);
@@ -842,6 +846,7 @@ Status SqliteStore::append_events_locked(Id article_id, bool article_is_new,
     insert->bindNoCopy(6, evidence_hash);
     insert->bind(7, event.confidence);
     insert.bind_time(8, now);
+    insert->bindNoCopy(9, subject_key);
     if (insert.run() > 0) ++result.mentions_appended;
     if (created) ++result.events_appended;
   }

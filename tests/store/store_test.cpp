@@ -483,6 +483,28 @@ TEST_F(StoreTest, AppendIsIdempotent) {
   EXPECT_FALSE(*store_->has_item(""));
 }
 
+// "Germany banned Zentel and Kova" is two events from one rule and one
+// sentence; "Germany and Austria banned Zentel" likewise. Each is kept, once.
+TEST_F(StoreTest, OneSentenceStatingSeveralEventsKeepsEveryOne) {
+  open();
+  const std::string both_vendors = "Germany banned Zentel and Kova.";
+  const std::string both_actors = "Germany and Austria banned Zentel.";
+  const std::vector<ExtractedEvent> extracted = {
+      event("Zentel", "Germany", "enacted", day_date(2026, 2, 20), both_vendors),
+      event("Kova", "Germany", "enacted", day_date(2026, 2, 20), both_vendors),
+      event("Zentel", "Germany", "enacted", day_date(2026, 2, 20), both_actors),
+      event("Zentel", "Austria", "enacted", day_date(2026, 2, 20), both_actors),
+  };
+  AppendResult first = append(article("several"), extracted);
+  EXPECT_EQ(first.events_appended, 3);  // Germany-Zentel is one event cited twice
+  EXPECT_EQ(first.mentions_appended, 4);
+  auto again = store_->append_events(first.article_id, extracted, {});
+  ASSERT_TRUE(again.has_value()) << again.error().message;
+  EXPECT_EQ(again->events_appended, 0);
+  EXPECT_EQ(again->mentions_appended, 0);
+  EXPECT_EQ(events().size(), 3u);
+}
+
 TEST_F(StoreTest, AppendEventsToAMissingArticleIsNotFound) {
   open();
   auto appended = store_->append_events(42, {event("Zentel", "Peru", "enacted", std::nullopt, "x")}, {});
