@@ -6,13 +6,15 @@
 # GNU time; prints "RESULT name value unit peer=value" lines for
 # bench/report.py.
 #
-#   bench/bench_crawl_newsboat.sh BUILD_DIR [--feeds N] [--items K] [--threads T]
+#   bench/bench_crawl_newsboat.sh [path/to/banwatch] [--feeds N] [--items K] [--threads T]
+#   (or env FEEDS, ITEMS; default 2,000 feeds of 20 items, the crawl benchmark's size)
 #
 # Both get the same parallelism (T transfers at once, default 16) and no
 # per-host delay, since every feed is on one loopback host.
 set -euo pipefail
-build=$(cd "${1:?usage: bench_crawl_newsboat.sh BUILD_DIR [--feeds N] [--items K]}" && pwd); shift
-feeds=2000 items=20 threads=16
+banwatch=${1:-build/app/banwatch}; [ $# -gt 0 ] && shift
+[ -d "$banwatch" ] && banwatch="$banwatch/app/banwatch"  # a build directory
+feeds=${FEEDS:-2000} items=${ITEMS:-20} threads=16
 while [ $# -gt 0 ]; do
   case "$1" in
     --feeds) feeds=$2; shift 2 ;;
@@ -22,8 +24,7 @@ while [ $# -gt 0 ]; do
   esac
 done
 root=$(cd "$(dirname "$0")/.." && pwd)
-banwatch="$build/banwatch"
-[ -x "$banwatch" ] || banwatch="$build/app/banwatch"
+[ -x "$banwatch" ] || { echo "banwatch binary not found at $banwatch" >&2; exit 1; }
 command -v newsboat >/dev/null || { echo "newsboat is not installed (Debian package newsboat)" >&2; exit 3; }
 command -v nginx >/dev/null || { echo "nginx is not installed (Debian package nginx-light)" >&2; exit 3; }
 work=$(mktemp -d /tmp/banwatch-bench-newsboat.XXXXXX)

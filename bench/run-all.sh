@@ -8,7 +8,7 @@
 # Environment:
 #   BENCH_RUNS=N          repetitions of the cheap benchmarks (default 3)
 #   BENCH_STORE_EVENTS=N  events appended by the store benchmark (default 1000000)
-#   BENCH_CRAWL_ARGS=...  extra arguments for bench/bench_crawl*.sh (sizes)
+#   FEEDS=N ITEMS=K       size of the crawl benchmarks' generated site (default 2000 x 20)
 #   BENCH_OUT=PATH        where to write the report (default docs/benchmarks.md)
 # Raw outputs are kept in $BENCH_WORK (default: a temporary directory, printed).
 set -uo pipefail
@@ -66,11 +66,14 @@ if [ -x "$build/bench/bench_store" ]; then
 fi
 
 # ---- crawl: the generated site (nginx), and newsboat over the same feeds --------
+# Each bench_crawl*.sh takes the banwatch binary; sizes come from the
+# environment (FEEDS, ITEMS), default 2,000 feeds of 20 items.
+banwatch_bin="$build/app/banwatch"
+[ -x "$banwatch_bin" ] || banwatch_bin="$build/banwatch"
 for script in "$root"/bench/bench_crawl*.sh; do
   [ -x "$script" ] || continue
   name=$(basename "$script" .sh)
-  # shellcheck disable=SC2086
-  (cd "$root" && measure "$name.1" "$script" "$build" ${BENCH_CRAWL_ARGS:-})
+  (cd "$root" && measure "$name.1" "$script" "$banwatch_bin")
 done
 
 python3 "$root/bench/report.py" --work "$work" --root "$root" --build "$build" --runs "$runs" \

@@ -25,7 +25,7 @@ std::string slurp(const std::string& path) {
   return ss.str();
 }
 
-// Peak RSS in MB from GNU time's -f %M output file (kilobytes).
+// Peak RSS in MB from GNU time's `-f %M` output file (kilobytes).
 long peak_rss_mb(const std::string& path) {
   std::ifstream in(path);
   long kb = -1;
@@ -57,7 +57,7 @@ TEST_F(ResourceBounds, TenThousandSourcesStayUnder300MB) {
   NewsSite site(o);
   std::string db = dir_ + "/sources.db";
   Banwatch bw(dir_, write_config(dir_, site, db, "none", "  concurrency: 16\n  host_connections: 8\n"));
-  bw.prefix = {"/usr/bin/time", "-f", "%e s %M", "-o", dir_ + "/time.txt"};
+  bw.prefix = {"/usr/bin/time", "-f", "%M", "-o", dir_ + "/time.txt"};
   auto e = bw.run({"crawl"}, {}, "sources");
   ASSERT_EQ(e.code, 0) << e.err.substr(0, 2000);
   long rss = peak_rss_mb(dir_ + "/time.txt");
@@ -84,7 +84,7 @@ TEST_F(ResourceBounds, FiftyMegabyteFeedStaysUnder300MB) {
   NewsSite site(o);
   std::string db = dir_ + "/big.db";
   Banwatch bw(dir_, write_config(dir_, site, db, "none", "  max_bytes: 64MB\n", {"/big.xml"}));
-  bw.prefix = {"/usr/bin/time", "-f", "%e s %M", "-o", dir_ + "/time.txt"};
+  bw.prefix = {"/usr/bin/time", "-f", "%M", "-o", dir_ + "/time.txt"};
   auto e = bw.run({"crawl"}, {}, "big");
   ASSERT_EQ(e.code, 0) << e.err.substr(0, 2000);
   long rss = peak_rss_mb(dir_ + "/time.txt");
@@ -107,13 +107,17 @@ TEST_F(ResourceBounds, EndToEndCrawlIsCleanUnderValgrind) {
   std::string db = dir_ + "/valgrind.db";
   Banwatch bw(dir_, write_config(dir_, site, db));
   std::string log = dir_ + "/valgrind.log";
-  bw.prefix = {"/usr/bin/valgrind", "--tool=memcheck", "--leak-check=full", "--show-leak-kinds=definite,indirect",
+  bw.prefix = {"/usr/bin/valgrind", "--tool=memcheck", "--leak-check=full",
+               std::string("--suppressions=") + BANWATCH_SOURCE_DIR + "/tests/hardening/valgrind.supp",
+               "--show-leak-kinds=definite,indirect",
                "--errors-for-leak-kinds=definite,indirect", "--error-exitcode=99", "--log-file=" + log};
   auto e = bw.run({"crawl"}, {}, "valgrind");
   std::string report = slurp(log);
   EXPECT_EQ(e.code, 0) << e.err.substr(0, 2000) << report.substr(0, 4000);
   EXPECT_NE(report.find("ERROR SUMMARY: 0 errors"), std::string::npos) << report.substr(0, 6000);
   std::smatch m;
+  EXPECT_EQ(report.find("Invalid read"), std::string::npos);
+  EXPECT_EQ(report.find("Invalid write"), std::string::npos);
   if (std::regex_search(report, m, std::regex("definitely lost: [^\\n]*"))) std::cerr << "valgrind: " << m[0] << "\n";
   if (std::regex_search(report, m, std::regex("ERROR SUMMARY: [^\\n]*"))) std::cerr << "valgrind: " << m[0] << "\n";
   Dump d = dump_store(db);
