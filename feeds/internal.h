@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -19,6 +20,41 @@ struct DecodedDocument {
   std::string_view text;      // UTF-8, BOM removed; views `owned` or the input
   std::string encoding;       // lower-case name the bytes were read as
   std::vector<std::string> warnings;
+
+  // Copies and moves keep `text` pointing into this object's own `owned`: a
+  // short string lives inside the std::string object, so a plain move (the
+  // return from decode_document) would leave `text` viewing the old object.
+  DecodedDocument() = default;
+  DecodedDocument(const DecodedDocument& other) { *this = other; }
+  DecodedDocument(DecodedDocument&& other) noexcept { *this = std::move(other); }
+  DecodedDocument& operator=(const DecodedDocument& other) {
+    if (this != &other) assign(other, std::string(other.owned), other.encoding, other.warnings);
+    return *this;
+  }
+  DecodedDocument& operator=(DecodedDocument&& other) noexcept {
+    if (this != &other)
+      assign(other, std::move(other.owned), std::move(other.encoding), std::move(other.warnings));
+    return *this;
+  }
+
+ private:
+  void assign(const DecodedDocument& from, std::string&& from_owned, std::string&& from_encoding,
+              std::vector<std::string>&& from_warnings) {
+    // Measured before `from_owned` (possibly from.owned itself) is taken.
+    const std::less_equal<const char*> le;
+    const char* begin = from.owned.data();
+    const bool views_owned = le(begin, from.text.data()) && le(from.text.data(), begin + from.owned.size());
+    const std::size_t offset = views_owned ? static_cast<std::size_t>(from.text.data() - begin) : 0;
+    const std::string_view from_text = from.text;
+    owned = std::move(from_owned);
+    text = views_owned ? std::string_view(owned).substr(offset, from_text.size()) : from_text;
+    encoding = std::move(from_encoding);
+    warnings = std::move(from_warnings);
+  }
+  void assign(const DecodedDocument& from, std::string&& from_owned, const std::string& from_encoding,
+              const std::vector<std::string>& from_warnings) {
+    assign(from, std::move(from_owned), std::string(from_encoding), std::vector<std::string>(from_warnings));
+  }
 };
 Result<DecodedDocument> decode_document(std::string_view bytes, const Options& options);
 
