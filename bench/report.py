@@ -165,16 +165,29 @@ def store_section(work, events):
     text = read(outs[0])
     lines = ["## Store: appends and the one-month query", "",
              f"`bench_store --events {events} --repeat 9` (one run; the query figure is the median of 9). "
-             "No peer: the targets (docs/store.md) are the reference.", "",
+             "No peer: the targets (docs/store.md) are the reference. Wall-clock rates include waiting for a "
+             "disk shared with every other job on the machine; the CPU figures are the process's own cost.", "",
              "| figure | banwatch | target | ratio to target |", "|---|---:|---:|---:|"]
     m = re.search(r"append: ([\d.]+) extracted events/s \(([\d.]+) new events/s, ([\d.]+) mentions/s\)", text)
     if m:
         lines.append(f"| events/s appended | {fmt(float(m[1]))} | 100,000 | {ratio(float(m[1]), 100000)} |")
         lines.append(f"| mentions/s appended | {fmt(float(m[3]))} | | |")
+    m = re.search(r"append: ([\d.]+) extracted events per CPU second", text)
+    if m:
+        lines.append(f"| events appended per CPU second | {fmt(float(m[1]))} | 100,000 | {ratio(float(m[1]), 100000)} |")
+    m = re.search(r"stored in ([\d.]+) s \(([\d.]+) s of CPU\)", text)
+    if m:
+        lines.append(f"| append wall / CPU seconds | {m[1]} / {m[2]} | | |")
     m = re.search(r"query: first ([\d.]+) ms, median ([\d.]+) ms, best ([\d.]+) ms", text)
     if m:
         lines.append(f"| one-month query, median ms | {m[2]} | 50 | {ratio(50, float(m[2]))} under |")
         lines.append(f"| one-month query, first (cold) ms | {m[1]} | | |")
+    m = re.search(r"query: CPU time median ([\d.]+) ms", text)
+    if m:
+        lines.append(f"| one-month query, median CPU ms | {m[1]} | 50 | {ratio(50, float(m[1]))} under |")
+    m = re.search(r"query: same month, one vendor: (\d+) events in ([\d.]+) ms", text)
+    if m:
+        lines.append(f"| one-month query for one vendor, ms | {m[2]} | | |")
     m = re.search(r"store: ([\d.]+) MiB on disk", text)
     if m:
         lines.append(f"| store size, MiB | {m[1]} | | |")
@@ -192,6 +205,27 @@ def generic_section(work, tag, title):
             if r:
                 results.setdefault((r[1], r[3]), []).append((float(r[2]), float(r[4]) if r[4] else None))
     lines = [f"## {title}", "", f"`bench/{tag}.sh`, {len(outs)} run(s), medians.", ""]
+    # bench_crawl.sh prints one "wall=… cpu=… rss_mb=…" line per pass (no peer).
+    passes = {}
+    for path in outs:
+        label = None
+        for line in read(path).splitlines():
+            if line.startswith("site:"):
+                lines.insert(3, line)
+            if line.startswith("first pass") or line.startswith("second pass"):
+                label = line.rstrip(":")
+            m = re.search(r"wall=([\d.]+) cpu=([\d.]+).*rss_mb=([\d.]+)", line)
+            if m and label:
+                passes.setdefault(label, []).append(tuple(float(x) for x in m.groups()))
+            m = re.search(r"cpu per article: ([\d.]+) ms", line)
+            if m:
+                passes.setdefault("cpu per article (ms; target <= 2)", []).append((float(m[1]), None, None))
+    if passes:
+        lines += ["| pass | wall s | CPU s | peak RSS MB |", "|---|---:|---:|---:|"]
+        for label, vals in passes.items():
+            cols = [median([v[i] for v in vals]) for i in range(3)]
+            lines.append(f"| {label} | " + " | ".join(fmt(c, 2) if c is not None else "" for c in cols) + " |")
+        lines.append("")
     if results:
         lines += ["| figure | banwatch | peer | advantage |", "|---|---:|---:|---:|"]
         for (name, unit), vals in results.items():
