@@ -178,6 +178,8 @@ Result<Url> Url::parse(std::string_view text) {
       if (!is_default) url.port_ = p;
     }
   }
+  // "https:" or "http:path" name no host: nothing to fetch, and no canonical form parses back.
+  if (special && url.host_.empty()) return fail(ErrorCode::kInvalidArgument, "URL has no host: " + std::string(s.substr(0, 200)));
   std::string path = encode_component(v, false);
   if (url.has_authority_ || special) {
     if (path.empty()) path = "/";
