@@ -263,7 +263,9 @@ class CurlFetcher final : public Fetcher {
       auto now = SteadyClock::now();
       auto wake = next_wakeup();
       if (wake) {
-        auto until = std::chrono::duration_cast<milliseconds>(*wake - now).count();
+        // earliest_start() is time_point::min() for a host never contacted:
+        // compare before subtracting, or the difference overflows.
+        long long until = *wake <= now ? 0 : std::chrono::duration_cast<milliseconds>(*wake - now).count();
         wait_ms = static_cast<int>(std::clamp<long long>(until, 0, 100));
       }
       if (running_.empty()) {

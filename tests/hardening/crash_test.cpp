@@ -20,6 +20,15 @@
 namespace banwatch::hardening {
 namespace {
 
+// Under AddressSanitizer the preloaded shim comes before the ASan runtime;
+// ASan then refuses to start unless told the order is fine.
+std::string preload_asan_options() {
+  const char* inherited = std::getenv("ASAN_OPTIONS");
+  std::string options = inherited && *inherited ? std::string(inherited) + ":" : std::string();
+  return "ASAN_OPTIONS=" + options + "verify_asan_link_order=0";
+}
+
+
 using namespace std::chrono_literals;
 
 int crash_points() {
@@ -63,7 +72,7 @@ TEST_F(CrashTest, KilledAtSpreadPointsThenRerunEndsWithTheSameStore) {
   // The reference: one uninterrupted run, counting requests and writes.
   auto ref_bw = fresh(site, "reference");
   site.reset_requests();
-  auto ref = ref_bw.run({"crawl"}, {"LD_PRELOAD=" + shim, "BANWATCH_COUNT_WRITES=" + counts}, "reference");
+  auto ref = ref_bw.run({"crawl"}, {"LD_PRELOAD=" + shim, preload_asan_options(), "BANWATCH_COUNT_WRITES=" + counts}, "reference");
   ASSERT_EQ(ref.code, 0) << ref.err;
   const int ref_requests = site.requests();
   const long ref_writes = read_count(counts);
@@ -100,7 +109,7 @@ TEST_F(CrashTest, KilledAtSpreadPointsThenRerunEndsWithTheSameStore) {
     } else if (kind == 1) {
       long n = std::max(1L, static_cast<long>(fraction * static_cast<double>(ref_writes)));
       what = "write " + std::to_string(n) + "/" + std::to_string(ref_writes);
-      first = bw.run({"crawl"}, {"LD_PRELOAD=" + shim, "BANWATCH_KILL_AT_WRITE=" + std::to_string(n)}, "trial");
+      first = bw.run({"crawl"}, {"LD_PRELOAD=" + shim, preload_asan_options(), "BANWATCH_KILL_AT_WRITE=" + std::to_string(n)}, "trial");
     } else {
       auto after = std::chrono::milliseconds(static_cast<long long>(fraction * static_cast<double>(ref_wall.count())));
       what = "time " + std::to_string(after.count()) + "ms/" + std::to_string(ref_wall.count()) + "ms";

@@ -236,7 +236,13 @@ class Banwatch {
     for (auto& a : argv_s) argv.push_back(a.data());
     argv.push_back(nullptr);
     std::vector<std::string> env_s;
-    for (char** e = environ; *e; ++e) env_s.emplace_back(*e);
+    // Extra entries replace inherited ones of the same name (getenv takes the first).
+    auto name_of = [](std::string_view entry) { return entry.substr(0, entry.find('=')); };
+    for (char** e = environ; *e; ++e) {
+      bool replaced = false;
+      for (const auto& extra : env) replaced = replaced || name_of(extra) == name_of(*e);
+      if (!replaced) env_s.emplace_back(*e);
+    }
     env_s.insert(env_s.end(), env.begin(), env.end());
     std::vector<char*> envp;
     for (auto& e : env_s) envp.push_back(e.data());
