@@ -1,3 +1,4 @@
+#include "store/model.h"
 #include "store/pg_store.h"
 
 #include <openssl/evp.h>
@@ -198,24 +199,7 @@ using pg::to_time;
 
 std::int64_t to_db(Timestamp t) { return t.time_since_epoch().count(); }
 
-const char* precision_name(DatePrecision p) {
-  switch (p) {
-    case DatePrecision::kYear: return "year";
-    case DatePrecision::kMonth: return "month";
-    case DatePrecision::kDay: return "day";
-    case DatePrecision::kMinute: return "minute";
-    case DatePrecision::kSecond: return "second";
-  }
-  return "second";
-}
 
-DatePrecision precision_from_name(std::string_view name) {
-  if (name == "year") return DatePrecision::kYear;
-  if (name == "month") return DatePrecision::kMonth;
-  if (name == "day") return DatePrecision::kDay;
-  if (name == "minute") return DatePrecision::kMinute;
-  return DatePrecision::kSecond;
-}
 
 std::optional<PreciseTime> optional_precise(const pqxx::field& time, const pqxx::field& precision) {
   if (time.is_null()) return std::nullopt;
@@ -225,62 +209,10 @@ std::optional<PreciseTime> optional_precise(const pqxx::field& time, const pqxx:
   return value;
 }
 
-// The exclusive end of the period a precise time states (as the SQLite backend).
-Timestamp period_end(const PreciseTime& t) {
-  using namespace std::chrono;
-  const sys_days day_start = floor<days>(t.time);
-  const year_month_day ymd{day_start};
-  switch (t.precision) {
-    case DatePrecision::kYear:
-      return Timestamp(sys_days{(ymd.year() + years{1}) / January / 1});
-    case DatePrecision::kMonth:
-      return Timestamp(sys_days{(year_month{ymd.year(), ymd.month()} + months{1}) / 1});
-    case DatePrecision::kDay:
-      return Timestamp(day_start + days{1});
-    case DatePrecision::kMinute:
-      return floor<minutes>(t.time) + minutes{1};
-    case DatePrecision::kSecond:
-      return t.time + seconds{1};
-  }
-  return t.time + seconds{1};
-}
 
-constexpr std::int64_t kLongestPeriodSeconds = 366LL * 86400;
 
-std::string sha256_hex(std::string_view data) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  if (EVP_Digest(data.data(), data.size(), digest, &length, EVP_sha256(), nullptr) != 1) {
-    throw std::runtime_error("SHA-256 failed");
-  }
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string hex;
-  hex.reserve(length * 2);
-  for (unsigned int i = 0; i < length; ++i) {
-    hex.push_back(kHex[digest[i] >> 4]);
-    hex.push_back(kHex[digest[i] & 0xF]);
-  }
-  return hex;
-}
 
-std::string tags_to_json(const std::vector<std::string>& tags) {
-  return nlohmann::json(tags).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-}
 
-std::vector<std::string> tags_from_json(const std::string& text) {
-  std::vector<std::string> tags;
-  try {
-    const auto parsed = nlohmann::json::parse(text);
-    if (parsed.is_array()) {
-      for (const auto& tag : parsed) {
-        if (tag.is_string()) tags.push_back(tag.get<std::string>());
-      }
-    }
-  } catch (const nlohmann::json::exception&) {
-    // A hand-edited row with bad JSON reads as no tags rather than failing every listing.
-  }
-  return tags;
-}
 
 Timestamp system_now() { return std::chrono::floor<seconds>(std::chrono::system_clock::now()); }
 
@@ -303,18 +235,6 @@ Status validate_spec(const SourceSpec& spec) {
   return {};
 }
 
-Status validate_event(const ExtractedEvent& event) {
-  const auto missing = [&](const char* field) {
-    return fail(ErrorCode::kInvalidArgument,
-                std::string("extracted event of rule '") + event.rule_id + "' has an empty " + field);
-  };
-  if (event.vendor.empty()) return missing("vendor");
-  if (event.actor.empty()) return missing("actor");
-  if (event.action.empty()) return missing("action");
-  if (event.status.empty()) return missing("status");
-  if (event.rule_id.empty()) return missing("rule id");
-  return {};
-}
 
 // The advisory-lock key of an event's cluster: every append that may create
 // or join an event of this vendor, actor and action holds it, so two workers
@@ -940,9 +860,7 @@ void PostgresStore::append_events_tx(pqxx::work& tx, Id article_id, bool article
     const std::string evidence = pg::needs_cleaning(event.evidence) ? pg::clean_text(event.evidence) : event.evidence;
     const std::string evidence_hash = sha256_hex(evidence);
     // The mention key: one rule's sentence may state several events (schema 6).
-    if (!keys_in_call.insert(event.rule_id + '\n' + evidence_hash + '\n' + event.vendor + '\n' + event.actor + '\n' +
-                             event.action + '\n' + event.status)
-             .second)
+    if (!keys_in_call.insert(event.rule_id + '\n' + evidence_hash + '\n' + subject_key(event)).second)
       continue;
     // The mention key decides before any event is created (in the function),
     // so a repeated append neither adds a mention nor leaves an event without one.

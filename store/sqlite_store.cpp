@@ -1,3 +1,4 @@
+#include "store/model.h"
 #include "store/sqlite_store.h"
 
 #include <SQLiteCpp/Backup.h>
@@ -42,96 +43,12 @@ using std::chrono::seconds;
 std::int64_t to_db(Timestamp t) { return t.time_since_epoch().count(); }
 Timestamp time_from_db(std::int64_t v) { return Timestamp(seconds(v)); }
 
-// The store's spelling of a date precision (docs/store.md).
-const char* precision_name(DatePrecision p) {
-  switch (p) {
-    case DatePrecision::kYear: return "year";
-    case DatePrecision::kMonth: return "month";
-    case DatePrecision::kDay: return "day";
-    case DatePrecision::kMinute: return "minute";
-    case DatePrecision::kSecond: return "second";
-  }
-  return "second";
-}
 
-DatePrecision precision_from_name(std::string_view name) {
-  if (name == "year") return DatePrecision::kYear;
-  if (name == "month") return DatePrecision::kMonth;
-  if (name == "day") return DatePrecision::kDay;
-  if (name == "minute") return DatePrecision::kMinute;
-  return DatePrecision::kSecond;
-}
 
-// The exclusive end of the period a precise time states: 2022-03 (month) ends
-// at 2022-04-01T00:00:00Z.
-Timestamp period_end(const PreciseTime& t) {
-  using namespace std::chrono;
-  const sys_days day_start = floor<days>(t.time);
-  const year_month_day ymd{day_start};
-  switch (t.precision) {
-    case DatePrecision::kYear:
-      return Timestamp(sys_days{(ymd.year() + years{1}) / January / 1});
-    case DatePrecision::kMonth:
-      return Timestamp(sys_days{(year_month{ymd.year(), ymd.month()} + months{1}) / 1});
-    case DatePrecision::kDay:
-      return Timestamp(day_start + days{1});
-    case DatePrecision::kMinute:
-      return floor<minutes>(t.time) + minutes{1};
-    case DatePrecision::kSecond:
-      return t.time + seconds{1};
-  }
-  return t.time + seconds{1};
-}
 
-// The longest period a stated date can cover (a leap year), for index ranges.
-constexpr std::int64_t kLongestPeriodSeconds = 366LL * 86400;
 
-std::string sha256_hex(std::string_view data) {
-  // The digest and its context are fetched once per thread: OpenSSL 3's
-  // one-shot SHA256() looks the algorithm up on every call.
-  struct Hasher {
-    EVP_MD* md = EVP_MD_fetch(nullptr, "SHA256", nullptr);
-    EVP_MD_CTX* context = EVP_MD_CTX_new();
-    ~Hasher() {
-      EVP_MD_CTX_free(context);
-      EVP_MD_free(md);
-    }
-  };
-  thread_local Hasher hasher;
-  unsigned char digest[SHA256_DIGEST_LENGTH];
-  unsigned int length = 0;
-  if (hasher.md == nullptr || hasher.context == nullptr ||
-      EVP_DigestInit_ex2(hasher.context, hasher.md, nullptr) != 1 ||
-      EVP_DigestUpdate(hasher.context, data.data(), data.size()) != 1 ||
-      EVP_DigestFinal_ex(hasher.context, digest, &length) != 1 || length != SHA256_DIGEST_LENGTH) {
-    throw std::runtime_error("SHA-256 is unavailable in this OpenSSL");
-  }
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string hex;
-  hex.reserve(2 * SHA256_DIGEST_LENGTH);
-  for (unsigned int i = 0; i < SHA256_DIGEST_LENGTH; ++i) {
-    hex.push_back(kHex[digest[i] >> 4]);
-    hex.push_back(kHex[digest[i] & 0xF]);
-  }
-  return hex;
-}
 
-std::string tags_to_json(const std::vector<std::string>& tags) { return nlohmann::json(tags).dump(); }
 
-std::vector<std::string> tags_from_json(const std::string& text) {
-  std::vector<std::string> tags;
-  try {
-    const auto parsed = nlohmann::json::parse(text);
-    if (parsed.is_array()) {
-      for (const auto& tag : parsed) {
-        if (tag.is_string()) tags.push_back(tag.get<std::string>());
-      }
-    }
-  } catch (const nlohmann::json::exception&) {
-    // A hand-edited row with bad JSON reads as no tags rather than failing every listing.
-  }
-  return tags;
-}
 
 Timestamp system_now() { return std::chrono::floor<seconds>(std::chrono::system_clock::now()); }
 
@@ -316,18 +233,6 @@ Status validate_spec(const SourceSpec& spec) {
   return {};
 }
 
-Status validate_event(const ExtractedEvent& event) {
-  const auto missing = [&](const char* field) {
-    return fail(ErrorCode::kInvalidArgument,
-                std::string("extracted event of rule '") + event.rule_id + "' has an empty " + field);
-  };
-  if (event.vendor.empty()) return missing("vendor");
-  if (event.actor.empty()) return missing("actor");
-  if (event.action.empty()) return missing("action");
-  if (event.status.empty()) return missing("status");
-  if (event.rule_id.empty()) return missing("rule id");
-  return {};
-}
 
 // Quotes every word of a user's query so that it is a valid FTS5 query
 // (an implicit AND of phrases) whatever punctuation it contains.
@@ -818,8 +723,8 @@ Status SqliteStore::append_events_locked(Id article_id, bool article_is_new,
     if (auto valid = validate_event(event); !valid) return std::unexpected(valid.error());
     const std::string evidence_hash = sha256_hex(event.evidence);
     // One rule's sentence may state several events (schema version 3).
-    const std::string subject_key = event.vendor + '\n' + event.actor + '\n' + event.action + '\n' + event.status;
-    if (!keys_in_call.insert(event.rule_id + '\n' + evidence_hash + '\n' + subject_key).second) continue;
+    const std::string subject = subject_key(event);
+    if (!keys_in_call.insert(event.rule_id + '\n' + evidence_hash + '\n' + subject).second) continue;
     // The mention key decides before any event is created, so a repeated
     // append neither adds a mention nor leaves an event without one. A new
     // article has no mentions yet, which spares the lookup on the hot path.
@@ -829,7 +734,7 @@ Status SqliteStore::append_events_locked(Id article_id, bool article_is_new,
       exists.bind_int(1, article_id);
       exists.bind_ref(2, event.rule_id);
       exists.bind_text(3, evidence_hash);
-      exists.bind_text(4, subject_key);
+      exists.bind_text(4, subject);
       if (exists.step()) continue;
     }
     bool created = false;
@@ -846,7 +751,7 @@ Status SqliteStore::append_events_locked(Id article_id, bool article_is_new,
     insert->bindNoCopy(6, evidence_hash);
     insert->bind(7, event.confidence);
     insert.bind_time(8, now);
-    insert->bindNoCopy(9, subject_key);
+    insert->bindNoCopy(9, subject);
     if (insert.run() > 0) ++result.mentions_appended;
     if (created) ++result.events_appended;
   }

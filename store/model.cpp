@@ -1,0 +1,102 @@
+#include "store/model.h"
+
+#include <nlohmann/json.hpp>
+#include <openssl/evp.h>
+#include <openssl/sha.h>
+
+#include <stdexcept>
+
+namespace banwatch::store {
+
+const char* precision_name(DatePrecision p) { return to_string(p).data(); }
+
+DatePrecision precision_from_name(std::string_view name) {
+  return date_precision_from_string(name).value_or(DatePrecision::kSecond);
+}
+
+Timestamp period_end(const PreciseTime& t) {
+  using namespace std::chrono;
+  const sys_days day_start = floor<days>(t.time);
+  const year_month_day ymd{day_start};
+  switch (t.precision) {
+    case DatePrecision::kYear:
+      return Timestamp(sys_days{(ymd.year() + years{1}) / January / 1});
+    case DatePrecision::kMonth:
+      return Timestamp(sys_days{(year_month{ymd.year(), ymd.month()} + months{1}) / 1});
+    case DatePrecision::kDay:
+      return Timestamp(day_start + days{1});
+    case DatePrecision::kMinute:
+      return floor<minutes>(t.time) + minutes{1};
+    case DatePrecision::kSecond:
+      return t.time + seconds{1};
+  }
+  return t.time + seconds{1};
+}
+
+std::string sha256_hex(std::string_view data) {
+  // The digest and its context are fetched once per thread: OpenSSL 3's
+  // one-shot SHA256() looks the algorithm up on every call.
+  struct Hasher {
+    EVP_MD* md = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+    EVP_MD_CTX* context = EVP_MD_CTX_new();
+    ~Hasher() {
+      EVP_MD_CTX_free(context);
+      EVP_MD_free(md);
+    }
+  };
+  thread_local Hasher hasher;
+  unsigned char digest[SHA256_DIGEST_LENGTH];
+  unsigned int length = 0;
+  if (hasher.md == nullptr || hasher.context == nullptr ||
+      EVP_DigestInit_ex2(hasher.context, hasher.md, nullptr) != 1 ||
+      EVP_DigestUpdate(hasher.context, data.data(), data.size()) != 1 ||
+      EVP_DigestFinal_ex(hasher.context, digest, &length) != 1 || length != SHA256_DIGEST_LENGTH) {
+    throw std::runtime_error("SHA-256 is unavailable in this OpenSSL");
+  }
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string hex;
+  hex.reserve(2 * SHA256_DIGEST_LENGTH);
+  for (unsigned int i = 0; i < SHA256_DIGEST_LENGTH; ++i) {
+    hex.push_back(kHex[digest[i] >> 4]);
+    hex.push_back(kHex[digest[i] & 0xF]);
+  }
+  return hex;
+}
+
+std::string subject_key(const ExtractedEvent& event) {
+  return event.vendor + '\n' + event.actor + '\n' + event.action + '\n' + event.status;
+}
+
+Status validate_event(const ExtractedEvent& event) {
+  const auto missing = [&](const char* field) {
+    return fail(ErrorCode::kInvalidArgument,
+                std::string("extracted event of rule '") + event.rule_id + "' has an empty " + field);
+  };
+  if (event.vendor.empty()) return missing("vendor");
+  if (event.actor.empty()) return missing("actor");
+  if (event.action.empty()) return missing("action");
+  if (event.status.empty()) return missing("status");
+  if (event.rule_id.empty()) return missing("rule id");
+  return {};
+}
+
+std::string tags_to_json(const std::vector<std::string>& tags) {
+  return nlohmann::json(tags).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+std::vector<std::string> tags_from_json(const std::string& text) {
+  std::vector<std::string> tags;
+  try {
+    const auto parsed = nlohmann::json::parse(text);
+    if (parsed.is_array()) {
+      for (const auto& tag : parsed) {
+        if (tag.is_string()) tags.push_back(tag.get<std::string>());
+      }
+    }
+  } catch (const nlohmann::json::exception&) {
+    // A hand-edited row with bad JSON reads as no tags rather than failing every listing.
+  }
+  return tags;
+}
+
+}  // namespace banwatch::store

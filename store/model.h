@@ -1,0 +1,43 @@
+// Backend-neutral rules of the store's data model, shared by the SQLite and
+// PostgreSQL backends so both read and key events identically. Internal to
+// store/ (not part of the public Store interface).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/error.h"
+#include "common/time.h"
+#include "store/store.h"
+
+namespace banwatch::store {
+
+// The store's spelling of a date precision (docs/store.md): common/time.h's names.
+const char* precision_name(DatePrecision p);
+DatePrecision precision_from_name(std::string_view name);  // unknown: second
+
+// The exclusive end of the period a precise time states: 2022-03 (month) ends
+// at 2022-04-01T00:00:00Z.
+Timestamp period_end(const PreciseTime& t);
+
+// The longest period a stated date can cover (a leap year), for index ranges.
+inline constexpr std::int64_t kLongestPeriodSeconds = 366LL * 86400;
+
+// Lower-case hex SHA-256 (the evidence hash). Throws std::runtime_error only
+// when OpenSSL has no SHA-256, which the backends turn into kStore.
+std::string sha256_hex(std::string_view data);
+
+// What a mention says, beside where it says it: one rule's sentence may state
+// several events (schema: mentions.subject_key).
+std::string subject_key(const ExtractedEvent& event);
+
+// kInvalidArgument naming the rule when a required field is empty.
+Status validate_event(const ExtractedEvent& event);
+
+// sources.tags as a JSON array; unreadable JSON reads as no tags.
+std::string tags_to_json(const std::vector<std::string>& tags);
+std::vector<std::string> tags_from_json(const std::string& text);
+
+}  // namespace banwatch::store
