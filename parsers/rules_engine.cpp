@@ -16,6 +16,7 @@
 #include <tuple>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <set>
 #include <sstream>
 
@@ -196,6 +197,26 @@ struct Mention {
   std::string how;            // explanation
 };
 
+// A sentence's event date, worked out on first use: most candidate sentences
+// give no event, and the date reading (prose dates, relative references, the
+// previous sentences' dates) costs as much as the patterns.
+class LazyDate {
+ public:
+  struct Value {
+    std::optional<PreciseTime> date;
+    std::string how;
+  };
+  explicit LazyDate(std::function<Value()> compute) : compute_(std::move(compute)) {}
+  const Value& get() {
+    if (!value_) value_ = compute_();
+    return *value_;
+  }
+
+ private:
+  std::function<Value()> compute_;
+  std::optional<Value> value_;
+};
+
 struct Piece {  // masked-text segment -> original offset
   std::size_t masked_begin, orig_begin, masked_len, orig_len;
 };
@@ -254,8 +275,8 @@ class Engine final : public RuleEngine {
   SetHits scan(std::string_view sentence) const;
   std::vector<Mention> mentions(std::string_view s, std::optional<int> last_vendor) const;
   void analyse(std::string_view text, const text::Sentence& sentence, std::optional<int> last_vendor,
-               const SetHits& hits, const std::optional<PreciseTime>& date, const std::string& date_how,
-               const ExtractContext& context, std::vector<Extraction>& out, std::optional<int>& vendor_after) const;
+               const SetHits& hits, LazyDate& date, const ExtractContext& context, std::vector<Extraction>& out,
+               std::optional<int>& vendor_after) const;
   std::string cue_kind(std::string_view before, std::string_view prefix, std::string_view sentence,
                        bool sentence_cues) const;
   bool bad_subject(std::string_view name) const;
@@ -740,9 +761,8 @@ std::string Engine::cue_kind(std::string_view before, std::string_view prefix, s
 }
 
 void Engine::analyse(std::string_view text, const text::Sentence& sentence, std::optional<int> last_vendor,
-                     const SetHits& hits, const std::optional<PreciseTime>& date, const std::string& date_how,
-                     const ExtractContext& context, std::vector<Extraction>& out,
-                     std::optional<int>& vendor_after) const {
+                     const SetHits& hits, LazyDate& date, const ExtractContext& context,
+                     std::vector<Extraction>& out, std::optional<int>& vendor_after) const {
   std::string_view s = sentence.view(text);
   if (s.size() > kMaxSentenceBytes) s = s.substr(0, kMaxSentenceBytes);
   std::vector<Mention> ms = mentions(s, last_vendor);
@@ -906,7 +926,7 @@ void Engine::analyse(std::string_view text, const text::Sentence& sentence, std:
           ev.action = rule.def->action;
           ev.status = status;
           ev.scope = scope;
-          ev.event_date = date;
+          ev.event_date = date.get().date;
           ev.evidence = evidence;
           ev.rule_id = rule.def->id;
           ev.rule_pack_version = version_;
@@ -930,7 +950,7 @@ void Engine::analyse(std::string_view text, const text::Sentence& sentence, std:
             }
             e.actor_how = actor.how;
             e.vendor_how = v->how;
-            e.date_how = date ? date_how : "no date in the sentence or its context";
+            e.date_how = date.get().date ? date.get().how : "no date in the sentence or its context";
             if (!kind.empty() && !rule.def->fixed_status) e.date_how += "; status cue: " + kind;
             x.explanation = std::move(e);
           }
@@ -963,6 +983,7 @@ std::vector<Extraction> Engine::extract(std::string_view text, const ExtractCont
     return j > 0 && text[j - 1] == '\n';
   };
   std::vector<text::Sentence> sentences;
+  std::vector<std::pair<std::size_t, std::size_t>> read_ranges;  // the paragraphs split into sentences
   {
     std::size_t covered = 0, paragraph_index = 0;
     for (const auto& hit : vendor_hits) {
@@ -972,6 +993,7 @@ std::vector<Extraction> Engine::extract(std::string_view text, const ExtractCont
       std::size_t e = hit.first;
       while (e < text.size() && !(text[e] == '\n' && e > 0 && blank_line_before(e))) ++e;
       b = std::max(b, covered);
+      read_ranges.emplace_back(b, e);
       for (auto piece : text::split_sentences(text.substr(b, e - b))) {
         piece.begin += b;
         piece.end += b;
@@ -1014,13 +1036,18 @@ std::vector<Extraction> Engine::extract(std::string_view text, const ExtractCont
     return *own_cache[i];
   };
 
+  // References matter only inside the paragraphs read (they resolve to a
+  // vendor of their own paragraph), so only those are searched.
   std::vector<std::size_t> reference_hits;
   {
     re2::StringPiece input(text.data(), text.size()), g;
-    for (std::size_t pos = 0; pos < text.size() && reference_re_->Match(input, pos, text.size(), RE2::UNANCHORED, &g, 1);) {
-      const std::size_t at = static_cast<std::size_t>(g.data() - text.data());
-      pos = std::max(at + g.size(), pos + 1);
-      reference_hits.push_back(at);
+    for (const auto& [range_begin, range_end] : read_ranges) {
+      for (std::size_t pos = range_begin;
+           pos < range_end && reference_re_->Match(input, pos, range_end, RE2::UNANCHORED, &g, 1);) {
+        const std::size_t at = static_cast<std::size_t>(g.data() - text.data());
+        pos = std::max(at + g.size(), pos + 1);
+        reference_hits.push_back(at);
+      }
     }
   }
   std::size_t next_vendor = 0, next_reference = 0;
@@ -1048,12 +1075,8 @@ std::vector<Extraction> Engine::extract(std::string_view text, const ExtractCont
     bool candidate = hits.failed || (has_vendor && !hits.triggers.empty());
     std::optional<int> vendor_after = last_vendor;
     if (candidate) {
-      std::optional<PreciseTime> date;
-      std::string date_how;
-      if (auto lead = internal::lead_date(s)) {
-        date = lead;
-        date_how = "list-style lead date";
-      } else {
+      LazyDate date([&]() -> LazyDate::Value {
+        if (auto lead = internal::lead_date(s)) return {lead, "list-style lead date"};
         std::optional<PreciseTime> previous;
         for (std::size_t j = i; j-- > 0 && i - j <= 8 && sentences[j].paragraph == sentence.paragraph;) {
           if (auto d = own_date(j)) {
@@ -1061,15 +1084,11 @@ std::vector<Extraction> Engine::extract(std::string_view text, const ExtractCont
             break;
           }
         }
-        if (auto f = internal::sentence_date(s, previous, context.published)) {
-          date = f->date;
-          date_how = f->how;
-        } else if (auto inherited = lead_of_line(i)) {
-          date = inherited;
-          date_how = "lead date of its list item";
-        }
-      }
-      analyse(text, sentence, last_vendor, hits, date, date_how, context, out, vendor_after);
+        if (auto f = internal::sentence_date(s, previous, context.published)) return {f->date, std::move(f->how)};
+        if (auto inherited = lead_of_line(i)) return {inherited, "lead date of its list item"};
+        return {};
+      });
+      analyse(text, sentence, last_vendor, hits, date, context, out, vendor_after);
     } else if (vendor_in_sentence) {
       vendor_after = vendor_in_sentence;
     }
