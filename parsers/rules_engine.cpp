@@ -221,6 +221,11 @@ struct Piece {  // masked-text segment -> original offset
   std::size_t masked_begin, orig_begin, masked_len, orig_len;
 };
 
+// A byte RE2's \b counts as a word character (ASCII only, whatever the locale).
+bool re2_word_byte(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+}
+
 bool overlaps(const Mention& m, const std::vector<Mention>& accepted) {
   for (const auto& a : accepted)
     if (m.begin < a.end && a.begin < m.end) return true;
@@ -270,13 +275,24 @@ class Engine final : public RuleEngine {
     std::vector<int> vendors;  // vendor indices
     bool reference = false;
     std::vector<int> triggers;  // trigger indices
+    // Which of the mention passes' own regexes match somewhere in the sentence.
+    bool bodies = false, appositives = false, countries = false;
     bool failed = false;        // the DFA ran out of memory: treat as all
   };
+  // What the candidate pass already knows about a sentence, so mentions()
+  // need not search again: dictionary matches found in the text (offsets in
+  // the sentence; null when they must be searched for) and which of the other
+  // passes can match at all.
+  struct MentionHints {
+    const std::vector<std::pair<std::size_t, std::size_t>>* vendors = nullptr;
+    const std::vector<std::pair<std::size_t, std::size_t>>* references = nullptr;
+    bool bodies = true, appositives = true, countries = true;
+  };
   SetHits scan(std::string_view sentence) const;
-  std::vector<Mention> mentions(std::string_view s, std::optional<int> last_vendor) const;
+  std::vector<Mention> mentions(std::string_view s, std::optional<int> last_vendor, const MentionHints& hints) const;
   void analyse(std::string_view text, const text::Sentence& sentence, std::optional<int> last_vendor,
-               const SetHits& hits, LazyDate& date, const ExtractContext& context, std::vector<Extraction>& out,
-               std::optional<int>& vendor_after) const;
+               const SetHits& hits, const MentionHints& known, LazyDate& date, const ExtractContext& context,
+               std::vector<Extraction>& out, std::optional<int>& vendor_after) const;
   std::string cue_kind(std::string_view before, std::string_view prefix, std::string_view sentence,
                        bool sentence_cues) const;
   bool bad_subject(std::string_view name) const;
@@ -285,6 +301,8 @@ class Engine final : public RuleEngine {
   std::string version_;
   std::unique_ptr<RE2::Set> set_;
   int set_reference_index_ = -1, set_first_trigger_ = 0;
+  // The mention passes' regexes, after the triggers in the Set.
+  int set_first_mention_pass_ = 0, set_bodies_index_ = -1, set_appositives_index_ = -1, set_countries_index_ = -1;
   std::vector<std::string> triggers_;
   std::vector<internal::CompiledRule> rules_;
   std::vector<std::vector<int>> rules_by_trigger_;
@@ -371,19 +389,22 @@ Result<std::unique_ptr<Engine>> Engine::build(Pack pack, const LoadOptions& opti
   const std::string heads_alt = internal::alternation(heads);
   const std::string poss = kPossessive;
 
-  auto bre = compile("(?:[Tt]he\\s+)?(" + alternation(body_terms) + ")(?:\\s*\\(([A-Z][A-Za-z.&]{1,12})\\))?", o,
-                     "body dictionary");
+  const std::string body_pattern =
+      "(?:[Tt]he\\s+)?(" + alternation(body_terms) + ")(?:\\s*\\(([A-Z][A-Za-z.&]{1,12})\\))?";
+  auto bre = compile(body_pattern, o, "body dictionary");
   if (!bre) return std::unexpected(bre.error());
   e->body_re_ = std::move(*bre);
   // Country forms, optionally with a head noun ("Italy's public authorities",
   // "the U.S. government"); adjectives only with one ("Italian agencies").
   std::string head_tail = "(?:\\s+[a-z][a-z\\-]*){0,3}?\\s+" + heads_alt;
-  auto cre = compile("(?:[Tt]he\\s+)?(?:(" + alternation(country_forms) + ")(" + poss + "?" + head_tail + ")?|(" +
-                         alternation(country_adjs) + ")(" + head_tail + "))(?:\\s*\\(([A-Z][A-Za-z.&]{1,12})\\))?",
-                     o, "country dictionary");
+  const std::string country_pattern = "(?:[Tt]he\\s+)?(?:(" + alternation(country_forms) + ")(" + poss + "?" +
+                                      head_tail + ")?|(" + alternation(country_adjs) + ")(" + head_tail +
+                                      "))(?:\\s*\\(([A-Z][A-Za-z.&]{1,12})\\))?";
+  auto cre = compile(country_pattern, o, "country dictionary");
   if (!cre) return std::unexpected(cre.error());
   e->country_re_ = std::move(*cre);
-  auto are = compile("(" + alternation(p.appositive_heads) + ")\\s+(" + kProper + ")", o, "appositive heads");
+  const std::string appositive_pattern = "(" + alternation(p.appositive_heads) + ")\\s+(" + kProper + ")";
+  auto are = compile(appositive_pattern, o, "appositive heads");
   if (!are) return std::unexpected(are.error());
   e->appositive_re_ = std::move(*are);
 
@@ -491,6 +512,14 @@ Result<std::unique_ptr<Engine>> Engine::build(Pack pack, const LoadOptions& opti
   e->set_first_trigger_ = e->set_reference_index_ + 1;
   for (const auto& t : e->triggers_)
     if (e->set_->Add(t, &err) < 0) return fail(ErrorCode::kConfig, "trigger '" + t + "': " + err);
+  // The same pass tells which mention passes can find anything: a pass whose
+  // whole regex matches nowhere in the sentence is skipped.
+  e->set_first_mention_pass_ = e->set_first_trigger_ + static_cast<int>(e->triggers_.size());
+  e->set_bodies_index_ = e->set_->Add(body_pattern, &err);
+  e->set_appositives_index_ = e->set_->Add(appositive_pattern, &err);
+  e->set_countries_index_ = e->set_->Add(country_pattern, &err);
+  if (e->set_bodies_index_ < 0 || e->set_appositives_index_ < 0 || e->set_countries_index_ < 0)
+    return fail(ErrorCode::kConfig, "actor dictionaries in the candidate set: " + err);
   if (!e->set_->Compile())
     return fail(ErrorCode::kBudgetExceeded, "the candidate pattern set does not fit the regex memory budget of " +
                                                 std::to_string(options.max_regex_memory) + " bytes");
@@ -512,6 +541,9 @@ Engine::SetHits Engine::scan(std::string_view sentence) const {
   for (int i : v) {
     if (i < vendors) hits.vendors.push_back(i);
     else if (i == set_reference_index_) hits.reference = true;
+    else if (i == set_bodies_index_) hits.bodies = true;
+    else if (i == set_appositives_index_) hits.appositives = true;
+    else if (i == set_countries_index_) hits.countries = true;
     else hits.triggers.push_back(i - set_first_trigger_);
   }
   return hits;
@@ -521,7 +553,8 @@ bool Engine::is_candidate(std::string_view text) const {
   std::vector<int> v;
   RE2::Set::ErrorInfo info{};
   if (!set_->Match(re2::StringPiece(text.data(), text.size()), &v, &info)) return info.kind != RE2::Set::kNoError;
-  return true;
+  // Vendors, references and triggers only: the actor dictionaries alone make no candidate.
+  return std::any_of(v.begin(), v.end(), [this](int i) { return i < set_first_mention_pass_; });
 }
 
 bool Engine::bad_subject(std::string_view name) const {
@@ -534,25 +567,40 @@ bool Engine::bad_subject(std::string_view name) const {
   return false;
 }
 
-std::vector<Mention> Engine::mentions(std::string_view s, std::optional<int> last_vendor) const {
+std::vector<Mention> Engine::mentions(std::string_view s, std::optional<int> last_vendor,
+                                      const MentionHints& hints) const {
   std::vector<Mention> accepted;
   const re2::StringPiece input(s.data(), s.size());
   re2::StringPiece g[6];
   auto offset = [&](const re2::StringPiece& piece) { return static_cast<std::size_t>(piece.data() - s.data()); };
+  // The successive leftmost matches of `re` in the sentence, or the ones the
+  // caller already found.
+  auto each_match = [&](const RE2& re, const std::vector<std::pair<std::size_t, std::size_t>>* known, auto&& visit) {
+    if (known) {
+      for (const auto& [b, e] : *known) {
+        g[0] = re2::StringPiece(s.data() + b, e - b);
+        visit();
+      }
+      return;
+    }
+    for (std::size_t pos = 0; pos < s.size() && re.Match(input, pos, s.size(), RE2::UNANCHORED, g, 1);) {
+      pos = std::max(offset(g[0]) + g[0].size(), pos + 1);
+      visit();
+    }
+  };
 
   // 1. Vendors.
-  for (std::size_t pos = 0; pos < s.size() && vendor_re_->Match(input, pos, s.size(), RE2::UNANCHORED, g, 1);) {
+  each_match(*vendor_re_, hints.vendors, [&] {
     Mention m{offset(g[0]), offset(g[0]) + g[0].size(), MentionKind::kVendor, -1, "", "", ""};
-    pos = std::max(m.end, pos + 1);
     auto it = vendor_terms_.find(term_key(std::string_view(g[0].data(), g[0].size())));
-    if (it == vendor_terms_.end()) continue;
+    if (it == vendor_terms_.end()) return;
     m.entity = it->second;
     m.name = pack_.vendors[static_cast<std::size_t>(it->second)].name;
     m.how = "vendor dictionary: '" + std::string(g[0].data(), g[0].size()) + "'";
     accepted.push_back(std::move(m));
-  }
+  });
   // 2. Known bodies (agencies, companies, courts).
-  for (std::size_t pos = 0; pos < s.size() && body_re_->Match(input, pos, s.size(), RE2::UNANCHORED, g, 3);) {
+  for (std::size_t pos = 0; hints.bodies && pos < s.size() && body_re_->Match(input, pos, s.size(), RE2::UNANCHORED, g, 3);) {
     Mention m{offset(g[0]), offset(g[0]) + g[0].size(), MentionKind::kActor, -1, "", "", ""};
     pos = std::max(m.end, pos + 1);
     if (m.end < s.size() && s[m.end] == '-') continue;  // "FCC-approved"
@@ -569,7 +617,7 @@ std::vector<Mention> Engine::mentions(std::string_view s, std::optional<int> las
   // Kaseya", "Telecom and IT services giant NTT". The descriptor words before
   // the head noun belong to the mention (so "Australia" in "Australia and New
   // Zealand distributor X" is not an actor).
-  for (std::size_t pos = 0; pos < s.size() && appositive_re_->Match(input, pos, s.size(), RE2::UNANCHORED, g, 3);) {
+  for (std::size_t pos = 0; hints.appositives && pos < s.size() && appositive_re_->Match(input, pos, s.size(), RE2::UNANCHORED, g, 3);) {
     std::size_t head_begin = offset(g[1]);
     std::size_t name_begin = offset(g[2]);
     std::size_t name_end = name_begin + g[2].size();
@@ -629,7 +677,7 @@ std::vector<Mention> Engine::mentions(std::string_view s, std::optional<int> las
     accepted.push_back(std::move(m));
   }
   // 4. Countries, their capitals and adjectives with head nouns.
-  for (std::size_t pos = 0; pos < s.size() && country_re_->Match(input, pos, s.size(), RE2::UNANCHORED, g, 6);) {
+  for (std::size_t pos = 0; hints.countries && pos < s.size() && country_re_->Match(input, pos, s.size(), RE2::UNANCHORED, g, 6);) {
     Mention m{offset(g[0]), offset(g[0]) + g[0].size(), MentionKind::kActor, -1, "", "", ""};
     pos = std::max(m.end, pos + 1);
     if (m.end < s.size() && s[m.end] == '-') continue;  // "China-based", "U.S.-made"
@@ -715,10 +763,9 @@ std::vector<Mention> Engine::mentions(std::string_view s, std::optional<int> las
     accepted.push_back(std::move(m));
   }
   // 5. Generic references to the vendor named last ("the software maker").
-  for (std::size_t pos = 0; pos < s.size() && reference_re_->Match(input, pos, s.size(), RE2::UNANCHORED, g, 1);) {
+  each_match(*reference_re_, hints.references, [&] {
     Mention m{offset(g[0]), offset(g[0]) + g[0].size(), MentionKind::kReference, -1, "", "", ""};
-    pos = std::max(m.end, pos + 1);
-    if (overlaps(m, accepted)) continue;
+    if (overlaps(m, accepted)) return;
     // The nearest vendor named before it in this sentence, else in the paragraph.
     int vendor = -1;
     for (const auto& a : accepted)
@@ -730,13 +777,13 @@ std::vector<Mention> Engine::mentions(std::string_view s, std::optional<int> las
       vendor = *last_vendor;
       how = "reference '" + std::string(g[0].data(), g[0].size()) + "' to the vendor named last in the paragraph";
     } else {
-      continue;
+      return;
     }
     m.entity = vendor;
     m.name = pack_.vendors[static_cast<std::size_t>(vendor)].name;
     m.how = how;
     accepted.push_back(std::move(m));
-  }
+  });
   std::sort(accepted.begin(), accepted.end(), [](const Mention& a, const Mention& b) { return a.begin < b.begin; });
   return accepted;
 }
@@ -761,11 +808,18 @@ std::string Engine::cue_kind(std::string_view before, std::string_view prefix, s
 }
 
 void Engine::analyse(std::string_view text, const text::Sentence& sentence, std::optional<int> last_vendor,
-                     const SetHits& hits, LazyDate& date, const ExtractContext& context,
-                     std::vector<Extraction>& out, std::optional<int>& vendor_after) const {
+                     const SetHits& hits, const MentionHints& known, LazyDate& date,
+                     const ExtractContext& context, std::vector<Extraction>& out,
+                     std::optional<int>& vendor_after) const {
   std::string_view s = sentence.view(text);
-  if (s.size() > kMaxSentenceBytes) s = s.substr(0, kMaxSentenceBytes);
-  std::vector<Mention> ms = mentions(s, last_vendor);
+  MentionHints hints = known;
+  if (hits.failed) hints.bodies = hints.appositives = hints.countries = true;
+  if (s.size() > kMaxSentenceBytes) {
+    // The candidate pass saw the whole sentence, not this cut.
+    s = s.substr(0, kMaxSentenceBytes);
+    hints = MentionHints{};
+  }
+  std::vector<Mention> ms = mentions(s, last_vendor, hints);
   for (const auto& m : ms)
     if (m.kind == MentionKind::kVendor) vendor_after = m.entity;
 
@@ -966,12 +1020,15 @@ std::vector<Extraction> Engine::extract(std::string_view text, const ExtractCont
   // Prefilter: where vendors occur, in one DFA pass over the whole text. Only
   // paragraphs naming a vendor are split and read further (a reference such as
   // "the company" resolves within its paragraph, so others cannot hold events).
+  using Spans = std::vector<std::pair<std::size_t, std::size_t>>;  // [begin, end) in the text
   std::vector<std::pair<std::size_t, int>> vendor_hits;  // position, vendor
+  Spans vendor_spans;                                    // every match, known term or not
   {
     re2::StringPiece input(text.data(), text.size()), g;
     for (std::size_t pos = 0; pos < text.size() && vendor_re_->Match(input, pos, text.size(), RE2::UNANCHORED, &g, 1);) {
       const std::size_t at = static_cast<std::size_t>(g.data() - text.data());
       pos = std::max(at + g.size(), pos + 1);
+      vendor_spans.emplace_back(at, at + g.size());
       if (auto it = vendor_terms_.find(term_key(std::string_view(g.data(), g.size()))); it != vendor_terms_.end())
         vendor_hits.emplace_back(at, it->second);
     }
@@ -1039,6 +1096,7 @@ std::vector<Extraction> Engine::extract(std::string_view text, const ExtractCont
   // References matter only inside the paragraphs read (they resolve to a
   // vendor of their own paragraph), so only those are searched.
   std::vector<std::size_t> reference_hits;
+  Spans reference_spans;
   {
     re2::StringPiece input(text.data(), text.size()), g;
     for (const auto& [range_begin, range_end] : read_ranges) {
@@ -1047,9 +1105,25 @@ std::vector<Extraction> Engine::extract(std::string_view text, const ExtractCont
         const std::size_t at = static_cast<std::size_t>(g.data() - text.data());
         pos = std::max(at + g.size(), pos + 1);
         reference_hits.push_back(at);
+        reference_spans.emplace_back(at, at + g.size());
       }
     }
   }
+  // The matches of a whole-text pass inside a sentence, as sentence offsets,
+  // when they are exactly what searching the sentence alone would give: no
+  // match crosses either end, and the bytes around the sentence are no word
+  // characters (so \b reads the same). False when the sentence must be searched.
+  auto spans_within = [&](const Spans& spans, const text::Sentence& sentence, Spans& into) {
+    into.clear();
+    auto it = std::lower_bound(spans.begin(), spans.end(), std::make_pair(sentence.begin, std::size_t{0}));
+    if (it != spans.begin() && std::prev(it)->second > sentence.begin) return false;
+    for (; it != spans.end() && it->first < sentence.end; ++it) {
+      if (it->second > sentence.end) return false;
+      into.emplace_back(it->first - sentence.begin, it->second - sentence.begin);
+    }
+    return true;
+  };
+  Spans sentence_vendors, sentence_references;
   std::size_t next_vendor = 0, next_reference = 0;
 
   for (std::size_t i = 0; i < sentences.size(); ++i) {
@@ -1088,7 +1162,16 @@ std::vector<Extraction> Engine::extract(std::string_view text, const ExtractCont
         if (auto inherited = lead_of_line(i)) return {inherited, "lead date of its list item"};
         return {};
       });
-      analyse(text, sentence, last_vendor, hits, date, context, out, vendor_after);
+      MentionHints known;
+      const bool plain_edges = (sentence.begin == 0 || !re2_word_byte(text[sentence.begin - 1])) &&
+                               (sentence.end >= text.size() || !re2_word_byte(text[sentence.end]));
+      if (plain_edges && spans_within(vendor_spans, sentence, sentence_vendors)) known.vendors = &sentence_vendors;
+      if (plain_edges && spans_within(reference_spans, sentence, sentence_references))
+        known.references = &sentence_references;
+      known.bodies = hits.bodies;
+      known.appositives = hits.appositives;
+      known.countries = hits.countries;
+      analyse(text, sentence, last_vendor, hits, known, date, context, out, vendor_after);
     } else if (vendor_in_sentence) {
       vendor_after = vendor_in_sentence;
     }
