@@ -60,6 +60,7 @@ struct CrawlCommandOptions {
   std::string worker;
   bool loop = false;
   double lease_seconds = 60;
+  double idle_seconds = 15;
   std::size_t max_hosts = 8;
   std::string metrics_file;  // Prometheus textfile, written after the run
 };
@@ -105,6 +106,13 @@ std::string summary_line(const crawler::CrawlSummary& s, std::chrono::millisecon
       s.events_appended, s.mentions_appended, format_duration(elapsed));
 }
 
+// Worker mode: what went through the article-fetch queue.
+std::string queue_line(const crawler::CrawlSummary& s) {
+  return fmt::format("article queue: {} pages queued for other hosts' holders, {} claimed fetches completed "
+                     "({} found already stored), {} requeued",
+                     s.pages_queued, s.queue_completed, s.queue_already_stored, s.queue_retried);
+}
+
 void print_failures(const crawler::CrawlSummary& s) {
   for (const auto& f : s.failures) {
     std::string next = f.next_due ? format_iso8601(*f.next_due) : "now";
@@ -144,10 +152,12 @@ int run_crawl_worker(Context& ctx, const CrawlCommandOptions& opts) {
   options.lease_duration = std::chrono::seconds(static_cast<long long>(opts.lease_seconds));
   options.max_hosts = opts.max_hosts;
   options.loop = opts.loop;
+  options.idle_sleep = std::chrono::seconds(static_cast<long long>(opts.idle_seconds));
   options.cancel = &g_stop_signal;
   options.pass_done = [&ctx, &opts](const crawler::CrawlSummary& s) {
     print_failures(s);
-    if (ctx.options.verbosity >= 1) std::cout << "worker " << opts.worker << ": " << summary_line(s, {}) << "\n";
+    if (ctx.options.verbosity >= 1)
+      std::cout << "worker " << opts.worker << ": " << summary_line(s, {}) << "; " << queue_line(s) << "\n";
   };
 
   auto started = std::chrono::steady_clock::now();
@@ -161,7 +171,7 @@ int run_crawl_worker(Context& ctx, const CrawlCommandOptions& opts) {
   if (ctx.options.verbosity >= 1 || (ctx.options.verbosity >= 0 && ctx.stdout_is_terminal()) || s.cancelled) {
     std::cerr << fmt::format("worker {}: {} passes over {} leased hosts ({} lost); ", opts.worker, s.passes,
                              s.hosts_leased, s.leases_lost)
-              << summary_line(s.totals, elapsed) << "\n";
+              << summary_line(s.totals, elapsed) << "; " << queue_line(s.totals) << "\n";
   }
   if (s.cancelled) return g_stop_signal.load() == SIGTERM ? 143 : kExitInterrupted;
   return s.totals.failed > 0 ? kExitPartial : kExitOk;
@@ -264,7 +274,11 @@ void add_crawl_command(CLI::App& app, Context& ctx) {
   cmd->add_flag("--loop", opts->loop, "With --worker: keep working until SIGINT/SIGTERM");
   cmd->add_option("--lease", opts->lease_seconds, "With --worker: host lease duration in seconds (default 60)")
       ->type_name("SECONDS")
-      ->check(CLI::Range(5.0, 3600.0));
+      ->check(CLI::Range(2.0, 3600.0));
+  cmd->add_option("--idle", opts->idle_seconds,
+                  "With --worker --loop: seconds to wait when no host has due work (default 15)")
+      ->type_name("SECONDS")
+      ->check(CLI::Range(1.0, 3600.0));
   cmd->add_option("--max-hosts", opts->max_hosts, "With --worker: hosts leased at once (default 8)")
       ->check(CLI::Range(1, 10000));
   cmd->callback([&ctx, opts] { ctx.exit_code = run_crawl(ctx, *opts); });

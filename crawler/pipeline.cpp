@@ -8,6 +8,7 @@
 #include <unordered_set>
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include "common/url.h"
 #include "crawler/scheduler.h"
@@ -16,6 +17,50 @@
 #include "parsers/article.h"
 
 namespace banwatch::crawler {
+
+namespace {
+// The feed item's fields a queued fetch keeps, by their JSON names.
+constexpr std::pair<const char*, std::string feeds::Item::*> kQueuedItemText[] = {
+    {"id", &feeds::Item::id},           {"url", &feeds::Item::url},
+    {"title", &feeds::Item::title},     {"summary", &feeds::Item::summary},
+    {"content", &feeds::Item::content}, {"language", &feeds::Item::language},
+    {"publication_name", &feeds::Item::publication_name}};
+constexpr std::pair<const char*, std::optional<PreciseTime> feeds::Item::*> kQueuedItemDates[] = {
+    {"published", &feeds::Item::published}, {"updated", &feeds::Item::updated}};
+}  // namespace
+
+std::string queued_item_json(const std::string& key, const feeds::Item& item) {
+  nlohmann::json j;
+  j["key"] = key;
+  for (const auto& [name, field] : kQueuedItemText) j[name] = item.*field;
+  j["authors"] = item.authors;
+  for (const auto& [name, field] : kQueuedItemDates) {
+    if (item.*field) j[name] = format_precise(*(item.*field));
+  }
+  // Invalid UTF-8 in a feed must not lose the item: replace, as the store does.
+  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+Result<std::pair<std::string, feeds::Item>> parse_queued_item(std::string_view json) {
+  try {
+    const auto j = nlohmann::json::parse(json);
+    if (!j.is_object()) return fail(ErrorCode::kParse, "queued item: not a JSON object");
+    feeds::Item item;
+    for (const auto& [name, field] : kQueuedItemText) {
+      if (j.contains(name)) item.*field = j.at(name).get<std::string>();
+    }
+    if (j.contains("authors")) item.authors = j.at("authors").get<std::vector<std::string>>();
+    for (const auto& [name, field] : kQueuedItemDates) {
+      if (!j.contains(name)) continue;
+      auto parsed = parse_precise(j.at(name).get<std::string>());
+      if (!parsed) return fail(ErrorCode::kParse, std::string("queued item: unreadable date in '") + name + "'");
+      item.*field = *parsed;
+    }
+    return std::pair{j.contains("key") ? j.at("key").get<std::string>() : std::string(), std::move(item)};
+  } catch (const nlohmann::json::exception& e) {
+    return fail(ErrorCode::kParse, std::string("queued item: ") + e.what());
+  }
+}
 
 std::string item_key(const std::string& source_name, const std::string& item_id) {
   auto colon = item_id.find(':');
@@ -59,6 +104,11 @@ struct ItemWork {
   bool has_link = false;  // canonical is an http(s) URL
   bool fetch_page = false;
   std::optional<store::Id> existing_article;  // recrawl of a stored article
+  // A claimed article-fetch queue entry: completed with this outcome once stored.
+  std::optional<store::Id> queued_fetch;
+  int queued_attempts = 0;
+  store::FetchOutcome queued_outcome = store::FetchOutcome::kDone;
+  std::string queued_error;
 };
 
 struct SourceTask {
@@ -73,6 +123,7 @@ struct SourceTask {
   bool recrawl = false;
   bool force = false;
   bool loose = false;  // a single article of a recrawl: no feed, no schedule
+  std::vector<store::ArticleFetch> to_queue;  // worker mode: pages on hosts not held
 };
 
 class Crawl {
@@ -89,6 +140,7 @@ class Crawl {
   std::function<void(const SourceReport&)> source_done;
   std::function<void(const DryRunArticle&)> dry_run_article;
   std::function<void()> item_finished;
+  const ArticleQueue* queue = nullptr;
 
   CrawlSummary& summary() { return summary_; }
   const std::optional<Error>& fatal() const { return fatal_; }
@@ -126,6 +178,48 @@ class Crawl {
     SourceTask* raw = task.get();
     tasks_.push_back(std::move(task));
     loose_.push_back({raw, std::move(work)});
+  }
+
+  // Worker mode: claimed queue entries. One already stored is completed at
+  // once; the others are fetched beside the sources.
+  void add_claimed_fetches(const std::vector<store::ArticleFetch>& fetches) {
+    for (const auto& fetch : fetches) {
+      auto found = deps_.store->find_article(fetch.canonical_url);
+      if (!found) return store_failed(found.error());
+      if (*found) {
+        ++summary_.queue_already_stored;
+        complete_queued(fetch.id, store::FetchOutcome::kDone, "");
+        continue;
+      }
+      auto parsed = parse_queued_item(fetch.item_json);
+      ItemWork work;
+      if (parsed) {
+        work.key = parsed->first;
+        work.item = std::move(parsed->second);
+      } else {
+        // The page itself is still worth fetching; only the feed-only fallback is lost.
+        warn(fmt::format("article queue: entry {} ({}): {}", fetch.id, fetch.url, parsed.error().message));
+      }
+      if (work.key.empty()) work.key = fetch.canonical_url;
+      if (work.item.url.empty()) work.item.url = fetch.url;
+      work.canonical = fetch.canonical_url;
+      work.has_link = true;
+      work.fetch_page = true;
+      work.queued_fetch = fetch.id;
+      work.queued_attempts = fetch.attempts;
+      // A feed of this pass listing the same page leaves it to this entry.
+      seen_canonicals_.insert(work.canonical);
+      auto task = std::make_unique<SourceTask>();
+      task->source.id = fetch.source_id.value_or(0);
+      task->report.name = "article queue";
+      task->policy = "all";
+      task->recrawl = true;  // no feed, no schedule to save
+      task->loose = true;
+      task->feed_ok = true;
+      SourceTask* raw = task.get();
+      tasks_.push_back(std::move(task));
+      loose_.push_back({raw, std::move(work)});
+    }
   }
 
   void start_loose() {
@@ -244,6 +338,7 @@ class Crawl {
       feed->items.pop_back();
     }
     select_items(task, std::move(feed->items));
+    flush_queue(task);
   }
 
   void select_items(SourceTask& task, std::vector<feeds::Item> items) {
@@ -302,6 +397,18 @@ class Crawl {
       work_done(task);
       return;
     }
+    if (work.queued_fetch) return process_queued(task, std::move(work));
+    if (queue && !held(work.canonical)) {
+      // Another worker's host (or nobody's yet): its holder fetches the page.
+      store::ArticleFetch fetch;
+      fetch.url = work.canonical;
+      fetch.canonical_url = work.canonical;
+      if (task.source.id) fetch.source_id = task.source.id;
+      fetch.item_json = queued_item_json(work.key, work.item);
+      task.to_queue.push_back(std::move(fetch));
+      work_done(task);
+      return;
+    }
     Request req;
     // The canonical URL: tracking parameters and fragments are not sent.
     req.url = work.canonical;
@@ -318,6 +425,61 @@ class Crawl {
       }
       work_done(task);
     });
+  }
+
+  bool held(const std::string& canonical) const {
+    auto url = Url::parse(canonical);
+    return url && queue->held_hosts.count(url->authority()) > 0;
+  }
+
+  // Commits the pages of one feed document that go through the queue, before
+  // the source's fetch state can be saved: a feed marked fetched has all its
+  // items stored or queued.
+  void flush_queue(SourceTask& task) {
+    if (task.to_queue.empty() || fatal_) return;
+    auto queued = deps_.store->enqueue_article_fetches(task.to_queue, deps_.clock->now());
+    task.to_queue.clear();
+    if (!queued) return store_failed(queued.error());
+    summary_.pages_queued += static_cast<int>(*queued);
+  }
+
+  static bool transient(const Response& r) {
+    return r.error->code == ErrorCode::kNetwork || r.status == 429 || r.status >= 500;
+  }
+
+  void process_queued(SourceTask& task, ItemWork work) {
+    Request req;
+    req.url = work.canonical;
+    req.accept = kPageAccept;
+    auto shared = std::make_shared<ItemWork>(std::move(work));
+    fetcher_.submit(std::move(req), [this, &task, shared](Response&& r) {
+      if (r.ok()) {
+        ++task.report.pages_fetched;
+        ++summary_.pages_fetched;
+        handle_page_body(task, std::move(*shared), r, r.body);
+        return;  // handle_page_body calls work_done; store_record completes the entry
+      }
+      const std::string error = r.error->message;
+      if (transient(r) && shared->queued_attempts < queue->max_attempts) {
+        const int doublings = std::clamp(shared->queued_attempts - 1, 0, 6);
+        ++summary_.queue_retried;
+        complete_queued(*shared->queued_fetch, store::FetchOutcome::kRetry, error, queue->retry_after * (1 << doublings));
+      } else {
+        shared->queued_outcome = store::FetchOutcome::kFailed;
+        shared->queued_error = error;
+        store_feed_only(task, *shared, error);
+      }
+      work_done(task);
+    });
+  }
+
+  void complete_queued(store::Id id, store::FetchOutcome outcome, const std::string& error,
+                       std::chrono::seconds retry_after = std::chrono::seconds(0)) {
+    if (outcome != store::FetchOutcome::kRetry) ++summary_.queue_completed;
+    auto done = deps_.store->complete_article_fetch(queue->worker, id, outcome, error, retry_after);
+    // Not fatal: the article is stored, and whoever claims the entry next
+    // finds it stored and completes it without a request.
+    if (!done) warn(fmt::format("article queue: completing entry {}: {}", id, done.error().message));
   }
 
   // Consumes one unit of pending work.
@@ -423,6 +585,7 @@ class Crawl {
     task.report.mentions_appended += result->mentions_appended;
     summary_.events_appended += result->events_appended;
     summary_.mentions_appended += result->mentions_appended;
+    if (work.queued_fetch) complete_queued(*work.queued_fetch, work.queued_outcome, work.queued_error);
   }
 
   void store_failed(const Error& error) {
@@ -571,7 +734,7 @@ Result<CrawlSummary> crawl(const CrawlDeps& deps, const CrawlOptions& options) {
       if (it == sources->end()) return fail(ErrorCode::kNotFound, "no source named \"" + name + "\"");
       selected.push_back(*it);
     }
-  } else {
+  } else if (!options.queue) {
     for (auto& s : *sources) {
       if (!s.spec.enabled) continue;
       if (options.all || is_due(s.state, now)) selected.push_back(std::move(s));
@@ -587,6 +750,7 @@ Result<CrawlSummary> crawl(const CrawlDeps& deps, const CrawlOptions& options) {
   Crawl crawl(deps, *holder->fetcher, options.dry_run, default_warn(options.warn));
   crawl.source_done = options.source_done;
   crawl.dry_run_article = options.dry_run_article;
+  crawl.queue = options.dry_run ? nullptr : options.queue;
   crawl.summary().sources = static_cast<int>(selected.size());
   if (!options.dry_run) {
     auto run_id = deps.store->begin_run("crawl", now);
@@ -594,6 +758,8 @@ Result<CrawlSummary> crawl(const CrawlDeps& deps, const CrawlOptions& options) {
     crawl.summary().run_id = *run_id;
   }
   for (auto& s : selected) crawl.add_source(std::move(s));
+  if (crawl.queue) crawl.add_claimed_fetches(crawl.queue->claimed);
+  crawl.start_loose();
   crawl.start_more();
   auto status = holder->fetcher->run(options.cancel);
   if (!status && status.error().code == ErrorCode::kCancelled && !crawl.fatal()) crawl.summary().cancelled = true;

@@ -12,8 +12,10 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <functional>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -21,6 +23,7 @@
 #include "common/error.h"
 #include "common/time.h"
 #include "crawler/fetcher.h"
+#include "feeds/feed.h"
 #include "parsers/rules.h"
 #include "store/store.h"
 
@@ -51,6 +54,10 @@ struct CrawlSummary {
   int sources = 0, fetched = 0, not_modified = 0, failed = 0;
   int items_new = 0, pages_fetched = 0, feed_only = 0;
   int articles_stored = 0, events_appended = 0, mentions_appended = 0;
+  // Worker mode (ArticleQueue): pages queued for the holder of their host,
+  // and claimed queue entries completed, requeued after a transient failure,
+  // or found already stored (completed without a request).
+  int pages_queued = 0, queue_completed = 0, queue_retried = 0, queue_already_stored = 0;
   bool cancelled = false;
   std::vector<SourceReport> failures;  // sources whose fetch failed this run
   std::vector<std::string> warnings;   // e.g. a page that could not be fetched
@@ -62,14 +69,39 @@ struct DryRunArticle {
   std::vector<store::ExtractedEvent> events;
 };
 
+// Worker mode: the article-fetch queue of a shared store (docs/scale-out.md).
+// A page on a host the worker does not lease is never requested: its item is
+// queued (Store::enqueue_article_fetches, with the feed item as JSON) for
+// the worker that holds that host. A page on a held host is fetched in the
+// pass, as on a single machine. Claimed entries (Store::claim_article_fetches)
+// run beside the sources: one already stored is completed without a request;
+// otherwise the page is fetched, extracted, run through the rules and stored
+// exactly as a feed item's page, then completed (kDone). A transient failure
+// (network, 5xx, 429) requeues it (kRetry, `retry_after` doubled per
+// attempt) until `max_attempts`; then, and on a permanent failure, the feed's
+// content is stored instead and the entry ends kFailed with the error.
+struct ArticleQueue {
+  store::WorkerInfo worker;
+  std::set<std::string> held_hosts;          // Url::authority() of the leased hosts
+  std::vector<store::ArticleFetch> claimed;  // claimed entries to run in this pass
+  std::chrono::seconds retry_after{60};
+  int max_attempts = 3;
+};
+
+// The feed item of a queued fetch as JSON (store::ArticleFetch::item_json),
+// and back; `key` is the item's item_key(). Exposed for tests.
+std::string queued_item_json(const std::string& key, const feeds::Item& item);
+Result<std::pair<std::string, feeds::Item>> parse_queued_item(std::string_view json);
+
 struct CrawlOptions {
-  std::vector<std::string> sources;  // by name; empty = every due source
+  std::vector<std::string> sources;  // by name; empty = every due source (none with `queue`)
   bool all = false;                  // every enabled source, due or not
   bool dry_run = false;              // fetch and extract, write nothing
   const std::atomic<int>* cancel = nullptr;  // non-zero: stop (signal number)
   std::function<void(const std::string&)> warn;          // default: spdlog warn
   std::function<void(const SourceReport&)> source_done;  // progress
   std::function<void(const DryRunArticle&)> dry_run_article;
+  const ArticleQueue* queue = nullptr;  // worker mode; null on a single machine
 };
 
 // One scheduled pass. Errors: kNotFound (a named source), kStore (a write

@@ -14,6 +14,8 @@ namespace {
 
 // The pass's cancel flag says why it stopped: a signal number, or this.
 constexpr int kLeaseLost = -1;
+// Queued article fetches claimed per pass; the next claim takes more.
+constexpr std::size_t kFetchesPerPass = 256;
 
 void add(CrawlSummary& total, const CrawlSummary& pass) {
   total.sources += pass.sources;
@@ -26,6 +28,10 @@ void add(CrawlSummary& total, const CrawlSummary& pass) {
   total.articles_stored += pass.articles_stored;
   total.events_appended += pass.events_appended;
   total.mentions_appended += pass.mentions_appended;
+  total.pages_queued += pass.pages_queued;
+  total.queue_completed += pass.queue_completed;
+  total.queue_retried += pass.queue_retried;
+  total.queue_already_stored += pass.queue_already_stored;
   for (const auto& failure : pass.failures) total.failures.push_back(failure);
   for (const auto& warning : pass.warnings) total.warnings.push_back(warning);
 }
@@ -132,8 +138,10 @@ Result<WorkerSummary> run_worker(const CrawlDeps& deps, const WorkerOptions& opt
     std::vector<store::Id> due;
     std::set<std::string> hosts;
     std::optional<Timestamp> politeness_until;
+    bool queued_work = false;
     for (const auto& lease : *leases) {
       hosts.insert(lease.host);
+      queued_work = queued_work || lease.queued_fetches > 0;
       for (store::Id id : lease.due_source_ids) {
         if (options.loop || !crawled.count(id)) due.push_back(id);
       }
@@ -144,10 +152,19 @@ Result<WorkerSummary> run_worker(const CrawlDeps& deps, const WorkerOptions& opt
         politeness_until = politeness_until ? std::max(*politeness_until, until) : until;
       }
     }
-    if (due.empty()) {
+    // Article pages other workers' feeds queued on these hosts. The claims
+    // last as long as the leases, and are renewed and released with them.
+    std::vector<store::ArticleFetch> claimed;
+    if (queued_work) {
+      auto fetches = store.claim_article_fetches(options.identity, kFetchesPerPass, options.lease_duration);
+      if (fetches) {
+        claimed = std::move(*fetches);
+      } else {
+        warn("worker " + options.identity.name + ": claiming queued article fetches: " + fetches.error().message);
+      }
+    }
+    if (due.empty() && claimed.empty()) {
       if (!leases->empty()) {
-        // Hosts with only queued article fetches: this pipeline fetches
-        // articles from their feeds, so there is nothing to run here.
         std::vector<store::Store::HostRelease> releases;
         for (const auto& host : hosts) releases.push_back({host, std::nullopt});
         (void)store.release_leases(options.identity, releases);
@@ -164,10 +181,21 @@ Result<WorkerSummary> run_worker(const CrawlDeps& deps, const WorkerOptions& opt
     }
 
     auto sources = store.list_sources();
-    if (!sources) return std::unexpected(sources.error());
+    if (!sources) {
+      (void)store.release_leases(options.identity, {});  // they expire by themselves otherwise
+      if (!options.loop) return std::unexpected(sources.error());
+      warn("worker " + options.identity.name + ": listing sources: " + sources.error().message);
+      idle(options, options.idle_sleep);
+      continue;
+    }
     std::map<store::Id, std::string> names;
     for (const auto& source : *sources) names[source.id] = source.spec.name;
+    ArticleQueue queue;
+    queue.worker = options.identity;
+    queue.held_hosts = hosts;
+    queue.claimed = std::move(claimed);
     CrawlOptions pass;
+    pass.queue = &queue;
     for (store::Id id : due) {
       crawled.insert(id);
       if (auto it = names.find(id); it != names.end()) pass.sources.push_back(it->second);
@@ -200,7 +228,9 @@ Result<WorkerSummary> run_worker(const CrawlDeps& deps, const WorkerOptions& opt
     // Without --loop the worker goes on claiming until no host has a source
     // it has not crawled yet. With --loop, a pass that fetched nothing (every
     // source failing before a request) waits before the next claim.
-    if (options.loop && result->fetched + result->not_modified + result->failed == 0) {
+    const int requests_answered = result->fetched + result->not_modified + result->failed + result->pages_fetched +
+                                  result->queue_completed + result->queue_retried;
+    if (options.loop && requests_answered == 0) {
       idle(options, options.idle_sleep);
     }
   }

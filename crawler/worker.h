@@ -1,8 +1,11 @@
 // A crawler worker for a shared (PostgreSQL) store: leases hosts, runs the
 // crawl pipeline (crawler/pipeline.h) over the due sources of the hosts it
-// holds, renews its leases while the pass runs, and gives the hosts back.
-// Many workers on many machines split the sources this way with no
-// coordinator; docs/scale-out.md describes the protocol and its failure modes.
+// holds and over the article fetches queued on them, renews its leases while
+// the pass runs, and gives the hosts back. It sends requests only to hosts it
+// holds: an item whose page is on another host is queued in the store for
+// that host's holder (pipeline.h, ArticleQueue). Many workers on many
+// machines split the work this way with no coordinator; docs/scale-out.md
+// describes the protocol and its failure modes.
 #pragma once
 
 #include <atomic>
