@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <optional>
 
 #include "app/app.h"
 #include "common/lockfile.h"
@@ -69,6 +70,51 @@ std::vector<digest::Metric> digest_metrics(const digest::RunOutcome& outcome, Ti
   return m;
 }
 
+// The channels this job may send to. On a store shared by many machines
+// (PostgreSQL) each channel has a job lock, "digest:<channel key>", that any
+// machine sees: a channel whose lock another digest job holds is left to that
+// job. Other stores answer kUnsupported and the caller takes the file lock.
+struct DigestJobLocks {
+  store::Store* store = nullptr;
+  bool shared = false;
+  std::vector<digest::Channel*> channels;
+  std::vector<std::string> held;
+  void unlock() {
+    for (const auto& name : held) {
+      if (auto st = store->unlock_job(name); !st) spdlog::warn("digest: releasing job lock {}: {}", name, st.error().message);
+    }
+    held.clear();
+  }
+};
+
+Result<DigestJobLocks> lock_digest_jobs(store::Store& store, const std::vector<std::unique_ptr<digest::Channel>>& owned) {
+  DigestJobLocks locks;
+  locks.store = &store;
+  for (const auto& channel : owned) {
+    const std::string name = "digest:" + channel->key();
+    auto taken = store.try_lock_job(name);
+    if (!taken && taken.error().code == ErrorCode::kUnsupported) {
+      locks.shared = false;
+      locks.channels.clear();
+      for (const auto& c : owned) locks.channels.push_back(c.get());
+      return locks;
+    }
+    if (!taken) {
+      locks.unlock();
+      return std::unexpected(taken.error().with_context("digest job lock " + name));
+    }
+    locks.shared = true;
+    if (*taken) {
+      locks.held.push_back(name);
+      locks.channels.push_back(channel.get());
+    } else {
+      spdlog::warn("digest: {}: another digest job is sending to this channel; nothing sent by this one",
+                   channel->label());
+    }
+  }
+  return locks;
+}
+
 int run_digest_command(Context& ctx, const DigestOptions& o) {
   const auto wall_start = std::chrono::steady_clock::now();
   const Timestamp now = SystemClock().now();
@@ -129,12 +175,20 @@ int run_digest_command(Context& ctx, const DigestOptions& o) {
   if (!store) return ctx.report(store.error());
   // Two overlapping digest runs would both read the same cursor and send the
   // same brief twice; crawls use another lock and may run meanwhile.
-  auto lock = RunLock::acquire(lock_path_for_store(ctx.store_path() + "-digest"), std::chrono::minutes(2));
-  if (!lock) return ctx.report(lock.error());
-
-  std::vector<digest::Channel*> channels;
-  for (auto& c : owned) channels.push_back(c.get());
-  const digest::RunOutcome outcome = digest::run_digest(**store, request, channels);
+  auto job_locks = lock_digest_jobs(**store, owned);
+  if (!job_locks) return ctx.report(job_locks.error());
+  std::optional<RunLock> file_lock;
+  if (!job_locks->shared) {
+    auto lock = RunLock::acquire(lock_path_for_store(ctx.store_path() + "-digest"), std::chrono::minutes(2));
+    if (!lock) return ctx.report(lock.error());
+    file_lock.emplace(std::move(*lock));
+  }
+  if (job_locks->channels.empty()) {
+    spdlog::warn("digest: another digest job is running for every channel; nothing sent by this one");
+    return kExitLocked;
+  }
+  const digest::RunOutcome outcome = digest::run_digest(**store, request, job_locks->channels);
+  job_locks.value().unlock();
 
   for (const auto& c : outcome.channels) {
     if (c.error) spdlog::error("digest: {}", c.error->message);
