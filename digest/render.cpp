@@ -306,7 +306,7 @@ std::string health_line(const Health& h) {
 }
 
 std::string failing_detail(const FailingSource& f) {
-  std::string s = fmt::format("{} errors in a row", f.consecutive_errors);
+  std::string s = plural(f.consecutive_errors, "error", "errors") + " in a row";
   if (f.last_status > 0 && f.last_error.find(std::to_string(f.last_status)) == std::string::npos)
     s += fmt::format(", HTTP {}", f.last_status);
   if (!f.last_error.empty()) s += ", " + one_line(f.last_error);

@@ -67,6 +67,15 @@ TEST(DigestRender, EmptyDigestSaysNothingNew) {
   EXPECT_TRUE(j["vendors"].empty());
 }
 
+TEST(DigestRender, FailingSourceCountsItsErrorsInGoodEnglish) {
+  Digest d = sample_digest();
+  ASSERT_FALSE(d.health.failing_sources.empty());
+  d.health.failing_sources.front().consecutive_errors = 1;
+  const std::string text = render_markdown(d);
+  EXPECT_NE(text.find("1 error in a row"), std::string::npos) << text;
+  EXPECT_EQ(text.find("1 errors"), std::string::npos) << text;
+}
+
 // ---- escaping ------------------------------------------------------------------
 
 // Walks the parsed HTML the way a browser builds it and fails on anything
