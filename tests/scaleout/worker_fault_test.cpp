@@ -114,7 +114,8 @@ class WorkerFaultTest : public ::testing::Test {
   }
 
   // Waits for the store to hold every article with nothing queued, then
-  // stops the live workers with SIGTERM; they must exit 143 (interrupted, not failed).
+  // stops the live workers with SIGTERM; they must exit 143 (interrupted, not
+  // failed) without having abandoned a pass.
   void finish(Banwatch& bw, const PgSchema& schema, const std::vector<pid_t>& live) {
     const auto started = std::chrono::steady_clock::now();
     const bool complete = wait_until([&] { return store_complete(schema, kArticles); }, 60s);
@@ -126,6 +127,8 @@ class WorkerFaultTest : public ::testing::Test {
     for (pid_t pid : live) {
       const Exit e = bw.wait(pid);
       EXPECT_EQ(e.code, 143) << e.err;
+      // A fault is absorbed by reconnecting, not by giving up on a pass.
+      EXPECT_EQ(e.err.find("pass failed"), std::string::npos) << e.err;
       logs += e.err;
     }
     ASSERT_TRUE(complete) << "the workers did not finish within 60 s:\n" << logs;
