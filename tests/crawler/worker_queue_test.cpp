@@ -16,6 +16,10 @@ namespace {
 
 using namespace std::chrono_literals;
 
+std::int64_t epoch_now_seconds() {
+  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
 std::string worker_of(const std::string& agent) {
   const std::string prefix = agent_of("");
   return agent.rfind(prefix, 0) == 0 ? agent.substr(prefix.size()) : std::string();
@@ -162,6 +166,70 @@ TEST(WorkerQueue, PagesOnAnotherHostAreFetchedOnlyByItsHolderAndStoredOnce) {
   EXPECT_EQ(dump.articles, reference.articles);
   EXPECT_EQ(dump.events, reference.events);
   EXPECT_EQ(dump.mentions, reference.mentions);
+  std::filesystem::remove_all(dir);
+}
+
+// The queue's failure handling: a transient failure (503) is requeued with a
+// delay and nothing is stored yet; a permanent one (404) stores the feed's
+// content at once and ends the entry failed; the last attempt of a transient
+// failure does the same. Nothing is retried forever, no article is lost.
+TEST(WorkerQueue, TransientFailuresAreRequeuedAndPermanentOnesFallBackToTheFeed) {
+  if (pg_url().empty()) GTEST_SKIP() << "BANWATCH_TEST_PG_URL is not set (tests/store_pg/pg-cluster.sh starts a server)";
+  if (!std::filesystem::exists(BANWATCH_BINARY)) GTEST_SKIP() << "banwatch binary not built: " << BANWATCH_BINARY;
+  Host a(3, 1), b(4, 2);
+  b.fail_with(Host::page_path(1), 503);
+  a.add_feed("/feeds/0.xml", {{&b, 0}, {&b, 1}, {&b, 7}});  // B has no page 7: 404
+  const std::string ok = canonical_url_string(b.url(Host::page_path(0)));
+  const std::string unavailable = canonical_url_string(b.url(Host::page_path(1)));
+  const std::string missing = canonical_url_string(b.url(Host::page_path(7)));
+  const std::string dir = hardening::temp_dir("worker-queue-failures");
+  Banwatch bw(dir, write_worker_config(dir, {{"desk0", a.url("/feeds/0.xml")}}));
+  PgSchema schema;
+  auto entry = [&](const std::string& url, const std::string& column) {
+    auto rows = schema.rows("SELECT " + column + " FROM article_fetches WHERE canonical_url = '" + url + "'");
+    return rows.empty() ? std::string("(no entry)") : rows[0][0];
+  };
+  auto article_feed_only = [&](const std::string& url) {
+    auto rows = schema.rows("SELECT feed_only FROM articles WHERE canonical_url = '" + url + "'");
+    return rows.empty() ? std::string("(not stored)") : rows[0][0];
+  };
+
+  const pid_t w1 = bw.spawn(worker_args(schema, "w1", 5, 1), {}, "w1");
+  const pid_t w2 = bw.spawn(worker_args(schema, "w2", 5, 1), {}, "w2");
+  const bool first_round = wait_until(
+      [&] {
+        return entry(ok, "state") == "done" && entry(missing, "state") == "failed" &&
+               entry(unavailable, "attempts") == "1" && entry(unavailable, "claimed_by").empty();
+      },
+      60s);
+  const std::int64_t now = epoch_now_seconds();
+  std::string unavailable_state = entry(unavailable, "state"), unavailable_error = entry(unavailable, "last_error");
+  std::int64_t retry_in = std::stoll(entry(unavailable, "not_before")) - now;
+  std::string missing_error = entry(missing, "last_error");
+  std::string ok_stored = article_feed_only(ok), missing_stored = article_feed_only(missing),
+              unavailable_stored = article_feed_only(unavailable);
+
+  // The third attempt is the last: let it come now.
+  if (first_round) {
+    schema.exec("UPDATE article_fetches SET attempts = 2, not_before = 0 WHERE canonical_url = '" + unavailable + "'");
+  }
+  const bool last_round = first_round && wait_until([&] { return entry(unavailable, "state") == "failed"; }, 60s);
+  ::kill(w1, SIGTERM);
+  ::kill(w2, SIGTERM);
+  const Exit e1 = bw.wait(w1), e2 = bw.wait(w2);
+  ASSERT_TRUE(first_round) << "w1: " << e1.err << "\nw2: " << e2.err;
+  EXPECT_EQ(ok_stored, "0");  // the page itself
+  EXPECT_EQ(missing_stored, "1");  // the feed's content, at once
+  EXPECT_NE(missing_error.find("404"), std::string::npos) << missing_error;
+  EXPECT_EQ(unavailable_state, "queued");
+  EXPECT_EQ(unavailable_stored, "(not stored)");  // not yet: it may come back
+  EXPECT_NE(unavailable_error.find("503"), std::string::npos) << unavailable_error;
+  EXPECT_GE(retry_in, 50);  // 60 s after the first attempt
+  EXPECT_LE(retry_in, 61);
+  ASSERT_TRUE(last_round) << "w1: " << e1.err << "\nw2: " << e2.err;
+  EXPECT_EQ(entry(unavailable, "attempts"), "3");
+  EXPECT_EQ(article_feed_only(unavailable), "1");
+  EXPECT_EQ(schema.integer("SELECT count(*) FROM articles"), 3);
   std::filesystem::remove_all(dir);
 }
 

@@ -70,6 +70,12 @@ class PgSchema {
     auto row = tx.exec1(sql);
     return row[0].is_null() ? 0 : row[0].as<std::int64_t>();
   }
+  void exec(const std::string& sql) const {
+    pqxx::connection connection(url("check"));
+    pqxx::work tx(connection);
+    tx.exec(sql);
+    tx.commit();
+  }
   std::vector<std::vector<std::string>> rows(const std::string& sql) const {
     pqxx::connection connection(url("check"));
     pqxx::work tx(connection);
@@ -170,6 +176,11 @@ class Host {
     lease_url_ = store_url;
     lease_db_ = std::make_unique<pqxx::connection>(store_url);
   }
+  // Answers requests for `path` with this status (e.g. 503) from now on.
+  void fail_with(const std::string& path, int status) {
+    std::lock_guard lock(mutex_);
+    failing_[path] = status;
+  }
   // Called for each request, after it is recorded (e.g. to SIGKILL a worker).
   void on_request(std::function<void(const Hit&)> hook) {
     std::lock_guard lock(mutex_);
@@ -206,6 +217,11 @@ class Host {
     std::string feed;
     {
       std::lock_guard lock(mutex_);
+      if (auto it = failing_.find(req.path); it != failing_.end()) {
+        res.status = it->second;
+        res.set_content("failing on purpose", "text/plain");
+        return;
+      }
       if (auto it = feeds_.find(req.path); it != feeds_.end()) feed = it->second;
     }
     if (!feed.empty()) {
@@ -245,6 +261,7 @@ class Host {
   std::map<std::string, std::string> pages_;
   mutable std::mutex mutex_;
   std::map<std::string, std::string> feeds_;
+  std::map<std::string, int> failing_;
   std::vector<Hit> hits_;
   std::function<void(const Hit&)> hook_;
   std::string lease_url_;
