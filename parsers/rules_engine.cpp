@@ -80,6 +80,82 @@ std::string alternation(std::vector<std::string> terms) {
   return out;
 }
 
+namespace {
+// RE2's \s: the bytes one space in a term stands for (alternation() makes it \s+).
+constexpr char kRe2Spaces[] = {' ', '\t', '\n', '\f', '\r'};
+// A byte RE2's \b counts as a word character (ASCII only, whatever the locale).
+bool re2_word(unsigned char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+}
+}  // namespace
+
+TermStarts::TermStarts(const std::vector<std::string>& terms)
+    : bigrams_(65536 / 64), short_bigrams_(65536 / 64) {
+  // Every prefix (up to three bytes) of a string a term matches: each space
+  // of the term is a run of one or more of RE2's whitespace bytes. A prefix
+  // shorter than three bytes is a whole match.
+  struct Step {
+    const std::string* term;
+    std::size_t at;       // next byte of the term
+    bool space_started;   // at a space of the term, of which one byte is read
+    std::string prefix;
+  };
+  std::vector<Step> todo;
+  for (const auto& t : terms)
+    if (!t.empty()) todo.push_back(Step{&t, 0, false, ""});
+  while (!todo.empty()) {
+    Step step = std::move(todo.back());
+    todo.pop_back();
+    const std::string& t = *step.term;
+    if (step.prefix.size() == 3 || step.at == t.size()) {
+      add_prefix(step.prefix);
+      continue;
+    }
+    if (t[step.at] != ' ') {
+      todo.push_back(Step{&t, step.at + 1, false, step.prefix + t[step.at]});
+      continue;
+    }
+    if (step.space_started) todo.push_back(Step{&t, step.at + 1, false, step.prefix});  // the run ends
+    for (char w : kRe2Spaces) todo.push_back(Step{&t, step.at, true, step.prefix + w});
+  }
+  std::sort(trigrams_.begin(), trigrams_.end());
+  trigrams_.erase(std::unique(trigrams_.begin(), trigrams_.end()), trigrams_.end());
+}
+
+void TermStarts::add_prefix(const std::string& prefix) {
+  auto byte = [&](std::size_t i) { return static_cast<unsigned char>(prefix[i]); };
+  if (!prefix.empty()) first_bytes_[byte(0)] = true;
+  if (prefix.size() == 1) {
+    short_bytes_[byte(0)] = true;
+  } else if (prefix.size() == 2) {
+    const unsigned key = byte(0) << 8 | byte(1);
+    short_bigrams_[key >> 6] |= std::uint64_t{1} << (key & 63);
+  } else if (prefix.size() == 3) {
+    const unsigned key = byte(0) << 8 | byte(1);
+    bigrams_[key >> 6] |= std::uint64_t{1} << (key & 63);
+    trigrams_.push_back(static_cast<std::uint32_t>(key << 8 | byte(2)));
+  }
+}
+
+std::size_t TermStarts::next(std::string_view text, std::size_t from) const {
+  const auto* p = reinterpret_cast<const unsigned char*>(text.data());
+  const std::size_t n = text.size();
+  for (std::size_t i = from; i < n; ++i) {
+    const unsigned char c = p[i];
+    if (!first_bytes_[c]) continue;
+    // A term starting with a word byte starts with \b.
+    if (re2_word(c) && i > 0 && re2_word(p[i - 1])) continue;
+    if (short_bytes_[c]) return i;
+    if (i + 1 >= n) continue;
+    const unsigned key = c << 8 | p[i + 1];
+    if (short_bigrams_[key >> 6] >> (key & 63) & 1) return i;
+    if (i + 2 >= n || !(bigrams_[key >> 6] >> (key & 63) & 1)) continue;
+    if (std::binary_search(trigrams_.begin(), trigrams_.end(), static_cast<std::uint32_t>(key << 8 | p[i + 2])))
+      return i;
+  }
+  return n;
+}
+
 }  // namespace internal
 
 namespace {
@@ -221,11 +297,6 @@ struct Piece {  // masked-text segment -> original offset
   std::size_t masked_begin, orig_begin, masked_len, orig_len;
 };
 
-// A byte RE2's \b counts as a word character (ASCII only, whatever the locale).
-bool re2_word_byte(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
-}
-
 bool overlaps(const Mention& m, const std::vector<Mention>& accepted) {
   for (const auto& a : accepted)
     if (m.begin < a.end && a.begin < m.end) return true;
@@ -307,6 +378,7 @@ class Engine final : public RuleEngine {
   std::vector<internal::CompiledRule> rules_;
   std::vector<std::vector<int>> rules_by_trigger_;
   std::unique_ptr<RE2> vendor_re_, reference_re_, body_re_, country_re_, appositive_re_;
+  std::unique_ptr<internal::TermStarts> vendor_starts_;  // where vendor_re_ may match
   std::unordered_map<std::string, int> vendor_terms_, body_terms_, country_forms_, country_adjectives_;
   std::set<std::string> regulator_heads_, not_actors_, adjective_words_, head_modifiers_;
   // Cue regexes by kind and scope.
@@ -355,6 +427,7 @@ Result<std::unique_ptr<Engine>> Engine::build(Pack pack, const LoadOptions& opti
   auto vre = compile(alternation(vendor_terms), o, "vendor dictionary");
   if (!vre) return std::unexpected(vre.error());
   e->vendor_re_ = std::move(*vre);
+  e->vendor_starts_ = std::make_unique<internal::TermStarts>(vendor_terms);
 
   RE2::Options ci = o;
   ci.set_case_sensitive(false);
@@ -1017,17 +1090,24 @@ void Engine::analyse(std::string_view text, const text::Sentence& sentence, std:
 
 std::vector<Extraction> Engine::extract(std::string_view text, const ExtractContext& context) const {
   std::vector<Extraction> out;
-  // Prefilter: where vendors occur, in one DFA pass over the whole text. Only
-  // paragraphs naming a vendor are split and read further (a reference such as
-  // "the company" resolves within its paragraph, so others cannot hold events).
+  // Prefilter: where vendors occur, in one pass over the whole text (a byte
+  // table finds where a vendor term may start; the dictionary regex runs
+  // anchored only there). Only paragraphs naming a vendor are split and read
+  // further (a reference such as "the company" resolves within its paragraph,
+  // so others cannot hold events).
   using Spans = std::vector<std::pair<std::size_t, std::size_t>>;  // [begin, end) in the text
   std::vector<std::pair<std::size_t, int>> vendor_hits;  // position, vendor
   Spans vendor_spans;                                    // every match, known term or not
   {
     re2::StringPiece input(text.data(), text.size()), g;
-    for (std::size_t pos = 0; pos < text.size() && vendor_re_->Match(input, pos, text.size(), RE2::UNANCHORED, &g, 1);) {
-      const std::size_t at = static_cast<std::size_t>(g.data() - text.data());
-      pos = std::max(at + g.size(), pos + 1);
+    for (std::size_t pos = 0; (pos = vendor_starts_->next(text, pos)) < text.size();) {
+      // The leftmost match is the first possible start where the anchored search succeeds.
+      const std::size_t at = pos;
+      if (!vendor_re_->Match(input, at, text.size(), RE2::ANCHOR_START, &g, 1)) {
+        ++pos;
+        continue;
+      }
+      pos = std::max(at + g.size(), at + 1);
       vendor_spans.emplace_back(at, at + g.size());
       if (auto it = vendor_terms_.find(term_key(std::string_view(g.data(), g.size()))); it != vendor_terms_.end())
         vendor_hits.emplace_back(at, it->second);
@@ -1163,8 +1243,8 @@ std::vector<Extraction> Engine::extract(std::string_view text, const ExtractCont
         return {};
       });
       MentionHints known;
-      const bool plain_edges = (sentence.begin == 0 || !re2_word_byte(text[sentence.begin - 1])) &&
-                               (sentence.end >= text.size() || !re2_word_byte(text[sentence.end]));
+      const bool plain_edges = (sentence.begin == 0 || !internal::re2_word(static_cast<unsigned char>(text[sentence.begin - 1]))) &&
+                               (sentence.end >= text.size() || !internal::re2_word(static_cast<unsigned char>(text[sentence.end])));
       if (plain_edges && spans_within(vendor_spans, sentence, sentence_vendors)) known.vendors = &sentence_vendors;
       if (plain_edges && spans_within(reference_spans, sentence, sentence_references))
         known.references = &sentence_references;

@@ -108,6 +108,26 @@ std::uint64_t fnv1a(std::string_view data, std::uint64_t h);
 // Builds `\b(?:a|b|c)\b`-style alternations of literal terms, longest first,
 // with flexible whitespace.
 std::string alternation(std::vector<std::string> terms);
+// Where a match of alternation(terms) may start, judged by the first three
+// bytes: a table lookup per byte of text instead of a regex step, so a long
+// text is scanned fast and the alternation runs anchored only where a term may
+// begin. Exact: every position where alternation(terms) matches is reported
+// (some where it does not, too).
+class TermStarts {
+ public:
+  explicit TermStarts(const std::vector<std::string>& terms);
+  // The first position >= `from` where a term may start; text.size() if none.
+  std::size_t next(std::string_view text, std::size_t from) const;
+
+ private:
+  void add_prefix(const std::string& prefix);
+  std::vector<std::uint64_t> bigrams_;        // 65,536 bits: a match's first two bytes (3+ byte matches)
+  std::vector<std::uint64_t> short_bigrams_;  // 65,536 bits: a whole two-byte match
+  std::vector<std::uint32_t> trigrams_;       // sorted: a match's first three bytes
+  bool short_bytes_[256] = {};                // a whole one-byte match
+  bool first_bytes_[256] = {};                // a match's first byte
+};
+
 // Normalized lookup key for a dictionary term ("The  FCC" -> "fcc").
 std::string term_key(std::string_view s);
 
