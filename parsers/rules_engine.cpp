@@ -343,8 +343,6 @@ class Engine final : public RuleEngine {
 
  private:
   struct SetHits {
-    std::vector<int> vendors;  // vendor indices
-    bool reference = false;
     std::vector<int> triggers;  // trigger indices
     // Which of the mention passes' own regexes match somewhere in the sentence.
     bool bodies = false, appositives = false, countries = false;
@@ -372,8 +370,8 @@ class Engine final : public RuleEngine {
   std::string version_;
   std::unique_ptr<RE2::Set> set_;
   int set_reference_index_ = -1, set_first_trigger_ = 0;
-  // The mention passes' regexes, after the triggers in the Set.
-  int set_first_mention_pass_ = 0, set_bodies_index_ = -1, set_appositives_index_ = -1, set_countries_index_ = -1;
+  std::unique_ptr<RE2::Set> sentence_set_;  // triggers (by index), then the three below
+  int sentence_bodies_index_ = -1, sentence_appositives_index_ = -1, sentence_countries_index_ = -1;
   std::vector<std::string> triggers_;
   std::vector<internal::CompiledRule> rules_;
   std::vector<std::vector<int>> rules_by_trigger_;
@@ -573,7 +571,8 @@ Result<std::unique_ptr<Engine>> Engine::build(Pack pack, const LoadOptions& opti
     e->rules_.push_back(std::move(rule));
   }
 
-  // The candidate Set: vendors, then the references, then the triggers.
+  // The candidate Set for whole texts (is_candidate): vendors, then the
+  // references, then the triggers.
   e->set_ = std::make_unique<RE2::Set>(o, RE2::UNANCHORED);
   std::string err;
   for (const auto& v : p.vendors) {
@@ -585,16 +584,22 @@ Result<std::unique_ptr<Engine>> Engine::build(Pack pack, const LoadOptions& opti
   e->set_first_trigger_ = e->set_reference_index_ + 1;
   for (const auto& t : e->triggers_)
     if (e->set_->Add(t, &err) < 0) return fail(ErrorCode::kConfig, "trigger '" + t + "': " + err);
-  // The same pass tells which mention passes can find anything: a pass whose
-  // whole regex matches nowhere in the sentence is skipped.
-  e->set_first_mention_pass_ = e->set_first_trigger_ + static_cast<int>(e->triggers_.size());
-  e->set_bodies_index_ = e->set_->Add(body_pattern, &err);
-  e->set_appositives_index_ = e->set_->Add(appositive_pattern, &err);
-  e->set_countries_index_ = e->set_->Add(country_pattern, &err);
-  if (e->set_bodies_index_ < 0 || e->set_appositives_index_ < 0 || e->set_countries_index_ < 0)
-    return fail(ErrorCode::kConfig, "actor dictionaries in the candidate set: " + err);
   if (!e->set_->Compile())
     return fail(ErrorCode::kBudgetExceeded, "the candidate pattern set does not fit the regex memory budget of " +
+                                                std::to_string(options.max_regex_memory) + " bytes");
+  // The Set for a sentence that names a vendor (the whole-text pass already
+  // found where vendors and references are): the triggers, then the mention
+  // passes' own regexes, so a pass that matches nowhere in the sentence is skipped.
+  e->sentence_set_ = std::make_unique<RE2::Set>(o, RE2::UNANCHORED);
+  for (const auto& t : e->triggers_)
+    if (e->sentence_set_->Add(t, &err) < 0) return fail(ErrorCode::kConfig, "trigger '" + t + "': " + err);
+  e->sentence_bodies_index_ = e->sentence_set_->Add(body_pattern, &err);
+  e->sentence_appositives_index_ = e->sentence_set_->Add(appositive_pattern, &err);
+  e->sentence_countries_index_ = e->sentence_set_->Add(country_pattern, &err);
+  if (e->sentence_bodies_index_ < 0 || e->sentence_appositives_index_ < 0 || e->sentence_countries_index_ < 0)
+    return fail(ErrorCode::kConfig, "actor dictionaries in the sentence set: " + err);
+  if (!e->sentence_set_->Compile())
+    return fail(ErrorCode::kBudgetExceeded, "the sentence pattern set does not fit the regex memory budget of " +
                                                 std::to_string(options.max_regex_memory) + " bytes");
   // The Set holds the references as written (lower case), which covers their
   // use mid-sentence; the mention pass matches them case-insensitively.
@@ -606,18 +611,15 @@ Engine::SetHits Engine::scan(std::string_view sentence) const {
   SetHits hits;
   std::vector<int> v;
   RE2::Set::ErrorInfo info{};
-  if (!set_->Match(re2::StringPiece(sentence.data(), sentence.size()), &v, &info)) {
+  if (!sentence_set_->Match(re2::StringPiece(sentence.data(), sentence.size()), &v, &info)) {
     if (info.kind != RE2::Set::kNoError) hits.failed = true;
     return hits;
   }
-  const int vendors = static_cast<int>(pack_.vendors.size());
   for (int i : v) {
-    if (i < vendors) hits.vendors.push_back(i);
-    else if (i == set_reference_index_) hits.reference = true;
-    else if (i == set_bodies_index_) hits.bodies = true;
-    else if (i == set_appositives_index_) hits.appositives = true;
-    else if (i == set_countries_index_) hits.countries = true;
-    else hits.triggers.push_back(i - set_first_trigger_);
+    if (i == sentence_bodies_index_) hits.bodies = true;
+    else if (i == sentence_appositives_index_) hits.appositives = true;
+    else if (i == sentence_countries_index_) hits.countries = true;
+    else hits.triggers.push_back(i);
   }
   return hits;
 }
@@ -626,8 +628,7 @@ bool Engine::is_candidate(std::string_view text) const {
   std::vector<int> v;
   RE2::Set::ErrorInfo info{};
   if (!set_->Match(re2::StringPiece(text.data(), text.size()), &v, &info)) return info.kind != RE2::Set::kNoError;
-  // Vendors, references and triggers only: the actor dictionaries alone make no candidate.
-  return std::any_of(v.begin(), v.end(), [this](int i) { return i < set_first_mention_pass_; });
+  return true;
 }
 
 bool Engine::bad_subject(std::string_view name) const {
