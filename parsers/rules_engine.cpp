@@ -948,7 +948,7 @@ void Engine::analyse(std::string_view text, const text::Sentence& sentence, std:
   // order wins, so specific rules ("removed from the Entity List") are listed
   // before general ones ("removed").
   std::set<std::pair<std::string, std::string>> seen;
-  const std::string evidence = collapse_space(sentence.view(text));
+  std::optional<std::string> evidence;  // built for the first event only
   const re2::StringPiece minput(masked);
   std::vector<int> rule_ids;
   for (int t : trigger_list)
@@ -1055,7 +1055,8 @@ void Engine::analyse(std::string_view text, const text::Sentence& sentence, std:
           ev.status = status;
           ev.scope = scope;
           ev.event_date = date.get().date;
-          ev.evidence = evidence;
+          if (!evidence) evidence = collapse_space(sentence.view(text));
+          ev.evidence = *evidence;
           ev.rule_id = rule.def->id;
           ev.rule_pack_version = version_;
           double confidence = rule.def->confidence;

@@ -53,6 +53,14 @@ bool contains(const std::array<std::string_view, N>& list, std::string_view word
   return std::find(list.begin(), list.end(), word) != list.end();
 }
 
+// Bytes the scanner must look at; inside a sentence every other byte is
+// plain content.
+constexpr std::array<bool, 256> kSpecial = [] {
+  std::array<bool, 256> special{};
+  for (unsigned char c : {'\n', ' ', '\t', '\r', '\f', '\v', '.', '!', '?', '\xE2'}) special[c] = true;
+  return special;
+}();
+
 bool is_closing(char c) { return c == '"' || c == '\'' || c == ')' || c == ']'; }
 
 // Length of a UTF-8 closing quote (’ ” ») at `i`, or 0.
@@ -140,6 +148,13 @@ std::vector<Sentence> split_sentences(std::string_view t) {
   std::size_t i = 0;
   const std::size_t n = t.size();
   while (i < n) {
+    if (start != std::string_view::npos && !kSpecial[static_cast<unsigned char>(t[i])]) {
+      do {
+        ++i;
+      } while (i < n && !kSpecial[static_cast<unsigned char>(t[i])]);
+      last_content = i;
+      continue;
+    }
     char c = t[i];
     if (c == '\n') {
       // Blank line: paragraph break. A line starting with a bullet: a new
