@@ -95,8 +95,10 @@ run_workers() {
   start=$(date +%s.%N)
   worker_pids=""
   for w in $(seq "$n"); do
-    bw --db "$url" --set "fetch.user_agent=banwatch-w$w" crawl --worker "w$w" --max-hosts "$max_hosts" \
-      2>"$work/$label-w$w.err" &
+    # CPU time per worker (Debian's `time` package); without it the CPU line reads 0.
+    timer=(); [ -x /usr/bin/time ] && timer=(/usr/bin/time -f "%U %S" -o "$work/$label-w$w.cpu")
+    "${timer[@]}" "$bin" --config "$work/banwatch.yaml" -q --db "$url" \
+      --set "fetch.user_agent=banwatch-w$w" crawl --worker "w$w" --max-hosts "$max_hosts" 2>"$work/$label-w$w.err" &
     worker_pids="$worker_pids $!"
   done
   for pid in $worker_pids; do wait "$pid" || echo "  note: a worker exited $? (see $work/$label-w*.err)" >&2; done
@@ -106,11 +108,17 @@ run_workers() {
   stored=$(psql_run -c "SELECT count(*) FROM $schema.articles")
   python3 "$here/scaleout_site.py" check --json --log "$work/access-$label.log" --articles "$work/articles.txt" \
     --delay-ms "$DELAY_MS" --tolerance-ms 25 --workers "$n" >"$work/check-$label.json" || true
-  python3 - "$work/check-$label.json" "$start" "$end" "$stored" >"$work/result-$label" <<'PY'
+  cpu=$(cat "$work/$label"-w*.cpu 2>/dev/null | awk '{ s += $1 + $2 } END { printf "%.1f", s }')
+  python3 - "$work/check-$label.json" "$start" "$end" "$stored" "$cpu" >"$work/result-$label" <<'PY'
 import json, sys
 r = json.load(open(sys.argv[1]))
 wall = float(sys.argv[3]) - float(sys.argv[2])
 print(f"{wall:.2f} {sys.argv[4]} {r['max_concurrent_per_host']} {r['min_gap_ms']} {len(r['problems'])}")
+span = r["log_span_ms"] / 1000
+print(f"  nginx saw requests for {span:.2f} s (first request to last response): "
+      f"{int(sys.argv[4]) / span:.1f} articles/s without the workers' start-up", file=sys.stderr)
+print(f"  workers' CPU: {sys.argv[5]} s in all ({float(sys.argv[5]) * 1000 / max(1, int(sys.argv[4])):.1f} ms per article)",
+      file=sys.stderr)
 for w, d in r["workers"].items():
     print(f"  {w}: {d['hosts']} hosts, {d['articles']} articles, active {d['first_ms'] / 1000:.1f}-"
           f"{d['last_ms'] / 1000:.1f} s", file=sys.stderr)
