@@ -234,7 +234,10 @@ class OwnCluster {
     }
     if (::pclose(out) != 0) url_.clear();
   }
-  ~OwnCluster() { (void)std::system((script() + " stop " + dir_ + " >/dev/null 2>&1").c_str()); }
+  ~OwnCluster() {
+    (void)std::system((script() + " stop " + dir_ + " >/dev/null 2>&1").c_str());
+    std::filesystem::remove(dir_ + ".log");
+  }
   OwnCluster(const OwnCluster&) = delete;
   OwnCluster& operator=(const OwnCluster&) = delete;
 
