@@ -316,6 +316,7 @@ class CurlFetcher final : public Fetcher {
     std::vector<std::pair<std::string, std::string>> headers;  // lower-case names
     curl_slist* request_headers = nullptr;
     bool over_budget = false;
+    bool sent = false;  // the request went out (politeness counts from then)
     std::string refused_ip;
     char errbuf[CURL_ERROR_SIZE] = {};
   };
@@ -508,6 +509,15 @@ class CurlFetcher final : public Fetcher {
     return n;
   }
 
+  // Called by libcurl on a connected socket right before the request is
+  // sent: the moment the per-host delay counts from.
+  static int on_prereq(void* user, char*, char*, int, int) {
+    auto* t = static_cast<Transfer*>(user);
+    t->owner->policy_.on_sent(t->job->origin, SteadyClock::now(), !t->sent);
+    t->sent = true;
+    return CURL_PREREQFUNC_OK;
+  }
+
   static curl_socket_t on_open_socket(void* user, curlsocktype, struct curl_sockaddr* address) {
     auto* t = static_cast<Transfer*>(user);
     const FetcherOptions& o = t->owner->options_;
@@ -547,7 +557,7 @@ class CurlFetcher final : public Fetcher {
     t->job = std::move(job);
     CURL* easy = take_handle();
     if (!easy) {
-      policy_.on_finish(t->job->origin);
+      policy_.on_finish(t->job->origin, /*sent=*/false);
       fail_job(std::move(t->job), Error(ErrorCode::kInternal, "curl_easy_init failed"));
       return;
     }
@@ -577,6 +587,8 @@ class CurlFetcher final : public Fetcher {
     curl_easy_setopt(easy, CURLOPT_HEADERDATA, t.get());
     curl_easy_setopt(easy, CURLOPT_OPENSOCKETFUNCTION, &CurlFetcher::on_open_socket);
     curl_easy_setopt(easy, CURLOPT_OPENSOCKETDATA, t.get());
+    curl_easy_setopt(easy, CURLOPT_PREREQFUNCTION, &CurlFetcher::on_prereq);
+    curl_easy_setopt(easy, CURLOPT_PREREQDATA, t.get());
     curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, t->errbuf);
     curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(easy, CURLOPT_HTTP_VERSION, static_cast<long>(CURL_HTTP_VERSION_2TLS));
@@ -584,7 +596,7 @@ class CurlFetcher final : public Fetcher {
     curl_easy_setopt(easy, CURLOPT_PROXY, "");  // environment proxies would bypass the address check
     curl_easy_setopt(easy, CURLOPT_TCP_KEEPALIVE, 1L);
     if (curl_multi_add_handle(multi_, easy) != CURLM_OK) {
-      policy_.on_finish(t->job->origin);
+      policy_.on_finish(t->job->origin, /*sent=*/false);
       auto failed_job = std::move(t->job);
       cleanup_transfer(*t);
       fail_job(std::move(failed_job), Error(ErrorCode::kInternal, "curl_multi_add_handle failed"));
@@ -617,7 +629,7 @@ class CurlFetcher final : public Fetcher {
       if (it == running_.end()) continue;
       std::unique_ptr<Transfer> t = std::move(it->second);
       running_.erase(it);
-      policy_.on_finish(t->job->origin);
+      policy_.on_finish(t->job->origin, t->sent);
       complete(*t, code);
       cleanup_transfer(*t);
     }
@@ -761,7 +773,7 @@ class CurlFetcher final : public Fetcher {
   void abandon_all() {
     for (auto& [easy, t] : running_) {
       curl_multi_remove_handle(multi_, easy);
-      policy_.on_finish(t->job ? t->job->origin : std::string());
+      policy_.on_finish(t->job ? t->job->origin : std::string(), t->sent);
       cleanup_transfer(*t);
     }
     running_.clear();

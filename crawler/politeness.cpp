@@ -13,25 +13,41 @@ bool HostPolicy::can_start(const std::string& host, TimePoint now) const {
   if (it == hosts_.end()) return true;
   const HostState& h = it->second;
   if (h.active >= max_connections_) return false;
-  return !h.started || now >= h.last_start + std::max(min_delay_, h.delay);
+  const auto spacing = std::max(min_delay_, h.delay);
+  if (spacing.count() > 0 && h.unsent > 0) return false;
+  return !h.started || now >= h.last_start + spacing;
 }
 
 HostPolicy::TimePoint HostPolicy::earliest_start(const std::string& host) const {
   auto it = hosts_.find(host);
   if (it == hosts_.end() || !it->second.started) return TimePoint::min();
-  return it->second.last_start + std::max(min_delay_, it->second.delay);
+  const auto spacing = std::max(min_delay_, it->second.delay);
+  if (spacing.count() > 0 && it->second.unsent > 0) return TimePoint::max();
+  return it->second.last_start + spacing;
 }
 
 void HostPolicy::on_start(const std::string& host, TimePoint now) {
   HostState& h = hosts_[host];
   ++h.active;
+  ++h.unsent;
   h.started = true;
-  h.last_start = now;
+  h.last_start = std::max(h.last_start, now);
 }
 
-void HostPolicy::on_finish(const std::string& host) {
+void HostPolicy::on_sent(const std::string& host, TimePoint now, bool first) {
   auto it = hosts_.find(host);
-  if (it != hosts_.end() && it->second.active > 0) --it->second.active;
+  if (it == hosts_.end()) return;
+  HostState& h = it->second;
+  if (first && h.unsent > 0) --h.unsent;
+  h.last_start = std::max(h.last_start, now);
+}
+
+void HostPolicy::on_finish(const std::string& host, bool sent) {
+  auto it = hosts_.find(host);
+  if (it == hosts_.end()) return;
+  HostState& h = it->second;
+  if (h.active > 0) --h.active;
+  if (!sent && h.unsent > 0) --h.unsent;
 }
 
 void HostPolicy::set_crawl_delay(const std::string& host, std::chrono::milliseconds delay) {

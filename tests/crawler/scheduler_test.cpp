@@ -120,13 +120,60 @@ TEST(Politeness, HostDelayAndConnectionLimit) {
   t0 += std::chrono::hours(1);
   EXPECT_TRUE(p.can_start("a", t0));
   p.on_start("a", t0);
+  p.on_sent("a", t0);
   EXPECT_FALSE(p.can_start("a", t0 + std::chrono::milliseconds(999)));
   EXPECT_TRUE(p.can_start("a", t0 + std::chrono::milliseconds(1000)));
   EXPECT_TRUE(p.can_start("b", t0));  // other hosts are independent
   p.on_start("a", t0 + 1s);
+  p.on_sent("a", t0 + 1s);
   EXPECT_FALSE(p.can_start("a", t0 + 5s));  // two connections open
   p.on_finish("a");
   EXPECT_TRUE(p.can_start("a", t0 + 5s));
+}
+
+TEST(Politeness, DelayCountsFromTheSendNotTheHandover) {
+  using TP = HostPolicy::TimePoint;
+  using std::chrono::milliseconds;
+  HostPolicy p(4, milliseconds(100));
+  TP t0{};
+  t0 += std::chrono::hours(1);
+  p.on_start("a", t0);
+  // Not sent yet: the host is held whatever the time, and there is no wake-up time to poll for.
+  EXPECT_FALSE(p.can_start("a", t0 + milliseconds(500)));
+  EXPECT_EQ(p.earliest_start("a"), TP::max());
+  EXPECT_TRUE(p.can_start("b", t0));  // other hosts are independent
+  p.on_sent("a", t0 + milliseconds(60));  // went out 60 ms after the handover
+  EXPECT_FALSE(p.can_start("a", t0 + milliseconds(100)));
+  EXPECT_FALSE(p.can_start("a", t0 + milliseconds(159)));
+  EXPECT_TRUE(p.can_start("a", t0 + milliseconds(160)));
+  EXPECT_EQ(p.earliest_start("a"), t0 + milliseconds(160));
+  // A resend of the same transfer moves the start again but is not counted twice.
+  p.on_sent("a", t0 + milliseconds(90), /*first=*/false);
+  EXPECT_FALSE(p.can_start("a", t0 + milliseconds(189)));
+  EXPECT_TRUE(p.can_start("a", t0 + milliseconds(190)));
+}
+
+TEST(Politeness, ATransferThatNeverWentOutReleasesTheHost) {
+  using TP = HostPolicy::TimePoint;
+  using std::chrono::milliseconds;
+  HostPolicy p(2, milliseconds(100));
+  TP t0{};
+  t0 += std::chrono::hours(1);
+  p.on_start("a", t0);
+  p.on_finish("a", /*sent=*/false);  // connect refused
+  EXPECT_EQ(p.active("a"), 0);
+  EXPECT_TRUE(p.can_start("a", t0 + milliseconds(100)));
+}
+
+TEST(Politeness, WithoutADelayConnectionsOpenInParallel) {
+  using TP = HostPolicy::TimePoint;
+  HostPolicy p(2, std::chrono::milliseconds(0));
+  TP t0{};
+  t0 += std::chrono::hours(1);
+  p.on_start("a", t0);
+  EXPECT_TRUE(p.can_start("a", t0));  // nothing to space: the second connection need not wait for the first send
+  p.on_start("a", t0);
+  EXPECT_FALSE(p.can_start("a", t0));  // the connection limit still holds
 }
 
 TEST(Politeness, CrawlDelayRaisesButNeverLowersAndIsCapped) {

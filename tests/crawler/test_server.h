@@ -45,6 +45,7 @@ struct Route {
 struct Hit {
   std::string path;
   std::string if_none_match, if_modified_since, user_agent, accept_encoding;
+  std::chrono::steady_clock::time_point at;  // when the request arrived
 };
 
 inline std::string compress_zlib(const std::string& data, bool gzip) {
@@ -145,7 +146,8 @@ class TestServer {
       std::lock_guard lock(mu_);
       ++hit_counts_[path];
       log_.push_back(Hit{path, req.get_header_value("If-None-Match"), req.get_header_value("If-Modified-Since"),
-                         req.get_header_value("User-Agent"), req.get_header_value("Accept-Encoding")});
+                         req.get_header_value("User-Agent"), req.get_header_value("Accept-Encoding"),
+                         std::chrono::steady_clock::now()});
       auto it = routes_.find(path);
       if (it == routes_.end()) {
         res.status = 404;
