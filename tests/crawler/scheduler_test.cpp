@@ -113,6 +113,9 @@ TEST(Scheduler, RetryAfterIsAFloorForBackoff) {
   EXPECT_EQ(*s.next_due, at(3));
 }
 
+// A steady-clock time well after its epoch, so times before it exist.
+HostPolicy::TimePoint policy_time() { return HostPolicy::TimePoint{} + std::chrono::hours(1); }
+
 TEST(Politeness, HostDelayAndConnectionLimit) {
   using TP = HostPolicy::TimePoint;
   HostPolicy p(2, std::chrono::milliseconds(1000));
@@ -132,15 +135,13 @@ TEST(Politeness, HostDelayAndConnectionLimit) {
 }
 
 TEST(Politeness, DelayCountsFromTheSendNotTheHandover) {
-  using TP = HostPolicy::TimePoint;
   using std::chrono::milliseconds;
   HostPolicy p(4, milliseconds(100));
-  TP t0{};
-  t0 += std::chrono::hours(1);
+  const auto t0 = policy_time();
   p.on_start("a", t0);
   // Not sent yet: the host is held whatever the time, and there is no wake-up time to poll for.
   EXPECT_FALSE(p.can_start("a", t0 + milliseconds(500)));
-  EXPECT_EQ(p.earliest_start("a"), TP::max());
+  EXPECT_EQ(p.earliest_start("a"), HostPolicy::TimePoint::max());
   EXPECT_TRUE(p.can_start("b", t0));  // other hosts are independent
   p.on_sent("a", t0 + milliseconds(60));  // went out 60 ms after the handover
   EXPECT_FALSE(p.can_start("a", t0 + milliseconds(100)));
@@ -154,11 +155,9 @@ TEST(Politeness, DelayCountsFromTheSendNotTheHandover) {
 }
 
 TEST(Politeness, ATransferThatNeverWentOutReleasesTheHost) {
-  using TP = HostPolicy::TimePoint;
   using std::chrono::milliseconds;
   HostPolicy p(2, milliseconds(100));
-  TP t0{};
-  t0 += std::chrono::hours(1);
+  const auto t0 = policy_time();
   p.on_start("a", t0);
   p.on_finish("a", /*sent=*/false);  // connect refused
   EXPECT_EQ(p.active("a"), 0);
@@ -166,10 +165,8 @@ TEST(Politeness, ATransferThatNeverWentOutReleasesTheHost) {
 }
 
 TEST(Politeness, WithoutADelayConnectionsOpenInParallel) {
-  using TP = HostPolicy::TimePoint;
   HostPolicy p(2, std::chrono::milliseconds(0));
-  TP t0{};
-  t0 += std::chrono::hours(1);
+  const auto t0 = policy_time();
   p.on_start("a", t0);
   EXPECT_TRUE(p.can_start("a", t0));  // nothing to space: the second connection need not wait for the first send
   p.on_start("a", t0);
