@@ -11,6 +11,7 @@
 #include <regex>
 #include <set>
 #include <sstream>
+#include <tuple>
 
 namespace banwatch::rules {
 namespace {
@@ -180,6 +181,45 @@ TEST(RulesExtract, Basic_SubjectVerbObject) {
   EXPECT_EQ(got[0].evidence, "Freedonia banned Acmesoft on government devices.");
   EXPECT_EQ(got[0].rule_pack_version, e->version());
   EXPECT_GT(got[0].confidence, 0.5);
+}
+
+// The whole-text vendor scan (a byte table, then the dictionary regex
+// anchored) must find exactly what the regex alone finds: a space in a term is
+// any run of whitespace, a term needs word boundaries, and the text's first
+// and last bytes are no special case.
+TEST(RulesExtract, Spec_VendorTermsAnyWhitespaceWordBoundsAndTextEdges) {
+  auto e = mini();
+  auto vendors_of = [&](std::string_view text) {
+    std::vector<std::string> out;
+    for (const auto& ev : events(*e, text)) out.push_back(ev.vendor);
+    return out;
+  };
+  using V = std::vector<std::string>;
+  EXPECT_EQ(vendors_of("Freedonia banned Acmesoft\n\t Labs products."), V{"Acmesoft"});
+  EXPECT_EQ(vendors_of("Freedonia banned Zenith \r\n Camera  Co gear."), V{"Zenithcam"});
+  EXPECT_EQ(vendors_of("Freedonia banned XAcmesoft and Acmesofts."), V{});
+  EXPECT_EQ(vendors_of("Freedonia banned Acmesoft"), V{"Acmesoft"});
+  EXPECT_EQ(vendors_of("Acmesoft was banned by Freedonia."), V{"Acmesoft"});
+  EXPECT_EQ(vendors_of("Freedonia banned _Acmesoft, then Acmesoft_ and 9Acmesoft."), V{});
+  // A mention found in the whole text and then read again in its sentence.
+  EXPECT_EQ(vendors_of("Acmesoft grew.\n\nFreedonia banned Zenithcam. Sylvania banned AcmeGuard."),
+            (V{"Zenithcam", "Acmesoft"}));
+}
+
+// The sentence Set skips a mention pass only when its dictionary is absent:
+// a body, a country adjective with its head noun, an appositive and a
+// reference are each still found.
+TEST(RulesExtract, Spec_EveryMentionPassRunsWhenItsDictionaryIsPresent) {
+  auto e = mini();
+  auto got = events(*e,
+                    "The FTO and the Freedonian authorities banned Acmesoft. "
+                    "Security provider Norvex ended its partnership with the company.");
+  std::set<std::tuple<std::string, std::string, std::string>> found;
+  for (const auto& ev : got) found.emplace(ev.actor, ev.action, ev.vendor);
+  EXPECT_EQ(found, (std::set<std::tuple<std::string, std::string, std::string>>{
+                       {"Freedonian Trade Office", "ban", "Acmesoft"},
+                       {"Freedonia", "ban", "Acmesoft"},
+                       {"Norvex", "end_partnership", "Acmesoft"}}));
 }
 
 TEST(RulesExtract, MultiActorAndMultiVendorGiveOneEventEach) {
