@@ -363,6 +363,7 @@ class Engine final : public RuleEngine {
   };
   SetHits scan(std::string_view sentence) const;
   std::vector<Mention> mentions(std::string_view s, std::optional<int> last_vendor, const MentionHints& hints) const;
+  bool match_body(const re2::StringPiece& s, std::size_t pos, re2::StringPiece* g) const;
   void analyse(std::string_view text, const text::Sentence& sentence, std::optional<int> last_vendor,
                const SetHits& hits, const MentionHints& known, LazyDate& date, const ExtractContext& context,
                std::vector<Extraction>& out, std::optional<int>& vendor_after) const;
@@ -381,6 +382,7 @@ class Engine final : public RuleEngine {
   std::vector<std::vector<int>> rules_by_trigger_;
   std::unique_ptr<RE2> vendor_re_, reference_re_, body_re_, country_re_, appositive_re_;
   std::unique_ptr<internal::TermStarts> vendor_starts_;  // where vendor_re_ may match
+  std::unique_ptr<RE2> body_terms_re_;  // body_re_'s group 1 alone; null when match_body must not use it
   std::unordered_map<std::string, int> vendor_terms_, body_terms_, country_forms_, country_adjectives_;
   std::set<std::string> regulator_heads_, not_actors_, adjective_words_, head_modifiers_;
   // Cue regexes by kind and scope.
@@ -470,6 +472,15 @@ Result<std::unique_ptr<Engine>> Engine::build(Pack pack, const LoadOptions& opti
   auto bre = compile(body_pattern, o, "body dictionary");
   if (!bre) return std::unexpected(bre.error());
   e->body_re_ = std::move(*bre);
+  // match_body() reads group 1 with this when no term starts with whitespace
+  // (which could take back part of the "The\s+" before it).
+  if (std::none_of(body_terms.begin(), body_terms.end(), [](const std::string& t) {
+        return !t.empty() && std::isspace(static_cast<unsigned char>(t.front()));
+      })) {
+    auto alt = compile(body_alternation, o, "body dictionary");
+    if (!alt) return std::unexpected(alt.error());
+    e->body_terms_re_ = std::move(*alt);
+  }
   // Country forms, optionally with a head noun ("Italy's public authorities",
   // "the U.S. government"); adjectives only with one ("Italian agencies").
   std::string head_tail = "(?:\\s+[a-z][a-z\\-]*){0,3}?\\s+" + heads_alt;
@@ -639,6 +650,30 @@ bool Engine::is_candidate(std::string_view text) const {
   return true;
 }
 
+// body_re_.Match(s, pos, s.size(), UNANCHORED, g, 3) for g[0] and g[1]. The
+// capture engine over the body dictionary's long alternation is what costs;
+// here the DFAs find the match, and group 1 follows from the pattern's shape,
+// (?:[Tt]he\s+)?(TERMS)(?:\s*\(ACRONYM\))?, read leftmost-first: the optional
+// article is taken when a term follows it, and the first term that matches
+// there wins (what follows it is optional).
+bool Engine::match_body(const re2::StringPiece& s, std::size_t pos, re2::StringPiece* g) const {
+  if (!body_terms_re_) return body_re_->Match(s, pos, s.size(), RE2::UNANCHORED, g, 3);
+  if (!body_re_->Match(s, pos, s.size(), RE2::UNANCHORED, g, 1)) return false;
+  const std::size_t begin = static_cast<std::size_t>(g[0].data() - s.data()), end = begin + g[0].size();
+  auto space = [&](std::size_t i) {
+    const char c = s[i];
+    return c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r';
+  };
+  if (end - begin > 4 && (s[begin] == 'T' || s[begin] == 't') && s[begin + 1] == 'h' && s[begin + 2] == 'e' &&
+      space(begin + 3)) {
+    std::size_t at = begin + 3;
+    while (at < end && space(at)) ++at;
+    if (body_terms_re_->Match(s, at, end, RE2::ANCHOR_START, &g[1], 1)) return true;
+  }
+  if (body_terms_re_->Match(s, begin, end, RE2::ANCHOR_START, &g[1], 1)) return true;
+  return body_re_->Match(s, pos, s.size(), RE2::UNANCHORED, g, 3);  // not reached: the shapes agree
+}
+
 bool Engine::bad_subject(std::string_view name) const {
   std::string key = term_key(name);  // also drops a leading "the "
   if (key.empty() || not_actors_.contains(key) || adjective_words_.contains(key)) return true;
@@ -682,7 +717,7 @@ std::vector<Mention> Engine::mentions(std::string_view s, std::optional<int> las
     accepted.push_back(std::move(m));
   });
   // 2. Known bodies (agencies, companies, courts).
-  for (std::size_t pos = 0; hints.bodies && pos < s.size() && body_re_->Match(input, pos, s.size(), RE2::UNANCHORED, g, 3);) {
+  for (std::size_t pos = 0; hints.bodies && pos < s.size() && match_body(input, pos, g);) {
     Mention m{offset(g[0]), offset(g[0]) + g[0].size(), MentionKind::kActor, -1, "", "", ""};
     pos = std::max(m.end, pos + 1);
     if (m.end < s.size() && s[m.end] == '-') continue;  // "FCC-approved"
