@@ -4,7 +4,10 @@
 
 #include <algorithm>
 #include <deque>
+#include <limits>
+#include <list>
 #include <memory>
+#include <unordered_map>
 #include <unordered_set>
 
 #include <fmt/format.h>
@@ -124,6 +127,7 @@ struct SourceTask {
   bool force = false;
   bool loose = false;  // a single article of a recrawl: no feed, no schedule
   std::vector<store::ArticleFetch> to_queue;  // worker mode: pages on hosts not held
+  std::string host;  // the feed URL's authority: start_more() spreads sources over hosts
 };
 
 class Crawl {
@@ -152,17 +156,46 @@ class Crawl {
                                                             : task->source.spec.article_policy;
     task->report.name = task->source.spec.name;
     task->report.url = task->source.spec.url;
+    if (auto url = Url::parse(task->source.spec.url)) task->host = url->authority();
     task->recrawl = recrawl;
     task->force = force;
-    queue_.push_back(std::move(task));
+    auto& waiting = queued_by_host_[task->host];
+    if (waiting.empty()) waiting_hosts_.push_back(task->host);
+    waiting.push_back(std::move(task));
   }
 
+  // Starts queued sources up to the limit, each time the first queued source
+  // of the host with the fewest sources running. Sources usually arrive
+  // grouped by site (names sort that way); started in that order, the running
+  // ones would share one or two hosts, whose per-host delay then paces the
+  // whole pass while the fetcher's other slots stay idle. Cost per start:
+  // at most max_active_ + 1 hosts looked at (only that many can have a
+  // source running).
   void start_more() {
-    while (!fatal_ && active_ < max_active_ && !queue_.empty()) {
-      SourceTask* task = queue_.front().get();
-      tasks_.push_back(std::move(queue_.front()));
-      queue_.pop_front();
+    while (!fatal_ && active_ < max_active_ && !waiting_hosts_.empty()) {
+      auto pick = waiting_hosts_.begin();
+      int fewest = std::numeric_limits<int>::max();
+      for (auto it = waiting_hosts_.begin(); it != waiting_hosts_.end() && fewest > 0; ++it) {
+        auto running = running_per_host_.find(*it);
+        const int count = running == running_per_host_.end() ? 0 : running->second;
+        if (count < fewest) {
+          fewest = count;
+          pick = it;
+        }
+      }
+      auto& waiting = queued_by_host_[*pick];
+      std::unique_ptr<SourceTask> owned = std::move(waiting.front());
+      waiting.pop_front();
+      if (waiting.empty()) {
+        queued_by_host_.erase(*pick);
+        waiting_hosts_.erase(pick);
+      } else {
+        waiting_hosts_.splice(waiting_hosts_.end(), waiting_hosts_, pick);  // round robin among equals
+      }
+      SourceTask* task = owned.get();
+      tasks_.push_back(std::move(owned));
       ++active_;
+      ++running_per_host_[task->host];
       start_source(*task);
     }
   }
@@ -598,6 +631,9 @@ class Crawl {
     finalize(task);
     if (task.loose) return;
     --active_;
+    if (auto running = running_per_host_.find(task.host); running != running_per_host_.end() && --running->second <= 0) {
+      running_per_host_.erase(running);
+    }
     start_more();
   }
 
@@ -655,7 +691,10 @@ class Crawl {
   ScheduleBounds bounds_;
   int max_active_ = 4;
   int active_ = 0;
-  std::deque<std::unique_ptr<SourceTask>> queue_;
+  std::unordered_map<std::string, int> running_per_host_;  // started sources not yet done, by host
+  // Sources not started yet, by host, and the hosts that have some in the order they came.
+  std::unordered_map<std::string, std::deque<std::unique_ptr<SourceTask>>> queued_by_host_;
+  std::list<std::string> waiting_hosts_;
   std::vector<std::unique_ptr<SourceTask>> tasks_;
   std::vector<std::pair<SourceTask*, ItemWork>> loose_;
   std::unordered_set<std::string> seen_keys_, seen_canonicals_;

@@ -112,6 +112,20 @@ void idle(const WorkerOptions& options, std::chrono::milliseconds duration) {
   }
 }
 
+// How many hosts to claim: a fair share, min(max_hosts, ceil(hosts / live
+// workers)), so that N workers starting together split the hosts instead of
+// the first ones taking max_hosts each and the last finding none. Live
+// workers are those seen (claim, renewal, registration) within a lease
+// duration. Without the figures (a store error) the bound itself is used.
+std::size_t fair_claim(store::Store& store, const WorkerOptions& options) {
+  auto stats = store.work_queue_stats();
+  auto workers = store.list_workers(options.lease_duration, /*include_dead=*/false);
+  if (!stats || !workers || stats->hosts <= 0) return options.max_hosts;
+  const auto live = static_cast<std::int64_t>(std::max<std::size_t>(1, workers->size()));
+  const auto share = static_cast<std::size_t>((stats->hosts + live - 1) / live);
+  return std::clamp<std::size_t>(share, 1, std::max<std::size_t>(1, options.max_hosts));
+}
+
 }  // namespace
 
 Result<WorkerSummary> run_worker(const CrawlDeps& deps, const WorkerOptions& options) {
@@ -128,7 +142,7 @@ Result<WorkerSummary> run_worker(const CrawlDeps& deps, const WorkerOptions& opt
   WorkerSummary summary;
   std::set<store::Id> crawled;  // one pass (no loop) crawls each source once
   while (!cancelled(options)) {
-    auto leases = store.claim_hosts(options.identity, options.lease_duration, options.max_hosts);
+    auto leases = store.claim_hosts(options.identity, options.lease_duration, fair_claim(store, options));
     if (!leases) {
       if (!options.loop) return std::unexpected(leases.error());
       warn("worker " + options.identity.name + ": " + leases.error().message);

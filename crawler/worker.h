@@ -22,7 +22,7 @@ namespace banwatch::crawler {
 struct WorkerOptions {
   store::WorkerInfo identity;                    // name required; hostname and pid for `banwatch workers`
   std::chrono::seconds lease_duration{60};       // renewed every third of it
-  std::size_t max_hosts = 8;                     // hosts held at once
+  std::size_t max_hosts = 8;                     // hosts held at once (at most; see run_worker)
   bool loop = false;                             // false: one pass, then return
   std::chrono::seconds idle_sleep{15};           // --loop: wait when no host has due work
   const std::atomic<int>* cancel = nullptr;      // non-zero: stop (the signal number)
@@ -39,6 +39,8 @@ struct WorkerSummary {
 };
 
 // Runs the worker until one pass is done (or, with `loop`, until `cancel`).
+// Each claim takes a fair share of the hosts: min(max_hosts, ceil(hosts /
+// workers seen within a lease duration)).
 // Fails with kUnsupported on a store that cannot lease (SQLite), and with
 // kStore when the store stays unreachable beyond its reconnect budget (with
 // `loop`, a failed pass is logged and retried after idle_sleep instead).
