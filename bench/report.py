@@ -148,13 +148,6 @@ def articles_section(work):
     ep, pp = median([e[1] for e in extract]), median([p[1] for p in parse])
     lines.append(f"| MB/s | {fmt(em)} | {fmt(pm)} | {ratio(pm, em)} |")
     lines.append(f"| pages/s | {fmt(ep)} | {fmt(pp)} | {ratio(pp, ep)} |")
-    peers = sorted({os.path.basename(p).split(".")[0] for p in glob.glob(os.path.join(work, "articles_peer*.out"))})
-    for peer in peers:
-        results = [RESULT.match(l) for p in runs_of(work, peer) for l in read(p).splitlines()]
-        results = [r for r in results if r]
-        for name in sorted({r[1] for r in results}):
-            vals = [float(r[2]) for r in results if r[1] == name]
-            lines.append(f"| {peer}: {name} | | {fmt(median(vals))} | |")
     return "\n".join(lines)
 
 
@@ -240,6 +233,223 @@ def generic_section(work, tag, title):
     return "\n".join(lines)
 
 
+KV = re.compile(r"(\w+)=(\S+)")
+
+
+def kv_lines(work, tag, prefix):
+    """[(run index, {key: value})] for every "PREFIX key=value ..." line of every run of TAG."""
+    out = []
+    for i, path in enumerate(runs_of(work, tag)):
+        for line in read(path).splitlines():
+            if line.startswith(prefix + " "):
+                out.append((i, dict(KV.findall(line))))
+    return out
+
+
+def num(d, key):
+    try:
+        return float(d[key])
+    except (KeyError, ValueError):
+        return None
+
+
+def ratio2(ours, peer):
+    if ours is None or peer is None or peer == 0:
+        return "n/a"
+    return f"{ours / peer:.2f}x"
+
+
+def article_peers_section(work):
+    rows = kv_lines(work, "articles_peers", "ARTICLES")
+    if not rows:
+        return None
+    absent = {d["peer"]: d.get("reason", "?") for _, d in kv_lines(work, "articles_peers", "MISSING")}
+    versions = {d["peer"]: ", ".join(f"{k.replace('_', '-')} {v}" for k, v in d.items() if k != "peer")
+                for _, d in kv_lines(work, "articles_peers", "VERSION")}
+    runs = len(runs_of(work, "articles_peers"))
+    systems = []
+    for _, d in rows:
+        if d["system"] not in systems:
+            systems.append(d["system"])
+    pages = rows[0][1].get("pages", "?")
+    keys = ("f1", "precision", "recall", "accuracy", "pages_per_s")
+
+    def med(system, key):
+        return median([num(d, key) for _, d in rows if d["system"] == system])
+
+    ours = {k: med("banwatch", k) for k in keys}
+    lines = ["## Articles: F1 and speed vs Mozilla Readability and readability-lxml", "",
+             f"The shared scorer (`article-eval --peers readability-js,readability-lxml`, run by "
+             f"`bench/articles_peers.sh`) on the Zyte article benchmark ({pages} news pages with ground truth), "
+             f"{runs} run(s), medians. Each run extracts every page with banwatch and with each peer; F1, precision "
+             "and recall are the benchmark's (4-word shingles, macro-averaged over pages), exact is the share of "
+             "pages extracted word for word. Pages/s is the wall time of one process over every page, start-up "
+             "included (`banwatch parse article FILE...`; one node process for Readability on jsdom; one python3 "
+             "process for readability-lxml). Ratios: banwatch / peer, above 1x banwatch is better.", "",
+             "| system | F1 | P | R | exact | pages/s | F1 ratio | speed ratio |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|"]
+    for system in systems:
+        f = {k: med(system, k) for k in keys}
+        peer = system != "banwatch"
+        lines.append(f"| {system} | {fmt(f['f1'], 3)} | {fmt(f['precision'], 3)} | {fmt(f['recall'], 3)} | "
+                     f"{fmt(f['accuracy'], 3)} | {fmt(f['pages_per_s'])} | "
+                     f"{ratio2(ours['f1'], f['f1']) if peer else ''} | "
+                     f"{ratio(ours['pages_per_s'], f['pages_per_s']) if peer else ''} |")
+    if versions:
+        lines += ["", "Peers: " + "; ".join(f"{p} ({v})" for p, v in sorted(versions.items())) + "."]
+    if absent:
+        lines += ["", "Not measured: " + "; ".join(f"{p} ({r})" for p, r in sorted(absent.items())) + "."]
+    return "\n".join(lines)
+
+
+RULES_LINE = re.compile(r"^(?P<label>[^:]+?)\s*:\s*(?P<mbps>[\d.]+)\s*MB/s")
+
+
+def rules_section(work):
+    outs = runs_of(work, "rules")
+    figures = {}  # label -> [MB/s per run], in the order the benchmark prints them
+    header = ""
+    for path in outs:
+        for line in read(path).splitlines():
+            if line.startswith("text:"):
+                header = line[len("text:"):].strip()
+            m = RULES_LINE.match(line.strip())
+            if m:
+                figures.setdefault(m["label"].strip(), []).append(float(m["mbps"]))
+    if not figures:
+        return None
+    lines = ["## Rules: extraction throughput", "",
+             f"`bench_rules`, {len(outs)} run(s), medians of each run's best of 3"
+             f"{f' ({header}, generated news-like text)' if header else ''}. No peer: the target is 50 MB/s. "
+             "The 1,000 extra rules widen the RE2::Set that picks each sentence's candidate rules, so the cost "
+             "should grow far slower than the rule count.", "",
+             "| text and rule pack | MB/s | target | ratio to target |", "|---|---:|---:|---:|"]
+    for label, vals in figures.items():
+        v = median(vals)
+        lines.append(f"| {label} | {fmt(v)} | 50 | {ratio(v, 50)} |")
+    if any(label.lower().startswith("cpu") for label in figures):
+        lines += ["", "Rows named `cpu ...` divide by the extracting thread's CPU time, the others by wall time; on "
+                  "this shared machine the CPU rows are the steadier measure of the engine itself."]
+    return "\n".join(lines)
+
+
+def scaleout_section(work):
+    workers = kv_lines(work, "scaleout", "SCALEOUT")
+    stores = kv_lines(work, "scaleout", "SCALEOUT_STORE")
+    if not workers and not stores:
+        return None
+    lines = ["## Scale-out: 1, 2 and 4 workers", "",
+             "`bench/bench_scaleout.sh`: the same generated site crawled by 1, 2 and 4 workers sharing one store; "
+             "per-host politeness must hold across workers (the most concurrent requests any host saw, and the "
+             "smallest gap between two requests to one host). Target: 4 workers >= 3.5x one.", ""]
+    by_n, printed = {}, {}
+    for _, d in workers:
+        if "workers" in d:
+            by_n.setdefault(int(float(d["workers"])), []).append(d)
+        for k, v in d.items():
+            if k.startswith("ratio_") and k[len("ratio_"):].isdigit():
+                r = num(d, k)
+                if r is not None:
+                    printed.setdefault(int(k[len("ratio_"):]), []).append(r)
+
+    def rate(n):
+        return median([num(d, "articles_per_s") for d in by_n.get(n, [])])
+
+    def speedup(n):
+        if n in printed:
+            return median(printed[n])
+        return rate(n) / rate(1) if rate(n) and rate(1) else None
+
+    if by_n:
+        lines += ["| workers | articles | wall s | articles/s | speed-up vs 1 | max concurrent per host | min gap ms |",
+                  "|---:|---:|---:|---:|---:|---:|---:|"]
+        for n in sorted(by_n):
+            ds = by_n[n]
+            gaps = [num(d, "min_gap_ms") for d in ds if num(d, "min_gap_ms") is not None]
+            conc = [num(d, "max_concurrent_per_host") for d in ds if num(d, "max_concurrent_per_host") is not None]
+            s = speedup(n)
+            lines.append(f"| {n} | {fmt(median([num(d, 'articles') for d in ds]), 0)} | "
+                         f"{fmt(median([num(d, 'wall_s') for d in ds]), 2)} | {fmt(rate(n))} | "
+                         f"{f'{s:.2f}x' if s is not None else 'n/a'} | {fmt(max(conc) if conc else None, 0)} | "
+                         f"{fmt(min(gaps) if gaps else None, 0)} |")
+        s4 = speedup(4)
+        if s4 is not None:
+            lines += ["", f"4 workers: {s4:.2f}x one worker (target 3.5x: {'met' if s4 >= 3.5 else 'not met'})."]
+    if stores:
+        backends = {}
+        for _, d in stores:
+            backends.setdefault(d.get("backend", "?"), []).append(d)
+
+        def m(b, k):
+            return median([num(d, k) for d in backends.get(b, [])])
+
+        lines += ["", "### Store backends: SQLite vs PostgreSQL", "",
+                  "The same events appended to each backend and the same query, in the same run (PostgreSQL: a "
+                  "throwaway local cluster, tests/store_pg/pg-cluster.sh). Ratio: PostgreSQL / SQLite for "
+                  "events/s, SQLite / PostgreSQL for query time; above 1x PostgreSQL is faster.", "",
+                  "| backend | events | events/s | query ms (median) |", "|---|---:|---:|---:|"]
+        for b in backends:
+            lines.append(f"| {b} | {fmt(m(b, 'events'), 0)} | {fmt(m(b, 'events_per_s'))} | {fmt(m(b, 'query_ms'), 2)} |")
+        if "sqlite" in backends and "postgresql" in backends:
+            lines.append(f"| ratio PostgreSQL / SQLite | | {ratio2(m('postgresql', 'events_per_s'), m('sqlite', 'events_per_s'))} | "
+                         f"{ratio2(m('sqlite', 'query_ms'), m('postgresql', 'query_ms'))} |")
+        else:
+            gone = [b for b in ("sqlite", "postgresql") if b not in backends]
+            lines += ["", f"Not measured in this run: {', '.join(gone)}."]
+    return "\n".join(lines)
+
+
+PASS_LABELS = {"first": "first pass (every feed new: 200)",
+               "all_304": "all-304 pass (every request conditional: 304)",
+               "redownload": "newsboat's second pass (re-downloads every feed: 200)",
+               "startup": "newsboat start-up alone (loads its cache, no network)"}
+
+
+def newsboat_section(work, tag):
+    passes = kv_lines(work, tag, "PASS")
+    if not passes:
+        return None
+    outs = runs_of(work, tag)
+    text = read(outs[-1])
+    site = next((l.strip() for l in text.splitlines() if " feeds of " in l), "")
+
+    def med(tool, pass_, key):
+        return median([num(d, key) for _, d in passes if d.get("tool") == tool and d.get("pass") == pass_])
+
+    def counts(tool, pass_):
+        ds = [d for _, d in passes if d.get("tool") == tool and d.get("pass") == pass_]
+        return f"{ds[-1].get('status_200', '?')} / {ds[-1].get('status_304', '?')}" if ds else ""
+
+    lines = ["## Crawl: feed-only fetching vs newsboat", "",
+             f"`bench/{tag}.sh`, {len(outs)} run(s), medians ({site}). banwatch (`crawl --all` with "
+             "`crawl.articles: none`) and newsboat 2.21 (`-x reload`, Debian 12) fetch the same feeds from nginx "
+             "with the same parallelism. The 200 / 304 counts are nginx's access log for that pass, not either "
+             "tool's own account.", "",
+             "newsboat 2.21 does not keep the Last-Modified and ETag of a feed's very first download, so its "
+             "second reload downloads every feed again, unconditionally; only its third reload is all 304. The "
+             "all-304 row therefore pairs banwatch's second pass with newsboat's third, and newsboat's "
+             "re-download is shown apart as the cost of that behaviour. Every newsboat pass includes its start-up "
+             "(loading its whole cache), shown alone on the last row.", "",
+             "| pass | banwatch wall s | newsboat wall s | ratio | banwatch CPU s | newsboat CPU s | ratio | "
+             "banwatch RSS MB | newsboat RSS MB | ratio | nginx 200 / 304: banwatch | newsboat |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    for p in ("first", "all_304", "redownload", "startup"):
+        ours = [med("banwatch", p, k) for k in ("wall", "cpu", "rss_mb")]
+        peer = [med("newsboat", p, k) for k in ("wall", "cpu", "rss_mb")]
+        if all(v is None for v in ours + peer):
+            continue
+        cells = []
+        for o, q, digits in zip(ours, peer, (2, 2, 0)):
+            cells += ["" if o is None else fmt(o, digits), "" if q is None else fmt(q, digits),
+                      ratio2(q, o) if o is not None and q is not None else ""]
+        lines.append(f"| {PASS_LABELS.get(p, p)} | " + " | ".join(cells) +
+                     f" | {counts('banwatch', p)} | {counts('newsboat', p)} |")
+    lines += ["", "Ratios: newsboat / banwatch; above 1x banwatch is faster or smaller."]
+    lines += [f"", *[f"**{l}**" for l in text.splitlines() if l.startswith("WARNING")]]
+    return "\n".join(lines).rstrip()
+
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--work", required=True)
@@ -265,21 +475,21 @@ def main():
         f"| load average at the end | {' '.join(load)} |",
         f"| kernel | {platform.system()} {platform.release()} |",
         f"| runs per cheap benchmark | {a.runs} |", ""]
-    for part in (feeds_section(a.work), articles_section(a.work), generic_section(a.work, "rules", "Rules"),
-                 store_section(a.work, a.store_events)):
-        if part:
-            sections += [part, ""]
+    parts = [("feeds", feeds_section(a.work)), ("articles", articles_section(a.work)),
+             ("article peers (Readability, readability-lxml)", article_peers_section(a.work)),
+             ("rules", rules_section(a.work)), ("store", store_section(a.work, a.store_events)),
+             ("scale-out", scaleout_section(a.work))]
+    for tag in ("bench_crawl", "bench_crawl_newsboat"):
+        parts.append((tag, newsboat_section(a.work, tag) or generic_section(a.work, tag, f"Crawl: {tag}")))
     for path in sorted(glob.glob(os.path.join(a.work, "bench_crawl*.1.out"))):
         tag = os.path.basename(path).rsplit(".", 2)[0]
-        part = generic_section(a.work, tag, f"Crawl: {tag}")
+        if tag not in ("bench_crawl", "bench_crawl_newsboat"):
+            parts.append((tag, generic_section(a.work, tag, f"Crawl: {tag}")))
+    missing = []
+    for name, part in parts:
         if part:
             sections += [part, ""]
-    missing = []
-    for name, pattern in (("feeds", "feeds.*.out"), ("articles", "articles.*.out"), ("rules", "rules.*.out"),
-                          ("store", "store.*.out"), ("crawl", "bench_crawl.*.out"),
-                          ("newsboat peer", "bench_crawl_newsboat.*.out"),
-                          ("article peers (Readability)", "articles_peer*.out")):
-        if not glob.glob(os.path.join(a.work, pattern)):
+        else:
             missing.append(name)
     if missing:
         sections += ["## Not measured in this run", "",
