@@ -364,6 +364,7 @@ class Engine final : public RuleEngine {
   SetHits scan(std::string_view sentence) const;
   std::vector<Mention> mentions(std::string_view s, std::optional<int> last_vendor, const MentionHints& hints) const;
   bool match_body(const re2::StringPiece& s, std::size_t pos, re2::StringPiece* g) const;
+  bool match_country(const re2::StringPiece& s, std::size_t pos, re2::StringPiece* g) const;
   void analyse(std::string_view text, const text::Sentence& sentence, std::optional<int> last_vendor,
                const SetHits& hits, const MentionHints& known, LazyDate& date, const ExtractContext& context,
                std::vector<Extraction>& out, std::optional<int>& vendor_after) const;
@@ -383,6 +384,8 @@ class Engine final : public RuleEngine {
   std::unique_ptr<RE2> vendor_re_, reference_re_, body_re_, country_re_, appositive_re_;
   std::unique_ptr<internal::TermStarts> vendor_starts_;  // where vendor_re_ may match
   std::unique_ptr<RE2> body_terms_re_;  // body_re_'s group 1 alone; null when match_body must not use it
+  // country_re_'s groups 1 and 2 alone; null when match_country must not use them.
+  std::unique_ptr<RE2> country_forms_re_, country_tail_re_;
   std::unordered_map<std::string, int> vendor_terms_, body_terms_, country_forms_, country_adjectives_;
   std::set<std::string> regulator_heads_, not_actors_, adjective_words_, head_modifiers_;
   // Cue regexes by kind and scope.
@@ -491,6 +494,16 @@ Result<std::unique_ptr<Engine>> Engine::build(Pack pack, const LoadOptions& opti
   auto cre = compile(country_pattern, o, "country dictionary");
   if (!cre) return std::unexpected(cre.error());
   e->country_re_ = std::move(*cre);
+  if (std::none_of(country_forms.begin(), country_forms.end(), [](const std::string& t) {
+        return !t.empty() && std::isspace(static_cast<unsigned char>(t.front()));
+      })) {
+    auto forms = compile(alternation(country_forms), o, "country dictionary");
+    if (!forms) return std::unexpected(forms.error());
+    auto tail = compile(poss + "?" + head_tail, o, "country dictionary");
+    if (!tail) return std::unexpected(tail.error());
+    e->country_forms_re_ = std::move(*forms);
+    e->country_tail_re_ = std::move(*tail);
+  }
   const std::string appositive_pattern = "(" + alternation(p.appositive_heads) + ")\\s+(" + kProper + ")";
   auto are = compile(appositive_pattern, o, "appositive heads");
   if (!are) return std::unexpected(are.error());
@@ -674,6 +687,36 @@ bool Engine::match_body(const re2::StringPiece& s, std::size_t pos, re2::StringP
   return body_re_->Match(s, pos, s.size(), RE2::UNANCHORED, g, 3);  // not reached: the shapes agree
 }
 
+// country_re_.Match(s, pos, s.size(), UNANCHORED, g, 6) for g[0] to g[4], in
+// the same way as match_body(): the pattern is
+// (?:[Tt]he\s+)?(?:(FORMS)(POSS?TAIL)?|(ADJECTIVES)(TAIL))(?:\s*\(ACRONYM\))?, and
+// when a form matches where the match starts (after the article, if one is
+// there) the first branch is taken with the first form that matches, and its
+// optional tail is the tail's own leftmost match there. Anything else (an
+// adjective) goes to the capture engine.
+bool Engine::match_country(const re2::StringPiece& s, std::size_t pos, re2::StringPiece* g) const {
+  if (!country_forms_re_) return country_re_->Match(s, pos, s.size(), RE2::UNANCHORED, g, 6);
+  if (!country_re_->Match(s, pos, s.size(), RE2::UNANCHORED, g, 1)) return false;
+  const std::size_t begin = static_cast<std::size_t>(g[0].data() - s.data()), end = begin + g[0].size();
+  auto space = [&](std::size_t i) {
+    const char c = s[i];
+    return c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r';
+  };
+  std::size_t word = begin;
+  if (end - begin > 4 && (s[begin] == 'T' || s[begin] == 't') && s[begin + 1] == 'h' && s[begin + 2] == 'e' &&
+      space(begin + 3)) {
+    word = begin + 3;
+    while (word < end && space(word)) ++word;
+  }
+  if (country_forms_re_->Match(s, word, end, RE2::ANCHOR_START, &g[1], 1)) {
+    const std::size_t form_end = static_cast<std::size_t>(g[1].data() - s.data()) + g[1].size();
+    if (!country_tail_re_->Match(s, form_end, end, RE2::ANCHOR_START, &g[2], 1)) g[2] = re2::StringPiece();
+    g[3] = g[4] = g[5] = re2::StringPiece();
+    return true;
+  }
+  return country_re_->Match(s, pos, s.size(), RE2::UNANCHORED, g, 6);
+}
+
 bool Engine::bad_subject(std::string_view name) const {
   std::string key = term_key(name);  // also drops a leading "the "
   if (key.empty() || not_actors_.contains(key) || adjective_words_.contains(key)) return true;
@@ -794,7 +837,7 @@ std::vector<Mention> Engine::mentions(std::string_view s, std::optional<int> las
     accepted.push_back(std::move(m));
   }
   // 4. Countries, their capitals and adjectives with head nouns.
-  for (std::size_t pos = 0; hints.countries && pos < s.size() && country_re_->Match(input, pos, s.size(), RE2::UNANCHORED, g, 6);) {
+  for (std::size_t pos = 0; hints.countries && pos < s.size() && match_country(input, pos, g);) {
     Mention m{offset(g[0]), offset(g[0]) + g[0].size(), MentionKind::kActor, -1, "", "", ""};
     pos = std::max(m.end, pos + 1);
     if (m.end < s.size() && s[m.end] == '-') continue;  // "China-based", "U.S.-made"
