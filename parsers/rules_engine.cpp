@@ -663,6 +663,21 @@ bool Engine::is_candidate(std::string_view text) const {
   return true;
 }
 
+// Where the word after a leading "[Tt]he\s+" (the dictionary patterns'
+// optional article) starts in s[begin, end), or `begin` when there is none.
+std::size_t after_article(const re2::StringPiece& s, std::size_t begin, std::size_t end) {
+  auto space = [&](std::size_t i) {
+    const char c = s[i];
+    return c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r';
+  };
+  if (end - begin <= 4 || (s[begin] != 'T' && s[begin] != 't') || s[begin + 1] != 'h' || s[begin + 2] != 'e' ||
+      !space(begin + 3))
+    return begin;
+  std::size_t at = begin + 3;
+  while (at < end && space(at)) ++at;
+  return at;
+}
+
 // body_re_.Match(s, pos, s.size(), UNANCHORED, g, 3) for g[0] and g[1]. The
 // capture engine over the body dictionary's long alternation is what costs;
 // here the DFAs find the match, and group 1 follows from the pattern's shape,
@@ -673,16 +688,9 @@ bool Engine::match_body(const re2::StringPiece& s, std::size_t pos, re2::StringP
   if (!body_terms_re_) return body_re_->Match(s, pos, s.size(), RE2::UNANCHORED, g, 3);
   if (!body_re_->Match(s, pos, s.size(), RE2::UNANCHORED, g, 1)) return false;
   const std::size_t begin = static_cast<std::size_t>(g[0].data() - s.data()), end = begin + g[0].size();
-  auto space = [&](std::size_t i) {
-    const char c = s[i];
-    return c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r';
-  };
-  if (end - begin > 4 && (s[begin] == 'T' || s[begin] == 't') && s[begin + 1] == 'h' && s[begin + 2] == 'e' &&
-      space(begin + 3)) {
-    std::size_t at = begin + 3;
-    while (at < end && space(at)) ++at;
-    if (body_terms_re_->Match(s, at, end, RE2::ANCHOR_START, &g[1], 1)) return true;
-  }
+  if (const std::size_t at = after_article(s, begin, end);
+      at != begin && body_terms_re_->Match(s, at, end, RE2::ANCHOR_START, &g[1], 1))
+    return true;
   if (body_terms_re_->Match(s, begin, end, RE2::ANCHOR_START, &g[1], 1)) return true;
   return body_re_->Match(s, pos, s.size(), RE2::UNANCHORED, g, 3);  // not reached: the shapes agree
 }
@@ -698,16 +706,7 @@ bool Engine::match_country(const re2::StringPiece& s, std::size_t pos, re2::Stri
   if (!country_forms_re_) return country_re_->Match(s, pos, s.size(), RE2::UNANCHORED, g, 6);
   if (!country_re_->Match(s, pos, s.size(), RE2::UNANCHORED, g, 1)) return false;
   const std::size_t begin = static_cast<std::size_t>(g[0].data() - s.data()), end = begin + g[0].size();
-  auto space = [&](std::size_t i) {
-    const char c = s[i];
-    return c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r';
-  };
-  std::size_t word = begin;
-  if (end - begin > 4 && (s[begin] == 'T' || s[begin] == 't') && s[begin + 1] == 'h' && s[begin + 2] == 'e' &&
-      space(begin + 3)) {
-    word = begin + 3;
-    while (word < end && space(word)) ++word;
-  }
+  const std::size_t word = after_article(s, begin, end);
   if (country_forms_re_->Match(s, word, end, RE2::ANCHOR_START, &g[1], 1)) {
     const std::size_t form_end = static_cast<std::size_t>(g[1].data() - s.data()) + g[1].size();
     if (!country_tail_re_->Match(s, form_end, end, RE2::ANCHOR_START, &g[2], 1)) g[2] = re2::StringPiece();
