@@ -2,8 +2,9 @@
 // then with 1,000 generated extra rules. One RE2::Set pass per sentence picks
 // the candidates, so the cost should grow far slower than the rule count.
 // Usage: bench_rules [MB] [ROUNDS] (defaults 16 and 3)
-// Prints the best wall-clock MB/s of the rounds, then (added lines) the median
-// MB/s over thread CPU time, which a busy shared machine disturbs far less.
+// Prints the best wall-clock MB/s of the rounds, then the median MB/s over
+// thread CPU time, which a busy shared machine disturbs far less, then both as
+// RESULT lines for bench/report.py.
 #include <time.h>
 
 #include <algorithm>
@@ -161,5 +162,10 @@ int main(int argc, char** argv) {
               best_big, best_base / best_big, double((*big)->rule_count()) / double((*base)->rule_count()));
   std::printf("cpu default pack:   %.1f MB/s (median of %d rounds, thread CPU time)\n", median(cpu_base), rounds);
   std::printf("cpu with 1000 extra: %.1f MB/s (median of %d rounds, thread CPU time)\n", median(cpu_big), rounds);
+  // Machine-readable lines for bench/report.py.
+  std::printf("RESULT rules.default_pack.wall %.1f MB/s\n", best_base);
+  std::printf("RESULT rules.default_pack.cpu %.1f MB/s\n", median(cpu_base));
+  std::printf("RESULT rules.extra_1000.wall %.1f MB/s\n", best_big);
+  std::printf("RESULT rules.extra_1000.cpu %.1f MB/s\n", median(cpu_big));
   return 0;
 }
