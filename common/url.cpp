@@ -149,6 +149,11 @@ Result<Url> Url::parse(std::string_view text) {
       auto close = authority.find(']');
       if (close == std::string_view::npos) return fail(ErrorCode::kInvalidArgument, "unterminated IPv6 address in URL: " + std::string(s.substr(0, 200)));
       host = authority.substr(1, close - 1);
+      // An IP literal (RFC 3986 §3.2.2): hex digits, colons and dots only, so
+      // that the bracketed form written back by authority() parses again.
+      if (host.find(':') == std::string_view::npos ||
+          host.find_first_not_of("0123456789abcdefABCDEF:.") != std::string_view::npos)
+        return fail(ErrorCode::kInvalidArgument, "invalid IPv6 address in URL: " + std::string(s.substr(0, 200)));
       auto rest = authority.substr(close + 1);
       if (!rest.empty()) {
         if (rest.front() != ':') return fail(ErrorCode::kInvalidArgument, "bad text after IPv6 address in URL: " + std::string(s.substr(0, 200)));
@@ -160,6 +165,11 @@ Result<Url> Url::parse(std::string_view text) {
         host = authority.substr(0, pc);
         port = authority.substr(pc + 1);
       }
+      // Outside brackets a host holds no ':', '[' or ']' (RFC 3986 reg-name):
+      // "a:b:80" or "x]y" would otherwise be written back as an IPv6 literal
+      // that does not parse (found by fuzz_url).
+      if (host.find_first_of(":[]") != std::string_view::npos)
+        return fail(ErrorCode::kInvalidArgument, "invalid character in URL host: " + std::string(s.substr(0, 200)));
     }
     url.host_ = to_lower(host);
     while (!url.host_.empty() && url.host_.back() == '.') url.host_.pop_back();  // FQDN dot

@@ -112,6 +112,17 @@ TEST(Url, Ipv6HostsKeepBracketsInAuthority) {
   EXPECT_EQ(u->str(), "http://[::1]:8080/x");
 }
 
+// Found by fuzz_url: a host with a stray ':' or ']' was written back in
+// brackets, as if it were an IPv6 address, and the result did not parse.
+TEST(Url, Spec_Rfc3986_3_2_2_HostIsARegNameOrAnIpLiteral) {
+  EXPECT_EQ(Url::parse("http://a:b:80/").error().code, ErrorCode::kInvalidArgument);
+  EXPECT_EQ(Url::parse("http://x]y/").error().code, ErrorCode::kInvalidArgument);
+  EXPECT_EQ(Url::parse("http://[x]y/").error().code, ErrorCode::kInvalidArgument);
+  EXPECT_EQ(Url::parse("http://[zz::1]/").error().code, ErrorCode::kInvalidArgument);
+  EXPECT_EQ(parsed("http://[2001:DB8::1]:8080/x"), "http://[2001:db8::1]:8080/x");
+  EXPECT_EQ(parsed("http://[::ffff:192.0.2.1]/"), "http://[::ffff:192.0.2.1]/");
+}
+
 TEST(Url, CanonicalDropsTrackingParametersAndFragment) {
   auto u = Url::parse("https://News.Example.com/story?id=7&utm_source=x&UTM_Medium=y&fbclid=abc&page=2&gclid=1#top");
   ASSERT_TRUE(u);

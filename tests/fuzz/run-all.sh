@@ -82,6 +82,7 @@ for name in "${targets[@]}"; do
       -print_final_stats=1 ${dict[@]+"${dict[@]}"} -artifact_prefix="$root/tests/fuzz/regressions/$name/" \
       "$corpora/$name" ${seeds[@]+"${seeds[@]}"} > "$logs/$name.log" 2>&1 &
   watcher=$!
+  stopped=0
   if [ -n "$cpu_limit" ]; then
     # The fuzzer is the grandchild (time -> nice -> exec): find it and stop it
     # with SIGINT, on which libFuzzer prints its final statistics and exits 0.
@@ -89,12 +90,15 @@ for name in "${targets[@]}"; do
       sleep 2
       pid=$(pgrep -P "$watcher" | head -1)
       [ -n "$pid" ] || continue
-      if [ "$(cpu_of "$pid")" -ge "$cpu_limit" ]; then kill -INT "$pid" 2>/dev/null; break; fi
+      if [ "$(cpu_of "$pid")" -ge "$cpu_limit" ]; then kill -INT "$pid" 2>/dev/null; stopped=1; break; fi
     done
   fi
   wait "$watcher"; rc=$?
+  # libFuzzer exits 72 (-interrupted_exitcode) when interrupted: our own stop is a clean end.
+  [ "$stopped" = 1 ] && [ $rc -eq 72 ] && rc=0
   wall=$(( $(date +%s) - start ))
-  cpu=$(awk '{ printf "%.1f", $1 + $2 }' "$logs/$name.time" 2>/dev/null)
+  # GNU time writes "Command exited with non-zero status N" first when it did.
+  cpu=$(tail -1 "$logs/$name.time" 2>/dev/null | awk '{ printf "%.1f", $1 + $2 }')
   execs=$(grep -Eo 'stat::number_of_executed_units: *[0-9]+' "$logs/$name.log" | grep -Eo '[0-9]+$' | tail -1)
   [ -n "$execs" ] || execs=$(grep -Eo '^#[0-9]+' "$logs/$name.log" | tail -1 | tr -d '#')
   files=$(find "$corpora/$name" -type f | wc -l)
