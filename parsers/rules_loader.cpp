@@ -1,8 +1,10 @@
 // Reading the YAML rule pack into internal::Pack. yaml-cpp exceptions are
 // caught here and turned into errors naming the file and line.
+#include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <sstream>
 #include <set>
 
 #include "parsers/rules_internal.h"
@@ -18,6 +20,8 @@ const std::set<std::string, std::less<>> kActorTypes = {"government", "regulator
 
 // Nesting and size budgets for untrusted YAML.
 constexpr std::size_t kMaxYamlBytes = 8u << 20;
+// A rule file holds one YAML document, or a few separated by '---'.
+constexpr int kMaxYamlDocuments = 64;
 constexpr std::size_t kMaxListItems = 200000;
 
 Origin origin_of(const std::string& file, const YAML::Node& node) {
@@ -264,6 +268,48 @@ Status parse_document(const std::string& file, const YAML::Node& root, Pack& pac
 
 }  // namespace
 
+namespace {
+
+// Counts the documents of a YAML stream without building them, and where the
+// last one starts. yaml-cpp 0.7's LoadAll() never returns on some malformed
+// streams (a ',' at the top level starts an empty document forever, taking
+// memory until the process dies), so the stream is counted, within a
+// budget, before it is loaded.
+class DocumentCounter : public YAML::EventHandler {
+ public:
+  int documents = 0;
+  YAML::Mark last_start;
+  void OnDocumentStart(const YAML::Mark& mark) override {
+    ++documents;
+    last_start = mark;
+  }
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t, const std::string&) override {}
+  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
+  void OnMapEnd() override {}
+};
+
+// Throws YAML::Exception on a syntax error, as LoadAll() would.
+Status check_document_count(const std::string& yaml, const std::string& name) {
+  std::istringstream in(yaml);
+  YAML::Parser parser(in);
+  DocumentCounter counter;
+  while (parser.HandleNextDocument(counter)) {
+    if (counter.documents > kMaxYamlDocuments) {
+      return fail(ErrorCode::kParse, name + ":" + std::to_string(counter.last_start.line + 1) + ": more than " +
+                                         std::to_string(kMaxYamlDocuments) +
+                                         " YAML documents (a stray ',' or '---' at the top level?)");
+    }
+  }
+  return {};
+}
+
+}  // namespace
+
 std::uint64_t fnv1a(std::string_view data, std::uint64_t h) {
   for (unsigned char c : data) {
     h ^= c;
@@ -279,7 +325,9 @@ Status parse_yaml_into(std::string_view yaml, const std::string& name, Pack& pac
                             pack.content_hash);
   pack.content_hash = fnv1a(yaml, pack.content_hash);
   try {
-    std::vector<YAML::Node> docs = YAML::LoadAll(std::string(yaml));
+    const std::string text(yaml);
+    if (auto counted = check_document_count(text, name); !counted) return counted;
+    std::vector<YAML::Node> docs = YAML::LoadAll(text);
     for (const auto& doc : docs)
       if (auto s = parse_document(name, doc, pack); !s) return s;
   } catch (const YAML::Exception& e) {

@@ -134,6 +134,17 @@ TEST(RulesLoad, Lenient_MalformedYamlIsAnErrorNotACrash) {
   }
 }
 
+// yaml-cpp 0.7's LoadAll() never returns on a top-level ',' (an endless run
+// of empty documents, taking memory until the process dies): found by fuzzing.
+TEST(RulesLoad, Lenient_StrayTopLevelCommaIsAnErrorNotAHang) {
+  for (const char* yaml : {",", "# a comment\n,# more\nvendors: []\n"}) {
+    auto engine = RuleEngine::load_yaml(yaml, "comma.yaml");
+    ASSERT_FALSE(engine.has_value()) << yaml;
+    EXPECT_NE(engine.error().message.find("comma.yaml:"), std::string::npos) << engine.error().message;
+    EXPECT_NE(engine.error().message.find("YAML documents"), std::string::npos) << engine.error().message;
+  }
+}
+
 TEST(RulesLoad, Spec_CheckReportsEveryProblem) {
   fs::path dir = fs::temp_directory_path() / ("banwatch-rules-check-" + std::to_string(::getpid()));
   fs::create_directories(dir);
