@@ -18,8 +18,12 @@ DEB_PACKAGES := build-essential cmake pkg-config git ca-certificates \
   clang-16 libclang-rt-16-dev python3 python3-feedparser python3-readability \
   nginx-light postgresql valgrind ccache sqlite3 newsboat
 DEPS_STAMP := $(BUILD)/.deps-installed
+# Only `make bench` needs these: GNU time and pgrep for its measurements,
+# Node.js and npm for Mozilla Readability (a peer; bench/articles_peers.sh
+# installs it with npm). A Node.js already on PATH is kept.
+BENCH_PACKAGES := time procps
 
-.PHONY: all deps build test asan run install fuzz bench clean format tidy
+.PHONY: all deps bench-deps build test asan run install fuzz bench clean format tidy
 
 all: build
 
@@ -67,10 +71,19 @@ install: build
 
 fuzz: deps
 	CC=clang-16 CXX=clang++-16 cmake -S . -B $(FUZZ_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBANWATCH_FUZZ=ON
-	cmake --build $(FUZZ_BUILD) -j$(JOBS)
+	cmake --build $(FUZZ_BUILD) -j$(JOBS) --target $(basename $(notdir $(wildcard tests/fuzz/fuzz_*.cpp)))
 	FUZZ_SECONDS=$(FUZZ_SECONDS) tests/fuzz/run-all.sh $(FUZZ_BUILD)
 
-bench: build
+bench-deps: deps
+	@missing=$$(for p in $(BENCH_PACKAGES); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; done); \
+	command -v npm >/dev/null || missing="$$missing nodejs npm"; \
+	if [ -n "$$(echo $$missing)" ]; then \
+	  echo "installing Debian packages for the benchmarks: $$(echo $$missing | tr '\n' ' ')"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$(echo $$missing | tr '\n' ' ') >/dev/null; \
+	fi
+
+bench: build bench-deps
 	bench/run-all.sh $(BUILD)
 
 format:
