@@ -18,6 +18,7 @@ DEB_PACKAGES := build-essential cmake pkg-config git ca-certificates \
   clang-16 libclang-rt-16-dev python3 python3-feedparser python3-readability \
   nginx-light postgresql valgrind ccache sqlite3 newsboat
 DEPS_STAMP := $(BUILD)/.deps-installed
+BANWATCH   := $(BUILD)/app/banwatch
 # Only `make bench` needs these: GNU time and pgrep for its measurements,
 # Node.js and npm for Mozilla Readability (a peer; bench/articles_peers.sh
 # installs it with npm). A Node.js already on PATH is kept.
@@ -60,10 +61,10 @@ asan: deps
 
 # The main job: one crawl of the configured sources, then the digest of what is new.
 run: build
-	@[ -f $(CONFIG) ] || ./$(BUILD)/banwatch --config $(CONFIG) init
-	./$(BUILD)/banwatch --config $(CONFIG) crawl -v; rc=$$?; \
-	  ./$(BUILD)/banwatch --config $(CONFIG) digest --since last; \
-	  ./$(BUILD)/banwatch --config $(CONFIG) stats; \
+	@[ -f $(CONFIG) ] || ./$(BANWATCH) --config $(CONFIG) init
+	./$(BANWATCH) --config $(CONFIG) crawl -v; rc=$$?; \
+	  ./$(BANWATCH) --config $(CONFIG) digest --since last; \
+	  ./$(BANWATCH) --config $(CONFIG) stats; \
 	  [ $$rc -eq 0 ] || [ $$rc -eq 3 ]
 
 install: build

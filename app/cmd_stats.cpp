@@ -100,8 +100,9 @@ int run_stats(Context& ctx, const StatsOptions& opts) {
   }
   std::cout << fmt::format("\nfailing sources: {}\n", s.failing_sources.size());
   for (const auto& source : s.failing_sources) {
-    std::cout << fmt::format("  {:<28} {:>3} errors, last status {}, last success {}\n", source.spec.name,
+    std::cout << fmt::format("  {:<28} {:>3} {}, last status {}, last success {}\n", source.spec.name,
                              source.state.consecutive_errors,
+                             source.state.consecutive_errors == 1 ? "error" : "errors",
                              source.state.last_status ? std::to_string(source.state.last_status) : "-",
                              source.state.last_success ? format_iso8601(*source.state.last_success) : "never");
     if (!source.state.last_error.empty()) std::cout << "    " << source.state.last_error << "\n";
