@@ -9,6 +9,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/config.h"
@@ -67,6 +68,10 @@ class Context {
 
 // Maps an error code to the documented exit code.
 int exit_code_for(const Error& error);
+
+// Text from articles and feeds, made safe for a terminal: control
+// characters (which could carry escape sequences) become spaces.
+std::string printable(std::string_view text);
 
 // Registration, one per file. `parent` is the app or a command group.
 void add_init_command(CLI::App& app, Context& ctx);

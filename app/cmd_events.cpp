@@ -52,17 +52,6 @@ Result<Timestamp> parse_bound(const std::string& text, Timestamp now, bool upper
                           option, text));
 }
 
-// Text from articles may hold terminal escapes: controls become spaces.
-std::string printable(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (char c : text) {
-    const auto u = static_cast<unsigned char>(c);
-    out.push_back(u < 0x20 || u == 0x7F ? ' ' : c);
-  }
-  return out;
-}
-
 // At most `width` code points, with "…" when cut; never splits a UTF-8 sequence.
 std::string clip(std::string_view text, std::size_t width) {
   std::size_t points = 0, i = 0;

@@ -19,17 +19,6 @@ struct SearchOptions {
   bool json = false;
 };
 
-// Article text may hold terminal escapes: controls become spaces.
-std::string printable(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (char c : text) {
-    const auto u = static_cast<unsigned char>(c);
-    out.push_back(u < 0x20 || u == 0x7F ? ' ' : c);
-  }
-  return out;
-}
-
 // The store marks matches with [ and ]; a terminal shows them in bold.
 std::string highlight(const std::string& snippet, bool terminal) {
   if (!terminal) return snippet;

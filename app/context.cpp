@@ -65,6 +65,16 @@ Result<std::string> Context::rules_path() {
                                       ((*c)->path.empty() ? std::string("the configuration") : (*c)->path) + ")");
 }
 
+std::string printable(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (char c : text) {
+    const auto u = static_cast<unsigned char>(c);
+    out.push_back(u < 0x20 || u == 0x7F ? ' ' : c);
+  }
+  return out;
+}
+
 int exit_code_for(const Error& error) {
   switch (error.code) {
     case ErrorCode::kConfig:
