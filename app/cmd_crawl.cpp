@@ -122,6 +122,22 @@ void print_failures(const crawler::CrawlSummary& s) {
   }
 }
 
+// What every crawl needs: the store, with the configured sources mirrored
+// into it (configuration, not crawl output, so even a dry run does it), and
+// the compiled rule pack, which the caller keeps alive while `deps` is used.
+Result<std::unique_ptr<rules::RuleEngine>> open_store_and_rules(Context& ctx, crawler::CrawlDeps& deps) {
+  auto store = ctx.store();
+  if (!store) return std::unexpected(store.error());
+  if (auto st = ctx.sync_sources(); !st) return std::unexpected(st.error());
+  auto rules_path = ctx.rules_path();
+  if (!rules_path) return std::unexpected(rules_path.error());
+  auto rules = rules::RuleEngine::load(*rules_path);
+  if (!rules) return std::unexpected(rules.error());
+  deps.store = *store;
+  deps.rules = rules->get();
+  return std::move(*rules);
+}
+
 // `crawl --worker NAME [--loop]`: the pipeline over the hosts this worker
 // leases; no file lock, since workers on many machines share the store.
 int run_crawl_worker(Context& ctx, const CrawlCommandOptions& opts) {
@@ -129,20 +145,12 @@ int run_crawl_worker(Context& ctx, const CrawlCommandOptions& opts) {
   if (!loaded) return ctx.report(loaded.error());
   Config config = **loaded;
   if (opts.allow_private_networks) config.fetch.allow_private_networks = true;
-  auto store = ctx.store();
-  if (!store) return ctx.report(store.error());
-  if (auto st = ctx.sync_sources(); !st) return ctx.report(st.error());
-  auto rules_path = ctx.rules_path();
-  if (!rules_path) return ctx.report(rules_path.error());
-  auto rules = rules::RuleEngine::load(*rules_path);
-  if (!rules) return ctx.report(rules.error());
-
   SystemClock clock;
   crawler::CrawlDeps deps;
-  deps.store = *store;
-  deps.rules = rules->get();
   deps.config = &config;
   deps.clock = &clock;
+  auto rules = open_store_and_rules(ctx, deps);
+  if (!rules) return ctx.report(rules.error());
 
   crawler::WorkerOptions options;
   options.identity.name = opts.worker;
@@ -191,22 +199,12 @@ int run_crawl(Context& ctx, const CrawlCommandOptions& opts) {
     if (!acquired) return ctx.report(acquired.error());
     lock.emplace(std::move(*acquired));
   }
-  auto store = ctx.store();
-  if (!store) return ctx.report(store.error());
-  // Even a dry run mirrors the configured sources into the store: it is
-  // configuration, not crawl output.
-  if (auto st = ctx.sync_sources(); !st) return ctx.report(st.error());
-  auto rules_path = ctx.rules_path();
-  if (!rules_path) return ctx.report(rules_path.error());
-  auto rules = rules::RuleEngine::load(*rules_path);
-  if (!rules) return ctx.report(rules.error());
-
   SystemClock clock;
   crawler::CrawlDeps deps;
-  deps.store = *store;
-  deps.rules = rules->get();
   deps.config = &config;
   deps.clock = &clock;
+  auto rules = open_store_and_rules(ctx, deps);
+  if (!rules) return ctx.report(rules.error());
 
   crawler::CrawlOptions options;
   options.sources = opts.sources;
