@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <condition_variable>
 #include <cstring>
 #include <deque>
 #include <mutex>
@@ -250,9 +251,16 @@ class CurlFetcher final : public Fetcher {
         abandon_all();
         return fail(ErrorCode::kCancelled, "cancelled");
       }
+      deliver_posted();
       dispatch();
       if (!pending_callbacks_.empty()) continue;
-      if (running_.empty() && waiting_count_ == 0 && delayed_.empty()) return {};
+      if (running_.empty() && waiting_count_ == 0 && delayed_.empty()) {
+        if (holds_ == 0) return {};
+        // Only work on other threads is left: sleep until one posts.
+        std::unique_lock lock(posted_mutex_);
+        if (posted_.empty()) posted_ready_.wait_for(lock, milliseconds(100));
+        continue;
+      }
 
       int still_running = 0;
       curl_multi_perform(multi_, &still_running);
@@ -294,6 +302,17 @@ class CurlFetcher final : public Fetcher {
   const Counters& counters() const override { return counters_; }
 
   void cancel() override { cancel_requested_ = true; }
+
+  void hold() override { ++holds_; }
+
+  void post(std::function<void()> task) override {
+    {
+      std::lock_guard lock(posted_mutex_);
+      posted_.push_back(std::move(task));
+    }
+    posted_ready_.notify_one();
+    curl_multi_wakeup(multi_);  // thread-safe; interrupts curl_multi_poll
+  }
 
  private:
   struct Job {
@@ -366,6 +385,18 @@ class CurlFetcher final : public Fetcher {
   void finish_job(std::unique_ptr<Job> job, Response r) {
     r.elapsed = std::chrono::duration_cast<milliseconds>(SteadyClock::now() - job->first_start);
     pending_callbacks_.emplace_back(std::move(job->done), std::move(r));
+  }
+
+  void deliver_posted() {
+    std::vector<std::function<void()>> batch;
+    {
+      std::lock_guard lock(posted_mutex_);
+      batch.swap(posted_);
+    }
+    for (auto& task : batch) {
+      --holds_;
+      task();
+    }
   }
 
   void deliver_callbacks() {
@@ -806,6 +837,11 @@ class CurlFetcher final : public Fetcher {
   Counters counters_;
   bool cancel_requested_ = false;
   std::mt19937_64 rng_;
+  // hold()/post(): work on other threads. holds_ is the loop thread's alone.
+  long holds_ = 0;
+  std::mutex posted_mutex_;
+  std::condition_variable posted_ready_;
+  std::vector<std::function<void()>> posted_;
 };
 
 }  // namespace

@@ -128,6 +128,16 @@ class Fetcher {
   // kCancelled, as if its cancel flag had been set. Callable from callbacks.
   virtual void cancel() = 0;
 
+  // Work handed to another thread comes back to the loop through these.
+  // hold(), on run()'s thread, counts one piece of outstanding work: run()
+  // does not return while any is outstanding, even with no transfer left.
+  // post(), from any thread, queues `task` to run on run()'s thread at the
+  // loop's next turn (in the order posted), wakes a waiting loop, and
+  // releases one hold when the task runs. A cancelled run leaves posted
+  // tasks queued; the next run() runs them.
+  virtual void hold() = 0;
+  virtual void post(std::function<void()> task) = 0;
+
   // Convenience: submit one request and run until it completes.
   virtual Response fetch(const Request& request, const std::atomic<int>* cancel = nullptr) = 0;
 

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <atomic>
 #include <deque>
 #include <limits>
 #include <list>
@@ -15,6 +16,7 @@
 
 #include "common/url.h"
 #include "crawler/scheduler.h"
+#include "crawler/serial_executor.h"
 #include "crawler/text.h"
 #include "feeds/feed.h"
 #include "parsers/article.h"
@@ -130,6 +132,30 @@ struct SourceTask {
   std::string host;  // the feed URL's authority: start_more() spreads sources over hosts
 };
 
+// What the processing thread reads of a source task: a copy, since the loop
+// thread goes on changing the task.
+struct TaskInfo {
+  store::Id source_id = 0;  // 0: none
+  std::string kind;         // the source's kind (feed | sitemap | page)
+  std::string name;         // for warnings
+};
+
+// What processing one item did, applied to the crawl's counters on the loop thread.
+struct Processed {
+  std::vector<std::string> warnings;
+  bool feed_only = false;
+  bool recorded = false;  // reached the rules and the store (or the dry run)
+  std::optional<store::AppendResult> appended;
+  std::optional<DryRunArticle> dry_run;
+  bool queue_completed = false;
+  std::optional<Error> store_error;
+};
+
+// Pages waiting for the processing thread: at most this many, and this many
+// bytes of body, before the fetch loop waits for it.
+constexpr std::size_t kMaxProcessingJobs = 64;
+constexpr std::size_t kMaxProcessingBytes = 64u << 20;
+
 class Crawl {
  public:
   Crawl(const CrawlDeps& deps, Fetcher& fetcher, bool dry_run, std::function<void(const std::string&)> warn)
@@ -139,6 +165,16 @@ class Crawl {
     bounds_.max_interval = c.crawl.max_interval;
     bounds_.max_backoff = c.crawl.max_backoff;
     max_active_ = std::max(4, c.fetch.concurrency * 2);
+    processor_ = std::make_unique<SerialExecutor>(kMaxProcessingJobs, kMaxProcessingBytes);
+  }
+
+  // After run() has returned: lets the processing thread finish the pages it
+  // holds (a page fetched before a cancel is still stored), then applies
+  // their results without starting anything new. Call before destruction.
+  void finish_processing() {
+    finishing_ = true;
+    processor_->drain();
+    (void)fetcher_.run(nullptr);  // runs the posted results; no transfer is left to start
   }
 
   std::function<void(const SourceReport&)> source_done;
@@ -172,7 +208,7 @@ class Crawl {
   // at most max_active_ + 1 hosts looked at (only that many can have a
   // source running).
   void start_more() {
-    while (!fatal_ && active_ < max_active_ && !waiting_hosts_.empty()) {
+    while (!fatal_ && !finishing_ && active_ < max_active_ && !waiting_hosts_.empty()) {
       auto pick = waiting_hosts_.begin();
       int fewest = std::numeric_limits<int>::max();
       for (auto it = waiting_hosts_.begin(); it != waiting_hosts_.end() && fewest > 0; ++it) {
@@ -312,7 +348,9 @@ class Crawl {
       ++task.report.items;
       ++task.report.items_new;
       ++task.pending;
-      handle_page_body(task, std::move(work), task.feed, body);
+      Response page = task.feed;
+      page.body = std::move(body);
+      submit_processing(task, std::move(work), std::move(page), "");
       work_done(task);
       return;
     }
@@ -425,11 +463,7 @@ class Crawl {
   }
 
   void process_item(SourceTask& task, ItemWork work) {
-    if (!work.fetch_page) {
-      store_feed_only(task, work, "");
-      work_done(task);
-      return;
-    }
+    if (!work.fetch_page) return submit_processing(task, std::move(work), std::nullopt, "");
     if (work.queued_fetch) return process_queued(task, std::move(work));
     if (queue && !held(work.canonical)) {
       // Another worker's host (or nobody's yet): its holder fetches the page.
@@ -448,15 +482,10 @@ class Crawl {
     req.accept = kPageAccept;
     auto shared = std::make_shared<ItemWork>(std::move(work));
     fetcher_.submit(std::move(req), [this, &task, shared](Response&& r) {
-      if (!r.ok()) {
-        store_feed_only(task, *shared, r.error->message);
-      } else {
-        ++task.report.pages_fetched;
-        ++summary_.pages_fetched;
-        handle_page_body(task, std::move(*shared), r, r.body);
-        return;  // handle_page_body calls work_done
-      }
-      work_done(task);
+      if (!r.ok()) return submit_processing(task, std::move(*shared), std::nullopt, r.error->message);
+      ++task.report.pages_fetched;
+      ++summary_.pages_fetched;
+      submit_processing(task, std::move(*shared), std::move(r), "");
     });
   }
 
@@ -489,66 +518,108 @@ class Crawl {
       if (r.ok()) {
         ++task.report.pages_fetched;
         ++summary_.pages_fetched;
-        handle_page_body(task, std::move(*shared), r, r.body);
-        return;  // handle_page_body calls work_done; store_record completes the entry
+        // The processing thread completes the entry once the article is stored.
+        return submit_processing(task, std::move(*shared), std::move(r), "");
       }
       const std::string error = r.error->message;
       if (transient(r) && shared->queued_attempts < queue->max_attempts) {
         const int doublings = std::clamp(shared->queued_attempts - 1, 0, 6);
         ++summary_.queue_retried;
         complete_queued(*shared->queued_fetch, store::FetchOutcome::kRetry, error, queue->retry_after * (1 << doublings));
+        work_done(task);
       } else {
         shared->queued_outcome = store::FetchOutcome::kFailed;
         shared->queued_error = error;
-        store_feed_only(task, *shared, error);
+        submit_processing(task, std::move(*shared), std::nullopt, error);
       }
-      work_done(task);
     });
   }
 
   void complete_queued(store::Id id, store::FetchOutcome outcome, const std::string& error,
                        std::chrono::seconds retry_after = std::chrono::seconds(0)) {
     if (outcome != store::FetchOutcome::kRetry) ++summary_.queue_completed;
+    if (std::string problem = complete_entry(id, outcome, error, retry_after); !problem.empty()) warn(problem);
+  }
+
+  // The store call of complete_queued(), for either thread: a warning, or "".
+  std::string complete_entry(store::Id id, store::FetchOutcome outcome, const std::string& error,
+                             std::chrono::seconds retry_after = std::chrono::seconds(0)) const {
     auto done = deps_.store->complete_article_fetch(queue->worker, id, outcome, error, retry_after);
     // Not fatal: the article is stored, and whoever claims the entry next
     // finds it stored and completes it without a request.
-    if (!done) warn(fmt::format("article queue: completing entry {}: {}", id, done.error().message));
+    if (!done) return fmt::format("article queue: completing entry {}: {}", id, done.error().message);
+    return "";
   }
 
-  // Consumes one unit of pending work.
-  void handle_page_body(SourceTask& task, ItemWork work, const Response& r, std::string_view body) {
+  // Hands one item to the processing thread: the page (when fetched) is read,
+  // its rules run and the result is appended there, in submission order;
+  // apply() then counts it on the loop thread and consumes the unit of
+  // `task.pending` the item holds. `why`: why the feed's content stands in
+  // for the page ("" when the page was not wanted).
+  void submit_processing(SourceTask& task, ItemWork work, std::optional<Response> page, std::string why) {
+    TaskInfo info{task.source.id, task.source.spec.kind, task.report.name};
+    const Timestamp now = deps_.clock->now();
+    const std::size_t weight = page ? page->body.size() : 0;
+    fetcher_.hold();
+    processor_->submit(
+        [this, &task, info = std::move(info), work = std::move(work), page = std::move(page), why = std::move(why),
+         now]() {
+          Processed out;
+          if (page) {
+            process_page(info, work, *page, now, out);
+          } else {
+            store_feed_only(info, work, why, now, out);
+          }
+          fetcher_.post([this, &task, out = std::move(out)]() mutable { apply(task, std::move(out)); });
+        },
+        weight);
+  }
+
+  void apply(SourceTask& task, Processed out) {
+    for (const std::string& message : out.warnings) warn(message);
+    if (out.feed_only) {
+      ++task.report.feed_only;
+      ++summary_.feed_only;
+    }
+    if (out.recorded && item_finished) item_finished();
+    if (out.dry_run && dry_run_article) dry_run_article(*out.dry_run);
+    if (out.appended) {
+      if (out.appended->article_inserted) {
+        ++task.report.articles_stored;
+        ++summary_.articles_stored;
+      }
+      task.report.events_appended += out.appended->events_appended;
+      task.report.mentions_appended += out.appended->mentions_appended;
+      summary_.events_appended += out.appended->events_appended;
+      summary_.mentions_appended += out.appended->mentions_appended;
+    }
+    if (out.queue_completed) ++summary_.queue_completed;
+    if (out.store_error) store_failed(*out.store_error);
+    work_done(task);
+  }
+
+  // ---- the processing thread: deps_ (thread-safe), the arguments, store_failed_ ----
+
+  void process_page(const TaskInfo& info, const ItemWork& work, const Response& r, Timestamp now, Processed& out) {
     std::string mime = r.mime_type();
     if (!looks_like_html_type(mime)) {
-      store_feed_only(task, work, fmt::format("{}: not an HTML page ({})", r.final_url, mime));
-      work_done(task);
-      return;
+      return store_feed_only(info, work, fmt::format("{}: not an HTML page ({})", r.final_url, mime), now, out);
     }
     article::Options ao;
     ao.url = r.final_url;
     ao.http_charset = r.charset();
     ao.max_bytes = deps_.config->fetch.max_bytes;
-    auto extracted = article::extract(body, ao);
-    if (!extracted) {
-      store_feed_only(task, work, extracted.error().with_context(r.final_url).message);
-      work_done(task);
-      return;
-    }
+    auto extracted = article::extract(r.body, ao);
+    if (!extracted) return store_feed_only(info, work, extracted.error().with_context(r.final_url).message, now, out);
     if (extracted->body_partial || extracted->text.size() < kMinPageText) {
       std::string why = extracted->body_partial ? "paywalled or script-rendered page" : "no article text on the page";
-      if (task.source.spec.kind == "page" || (work.item.summary.empty() && work.item.content.empty())) {
-        // Nothing better in the feed: keep what the page gave.
-        if (extracted->text.empty()) {
-          store_feed_only(task, work, fmt::format("{}: {}", r.final_url, why));
-          work_done(task);
-          return;
-        }
-      } else {
-        store_feed_only(task, work, fmt::format("{}: {}", r.final_url, why));
-        work_done(task);
-        return;
+      // With nothing better in the feed, what the page gave is kept.
+      const bool feed_has_nothing = info.kind == "page" || (work.item.summary.empty() && work.item.content.empty());
+      if (!feed_has_nothing || extracted->text.empty()) {
+        return store_feed_only(info, work, fmt::format("{}: {}", r.final_url, why), now, out);
       }
     }
-    store::ArticleRecord rec = base_record(task, work);
+    store::ArticleRecord rec = base_record(info, work, now);
     rec.url = r.final_url.empty() ? work.item.url : r.final_url;
     if (rec.title.empty()) rec.title = extracted->title;
     if (!rec.published_at) rec.published_at = extracted->published ? extracted->published : extracted->modified;
@@ -558,19 +629,18 @@ class Crawl {
     if (!extracted->description.empty()) rec.description = extracted->description;
     rec.text = std::move(extracted->text);
     rec.feed_only = false;
-    store_record(task, work, std::move(rec));
-    work_done(task);
+    store_record(work, std::move(rec), now, out);
   }
 
-  store::ArticleRecord base_record(const SourceTask& task, const ItemWork& work) {
+  static store::ArticleRecord base_record(const TaskInfo& info, const ItemWork& work, Timestamp now) {
     store::ArticleRecord rec;
-    if (task.source.id) rec.source_id = task.source.id;
+    if (info.source_id) rec.source_id = info.source_id;
     rec.url = work.item.url.empty() ? work.canonical : work.item.url;
     rec.canonical_url = work.canonical;
     rec.item_id = work.key;
     rec.title = html_fragment_to_text(work.item.title);
     rec.published_at = work.item.published ? work.item.published : work.item.updated;
-    rec.fetched_at = deps_.clock->now();
+    rec.fetched_at = now;
     rec.language = work.item.language;
     rec.site_name = work.item.publication_name;
     rec.authors = join(work.item.authors, ", ");
@@ -578,21 +648,21 @@ class Crawl {
     return rec;
   }
 
-  void store_feed_only(SourceTask& task, const ItemWork& work, const std::string& why) {
-    if (!why.empty()) warn(fmt::format("source {}: {}; using the feed's content", task.report.name, why));
-    store::ArticleRecord rec = base_record(task, work);
+  void store_feed_only(const TaskInfo& info, const ItemWork& work, const std::string& why, Timestamp now,
+                       Processed& out) {
+    if (!why.empty()) out.warnings.push_back(fmt::format("source {}: {}; using the feed's content", info.name, why));
+    store::ArticleRecord rec = base_record(info, work, now);
     std::string content = html_fragment_to_text(work.item.content);
     std::string summary = rec.description;
     rec.text = content.size() >= summary.size() ? content : summary;
     rec.feed_only = true;
-    ++task.report.feed_only;
-    ++summary_.feed_only;
-    store_record(task, work, std::move(rec));
+    out.feed_only = true;
+    store_record(work, std::move(rec), now, out);
   }
 
-  void store_record(SourceTask& task, const ItemWork& work, store::ArticleRecord rec) {
-    if (fatal_) return;
-    if (item_finished) item_finished();
+  void store_record(const ItemWork& work, store::ArticleRecord rec, Timestamp now, Processed& out) {
+    if (store_failed_.load()) return;  // the run is ending: nothing more is written
+    out.recorded = true;
     rec.content_hash = sha256_hex(rec.text);
     rules::ExtractContext ctx;
     ctx.published = rec.published_at;
@@ -600,28 +670,32 @@ class Crawl {
     std::vector<store::ExtractedEvent> events;
     for (auto& x : deps_.rules->extract(text, ctx)) events.push_back(std::move(x.event));
     if (dry_run_) {
-      if (dry_run_article) dry_run_article(DryRunArticle{std::move(rec), std::move(events)});
+      out.dry_run = DryRunArticle{std::move(rec), std::move(events)};
       return;
     }
     store::AppendOptions ao;
     ao.cluster_window = deps_.config->store.cluster_window;
-    ao.now = deps_.clock->now();
+    ao.now = now;
     Result<store::AppendResult> result = work.existing_article
                                              ? deps_.store->append_events(*work.existing_article, events, ao)
                                              : deps_.store->append_article(rec, events, ao);
-    if (!result) return store_failed(result.error());
-    if (result->article_inserted) {
-      ++task.report.articles_stored;
-      ++summary_.articles_stored;
+    if (!result) {
+      store_failed_ = true;
+      out.store_error = result.error();
+      return;
     }
-    task.report.events_appended += result->events_appended;
-    task.report.mentions_appended += result->mentions_appended;
-    summary_.events_appended += result->events_appended;
-    summary_.mentions_appended += result->mentions_appended;
-    if (work.queued_fetch) complete_queued(*work.queued_fetch, work.queued_outcome, work.queued_error);
+    out.appended = *result;
+    if (work.queued_fetch) {
+      out.queue_completed = work.queued_outcome != store::FetchOutcome::kRetry;
+      std::string problem = complete_entry(*work.queued_fetch, work.queued_outcome, work.queued_error);
+      if (!problem.empty()) out.warnings.push_back(std::move(problem));
+    }
   }
 
+  // ---- back on the loop thread ----
+
   void store_failed(const Error& error) {
+    store_failed_ = true;
     if (!fatal_) fatal_ = error.with_context("store");
     fetcher_.cancel();
   }
@@ -700,6 +774,10 @@ class Crawl {
   std::unordered_set<std::string> seen_keys_, seen_canonicals_;
   CrawlSummary summary_;
   std::optional<Error> fatal_;
+  std::atomic<bool> store_failed_{false};  // set by the processing thread at the first failed append
+  bool finishing_ = false;                 // run() has returned: results are applied, nothing is started
+  // Last member: destroyed (its thread joined) before anything its jobs use.
+  std::unique_ptr<SerialExecutor> processor_;
 
   friend Result<CrawlSummary> banwatch::crawler::recrawl(const CrawlDeps&, const RecrawlOptions&);
 };
@@ -802,6 +880,7 @@ Result<CrawlSummary> crawl(const CrawlDeps& deps, const CrawlOptions& options) {
   crawl.start_more();
   auto status = holder->fetcher->run(options.cancel);
   if (!status && status.error().code == ErrorCode::kCancelled && !crawl.fatal()) crawl.summary().cancelled = true;
+  crawl.finish_processing();
   CrawlSummary summary = crawl.summary();
   if (!options.dry_run) {
     std::string message = crawl.fatal() ? crawl.fatal()->message : "";
@@ -883,6 +962,7 @@ Result<CrawlSummary> recrawl(const CrawlDeps& deps, const RecrawlOptions& option
   crawl.start_more();
   auto status = holder->fetcher->run(options.cancel);
   if (!status && status.error().code == ErrorCode::kCancelled && !crawl.fatal()) crawl.summary().cancelled = true;
+  crawl.finish_processing();
   CrawlSummary summary = crawl.summary();
   (void)finish_run(*deps.store, summary, "recrawl", now, deps.clock->now(), crawl.fatal().has_value(),
                    crawl.fatal() ? crawl.fatal()->message : "");

@@ -545,5 +545,45 @@ TEST(ResponseHeaders, CharsetAndMime) {
   EXPECT_EQ(r.charset(), "ISO-8859-1");
 }
 
+// hold()/post(): work handed to another thread keeps run() going; what the
+// thread posts runs on run()'s thread, in order, and may submit more requests.
+TEST(Fetcher, RunWaitsForHeldWorkAndRunsPostedTasksOnItsThread) {
+  TestServer server;
+  server.set("/a", text("first"));
+  server.set("/b", text("second"));
+  auto f = make();
+  const auto loop_thread = std::this_thread::get_id();
+  std::vector<std::string> order;
+  std::thread worker;
+  f->submit({server.url("/a")}, [&](Response&& r) {
+    order.push_back(r.body);
+    f->hold();
+    worker = std::thread([&] {
+      std::this_thread::sleep_for(milliseconds(300));  // longer than one idle turn of the loop
+      f->post([&] {
+        EXPECT_EQ(std::this_thread::get_id(), loop_thread);
+        order.push_back("posted");
+        f->submit({server.url("/b")}, [&](Response&& second) { order.push_back(second.body); });
+      });
+    });
+  });
+  ASSERT_TRUE(f->run().has_value());
+  worker.join();
+  EXPECT_EQ(order, (std::vector<std::string>{"first", "posted", "second"}));
+}
+
+TEST(Fetcher, TasksPostedAfterACancelRunInTheNextRun) {
+  auto f = make();
+  std::atomic<int> cancel{1};
+  f->hold();
+  int ran = 0;
+  std::thread worker([&] { f->post([&] { ++ran; }); });
+  worker.join();
+  EXPECT_FALSE(f->run(&cancel).has_value());  // cancelled before the loop's first turn delivers it
+  EXPECT_EQ(ran, 0);
+  ASSERT_TRUE(f->run().has_value());
+  EXPECT_EQ(ran, 1);
+}
+
 }  // namespace
 }  // namespace banwatch::crawler

@@ -6,6 +6,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -70,6 +71,8 @@ class FailingStore final : public store::Store {
   int fail_append_at = -1;  // 0-based call index, -1 = never
   int fail_state_at = -1;
   int appends = 0, state_saves = 0;
+  // Called before every append_article, on the thread that appends.
+  std::function<void()> before_append;
 
   Result<store::Id> add_source(const store::SourceSpec& s) override { return inner_.add_source(s); }
   Status upsert_source(const store::SourceSpec& s) override { return inner_.upsert_source(s); }
@@ -84,6 +87,7 @@ class FailingStore final : public store::Store {
   Result<bool> has_item(const std::string& i) override { return inner_.has_item(i); }
   Result<store::AppendResult> append_article(const store::ArticleRecord& a, const std::vector<store::ExtractedEvent>& e,
                                              const store::AppendOptions& o) override {
+    if (before_append) before_append();
     if (appends++ == fail_append_at) return fail(ErrorCode::kStore, "injected: database or disk is full");
     return inner_.append_article(a, e, o);
   }

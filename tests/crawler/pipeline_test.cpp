@@ -541,6 +541,68 @@ TEST_F(PipelineTest, CancelledRunKeepsCompletedWorkAndRedoesTheRest) {
   EXPECT_EQ(articles().size(), 3u);
 }
 
+// The store's work runs beside the fetch loop: while the first append is
+// held, the crawl goes on requesting the other pages. (Before, the append ran
+// inside the page's callback, and no transfer started until it returned.)
+TEST_F(PipelineTest, PagesAreFetchedWhileTheStoreIsBusy) {
+  std::vector<FeedItem> items;
+  for (int i = 0; i < 12; ++i) {
+    const std::string path = "/a/story" + std::to_string(i);
+    server_.set(path, page(i % 2 == 0 ? "article-ban.html" : "article-plain.html"));
+    items.push_back({"g" + std::to_string(i), server_.url(path), "Story " + std::to_string(i), "Summary."});
+  }
+  server_.set("/feed.xml", feed_route(rss(items), "\"v1\""));
+  add_source("wire", "/feed.xml");
+  config_.fetch.concurrency = 2;  // 12 pages need six rounds of transfers
+  const auto pages_requested = [&] {
+    int n = 0;
+    for (const auto& hit : server_.log()) n += hit.path.starts_with("/a/story") ? 1 : 0;
+    return n;
+  };
+  bool held = false;
+  int requested_while_held = 0;
+  store_->before_append = [&] {
+    if (held) return;
+    held = true;
+    // Hold the first append until every page has been requested (10 s at most).
+    for (int waited = 0; waited < 1000 && pages_requested() < 12; ++waited) std::this_thread::sleep_for(10ms);
+    requested_while_held = pages_requested();
+  };
+  auto s = run();
+  ASSERT_TRUE(s.has_value()) << s.error().message;
+  EXPECT_EQ(requested_while_held, 12);
+  EXPECT_EQ(s->pages_fetched, 12);
+  EXPECT_EQ(s->articles_stored, 12);
+  EXPECT_EQ(articles().size(), 12u);
+  EXPECT_EQ(stats().mentions, 6);
+  EXPECT_EQ(source("wire").state.etag, "\"v1\"");  // saved once every item was stored
+}
+
+// A store that fails while pages wait to be processed: the run fails with the
+// store's error, nothing after the failure is written, and the feed's state
+// is not saved (the next run fetches it again in full).
+TEST_F(PipelineTest, StoreFailureWhilePagesWaitStopsWritingAndKeepsTheFeedDue) {
+  std::vector<FeedItem> items;
+  for (int i = 0; i < 8; ++i) {
+    const std::string path = "/a/story" + std::to_string(i);
+    server_.set(path, page("article-ban.html"));
+    items.push_back({"g" + std::to_string(i), server_.url(path), "Story " + std::to_string(i), "Summary."});
+  }
+  server_.set("/feed.xml", feed_route(rss(items), "\"v1\""));
+  add_source("wire", "/feed.xml");
+  store_->fail_append_at = 2;
+  auto s = run();
+  ASSERT_FALSE(s.has_value());
+  EXPECT_NE(s.error().message.find("disk is full"), std::string::npos) << s.error().message;
+  EXPECT_EQ(store_->appends, 3);  // the failed one was the last tried
+  EXPECT_EQ(articles().size(), 2u);
+  EXPECT_TRUE(source("wire").state.etag.empty());
+  store_->fail_append_at = -1;
+  auto again = run();
+  ASSERT_TRUE(again.has_value()) << again.error().message;
+  EXPECT_EQ(articles().size(), 8u);
+}
+
 TEST_F(PipelineTest, RecrawlUrlAppendsOnlyWhatIsNew) {
   standard_site();
   add_source("wire", "/feed.xml");
