@@ -33,9 +33,11 @@ Timestamp period_end(const PreciseTime& t) {
   return t.time + seconds{1};
 }
 
-std::string sha256_hex(std::string_view data) {
-  // The digest and its context are fetched once per thread: OpenSSL 3's
-  // one-shot SHA256() looks the algorithm up on every call.
+namespace {
+
+// The digest and its context are fetched once per thread: OpenSSL 3's
+// one-shot SHA256() looks the algorithm up on every call.
+void sha256(std::string_view data, unsigned char (&digest)[SHA256_DIGEST_LENGTH]) {
   struct Hasher {
     EVP_MD* md = EVP_MD_fetch(nullptr, "SHA256", nullptr);
     EVP_MD_CTX* context = EVP_MD_CTX_new();
@@ -45,7 +47,6 @@ std::string sha256_hex(std::string_view data) {
     }
   };
   thread_local Hasher hasher;
-  unsigned char digest[SHA256_DIGEST_LENGTH];
   unsigned int length = 0;
   if (hasher.md == nullptr || hasher.context == nullptr ||
       EVP_DigestInit_ex2(hasher.context, hasher.md, nullptr) != 1 ||
@@ -53,6 +54,13 @@ std::string sha256_hex(std::string_view data) {
       EVP_DigestFinal_ex(hasher.context, digest, &length) != 1 || length != SHA256_DIGEST_LENGTH) {
     throw std::runtime_error("SHA-256 is unavailable in this OpenSSL");
   }
+}
+
+}  // namespace
+
+std::string sha256_hex(std::string_view data) {
+  unsigned char digest[SHA256_DIGEST_LENGTH];
+  sha256(data, digest);
   static constexpr char kHex[] = "0123456789abcdef";
   std::string hex;
   hex.reserve(2 * SHA256_DIGEST_LENGTH);
@@ -61,6 +69,26 @@ std::string sha256_hex(std::string_view data) {
     hex.push_back(kHex[digest[i] & 0xF]);
   }
   return hex;
+}
+
+std::int64_t key64(std::string_view data) {
+  unsigned char digest[SHA256_DIGEST_LENGTH];
+  sha256(data, digest);
+  std::uint64_t key = 0;
+  for (int i = 0; i < 8; ++i) key = (key << 8) | digest[i];
+  return static_cast<std::int64_t>(key);  // two's complement, as PostgreSQL's bit(64)::bigint
+}
+
+std::int64_t timeline_key(const ExtractedEvent& event, std::string& scratch) {
+  scratch.assign(event.vendor).append(1, '\n').append(event.actor).append(1, '\n').append(event.action);
+  return key64(scratch);
+}
+
+std::int64_t mention_key(const ExtractedEvent& event, std::string& scratch) {
+  scratch.assign(event.rule_id).append(1, '\n').append(event.evidence).append(1, '\n');
+  scratch.append(event.vendor).append(1, '\n').append(event.actor).append(1, '\n');
+  scratch.append(event.action).append(1, '\n').append(event.status);
+  return key64(scratch);
 }
 
 std::string subject_key(const ExtractedEvent& event) {

@@ -1289,6 +1289,14 @@ Result<std::string> PostgresStore::integrity_check() {
         report("SELECT count(*) FROM mentions WHERE evidence_hash <> encode(sha256(convert_to(evidence, 'UTF8')), 'hex')",
                "mentions whose evidence_hash does not match their evidence");
         report("SELECT count(*) FROM events WHERE previous_event_id >= id", "events whose previous event is not earlier");
+        report("SELECT count(*) FROM events"
+               " WHERE timeline_key <> banwatch_key(vendor || E'\\n' || actor || E'\\n' || action)",
+               "events whose timeline_key does not match their vendor, actor and action");
+        // A mention's subject is its event's: clustering joins only the same status.
+        report("SELECT count(*) FROM mentions m JOIN events e ON e.id = m.event_id"
+               " WHERE m.mention_key <> banwatch_key(m.rule_id || E'\\n' || m.evidence || E'\\n' || e.vendor"
+               " || E'\\n' || e.actor || E'\\n' || e.action || E'\\n' || e.status)",
+               "mentions whose mention_key does not match their rule, evidence and event");
         report("SELECT count(*) FROM sources s WHERE s.removed_at IS NULL AND NOT EXISTS"
                " (SELECT 1 FROM source_state st WHERE st.source_id = s.id)",
                "sources without a fetch state row");

@@ -25,7 +25,6 @@
 #include <string_view>
 #include <thread>
 #include <unordered_map>
-#include <unordered_set>
 #include <utility>
 
 #include "store/migrations.h"
@@ -258,6 +257,22 @@ std::string quote_fts_terms(std::string_view query) {
   return quoted;
 }
 
+// banwatch_key(text) in SQL: key64() of the text's UTF-8 bytes (model.h), so
+// migrations compute the same keys as appends (0004_compact_keys.sql).
+void sql_banwatch_key(sqlite3_context* context, int, sqlite3_value** arguments) {
+  if (sqlite3_value_type(arguments[0]) == SQLITE_NULL) {
+    sqlite3_result_null(context);
+    return;
+  }
+  const auto* text = reinterpret_cast<const char*>(sqlite3_value_text(arguments[0]));
+  const int bytes = sqlite3_value_bytes(arguments[0]);
+  try {
+    sqlite3_result_int64(context, key64(std::string_view(text == nullptr ? "" : text, static_cast<std::size_t>(bytes))));
+  } catch (const std::exception& e) {
+    sqlite3_result_error(context, e.what(), -1);
+  }
+}
+
 // ---- the backend ----------------------------------------------------------------
 
 class SqliteStore final : public Store {
@@ -361,6 +376,8 @@ class SqliteStore final : public Store {
   // The first article inserted in the current write transaction and not yet
   // in the full-text index; 0 when none.
   Id search_pending_from_ = 0;
+  // Reused to build key64() inputs without an allocation per event.
+  std::string key_scratch_;
 };
 
 Timestamp effective_now(const AppendOptions& options, const ArticleRecord* article) {
@@ -379,6 +396,10 @@ Status SqliteStore::initialize() {
     // with 4 KiB (docs/store.md).
     if (!options_.read_only) db_->exec("PRAGMA page_size = 16384");
     db_->exec("PRAGMA foreign_keys = ON");
+    if (sqlite3_create_function_v2(db_->getHandle(), "banwatch_key", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, nullptr,
+                                   sql_banwatch_key, nullptr, nullptr, nullptr) != SQLITE_OK) {
+      return fail(ErrorCode::kStore, context(std::string("registering banwatch_key(): ") + db_->getErrorMsg()));
+    }
     if (!options_.read_only) {
       // WAL: readers never block the writer and a crash never leaves a torn
       // page. synchronous=NORMAL is durable against application crashes and
@@ -718,31 +739,31 @@ Status SqliteStore::append_article_locked(const ArticleRecord& article, const st
 Status SqliteStore::append_events_locked(Id article_id, bool article_is_new,
                                          const std::vector<ExtractedEvent>& events, Timestamp now,
                                          std::chrono::days window, AppendResult& result) {
-  std::unordered_set<std::string> keys_in_call;
+  // Keys already appended by this call: a handful, so a vector beats a set.
+  std::vector<std::int64_t> keys_in_call;
+  keys_in_call.reserve(events.size());
   for (const ExtractedEvent& event : events) {
     if (auto valid = validate_event(event); !valid) return std::unexpected(valid.error());
-    const std::string evidence_hash = sha256_hex(event.evidence);
-    // One rule's sentence may state several events (schema version 3).
-    const std::string subject = subject_key(event);
-    if (!keys_in_call.insert(event.rule_id + '\n' + evidence_hash + '\n' + subject).second) continue;
+    // One rule's sentence may state several events: the key covers the subject.
+    const std::int64_t key = mention_key(event, key_scratch_);
+    if (std::find(keys_in_call.begin(), keys_in_call.end(), key) != keys_in_call.end()) continue;
+    keys_in_call.push_back(key);
     // The mention key decides before any event is created, so a repeated
     // append neither adds a mention nor leaves an event without one. A new
     // article has no mentions yet, which spares the lookup on the hot path.
     if (!article_is_new) {
-      Query exists = prepare(
-          "SELECT 1 FROM mentions WHERE article_id = ? AND rule_id = ? AND evidence_hash = ? AND subject_key = ?");
+      Query exists = prepare("SELECT 1 FROM mentions WHERE article_id = ? AND mention_key = ?");
       exists.bind_int(1, article_id);
-      exists.bind_ref(2, event.rule_id);
-      exists.bind_text(3, evidence_hash);
-      exists.bind_text(4, subject);
+      exists.bind_int(2, key);
       if (exists.step()) continue;
     }
+    const std::string evidence_hash = sha256_hex(event.evidence);
     bool created = false;
     const Id event_id = find_or_create_event(event, now, window, created);
     Query insert = prepare(
         "INSERT INTO mentions (event_id, article_id, rule_id, rule_pack_version, evidence, evidence_hash,"
-        " confidence, extracted_at, subject_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
-        " ON CONFLICT (article_id, rule_id, evidence_hash, subject_key) DO NOTHING");
+        " confidence, extracted_at, mention_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        " ON CONFLICT (article_id, mention_key) DO NOTHING");
     insert.bind_int(1, event_id);
     insert.bind_int(2, article_id);
     insert->bindNoCopy(3, event.rule_id);
@@ -751,7 +772,7 @@ Status SqliteStore::append_events_locked(Id article_id, bool article_is_new,
     insert->bindNoCopy(6, evidence_hash);
     insert->bind(7, event.confidence);
     insert.bind_time(8, now);
-    insert->bindNoCopy(9, subject);
+    insert.bind_int(9, key);
     if (insert.run() > 0) ++result.mentions_appended;
     if (created) ++result.events_appended;
   }
@@ -775,17 +796,24 @@ Id SqliteStore::find_or_create_event(const ExtractedEvent& event, Timestamp now,
   // g++ 12's -Wmaybe-uninitialized quiet.
   Id previous = 0;
   std::string previous_status;
+  // The timeline key narrows each walk to one history; the text columns are
+  // compared as well, so two histories whose keys collide never mix.
+  const std::int64_t timeline = timeline_key(event, key_scratch_);
+  const auto bind_timeline = [&](Query& query) {  // parameters 1 to 4 of each walk
+    query.bind_int(1, timeline);
+    query.bind_ref(2, event.vendor);
+    query.bind_ref(3, event.actor);
+    query.bind_ref(4, event.action);
+  };
   if (start) {
     const std::int64_t window_start = *start - window_s;
     const std::int64_t lowest_start = window_start - kLongestPeriodSeconds;
     Query history = prepare(
         "SELECT id, status, event_date, event_date_end FROM events"
-        " WHERE vendor = ? AND actor = ? AND action = ? AND event_date <= ?"
+        " WHERE timeline_key = ? AND vendor = ? AND actor = ? AND action = ? AND event_date <= ?"
         " ORDER BY event_date DESC, id DESC");
-    history.bind_ref(1, event.vendor);
-    history.bind_ref(2, event.actor);
-    history.bind_ref(3, event.action);
-    history.bind_int(4, *end + window_s);
+    bind_timeline(history);
+    history.bind_int(5, *end + window_s);
     Id best = 0;
     std::int64_t best_distance = 0;
     while (history.step()) {
@@ -808,24 +836,20 @@ Id SqliteStore::find_or_create_event(const ExtractedEvent& event, Timestamp now,
     if (best != 0) return best;
   } else {
     Query cluster = prepare(
-        "SELECT id FROM events WHERE vendor = ? AND actor = ? AND action = ? AND status = ?"
-        " AND event_date IS NULL ORDER BY id DESC LIMIT 1");
-    cluster.bind_ref(1, event.vendor);
-    cluster.bind_ref(2, event.actor);
-    cluster.bind_ref(3, event.action);
-    cluster.bind_ref(4, event.status);
+        "SELECT id FROM events WHERE timeline_key = ? AND vendor = ? AND actor = ? AND action = ?"
+        " AND status = ? AND event_date IS NULL ORDER BY id DESC LIMIT 1");
+    bind_timeline(cluster);
+    cluster.bind_ref(5, event.status);
     if (cluster.step()) return cluster->getColumn(0).getInt64();
   }
   if (previous == 0) {
     // Undated, or nothing dated earlier: the latest appended undated event
     // (for an undated event: the latest appended of any date).
-    Query latest = prepare(start ? "SELECT id, status FROM events WHERE vendor = ? AND actor = ? AND action = ?"
-                                   " AND event_date IS NULL ORDER BY id DESC LIMIT 1"
-                                 : "SELECT id, status FROM events WHERE vendor = ? AND actor = ? AND action = ?"
-                                   " ORDER BY id DESC LIMIT 1");
-    latest.bind_ref(1, event.vendor);
-    latest.bind_ref(2, event.actor);
-    latest.bind_ref(3, event.action);
+    Query latest = prepare(start ? "SELECT id, status FROM events WHERE timeline_key = ? AND vendor = ? AND actor = ?"
+                                   " AND action = ? AND event_date IS NULL ORDER BY id DESC LIMIT 1"
+                                 : "SELECT id, status FROM events WHERE timeline_key = ? AND vendor = ? AND actor = ?"
+                                   " AND action = ? ORDER BY id DESC LIMIT 1");
+    bind_timeline(latest);
     if (latest.step()) {
       previous = latest->getColumn(0).getInt64();
       previous_status = latest->getColumn(1).getString();
@@ -835,7 +859,8 @@ Id SqliteStore::find_or_create_event(const ExtractedEvent& event, Timestamp now,
 
   Query insert = prepare(
       "INSERT INTO events (vendor, actor, actor_type, action, status, scope, event_date, event_date_precision,"
-      " event_date_end, first_seen_at, confidence, previous_event_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+      " event_date_end, first_seen_at, confidence, previous_event_id, timeline_key)"
+      " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
   insert->bindNoCopy(1, event.vendor);
   insert->bindNoCopy(2, event.actor);
   insert->bindNoCopy(3, event.actor_type);
@@ -858,6 +883,7 @@ Id SqliteStore::find_or_create_event(const ExtractedEvent& event, Timestamp now,
   } else {
     insert->bind(12);
   }
+  insert.bind_int(13, timeline);
   insert.run();
   created = true;
   return db_->getLastInsertRowid();
@@ -997,8 +1023,7 @@ Result<std::vector<EventWithMentions>> SqliteStore::query_events(const EventQuer
   if (time_range) where += std::string(" AND ") + time_column + " >= ? AND " + time_column + " < ?";
   if (query.after_event_id) where += " AND id > ?";
   // With a time range the time index is the one to use: a unary + keeps
-  // SQLite from preferring the (vendor, actor, ...) index for a vendor filter
-  // and walking that vendor's whole history.
+  // SQLite from preferring another index for an IN list (ids: the rowid).
   const auto in_list = [&](const char* column, std::size_t count) {
     if (count == 0) return;
     where += std::string(" AND ") + (time_range ? "+" : "") + column + " IN (";
@@ -1320,6 +1345,28 @@ Result<std::string> SqliteStore::integrity_check() {
         problems.push_back("foreign key: row " + check.getColumn(1).getString() + " of " +
                            check.getColumn(0).getString() + " references a missing row of " +
                            check.getColumn(2).getString());
+      }
+    }
+    {
+      // The integer keys must match the text they were computed from (schema
+      // 0004); a mention's subject is its event's, since clustering joins
+      // only the same status.
+      SQLite::Statement check(
+          *db_,
+          "SELECT (SELECT count(*) FROM events"
+          "         WHERE timeline_key <> banwatch_key(vendor || char(10) || actor || char(10) || action)),"
+          "       (SELECT count(*) FROM mentions m JOIN events e ON e.id = m.event_id"
+          "         WHERE m.mention_key <> banwatch_key(m.rule_id || char(10) || m.evidence || char(10) ||"
+          "               e.vendor || char(10) || e.actor || char(10) || e.action || char(10) || e.status))");
+      if (check.executeStep()) {
+        if (const auto n = check.getColumn(0).getInt64(); n > 0) {
+          problems.push_back("events whose timeline_key does not match their vendor, actor and action: " +
+                             std::to_string(n));
+        }
+        if (const auto n = check.getColumn(1).getInt64(); n > 0) {
+          problems.push_back("mentions whose mention_key does not match their rule, evidence and event: " +
+                             std::to_string(n));
+        }
       }
     }
     try {

@@ -311,6 +311,109 @@ TEST_F(StoreTest, MigratesAVersion1StoreAndKeepsItsData) {
   EXPECT_EQ(store_->search("after", std::nullopt, 10).value_or(std::vector<SearchHit>{}).size(), 1u);
 }
 
+// What versions 2 and 3 added to the version-1 schema, as released, written
+// by hand like kSchemaVersion1.
+constexpr const char* kSchemaVersion3Delta = R"sql(
+CREATE VIRTUAL TABLE articles_fts USING fts5(title, text, content = 'articles', content_rowid = 'id',
+  tokenize = 'unicode61 remove_diacritics 2');
+CREATE TRIGGER articles_fts_delete AFTER DELETE ON articles BEGIN
+  INSERT INTO articles_fts (articles_fts, rowid, title, text) VALUES ('delete', old.id, old.title, old.text); END;
+CREATE TRIGGER articles_fts_update AFTER UPDATE OF title, text ON articles BEGIN
+  INSERT INTO articles_fts (articles_fts, rowid, title, text) VALUES ('delete', old.id, old.title, old.text);
+  INSERT INTO articles_fts (rowid, title, text) VALUES (new.id, new.title, new.text); END;
+DROP TABLE mentions;
+CREATE TABLE mentions (id INTEGER PRIMARY KEY, event_id INTEGER NOT NULL REFERENCES events(id),
+  article_id INTEGER NOT NULL REFERENCES articles(id), rule_id TEXT NOT NULL,
+  rule_pack_version TEXT NOT NULL DEFAULT '', evidence TEXT NOT NULL, evidence_hash TEXT NOT NULL,
+  confidence REAL NOT NULL DEFAULT 0, extracted_at INTEGER NOT NULL, subject_key TEXT NOT NULL DEFAULT '',
+  UNIQUE (article_id, rule_id, evidence_hash, subject_key));
+CREATE INDEX mentions_event ON mentions (event_id);
+CREATE TRIGGER mentions_append_only_update BEFORE UPDATE ON mentions
+BEGIN SELECT RAISE(ABORT, 'mentions are append-only: UPDATE refused'); END;
+CREATE TRIGGER mentions_append_only_delete BEFORE DELETE ON mentions
+BEGIN SELECT RAISE(ABORT, 'mentions are append-only: DELETE refused'); END;
+PRAGMA user_version = 3;
+)sql";
+
+// Version 4 replaced the text keys of clustering and of mention idempotence
+// by integer keys computed from the same text: rows written by version 3
+// must still cluster with, and deduplicate, what is appended after.
+TEST_F(StoreTest, MigratesAVersion3StoreAndItsRowsStillClusterAndDeduplicate) {
+  const ArticleRecord old_article = article("zentel-ban", at(2026, 3, 1));
+  const ExtractedEvent old_event =
+      event("Zentel", "Ministry", "enacted", day_date(2026, 2, 20), "The ministry banned Zentel routers.");
+  const auto seconds_of = [](Timestamp t) { return std::to_string(t.time_since_epoch().count()); };
+  {
+    RawDb raw(path_);
+    ASSERT_EQ(raw.exec(kSchemaVersion1), "");
+    ASSERT_EQ(raw.exec(kSchemaVersion3Delta), "");
+    ASSERT_EQ(raw.exec("INSERT INTO sources (id, name, url, interval_s, created_at)"
+                       " VALUES (1, 'wire', 'https://wire.example/feed', 1800, 1700000000);"
+                       "INSERT INTO articles (id, source_id, url, canonical_url, title, fetched_at, text, content_hash)"
+                       " VALUES (7, 1, '" + old_article.url + "', '" + old_article.canonical_url + "', '" +
+                       old_article.title + "', " + seconds_of(old_article.fetched_at) + ", '" + old_article.text +
+                       "', '" + old_article.content_hash + "');"
+                       "INSERT INTO articles_fts (articles_fts) VALUES ('rebuild');"
+                       "INSERT INTO events (id, vendor, actor, actor_type, action, status, event_date,"
+                       " event_date_precision, event_date_end, first_seen_at, confidence)"
+                       " VALUES (3, 'Zentel', 'Ministry', 'government', 'ban', 'enacted', " +
+                       seconds_of(at(2026, 2, 20)) + ", 'day', " + seconds_of(at(2026, 2, 21)) + ", " +
+                       seconds_of(at(2026, 3, 1)) + ", 0.9);"
+                       "INSERT INTO mentions (id, event_id, article_id, rule_id, evidence, evidence_hash, extracted_at,"
+                       " subject_key) VALUES (5, 3, 7, 'ban.government.v1', '" + old_event.evidence +
+                       "', 'not-checked', " + seconds_of(at(2026, 3, 1)) + ", 'Zentel' || char(10) || 'Ministry'"
+                       " || char(10) || 'ban' || char(10) || 'enacted');"),
+              "");
+    ASSERT_EQ(raw.integer("PRAGMA user_version"), 3);
+  }
+  open();
+  {
+    RawDb raw(path_);
+    EXPECT_EQ(raw.integer("PRAGMA user_version"), sqlite_schema_version());
+    EXPECT_EQ(raw.integer("SELECT count(*) FROM mentions WHERE id = 5 AND event_id = 3 AND article_id = 7"), 1);
+    EXPECT_EQ(raw.integer("SELECT count(*) FROM events WHERE timeline_key = 0"), 0);
+    // The append-only triggers came back with the rebuilt and altered tables.
+    EXPECT_NE(raw.exec("UPDATE events SET status = 'proposed' WHERE id = 3"), "");
+    EXPECT_NE(raw.exec("UPDATE mentions SET evidence = 'x' WHERE id = 5"), "");
+    EXPECT_NE(raw.exec("DELETE FROM mentions WHERE id = 5"), "");
+  }
+  // The same article and sentence again, as a repeated crawl or reextract
+  // would append them: the migrated mention key recognises them.
+  AppendResult again = append(old_article, {old_event});
+  EXPECT_FALSE(again.article_inserted);
+  EXPECT_EQ(again.events_appended, 0);
+  EXPECT_EQ(again.mentions_appended, 0);
+  auto reextracted = store_->append_events(7, {old_event}, {});
+  ASSERT_TRUE(reextracted.has_value()) << reextracted.error().message;
+  EXPECT_EQ(reextracted->mentions_appended, 0);
+  // The same sentence stating another subject is another mention.
+  ExtractedEvent other_subject = old_event;
+  other_subject.vendor = "Quanta";
+  EXPECT_EQ(append(old_article, {other_subject}).mentions_appended, 1);
+  // A new report of the same ban two days later joins the migrated event (the
+  // migrated timeline key finds it); a reversal links to it.
+  AppendResult joined = append(article("zentel-ban-2", at(2026, 3, 2)),
+                               {event("Zentel", "Ministry", "enacted", day_date(2026, 2, 22),
+                                      "Zentel routers are banned, the ministry confirmed.")},
+                               at(2026, 3, 2));
+  EXPECT_EQ(joined.events_appended, 0);
+  EXPECT_EQ(joined.mentions_appended, 1);
+  AppendResult reversed = append(article("zentel-reversal", at(2026, 3, 12)),
+                                 {event("Zentel", "Ministry", "reversed", day_date(2026, 3, 10),
+                                        "The ministry lifted its ban on Zentel routers.")},
+                                 at(2026, 3, 12));
+  EXPECT_EQ(reversed.events_appended, 1);
+  auto found = events();
+  ASSERT_EQ(found.size(), 3u);
+  EXPECT_EQ(found[0].event.id, 3);
+  ASSERT_EQ(found[0].mentions.size(), 2u);
+  EXPECT_EQ(found[0].mentions[0].id, 5);
+  EXPECT_EQ(found[1].event.vendor, "Quanta");
+  EXPECT_EQ(found[2].event.status, "reversed");
+  EXPECT_EQ(found[2].event.previous_event_id, std::optional<Id>(3));
+  EXPECT_EQ(store_->integrity_check().value_or("failed"), "ok");
+}
+
 TEST_F(StoreTest, ReadOnlyStoreThatNeedsMigrationIsRefused) {
   {
     RawDb raw(path_);
@@ -915,6 +1018,26 @@ TEST_F(StoreTest, IntegrityCheckReportsOkAndFindsDamage) {
   ASSERT_TRUE(report.has_value()) << report.error().message;
   EXPECT_NE(*report, "ok");
   EXPECT_NE(report->find("full-text"), std::string::npos) << *report;
+}
+
+// A row written behind the store's back with a wrong key would be invisible
+// to clustering or to idempotence: the check names it.
+TEST_F(StoreTest, IntegrityCheckFindsKeysThatDoNotMatchTheirText) {
+  open();
+  append(article("a"), {event("Zentel", "Peru", "enacted", day_date(2026, 2, 1), "Peru banned Zentel.")});
+  EXPECT_EQ(store_->integrity_check().value_or("failed"), "ok");
+  {
+    RawDb raw(path_);
+    ASSERT_EQ(raw.exec("INSERT INTO events (vendor, actor, action, status, first_seen_at, timeline_key)"
+                       " VALUES ('Zentel', 'Chile', 'ban', 'enacted', 1, 42);"
+                       "INSERT INTO mentions (event_id, article_id, rule_id, evidence, evidence_hash, extracted_at,"
+                       " mention_key) VALUES (last_insert_rowid(), 1, 'r', 'Chile banned Zentel.', 'h', 1, 43)"),
+              "");
+  }
+  auto report = store_->integrity_check();
+  ASSERT_TRUE(report.has_value()) << report.error().message;
+  EXPECT_NE(report->find("timeline_key does not match"), std::string::npos) << *report;
+  EXPECT_NE(report->find("mention_key does not match"), std::string::npos) << *report;
 }
 
 TEST_F(StoreTest, BusyWhenAnotherConnectionHoldsTheWriteLock) {

@@ -905,11 +905,11 @@ TEST_F(PgStoreTest, SqliteStoreIsCopiedAndVerified) {
       a.source_id = (*source)->get_source("wire")->id;
       ExtractedEvent e;
       e.vendor = "Vendor" + std::to_string(i % 9);
-      e.actor = "Country" + std::to_string(i % 4);
+      e.actor = "Pa\xC3\xADs " + std::to_string(i % 4);  // non-ASCII: keys hash UTF-8 bytes
       e.action = "ban";
       e.status = i % 2 ? "enacted" : "proposed";
       e.event_date = day_date(2026, 1 + i % 12, 1);
-      e.evidence = "Sentence " + std::to_string(i);
+      e.evidence = "Sentence " + std::to_string(i) + " \xE2\x80\x94 caf\xC3\xA9.";
       e.rule_id = "r" + std::to_string(i % 3);
       e.confidence = 0.1 * (i % 10);
       ASSERT_TRUE((*source)->append_article(a, {e}, {}));
@@ -959,6 +959,26 @@ TEST_F(PgStoreTest, SqliteStoreIsCopiedAndVerified) {
     EXPECT_EQ((*copied)[i].mentions[0].source_name, "wire");
   }
   EXPECT_EQ(target.search("café", std::nullopt, 1000)->size(), 700u);
+  // Both backends compute the same timeline and mention keys: the first
+  // article's event, appended again to the copy, is recognised as stored,
+  // and a new report of it joins the copied event.
+  ExtractedEvent first;
+  first.vendor = "Vendor0";
+  first.actor = "Pa\xC3\xADs 0";
+  first.action = "ban";
+  first.status = "proposed";
+  first.event_date = day_date(2026, 1, 1);
+  first.evidence = "Sentence 0 \xE2\x80\x94 caf\xC3\xA9.";
+  first.rule_id = "r0";
+  auto repeated = target.append_events(1, {first}, {});
+  ASSERT_TRUE(repeated) << repeated.error().message;
+  EXPECT_EQ(repeated->mentions_appended, 0);
+  EXPECT_EQ(repeated->events_appended, 0);
+  first.evidence = "Another report of sentence 0.";
+  auto joined = target.append_events(1, {first}, {});
+  ASSERT_TRUE(joined) << joined.error().message;
+  EXPECT_EQ(joined->mentions_appended, 1);
+  EXPECT_EQ(joined->events_appended, 0);
   ArticleRecord fresh;
   fresh.url = fresh.canonical_url = "https://wire.example/new";
   fresh.fetched_at = at(2026, 3, 1);
