@@ -462,8 +462,15 @@ class CurlFetcher final : public Fetcher {
       enqueue(std::unique_ptr<Job>(raw));
     }
     if (ready_origins_.empty()) return;
-    std::vector<std::string> keys(ready_origins_.begin(), ready_origins_.end());
-    for (const auto& key : keys) {
+    // The origin that has waited longest goes first. In the set's own (hash)
+    // order, the same origins would take every freed slot while the last
+    // ones starved, and a pass would end on one host working alone at its
+    // per-host rate (a third of a 4-worker benchmark run).
+    std::vector<std::pair<SteadyTime, std::string>> keys;
+    keys.reserve(ready_origins_.size());
+    for (const auto& key : ready_origins_) keys.emplace_back(policy_.last_start(key), key);
+    std::sort(keys.begin(), keys.end());
+    for (const auto& [last_start, key] : keys) {
       Origin& origin = origins_[key];
       while (!origin.waiting.empty()) {
         Job& front = *origin.waiting.front();

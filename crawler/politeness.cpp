@@ -64,4 +64,9 @@ int HostPolicy::active(const std::string& host) const {
   return it == hosts_.end() ? 0 : it->second.active;
 }
 
+HostPolicy::TimePoint HostPolicy::last_start(const std::string& host) const {
+  auto it = hosts_.find(host);
+  return it == hosts_.end() || !it->second.started ? TimePoint::min() : it->second.last_start;
+}
+
 }  // namespace banwatch::crawler

@@ -50,6 +50,10 @@ class HostPolicy {
   void set_crawl_delay(const std::string& host, std::chrono::milliseconds delay);
   std::chrono::milliseconds delay(const std::string& host) const;
   int active(const std::string& host) const;
+  // When the host's latest request started (or was sent); TimePoint::min()
+  // for a host never contacted. The fetcher serves the host that has waited
+  // longest first.
+  TimePoint last_start(const std::string& host) const;
 
  private:
   struct HostState {

@@ -585,5 +585,35 @@ TEST(Fetcher, TasksPostedAfterACancelRunInTheNextRun) {
   EXPECT_EQ(ran, 1);
 }
 
+// Freed slots go to the origin that has waited longest: with one slot and
+// three busy origins, the origins take turns. (In hash order, one origin took
+// every slot until its queue was empty, and a crawl ended on one host alone.)
+TEST(Fetcher, OriginsTakeTurnsForFreedSlots) {
+  TestServer a, b, c;
+  std::vector<TestServer*> servers{&a, &b, &c};
+  for (TestServer* server : servers) {
+    for (int i = 0; i < 4; ++i) server->set("/p" + std::to_string(i), text("x"));
+  }
+  FetcherOptions o = test_options();
+  o.concurrency = 1;
+  auto f = make(o);
+  std::vector<int> served;
+  for (int s = 0; s < 3; ++s) {
+    for (int i = 0; i < 4; ++i) {
+      Request request(servers[static_cast<std::size_t>(s)]->url("/p" + std::to_string(i)));
+      request.check_robots = false;
+      f->submit(std::move(request), [&served, s](Response&& r) {
+        EXPECT_TRUE(r.ok()) << r.error->message;
+        served.push_back(s);
+      });
+    }
+  }
+  ASSERT_TRUE(f->run().has_value());
+  ASSERT_EQ(served.size(), 12u);
+  for (std::size_t i = 1; i < served.size(); ++i) {
+    EXPECT_NE(served[i], served[i - 1]) << "request " << i << " went to the origin served just before";
+  }
+}
+
 }  // namespace
 }  // namespace banwatch::crawler
