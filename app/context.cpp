@@ -2,6 +2,7 @@
 
 #include <filesystem>
 #include <iostream>
+#include <unordered_map>
 
 #include <spdlog/spdlog.h>
 
@@ -112,6 +113,20 @@ Status Context::sync_sources() {
   if (!c) return std::unexpected(c.error());
   auto s = store();
   if (!s) return std::unexpected(s.error());
+  // Only what differs is written: every crawl (and every worker of a
+  // shared store, all starting together) syncs, and rewriting each row each
+  // time made N workers queue behind each other's row locks at start-up.
+  auto stored = (*s)->list_sources();
+  if (!stored) return std::unexpected(stored.error());
+  std::unordered_map<std::string, const store::SourceSpec*> current;
+  for (const auto& source : *stored) current.emplace(source.spec.name, &source.spec);
+  const auto unchanged = [&](const store::SourceSpec& spec) {
+    auto found = current.find(spec.name);
+    if (found == current.end()) return false;
+    const store::SourceSpec& was = *found->second;
+    return was.url == spec.url && was.kind == spec.kind && was.interval == spec.interval && was.tags == spec.tags &&
+           was.enabled == spec.enabled && was.article_policy == spec.article_policy;
+  };
   for (const auto& src : (*c)->sources) {
     store::SourceSpec spec;
     spec.name = src.name;
@@ -121,6 +136,7 @@ Status Context::sync_sources() {
     spec.tags = src.tags;
     spec.enabled = src.enabled;
     spec.article_policy = src.articles;
+    if (unchanged(spec)) continue;
     if (auto st = (*s)->upsert_source(spec); !st) return std::unexpected(st.error().with_context("source " + src.name));
   }
   return {};
