@@ -787,6 +787,18 @@ class CurlFetcher final : public Fetcher {
       return;
     }
     std::string next = target->str();
+    if (job->request.follow_redirect && !job->request.follow_redirect(*target)) {
+      Response r;
+      r.url = job->request.url;
+      r.final_url = job->url;
+      r.status = status;
+      r.redirects = job->redirects;
+      r.attempts = job->attempts;
+      r.not_followed = next;
+      r.error = Error(ErrorCode::kRefused, fmt::format("{}: redirect to {} not followed", job->url, next));
+      finish_job(std::move(job), std::move(r));
+      return;
+    }
     job->visited.push_back(job->url);
     if (std::find(job->visited.begin(), job->visited.end(), next) != job->visited.end()) {
       fail_job(std::move(job), Error(ErrorCode::kHttp, fmt::format("{}: redirect loop back to {}", job->url, next)),

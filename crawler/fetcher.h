@@ -31,6 +31,7 @@
 
 #include "common/config.h"
 #include "common/error.h"
+#include "common/url.h"
 
 namespace banwatch::crawler {
 
@@ -66,6 +67,10 @@ struct Request {
   std::string last_modified;  // sent as If-Modified-Since when not empty
   std::string accept;         // Accept header; "" = */*
   bool check_robots = true;
+  // Decides whether a redirect to `target` is followed (null: every http(s)
+  // redirect is). A worker follows redirects only to hosts it leases; one it
+  // refuses ends the request with kRefused and the target in `not_followed`.
+  std::function<bool(const Url& target)> follow_redirect;
 };
 
 struct Response {
@@ -78,6 +83,7 @@ struct Response {
   std::string primary_ip;
   int redirects = 0;
   int attempts = 0;
+  std::string not_followed;  // a redirect target the request's follow_redirect refused
   std::chrono::milliseconds elapsed{0};
   // Set when there is no usable response: kNetwork (DNS, connect, reset,
   // timeouts), kHttp (4xx/5xx status), kRefused (scheme, private address,

@@ -111,6 +111,7 @@ struct ItemWork {
   std::optional<store::Id> existing_article;  // recrawl of a stored article
   // A claimed article-fetch queue entry: completed with this outcome once stored.
   std::optional<store::Id> queued_fetch;
+  std::string queued_url;  // the entry's URL: the page to request (a redirect target, or the canonical URL)
   int queued_attempts = 0;
   store::FetchOutcome queued_outcome = store::FetchOutcome::kDone;
   std::string queued_error;
@@ -275,6 +276,7 @@ class Crawl {
       work.has_link = true;
       work.fetch_page = true;
       work.queued_fetch = fetch.id;
+      work.queued_url = fetch.url;
       work.queued_attempts = fetch.attempts;
       // A feed of this pass listing the same page leaves it to this entry.
       seen_canonicals_.insert(work.canonical);
@@ -467,12 +469,7 @@ class Crawl {
     if (work.queued_fetch) return process_queued(task, std::move(work));
     if (queue && !held(work.canonical)) {
       // Another worker's host (or nobody's yet): its holder fetches the page.
-      store::ArticleFetch fetch;
-      fetch.url = work.canonical;
-      fetch.canonical_url = work.canonical;
-      if (task.source.id) fetch.source_id = task.source.id;
-      fetch.item_json = queued_item_json(work.key, work.item);
-      task.to_queue.push_back(std::move(fetch));
+      task.to_queue.push_back(queued_fetch(task, work, work.canonical));
       work_done(task);
       return;
     }
@@ -480,8 +477,15 @@ class Crawl {
     // The canonical URL: tracking parameters and fragments are not sent.
     req.url = work.canonical;
     req.accept = kPageAccept;
+    if (queue) req.follow_redirect = [this](const Url& target) { return held(target); };
     auto shared = std::make_shared<ItemWork>(std::move(work));
     fetcher_.submit(std::move(req), [this, &task, shared](Response&& r) {
+      if (!r.ok() && !r.not_followed.empty()) {
+        // The page moved to a host another worker leases: its holder fetches it there.
+        task.to_queue.push_back(queued_fetch(task, *shared, r.not_followed));
+        flush_queue(task);
+        return work_done(task);
+      }
       if (!r.ok()) return submit_processing(task, std::move(*shared), std::nullopt, r.error->message);
       ++task.report.pages_fetched;
       ++summary_.pages_fetched;
@@ -491,7 +495,18 @@ class Crawl {
 
   bool held(const std::string& canonical) const {
     auto url = Url::parse(canonical);
-    return url && queue->held_hosts.count(url->authority()) > 0;
+    return url && held(*url);
+  }
+  bool held(const Url& url) const { return queue->held_hosts.count(url.authority()) > 0; }
+
+  // A queue entry for the page of `work`, requested at `url` by whoever leases its host.
+  static store::ArticleFetch queued_fetch(const SourceTask& task, const ItemWork& work, const std::string& url) {
+    store::ArticleFetch fetch;
+    fetch.url = url;
+    fetch.canonical_url = work.canonical;
+    if (task.source.id) fetch.source_id = task.source.id;
+    fetch.item_json = queued_item_json(work.key, work.item);
+    return fetch;
   }
 
   // Commits the pages of one feed document that go through the queue, before
@@ -511,8 +526,10 @@ class Crawl {
 
   void process_queued(SourceTask& task, ItemWork work) {
     Request req;
-    req.url = work.canonical;
+    req.url = work.queued_url.empty() ? work.canonical : work.queued_url;
     req.accept = kPageAccept;
+    // A second move to a host not held ends the entry (feed content stands in).
+    req.follow_redirect = [this](const Url& target) { return held(target); };
     auto shared = std::make_shared<ItemWork>(std::move(work));
     fetcher_.submit(std::move(req), [this, &task, shared](Response&& r) {
       if (r.ok()) {

@@ -65,9 +65,15 @@ TEST(WorkerQueue, QueuedItemJsonKeepsWhatTheArticleRecordIsBuiltFrom) {
 TEST(WorkerQueue, PagesOnAnotherHostAreFetchedOnlyByItsHolderAndStoredOnce) {
   if (pg_url().empty()) GTEST_SKIP() << "BANWATCH_TEST_PG_URL is not set (tests/store_pg/pg-cluster.sh starts a server)";
   if (!std::filesystem::exists(BANWATCH_BINARY)) GTEST_SKIP() << "banwatch binary not built: " << BANWATCH_BINARY;
-  constexpr int kPagesA = 8, kPagesB = 12;
-  Host a(1, kPagesA), b(2, kPagesB + 1);  // B's last page is listed by no feed
+  constexpr int kPagesA = 8, kPagesB = 12, kMoved = 2;
+  // B's page kPagesB is listed by no feed; the next kMoved are where two of
+  // A's listed pages (kPagesA, kPagesA + 1) redirect.
+  Host a(1, kPagesA), b(2, kPagesB + 1 + kMoved);
   std::vector<std::pair<const Host*, int>> feed0, feed1;
+  for (int i = 0; i < kMoved; ++i) {
+    a.redirect(Host::page_path(kPagesA + i), b.url(Host::page_path(kPagesB + 1 + i)));
+    feed0.push_back({&a, kPagesA + i});
+  }
   for (int i = 0; i < 4; ++i) feed0.push_back({&a, i});
   for (int i = 0; i < 6; ++i) feed0.push_back({&b, i});
   for (int i = 6; i < kPagesB; ++i) feed1.push_back({&b, i});
@@ -83,7 +89,7 @@ TEST(WorkerQueue, PagesOnAnotherHostAreFetchedOnlyByItsHolderAndStoredOnce) {
   const Exit ref_run = bw.run({"--db", dir + "/reference.db", "crawl"}, {}, "reference");
   ASSERT_EQ(ref_run.code, 0) << ref_run.err;
   const Dump reference = hardening::dump_store(dir + "/reference.db");
-  ASSERT_EQ(reference.articles.size(), static_cast<std::size_t>(kPagesA + kPagesB));
+  ASSERT_EQ(reference.articles.size(), static_cast<std::size_t>(kPagesA + kPagesB + kMoved));
   ASSERT_FALSE(reference.events.empty());
 
   PgSchema schema;
@@ -117,7 +123,7 @@ TEST(WorkerQueue, PagesOnAnotherHostAreFetchedOnlyByItsHolderAndStoredOnce) {
   const auto started = std::chrono::steady_clock::now();
   const pid_t w1 = bw.spawn(worker_args(schema, "w1", 5, 1), {}, "w1");
   const pid_t w2 = bw.spawn(worker_args(schema, "w2", 5, 1), {}, "w2");
-  const bool complete = wait_until([&] { return store_complete(schema, kPagesA + kPagesB + 1); }, 60s);
+  const bool complete = wait_until([&] { return store_complete(schema, kPagesA + kPagesB + kMoved + 1); }, 60s);
   const auto took = std::chrono::steady_clock::now() - started;
   ::kill(w1, SIGTERM);
   ::kill(w2, SIGTERM);
@@ -125,7 +131,7 @@ TEST(WorkerQueue, PagesOnAnotherHostAreFetchedOnlyByItsHolderAndStoredOnce) {
   ASSERT_TRUE(complete) << "the workers did not finish within 60 s\nw1: " << e1.err << "\nw2: " << e2.err;
   EXPECT_EQ(e1.code, 143) << e1.err;  // stopped by SIGTERM, not by an error
   EXPECT_EQ(e2.code, 143) << e2.err;
-  std::cerr << "[          ] two workers stored " << kPagesA + kPagesB << " articles in "
+  std::cerr << "[          ] two workers stored " << kPagesA + kPagesB + kMoved << " articles in "
             << std::chrono::duration_cast<std::chrono::milliseconds>(took).count() << " ms\n";
 
   // Every request on either host came from the worker holding its lease then.
@@ -142,14 +148,16 @@ TEST(WorkerQueue, PagesOnAnotherHostAreFetchedOnlyByItsHolderAndStoredOnce) {
       }
     }
   }
-  // Each listed page on B requested once; the one already stored never.
-  EXPECT_EQ(b_page_fetched_by.size(), static_cast<std::size_t>(kPagesB));
+  // Each listed page on B requested once, the two that A's pages moved to
+  // included (by B's holder: A's reader did not follow the redirects); the
+  // one already stored never.
+  EXPECT_EQ(b_page_fetched_by.size(), static_cast<std::size_t>(kPagesB + kMoved));
   EXPECT_EQ(b_page_fetched_by.count(Host::page_path(kPagesB)), 0u);
 
   // B's pages went through the queue, A's did not: each entry done by the
   // worker that requested its page.
   const auto entries = schema.rows("SELECT url, host, state, completed_by FROM article_fetches ORDER BY url");
-  EXPECT_EQ(entries.size(), static_cast<std::size_t>(kPagesB + 1));
+  EXPECT_EQ(entries.size(), static_cast<std::size_t>(kPagesB + 1 + kMoved));
   for (const auto& entry : entries) {
     EXPECT_EQ(entry[1], b.authority()) << entry[0] << " was queued though its host was held by the feed's reader";
     EXPECT_EQ(entry[2], "done") << entry[0];

@@ -181,6 +181,11 @@ class Host {
     std::lock_guard lock(mutex_);
     failing_[path] = status;
   }
+  // Answers requests for `path` with a 301 to `location` from now on.
+  void redirect(const std::string& path, const std::string& location) {
+    std::lock_guard lock(mutex_);
+    redirects_[path] = location;
+  }
   // Called for each request, after it is recorded (e.g. to SIGKILL a worker).
   void on_request(std::function<void(const Hit&)> hook) {
     std::lock_guard lock(mutex_);
@@ -220,6 +225,10 @@ class Host {
       if (auto it = failing_.find(req.path); it != failing_.end()) {
         res.status = it->second;
         res.set_content("failing on purpose", "text/plain");
+        return;
+      }
+      if (auto it = redirects_.find(req.path); it != redirects_.end()) {
+        res.set_redirect(it->second, 301);
         return;
       }
       if (auto it = feeds_.find(req.path); it != feeds_.end()) feed = it->second;
@@ -262,6 +271,7 @@ class Host {
   mutable std::mutex mutex_;
   std::map<std::string, std::string> feeds_;
   std::map<std::string, int> failing_;
+  std::map<std::string, std::string> redirects_;
   std::vector<Hit> hits_;
   std::function<void(const Hit&)> hook_;
   std::string lease_url_;
