@@ -370,8 +370,9 @@ class CurlFetcher final : public Fetcher {
     ready_origins_.insert(std::move(key));
   }
 
-  void fail_job(std::unique_ptr<Job> job, Error error, int status = 0) {
+  void fail_job(std::unique_ptr<Job> job, Error error, int status = 0, std::string not_followed = "") {
     Response r;
+    r.not_followed = std::move(not_followed);
     r.url = job->request.url;
     r.final_url = job->url;
     r.status = status;
@@ -788,15 +789,8 @@ class CurlFetcher final : public Fetcher {
     }
     std::string next = target->str();
     if (job->request.follow_redirect && !job->request.follow_redirect(*target)) {
-      Response r;
-      r.url = job->request.url;
-      r.final_url = job->url;
-      r.status = status;
-      r.redirects = job->redirects;
-      r.attempts = job->attempts;
-      r.not_followed = next;
-      r.error = Error(ErrorCode::kRefused, fmt::format("{}: redirect to {} not followed", job->url, next));
-      finish_job(std::move(job), std::move(r));
+      Error refused(ErrorCode::kRefused, fmt::format("{}: redirect to {} not followed", job->url, next));
+      fail_job(std::move(job), std::move(refused), status, std::move(next));
       return;
     }
     job->visited.push_back(job->url);
