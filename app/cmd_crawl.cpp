@@ -149,14 +149,22 @@ int run_crawl_worker(Context& ctx, const CrawlCommandOptions& opts) {
   crawler::CrawlDeps deps;
   deps.config = &config;
   deps.clock = &clock;
-  auto rules = open_store_and_rules(ctx, deps);
-  if (!rules) return ctx.report(rules.error());
-
   crawler::WorkerOptions options;
   options.identity.name = opts.worker;
   char hostname[256] = {};
   if (gethostname(hostname, sizeof hostname - 1) == 0) options.identity.hostname = hostname;
   options.identity.pid = getpid();
+  // Registered before the rule pack is compiled (a fraction of a second):
+  // workers started together then see each other at their first claim and
+  // split the hosts, instead of the first to claim taking its whole bound.
+  auto store = ctx.store();
+  if (!store) return ctx.report(store.error());
+  if (auto registered = (*store)->register_worker(options.identity); !registered) {
+    return ctx.report(registered.error());
+  }
+  auto rules = open_store_and_rules(ctx, deps);
+  if (!rules) return ctx.report(rules.error());
+
   options.lease_duration = std::chrono::seconds(static_cast<long long>(opts.lease_seconds));
   options.max_hosts = opts.max_hosts;
   options.loop = opts.loop;
