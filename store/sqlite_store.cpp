@@ -808,19 +808,30 @@ Id SqliteStore::find_or_create_event(const ExtractedEvent& event, Timestamp now,
   if (start) {
     const std::int64_t window_start = *start - window_s;
     const std::int64_t lowest_start = window_start - kLongestPeriodSeconds;
+    // Undated events sort after every dated one in this order (NULL is
+    // lowest), newest first: the walk reaches them only when no dated event
+    // came before this one, and then the first is the one to link, so one
+    // walk replaces a second lookup for the common case of a new history.
     Query history = prepare(
         "SELECT id, status, event_date, event_date_end FROM events"
-        " WHERE timeline_key = ? AND vendor = ? AND actor = ? AND action = ? AND event_date <= ?"
-        " ORDER BY event_date DESC, id DESC");
+        " WHERE timeline_key = ? AND vendor = ? AND actor = ? AND action = ?"
+        " AND (event_date <= ? OR event_date IS NULL) ORDER BY event_date DESC, id DESC");
     bind_timeline(history);
     history.bind_int(5, *end + window_s);
     Id best = 0;
     std::int64_t best_distance = 0;
     while (history.step()) {
       const Id id = history->getColumn(0).getInt64();
+      const char* status = history->getColumn(1).getText();
+      if (history->getColumn(2).isNull()) {
+        if (previous == 0) {  // nothing dated earlier: the latest appended undated event
+          previous = id;
+          previous_status = status;
+        }
+        break;
+      }
       const std::int64_t date = history->getColumn(2).getInt64();
       if (previous != 0 && date < lowest_start) break;  // nothing earlier can join
-      const char* status = history->getColumn(1).getText();
       if (date >= lowest_start && history->getColumn(3).getInt64() >= window_start && event.status == status) {
         const std::int64_t distance = std::llabs(date + history->getColumn(3).getInt64() - (*start + *end));
         if (best == 0 || distance < best_distance) {  // rows come newest first: ties keep the newest
@@ -842,13 +853,11 @@ Id SqliteStore::find_or_create_event(const ExtractedEvent& event, Timestamp now,
     cluster.bind_ref(5, event.status);
     if (cluster.step()) return cluster->getColumn(0).getInt64();
   }
-  if (previous == 0) {
-    // Undated, or nothing dated earlier: the latest appended undated event
-    // (for an undated event: the latest appended of any date).
-    Query latest = prepare(start ? "SELECT id, status FROM events WHERE timeline_key = ? AND vendor = ? AND actor = ?"
-                                   " AND action = ? AND event_date IS NULL ORDER BY id DESC LIMIT 1"
-                                 : "SELECT id, status FROM events WHERE timeline_key = ? AND vendor = ? AND actor = ?"
-                                   " AND action = ? ORDER BY id DESC LIMIT 1");
+  if (!start) {
+    // An undated event follows the latest appended event of any date.
+    Query latest = prepare(
+        "SELECT id, status FROM events WHERE timeline_key = ? AND vendor = ? AND actor = ? AND action = ?"
+        " ORDER BY id DESC LIMIT 1");
     bind_timeline(latest);
     if (latest.step()) {
       previous = latest->getColumn(0).getInt64();
