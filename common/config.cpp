@@ -153,13 +153,21 @@ void read_fetch(const Reader& r, const YAML::Node& n, FetchConfig& f) {
 const std::vector<std::string> kArticlePolicies = {"matching", "all", "none"};
 
 void read_crawl(const Reader& r, const YAML::Node& n, CrawlConfig& c) {
-  r.check_map(n, "crawl", {"articles", "min_interval", "max_interval", "max_backoff", "max_items_per_source", "max_item_age"});
+  r.check_map(n, "crawl", {"articles", "min_interval", "max_interval", "max_backoff", "max_items_per_source", "max_item_age",
+                           "queue_retry_after", "queue_max_attempts"});
   if (n["articles"]) c.articles = r.one_of(n["articles"], "crawl.articles", kArticlePolicies);
   if (n["min_interval"]) c.min_interval = duration_cast<seconds>(r.duration(n["min_interval"], "crawl.min_interval", seconds(0), kNoLimit));
   if (n["max_interval"]) c.max_interval = duration_cast<seconds>(r.duration(n["max_interval"], "crawl.max_interval", seconds(1), kNoLimit));
   if (n["max_backoff"]) c.max_backoff = duration_cast<seconds>(r.duration(n["max_backoff"], "crawl.max_backoff", seconds(1), kNoLimit));
   if (n["max_items_per_source"]) c.max_items_per_source = static_cast<int>(r.integer(n["max_items_per_source"], "crawl.max_items_per_source", 1, 100000));
   if (n["max_item_age"]) c.max_item_age = duration_cast<days>(r.duration(n["max_item_age"], "crawl.max_item_age", hours(24), kNoLimit * 50));
+  if (n["queue_retry_after"]) {
+    c.queue_retry_after =
+        duration_cast<seconds>(r.duration(n["queue_retry_after"], "crawl.queue_retry_after", seconds(1), kNoLimit));
+  }
+  if (n["queue_max_attempts"]) {
+    c.queue_max_attempts = static_cast<int>(r.integer(n["queue_max_attempts"], "crawl.queue_max_attempts", 1, 100));
+  }
   if (c.min_interval > c.max_interval) r.error(n, "crawl", "min_interval is larger than max_interval");
 }
 
@@ -343,6 +351,10 @@ Status apply_override(Config& config, std::string_view assignment) {
       {"crawl.max_backoff", [](Config& c, const Config& s) { c.crawl.max_backoff = s.crawl.max_backoff; }},
       {"crawl.max_items_per_source", [](Config& c, const Config& s) { c.crawl.max_items_per_source = s.crawl.max_items_per_source; }},
       {"crawl.max_item_age", [](Config& c, const Config& s) { c.crawl.max_item_age = s.crawl.max_item_age; }},
+      {"crawl.queue_retry_after",
+       [](Config& c, const Config& s) { c.crawl.queue_retry_after = s.crawl.queue_retry_after; }},
+      {"crawl.queue_max_attempts",
+       [](Config& c, const Config& s) { c.crawl.queue_max_attempts = s.crawl.queue_max_attempts; }},
       {"digest.format", [](Config& c, const Config& s) { c.digest.format = s.digest.format; }},
       {"digest.out", [](Config& c, const Config& s) { c.digest.out = s.digest.out; }},
       {"rules", [](Config& c, const Config& s) { c.rules = s.rules; }},

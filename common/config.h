@@ -46,6 +46,10 @@ struct CrawlConfig {
   std::chrono::seconds max_backoff{std::chrono::hours(24)};
   int max_items_per_source = 200;       // newest first
   std::chrono::days max_item_age{30};   // older items are ignored
+  // Worker mode: a queued article page that failed transiently is queued
+  // again after this (doubled per attempt), up to queue_max_attempts.
+  std::chrono::seconds queue_retry_after{60};
+  int queue_max_attempts = 3;
 };
 
 struct StoreConfig {

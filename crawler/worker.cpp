@@ -206,6 +206,8 @@ Result<WorkerSummary> run_worker(const CrawlDeps& deps, const WorkerOptions& opt
     for (const auto& source : *sources) names[source.id] = source.spec.name;
     ArticleQueue queue;
     queue.worker = options.identity;
+    queue.retry_after = deps.config->crawl.queue_retry_after;
+    queue.max_attempts = deps.config->crawl.queue_max_attempts;
     queue.held_hosts = hosts;
     queue.claimed = std::move(claimed);
     CrawlOptions pass;

@@ -33,7 +33,7 @@ fetch:
   max_bytes: 2MB
   allow_private_networks: true
   user_agent: test-agent
-crawl: {articles: all, max_items_per_source: 50}
+crawl: {articles: all, max_items_per_source: 50, queue_retry_after: 5m, queue_max_attempts: 5}
 rules: /etc/banwatch/rules
 sources:
   - {name: a, url: "https://a.example/feed", every: 15m, tags: [x, y]}
@@ -52,6 +52,8 @@ digest:
   EXPECT_EQ(c->fetch.max_bytes, 2u << 20);
   EXPECT_TRUE(c->fetch.allow_private_networks);
   EXPECT_EQ(c->crawl.articles, "all");
+  EXPECT_EQ(c->crawl.queue_retry_after, minutes(5));
+  EXPECT_EQ(c->crawl.queue_max_attempts, 5);
   ASSERT_EQ(c->sources.size(), 2u);
   EXPECT_EQ(c->sources[0].interval, minutes(15));
   EXPECT_EQ(c->sources[0].tags, (std::vector<std::string>{"x", "y"}));
@@ -86,6 +88,8 @@ TEST(Config, WrongTypesAndBadValuesAreRejected) {
   expect_error("fetch:\n  max_bytes: 12 parsecs\n", "fetch.max_bytes");
   expect_error("fetch:\n  allow_private_networks: maybe\n", "expected true or false");
   expect_error("crawl:\n  articles: some\n", "'some' is not one of: matching, all, none");
+  expect_error("crawl:\n  queue_max_attempts: 0\n", "crawl.queue_max_attempts");
+  expect_error("crawl:\n  queue_retry_after: 0s\n", "crawl.queue_retry_after");
   expect_error("sources:\n  - name: a\n    url: ftp://x/\n", "must be an http:// or https:// URL");
   expect_error("sources:\n  - {name: a, url: 'https://x/'}\n  - {name: a, url: 'https://y/'}\n", "duplicate source name");
   expect_error("sources:\n  - {url: 'https://x/'}\n", "a source needs a name");
