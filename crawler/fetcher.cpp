@@ -306,10 +306,14 @@ class CurlFetcher final : public Fetcher {
   void hold() override { ++holds_; }
 
   void post(std::function<void()> task) override {
+    bool first = false;
     {
       std::lock_guard lock(posted_mutex_);
+      first = posted_.empty();
       posted_.push_back(std::move(task));
     }
+    // One wake-up per batch: the loop takes every task posted by then.
+    if (!first) return;
     posted_ready_.notify_one();
     curl_multi_wakeup(multi_);  // thread-safe; interrupts curl_multi_poll
   }

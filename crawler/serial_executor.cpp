@@ -4,8 +4,11 @@
 
 namespace banwatch::crawler {
 
-SerialExecutor::SerialExecutor(std::size_t max_jobs, std::size_t max_weight)
-    : max_jobs_(std::max<std::size_t>(1, max_jobs)), max_weight_(max_weight), thread_([this] { loop(); }) {}
+SerialExecutor::SerialExecutor(std::size_t max_jobs, std::size_t max_weight, std::function<void()> on_idle)
+    : max_jobs_(std::max<std::size_t>(1, max_jobs)),
+      max_weight_(max_weight),
+      on_idle_(std::move(on_idle)),
+      thread_([this] { loop(); }) {}
 
 SerialExecutor::~SerialExecutor() {
   {
@@ -45,6 +48,11 @@ void SerialExecutor::loop() {
     entry.job();
     entry = Entry{};  // the job's captures are released before the next waits
     lock.lock();
+    if (queue_.empty() && on_idle_) {
+      lock.unlock();
+      on_idle_();
+      lock.lock();
+    }
     running_job_ = false;
     changed_.notify_all();  // drain() may be waiting
   }

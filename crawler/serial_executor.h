@@ -19,7 +19,10 @@ class SerialExecutor {
   // Backpressure: submit() blocks while `max_jobs` jobs, or jobs weighing
   // `max_weight` in all (the caller's unit, e.g. bytes of page), are waiting.
   // A job heavier than max_weight alone is still taken when nothing waits.
-  SerialExecutor(std::size_t max_jobs, std::size_t max_weight);
+  // `on_idle`, when given, runs on the thread each time it has run every job
+  // submitted so far (the place to flush work the jobs batched up); drain()
+  // and the destructor wait for it too.
+  SerialExecutor(std::size_t max_jobs, std::size_t max_weight, std::function<void()> on_idle = nullptr);
   // Runs every job already submitted, then joins the thread.
   ~SerialExecutor();
 
@@ -30,7 +33,7 @@ class SerialExecutor {
   // (std::terminate), as it would on the caller's thread.
   void submit(std::function<void()> job, std::size_t weight = 0);
 
-  // Returns once every job submitted before the call has run.
+  // Returns once every job submitted before the call has run (and on_idle after them).
   void drain();
 
  private:
@@ -42,6 +45,7 @@ class SerialExecutor {
 
   const std::size_t max_jobs_;
   const std::size_t max_weight_;
+  const std::function<void()> on_idle_;
   std::mutex mutex_;
   std::condition_variable changed_;
   std::deque<Entry> queue_;

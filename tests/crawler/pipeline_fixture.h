@@ -70,8 +70,8 @@ class FailingStore final : public store::Store {
   explicit FailingStore(store::Store& inner) : inner_(inner) {}
   int fail_append_at = -1;  // 0-based call index, -1 = never
   int fail_state_at = -1;
-  int appends = 0, state_saves = 0;
-  // Called before every append_article, on the thread that appends.
+  int appends = 0, state_saves = 0, batches = 0;
+  // Called before every append (append_article or append_batch), on the thread that appends.
   std::function<void()> before_append;
 
   Result<store::Id> add_source(const store::SourceSpec& s) override { return inner_.add_source(s); }
@@ -90,6 +90,20 @@ class FailingStore final : public store::Store {
     if (before_append) before_append();
     if (appends++ == fail_append_at) return fail(ErrorCode::kStore, "injected: database or disk is full");
     return inner_.append_article(a, e, o);
+  }
+  // One transaction, as the real stores do: a batch holding the injected
+  // failure stores none of its articles.
+  Result<std::vector<store::AppendResult>> append_batch(const std::vector<ArticleWithEvents>& batch,
+                                                        const store::AppendOptions& o) override {
+    if (before_append) before_append();
+    ++batches;
+    const int first = appends;
+    appends += static_cast<int>(batch.size());
+    if (fail_append_at >= first && fail_append_at < appends) {
+      appends = fail_append_at + 1;  // the ones after the failure were never tried
+      return fail(ErrorCode::kStore, "injected: database or disk is full");
+    }
+    return inner_.append_batch(batch, o);
   }
   Result<store::AppendResult> append_events(store::Id id, const std::vector<store::ExtractedEvent>& e,
                                             const store::AppendOptions& o) override {

@@ -6,6 +6,8 @@
 #include <atomic>
 #include <chrono>
 #include <future>
+#include <mutex>
+#include <string>
 #include <vector>
 
 namespace banwatch::crawler {
@@ -81,6 +83,33 @@ TEST(SerialExecutor, DestructionRunsEveryQueuedJob) {
     }
   }
   EXPECT_EQ(done.load(), 20);
+}
+
+// on_idle runs on the executor's thread after each burst of jobs, before
+// drain() returns: where the pipeline flushes the appends it batched.
+TEST(SerialExecutor, OnIdleRunsAfterEveryBurstAndDrainWaitsForIt) {
+  std::vector<std::string> log;
+  std::mutex log_mutex;
+  const auto note = [&](std::string what) {
+    std::lock_guard lock(log_mutex);
+    log.push_back(std::move(what));
+  };
+  std::promise<void> release;
+  std::shared_future<void> released = release.get_future().share();
+  SerialExecutor executor(16, 1000, [&] { note("idle"); });
+  executor.submit([&] { released.wait(); note("a"); });
+  executor.submit([&] { note("b"); });
+  executor.submit([&] { note("c"); });
+  release.set_value();
+  executor.drain();
+  {
+    std::lock_guard lock(log_mutex);
+    EXPECT_EQ(log, (std::vector<std::string>{"a", "b", "c", "idle"}));
+  }
+  executor.submit([&] { note("d"); });
+  executor.drain();
+  std::lock_guard lock(log_mutex);
+  EXPECT_EQ(log, (std::vector<std::string>{"a", "b", "c", "idle", "d", "idle"}));
 }
 
 }  // namespace
