@@ -21,20 +21,20 @@ namespace banwatch::app {
 // Documented in docs/cli.md.
 enum ExitCode : int {
   kExitOk = 0,
-  kExitFailure = 1,      // what was asked failed
-  kExitUsage = 2,        // usage or configuration error
-  kExitPartial = 3,      // partial success: some sources or channels failed
-  kExitLocked = 75,      // another run holds the lock (EX_TEMPFAIL)
+  kExitFailure = 1,        // what was asked failed
+  kExitUsage = 2,          // usage or configuration error
+  kExitPartial = 3,        // partial success: some sources or channels failed
+  kExitLocked = 75,        // another run holds the lock (EX_TEMPFAIL)
   kExitInterrupted = 130,  // SIGINT (143 for SIGTERM)
 };
 
 struct GlobalOptions {
-  std::string config_path;           // --config / BANWATCH_CONFIG / ./banwatch.yaml
-  bool config_explicit = false;      // given by flag or env: it must exist
-  std::string db;                    // --db / BANWATCH_DB; "" = from config
-  std::string log_format = "text";   // text | json
-  int verbosity = 0;                 // -q: -1, -v: 1, -vv: 2
-  std::vector<std::string> sets;     // --set KEY=VALUE
+  std::string config_path;          // --config / BANWATCH_CONFIG / ./banwatch.yaml
+  bool config_explicit = false;     // given by flag or env: it must exist
+  std::string db;                   // --db / BANWATCH_DB; "" = from config
+  std::string log_format = "text";  // text | json
+  int verbosity = 0;                // -q: -1, -v: 1, -vv: 2
+  std::vector<std::string> sets;    // --set KEY=VALUE
 };
 
 class Context {
@@ -82,7 +82,7 @@ void add_events_command(CLI::App& app, Context& ctx);
 void add_stats_command(CLI::App& app, Context& ctx);
 void add_parse_feed_command(CLI::App& parse, Context& ctx);
 void add_parse_article_command(CLI::App& parse, Context& ctx);
-void add_rules_commands(CLI::App& app, Context& ctx);             // rules check, rules test
+void add_rules_commands(CLI::App& app, Context& ctx);  // rules check, rules test
 void add_reextract_command(CLI::App& app, Context& ctx);
 void add_crawl_command(CLI::App& app, Context& ctx);
 void add_recrawl_command(CLI::App& app, Context& ctx);

@@ -31,7 +31,7 @@ class StopSignals {
  public:
   StopSignals() {
     g_stop_signal.store(0);
-    struct sigaction sa {};
+    struct sigaction sa = {};
     sa.sa_handler = on_stop_signal;
     sigemptyset(&sa.sa_mask);
     sa.sa_flags = SA_RESETHAND;
@@ -46,7 +46,7 @@ class StopSignals {
   StopSignals& operator=(const StopSignals&) = delete;
 
  private:
-  struct sigaction old_int_ {}, old_term_ {};
+  struct sigaction old_int_ = {}, old_term_ = {};
 };
 
 struct CrawlCommandOptions {
@@ -82,8 +82,8 @@ Status write_crawl_metrics(const std::string& path, const crawler::CrawlSummary&
       gauge("banwatch_crawl_duration_seconds", "How long the last crawl took", elapsed.count() / 1000.0),
       gauge("banwatch_crawl_sources", "Sources the last crawl visited", s.sources),
   };
-  for (auto [outcome, count] : {std::pair<const char*, int>{"fetched", s.fetched}, {"not_modified", s.not_modified},
-                                {"failed", s.failed}}) {
+  for (auto [outcome, count] :
+       {std::pair<const char*, int>{"fetched", s.fetched}, {"not_modified", s.not_modified}, {"failed", s.failed}}) {
     Metric m = gauge("banwatch_crawl_fetches", "Source fetches of the last crawl by outcome", count);
     m.labels = {{"outcome", outcome}};
     metrics.push_back(m);
@@ -91,7 +91,8 @@ Status write_crawl_metrics(const std::string& path, const crawler::CrawlSummary&
   metrics.push_back(gauge("banwatch_crawl_pages_fetched", "Article pages fetched by the last crawl", s.pages_fetched));
   metrics.push_back(gauge("banwatch_crawl_articles_stored", "Articles stored by the last crawl", s.articles_stored));
   metrics.push_back(gauge("banwatch_crawl_events_appended", "Events appended by the last crawl", s.events_appended));
-  metrics.push_back(gauge("banwatch_crawl_mentions_appended", "Mentions appended by the last crawl", s.mentions_appended));
+  metrics.push_back(
+      gauge("banwatch_crawl_mentions_appended", "Mentions appended by the last crawl", s.mentions_appended));
   metrics.push_back(gauge("banwatch_sources_failing", "Sources whose fetch failed in the last crawl",
                           static_cast<double>(s.failures.size())));
   metrics.push_back(gauge("banwatch_crawl_interrupted", "1 when the last crawl was interrupted", s.cancelled ? 1 : 0));
@@ -108,9 +109,10 @@ std::string summary_line(const crawler::CrawlSummary& s, std::chrono::millisecon
 
 // Worker mode: what went through the article-fetch queue.
 std::string queue_line(const crawler::CrawlSummary& s) {
-  return fmt::format("article queue: {} pages queued for other hosts' holders, {} claimed fetches completed "
-                     "({} found already stored), {} requeued",
-                     s.pages_queued, s.queue_completed, s.queue_already_stored, s.queue_retried);
+  return fmt::format(
+      "article queue: {} pages queued for other hosts' holders, {} claimed fetches completed "
+      "({} found already stored), {} requeued",
+      s.pages_queued, s.queue_completed, s.queue_already_stored, s.queue_retried);
 }
 
 void print_failures(const crawler::CrawlSummary& s) {
@@ -264,7 +266,8 @@ void add_crawl_command(CLI::App& app, Context& ctx) {
   auto* cmd = app.add_subcommand("crawl", "Fetch the due sources, extract events and store them (what cron runs)");
   cmd->add_option("--source", opts->sources, "Only this source (repeatable); due or not")->type_name("NAME");
   cmd->add_flag("--all", opts->all, "Every enabled source, due or not");
-  cmd->add_flag("--dry-run", opts->dry_run, "Fetch and extract, print what would be stored; store no article, event or fetch state");
+  cmd->add_flag("--dry-run", opts->dry_run,
+                "Fetch and extract, print what would be stored; store no article, event or fetch state");
   cmd->add_option("--wait", opts->wait_seconds, "Wait up to SECONDS for another run's lock instead of exiting 75")
       ->type_name("SECONDS")
       ->check(CLI::NonNegativeNumber);

@@ -22,8 +22,8 @@ struct DigestOptions {
   std::string since = "last";  // last | duration (24h, 7d) | DATE
   std::string until;
   std::vector<std::string> vendors;
-  std::string format;          // "" = config digest.format
-  std::string out;             // "" = config digest.out, else stdout
+  std::string format;  // "" = config digest.format
+  std::string out;     // "" = config digest.out, else stdout
   bool deliver = false;
   bool send_empty = false;
   std::string metrics_file;
@@ -40,7 +40,7 @@ Result<Timestamp> parse_bound(const std::string& text, Timestamp now, const char
 }
 
 bool is_directory(const std::string& path) {
-  struct stat st{};
+  struct stat st {};
   return ::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
 }
 
@@ -48,24 +48,40 @@ std::vector<digest::Metric> digest_metrics(const digest::RunOutcome& outcome, Ti
                                            std::chrono::duration<double> took) {
   using digest::Metric;
   std::vector<Metric> m;
-  m.push_back({"banwatch_digest_last_run_timestamp_seconds", "When the last digest run started (Unix time).",
-               "gauge", {}, static_cast<double>(started.time_since_epoch().count())});
+  m.push_back({"banwatch_digest_last_run_timestamp_seconds",
+               "When the last digest run started (Unix time).",
+               "gauge",
+               {},
+               static_cast<double>(started.time_since_epoch().count())});
   m.push_back({"banwatch_digest_duration_seconds", "How long the last digest run took.", "gauge", {}, took.count()});
-  m.push_back({"banwatch_digest_events", "Events in the last digest.", "gauge", {}, static_cast<double>(outcome.events)});
-  m.push_back({"banwatch_digest_channels_failed", "Channels that failed in the last digest run.", "gauge", {},
+  m.push_back(
+      {"banwatch_digest_events", "Events in the last digest.", "gauge", {}, static_cast<double>(outcome.events)});
+  m.push_back({"banwatch_digest_channels_failed",
+               "Channels that failed in the last digest run.",
+               "gauge",
+               {},
                static_cast<double>(outcome.failures())});
   for (const auto& c : outcome.channels) {
     const char* result = c.error ? "failed" : c.skipped_empty ? "skipped_empty" : "delivered";
-    m.push_back({"banwatch_digest_channel_success", "1 when the channel accepted the last digest (or had nothing to send).",
-                 "gauge", {{"channel", c.key}, {"result", result}}, c.error ? 0.0 : 1.0});
+    m.push_back({"banwatch_digest_channel_success",
+                 "1 when the channel accepted the last digest (or had nothing to send).",
+                 "gauge",
+                 {{"channel", c.key}, {"result", result}},
+                 c.error ? 0.0 : 1.0});
   }
   if (outcome.first_digest) {
     const auto& h = outcome.first_digest->health;
-    m.push_back({"banwatch_sources_failing", "Sources whose last fetch failed.", "gauge", {},
+    m.push_back({"banwatch_sources_failing",
+                 "Sources whose last fetch failed.",
+                 "gauge",
+                 {},
                  static_cast<double>(h.failing_sources.size())});
     if (h.last_successful_crawl)
-      m.push_back({"banwatch_last_successful_crawl_timestamp_seconds", "When the last successful crawl finished.",
-                   "gauge", {}, static_cast<double>(h.last_successful_crawl->time_since_epoch().count())});
+      m.push_back({"banwatch_last_successful_crawl_timestamp_seconds",
+                   "When the last successful crawl finished.",
+                   "gauge",
+                   {},
+                   static_cast<double>(h.last_successful_crawl->time_since_epoch().count())});
   }
   return m;
 }
@@ -81,13 +97,15 @@ struct DigestJobLocks {
   std::vector<std::string> held;
   void unlock() {
     for (const auto& name : held) {
-      if (auto st = store->unlock_job(name); !st) spdlog::warn("digest: releasing job lock {}: {}", name, st.error().message);
+      if (auto st = store->unlock_job(name); !st)
+        spdlog::warn("digest: releasing job lock {}: {}", name, st.error().message);
     }
     held.clear();
   }
 };
 
-Result<DigestJobLocks> lock_digest_jobs(store::Store& store, const std::vector<std::unique_ptr<digest::Channel>>& owned) {
+Result<DigestJobLocks> lock_digest_jobs(store::Store& store,
+                                        const std::vector<std::unique_ptr<digest::Channel>>& owned) {
   DigestJobLocks locks;
   locks.store = &store;
   for (const auto& channel : owned) {
@@ -191,10 +209,13 @@ int run_digest_command(Context& ctx, const DigestOptions& o) {
   job_locks.value().unlock();
 
   for (const auto& c : outcome.channels) {
-    if (c.error) spdlog::error("digest: {}", c.error->message);
-    else if (c.skipped_empty) spdlog::info("digest: {}: nothing new, not sent", c.label);
-    else spdlog::info("digest: {}: {} event{} delivered{}", c.label, c.events, c.events == 1 ? "" : "s",
-                      c.cursor_moved ? "" : " (cursor unchanged)");
+    if (c.error)
+      spdlog::error("digest: {}", c.error->message);
+    else if (c.skipped_empty)
+      spdlog::info("digest: {}: nothing new, not sent", c.label);
+    else
+      spdlog::info("digest: {}: {} event{} delivered{}", c.label, c.events, c.events == 1 ? "" : "s",
+                   c.cursor_moved ? "" : " (cursor unchanged)");
   }
 
   int code = outcome.failures() > 0 ? kExitFailure : kExitOk;
@@ -220,8 +241,9 @@ void add_digest_command(CLI::App& app, Context& ctx) {
   cmd->add_option("--vendor", o->vendors, "Only this vendor (repeatable); the cursor then stays put");
   cmd->add_option("--format", o->format, "markdown, html, text, json or atom (default: digest.format)")
       ->check(CLI::IsMember({"markdown", "md", "html", "text", "txt", "json", "atom"}));
-  cmd->add_option("--out", o->out,
-                  "A file (replaced atomically) or a directory (DIR/YYYY-MM-DD.<ext>); default digest.out, else stdout");
+  cmd->add_option(
+      "--out", o->out,
+      "A file (replaced atomically) or a directory (DIR/YYYY-MM-DD.<ext>); default digest.out, else stdout");
   cmd->add_flag("--deliver", o->deliver, "Send to the email, webhook and command channels configured under digest:");
   cmd->add_flag("--send-empty", o->send_empty, "Deliver a brief even when nothing is new");
   cmd->add_option("--title", o->title, "Title of the brief (default: banwatch digest)");

@@ -19,9 +19,9 @@ namespace {
 struct EventsOptions {
   std::string since, until;
   std::vector<std::string> vendors, actors, actions, statuses;
-  std::string by = "seen";        // seen (first_seen_at) | date (event_date)
-  std::string format = "table";   // table | json | jsonl | csv | atom
-  std::string group = "event";    // event: one row per event | cluster: each event with its citations
+  std::string by = "seen";       // seen (first_seen_at) | date (event_date)
+  std::string format = "table";  // table | json | jsonl | csv | atom
+  std::string group = "event";   // event: one row per event | cluster: each event with its citations
   std::size_t limit = 0;
 };
 
@@ -31,11 +31,16 @@ Timestamp period_end(const PreciseTime& t) {
   const sys_days day = floor<days>(t.time);
   const year_month_day ymd{day};
   switch (t.precision) {
-    case DatePrecision::kYear: return Timestamp(sys_days{(ymd.year() + years{1}) / January / 1});
-    case DatePrecision::kMonth: return Timestamp(sys_days{(year_month{ymd.year(), ymd.month()} + months{1}) / 1});
-    case DatePrecision::kDay: return Timestamp(day + days{1});
-    case DatePrecision::kMinute: return floor<minutes>(t.time) + minutes{1};
-    case DatePrecision::kSecond: return t.time + seconds{1};
+    case DatePrecision::kYear:
+      return Timestamp(sys_days{(ymd.year() + years{1}) / January / 1});
+    case DatePrecision::kMonth:
+      return Timestamp(sys_days{(year_month{ymd.year(), ymd.month()} + months{1}) / 1});
+    case DatePrecision::kDay:
+      return Timestamp(day + days{1});
+    case DatePrecision::kMinute:
+      return floor<minutes>(t.time) + minutes{1};
+    case DatePrecision::kSecond:
+      return t.time + seconds{1};
   }
   return t.time;
 }
@@ -115,8 +120,9 @@ void write_csv(const std::vector<store::EventWithMentions>& events, bool per_cit
     for (std::size_t i = 0; i < fields.size(); ++i) out << (i ? "," : "") << csv_field(fields[i]);
     out << "\r\n";
   };
-  std::vector<std::string> header = {"event_id", "event_date", "vendor", "actor", "actor_type", "action", "status",
-                                     "scope", "first_seen_at", "confidence", "previous_event_id", "citations"};
+  std::vector<std::string> header = {
+      "event_id", "event_date", "vendor",        "actor",      "actor_type",        "action",
+      "status",   "scope",      "first_seen_at", "confidence", "previous_event_id", "citations"};
   if (per_citation) {
     for (const char* column : {"mention_id", "source", "title", "url", "published_at", "evidence", "rule_id"}) {
       header.push_back(column);
@@ -127,8 +133,15 @@ void write_csv(const std::vector<store::EventWithMentions>& events, bool per_cit
   row(header);
   for (const auto& entry : events) {
     const store::Event& e = entry.event;
-    std::vector<std::string> fields = {std::to_string(e.id), date_text(e.event_date), e.vendor, e.actor,
-                                       e.actor_type, e.action, e.status, e.scope, format_iso8601(e.first_seen_at),
+    std::vector<std::string> fields = {std::to_string(e.id),
+                                       date_text(e.event_date),
+                                       e.vendor,
+                                       e.actor,
+                                       e.actor_type,
+                                       e.action,
+                                       e.status,
+                                       e.scope,
+                                       format_iso8601(e.first_seen_at),
                                        fmt::format("{:.2f}", e.confidence),
                                        e.previous_event_id ? std::to_string(*e.previous_event_id) : "",
                                        std::to_string(entry.mentions.size())};
@@ -154,10 +167,9 @@ void write_table(const std::vector<store::EventWithMentions>& events, bool with_
   for (const auto& entry : events) {
     const store::Event& e = entry.event;
     out << fmt::format("{:>7}  {:<10}  {:<16}  {:<22}  {:<18}  {:<11}  {:>5}  {}\n", e.id,
-                       e.event_date ? format_precise(*e.event_date).substr(0, 10) : "-",
-                       clip(printable(e.vendor), 16), clip(printable(e.actor), 22), clip(printable(e.action), 18),
-                       clip(printable(e.status), 11), entry.mentions.size(),
-                       e.previous_event_id ? "#" + std::to_string(*e.previous_event_id) : "");
+                       e.event_date ? format_precise(*e.event_date).substr(0, 10) : "-", clip(printable(e.vendor), 16),
+                       clip(printable(e.actor), 22), clip(printable(e.action), 18), clip(printable(e.status), 11),
+                       entry.mentions.size(), e.previous_event_id ? "#" + std::to_string(*e.previous_event_id) : "");
     if (!with_citations) continue;
     for (const auto& m : entry.mentions) {
       const std::string source = m.source_name.empty() ? "" : printable(m.source_name) + ": ";
@@ -234,7 +246,8 @@ void add_events_command(CLI::App& app, Context& ctx) {
   cmd->add_option("--action", opts->actions, "Only this action: ban, restrict, ... (repeatable)")->type_name("X");
   cmd->add_option("--status", opts->statuses, "Only this status: enacted, proposed, considering, reversed (repeatable)")
       ->type_name("S");
-  cmd->add_option("--by", opts->by, "Apply --since/--until to when banwatch first saw the event, or to the event's date")
+  cmd->add_option("--by", opts->by,
+                  "Apply --since/--until to when banwatch first saw the event, or to the event's date")
       ->check(CLI::IsMember({"seen", "date"}))
       ->capture_default_str();
   cmd->add_option("--limit", opts->limit, "Only the newest N events (0: all)")->type_name("N");

@@ -15,8 +15,8 @@ namespace banwatch::app {
 namespace {
 
 struct MigrateOptions {
-  std::string from;         // sqlite:PATH (or a plain path)
-  std::string to;           // postgresql://...; default: --db / the config's store when it is one
+  std::string from;  // sqlite:PATH (or a plain path)
+  std::string to;    // postgresql://...; default: --db / the config's store when it is one
   bool verify_only = false;
   std::size_t batch_rows = 500;
 };
@@ -25,8 +25,10 @@ struct MigrateOptions {
 bool is_postgres(std::string_view url) { return url.starts_with("postgresql://") || url.starts_with("postgres://"); }
 
 std::string sqlite_path(std::string_view from) {
-  if (from.starts_with("sqlite://")) from.remove_prefix(9);
-  else if (from.starts_with("sqlite:")) from.remove_prefix(7);
+  if (from.starts_with("sqlite://"))
+    from.remove_prefix(9);
+  else if (from.starts_with("sqlite:"))
+    from.remove_prefix(7);
   return std::string(from);
 }
 
@@ -51,12 +53,12 @@ int run_migrate(Context& ctx, MigrateOptions opts) {
 #ifdef BANWATCH_HAVE_PQXX
   if (opts.to.empty() && is_postgres(ctx.store_path())) opts.to = ctx.store_path();
   if (!is_postgres(opts.to)) {
-    return ctx.report(Error(ErrorCode::kInvalidArgument,
-                            "--to '" + opts.to + "' is not a postgresql:// URL"));
+    return ctx.report(Error(ErrorCode::kInvalidArgument, "--to '" + opts.to + "' is not a postgresql:// URL"));
   }
   const bool other_scheme = opts.from.find("://") != std::string::npos && !opts.from.starts_with("sqlite://");
   if (opts.from.empty() || other_scheme) {
-    return ctx.report(Error(ErrorCode::kInvalidArgument, "--from '" + opts.from + "' is not a SQLite store (sqlite:PATH)"));
+    return ctx.report(
+        Error(ErrorCode::kInvalidArgument, "--from '" + opts.from + "' is not a SQLite store (sqlite:PATH)"));
   }
   const std::string path = sqlite_path(opts.from);
   if (opts.verify_only) {
@@ -90,9 +92,10 @@ void add_migrate_command(CLI::App& app, Context& ctx) {
   cmd->add_option("--to", opts->to, "The PostgreSQL store: postgresql://user@host/db (default: --db)");
   cmd->add_flag("--verify-only", opts->verify_only, "Only compare counts and checksums of an earlier copy");
   cmd->add_option("--batch", opts->batch_rows, "Rows per INSERT statement")->check(CLI::Range(1, 10000));
-  cmd->footer("The target must hold no rows yet; the copy is one transaction that is kept only when every "
-              "table's row count and SHA-256 checksum match the source. Ids are kept, so digest cursors "
-              "carry over. See docs/scale-out.md.");
+  cmd->footer(
+      "The target must hold no rows yet; the copy is one transaction that is kept only when every "
+      "table's row count and SHA-256 checksum match the source. Ids are kept, so digest cursors "
+      "carry over. See docs/scale-out.md.");
   cmd->callback([&ctx, opts] { ctx.exit_code = run_migrate(ctx, *opts); });
 }
 

@@ -35,7 +35,7 @@ Result<std::string> read_page(const std::string& path, std::size_t max_bytes) {
   if (size < 0) return fail(ErrorCode::kIo, path + ": cannot read the file");
   if (static_cast<std::size_t>(size) > max_bytes) {
     return fail(ErrorCode::kBudgetExceeded, fmt::format("{}: {} bytes, more than the page budget of {}", path,
-                                                         static_cast<long long>(size), max_bytes));
+                                                        static_cast<long long>(size), max_bytes));
   }
   bytes.resize(static_cast<std::size_t>(size));
   in.seekg(0);
@@ -68,10 +68,10 @@ void print_text(const std::string& file, const article::Article& a) {
   for (const auto& name : a.authors) authors += (authors.empty() ? "" : ", ") + name;
   std::cout << fmt::format("file:        {}\n", file);
   if (!a.url.empty()) std::cout << fmt::format("url:         {}\n", a.url);
-  std::cout << fmt::format("canonical:   {}\ntitle:       {}\npublished:   {}\nmodified:    {}\n"
-                           "authors:     {}\nsite:        {}\nlanguage:    {}\ndescription: {}\n",
-                           a.canonical_url, a.title, when(a.published), when(a.modified), authors, a.site_name,
-                           a.language, a.description);
+  std::cout << fmt::format(
+      "canonical:   {}\ntitle:       {}\npublished:   {}\nmodified:    {}\n"
+      "authors:     {}\nsite:        {}\nlanguage:    {}\ndescription: {}\n",
+      a.canonical_url, a.title, when(a.published), when(a.modified), authors, a.site_name, a.language, a.description);
   for (const auto& w : a.warnings) std::cout << fmt::format("warning:     {}\n", w);
   std::cout << "\n" << a.text << "\n";
 }

@@ -39,9 +39,8 @@ Result<std::string> read_input(const std::string& path, std::size_t max_bytes) {
   auto size = in.tellg();
   if (size < 0) return fail(ErrorCode::kIo, path + ": cannot read the file");
   if (static_cast<std::size_t>(size) > max_bytes) {
-    return fail(ErrorCode::kBudgetExceeded,
-                fmt::format("{}: {} bytes, more than the feed budget of {}", path,
-                            static_cast<long long>(size), max_bytes));
+    return fail(ErrorCode::kBudgetExceeded, fmt::format("{}: {} bytes, more than the feed budget of {}", path,
+                                                        static_cast<long long>(size), max_bytes));
   }
   bytes.resize(static_cast<std::size_t>(size));
   in.seekg(0);
@@ -112,17 +111,16 @@ nlohmann::json to_json(const feeds::Feed& feed) {
 }
 
 void print_text(const feeds::Feed& feed) {
-  auto show = [](const std::optional<PreciseTime>& t) {
-    return t ? format_iso8601(t->time) : std::string("-");
-  };
-  std::cout << fmt::format("format:   {}\nencoding: {}\ntitle:    {}\nlink:     {}\nlanguage: {}\n"
-                           "updated:  {}\nitems:    {}\n",
-                           feeds::to_string(feed.format), feed.encoding, feed.title, feed.link,
-                           feed.language, show(feed.updated), feed.items.size());
+  auto show = [](const std::optional<PreciseTime>& t) { return t ? format_iso8601(t->time) : std::string("-"); };
+  std::cout << fmt::format(
+      "format:   {}\nencoding: {}\ntitle:    {}\nlink:     {}\nlanguage: {}\n"
+      "updated:  {}\nitems:    {}\n",
+      feeds::to_string(feed.format), feed.encoding, feed.title, feed.link, feed.language, show(feed.updated),
+      feed.items.size());
   for (const auto& w : feed.warnings) std::cout << fmt::format("warning:  {}\n", w);
   for (const auto& it : feed.items) {
-    std::cout << fmt::format("\n- {}\n  url:       {}\n  id:        {}\n  published: {}\n", it.title,
-                             it.url, it.id, show(it.published ? it.published : it.updated));
+    std::cout << fmt::format("\n- {}\n  url:       {}\n  id:        {}\n  published: {}\n", it.title, it.url, it.id,
+                             show(it.published ? it.published : it.updated));
     for (const auto& w : it.warnings) std::cout << fmt::format("  warning:   {}\n", w);
   }
 }
@@ -139,8 +137,7 @@ int run_parse_feed(Context& ctx, const ParseFeedOptions& opts) {
     return ctx.report(result.error().with_context(opts.file == "-" ? "standard input" : opts.file));
   }
   if (opts.json) {
-    std::cout << to_json(*result).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)
-              << "\n";
+    std::cout << to_json(*result).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
   } else {
     print_text(*result);
   }

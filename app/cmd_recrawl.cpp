@@ -71,7 +71,7 @@ int run_recrawl(Context& ctx, const RecrawlCommandOptions& opts) {
     };
   }
   g_recrawl_stop.store(0);
-  struct sigaction sa {}, old_int {}, old_term {};
+  struct sigaction sa = {}, old_int = {}, old_term = {};
   sa.sa_handler = on_recrawl_signal;
   sigemptyset(&sa.sa_mask);
   sa.sa_flags = SA_RESETHAND;
@@ -85,8 +85,8 @@ int run_recrawl(Context& ctx, const RecrawlCommandOptions& opts) {
   for (const auto& f : result->failures)
     std::cerr << "banwatch: source " << f.name << " failed: " << (f.error ? f.error->message : "") << "\n";
   std::cout << fmt::format("recrawl: {} pages fetched, {} from feed content, {} new articles, {} events, {} mentions\n",
-                           result->pages_fetched, result->feed_only, result->articles_stored,
-                           result->events_appended, result->mentions_appended);
+                           result->pages_fetched, result->feed_only, result->articles_stored, result->events_appended,
+                           result->mentions_appended);
   if (result->cancelled) return g_recrawl_stop.load() == SIGTERM ? 143 : kExitInterrupted;
   return result->failed > 0 ? kExitPartial : kExitOk;
 }

@@ -65,7 +65,7 @@ int run_reextract(Context& ctx, const ReextractOptions& opts) {
   run.id = *run_id;
 
   g_reextract_stop.store(0);
-  struct sigaction sa {}, old_int {}, old_term {};
+  struct sigaction sa = {}, old_int = {}, old_term = {};
   sa.sa_handler = on_reextract_signal;
   sigemptyset(&sa.sa_mask);
   sa.sa_flags = SA_RESETHAND;
@@ -105,8 +105,8 @@ int run_reextract(Context& ctx, const ReextractOptions& opts) {
   run.outcome = stop != 0 ? "interrupted" : (!walked || failure) ? "failed" : "ok";
   if (!walked) run.message = walked.error().message;
   if (failure) run.message = failure->message;
-  run.message += fmt::format("{}rule pack {}, {} articles read", run.message.empty() ? "" : "; ", (*engine)->version(),
-                             articles);
+  run.message +=
+      fmt::format("{}rule pack {}, {} articles read", run.message.empty() ? "" : "; ", (*engine)->version(), articles);
   if (auto finished = (*store)->finish_run(run); !finished) spdlog::warn("reextract: {}", finished.error().message);
 
   if (!walked) return ctx.report(walked.error());
@@ -121,10 +121,12 @@ int run_reextract(Context& ctx, const ReextractOptions& opts) {
 
 void add_reextract_command(CLI::App& app, Context& ctx) {
   auto opts = std::make_shared<ReextractOptions>();
-  auto* cmd = app.add_subcommand("reextract", "Run the current rule pack over stored articles; append only what is new");
+  auto* cmd =
+      app.add_subcommand("reextract", "Run the current rule pack over stored articles; append only what is new");
   cmd->add_option("--since", opts->since, "Only articles fetched since DATE")->type_name("DATE");
   cmd->add_option("--source", opts->source, "Only articles of this source")->type_name("NAME");
-  cmd->add_option("--rules", opts->rules, "Rule pack directory or file (default: the configuration's)")->type_name("DIR");
+  cmd->add_option("--rules", opts->rules, "Rule pack directory or file (default: the configuration's)")
+      ->type_name("DIR");
   cmd->callback([&ctx, opts] { ctx.exit_code = run_reextract(ctx, *opts); });
 }
 

@@ -73,7 +73,8 @@ nlohmann::json event_json(const rules::Extraction& x, std::string_view text, boo
       {"status", e.status},
       {"scope", e.scope},
       {"event_date", e.event_date ? nlohmann::json(format_precise(*e.event_date)) : nlohmann::json(nullptr)},
-      {"event_date_precision", e.event_date ? nlohmann::json(to_string(e.event_date->precision)) : nlohmann::json(nullptr)},
+      {"event_date_precision",
+       e.event_date ? nlohmann::json(to_string(e.event_date->precision)) : nlohmann::json(nullptr)},
       {"evidence", e.evidence},
       {"rule", e.rule_id},
       {"rule_pack_version", e.rule_pack_version},
@@ -84,12 +85,8 @@ nlohmann::json event_json(const rules::Extraction& x, std::string_view text, boo
     std::string_view sentence = text.substr(x.sentence_begin, x.sentence_end - x.sentence_begin);
     std::string span(sentence.substr(std::min(ex.match_begin, sentence.size()),
                                      ex.match_end > ex.match_begin ? ex.match_end - ex.match_begin : 0));
-    j["explain"] = {{"rule", ex.rule_id},
-                    {"match", span},
-                    {"match_begin", ex.match_begin},
-                    {"match_end", ex.match_end},
-                    {"actor", ex.actor_how},
-                    {"vendor", ex.vendor_how},
+    j["explain"] = {{"rule", ex.rule_id},        {"match", span},         {"match_begin", ex.match_begin},
+                    {"match_end", ex.match_end}, {"actor", ex.actor_how}, {"vendor", ex.vendor_how},
                     {"date", ex.date_how}};
   }
   return j;
@@ -120,7 +117,8 @@ int run_rules_test(Context& ctx, const RulesTestOptions& opts) {
     auto published = parse_precise(opts.published);
     if (!published) published = dates::parse_date(opts.published);
     if (!published)
-      return ctx.report(Error(ErrorCode::kInvalidArgument, "rules test: --published " + opts.published + " is not a date"));
+      return ctx.report(
+          Error(ErrorCode::kInvalidArgument, "rules test: --published " + opts.published + " is not a date"));
     context.published = published;
   }
   auto path = resolve_rules(ctx, opts.rules);
@@ -161,7 +159,8 @@ void add_rules_commands(CLI::App& app, Context& ctx) {
   rules_cmd->require_subcommand(1);
 
   auto check = std::make_shared<RulesCheckOptions>();
-  auto* check_cmd = rules_cmd->add_subcommand("check", "Load, validate and compile the rule pack; report every problem");
+  auto* check_cmd =
+      rules_cmd->add_subcommand("check", "Load, validate and compile the rule pack; report every problem");
   check_cmd->add_option("--rules", check->rules, "Rule pack directory or file (default: the configuration's)")
       ->type_name("DIR");
   check_cmd->callback([&ctx, check] { ctx.exit_code = run_rules_check(ctx, *check); });
@@ -177,7 +176,8 @@ void add_rules_commands(CLI::App& app, Context& ctx) {
   test_cmd->add_option("--rules", test->rules, "Rule pack directory or file (default: the configuration's)")
       ->type_name("DIR");
   test_cmd->add_flag("--json", test->json, "Print {\"events\":[...]}");
-  test_cmd->add_flag("--explain", test->explain, "Show the rule, the matched span and how actor, vendor and date were found");
+  test_cmd->add_flag("--explain", test->explain,
+                     "Show the rule, the matched span and how actor, vendor and date were found");
   test_cmd->callback([&ctx, test] { ctx.exit_code = run_rules_test(ctx, *test); });
 }
 

@@ -44,8 +44,9 @@ int run_search(Context& ctx, const SearchOptions& opts) {
     } else if (auto date = parse_precise(opts.since)) {
       since = date->time;
     } else {
-      return ctx.report(Error(ErrorCode::kInvalidArgument,
-                              fmt::format("--since '{}': expected a date (2026-03-01) or a duration (30d)", opts.since)));
+      return ctx.report(
+          Error(ErrorCode::kInvalidArgument,
+                fmt::format("--since '{}': expected a date (2026-03-01) or a duration (30d)", opts.since)));
     }
   }
   auto store = ctx.store(false);
@@ -55,18 +56,20 @@ int run_search(Context& ctx, const SearchOptions& opts) {
 
   if (opts.json) {
     for (const auto& hit : *hits) {
-      nlohmann::json j = {{"article_id", hit.article_id},
-                          {"url", hit.url},
-                          {"title", hit.title},
-                          {"published_at", hit.published_at ? nlohmann::json(format_precise(*hit.published_at)) : nullptr},
-                          {"snippet", hit.snippet}};
+      nlohmann::json j = {
+          {"article_id", hit.article_id},
+          {"url", hit.url},
+          {"title", hit.title},
+          {"published_at", hit.published_at ? nlohmann::json(format_precise(*hit.published_at)) : nullptr},
+          {"snippet", hit.snippet}};
       std::cout << j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
     }
     return kExitOk;
   }
   const bool terminal = ctx.stdout_is_terminal();
   for (const auto& hit : *hits) {
-    std::cout << fmt::format("{}  {}\n", hit.published_at ? format_precise(*hit.published_at).substr(0, 10) : "----------",
+    std::cout << fmt::format("{}  {}\n",
+                             hit.published_at ? format_precise(*hit.published_at).substr(0, 10) : "----------",
                              printable(hit.title));
     std::cout << "  " << printable(hit.url) << "\n";
     std::cout << "  " << highlight(printable(hit.snippet), terminal) << "\n\n";
@@ -79,8 +82,8 @@ int run_search(Context& ctx, const SearchOptions& opts) {
 
 void add_search_command(CLI::App& app, Context& ctx) {
   auto opts = std::make_shared<SearchOptions>();
-  auto* cmd = app.add_subcommand(
-      "search", "Full-text search over stored articles: words, \"exact phrases\", prefix*, OR, NOT");
+  auto* cmd =
+      app.add_subcommand("search", "Full-text search over stored articles: words, \"exact phrases\", prefix*, OR, NOT");
   cmd->add_option("QUERY", opts->query, "What to look for")->required();
   cmd->add_option("--since", opts->since, "Only articles published since: a date (2026-03-01) or a duration (30d)")
       ->type_name("DATE|DURATION");

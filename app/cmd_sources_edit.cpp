@@ -53,8 +53,9 @@ int run_remove(Context& ctx, const std::string& name) {
   if (auto config = ctx.config(); config) {
     for (const auto& s : (*config)->sources) {
       if (s.name == name) {
-        std::cerr << fmt::format("banwatch: source {} is listed in {}: remove it there too, or the next crawl adds it back\n",
-                                 name, (*config)->path.empty() ? std::string("the configuration") : (*config)->path);
+        std::cerr << fmt::format(
+            "banwatch: source {} is listed in {}: remove it there too, or the next crawl adds it back\n", name,
+            (*config)->path.empty() ? std::string("the configuration") : (*config)->path);
       }
     }
   }

@@ -30,17 +30,23 @@ int run_list(Context& ctx, const ListOptions& opts) {
   Timestamp now = SystemClock().now();
   if (opts.json) {
     for (const auto& s : *sources) {
-      nlohmann::json j = {{"name", s.spec.name}, {"url", s.spec.url}, {"kind", s.spec.kind},
-                          {"interval", format_duration(std::chrono::duration_cast<std::chrono::milliseconds>(s.spec.interval))},
-                          {"tags", s.spec.tags}, {"enabled", s.spec.enabled},
-                          {"next_due", s.state.next_due ? format_iso8601(*s.state.next_due) : ""},
-                          {"last_status", s.state.last_status}, {"consecutive_errors", s.state.consecutive_errors},
-                          {"last_error", s.state.last_error}};
+      nlohmann::json j = {
+          {"name", s.spec.name},
+          {"url", s.spec.url},
+          {"kind", s.spec.kind},
+          {"interval", format_duration(std::chrono::duration_cast<std::chrono::milliseconds>(s.spec.interval))},
+          {"tags", s.spec.tags},
+          {"enabled", s.spec.enabled},
+          {"next_due", s.state.next_due ? format_iso8601(*s.state.next_due) : ""},
+          {"last_status", s.state.last_status},
+          {"consecutive_errors", s.state.consecutive_errors},
+          {"last_error", s.state.last_error}};
       std::cout << j.dump() << "\n";
     }
     return kExitOk;
   }
-  std::cout << fmt::format("{:<28} {:<8} {:>6} {:<10} {:>6} {:>6}  {}\n", "NAME", "KIND", "EVERY", "DUE", "STATUS", "ERRORS", "URL");
+  std::cout << fmt::format("{:<28} {:<8} {:>6} {:<10} {:>6} {:>6}  {}\n", "NAME", "KIND", "EVERY", "DUE", "STATUS",
+                           "ERRORS", "URL");
   for (const auto& s : *sources) {
     std::cout << fmt::format("{:<28} {:<8} {:>6} {:<10} {:>6} {:>6}  {}\n", s.spec.name, s.spec.kind,
                              format_duration(std::chrono::duration_cast<std::chrono::milliseconds>(s.spec.interval)),

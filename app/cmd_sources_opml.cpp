@@ -77,8 +77,8 @@ int run_import(Context& ctx, const ImportOptions& opts) {
     auto url = Url::parse(feed.xml_url);
     if (!url || !url->is_http()) {
       ++failed;
-      std::cerr << fmt::format("banwatch: {}: \"{}\" has no usable http(s) URL ({}), not imported\n",
-                               opts.file, feed.title, feed.xml_url);
+      std::cerr << fmt::format("banwatch: {}: \"{}\" has no usable http(s) URL ({}), not imported\n", opts.file,
+                               feed.title, feed.xml_url);
       continue;
     }
     store::SourceSpec spec;
@@ -99,8 +99,8 @@ int run_import(Context& ctx, const ImportOptions& opts) {
     ++added;
     std::string tags;
     for (const auto& t : spec.tags) tags += (tags.empty() ? "" : ", ") + t;
-    std::cout << fmt::format("{}: {}  {}{}\n", opts.dry_run ? "would add" : "added", spec.name,
-                             spec.url, tags.empty() ? "" : "  [" + tags + "]");
+    std::cout << fmt::format("{}: {}  {}{}\n", opts.dry_run ? "would add" : "added", spec.name, spec.url,
+                             tags.empty() ? "" : "  [" + tags + "]");
   }
   std::cout << fmt::format("{} added, {} duplicates skipped, {} failed\n", added, skipped, failed);
   if (failed == 0) return kExitOk;
@@ -135,8 +135,8 @@ int run_export(Context& ctx, const ExportOptions& opts) {
 
 void add_sources_opml_commands(CLI::App& sources, Context& ctx) {
   auto import_opts = std::make_shared<ImportOptions>();
-  auto* import_cmd = sources.add_subcommand(
-      "import-opml", "Add the feeds of an OPML file as sources (folders become tags)");
+  auto* import_cmd =
+      sources.add_subcommand("import-opml", "Add the feeds of an OPML file as sources (folders become tags)");
   import_cmd->add_option("file", import_opts->file, "OPML file (\"-\" for standard input)")->required();
   import_cmd->add_option("--kind", import_opts->kind, "Kind of the new sources")
       ->check(CLI::IsMember({"feed", "sitemap"}));

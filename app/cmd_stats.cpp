@@ -43,14 +43,14 @@ int run_stats(Context& ctx, const StatsOptions& opts) {
     for (const auto& [vendor, count] : s.events_per_vendor) vendors.push_back({{"vendor", vendor}, {"events", count}});
     nlohmann::json failing = nlohmann::json::array();
     for (const auto& source : s.failing_sources) {
-      failing.push_back({{"name", source.spec.name},
-                         {"url", source.spec.url},
-                         {"consecutive_errors", source.state.consecutive_errors},
-                         {"last_status", source.state.last_status},
-                         {"last_error", source.state.last_error},
-                         {"last_success", source.state.last_success
-                                              ? nlohmann::json(format_iso8601(*source.state.last_success))
-                                              : nullptr}});
+      failing.push_back(
+          {{"name", source.spec.name},
+           {"url", source.spec.url},
+           {"consecutive_errors", source.state.consecutive_errors},
+           {"last_status", source.state.last_status},
+           {"last_error", source.state.last_error},
+           {"last_success",
+            source.state.last_success ? nlohmann::json(format_iso8601(*source.state.last_success)) : nullptr}});
     }
     nlohmann::json out = {{"store", ctx.store_path()},
                           {"schema_version", s.schema_version},
@@ -69,9 +69,10 @@ int run_stats(Context& ctx, const StatsOptions& opts) {
   }
 
   std::cout << fmt::format("store     {} (schema version {})\n", ctx.store_path(), s.schema_version);
-  std::cout << fmt::format("sources   {:>10}\narticles  {:>10}\nevents    {:>10}\nmentions  {:>10}\n"
-                           "runs      {:>10}\ndigests   {:>10}\n",
-                           s.sources, s.articles, s.events, s.mentions, s.runs, s.digests);
+  std::cout << fmt::format(
+      "sources   {:>10}\narticles  {:>10}\nevents    {:>10}\nmentions  {:>10}\n"
+      "runs      {:>10}\ndigests   {:>10}\n",
+      s.sources, s.articles, s.events, s.mentions, s.runs, s.digests);
   if (!s.events_per_vendor.empty()) {
     std::cout << "\nevents per vendor\n";
     std::size_t shown = 0;
@@ -88,12 +89,13 @@ int run_stats(Context& ctx, const StatsOptions& opts) {
   std::cout << "\nlast run\n";
   if (s.last_run) {
     const store::Run& r = *s.last_run;
-    std::cout << fmt::format("  {} #{} started {}, {}\n", r.kind, r.id, format_iso8601(r.started_at),
-                             r.finished_at ? "finished " + format_iso8601(*r.finished_at) : std::string("not finished"));
-    std::cout << fmt::format("  outcome {}: {} fetched, {} not modified, {} failed; {} articles, {} events, "
-                             "{} mentions stored\n",
-                             r.outcome, r.fetched, r.not_modified, r.failed, r.articles_stored, r.events_appended,
-                             r.mentions_appended);
+    std::cout << fmt::format(
+        "  {} #{} started {}, {}\n", r.kind, r.id, format_iso8601(r.started_at),
+        r.finished_at ? "finished " + format_iso8601(*r.finished_at) : std::string("not finished"));
+    std::cout << fmt::format(
+        "  outcome {}: {} fetched, {} not modified, {} failed; {} articles, {} events, "
+        "{} mentions stored\n",
+        r.outcome, r.fetched, r.not_modified, r.failed, r.articles_stored, r.events_appended, r.mentions_appended);
     if (!r.message.empty()) std::cout << "  " << r.message << "\n";
   } else {
     std::cout << "  none yet\n";
@@ -101,8 +103,7 @@ int run_stats(Context& ctx, const StatsOptions& opts) {
   std::cout << fmt::format("\nfailing sources: {}\n", s.failing_sources.size());
   for (const auto& source : s.failing_sources) {
     std::cout << fmt::format("  {:<28} {:>3} {}, last status {}, last success {}\n", source.spec.name,
-                             source.state.consecutive_errors,
-                             source.state.consecutive_errors == 1 ? "error" : "errors",
+                             source.state.consecutive_errors, source.state.consecutive_errors == 1 ? "error" : "errors",
                              source.state.last_status ? std::to_string(source.state.last_status) : "-",
                              source.state.last_success ? format_iso8601(*source.state.last_success) : "never");
     if (!source.state.last_error.empty()) std::cout << "    " << source.state.last_error << "\n";

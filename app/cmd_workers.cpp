@@ -26,7 +26,8 @@ std::string ago(Timestamp then, Timestamp now) {
 int run_workers(Context& ctx, const WorkersOptions& opts) {
   const auto window = parse_duration(opts.window);
   if (!window || window->count() < 1000) {
-    return ctx.report(Error(ErrorCode::kInvalidArgument, "--window '" + opts.window + "' is not a duration of 1s or more"));
+    return ctx.report(
+        Error(ErrorCode::kInvalidArgument, "--window '" + opts.window + "' is not a duration of 1s or more"));
   }
   const auto window_s = std::chrono::duration_cast<std::chrono::seconds>(*window);
   auto store = ctx.store(false);
@@ -42,9 +43,8 @@ int run_workers(Context& ctx, const WorkersOptions& opts) {
     for (const auto& w : *workers) {
       nlohmann::json leases = nlohmann::json::array();
       for (const auto& lease : w.leases) {
-        leases.push_back({{"host", lease.host},
-                          {"token", lease.token},
-                          {"expires_at", format_iso8601(lease.expires_at)}});
+        leases.push_back(
+            {{"host", lease.host}, {"token", lease.token}, {"expires_at", format_iso8601(lease.expires_at)}});
       }
       nlohmann::json j = {{"name", w.name},
                           {"hostname", w.hostname},
@@ -74,9 +74,9 @@ int run_workers(Context& ctx, const WorkersOptions& opts) {
     }
   }
   if (workers->empty()) std::cout << "(no worker seen in the last " << opts.window << ")\n";
-  std::cout << fmt::format(
-      "hosts: {} ({} leased); article fetches: {} queued, {} in progress, {} done, {} failed\n", queue->hosts,
-      queue->hosts_leased, queue->fetches_queued, queue->fetches_claimed, queue->fetches_done, queue->fetches_failed);
+  std::cout << fmt::format("hosts: {} ({} leased); article fetches: {} queued, {} in progress, {} done, {} failed\n",
+                           queue->hosts, queue->hosts_leased, queue->fetches_queued, queue->fetches_claimed,
+                           queue->fetches_done, queue->fetches_failed);
   return kExitOk;
 }
 

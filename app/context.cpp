@@ -58,8 +58,8 @@ Result<std::string> Context::rules_path() {
   if (fs::exists(p)) return p;
   // A config without its own rule pack falls back to the installed one, then
   // to the source tree's (for `make run` from a checkout).
-  for (const std::string& candidate : {std::string(BANWATCH_INSTALL_DATADIR) + "/rules",
-                                      std::string(BANWATCH_SOURCE_DIR) + "/rules"}) {
+  for (const std::string& candidate :
+       {std::string(BANWATCH_INSTALL_DATADIR) + "/rules", std::string(BANWATCH_SOURCE_DIR) + "/rules"}) {
     if ((*c)->rules == "rules" && fs::exists(candidate)) return candidate;
   }
   return fail(ErrorCode::kConfig, "rule pack not found: " + p + " (set `rules:` in " +

@@ -16,11 +16,21 @@ class JsonEscapedMessage final : public spdlog::custom_flag_formatter {
   void format(const spdlog::details::log_msg& msg, const std::tm&, spdlog::memory_buf_t& dest) override {
     for (char c : msg.payload) {
       switch (c) {
-        case '"': dest.append(std::string_view("\\\"")); break;
-        case '\\': dest.append(std::string_view("\\\\")); break;
-        case '\n': dest.append(std::string_view("\\n")); break;
-        case '\r': dest.append(std::string_view("\\r")); break;
-        case '\t': dest.append(std::string_view("\\t")); break;
+        case '"':
+          dest.append(std::string_view("\\\""));
+          break;
+        case '\\':
+          dest.append(std::string_view("\\\\"));
+          break;
+        case '\n':
+          dest.append(std::string_view("\\n"));
+          break;
+        case '\r':
+          dest.append(std::string_view("\\r"));
+          break;
+        case '\t':
+          dest.append(std::string_view("\\t"));
+          break;
         default:
           if (static_cast<unsigned char>(c) < 0x20) {
             char buf[8];
@@ -49,9 +59,12 @@ void setup_logging(int verbosity, const std::string& format) {
     logger->set_pattern("%Y-%m-%dT%H:%M:%SZ %^%l%$ %v", spdlog::pattern_time_type::utc);
   }
   spdlog::level::level_enum level = spdlog::level::warn;
-  if (verbosity < 0) level = spdlog::level::err;
-  else if (verbosity == 1) level = spdlog::level::info;
-  else if (verbosity >= 2) level = spdlog::level::debug;
+  if (verbosity < 0)
+    level = spdlog::level::err;
+  else if (verbosity == 1)
+    level = spdlog::level::info;
+  else if (verbosity >= 2)
+    level = spdlog::level::debug;
   logger->set_level(level);
   spdlog::set_default_logger(logger);
 }

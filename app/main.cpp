@@ -21,14 +21,16 @@ std::string env_or(const char* name, const std::string& fallback) {
 
 int run(int argc, char** argv) {
   Context ctx;
-  CLI::App app{"banwatch: watches the news for governments, regulators and companies that ban, restrict "
-               "or stop using technology vendors, and keeps a dated, cited record of each event."};
+  CLI::App app{
+      "banwatch: watches the news for governments, regulators and companies that ban, restrict "
+      "or stop using technology vendors, and keeps a dated, cited record of each event."};
   app.name("banwatch");
   app.set_version_flag("--version", std::string("banwatch ") + BANWATCH_VERSION);
   app.require_subcommand(1);
   app.fallthrough();
-  app.footer("Exit codes: 0 ok, 1 failure, 2 usage or configuration error, 3 partial success, "
-             "75 another run holds the lock, 130/143 interrupted. See docs/cli.md.");
+  app.footer(
+      "Exit codes: 0 ok, 1 failure, 2 usage or configuration error, 3 partial success, "
+      "75 another run holds the lock, 130/143 interrupted. See docs/cli.md.");
 
   auto& o = ctx.options;
   o.config_path = env_or("BANWATCH_CONFIG", "banwatch.yaml");
@@ -36,8 +38,13 @@ int run(int argc, char** argv) {
   o.db = env_or("BANWATCH_DB", "");
   int verbose = 0;
   bool quiet = false;
-  app.add_option_function<std::string>("--config", [&o](const std::string& p) { o.config_path = p; o.config_explicit = true; },
-                                       "Configuration file (default ./banwatch.yaml, env BANWATCH_CONFIG)");
+  app.add_option_function<std::string>(
+      "--config",
+      [&o](const std::string& p) {
+        o.config_path = p;
+        o.config_explicit = true;
+      },
+      "Configuration file (default ./banwatch.yaml, env BANWATCH_CONFIG)");
   app.add_option("--db", o.db, "Store: a SQLite file or postgresql:// URL (default from config, env BANWATCH_DB)");
   app.add_option("--log-format", o.log_format, "Log format on stderr")->check(CLI::IsMember({"text", "json"}));
   app.add_flag("-v,--verbose", verbose, "More log output (repeat for debug)");

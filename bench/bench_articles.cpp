@@ -53,8 +53,10 @@ int main(int argc, char** argv) {
   int rounds = 3;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
-    if (a == "--rounds" && i + 1 < argc) rounds = std::max(1, std::atoi(argv[++i]));
-    else dir = a;
+    if (a == "--rounds" && i + 1 < argc)
+      rounds = std::max(1, std::atoi(argv[++i]));
+    else
+      dir = a;
   }
   if (dir.empty()) {
     const char* corpus = std::getenv("BANWATCH_CORPUS");
@@ -69,9 +71,12 @@ int main(int argc, char** argv) {
   for (const auto& p : paths) {
     std::string name = p.filename().string();
     std::string page;
-    if (name.ends_with(".html.gz")) page = read_gz(p.string());
-    else if (name.ends_with(".html") || name.ends_with(".htm")) page = read_plain(p.string());
-    else continue;
+    if (name.ends_with(".html.gz"))
+      page = read_gz(p.string());
+    else if (name.ends_with(".html") || name.ends_with(".htm"))
+      page = read_plain(p.string());
+    else
+      continue;
     bytes += page.size();
     pages.push_back(std::move(page));
   }
@@ -99,8 +104,10 @@ int main(int argc, char** argv) {
     failures = 0;
     for (const auto& p : pages) {
       auto a = banwatch::article::extract(p, options);
-      if (a) sink += a->text.size();
-      else ++failures;
+      if (a)
+        sink += a->text.size();
+      else
+        ++failures;
     }
     best_extract = std::min(best_extract, seconds_since(t0));
   }

@@ -62,8 +62,7 @@ Figures run_bare_libxml2(const std::vector<std::string>& blobs, int repeat) {
       xmlParserCtxtPtr ctxt = xmlCreateMemoryParserCtxt(b.data(), static_cast<int>(b.size()));
       xmlSAXHandlerPtr original = ctxt->sax;
       ctxt->sax = &sax;
-      xmlCtxtUseOptions(ctxt, XML_PARSE_RECOVER | XML_PARSE_NONET | XML_PARSE_NOERROR |
-                                  XML_PARSE_NOWARNING);
+      xmlCtxtUseOptions(ctxt, XML_PARSE_RECOVER | XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
       xmlParseDocument(ctxt);
       ctxt->sax = original;
       if (ctxt->myDoc) xmlFreeDoc(ctxt->myDoc);
@@ -93,9 +92,9 @@ std::string generate_feed(std::size_t target) {
       "<title>Generated benchmark feed</title><link>https://bench.example/</link>\n"
       "<description>Synthetic items for throughput</description>\n";
   out.reserve(target + 4096);
-  static const char* kWords[] = {"ministry", "vendor", "ban", "network", "equipment", "security",
-                                 "review", "council", "procurement", "agency", "cloud", "routers",
-                                 "cameras", "regulator", "decision", "Brüssel", "São Paulo"};
+  static const char* kWords[] = {"ministry", "vendor",    "ban",         "network", "equipment", "security",
+                                 "review",   "council",   "procurement", "agency",  "cloud",     "routers",
+                                 "cameras",  "regulator", "decision",    "Brüssel", "São Paulo"};
   std::uint64_t seed = 42;
   auto next = [&] {
     seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
@@ -117,8 +116,8 @@ std::string generate_feed(std::size_t target) {
         "<dc:creator>Reporter {}</dc:creator>\n<category>{}</category><category>{}</category>\n"
         "<description>&lt;p&gt;{}&lt;/p&gt;</description>\n"
         "<content:encoded><![CDATA[<p>{}</p><p>{}</p>]]></content:encoded>\n</item>\n",
-        words(6), words(2), i % 97, i, i, 1 + i % 28, i % 24, i % 60, i % 50, words(1), words(1),
-        words(30), words(60), words(40));
+        words(6), words(2), i % 97, i, i, 1 + i % 28, i % 24, i % 60, i % 50, words(1), words(1), words(30), words(60),
+        words(40));
   }
   out += "</channel>\n</rss>\n";
   return out;
@@ -145,8 +144,7 @@ Figures run_ours(const std::vector<std::string>& blobs, int repeat) {
   return f;
 }
 
-std::optional<Figures> run_peer(const std::string& peer, const std::vector<fs::path>& files,
-                                int repeat) {
+std::optional<Figures> run_peer(const std::string& peer, const std::vector<fs::path>& files, int repeat) {
   std::string command = "/usr/bin/python3 '" + peer + "' --repeat " + std::to_string(repeat);
   for (const auto& f : files) command += " '" + f.string() + "'";
   FILE* pipe = popen(command.c_str(), "r");
@@ -181,11 +179,16 @@ int main(int argc, char** argv) {
   std::string peer = "bench/feeds_peer.py";
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
-    if (a == "--corpus" && i + 1 < argc) corpus = argv[++i];
-    else if (a == "--large-mb" && i + 1 < argc) large_mb = std::stoul(argv[++i]);
-    else if (a == "--repeat" && i + 1 < argc) repeat = std::stoi(argv[++i]);
-    else if (a == "--no-peer") peer_enabled = false;
-    else if (a == "--peer" && i + 1 < argc) peer = argv[++i];
+    if (a == "--corpus" && i + 1 < argc)
+      corpus = argv[++i];
+    else if (a == "--large-mb" && i + 1 < argc)
+      large_mb = std::stoul(argv[++i]);
+    else if (a == "--repeat" && i + 1 < argc)
+      repeat = std::stoi(argv[++i]);
+    else if (a == "--no-peer")
+      peer_enabled = false;
+    else if (a == "--peer" && i + 1 < argc)
+      peer = argv[++i];
     else {
       std::cerr << "usage: bench_feeds [--corpus DIR] [--large-mb N] [--repeat N] [--no-peer] "
                    "[--peer PATH]\n";
@@ -207,12 +210,11 @@ int main(int argc, char** argv) {
     std::cerr << "bench_feeds: no corpus at " << corpus << "; large feed only\n";
   }
 
-  std::cout << fmt::format("{:<40} {:>8} {:>8} {:>11} {:>9} {:>9}\n", "run", "MB", "MB/s",
-                           "items/s", "wall s", "cpu MB/s");
+  std::cout << fmt::format("{:<40} {:>8} {:>8} {:>11} {:>9} {:>9}\n", "run", "MB", "MB/s", "items/s", "wall s",
+                           "cpu MB/s");
   auto row = [](const std::string& name, const Figures& f) {
-    std::cout << fmt::format("{:<40} {:>8.1f} {:>8.1f} {:>11.0f} {:>9.3f} {:>9.1f}\n", name,
-                             f.bytes / 1e6, f.mb_per_s(), f.items_per_s(), f.seconds,
-                             f.cpu_mb_per_s());
+    std::cout << fmt::format("{:<40} {:>8.1f} {:>8.1f} {:>11.0f} {:>9.3f} {:>9.1f}\n", name, f.bytes / 1e6,
+                             f.mb_per_s(), f.items_per_s(), f.seconds, f.cpu_mb_per_s());
   };
   std::optional<Figures> ours_corpus, peer_corpus;
   if (!blobs.empty()) {
@@ -222,8 +224,10 @@ int main(int argc, char** argv) {
     row("bare libxml2 SAX, real feeds", run_bare_libxml2(blobs, repeat));
     if (peer_enabled) {
       peer_corpus = run_peer(peer, files, std::max(1, repeat / 10));
-      if (peer_corpus) row("feedparser real feeds", *peer_corpus);
-      else std::cerr << "bench_feeds: the feedparser peer did not run (" << peer << ")\n";
+      if (peer_corpus)
+        row("feedparser real feeds", *peer_corpus);
+      else
+        std::cerr << "bench_feeds: the feedparser peer did not run (" << peer << ")\n";
     }
   }
 
@@ -244,8 +248,8 @@ int main(int argc, char** argv) {
     fs::remove(tmp);
     if (peer_large) row(fmt::format("feedparser generated {} MB feed", large_mb), *peer_large);
   }
-  std::cout << fmt::format("\npeak RSS: {} MB before the large feed, {} MB after (input {} MB)\n",
-                           rss_before, rss_after, large.size() >> 20);
+  std::cout << fmt::format("\npeak RSS: {} MB before the large feed, {} MB after (input {} MB)\n", rss_before,
+                           rss_after, large.size() >> 20);
   if (ours_corpus && peer_corpus && peer_corpus->mb_per_s() > 0) {
     std::cout << fmt::format("real feeds: {:.0f}x feedparser's MB/s (wall), {:.0f}x (cpu), {:.0f}x its items/s\n",
                              ours_corpus->mb_per_s() / peer_corpus->mb_per_s(),

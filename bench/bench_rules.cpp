@@ -59,9 +59,9 @@ std::string make_text(std::size_t bytes) {
     int sentences = 3 + static_cast<int>(rng() % 4);
     for (int i = 0; i < sentences; ++i) {
       unsigned r = rng() % 100;
-      const char* s = r < 2    ? kAction[rng() % std::size(kAction)]
-                      : r < 8  ? kVendorNoAction[rng() % std::size(kVendorNoAction)]
-                               : kFiller[rng() % std::size(kFiller)];
+      const char* s = r < 2   ? kAction[rng() % std::size(kAction)]
+                      : r < 8 ? kVendorNoAction[rng() % std::size(kVendorNoAction)]
+                              : kFiller[rng() % std::size(kFiller)];
       text += s;
       text += ' ';
     }
@@ -154,7 +154,8 @@ int main(int argc, char** argv) {
     const Speed g = run(**big, text, big_events);
     best_big = std::max(best_big, g.wall);
     cpu_big.push_back(g.cpu);
-    if (big_events != events) std::fprintf(stderr, "bench_rules: event counts differ (%zu vs %zu)\n", events, big_events);
+    if (big_events != events)
+      std::fprintf(stderr, "bench_rules: event counts differ (%zu vs %zu)\n", events, big_events);
   }
   std::printf("text: %zu MiB, %zu events\n", mb, events);
   std::printf("default pack (%zu rules):   %.1f MB/s\n", (*base)->rule_count(), best_base);

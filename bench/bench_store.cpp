@@ -80,16 +80,14 @@ Options parse(int argc, char** argv) {
       usage("unknown option");
     }
   }
-  if (options.events <= 0 || options.events_per_article <= 0 || options.batch_articles <= 0 ||
-      options.repeat <= 0 || options.text_bytes < 0) {
+  if (options.events <= 0 || options.events_per_article <= 0 || options.batch_articles <= 0 || options.repeat <= 0 ||
+      options.text_bytes < 0) {
     usage("values must be positive");
   }
   return options;
 }
 
-double seconds_since(Clock::time_point start) {
-  return std::chrono::duration<double>(Clock::now() - start).count();
-}
+double seconds_since(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
 
 // CPU time of this process: on a shared machine the wall clock also counts
 // the time other processes held the cores.
@@ -149,8 +147,8 @@ int main(int argc, char** argv) {
       Store::ArticleWithEvents& entry = batch.emplace_back();
       ArticleRecord& article = entry.article;
       const Timestamp seen = first_day + std::chrono::seconds(static_cast<long>(seconds_per_article * article_index));
-      article.url = "https://news" + std::to_string(article_index % 97) + ".example/story/" +
-                    std::to_string(article_index);
+      article.url =
+          "https://news" + std::to_string(article_index % 97) + ".example/story/" + std::to_string(article_index);
       article.canonical_url = article.url;
       article.item_id = "urn:story:" + std::to_string(article_index);
       article.title = "Story " + std::to_string(article_index) + " on telecom equipment";
@@ -167,8 +165,8 @@ int main(int argc, char** argv) {
         event.action = kActions[random() % 5];
         event.status = kStatuses[random() % 4];
         event.scope = "core network";
-        event.event_date = PreciseTime{
-            std::chrono::floor<std::chrono::days>(seen) - std::chrono::days(random() % 30), DatePrecision::kDay};
+        event.event_date = PreciseTime{std::chrono::floor<std::chrono::days>(seen) - std::chrono::days(random() % 30),
+                                       DatePrecision::kDay};
         event.evidence = event.actor + " moved against " + event.vendor + " equipment, story " +
                          std::to_string(article_index) + " sentence " + std::to_string(e) + ".";
         event.rule_id = "rule." + std::string(event.action);
@@ -195,14 +193,14 @@ int main(int argc, char** argv) {
     auto stats = store.stats();
     events_appended = stats ? stats->events : 0;
   } else {
-  std::printf("append: %ld extracted events (%ld articles of %d bytes, %d articles per transaction)\n", extracted,
-              article_index, options.text_bytes, options.batch_articles);
-  std::printf("append: %ld events + %ld mentions stored in %.2f s (%.2f s of CPU)\n", events_appended,
-              mentions_appended, append_seconds, append_cpu_seconds);
-  std::printf("append: %.0f extracted events/s (%.0f new events/s, %.0f mentions/s)\n",
-              static_cast<double>(extracted) / append_seconds, static_cast<double>(events_appended) / append_seconds,
-              static_cast<double>(mentions_appended) / append_seconds);
-  std::printf("append: %.0f extracted events per CPU second\n", static_cast<double>(extracted) / append_cpu_seconds);
+    std::printf("append: %ld extracted events (%ld articles of %d bytes, %d articles per transaction)\n", extracted,
+                article_index, options.text_bytes, options.batch_articles);
+    std::printf("append: %ld events + %ld mentions stored in %.2f s (%.2f s of CPU)\n", events_appended,
+                mentions_appended, append_seconds, append_cpu_seconds);
+    std::printf("append: %.0f extracted events/s (%.0f new events/s, %.0f mentions/s)\n",
+                static_cast<double>(extracted) / append_seconds, static_cast<double>(events_appended) / append_seconds,
+                static_cast<double>(mentions_appended) / append_seconds);
+    std::printf("append: %.0f extracted events per CPU second\n", static_cast<double>(extracted) / append_cpu_seconds);
   }
 
   // The one-month `events --since` query, on a freshly opened store (the
@@ -234,8 +232,8 @@ int main(int argc, char** argv) {
   const double first = timings.front();
   std::sort(timings.begin(), timings.end());
   std::sort(cpu_timings.begin(), cpu_timings.end());
-  std::printf("query: events --since %s over %ld events: %zu events, %zu mentions\n",
-              "(last 30 days)", events_appended, found_events, found_mentions);
+  std::printf("query: events --since %s over %ld events: %zu events, %zu mentions\n", "(last 30 days)", events_appended,
+              found_events, found_mentions);
   std::printf("query: first %.1f ms, median %.1f ms, best %.1f ms (%d runs)\n", first, timings[timings.size() / 2],
               timings.front(), options.repeat);
   std::printf("query: CPU time median %.1f ms, best %.1f ms\n", cpu_timings[cpu_timings.size() / 2],

@@ -18,13 +18,9 @@ namespace banwatch {
 namespace {
 
 char ascii_lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
-bool is_ascii_space(char c) {
-  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
-}
+bool is_ascii_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f'; }
 bool is_ascii_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
-unsigned char byte_at(std::string_view s, std::size_t i) {
-  return static_cast<unsigned char>(s[i]);
-}
+unsigned char byte_at(std::string_view s, std::size_t i) { return static_cast<unsigned char>(s[i]); }
 
 bool iequals(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
@@ -64,130 +60,234 @@ struct Label {
 // Big5-HKSCS, EUC-KR as windows-949, Shift_JIS as windows-31J.
 constexpr Label kLabels[] = {
     // UTF-8
-    {"unicode11utf8", kUtf8}, {"unicode20utf8", kUtf8}, {"utf8", kUtf8},
-    {"xunicode20utf8", kUtf8}, {"u8", kUtf8}, {"utf", kUtf8}, {"cp65001", kUtf8},
+    {"unicode11utf8", kUtf8},
+    {"unicode20utf8", kUtf8},
+    {"utf8", kUtf8},
+    {"xunicode20utf8", kUtf8},
+    {"u8", kUtf8},
+    {"utf", kUtf8},
+    {"cp65001", kUtf8},
     // Single-byte
-    {"866", {"IBM866", "IBM866"}}, {"cp866", {"IBM866", "IBM866"}},
-    {"csibm866", {"IBM866", "IBM866"}}, {"ibm866", {"IBM866", "IBM866"}},
-    {"csisolatin2", {"ISO-8859-2", "ISO-8859-2"}}, {"iso88592", {"ISO-8859-2", "ISO-8859-2"}},
-    {"isoir101", {"ISO-8859-2", "ISO-8859-2"}}, {"iso885921987", {"ISO-8859-2", "ISO-8859-2"}},
-    {"l2", {"ISO-8859-2", "ISO-8859-2"}}, {"latin2", {"ISO-8859-2", "ISO-8859-2"}},
-    {"csisolatin3", {"ISO-8859-3", "ISO-8859-3"}}, {"iso88593", {"ISO-8859-3", "ISO-8859-3"}},
-    {"isoir109", {"ISO-8859-3", "ISO-8859-3"}}, {"iso885931988", {"ISO-8859-3", "ISO-8859-3"}},
-    {"l3", {"ISO-8859-3", "ISO-8859-3"}}, {"latin3", {"ISO-8859-3", "ISO-8859-3"}},
-    {"csisolatin4", {"ISO-8859-4", "ISO-8859-4"}}, {"iso88594", {"ISO-8859-4", "ISO-8859-4"}},
-    {"isoir110", {"ISO-8859-4", "ISO-8859-4"}}, {"iso885941988", {"ISO-8859-4", "ISO-8859-4"}},
-    {"l4", {"ISO-8859-4", "ISO-8859-4"}}, {"latin4", {"ISO-8859-4", "ISO-8859-4"}},
+    {"866", {"IBM866", "IBM866"}},
+    {"cp866", {"IBM866", "IBM866"}},
+    {"csibm866", {"IBM866", "IBM866"}},
+    {"ibm866", {"IBM866", "IBM866"}},
+    {"csisolatin2", {"ISO-8859-2", "ISO-8859-2"}},
+    {"iso88592", {"ISO-8859-2", "ISO-8859-2"}},
+    {"isoir101", {"ISO-8859-2", "ISO-8859-2"}},
+    {"iso885921987", {"ISO-8859-2", "ISO-8859-2"}},
+    {"l2", {"ISO-8859-2", "ISO-8859-2"}},
+    {"latin2", {"ISO-8859-2", "ISO-8859-2"}},
+    {"csisolatin3", {"ISO-8859-3", "ISO-8859-3"}},
+    {"iso88593", {"ISO-8859-3", "ISO-8859-3"}},
+    {"isoir109", {"ISO-8859-3", "ISO-8859-3"}},
+    {"iso885931988", {"ISO-8859-3", "ISO-8859-3"}},
+    {"l3", {"ISO-8859-3", "ISO-8859-3"}},
+    {"latin3", {"ISO-8859-3", "ISO-8859-3"}},
+    {"csisolatin4", {"ISO-8859-4", "ISO-8859-4"}},
+    {"iso88594", {"ISO-8859-4", "ISO-8859-4"}},
+    {"isoir110", {"ISO-8859-4", "ISO-8859-4"}},
+    {"iso885941988", {"ISO-8859-4", "ISO-8859-4"}},
+    {"l4", {"ISO-8859-4", "ISO-8859-4"}},
+    {"latin4", {"ISO-8859-4", "ISO-8859-4"}},
     {"csisolatincyrillic", {"ISO-8859-5", "ISO-8859-5"}},
-    {"cyrillic", {"ISO-8859-5", "ISO-8859-5"}}, {"iso88595", {"ISO-8859-5", "ISO-8859-5"}},
-    {"isoir144", {"ISO-8859-5", "ISO-8859-5"}}, {"iso885951988", {"ISO-8859-5", "ISO-8859-5"}},
-    {"arabic", {"ISO-8859-6", "ISO-8859-6"}}, {"asmo708", {"ISO-8859-6", "ISO-8859-6"}},
-    {"csiso88596e", {"ISO-8859-6", "ISO-8859-6"}}, {"csiso88596i", {"ISO-8859-6", "ISO-8859-6"}},
-    {"csisolatinarabic", {"ISO-8859-6", "ISO-8859-6"}}, {"ecma114", {"ISO-8859-6", "ISO-8859-6"}},
-    {"iso88596", {"ISO-8859-6", "ISO-8859-6"}}, {"iso88596e", {"ISO-8859-6", "ISO-8859-6"}},
-    {"iso88596i", {"ISO-8859-6", "ISO-8859-6"}}, {"isoir127", {"ISO-8859-6", "ISO-8859-6"}},
+    {"cyrillic", {"ISO-8859-5", "ISO-8859-5"}},
+    {"iso88595", {"ISO-8859-5", "ISO-8859-5"}},
+    {"isoir144", {"ISO-8859-5", "ISO-8859-5"}},
+    {"iso885951988", {"ISO-8859-5", "ISO-8859-5"}},
+    {"arabic", {"ISO-8859-6", "ISO-8859-6"}},
+    {"asmo708", {"ISO-8859-6", "ISO-8859-6"}},
+    {"csiso88596e", {"ISO-8859-6", "ISO-8859-6"}},
+    {"csiso88596i", {"ISO-8859-6", "ISO-8859-6"}},
+    {"csisolatinarabic", {"ISO-8859-6", "ISO-8859-6"}},
+    {"ecma114", {"ISO-8859-6", "ISO-8859-6"}},
+    {"iso88596", {"ISO-8859-6", "ISO-8859-6"}},
+    {"iso88596e", {"ISO-8859-6", "ISO-8859-6"}},
+    {"iso88596i", {"ISO-8859-6", "ISO-8859-6"}},
+    {"isoir127", {"ISO-8859-6", "ISO-8859-6"}},
     {"iso885961987", {"ISO-8859-6", "ISO-8859-6"}},
-    {"csisolatingreek", {"ISO-8859-7", "ISO-8859-7"}}, {"ecma118", {"ISO-8859-7", "ISO-8859-7"}},
-    {"elot928", {"ISO-8859-7", "ISO-8859-7"}}, {"greek", {"ISO-8859-7", "ISO-8859-7"}},
-    {"greek8", {"ISO-8859-7", "ISO-8859-7"}}, {"iso88597", {"ISO-8859-7", "ISO-8859-7"}},
-    {"isoir126", {"ISO-8859-7", "ISO-8859-7"}}, {"iso885971987", {"ISO-8859-7", "ISO-8859-7"}},
+    {"csisolatingreek", {"ISO-8859-7", "ISO-8859-7"}},
+    {"ecma118", {"ISO-8859-7", "ISO-8859-7"}},
+    {"elot928", {"ISO-8859-7", "ISO-8859-7"}},
+    {"greek", {"ISO-8859-7", "ISO-8859-7"}},
+    {"greek8", {"ISO-8859-7", "ISO-8859-7"}},
+    {"iso88597", {"ISO-8859-7", "ISO-8859-7"}},
+    {"isoir126", {"ISO-8859-7", "ISO-8859-7"}},
+    {"iso885971987", {"ISO-8859-7", "ISO-8859-7"}},
     {"suneugreek", {"ISO-8859-7", "ISO-8859-7"}},
-    {"csiso88598e", {"ISO-8859-8", "ISO-8859-8"}}, {"csisolatinhebrew", {"ISO-8859-8", "ISO-8859-8"}},
-    {"hebrew", {"ISO-8859-8", "ISO-8859-8"}}, {"iso88598", {"ISO-8859-8", "ISO-8859-8"}},
-    {"iso88598e", {"ISO-8859-8", "ISO-8859-8"}}, {"isoir138", {"ISO-8859-8", "ISO-8859-8"}},
-    {"iso885981988", {"ISO-8859-8", "ISO-8859-8"}}, {"visual", {"ISO-8859-8", "ISO-8859-8"}},
-    {"csiso88598i", {"ISO-8859-8-I", "ISO-8859-8"}}, {"iso88598i", {"ISO-8859-8-I", "ISO-8859-8"}},
+    {"csiso88598e", {"ISO-8859-8", "ISO-8859-8"}},
+    {"csisolatinhebrew", {"ISO-8859-8", "ISO-8859-8"}},
+    {"hebrew", {"ISO-8859-8", "ISO-8859-8"}},
+    {"iso88598", {"ISO-8859-8", "ISO-8859-8"}},
+    {"iso88598e", {"ISO-8859-8", "ISO-8859-8"}},
+    {"isoir138", {"ISO-8859-8", "ISO-8859-8"}},
+    {"iso885981988", {"ISO-8859-8", "ISO-8859-8"}},
+    {"visual", {"ISO-8859-8", "ISO-8859-8"}},
+    {"csiso88598i", {"ISO-8859-8-I", "ISO-8859-8"}},
+    {"iso88598i", {"ISO-8859-8-I", "ISO-8859-8"}},
     {"logical", {"ISO-8859-8-I", "ISO-8859-8"}},
-    {"csisolatin6", {"ISO-8859-10", "ISO-8859-10"}}, {"iso885910", {"ISO-8859-10", "ISO-8859-10"}},
-    {"isoir157", {"ISO-8859-10", "ISO-8859-10"}}, {"l6", {"ISO-8859-10", "ISO-8859-10"}},
+    {"csisolatin6", {"ISO-8859-10", "ISO-8859-10"}},
+    {"iso885910", {"ISO-8859-10", "ISO-8859-10"}},
+    {"isoir157", {"ISO-8859-10", "ISO-8859-10"}},
+    {"l6", {"ISO-8859-10", "ISO-8859-10"}},
     {"latin6", {"ISO-8859-10", "ISO-8859-10"}},
-    {"iso885913", {"ISO-8859-13", "ISO-8859-13"}}, {"latin7", {"ISO-8859-13", "ISO-8859-13"}},
-    {"iso885914", {"ISO-8859-14", "ISO-8859-14"}}, {"latin8", {"ISO-8859-14", "ISO-8859-14"}},
-    {"csisolatin9", {"ISO-8859-15", "ISO-8859-15"}}, {"iso885915", {"ISO-8859-15", "ISO-8859-15"}},
-    {"l9", {"ISO-8859-15", "ISO-8859-15"}}, {"latin9", {"ISO-8859-15", "ISO-8859-15"}},
-    {"iso885916", {"ISO-8859-16", "ISO-8859-16"}}, {"latin10", {"ISO-8859-16", "ISO-8859-16"}},
-    {"cskoi8r", {"KOI8-R", "KOI8-R"}}, {"koi", {"KOI8-R", "KOI8-R"}},
-    {"koi8", {"KOI8-R", "KOI8-R"}}, {"koi8r", {"KOI8-R", "KOI8-R"}},
-    {"koi8ru", {"KOI8-U", "KOI8-U"}}, {"koi8u", {"KOI8-U", "KOI8-U"}},
-    {"csmacintosh", {"macintosh", "MACINTOSH"}}, {"mac", {"macintosh", "MACINTOSH"}},
-    {"macintosh", {"macintosh", "MACINTOSH"}}, {"xmacroman", {"macintosh", "MACINTOSH"}},
+    {"iso885913", {"ISO-8859-13", "ISO-8859-13"}},
+    {"latin7", {"ISO-8859-13", "ISO-8859-13"}},
+    {"iso885914", {"ISO-8859-14", "ISO-8859-14"}},
+    {"latin8", {"ISO-8859-14", "ISO-8859-14"}},
+    {"csisolatin9", {"ISO-8859-15", "ISO-8859-15"}},
+    {"iso885915", {"ISO-8859-15", "ISO-8859-15"}},
+    {"l9", {"ISO-8859-15", "ISO-8859-15"}},
+    {"latin9", {"ISO-8859-15", "ISO-8859-15"}},
+    {"iso885916", {"ISO-8859-16", "ISO-8859-16"}},
+    {"latin10", {"ISO-8859-16", "ISO-8859-16"}},
+    {"cskoi8r", {"KOI8-R", "KOI8-R"}},
+    {"koi", {"KOI8-R", "KOI8-R"}},
+    {"koi8", {"KOI8-R", "KOI8-R"}},
+    {"koi8r", {"KOI8-R", "KOI8-R"}},
+    {"koi8ru", {"KOI8-U", "KOI8-U"}},
+    {"koi8u", {"KOI8-U", "KOI8-U"}},
+    {"csmacintosh", {"macintosh", "MACINTOSH"}},
+    {"mac", {"macintosh", "MACINTOSH"}},
+    {"macintosh", {"macintosh", "MACINTOSH"}},
+    {"xmacroman", {"macintosh", "MACINTOSH"}},
     {"macroman", {"macintosh", "MACINTOSH"}},
-    {"dos874", {"windows-874", "WINDOWS-874"}}, {"iso885911", {"windows-874", "WINDOWS-874"}},
-    {"tis620", {"windows-874", "WINDOWS-874"}}, {"windows874", {"windows-874", "WINDOWS-874"}},
+    {"dos874", {"windows-874", "WINDOWS-874"}},
+    {"iso885911", {"windows-874", "WINDOWS-874"}},
+    {"tis620", {"windows-874", "WINDOWS-874"}},
+    {"windows874", {"windows-874", "WINDOWS-874"}},
     {"cp874", {"windows-874", "WINDOWS-874"}},
-    {"cp1250", {"windows-1250", "CP1250"}}, {"windows1250", {"windows-1250", "CP1250"}},
+    {"cp1250", {"windows-1250", "CP1250"}},
+    {"windows1250", {"windows-1250", "CP1250"}},
     {"xcp1250", {"windows-1250", "CP1250"}},
-    {"cp1251", {"windows-1251", "CP1251"}}, {"windows1251", {"windows-1251", "CP1251"}},
+    {"cp1251", {"windows-1251", "CP1251"}},
+    {"windows1251", {"windows-1251", "CP1251"}},
     {"xcp1251", {"windows-1251", "CP1251"}},
-    {"ansix341968", kWindows1252}, {"ascii", kWindows1252}, {"cp1252", kWindows1252},
-    {"cp819", kWindows1252}, {"csisolatin1", kWindows1252}, {"ibm819", kWindows1252},
-    {"iso88591", kWindows1252}, {"isoir100", kWindows1252}, {"iso885911987", kWindows1252},
-    {"l1", kWindows1252}, {"latin1", kWindows1252}, {"usascii", kWindows1252},
-    {"windows1252", kWindows1252}, {"xcp1252", kWindows1252}, {"us", kWindows1252},
-    {"isolatin1", kWindows1252}, {"csascii", kWindows1252}, {"646", kWindows1252},
-    {"cp1253", {"windows-1253", "CP1253"}}, {"windows1253", {"windows-1253", "CP1253"}},
+    {"ansix341968", kWindows1252},
+    {"ascii", kWindows1252},
+    {"cp1252", kWindows1252},
+    {"cp819", kWindows1252},
+    {"csisolatin1", kWindows1252},
+    {"ibm819", kWindows1252},
+    {"iso88591", kWindows1252},
+    {"isoir100", kWindows1252},
+    {"iso885911987", kWindows1252},
+    {"l1", kWindows1252},
+    {"latin1", kWindows1252},
+    {"usascii", kWindows1252},
+    {"windows1252", kWindows1252},
+    {"xcp1252", kWindows1252},
+    {"us", kWindows1252},
+    {"isolatin1", kWindows1252},
+    {"csascii", kWindows1252},
+    {"646", kWindows1252},
+    {"cp1253", {"windows-1253", "CP1253"}},
+    {"windows1253", {"windows-1253", "CP1253"}},
     {"xcp1253", {"windows-1253", "CP1253"}},
-    {"cp1254", {"windows-1254", "CP1254"}}, {"csisolatin5", {"windows-1254", "CP1254"}},
-    {"iso88599", {"windows-1254", "CP1254"}}, {"isoir148", {"windows-1254", "CP1254"}},
-    {"iso885991989", {"windows-1254", "CP1254"}}, {"l5", {"windows-1254", "CP1254"}},
-    {"latin5", {"windows-1254", "CP1254"}}, {"windows1254", {"windows-1254", "CP1254"}},
+    {"cp1254", {"windows-1254", "CP1254"}},
+    {"csisolatin5", {"windows-1254", "CP1254"}},
+    {"iso88599", {"windows-1254", "CP1254"}},
+    {"isoir148", {"windows-1254", "CP1254"}},
+    {"iso885991989", {"windows-1254", "CP1254"}},
+    {"l5", {"windows-1254", "CP1254"}},
+    {"latin5", {"windows-1254", "CP1254"}},
+    {"windows1254", {"windows-1254", "CP1254"}},
     {"xcp1254", {"windows-1254", "CP1254"}},
-    {"cp1255", {"windows-1255", "CP1255"}}, {"windows1255", {"windows-1255", "CP1255"}},
+    {"cp1255", {"windows-1255", "CP1255"}},
+    {"windows1255", {"windows-1255", "CP1255"}},
     {"xcp1255", {"windows-1255", "CP1255"}},
-    {"cp1256", {"windows-1256", "CP1256"}}, {"windows1256", {"windows-1256", "CP1256"}},
+    {"cp1256", {"windows-1256", "CP1256"}},
+    {"windows1256", {"windows-1256", "CP1256"}},
     {"xcp1256", {"windows-1256", "CP1256"}},
-    {"cp1257", {"windows-1257", "CP1257"}}, {"windows1257", {"windows-1257", "CP1257"}},
+    {"cp1257", {"windows-1257", "CP1257"}},
+    {"windows1257", {"windows-1257", "CP1257"}},
     {"xcp1257", {"windows-1257", "CP1257"}},
-    {"cp1258", {"windows-1258", "CP1258"}}, {"windows1258", {"windows-1258", "CP1258"}},
+    {"cp1258", {"windows-1258", "CP1258"}},
+    {"windows1258", {"windows-1258", "CP1258"}},
     {"xcp1258", {"windows-1258", "CP1258"}},
     {"xmaccyrillic", {"x-mac-cyrillic", "MAC-CYRILLIC"}},
     {"xmacukrainian", {"x-mac-cyrillic", "MAC-CYRILLIC"}},
     {"maccyrillic", {"x-mac-cyrillic", "MAC-CYRILLIC"}},
     // Chinese
-    {"chinese", {"GBK", "GB18030"}}, {"csgb2312", {"GBK", "GB18030"}},
-    {"csiso58gb231280", {"GBK", "GB18030"}}, {"gb2312", {"GBK", "GB18030"}},
-    {"gb231280", {"GBK", "GB18030"}}, {"gbk", {"GBK", "GB18030"}},
-    {"isoir58", {"GBK", "GB18030"}}, {"xgbk", {"GBK", "GB18030"}},
-    {"cp936", {"GBK", "GB18030"}}, {"ms936", {"GBK", "GB18030"}},
-    {"euccn", {"GBK", "GB18030"}}, {"gb18030", {"gb18030", "GB18030"}},
-    {"big5", {"Big5", "BIG5-HKSCS"}}, {"big5hkscs", {"Big5", "BIG5-HKSCS"}},
-    {"cnbig5", {"Big5", "BIG5-HKSCS"}}, {"csbig5", {"Big5", "BIG5-HKSCS"}},
-    {"xxbig5", {"Big5", "BIG5-HKSCS"}}, {"cp950", {"Big5", "BIG5-HKSCS"}},
+    {"chinese", {"GBK", "GB18030"}},
+    {"csgb2312", {"GBK", "GB18030"}},
+    {"csiso58gb231280", {"GBK", "GB18030"}},
+    {"gb2312", {"GBK", "GB18030"}},
+    {"gb231280", {"GBK", "GB18030"}},
+    {"gbk", {"GBK", "GB18030"}},
+    {"isoir58", {"GBK", "GB18030"}},
+    {"xgbk", {"GBK", "GB18030"}},
+    {"cp936", {"GBK", "GB18030"}},
+    {"ms936", {"GBK", "GB18030"}},
+    {"euccn", {"GBK", "GB18030"}},
+    {"gb18030", {"gb18030", "GB18030"}},
+    {"big5", {"Big5", "BIG5-HKSCS"}},
+    {"big5hkscs", {"Big5", "BIG5-HKSCS"}},
+    {"cnbig5", {"Big5", "BIG5-HKSCS"}},
+    {"csbig5", {"Big5", "BIG5-HKSCS"}},
+    {"xxbig5", {"Big5", "BIG5-HKSCS"}},
+    {"cp950", {"Big5", "BIG5-HKSCS"}},
     {"iso2022cn", {"ISO-2022-CN", "ISO-2022-CN"}},
     {"iso2022cnext", {"ISO-2022-CN-EXT", "ISO-2022-CN-EXT"}},
     // Japanese
-    {"cseucpkdfmtjapanese", {"EUC-JP", "EUC-JP"}}, {"eucjp", {"EUC-JP", "EUC-JP"}},
+    {"cseucpkdfmtjapanese", {"EUC-JP", "EUC-JP"}},
+    {"eucjp", {"EUC-JP", "EUC-JP"}},
     {"xeucjp", {"EUC-JP", "EUC-JP"}},
     {"csiso2022jp", {"ISO-2022-JP", "ISO-2022-JP-2"}},
     {"iso2022jp", {"ISO-2022-JP", "ISO-2022-JP-2"}},
-    {"csshiftjis", {"Shift_JIS", "CP932"}}, {"ms932", {"Shift_JIS", "CP932"}},
-    {"mskanji", {"Shift_JIS", "CP932"}}, {"shiftjis", {"Shift_JIS", "CP932"}},
-    {"sjis", {"Shift_JIS", "CP932"}}, {"windows31j", {"Shift_JIS", "CP932"}},
-    {"xsjis", {"Shift_JIS", "CP932"}}, {"cp932", {"Shift_JIS", "CP932"}},
+    {"csshiftjis", {"Shift_JIS", "CP932"}},
+    {"ms932", {"Shift_JIS", "CP932"}},
+    {"mskanji", {"Shift_JIS", "CP932"}},
+    {"shiftjis", {"Shift_JIS", "CP932"}},
+    {"sjis", {"Shift_JIS", "CP932"}},
+    {"windows31j", {"Shift_JIS", "CP932"}},
+    {"xsjis", {"Shift_JIS", "CP932"}},
+    {"cp932", {"Shift_JIS", "CP932"}},
     // Korean
-    {"cseuckr", {"EUC-KR", "CP949"}}, {"csksc56011987", {"EUC-KR", "CP949"}},
-    {"euckr", {"EUC-KR", "CP949"}}, {"isoir149", {"EUC-KR", "CP949"}},
-    {"korean", {"EUC-KR", "CP949"}}, {"ksc56011987", {"EUC-KR", "CP949"}},
-    {"ksc56011989", {"EUC-KR", "CP949"}}, {"ksc5601", {"EUC-KR", "CP949"}},
-    {"windows949", {"EUC-KR", "CP949"}}, {"cp949", {"EUC-KR", "CP949"}},
+    {"cseuckr", {"EUC-KR", "CP949"}},
+    {"csksc56011987", {"EUC-KR", "CP949"}},
+    {"euckr", {"EUC-KR", "CP949"}},
+    {"isoir149", {"EUC-KR", "CP949"}},
+    {"korean", {"EUC-KR", "CP949"}},
+    {"ksc56011987", {"EUC-KR", "CP949"}},
+    {"ksc56011989", {"EUC-KR", "CP949"}},
+    {"ksc5601", {"EUC-KR", "CP949"}},
+    {"windows949", {"EUC-KR", "CP949"}},
+    {"cp949", {"EUC-KR", "CP949"}},
     {"uhc", {"EUC-KR", "CP949"}},
-    {"csiso2022kr", {"ISO-2022-KR", "ISO-2022-KR"}}, {"iso2022kr", {"ISO-2022-KR", "ISO-2022-KR"}},
+    {"csiso2022kr", {"ISO-2022-KR", "ISO-2022-KR"}},
+    {"iso2022kr", {"ISO-2022-KR", "ISO-2022-KR"}},
     // Unicode
-    {"unicodefffe", {"UTF-16BE", "UTF-16BE"}}, {"utf16be", {"UTF-16BE", "UTF-16BE"}},
-    {"csunicode", {"UTF-16LE", "UTF-16LE"}}, {"iso10646ucs2", {"UTF-16LE", "UTF-16LE"}},
-    {"ucs2", {"UTF-16LE", "UTF-16LE"}}, {"unicode", {"UTF-16LE", "UTF-16LE"}},
-    {"unicodefeff", {"UTF-16LE", "UTF-16LE"}}, {"utf16le", {"UTF-16LE", "UTF-16LE"}},
-    {"utf16", kUtf16}, {"u16", kUtf16},
-    {"utf32", kUtf32}, {"u32", kUtf32}, {"ucs4", kUtf32}, {"iso10646ucs4", kUtf32},
-    {"utf32le", {"UTF-32LE", "UTF-32LE"}}, {"utf32be", {"UTF-32BE", "UTF-32BE"}},
-    {"xuserdefined", kUserDefined}, {"csucs4", kUtf32},
+    {"unicodefffe", {"UTF-16BE", "UTF-16BE"}},
+    {"utf16be", {"UTF-16BE", "UTF-16BE"}},
+    {"csunicode", {"UTF-16LE", "UTF-16LE"}},
+    {"iso10646ucs2", {"UTF-16LE", "UTF-16LE"}},
+    {"ucs2", {"UTF-16LE", "UTF-16LE"}},
+    {"unicode", {"UTF-16LE", "UTF-16LE"}},
+    {"unicodefeff", {"UTF-16LE", "UTF-16LE"}},
+    {"utf16le", {"UTF-16LE", "UTF-16LE"}},
+    {"utf16", kUtf16},
+    {"u16", kUtf16},
+    {"utf32", kUtf32},
+    {"u32", kUtf32},
+    {"ucs4", kUtf32},
+    {"iso10646ucs4", kUtf32},
+    {"utf32le", {"UTF-32LE", "UTF-32LE"}},
+    {"utf32be", {"UTF-32BE", "UTF-32BE"}},
+    {"xuserdefined", kUserDefined},
+    {"csucs4", kUtf32},
     // EBCDIC, which XML 1.0 Appendix F detects and feedparser decodes.
-    {"cp037", {"IBM037", "IBM037"}}, {"ibm037", {"IBM037", "IBM037"}},
-    {"csibm037", {"IBM037", "IBM037"}}, {"ebcdiccpus", {"IBM037", "IBM037"}},
-    {"ebcdiccpca", {"IBM037", "IBM037"}}, {"ebcdiccpnl", {"IBM037", "IBM037"}},
+    {"cp037", {"IBM037", "IBM037"}},
+    {"ibm037", {"IBM037", "IBM037"}},
+    {"csibm037", {"IBM037", "IBM037"}},
+    {"ebcdiccpus", {"IBM037", "IBM037"}},
+    {"ebcdiccpca", {"IBM037", "IBM037"}},
+    {"ebcdiccpnl", {"IBM037", "IBM037"}},
     {"ebcdiccpwt", {"IBM037", "IBM037"}},
-    {"cp500", {"IBM500", "IBM500"}}, {"ibm500", {"IBM500", "IBM500"}},
-    {"cp1047", {"IBM1047", "IBM1047"}}, {"ibm1047", {"IBM1047", "IBM1047"}},
+    {"cp500", {"IBM500", "IBM500"}},
+    {"ibm500", {"IBM500", "IBM500"}},
+    {"cp1047", {"IBM1047", "IBM1047"}},
+    {"ibm1047", {"IBM1047", "IBM1047"}},
 };
 
 // Lowercase letters and digits only; "" when the label is implausibly long.
@@ -316,10 +416,9 @@ void append_utf8(std::string& out, char32_t cp) {
 // the Encoding Standard maps to the C1 controls.
 
 constexpr char16_t kWindows1252High[32] = {
-    0x20AC, 0x0081, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021,
-    0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0x008D, 0x017D, 0x008F,
-    0x0090, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014,
-    0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0x009D, 0x017E, 0x0178,
+    0x20AC, 0x0081, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160,
+    0x2039, 0x0152, 0x008D, 0x017D, 0x008F, 0x0090, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022,
+    0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0x009D, 0x017E, 0x0178,
 };
 
 // One byte's UTF-8 form; len 0 marks an unassigned byte.
@@ -361,9 +460,8 @@ ByteTable user_defined_table() {
 // windows-1258 is left to iconv: glibc composes its combining marks with the
 // preceding letter, which a per-byte table cannot do.
 bool is_single_byte(std::string_view name) {
-  return (name.starts_with("ISO-8859-") || name.starts_with("windows-") ||
-          name.starts_with("KOI8-") || name == "IBM866" || name == "macintosh" ||
-          name == "x-mac-cyrillic") &&
+  return (name.starts_with("ISO-8859-") || name.starts_with("windows-") || name.starts_with("KOI8-") ||
+          name == "IBM866" || name == "macintosh" || name == "x-mac-cyrillic") &&
          name != "windows-1258";
 }
 
@@ -433,13 +531,11 @@ std::size_t decode_single_byte(std::string_view s, const ByteTable& table, std::
 }
 
 // Converts through glibc iconv, replacing each undecodable unit with U+FFFD.
-Result<std::size_t> decode_iconv(std::string_view s, std::string_view from, std::size_t unit,
-                                 std::string& out) {
+Result<std::size_t> decode_iconv(std::string_view s, std::string_view from, std::size_t unit, std::string& out) {
   const std::string from_name(from);
   iconv_t raw = iconv_open("UTF-8", from_name.c_str());
   if (raw == reinterpret_cast<iconv_t>(-1))
-    return fail(ErrorCode::kUnsupported,
-                fmt::format("charset {} is not available in this system's iconv", from_name));
+    return fail(ErrorCode::kUnsupported, fmt::format("charset {} is not available in this system's iconv", from_name));
   std::unique_ptr<void, IconvCloser> cd(raw);
   std::size_t replaced = 0;
   out.reserve(out.size() + s.size() * 3 / 2 + 16);
@@ -486,8 +582,7 @@ Result<std::size_t> decode_iconv(std::string_view s, std::string_view from, std:
       ++replaced;
       break;
     }
-    return fail(ErrorCode::kInternal,
-                fmt::format("iconv from {} failed with errno {}", from_name, err));
+    return fail(ErrorCode::kInternal, fmt::format("iconv from {} failed with errno {}", from_name, err));
   }
   return replaced;
 }
@@ -506,8 +601,7 @@ Charset utf16_order(std::string_view s) {
 }
 
 Charset utf32_order(std::string_view s) {
-  if (s.size() >= 4 && s[0] == '\0' && s[1] == '\0' && s[3] != '\0')
-    return {"UTF-32BE", "UTF-32BE"};
+  if (s.size() >= 4 && s[0] == '\0' && s[1] == '\0' && s[3] != '\0') return {"UTF-32BE", "UTF-32BE"};
   return {"UTF-32LE", "UTF-32LE"};
 }
 
@@ -519,16 +613,13 @@ std::size_t code_unit_size(std::string_view name) {
 
 bool same_family(std::string_view bom, std::string_view declared) {
   if (bom == declared) return true;
-  return (declared == "UTF-16" && bom.starts_with("UTF-16")) ||
-         (declared == "UTF-32" && bom.starts_with("UTF-32"));
+  return (declared == "UTF-16" && bom.starts_with("UTF-16")) || (declared == "UTF-32" && bom.starts_with("UTF-32"));
 }
 
 // ---------------------------------------------------------------------------
 // Prescan helpers (HTML Standard 13.2.3.2).
 
-bool prescan_space(char c) {
-  return c == 0x09 || c == 0x0A || c == 0x0C || c == 0x0D || c == 0x20;
-}
+bool prescan_space(char c) { return c == 0x09 || c == 0x0A || c == 0x0C || c == 0x0D || c == 0x20; }
 
 // "get an attribute": returns false when there are no more attributes.
 bool get_attribute(std::string_view s, std::size_t& i, std::string& name, std::string& value) {
@@ -597,11 +688,20 @@ enum class XmlForm { kAscii, kUtf16LE, kUtf16BE, kUtf32LE, kUtf32BE };
 std::string declaration_ascii(std::string_view s, XmlForm form) {
   std::size_t step = 1, offset = 0;
   switch (form) {
-    case XmlForm::kAscii: break;
-    case XmlForm::kUtf16LE: step = 2; break;
-    case XmlForm::kUtf16BE: step = 2, offset = 1; break;
-    case XmlForm::kUtf32LE: step = 4; break;
-    case XmlForm::kUtf32BE: step = 4, offset = 3; break;
+    case XmlForm::kAscii:
+      break;
+    case XmlForm::kUtf16LE:
+      step = 2;
+      break;
+    case XmlForm::kUtf16BE:
+      step = 2, offset = 1;
+      break;
+    case XmlForm::kUtf32LE:
+      step = 4;
+      break;
+    case XmlForm::kUtf32BE:
+      step = 4, offset = 3;
+      break;
   }
   std::string out;
   for (std::size_t i = 0; i + step <= s.size() && out.size() < 512; i += step) {
@@ -731,8 +831,7 @@ bool is_valid_utf8(std::string_view s) {
       if (c == 0xED && p[i + 1] > 0x9F) return false;  // surrogate
       i += 3;
     } else if (c >= 0xF0 && c <= 0xF4) {
-      if (i + 3 >= n || !continuation(i + 1) || !continuation(i + 2) || !continuation(i + 3))
-        return false;
+      if (i + 3 >= n || !continuation(i + 1) || !continuation(i + 2) || !continuation(i + 3)) return false;
       if (c == 0xF0 && p[i + 1] < 0x90) return false;  // overlong
       if (c == 0xF4 && p[i + 1] > 0x8F) return false;  // above U+10FFFF
       i += 4;
@@ -754,19 +853,17 @@ Result<Decoded> to_utf8(std::string_view bytes, std::string_view charset) {
     cs = lookup(bom);
     bytes.remove_prefix(bom == "UTF-8" ? 3 : bom.starts_with("UTF-16") ? 2 : 4);
     if (!label.empty() && (!declared || !same_family(bom, declared->name)))
-      result.warnings.push_back(fmt::format(
-          "byte order mark says {} but the declared charset is {}; decoded as {}", bom, label, bom));
+      result.warnings.push_back(
+          fmt::format("byte order mark says {} but the declared charset is {}; decoded as {}", bom, label, bom));
   } else if (label.empty()) {
     if (is_valid_utf8(bytes)) {
       cs = kUtf8;
     } else {
       cs = kWindows1252;
-      result.warnings.push_back(
-          "no charset declared and the bytes are not UTF-8; decoded as windows-1252");
+      result.warnings.push_back("no charset declared and the bytes are not UTF-8; decoded as windows-1252");
     }
   } else {
-    if (!declared)
-      return fail(ErrorCode::kUnsupported, fmt::format("unsupported charset \"{}\"", label));
+    if (!declared) return fail(ErrorCode::kUnsupported, fmt::format("unsupported charset \"{}\"", label));
     cs = declared;
   }
   if (cs->name == "UTF-16") cs = utf16_order(bytes);
@@ -794,9 +891,8 @@ Result<Decoded> to_utf8(std::string_view bytes, std::string_view charset) {
   }
   if (result.text.starts_with("\xEF\xBB\xBF")) result.text.erase(0, 3);
   if (result.replaced > 0)
-    result.warnings.push_back(
-        fmt::format("{} invalid byte sequence{} in {} input replaced with U+FFFD", result.replaced,
-                    result.replaced == 1 ? "" : "s", result.encoding));
+    result.warnings.push_back(fmt::format("{} invalid byte sequence{} in {} input replaced with U+FFFD",
+                                          result.replaced, result.replaced == 1 ? "" : "s", result.encoding));
   return result;
 }
 
@@ -822,8 +918,8 @@ Decoded decode_html(std::string_view bytes, std::string_view http_charset) {
     // header wrong, and the page's own declaration is the better witness.
     std::string meta = html_meta_charset(bytes);
     if (!meta.empty() && meta != "UTF-8") {
-      notes.push_back(fmt::format(
-          "HTTP charset says UTF-8 but the bytes are not UTF-8; decoded as {} from <meta>", meta));
+      notes.push_back(
+          fmt::format("HTTP charset says UTF-8 but the bytes are not UTF-8; decoded as {} from <meta>", meta));
       chosen = std::move(meta);
       source = "<meta> charset";
     }
@@ -836,10 +932,8 @@ Decoded decode_html(std::string_view bytes, std::string_view http_charset) {
     chosen = is_valid_utf8(bytes) ? "UTF-8" : "windows-1252";
     source = "";
   }
-  if (chosen == "windows-1252" && !source.empty() && is_valid_utf8(bytes) &&
-      ascii_prefix(bytes, 0) != bytes.size()) {
-    notes.push_back(fmt::format("{} says windows-1252 but the bytes are valid UTF-8; decoded as UTF-8",
-                                source));
+  if (chosen == "windows-1252" && !source.empty() && is_valid_utf8(bytes) && ascii_prefix(bytes, 0) != bytes.size()) {
+    notes.push_back(fmt::format("{} says windows-1252 but the bytes are valid UTF-8; decoded as UTF-8", source));
     chosen = "UTF-8";
   }
   // A BOM decides inside to_utf8 as well; every label here is known, so the
@@ -916,8 +1010,7 @@ std::string html_meta_charset(std::string_view bytes, std::size_t limit) {
       i = end + 3;
       continue;
     }
-    if (s.size() - i >= 6 && iequals(s.substr(i, 5), "<meta") &&
-        (prescan_space(s[i + 5]) || s[i + 5] == '/')) {
+    if (s.size() - i >= 6 && iequals(s.substr(i, 5), "<meta") && (prescan_space(s[i + 5]) || s[i + 5] == '/')) {
       i += 5;
       bool got_pragma = false;
       std::optional<bool> need_pragma;
@@ -950,8 +1043,7 @@ std::string html_meta_charset(std::string_view bytes, std::size_t limit) {
       return std::string(cs->name);
     }
     if (s[i] == '<' && i + 1 < s.size() &&
-        (is_ascii_alpha(s[i + 1]) || (s[i + 1] == '/' && i + 2 < s.size() &&
-                                      is_ascii_alpha(s[i + 2])))) {
+        (is_ascii_alpha(s[i + 1]) || (s[i + 1] == '/' && i + 2 < s.size() && is_ascii_alpha(s[i + 2])))) {
       // Another tag: skip its name and attributes, so "<" or "meta" inside
       // attribute values is not mistaken for markup.
       ++i;
@@ -992,8 +1084,7 @@ std::string charset_from_content_type(std::string_view content_type) {
       }
       return std::string_view::npos;
     }();
-    std::string_view param =
-        content_type.substr(i, next == std::string_view::npos ? std::string_view::npos : next - i);
+    std::string_view param = content_type.substr(i, next == std::string_view::npos ? std::string_view::npos : next - i);
     semi = next;
     const std::size_t eq = param.find('=');
     if (eq == std::string_view::npos) continue;
@@ -1023,9 +1114,8 @@ std::string nfc(std::string_view utf8) {
   if (is_nfc_quick(utf8)) return std::string(utf8);
   utf8proc_uint8_t* out = nullptr;
   const utf8proc_ssize_t len =
-      utf8proc_map(reinterpret_cast<const utf8proc_uint8_t*>(utf8.data()),
-                   static_cast<utf8proc_ssize_t>(utf8.size()), &out,
-                   static_cast<utf8proc_option_t>(UTF8PROC_STABLE | UTF8PROC_COMPOSE));
+      utf8proc_map(reinterpret_cast<const utf8proc_uint8_t*>(utf8.data()), static_cast<utf8proc_ssize_t>(utf8.size()),
+                   &out, static_cast<utf8proc_option_t>(UTF8PROC_STABLE | UTF8PROC_COMPOSE));
   if (len < 0) {
     std::free(out);
     return std::string(utf8);

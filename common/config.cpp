@@ -70,8 +70,8 @@ class Reader {
     return v;
   }
 
-  std::chrono::milliseconds duration(const YAML::Node& node, const std::string& key,
-                                     std::chrono::milliseconds lo, std::chrono::milliseconds hi) const {
+  std::chrono::milliseconds duration(const YAML::Node& node, const std::string& key, std::chrono::milliseconds lo,
+                                     std::chrono::milliseconds hi) const {
     if (!node.IsScalar()) error(node, key, "expected a duration such as 30s, 15m, 2h, 500ms");
     auto s = node.as<std::string>();
     auto d = parse_duration(s);
@@ -91,11 +91,16 @@ class Reader {
     std::string unit = s.substr(i);
     std::transform(unit.begin(), unit.end(), unit.begin(), [](unsigned char c) { return std::toupper(c); });
     std::size_t mult = 0;
-    if (unit.empty() || unit == "B") mult = 1;
-    else if (unit == "KB" || unit == "KIB" || unit == "K") mult = 1024;
-    else if (unit == "MB" || unit == "MIB" || unit == "M") mult = 1024 * 1024;
-    else if (unit == "GB" || unit == "GIB" || unit == "G") mult = 1024ULL * 1024 * 1024;
-    else error(node, key, "unknown size unit '" + unit + "' (B, KB, MB, GB)");
+    if (unit.empty() || unit == "B")
+      mult = 1;
+    else if (unit == "KB" || unit == "KIB" || unit == "K")
+      mult = 1024;
+    else if (unit == "MB" || unit == "MIB" || unit == "M")
+      mult = 1024 * 1024;
+    else if (unit == "GB" || unit == "GIB" || unit == "G")
+      mult = 1024ULL * 1024 * 1024;
+    else
+      error(node, key, "unknown size unit '" + unit + "' (B, KB, MB, GB)");
     if (n * mult < 1024 || n * mult > (8ULL << 30)) error(node, key, "size out of range (1KB to 8GB)");
     return n * mult;
   }
@@ -129,38 +134,54 @@ using namespace std::chrono;
 constexpr auto kNoLimit = milliseconds(365LL * 24 * 3600 * 1000);
 
 void read_fetch(const Reader& r, const YAML::Node& n, FetchConfig& f) {
-  r.check_map(n, "fetch", {"concurrency", "host_connections", "host_delay", "connect_timeout", "timeout",
-                           "low_speed_bytes", "low_speed_time", "max_bytes", "max_redirects", "retries",
-                           "allow_private_networks", "user_agent", "robots_ttl"});
+  r.check_map(n, "fetch",
+              {"concurrency", "host_connections", "host_delay", "connect_timeout", "timeout", "low_speed_bytes",
+               "low_speed_time", "max_bytes", "max_redirects", "retries", "allow_private_networks", "user_agent",
+               "robots_ttl"});
   if (n["concurrency"]) f.concurrency = static_cast<int>(r.integer(n["concurrency"], "fetch.concurrency", 1, 1024));
-  if (n["host_connections"]) f.host_connections = static_cast<int>(r.integer(n["host_connections"], "fetch.host_connections", 1, 64));
+  if (n["host_connections"])
+    f.host_connections = static_cast<int>(r.integer(n["host_connections"], "fetch.host_connections", 1, 64));
   if (n["host_delay"]) f.host_delay = r.duration(n["host_delay"], "fetch.host_delay", milliseconds(0), hours(1));
-  if (n["connect_timeout"]) f.connect_timeout = r.duration(n["connect_timeout"], "fetch.connect_timeout", milliseconds(100), minutes(10));
+  if (n["connect_timeout"])
+    f.connect_timeout = r.duration(n["connect_timeout"], "fetch.connect_timeout", milliseconds(100), minutes(10));
   if (n["timeout"]) f.timeout = r.duration(n["timeout"], "fetch.timeout", milliseconds(100), hours(1));
-  if (n["low_speed_bytes"]) f.low_speed_bytes = static_cast<int>(r.integer(n["low_speed_bytes"], "fetch.low_speed_bytes", 0, 1 << 30));
-  if (n["low_speed_time"]) f.low_speed_time = r.duration(n["low_speed_time"], "fetch.low_speed_time", seconds(1), hours(1));
+  if (n["low_speed_bytes"])
+    f.low_speed_bytes = static_cast<int>(r.integer(n["low_speed_bytes"], "fetch.low_speed_bytes", 0, 1 << 30));
+  if (n["low_speed_time"])
+    f.low_speed_time = r.duration(n["low_speed_time"], "fetch.low_speed_time", seconds(1), hours(1));
   if (n["max_bytes"]) f.max_bytes = r.bytes(n["max_bytes"], "fetch.max_bytes");
-  if (n["max_redirects"]) f.max_redirects = static_cast<int>(r.integer(n["max_redirects"], "fetch.max_redirects", 0, 20));
+  if (n["max_redirects"])
+    f.max_redirects = static_cast<int>(r.integer(n["max_redirects"], "fetch.max_redirects", 0, 20));
   if (n["retries"]) f.retries = static_cast<int>(r.integer(n["retries"], "fetch.retries", 0, 10));
-  if (n["allow_private_networks"]) f.allow_private_networks = r.boolean(n["allow_private_networks"], "fetch.allow_private_networks");
+  if (n["allow_private_networks"])
+    f.allow_private_networks = r.boolean(n["allow_private_networks"], "fetch.allow_private_networks");
   if (n["user_agent"]) {
     f.user_agent = r.str(n["user_agent"], "fetch.user_agent");
-    if (f.user_agent.empty()) r.error(n["user_agent"], "fetch.user_agent", "must not be empty: sites need to know who crawls them");
+    if (f.user_agent.empty())
+      r.error(n["user_agent"], "fetch.user_agent", "must not be empty: sites need to know who crawls them");
   }
-  if (n["robots_ttl"]) f.robots_ttl = duration_cast<seconds>(r.duration(n["robots_ttl"], "fetch.robots_ttl", seconds(0), kNoLimit));
+  if (n["robots_ttl"])
+    f.robots_ttl = duration_cast<seconds>(r.duration(n["robots_ttl"], "fetch.robots_ttl", seconds(0), kNoLimit));
 }
 
 const std::vector<std::string> kArticlePolicies = {"matching", "all", "none"};
 
 void read_crawl(const Reader& r, const YAML::Node& n, CrawlConfig& c) {
-  r.check_map(n, "crawl", {"articles", "min_interval", "max_interval", "max_backoff", "max_items_per_source", "max_item_age",
-                           "queue_retry_after", "queue_max_attempts"});
+  r.check_map(n, "crawl",
+              {"articles", "min_interval", "max_interval", "max_backoff", "max_items_per_source", "max_item_age",
+               "queue_retry_after", "queue_max_attempts"});
   if (n["articles"]) c.articles = r.one_of(n["articles"], "crawl.articles", kArticlePolicies);
-  if (n["min_interval"]) c.min_interval = duration_cast<seconds>(r.duration(n["min_interval"], "crawl.min_interval", seconds(0), kNoLimit));
-  if (n["max_interval"]) c.max_interval = duration_cast<seconds>(r.duration(n["max_interval"], "crawl.max_interval", seconds(1), kNoLimit));
-  if (n["max_backoff"]) c.max_backoff = duration_cast<seconds>(r.duration(n["max_backoff"], "crawl.max_backoff", seconds(1), kNoLimit));
-  if (n["max_items_per_source"]) c.max_items_per_source = static_cast<int>(r.integer(n["max_items_per_source"], "crawl.max_items_per_source", 1, 100000));
-  if (n["max_item_age"]) c.max_item_age = duration_cast<days>(r.duration(n["max_item_age"], "crawl.max_item_age", hours(24), kNoLimit * 50));
+  if (n["min_interval"])
+    c.min_interval = duration_cast<seconds>(r.duration(n["min_interval"], "crawl.min_interval", seconds(0), kNoLimit));
+  if (n["max_interval"])
+    c.max_interval = duration_cast<seconds>(r.duration(n["max_interval"], "crawl.max_interval", seconds(1), kNoLimit));
+  if (n["max_backoff"])
+    c.max_backoff = duration_cast<seconds>(r.duration(n["max_backoff"], "crawl.max_backoff", seconds(1), kNoLimit));
+  if (n["max_items_per_source"])
+    c.max_items_per_source =
+        static_cast<int>(r.integer(n["max_items_per_source"], "crawl.max_items_per_source", 1, 100000));
+  if (n["max_item_age"])
+    c.max_item_age = duration_cast<days>(r.duration(n["max_item_age"], "crawl.max_item_age", hours(24), kNoLimit * 50));
   if (n["queue_retry_after"]) {
     c.queue_retry_after =
         duration_cast<seconds>(r.duration(n["queue_retry_after"], "crawl.queue_retry_after", seconds(1), kNoLimit));
@@ -176,8 +197,10 @@ void read_store(const Reader& r, const YAML::Node& n, StoreConfig& s) {
   if (n["path"]) s.path = r.str(n["path"], "store.path");
   if (n["url"]) s.path = r.str(n["url"], "store.url");
   if (s.path.empty()) r.error(n, "store.path", "must not be empty");
-  if (n["busy_timeout"]) s.busy_timeout = r.duration(n["busy_timeout"], "store.busy_timeout", milliseconds(0), hours(1));
-  if (n["cluster_window"]) s.cluster_window = duration_cast<days>(r.duration(n["cluster_window"], "store.cluster_window", hours(0), kNoLimit));
+  if (n["busy_timeout"])
+    s.busy_timeout = r.duration(n["busy_timeout"], "store.busy_timeout", milliseconds(0), hours(1));
+  if (n["cluster_window"])
+    s.cluster_window = duration_cast<days>(r.duration(n["cluster_window"], "store.cluster_window", hours(0), kNoLimit));
 }
 
 void read_sources(const Reader& r, const YAML::Node& n, std::vector<SourceConfig>& out) {
@@ -197,7 +220,8 @@ void read_sources(const Reader& r, const YAML::Node& n, std::vector<SourceConfig
       r.error(s["url"], key + ".url", "must be an http:// or https:// URL, got '" + src.url + "'");
     if (s["kind"]) src.kind = r.one_of(s["kind"], key + ".kind", {"feed", "sitemap", "page"});
     if (s["every"]) src.interval = duration_cast<seconds>(r.duration(s["every"], key + ".every", minutes(1), kNoLimit));
-    if (s["interval"]) src.interval = duration_cast<seconds>(r.duration(s["interval"], key + ".interval", minutes(1), kNoLimit));
+    if (s["interval"])
+      src.interval = duration_cast<seconds>(r.duration(s["interval"], key + ".interval", minutes(1), kNoLimit));
     if (s["tags"]) src.tags = r.strings(s["tags"], key + ".tags");
     if (s["enabled"]) src.enabled = r.boolean(s["enabled"], key + ".enabled");
     if (s["articles"]) src.articles = r.one_of(s["articles"], key + ".articles", kArticlePolicies);
@@ -212,13 +236,16 @@ void read_digest(const Reader& r, const YAML::Node& n, DigestConfig& d) {
   if (n["out"]) d.out = r.str(n["out"], "digest.out");
   auto as_list = [](const YAML::Node& node) {
     std::vector<YAML::Node> items;
-    if (node.IsSequence()) for (const auto& x : node) items.push_back(x);
-    else items.push_back(node);
+    if (node.IsSequence())
+      for (const auto& x : node) items.push_back(x);
+    else
+      items.push_back(node);
     return items;
   };
   if (n["email"]) {
     for (const auto& e : as_list(n["email"])) {
-      r.check_map(e, "digest.email", {"url", "starttls", "username", "password_env", "password_file", "from", "to", "subject"});
+      r.check_map(e, "digest.email",
+                  {"url", "starttls", "username", "password_env", "password_file", "from", "to", "subject"});
       EmailConfig c;
       if (!e["url"]) r.error(e, "digest.email.url", "required (smtp://host:port or smtps://host:port)");
       c.url = r.str(e["url"], "digest.email.url");
@@ -333,7 +360,8 @@ Status apply_override(Config& config, std::string_view assignment) {
       {"store.busy_timeout", [](Config& c, const Config& s) { c.store.busy_timeout = s.store.busy_timeout; }},
       {"store.cluster_window", [](Config& c, const Config& s) { c.store.cluster_window = s.store.cluster_window; }},
       {"fetch.concurrency", [](Config& c, const Config& s) { c.fetch.concurrency = s.fetch.concurrency; }},
-      {"fetch.host_connections", [](Config& c, const Config& s) { c.fetch.host_connections = s.fetch.host_connections; }},
+      {"fetch.host_connections",
+       [](Config& c, const Config& s) { c.fetch.host_connections = s.fetch.host_connections; }},
       {"fetch.host_delay", [](Config& c, const Config& s) { c.fetch.host_delay = s.fetch.host_delay; }},
       {"fetch.connect_timeout", [](Config& c, const Config& s) { c.fetch.connect_timeout = s.fetch.connect_timeout; }},
       {"fetch.timeout", [](Config& c, const Config& s) { c.fetch.timeout = s.fetch.timeout; }},
@@ -342,14 +370,16 @@ Status apply_override(Config& config, std::string_view assignment) {
       {"fetch.max_bytes", [](Config& c, const Config& s) { c.fetch.max_bytes = s.fetch.max_bytes; }},
       {"fetch.max_redirects", [](Config& c, const Config& s) { c.fetch.max_redirects = s.fetch.max_redirects; }},
       {"fetch.retries", [](Config& c, const Config& s) { c.fetch.retries = s.fetch.retries; }},
-      {"fetch.allow_private_networks", [](Config& c, const Config& s) { c.fetch.allow_private_networks = s.fetch.allow_private_networks; }},
+      {"fetch.allow_private_networks",
+       [](Config& c, const Config& s) { c.fetch.allow_private_networks = s.fetch.allow_private_networks; }},
       {"fetch.user_agent", [](Config& c, const Config& s) { c.fetch.user_agent = s.fetch.user_agent; }},
       {"fetch.robots_ttl", [](Config& c, const Config& s) { c.fetch.robots_ttl = s.fetch.robots_ttl; }},
       {"crawl.articles", [](Config& c, const Config& s) { c.crawl.articles = s.crawl.articles; }},
       {"crawl.min_interval", [](Config& c, const Config& s) { c.crawl.min_interval = s.crawl.min_interval; }},
       {"crawl.max_interval", [](Config& c, const Config& s) { c.crawl.max_interval = s.crawl.max_interval; }},
       {"crawl.max_backoff", [](Config& c, const Config& s) { c.crawl.max_backoff = s.crawl.max_backoff; }},
-      {"crawl.max_items_per_source", [](Config& c, const Config& s) { c.crawl.max_items_per_source = s.crawl.max_items_per_source; }},
+      {"crawl.max_items_per_source",
+       [](Config& c, const Config& s) { c.crawl.max_items_per_source = s.crawl.max_items_per_source; }},
       {"crawl.max_item_age", [](Config& c, const Config& s) { c.crawl.max_item_age = s.crawl.max_item_age; }},
       {"crawl.queue_retry_after",
        [](Config& c, const Config& s) { c.crawl.queue_retry_after = s.crawl.queue_retry_after; }},
@@ -360,7 +390,8 @@ Status apply_override(Config& config, std::string_view assignment) {
       {"rules", [](Config& c, const Config& s) { c.rules = s.rules; }},
   };
   auto it = kCopy.find(key);
-  if (it == kCopy.end()) return fail(ErrorCode::kConfig, "--set " + key + ": not a key that can be set on the command line");
+  if (it == kCopy.end())
+    return fail(ErrorCode::kConfig, "--set " + key + ": not a key that can be set on the command line");
   it->second(config, p);
   return {};
 }

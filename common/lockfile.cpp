@@ -28,7 +28,8 @@ Result<RunLock> RunLock::acquire(const std::string& path, std::chrono::milliseco
       while (!holder.empty() && (holder.back() == '\n' || holder.back() == ' ')) holder.pop_back();
       ::close(fd);
       return fail(ErrorCode::kLocked, "another banwatch run (pid " + holder + ") holds the lock " + path +
-                                          (wait.count() > 0 ? " (waited " + std::to_string(wait.count() / 1000) + " s)" : "; use --wait SECONDS to wait for it"));
+                                          (wait.count() > 0 ? " (waited " + std::to_string(wait.count() / 1000) + " s)"
+                                                            : "; use --wait SECONDS to wait for it"));
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }

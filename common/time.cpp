@@ -12,11 +12,16 @@ using namespace std::chrono;
 
 std::string_view to_string(DatePrecision p) noexcept {
   switch (p) {
-    case DatePrecision::kYear: return "year";
-    case DatePrecision::kMonth: return "month";
-    case DatePrecision::kDay: return "day";
-    case DatePrecision::kMinute: return "minute";
-    case DatePrecision::kSecond: return "second";
+    case DatePrecision::kYear:
+      return "year";
+    case DatePrecision::kMonth:
+      return "month";
+    case DatePrecision::kDay:
+      return "day";
+    case DatePrecision::kMinute:
+      return "minute";
+    case DatePrecision::kSecond:
+      return "second";
   }
   return "second";
 }
@@ -34,11 +39,16 @@ std::string format_iso8601(Timestamp t) { return date::format("%Y-%m-%dT%H:%M:%S
 
 std::string format_precise(const PreciseTime& t) {
   switch (t.precision) {
-    case DatePrecision::kYear: return date::format("%Y", t.time);
-    case DatePrecision::kMonth: return date::format("%Y-%m", t.time);
-    case DatePrecision::kDay: return date::format("%Y-%m-%d", t.time);
-    case DatePrecision::kMinute: return date::format("%Y-%m-%dT%H:%MZ", t.time);
-    case DatePrecision::kSecond: break;
+    case DatePrecision::kYear:
+      return date::format("%Y", t.time);
+    case DatePrecision::kMonth:
+      return date::format("%Y-%m", t.time);
+    case DatePrecision::kDay:
+      return date::format("%Y-%m-%d", t.time);
+    case DatePrecision::kMinute:
+      return date::format("%Y-%m-%dT%H:%MZ", t.time);
+    case DatePrecision::kSecond:
+      break;
   }
   return format_iso8601(t.time);
 }
@@ -76,7 +86,7 @@ std::optional<PreciseTime> parse_precise(std::string_view s) {
     return PreciseTime{time_point_cast<seconds>(t), precision};
   };
   if (pos == s.size()) return done();
-  if (s[pos] != '-' ) return std::nullopt;
+  if (s[pos] != '-') return std::nullopt;
   ++pos;
   if (!read_digits(s, pos, 2, mo)) return std::nullopt;
   precision = DatePrecision::kMonth;
@@ -101,7 +111,8 @@ std::optional<PreciseTime> parse_precise(std::string_view s) {
       while (pos < s.size() && std::isdigit(static_cast<unsigned char>(s[pos]))) ++pos;
     }
   }
-  if (pos < s.size() && (s[pos] == 'Z' || s[pos] == 'z')) ++pos;
+  if (pos < s.size() && (s[pos] == 'Z' || s[pos] == 'z'))
+    ++pos;
   else if (pos + 6 == s.size() && (s[pos] == '+' || s[pos] == '-') && s[pos + 3] == ':') {
     int oh = 0, om = 0;
     int sign = s[pos] == '-' ? -1 : 1;
@@ -129,13 +140,26 @@ std::optional<milliseconds> parse_duration(std::string_view s) {
     if (ec != std::errc() || n < 0) return std::nullopt;
     s.remove_prefix(static_cast<std::size_t>(ptr - s.data()));
     std::int64_t unit_ms = 0;
-    if (s.starts_with("ms")) { unit_ms = 1; s.remove_prefix(2); }
-    else if (s.starts_with("s")) { unit_ms = 1000; s.remove_prefix(1); }
-    else if (s.starts_with("m")) { unit_ms = 60'000; s.remove_prefix(1); }
-    else if (s.starts_with("h")) { unit_ms = 3'600'000; s.remove_prefix(1); }
-    else if (s.starts_with("d")) { unit_ms = 86'400'000; s.remove_prefix(1); }
-    else if (s.starts_with("w")) { unit_ms = 7 * 86'400'000LL; s.remove_prefix(1); }
-    else return std::nullopt;
+    if (s.starts_with("ms")) {
+      unit_ms = 1;
+      s.remove_prefix(2);
+    } else if (s.starts_with("s")) {
+      unit_ms = 1000;
+      s.remove_prefix(1);
+    } else if (s.starts_with("m")) {
+      unit_ms = 60'000;
+      s.remove_prefix(1);
+    } else if (s.starts_with("h")) {
+      unit_ms = 3'600'000;
+      s.remove_prefix(1);
+    } else if (s.starts_with("d")) {
+      unit_ms = 86'400'000;
+      s.remove_prefix(1);
+    } else if (s.starts_with("w")) {
+      unit_ms = 7 * 86'400'000LL;
+      s.remove_prefix(1);
+    } else
+      return std::nullopt;
     if (n > (std::int64_t{1} << 40) / unit_ms) return std::nullopt;  // absurdly long
     total += milliseconds(n * unit_ms);
   }
@@ -149,8 +173,14 @@ std::string format_duration(milliseconds d) {
   auto s = ms / 1000;
   std::string out;
   if (s >= 86400 && s % 86400 == 0) return fmt::format("{}d", s / 86400);
-  if (s >= 3600) { out += fmt::format("{}h", s / 3600); s %= 3600; }
-  if (s >= 60) { out += fmt::format("{}m", s / 60); s %= 60; }
+  if (s >= 3600) {
+    out += fmt::format("{}h", s / 3600);
+    s %= 3600;
+  }
+  if (s >= 60) {
+    out += fmt::format("{}m", s / 60);
+    s %= 60;
+  }
   if (s > 0) out += fmt::format("{}s", s);
   return out;
 }

@@ -11,9 +11,7 @@ namespace {
 
 constexpr std::size_t kMaxUrlLength = 16 * 1024;
 
-bool is_scheme_char(char c) {
-  return std::isalnum(static_cast<unsigned char>(c)) || c == '+' || c == '-' || c == '.';
-}
+bool is_scheme_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '+' || c == '-' || c == '.'; }
 
 std::string to_lower(std::string_view s) {
   std::string out(s);
@@ -36,8 +34,8 @@ std::string encode_component(std::string_view s, bool is_query) {
   out.reserve(s.size());
   for (char ch : s) {
     auto c = static_cast<unsigned char>(ch);
-    bool encode = c <= 0x20 || c >= 0x7f || c == '"' || c == '<' || c == '>' || c == '`' ||
-                  (!is_query && (c == '{' || c == '}'));
+    bool encode =
+        c <= 0x20 || c >= 0x7f || c == '"' || c == '<' || c == '>' || c == '`' || (!is_query && (c == '{' || c == '}'));
     if (c == '\t' || c == '\n' || c == '\r') continue;  // WHATWG strips these
     if (encode) {
       out += '%';
@@ -83,9 +81,8 @@ std::string remove_dot_segments(std::string_view path) {
 
 bool is_tracking_param(std::string_view name) {
   static constexpr std::array<std::string_view, 22> kExact = {
-      "fbclid", "gclid",  "dclid",   "msclkid", "mc_cid",  "mc_eid",   "igshid",  "_ga",
-      "_gl",    "yclid",  "ref_src", "cmpid",   "ocid",    "smid",     "smtyp",   "twclid",
-      "wt.mc_id", "s_cid", "mkt_tok", "spm",    "_hsenc",  "_hsmi"};
+      "fbclid", "gclid", "dclid", "msclkid", "mc_cid", "mc_eid",   "igshid", "_ga",     "_gl", "yclid",  "ref_src",
+      "cmpid",  "ocid",  "smid",  "smtyp",   "twclid", "wt.mc_id", "s_cid",  "mkt_tok", "spm", "_hsenc", "_hsmi"};
   std::string lower = to_lower(name);
   if (lower.starts_with("utm_")) return true;
   return std::find(kExact.begin(), kExact.end(), lower) != kExact.end();
@@ -107,8 +104,7 @@ Result<Url> Url::parse(std::string_view text) {
 
   Url url;
   auto colon = v.find(':');
-  if (colon == std::string_view::npos || colon == 0 ||
-      !std::isalpha(static_cast<unsigned char>(v[0])) ||
+  if (colon == std::string_view::npos || colon == 0 || !std::isalpha(static_cast<unsigned char>(v[0])) ||
       !std::all_of(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(colon), is_scheme_char)) {
     return fail(ErrorCode::kInvalidArgument, "not an absolute URL (no scheme): " + std::string(s.substr(0, 200)));
   }
@@ -147,7 +143,8 @@ Result<Url> Url::parse(std::string_view text) {
     std::string_view port;
     if (authority.starts_with("[")) {
       auto close = authority.find(']');
-      if (close == std::string_view::npos) return fail(ErrorCode::kInvalidArgument, "unterminated IPv6 address in URL: " + std::string(s.substr(0, 200)));
+      if (close == std::string_view::npos)
+        return fail(ErrorCode::kInvalidArgument, "unterminated IPv6 address in URL: " + std::string(s.substr(0, 200)));
       host = authority.substr(1, close - 1);
       // An IP literal (RFC 3986 §3.2.2): hex digits, colons and dots only, so
       // that the bracketed form written back by authority() parses again.
@@ -156,7 +153,9 @@ Result<Url> Url::parse(std::string_view text) {
         return fail(ErrorCode::kInvalidArgument, "invalid IPv6 address in URL: " + std::string(s.substr(0, 200)));
       auto rest = authority.substr(close + 1);
       if (!rest.empty()) {
-        if (rest.front() != ':') return fail(ErrorCode::kInvalidArgument, "bad text after IPv6 address in URL: " + std::string(s.substr(0, 200)));
+        if (rest.front() != ':')
+          return fail(ErrorCode::kInvalidArgument,
+                      "bad text after IPv6 address in URL: " + std::string(s.substr(0, 200)));
         port = rest.substr(1);
       }
     } else {
@@ -173,7 +172,8 @@ Result<Url> Url::parse(std::string_view text) {
     }
     url.host_ = to_lower(host);
     while (!url.host_.empty() && url.host_.back() == '.') url.host_.pop_back();  // FQDN dot
-    if (special && url.host_.empty()) return fail(ErrorCode::kInvalidArgument, "URL has no host: " + std::string(s.substr(0, 200)));
+    if (special && url.host_.empty())
+      return fail(ErrorCode::kInvalidArgument, "URL has no host: " + std::string(s.substr(0, 200)));
     for (char c : url.host_) {
       auto u = static_cast<unsigned char>(c);
       if (u <= 0x20 || c == '/' || c == '?' || c == '#' || c == '@' || c == '<' || c == '>' || c == '\\')
@@ -189,7 +189,8 @@ Result<Url> Url::parse(std::string_view text) {
     }
   }
   // "https:" or "http:path" name no host: nothing to fetch, and no canonical form parses back.
-  if (special && url.host_.empty()) return fail(ErrorCode::kInvalidArgument, "URL has no host: " + std::string(s.substr(0, 200)));
+  if (special && url.host_.empty())
+    return fail(ErrorCode::kInvalidArgument, "URL has no host: " + std::string(s.substr(0, 200)));
   std::string path = encode_component(v, false);
   if (url.has_authority_ || special) {
     if (path.empty()) path = "/";
@@ -247,7 +248,9 @@ Result<Url> Url::resolve(std::string_view reference) const {
     merged = std::string(ref_path);
   } else {
     auto last_slash = path_.rfind('/');
-    merged = (has_authority_ && path_.empty()) ? "/" : (last_slash == std::string::npos ? "" : path_.substr(0, last_slash + 1));
+    merged = (has_authority_ && path_.empty())
+                 ? "/"
+                 : (last_slash == std::string::npos ? "" : path_.substr(0, last_slash + 1));
     merged += ref_path;
   }
   if (qmark == std::string_view::npos) {

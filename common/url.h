@@ -24,11 +24,11 @@ class Url {
 
   const std::string& scheme() const { return scheme_; }
   const std::string& userinfo() const { return userinfo_; }
-  const std::string& host() const { return host_; }  // lower case; IPv6 without brackets
-  std::optional<int> port() const { return port_; }   // nullopt when default or absent
-  int effective_port() const;                         // 80/443 filled in for http/https
-  const std::string& path() const { return path_; }   // starts with "/" for http(s)
-  const std::string& query() const { return query_; } // without "?"; empty if none
+  const std::string& host() const { return host_; }    // lower case; IPv6 without brackets
+  std::optional<int> port() const { return port_; }    // nullopt when default or absent
+  int effective_port() const;                          // 80/443 filled in for http/https
+  const std::string& path() const { return path_; }    // starts with "/" for http(s)
+  const std::string& query() const { return query_; }  // without "?"; empty if none
   bool has_query() const { return has_query_; }
   const std::string& fragment() const { return fragment_; }
 

@@ -74,10 +74,10 @@ bool ipv6_private(const unsigned char* b) {
   if (std::memcmp(b, kZero, 12) == 0) return true;  // deprecated IPv4-compatible ::a.b.c.d
   static const unsigned char kNat64[12] = {0, 0x64, 0xff, 0x9b, 0, 0, 0, 0, 0, 0, 0, 0};
   if (std::memcmp(b, kNat64, 12) == 0) return v4(12);
-  if ((b[0] & 0xfe) == 0xfc) return true;                  // fc00::/7 unique local
-  if (b[0] == 0xfe && (b[1] & 0xc0) == 0x80) return true;  // fe80::/10 link-local
-  if (b[0] == 0xfe && (b[1] & 0xc0) == 0xc0) return true;  // fec0::/10 site-local (deprecated)
-  if (b[0] == 0xff) return true;                           // multicast
+  if ((b[0] & 0xfe) == 0xfc) return true;                                         // fc00::/7 unique local
+  if (b[0] == 0xfe && (b[1] & 0xc0) == 0x80) return true;                         // fe80::/10 link-local
+  if (b[0] == 0xfe && (b[1] & 0xc0) == 0xc0) return true;                         // fec0::/10 site-local (deprecated)
+  if (b[0] == 0xff) return true;                                                  // multicast
   if (b[0] == 0x20 && b[1] == 0x01 && b[2] == 0x0d && b[3] == 0xb8) return true;  // documentation
   return false;
 }
@@ -115,20 +115,34 @@ bool transient_curl_error(CURLcode code) {
 
 std::string status_reason(int status) {
   switch (status) {
-    case 400: return "Bad Request";
-    case 401: return "Unauthorized";
-    case 403: return "Forbidden";
-    case 404: return "Not Found";
-    case 405: return "Method Not Allowed";
-    case 408: return "Request Timeout";
-    case 410: return "Gone";
-    case 429: return "Too Many Requests";
-    case 451: return "Unavailable For Legal Reasons";
-    case 500: return "Internal Server Error";
-    case 502: return "Bad Gateway";
-    case 503: return "Service Unavailable";
-    case 504: return "Gateway Timeout";
-    default: return "";
+    case 400:
+      return "Bad Request";
+    case 401:
+      return "Unauthorized";
+    case 403:
+      return "Forbidden";
+    case 404:
+      return "Not Found";
+    case 405:
+      return "Method Not Allowed";
+    case 408:
+      return "Request Timeout";
+    case 410:
+      return "Gone";
+    case 429:
+      return "Too Many Requests";
+    case 451:
+      return "Unavailable For Legal Reasons";
+    case 500:
+      return "Internal Server Error";
+    case 502:
+      return "Bad Gateway";
+    case 503:
+      return "Service Unavailable";
+    case 504:
+      return "Gateway Timeout";
+    default:
+      return "";
   }
 }
 
@@ -230,7 +244,8 @@ class CurlFetcher final : public Fetcher {
     job->first_start = SteadyClock::now();
     auto parsed = Url::parse(job->url);
     if (!parsed) {
-      fail_job(std::move(job), Error(ErrorCode::kInvalidArgument, "bad URL " + job->url + ": " + parsed.error().message));
+      fail_job(std::move(job),
+               Error(ErrorCode::kInvalidArgument, "bad URL " + job->url + ": " + parsed.error().message));
       return;
     }
     if (!parsed->is_http()) {
@@ -490,10 +505,10 @@ class CurlFetcher final : public Fetcher {
             auto job = std::move(origin.waiting.front());
             origin.waiting.pop_front();
             --waiting_count_;
-            std::string why = origin.robots_unreachable_reason.empty()
-                                  ? "robots.txt disallows " + job->path_and_query
-                                  : "robots.txt unreachable (" + origin.robots_unreachable_reason +
-                                        "): disallowed for now";
+            std::string why =
+                origin.robots_unreachable_reason.empty()
+                    ? "robots.txt disallows " + job->path_and_query
+                    : "robots.txt unreachable (" + origin.robots_unreachable_reason + "): disallowed for now";
             std::string message = job->url + ": " + why;
             ErrorCode code =
                 origin.robots_unreachable_reason.empty() ? ErrorCode::kRefused : origin.robots_unreachable_code;
@@ -606,11 +621,12 @@ class CurlFetcher final : public Fetcher {
     }
     t->easy = easy;
     const Request& req = t->job->request;
-    if (!req.etag.empty()) t->request_headers = curl_slist_append(t->request_headers, ("If-None-Match: " + req.etag).c_str());
+    if (!req.etag.empty())
+      t->request_headers = curl_slist_append(t->request_headers, ("If-None-Match: " + req.etag).c_str());
     if (!req.last_modified.empty())
       t->request_headers = curl_slist_append(t->request_headers, ("If-Modified-Since: " + req.last_modified).c_str());
-    t->request_headers =
-        curl_slist_append(t->request_headers, ("Accept: " + (req.accept.empty() ? std::string("*/*") : req.accept)).c_str());
+    t->request_headers = curl_slist_append(
+        t->request_headers, ("Accept: " + (req.accept.empty() ? std::string("*/*") : req.accept)).c_str());
 
     curl_easy_setopt(easy, CURLOPT_URL, t->job->url.c_str());
     curl_easy_setopt(easy, CURLOPT_PRIVATE, t.get());
@@ -705,14 +721,15 @@ class CurlFetcher final : public Fetcher {
 
     if (code != CURLE_OK) {
       if (!t.refused_ip.empty()) {
-        fail_job(std::move(job), Error(ErrorCode::kRefused, fmt::format("refused to connect to private address {} for {}",
-                                                                        t.refused_ip, r.final_url)));
+        fail_job(std::move(job),
+                 Error(ErrorCode::kRefused,
+                       fmt::format("refused to connect to private address {} for {}", t.refused_ip, r.final_url)));
         return;
       }
       if (t.over_budget) {
-        fail_job(std::move(job), Error(ErrorCode::kBudgetExceeded,
-                                       fmt::format("{}: body larger than {} bytes (after decoding)", r.final_url,
-                                                   options_.max_bytes)),
+        fail_job(std::move(job),
+                 Error(ErrorCode::kBudgetExceeded,
+                       fmt::format("{}: body larger than {} bytes (after decoding)", r.final_url, options_.max_bytes)),
                  r.status);
         return;
       }
@@ -746,8 +763,8 @@ class CurlFetcher final : public Fetcher {
     if (r.status == 301 || r.status == 302 || r.status == 303 || r.status == 307 || r.status == 308) {
       std::string location = header(t, "location");
       if (location.empty()) {
-        fail_job(std::move(job), Error(ErrorCode::kHttp, fmt::format("{}: HTTP {} without Location", r.final_url, r.status)),
-                 r.status);
+        fail_job(std::move(job),
+                 Error(ErrorCode::kHttp, fmt::format("{}: HTTP {} without Location", r.final_url, r.status)), r.status);
         return;
       }
       follow_redirect(std::move(job), location, r.status);
@@ -804,8 +821,9 @@ class CurlFetcher final : public Fetcher {
       return;
     }
     if (job->redirects + 1 > options_.max_redirects) {
-      fail_job(std::move(job), Error(ErrorCode::kBudgetExceeded,
-                                     fmt::format("{}: more than {} redirects", job->request.url, options_.max_redirects)),
+      fail_job(std::move(job),
+               Error(ErrorCode::kBudgetExceeded,
+                     fmt::format("{}: more than {} redirects", job->request.url, options_.max_redirects)),
                status);
       return;
     }

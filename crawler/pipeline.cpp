@@ -26,9 +26,12 @@ namespace banwatch::crawler {
 namespace {
 // The feed item's fields a queued fetch keeps, by their JSON names.
 constexpr std::pair<const char*, std::string feeds::Item::*> kQueuedItemText[] = {
-    {"id", &feeds::Item::id},           {"url", &feeds::Item::url},
-    {"title", &feeds::Item::title},     {"summary", &feeds::Item::summary},
-    {"content", &feeds::Item::content}, {"language", &feeds::Item::language},
+    {"id", &feeds::Item::id},
+    {"url", &feeds::Item::url},
+    {"title", &feeds::Item::title},
+    {"summary", &feeds::Item::summary},
+    {"content", &feeds::Item::content},
+    {"language", &feeds::Item::language},
     {"publication_name", &feeds::Item::publication_name}};
 constexpr std::pair<const char*, std::optional<PreciseTime> feeds::Item::*> kQueuedItemDates[] = {
     {"published", &feeds::Item::published}, {"updated", &feeds::Item::updated}};
@@ -128,9 +131,9 @@ struct SourceTask {
   FetchOutcome outcome;
   bool recrawl = false;
   bool force = false;
-  bool loose = false;  // a single article of a recrawl: no feed, no schedule
+  bool loose = false;                         // a single article of a recrawl: no feed, no schedule
   std::vector<store::ArticleFetch> to_queue;  // worker mode: pages on hosts not held
-  std::string host;  // the feed URL's authority: start_more() spreads sources over hosts
+  std::string host;                           // the feed URL's authority: start_more() spreads sources over hosts
 };
 
 // What the processing thread reads of a source task: a copy, since the loop
@@ -175,8 +178,7 @@ class Crawl {
     bounds_.max_interval = c.crawl.max_interval;
     bounds_.max_backoff = c.crawl.max_backoff;
     max_active_ = std::max(4, c.fetch.concurrency * 2);
-    processor_ =
-        std::make_unique<SerialExecutor>(kMaxProcessingJobs, kMaxProcessingBytes, [this] { flush_appends(); });
+    processor_ = std::make_unique<SerialExecutor>(kMaxProcessingJobs, kMaxProcessingBytes, [this] { flush_appends(); });
   }
 
   // After run() has returned: lets the processing thread finish the pages it
@@ -199,8 +201,8 @@ class Crawl {
   void add_source(store::Source source, bool recrawl = false, bool force = false) {
     auto task = std::make_unique<SourceTask>();
     task->source = std::move(source);
-    task->policy = task->source.spec.article_policy.empty() ? deps_.config->crawl.articles
-                                                            : task->source.spec.article_policy;
+    task->policy =
+        task->source.spec.article_policy.empty() ? deps_.config->crawl.articles : task->source.spec.article_policy;
     task->report.name = task->source.spec.name;
     task->report.url = task->source.spec.url;
     if (auto url = Url::parse(task->source.spec.url)) task->host = url->authority();
@@ -410,9 +412,8 @@ class Crawl {
       }
       return;
     }
-    bool truncated = std::any_of(feed->warnings.begin(), feed->warnings.end(), [](const std::string& w) {
-      return w.find("truncated") != std::string::npos;
-    });
+    bool truncated = std::any_of(feed->warnings.begin(), feed->warnings.end(),
+                                 [](const std::string& w) { return w.find("truncated") != std::string::npos; });
     if (truncated && !feed->items.empty()) {
       // The item open when the bytes ended may be cut anywhere: leave it for
       // the next, complete fetch rather than store half of it.
@@ -552,7 +553,8 @@ class Crawl {
       if (transient(r) && shared->queued_attempts < queue->max_attempts) {
         const int doublings = std::clamp(shared->queued_attempts - 1, 0, 6);
         ++summary_.queue_retried;
-        complete_queued(*shared->queued_fetch, store::FetchOutcome::kRetry, error, queue->retry_after * (1 << doublings));
+        complete_queued(*shared->queued_fetch, store::FetchOutcome::kRetry, error,
+                        queue->retry_after * (1 << doublings));
         work_done(task);
       } else {
         shared->queued_outcome = store::FetchOutcome::kFailed;
@@ -644,8 +646,8 @@ class Crawl {
     store::AppendOptions ao;
     ao.cluster_window = deps_.config->store.cluster_window;  // `now`: each article's fetched_at
     Result<std::vector<store::AppendResult>> results =
-        store_failed_.load() ? Result<std::vector<store::AppendResult>>(std::unexpected(
-                                   Error(ErrorCode::kStore, "not written: an earlier append failed")))
+        store_failed_.load() ? Result<std::vector<store::AppendResult>>(
+                                   std::unexpected(Error(ErrorCode::kStore, "not written: an earlier append failed")))
                              : deps_.store->append_batch(batch, ao);
     for (std::size_t i = 0; i < pending_appends_.size(); ++i) {
       PendingAppend& pending = pending_appends_[i];
@@ -786,7 +788,8 @@ class Crawl {
     finalize(task);
     if (task.loose) return;
     --active_;
-    if (auto running = running_per_host_.find(task.host); running != running_per_host_.end() && --running->second <= 0) {
+    if (auto running = running_per_host_.find(task.host);
+        running != running_per_host_.end() && --running->second <= 0) {
       running_per_host_.erase(running);
     }
     start_more();
@@ -855,8 +858,8 @@ class Crawl {
   std::unordered_set<std::string> seen_keys_, seen_canonicals_;
   CrawlSummary summary_;
   std::optional<Error> fatal_;
-  std::atomic<bool> store_failed_{false};  // set by the processing thread at the first failed append
-  bool finishing_ = false;                 // run() has returned: results are applied, nothing is started
+  std::atomic<bool> store_failed_{false};       // set by the processing thread at the first failed append
+  bool finishing_ = false;                      // run() has returned: results are applied, nothing is started
   std::vector<PendingAppend> pending_appends_;  // the processing thread's alone
   // Last member: destroyed (its thread joined) before anything its jobs use.
   std::unique_ptr<SerialExecutor> processor_;
@@ -929,7 +932,8 @@ Result<CrawlSummary> crawl(const CrawlDeps& deps, const CrawlOptions& options) {
   std::vector<store::Source> selected;
   if (!options.sources.empty()) {
     for (const auto& name : options.sources) {
-      auto it = std::find_if(sources->begin(), sources->end(), [&](const store::Source& s) { return s.spec.name == name; });
+      auto it =
+          std::find_if(sources->begin(), sources->end(), [&](const store::Source& s) { return s.spec.name == name; });
       if (it == sources->end()) return fail(ErrorCode::kNotFound, "no source named \"" + name + "\"");
       selected.push_back(*it);
     }

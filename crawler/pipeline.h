@@ -94,10 +94,10 @@ std::string queued_item_json(const std::string& key, const feeds::Item& item);
 Result<std::pair<std::string, feeds::Item>> parse_queued_item(std::string_view json);
 
 struct CrawlOptions {
-  std::vector<std::string> sources;  // by name; empty = every due source (none with `queue`)
-  bool all = false;                  // every enabled source, due or not
-  bool dry_run = false;              // fetch and extract, write nothing
-  const std::atomic<int>* cancel = nullptr;  // non-zero: stop (signal number)
+  std::vector<std::string> sources;                      // by name; empty = every due source (none with `queue`)
+  bool all = false;                                      // every enabled source, due or not
+  bool dry_run = false;                                  // fetch and extract, write nothing
+  const std::atomic<int>* cancel = nullptr;              // non-zero: stop (signal number)
   std::function<void(const std::string&)> warn;          // default: spdlog warn
   std::function<void(const SourceReport&)> source_done;  // progress
   std::function<void(const DryRunArticle&)> dry_run_article;
@@ -110,10 +110,10 @@ struct CrawlOptions {
 Result<CrawlSummary> crawl(const CrawlDeps& deps, const CrawlOptions& options);
 
 struct RecrawlOptions {
-  std::vector<std::string> urls;        // these article URLs
-  std::optional<std::string> source;    // every item of this source's feed
-  std::optional<Timestamp> since;       // every stored article fetched since
-  bool force = false;                   // no conditional headers
+  std::vector<std::string> urls;      // these article URLs
+  std::optional<std::string> source;  // every item of this source's feed
+  std::optional<Timestamp> since;     // every stored article fetched since
+  bool force = false;                 // no conditional headers
   const std::atomic<int>* cancel = nullptr;
   std::function<void(const std::string&)> warn;
   std::function<void(std::size_t done, std::size_t total)> progress;

@@ -32,17 +32,15 @@ Key classify(std::string_view raw_key) {
   // Lenient_: common misspellings seen in the wild (Google's parser accepts them too).
   if (key == "user-agent" || key == "useragent" || key == "user agent") return Key::kUserAgent;
   if (key == "allow") return Key::kAllow;
-  if (key == "disallow" || key == "dissallow" || key == "dissalow" || key == "disalow" ||
-      key == "diasllow" || key == "disallaw")
+  if (key == "disallow" || key == "dissallow" || key == "dissalow" || key == "disalow" || key == "diasllow" ||
+      key == "disallaw")
     return Key::kDisallow;
   if (key == "crawl-delay" || key == "crawl delay" || key == "crawldelay") return Key::kCrawlDelay;
   if (key == "sitemap" || key == "site-map") return Key::kSitemap;
   return Key::kOther;
 }
 
-bool is_unreserved(unsigned char c) {
-  return std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~';
-}
+bool is_unreserved(unsigned char c) { return std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~'; }
 
 int hex_value(char c) {
   if (c >= '0' && c <= '9') return c - '0';
@@ -56,9 +54,8 @@ int hex_value(char c) {
 std::string agent_token(std::string_view value) {
   value = trim(value);
   std::size_t end = 0;
-  while (end < value.size() &&
-         (std::isalpha(static_cast<unsigned char>(value[end])) || value[end] == '_' || value[end] == '-' ||
-          value[end] == '*'))
+  while (end < value.size() && (std::isalpha(static_cast<unsigned char>(value[end])) || value[end] == '_' ||
+                                value[end] == '-' || value[end] == '*'))
     ++end;
   return lower(value.substr(0, end));
 }

@@ -60,8 +60,8 @@ seconds backoff_delay(seconds configured, int consecutive_errors, const Schedule
   return std::min(delay, std::max(bounds.max_backoff, base));
 }
 
-void schedule_failure(store::FetchState& state, seconds configured, std::optional<seconds> retry_after,
-                      Timestamp now, const ScheduleBounds& bounds) {
+void schedule_failure(store::FetchState& state, seconds configured, std::optional<seconds> retry_after, Timestamp now,
+                      const ScheduleBounds& bounds) {
   state.consecutive_errors = std::max(0, state.consecutive_errors) + 1;
   seconds wait = backoff_delay(configured, state.consecutive_errors, bounds);
   if (retry_after && *retry_after > wait) wait = std::min(*retry_after, std::max(bounds.max_backoff, wait));

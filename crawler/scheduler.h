@@ -32,9 +32,9 @@ struct ScheduleBounds {
 
 // What a successful fetch learned.
 struct FetchOutcome {
-  bool changed = false;                    // new items were found
-  std::optional<int> ttl_minutes;          // RSS <ttl>
-  std::vector<int> skip_hours;             // RSS <skipHours>, UTC
+  bool changed = false;            // new items were found
+  std::optional<int> ttl_minutes;  // RSS <ttl>
+  std::vector<int> skip_hours;     // RSS <skipHours>, UTC
 };
 
 bool is_due(const store::FetchState& state, Timestamp now);
@@ -51,8 +51,7 @@ void schedule_success(store::FetchState& state, std::chrono::seconds configured,
 // Updates scheduling fields of `state` after a failed fetch: consecutive_errors
 // incremented, next_due = now + backoff (at least `retry_after` when given).
 void schedule_failure(store::FetchState& state, std::chrono::seconds configured,
-                      std::optional<std::chrono::seconds> retry_after, Timestamp now,
-                      const ScheduleBounds& bounds);
+                      std::optional<std::chrono::seconds> retry_after, Timestamp now, const ScheduleBounds& bounds);
 
 // The backoff delay for the n-th consecutive failure (n >= 1).
 std::chrono::seconds backoff_delay(std::chrono::seconds configured, int consecutive_errors,

@@ -21,9 +21,8 @@ SerialExecutor::~SerialExecutor() {
 
 void SerialExecutor::submit(std::function<void()> job, std::size_t weight) {
   std::unique_lock lock(mutex_);
-  changed_.wait(lock, [&] {
-    return queue_.empty() || (queue_.size() < max_jobs_ && queued_weight_ + weight <= max_weight_);
-  });
+  changed_.wait(
+      lock, [&] { return queue_.empty() || (queue_.size() < max_jobs_ && queued_weight_ + weight <= max_weight_); });
   queue_.push_back(Entry{std::move(job), weight});
   queued_weight_ += weight;
   changed_.notify_all();

@@ -33,20 +33,18 @@ struct NamedEntity {
   std::uint32_t cp;
 };
 constexpr NamedEntity kEntities[] = {
-    {"amp", '&'},      {"lt", '<'},        {"gt", '>'},        {"quot", '"'},     {"apos", '\''},
-    {"nbsp", 0xA0},    {"mdash", 0x2014},  {"ndash", 0x2013},  {"hellip", 0x2026}, {"rsquo", 0x2019},
-    {"lsquo", 0x2018}, {"rdquo", 0x201D},  {"ldquo", 0x201C},  {"euro", 0x20AC},  {"pound", 0xA3},
-    {"copy", 0xA9},    {"reg", 0xAE},      {"trade", 0x2122},  {"laquo", 0xAB},   {"raquo", 0xBB},
-    {"eacute", 0xE9},  {"egrave", 0xE8},   {"uuml", 0xFC},     {"ouml", 0xF6},    {"auml", 0xE4},
-    {"szlig", 0xDF},   {"ccedil", 0xE7},   {"aacute", 0xE1},   {"iacute", 0xED},  {"oacute", 0xF3},
-    {"uacute", 0xFA},  {"ntilde", 0xF1},   {"middot", 0xB7},   {"bull", 0x2022},  {"deg", 0xB0},
+    {"amp", '&'},      {"lt", '<'},       {"gt", '>'},        {"quot", '"'},     {"apos", '\''},    {"nbsp", 0xA0},
+    {"mdash", 0x2014}, {"ndash", 0x2013}, {"hellip", 0x2026}, {"rsquo", 0x2019}, {"lsquo", 0x2018}, {"rdquo", 0x201D},
+    {"ldquo", 0x201C}, {"euro", 0x20AC},  {"pound", 0xA3},    {"copy", 0xA9},    {"reg", 0xAE},     {"trade", 0x2122},
+    {"laquo", 0xAB},   {"raquo", 0xBB},   {"eacute", 0xE9},   {"egrave", 0xE8},  {"uuml", 0xFC},    {"ouml", 0xF6},
+    {"auml", 0xE4},    {"szlig", 0xDF},   {"ccedil", 0xE7},   {"aacute", 0xE1},  {"iacute", 0xED},  {"oacute", 0xF3},
+    {"uacute", 0xFA},  {"ntilde", 0xF1},  {"middot", 0xB7},   {"bull", 0x2022},  {"deg", 0xB0},
 };
 
 bool is_block_tag(std::string_view name) {
-  static constexpr std::string_view kBlocks[] = {"p",  "br", "div", "li", "ul", "ol", "h1", "h2",
-                                                 "h3", "h4", "h5",  "h6", "tr", "table", "blockquote",
-                                                 "section", "article", "header", "footer", "pre", "hr",
-                                                 "dd", "dt", "figcaption"};
+  static constexpr std::string_view kBlocks[] = {
+      "p",  "br",    "div",        "li",      "ul",      "ol",     "h1",     "h2",  "h3", "h4", "h5", "h6",
+      "tr", "table", "blockquote", "section", "article", "header", "footer", "pre", "hr", "dd", "dt", "figcaption"};
   for (auto b : kBlocks)
     if (name == b) return true;
   return false;
@@ -111,8 +109,10 @@ std::string html_fragment_to_text(std::string_view html) {
         i = k;
         continue;
       }
-      if (is_block_tag(name)) raw += "\n\n";
-      else raw += ' ';
+      if (is_block_tag(name))
+        raw += "\n\n";
+      else
+        raw += ' ';
       continue;
     }
     if (c == '&') {
@@ -182,8 +182,10 @@ std::string html_fragment_to_text(std::string_view html) {
       continue;
     }
     if (!out.empty()) {
-      if (pending_newlines >= 2) out += "\n\n";
-      else if (pending_newlines == 1 || pending_space) out += ' ';
+      if (pending_newlines >= 2)
+        out += "\n\n";
+      else if (pending_newlines == 1 || pending_space)
+        out += ' ';
     }
     pending_newlines = 0;
     pending_space = false;

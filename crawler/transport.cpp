@@ -67,8 +67,7 @@ struct WriteState {
 size_t write_cb(char* data, size_t size, size_t nmemb, void* userp) {
   auto* state = static_cast<WriteState*>(userp);
   const std::size_t n = size * nmemb;
-  if (state->body->size() < state->max)
-    state->body->append(data, std::min(n, state->max - state->body->size()));
+  if (state->body->size() < state->max) state->body->append(data, std::min(n, state->max - state->body->size()));
   return n;  // keep reading past the cap so the connection ends cleanly
 }
 

@@ -42,8 +42,9 @@ class LeaseKeeper {
  public:
   LeaseKeeper(store::Store& store, const WorkerOptions& options, std::set<std::string> hosts,
               std::atomic<int>& pass_cancel)
-      : store_(store), options_(options), hosts_(std::move(hosts)), pass_cancel_(pass_cancel),
-        thread_([this] { run(); }) {}
+      : store_(store), options_(options), hosts_(std::move(hosts)), pass_cancel_(pass_cancel), thread_([this] {
+          run();
+        }) {}
   ~LeaseKeeper() {
     {
       std::lock_guard lock(mutex_);
@@ -161,8 +162,8 @@ Result<WorkerSummary> run_worker(const CrawlDeps& deps, const WorkerOptions& opt
       }
       if (lease.last_request_at) {
         // The previous owner's last request: keep the per-host delay across the handover.
-        const Timestamp until = *lease.last_request_at +
-                                std::chrono::ceil<std::chrono::seconds>(deps.config->fetch.host_delay);
+        const Timestamp until =
+            *lease.last_request_at + std::chrono::ceil<std::chrono::seconds>(deps.config->fetch.host_delay);
         politeness_until = politeness_until ? std::max(*politeness_until, until) : until;
       }
     }

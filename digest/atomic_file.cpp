@@ -89,8 +89,7 @@ Status write_file_atomic(const std::string& path, std::string_view data, Existin
   if (::close(fd) != 0) return fail(ErrorCode::kIo, path + ": close: " + sys_error(errno));
 
   if (existing == Existing::kReplace) {
-    if (::rename(tmp.c_str(), path.c_str()) != 0)
-      return fail(ErrorCode::kIo, path + ": rename: " + sys_error(errno));
+    if (::rename(tmp.c_str(), path.c_str()) != 0) return fail(ErrorCode::kIo, path + ": rename: " + sys_error(errno));
   } else {
     // link() fails with EEXIST instead of replacing: no clobbering, no race.
     if (::link(tmp.c_str(), path.c_str()) != 0) {

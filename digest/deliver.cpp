@@ -80,8 +80,8 @@ bool has_line_break(std::string_view s) {
 
 }  // namespace
 
-Result<std::string> resolve_secret(const std::string& env_name, const std::string& file,
-                                   const Environment& env_in, std::string_view what) {
+Result<std::string> resolve_secret(const std::string& env_name, const std::string& file, const Environment& env_in,
+                                   std::string_view what) {
   const Environment env = complete(env_in);
   if (!env_name.empty()) {
     if (auto v = env.getenv(env_name); v && !v->empty()) return *v;
@@ -135,8 +135,8 @@ std::string encode_header_word(std::string_view text) {
     std::string out;
     std::size_t i = 0;
     for (; i + 2 < in.size(); i += 3) {
-      const std::uint32_t v = (static_cast<unsigned char>(in[i]) << 16) |
-                              (static_cast<unsigned char>(in[i + 1]) << 8) | static_cast<unsigned char>(in[i + 2]);
+      const std::uint32_t v = (static_cast<unsigned char>(in[i]) << 16) | (static_cast<unsigned char>(in[i + 1]) << 8) |
+                              static_cast<unsigned char>(in[i + 2]);
       out += kB64[(v >> 18) & 63];
       out += kB64[(v >> 12) & 63];
       out += kB64[(v >> 6) & 63];
@@ -357,7 +357,8 @@ Status run_command(const std::vector<std::string>& argv, std::string_view input,
 
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   auto remaining_ms = [&] {
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    const auto left =
+        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
     return static_cast<int>(std::max<std::int64_t>(0, left.count()));
   };
   std::optional<std::string> write_error;
@@ -402,10 +403,10 @@ Status run_command(const std::vector<std::string>& argv, std::string_view input,
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
-  if (timed_out) return fail(ErrorCode::kNetwork, fmt::format("{}: still running after {}, terminated", where,
-                                                             format_duration(timeout)));
-  if (WIFSIGNALED(status))
-    return fail(ErrorCode::kIo, fmt::format("{}: killed by signal {}", where, WTERMSIG(status)));
+  if (timed_out)
+    return fail(ErrorCode::kNetwork,
+                fmt::format("{}: still running after {}, terminated", where, format_duration(timeout)));
+  if (WIFSIGNALED(status)) return fail(ErrorCode::kIo, fmt::format("{}: killed by signal {}", where, WTERMSIG(status)));
   if (WIFEXITED(status) && WEXITSTATUS(status) != 0)
     return fail(ErrorCode::kIo, fmt::format("{}: exited with status {}", where, WEXITSTATUS(status)));
   if (write_error) return fail(ErrorCode::kIo, where + ": " + *write_error);
@@ -481,7 +482,7 @@ class FileChannel final : public Channel {
   Status deliver(const Digest& digest) override {
     const std::string text = render(digest, format_, options_.render);
     if (!dir_) return write_file_atomic(path_, text);
-    struct stat st{};
+    struct stat st {};
     if (::stat(path_.c_str(), &st) != 0 || !S_ISDIR(st.st_mode))
       return fail(ErrorCode::kIo, "directory " + path_ + ": not a directory");
     for (int n = 1; n < 1000; ++n) {
@@ -515,8 +516,8 @@ class EmailChannel final : public Channel {
     return "email:" + short_hash(id);
   }
   std::string label() const override {
-    return fmt::format("email to {} via {}", config_.to.size() == 1 ? config_.to.front()
-                                                                      : fmt::format("{} recipients", config_.to.size()),
+    return fmt::format("email to {} via {}",
+                       config_.to.size() == 1 ? config_.to.front() : fmt::format("{} recipients", config_.to.size()),
                        transport::redact_url(request_.url));
   }
   bool wants_empty() const override { return options_.send_empty; }
@@ -559,27 +560,34 @@ class WebhookChannel final : public Channel {
   Status deliver(const Digest& digest) override {
     transport::HttpRequest r;
     r.url = config_.url;
-    if (config_.style == "slack" || config_.style == "mattermost") r.body = render_slack_message(digest);
-    else if (config_.style == "teams") r.body = render_teams_message(digest);
-    else r.body = render_json(digest);
+    if (config_.style == "slack" || config_.style == "mattermost")
+      r.body = render_slack_message(digest);
+    else if (config_.style == "teams")
+      r.body = render_teams_message(digest);
+    else
+      r.body = render_json(digest);
     r.headers.emplace_back("Content-Type", "application/json");
-    if (!secret_.empty()) r.headers.emplace_back(std::string(kSignatureHeader), "sha256=" + hmac_sha256_hex(secret_, r.body));
+    if (!secret_.empty())
+      r.headers.emplace_back(std::string(kSignatureHeader), "sha256=" + hmac_sha256_hex(secret_, r.body));
     r.timeout = options_.timeout;
     r.user_agent = options_.user_agent;
     return with_retries(std::max(0, config_.retries), options_, env_, [&]() -> std::optional<AttemptFailure> {
       auto resp = transport::post_http(r);
       if (!resp)
-        return AttemptFailure{resp.error().with_context(label()), resp.error().code == ErrorCode::kNetwork, std::nullopt};
+        return AttemptFailure{resp.error().with_context(label()), resp.error().code == ErrorCode::kNetwork,
+                              std::nullopt};
       const int s = resp->status;
       if (s >= 200 && s < 300) return std::nullopt;
       std::string body = resp->body.substr(0, 200);
       for (char& c : body)
         if (static_cast<unsigned char>(c) < 0x20) c = ' ';
-      AttemptFailure f{Error(ErrorCode::kHttp, fmt::format("{}: HTTP {}{}", label(), s, body.empty() ? "" : ": " + body)),
-                       s == 408 || s == 425 || s == 429 || s >= 500, std::nullopt};
+      AttemptFailure f{
+          Error(ErrorCode::kHttp, fmt::format("{}: HTTP {}{}", label(), s, body.empty() ? "" : ": " + body)),
+          s == 408 || s == 425 || s == 429 || s >= 500, std::nullopt};
       int seconds = 0;
       if (!resp->retry_after.empty() &&
-          std::all_of(resp->retry_after.begin(), resp->retry_after.end(), [](char c) { return c >= '0' && c <= '9'; }) &&
+          std::all_of(resp->retry_after.begin(), resp->retry_after.end(),
+                      [](char c) { return c >= '0' && c <= '9'; }) &&
           resp->retry_after.size() < 6) {
         seconds = std::stoi(resp->retry_after);
         f.retry_after = std::chrono::seconds(seconds);
@@ -633,7 +641,8 @@ Result<std::unique_ptr<Channel>> make_email_channel(const EmailConfig& config, c
                                                     const DeliveryOptions& options) {
   const Environment env = complete(env_in);
   const std::string what = "email via " + transport::redact_url(config.url);
-  if (config.url.empty()) return fail(ErrorCode::kConfig, "email: url is required (smtp://host:587 or smtps://host:465)");
+  if (config.url.empty())
+    return fail(ErrorCode::kConfig, "email: url is required (smtp://host:587 or smtps://host:465)");
   if (!config.url.starts_with("smtp://") && !config.url.starts_with("smtps://"))
     return fail(ErrorCode::kConfig, what + ": url must start with smtp:// or smtps://");
   if (config.to.empty()) return fail(ErrorCode::kConfig, what + ": no recipient (to)");
@@ -665,7 +674,8 @@ Result<std::unique_ptr<Channel>> make_webhook_channel(const WebhookConfig& confi
   const std::string what = "webhook " + transport::redact_url(config.url);
   if (!is_web_url(config.url)) return fail(ErrorCode::kConfig, what + ": url must start with http:// or https://");
   if (config.style != "json" && config.style != "slack" && config.style != "mattermost" && config.style != "teams")
-    return fail(ErrorCode::kConfig, what + ": style must be json, slack, mattermost or teams, not '" + config.style + "'");
+    return fail(ErrorCode::kConfig,
+                what + ": style must be json, slack, mattermost or teams, not '" + config.style + "'");
   auto secret = resolve_secret(config.secret_env, config.secret_file, env, what + " secret");
   if (!secret) return std::unexpected(secret.error());
   return std::make_unique<WebhookChannel>(config, std::move(*secret), env, options);
@@ -673,8 +683,7 @@ Result<std::unique_ptr<Channel>> make_webhook_channel(const WebhookConfig& confi
 
 Result<std::unique_ptr<Channel>> make_command_channel(const CommandConfig& config, Format format,
                                                       const Environment& /*env*/, const DeliveryOptions& options) {
-  if (config.argv.empty() || config.argv.front().empty())
-    return fail(ErrorCode::kConfig, "command: argv is empty");
+  if (config.argv.empty() || config.argv.front().empty()) return fail(ErrorCode::kConfig, "command: argv is empty");
   return std::make_unique<CommandChannel>(config, format, options);
 }
 

@@ -42,7 +42,7 @@ class Channel {
 // Where secrets and the clock come from; tests replace both.
 struct Environment {
   std::function<std::optional<std::string>(const std::string&)> getenv;  // default: ::getenv
-  std::string base_dir;  // relative secret files are resolved against it ("" = cwd)
+  std::string base_dir;                                  // relative secret files are resolved against it ("" = cwd)
   std::function<void(std::chrono::milliseconds)> sleep;  // default: this_thread::sleep_for
   std::function<Timestamp()> now;                        // default: system clock
 };
@@ -60,8 +60,8 @@ struct DeliveryOptions {
 // A secret from the variable `env_name` or else the file `file` (trailing
 // newline removed). kConfig names the variable or file, never the value.
 // Both empty: returns "".
-Result<std::string> resolve_secret(const std::string& env_name, const std::string& file,
-                                   const Environment& env, std::string_view what);
+Result<std::string> resolve_secret(const std::string& env_name, const std::string& file, const Environment& env,
+                                   std::string_view what);
 
 // ---- channels -------------------------------------------------------------------
 
@@ -103,12 +103,12 @@ std::string quoted_printable(std::string_view text);
 std::string rfc5322_date(Timestamp t);
 
 struct MailMessage {
-  std::string from;                 // mailbox, may have a display name
+  std::string from;  // mailbox, may have a display name
   std::vector<std::string> to;
-  std::string subject;              // UTF-8
-  std::string text, html;           // the two alternatives
+  std::string subject;     // UTF-8
+  std::string text, html;  // the two alternatives
   Timestamp date{};
-  std::string message_id;           // "<...@domain>"; "" = generated
+  std::string message_id;  // "<...@domain>"; "" = generated
 };
 // A multipart/alternative message, CRLF line ends. kInvalidArgument on a
 // header value with a line break or a mailbox without an address.
@@ -123,7 +123,6 @@ inline constexpr std::string_view kSignatureHeader = "X-Banwatch-Signature";
 // its standard output sent to our standard error. Fails when it cannot start,
 // closes its input early, exits non-zero, dies from a signal or outlives the
 // timeout (then it is terminated).
-Status run_command(const std::vector<std::string>& argv, std::string_view input,
-                   std::chrono::milliseconds timeout);
+Status run_command(const std::vector<std::string>& argv, std::string_view input, std::chrono::milliseconds timeout);
 
 }  // namespace banwatch::digest

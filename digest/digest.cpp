@@ -11,9 +11,12 @@ namespace banwatch::digest {
 
 std::string_view to_string(Change change) noexcept {
   switch (change) {
-    case Change::kNew: return "new";
-    case Change::kStatusChange: return "status_change";
-    case Change::kNewCitations: return "new_citations";
+    case Change::kNew:
+      return "new";
+    case Change::kStatusChange:
+      return "status_change";
+    case Change::kNewCitations:
+      return "new_citations";
   }
   return "new";
 }
@@ -33,8 +36,7 @@ bool newer_event(const DigestEvent& a, const DigestEvent& b) {
   const auto& db = b.event.event_date;
   if (da.has_value() != db.has_value()) return da.has_value();
   if (da && db && da->time != db->time) return da->time > db->time;
-  if (a.event.first_seen_at != b.event.first_seen_at)
-    return a.event.first_seen_at > b.event.first_seen_at;
+  if (a.event.first_seen_at != b.event.first_seen_at) return a.event.first_seen_at > b.event.first_seen_at;
   return a.event.id > b.event.id;
 }
 
@@ -53,8 +55,8 @@ Citation to_citation(const store::Mention& m, store::Id known_mention_limit) {
 
 }  // namespace
 
-std::vector<VendorGroup> group_events(const std::vector<store::EventWithMentions>& events,
-                                      store::Id known_event_limit, store::Id known_mention_limit) {
+std::vector<VendorGroup> group_events(const std::vector<store::EventWithMentions>& events, store::Id known_event_limit,
+                                      store::Id known_mention_limit) {
   std::map<std::string, VendorGroup> by_vendor;
   for (const auto& ewm : events) {
     DigestEvent de;
@@ -75,14 +77,12 @@ std::vector<VendorGroup> group_events(const std::vector<store::EventWithMentions
       if (!seen_urls.insert(key).second) continue;
       de.citations.push_back(to_citation(m, known_mention_limit));
     }
-    std::stable_sort(de.citations.begin(), de.citations.end(),
-                     [](const Citation& a, const Citation& b) {
-                       if (a.published.has_value() != b.published.has_value())
-                         return a.published.has_value();
-                       if (a.published && b.published && a.published->time != b.published->time)
-                         return a.published->time < b.published->time;
-                       return a.mention_id < b.mention_id;
-                     });
+    std::stable_sort(de.citations.begin(), de.citations.end(), [](const Citation& a, const Citation& b) {
+      if (a.published.has_value() != b.published.has_value()) return a.published.has_value();
+      if (a.published && b.published && a.published->time != b.published->time)
+        return a.published->time < b.published->time;
+      return a.mention_id < b.mention_id;
+    });
     if (!de.citations.empty()) de.evidence = de.citations.front().evidence;
     auto& group = by_vendor[ewm.event.vendor];
     group.vendor = ewm.event.vendor;
@@ -105,10 +105,8 @@ namespace {
 bool vendor_selected(const std::vector<std::string>& filter, const std::string& vendor) {
   if (filter.empty()) return true;
   for (const auto& v : filter) {
-    if (v.size() == vendor.size() &&
-        std::equal(v.begin(), v.end(), vendor.begin(), [](char a, char b) {
-          return std::tolower(static_cast<unsigned char>(a)) ==
-                 std::tolower(static_cast<unsigned char>(b));
+    if (v.size() == vendor.size() && std::equal(v.begin(), v.end(), vendor.begin(), [](char a, char b) {
+          return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
         }))
       return true;
   }
@@ -144,8 +142,7 @@ Result<Health> read_health(store::Store& store) {
   }
   std::sort(health.failing_sources.begin(), health.failing_sources.end(),
             [](const FailingSource& a, const FailingSource& b) {
-              if (a.consecutive_errors != b.consecutive_errors)
-                return a.consecutive_errors > b.consecutive_errors;
+              if (a.consecutive_errors != b.consecutive_errors) return a.consecutive_errors > b.consecutive_errors;
               return a.name < b.name;
             });
   auto last = store.last_run("crawl", false);
@@ -181,8 +178,7 @@ Result<Digest> build_digest(store::Store& store, const BuildOptions& options) {
     if (!r) return std::unexpected(r.error().with_context(what));
     for (auto& e : *r) {
       if (!vendor_selected(options.vendors, e.event.vendor) || !in_window(e.event, options)) continue;
-      if (options.use_cursor && e.event.id <= known_event && max_mention_id(e) <= known_mention)
-        continue;
+      if (options.use_cursor && e.event.id <= known_event && max_mention_id(e) <= known_mention) continue;
       const store::Id id = e.event.id;
       found.emplace(id, std::move(e));
     }
@@ -211,8 +207,7 @@ Result<Digest> build_digest(store::Store& store, const BuildOptions& options) {
     if (options.cursor) {
       store::EventQuery cited = base;
       cited.with_mentions_after_id = known_mention;
-      if (auto s = add_all(store.query_events(cited), "reading new citations"); !s)
-        return std::unexpected(s.error());
+      if (auto s = add_all(store.query_events(cited), "reading new citations"); !s) return std::unexpected(s.error());
     }
   } else {
     if (auto s = add_all(store.query_events(base), "reading events"); !s) return std::unexpected(s.error());
@@ -290,7 +285,9 @@ Result<Digest> build_digest(store::Store& store, const BuildOptions& options) {
           ++digest.changes.status_changes;
           ++digest.changes.new_events;
           break;
-        case Change::kNew: ++digest.changes.new_events; break;
+        case Change::kNew:
+          ++digest.changes.new_events;
+          break;
         case Change::kNewCitations:
           ++digest.changes.known_events_cited;
           for (const auto& c : de.citations) digest.changes.new_citations += c.is_new ? 1 : 0;

@@ -19,20 +19,20 @@ namespace banwatch::digest {
 
 // Why an event is in this digest.
 enum class Change {
-  kNew,            // first seen since the last brief
-  kStatusChange,   // first seen, and it continues an earlier event (proposed -> enacted)
-  kNewCitations,   // known before; new reports cite it
+  kNew,           // first seen since the last brief
+  kStatusChange,  // first seen, and it continues an earlier event (proposed -> enacted)
+  kNewCitations,  // known before; new reports cite it
 };
 std::string_view to_string(Change change) noexcept;  // "new", "status_change", "new_citations"
 
 struct Citation {
   store::Id mention_id = 0;
-  std::string source;     // the source's name; empty when the article came from a URL
+  std::string source;  // the source's name; empty when the article came from a URL
   std::string title;
   std::string url;
   std::optional<PreciseTime> published;
-  std::string evidence;   // the sentence of this report
-  bool is_new = false;    // not in the previous brief
+  std::string evidence;      // the sentence of this report
+  bool is_new = false;       // not in the previous brief
   Timestamp extracted_at{};  // when banwatch read it
 };
 
@@ -50,9 +50,9 @@ struct VendorGroup {
 };
 
 struct ChangeSummary {
-  int new_events = 0;       // includes status changes
+  int new_events = 0;  // includes status changes
   int status_changes = 0;
-  int new_citations = 0;    // new reports of events known before
+  int new_citations = 0;  // new reports of events known before
   int known_events_cited = 0;
 };
 
@@ -66,8 +66,8 @@ struct FailingSource {
 };
 
 struct Health {
-  std::optional<store::Run> last_crawl;             // the last crawl, whatever its outcome
-  std::optional<Timestamp> last_successful_crawl;   // when it finished
+  std::optional<store::Run> last_crawl;            // the last crawl, whatever its outcome
+  std::optional<Timestamp> last_successful_crawl;  // when it finished
   std::vector<FailingSource> failing_sources;
   std::int64_t sources = 0;
 };
@@ -77,10 +77,10 @@ struct Digest {
   Timestamp generated_at{};
   // The window this digest covers: since/until on first_seen_at, or the cursor.
   std::optional<Timestamp> since, until;
-  std::optional<store::Id> after_event_id;    // cursor mode: the previous brief's cursor
-  std::optional<Timestamp> previous_brief_at; // when the previous brief was recorded
+  std::optional<store::Id> after_event_id;     // cursor mode: the previous brief's cursor
+  std::optional<Timestamp> previous_brief_at;  // when the previous brief was recorded
   std::vector<std::string> vendor_filter;
-  std::vector<VendorGroup> vendors;           // vendors whose newest event is newest first
+  std::vector<VendorGroup> vendors;  // vendors whose newest event is newest first
   ChangeSummary changes;
   Health health;
   // The cursor this digest reaches: every event and mention with an id at or
@@ -112,7 +112,7 @@ Result<Digest> build_digest(store::Store& store, const BuildOptions& options);
 // Groups and orders already-fetched events (the pure half of build_digest, for
 // tests and for `banwatch events`). `known_mention_limit` is the previous
 // mention cursor (0 = none): mentions at or below it are not new.
-std::vector<VendorGroup> group_events(const std::vector<store::EventWithMentions>& events,
-                                      store::Id known_event_limit, store::Id known_mention_limit);
+std::vector<VendorGroup> group_events(const std::vector<store::EventWithMentions>& events, store::Id known_event_limit,
+                                      store::Id known_mention_limit);
 
 }  // namespace banwatch::digest

@@ -12,9 +12,9 @@
 namespace banwatch::digest {
 
 struct Metric {
-  std::string name;   // [a-zA-Z_:][a-zA-Z0-9_:]*, e.g. banwatch_crawl_fetches
-  std::string help;   // one line
-  std::string type = "gauge";  // gauge | counter | untyped
+  std::string name;                                         // [a-zA-Z_:][a-zA-Z0-9_:]*, e.g. banwatch_crawl_fetches
+  std::string help;                                         // one line
+  std::string type = "gauge";                               // gauge | counter | untyped
   std::vector<std::pair<std::string, std::string>> labels;  // values are escaped
   double value = 0;
 };

@@ -24,44 +24,64 @@ std::optional<Format> format_from_string(std::string_view name) {
 
 std::string_view to_string(Format format) noexcept {
   switch (format) {
-    case Format::kMarkdown: return "markdown";
-    case Format::kHtml: return "html";
-    case Format::kText: return "text";
-    case Format::kJson: return "json";
-    case Format::kAtom: return "atom";
+    case Format::kMarkdown:
+      return "markdown";
+    case Format::kHtml:
+      return "html";
+    case Format::kText:
+      return "text";
+    case Format::kJson:
+      return "json";
+    case Format::kAtom:
+      return "atom";
   }
   return "markdown";
 }
 
 std::string_view file_extension(Format format) noexcept {
   switch (format) {
-    case Format::kMarkdown: return "md";
-    case Format::kHtml: return "html";
-    case Format::kText: return "txt";
-    case Format::kJson: return "json";
-    case Format::kAtom: return "atom";
+    case Format::kMarkdown:
+      return "md";
+    case Format::kHtml:
+      return "html";
+    case Format::kText:
+      return "txt";
+    case Format::kJson:
+      return "json";
+    case Format::kAtom:
+      return "atom";
   }
   return "md";
 }
 
 std::string_view media_type(Format format) noexcept {
   switch (format) {
-    case Format::kMarkdown: return "text/markdown; charset=utf-8";
-    case Format::kHtml: return "text/html; charset=utf-8";
-    case Format::kText: return "text/plain; charset=utf-8";
-    case Format::kJson: return "application/json";
-    case Format::kAtom: return "application/atom+xml";
+    case Format::kMarkdown:
+      return "text/markdown; charset=utf-8";
+    case Format::kHtml:
+      return "text/html; charset=utf-8";
+    case Format::kText:
+      return "text/plain; charset=utf-8";
+    case Format::kJson:
+      return "application/json";
+    case Format::kAtom:
+      return "application/atom+xml";
   }
   return "text/plain; charset=utf-8";
 }
 
 std::string render(const Digest& digest, Format format, const RenderOptions& options) {
   switch (format) {
-    case Format::kMarkdown: return render_markdown(digest);
-    case Format::kHtml: return render_html(digest);
-    case Format::kText: return render_text(digest);
-    case Format::kJson: return render_json(digest);
-    case Format::kAtom: return render_atom(digest, options);
+    case Format::kMarkdown:
+      return render_markdown(digest);
+    case Format::kHtml:
+      return render_html(digest);
+    case Format::kText:
+      return render_text(digest);
+    case Format::kJson:
+      return render_json(digest);
+    case Format::kAtom:
+      return render_atom(digest, options);
   }
   return render_markdown(digest);
 }
@@ -78,27 +98,38 @@ std::string sanitize_utf8(std::string_view s) {
     if (c < 0x80) {
       // C0 controls other than tab and newline are not allowed in XML 1.0 and
       // only hide text from people; CR is folded away (CRLF -> LF).
-      if (c >= 0x20 && c != 0x7F) out.push_back(static_cast<char>(c));
-      else if (c == '\t' || c == '\n') out.push_back(static_cast<char>(c));
+      if (c >= 0x20 && c != 0x7F)
+        out.push_back(static_cast<char>(c));
+      else if (c == '\t' || c == '\n')
+        out.push_back(static_cast<char>(c));
       ++i;
       continue;
     }
     std::size_t len = 0;
     std::uint32_t cp = 0;
-    if (c >= 0xC2 && c <= 0xDF) { len = 2; cp = c & 0x1F; }
-    else if (c >= 0xE0 && c <= 0xEF) { len = 3; cp = c & 0x0F; }
-    else if (c >= 0xF0 && c <= 0xF4) { len = 4; cp = c & 0x07; }
+    if (c >= 0xC2 && c <= 0xDF) {
+      len = 2;
+      cp = c & 0x1F;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+      len = 3;
+      cp = c & 0x0F;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+      len = 4;
+      cp = c & 0x07;
+    }
     bool ok = len > 0 && i + len <= s.size();
     for (std::size_t k = 1; ok && k < len; ++k) {
       const auto cc = static_cast<unsigned char>(s[i + k]);
-      if ((cc & 0xC0) != 0x80) ok = false;
-      else cp = (cp << 6) | (cc & 0x3F);
+      if ((cc & 0xC0) != 0x80)
+        ok = false;
+      else
+        cp = (cp << 6) | (cc & 0x3F);
     }
     // Overlong forms, surrogates, values past U+10FFFF, C1 controls and the
     // XML-forbidden U+FFFE/U+FFFF are replaced.
     if (ok) {
-      if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10FFFF)) ||
-          (cp >= 0xD800 && cp <= 0xDFFF) || cp == 0xFFFE || cp == 0xFFFF)
+      if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10FFFF)) || (cp >= 0xD800 && cp <= 0xDFFF) ||
+          cp == 0xFFFE || cp == 0xFFFF)
         ok = false;
     }
     if (!ok) {
@@ -122,12 +153,23 @@ std::string escape_html(std::string_view text) {
   out.reserve(clean.size() + clean.size() / 8);
   for (char c : clean) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out.push_back(c);
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out.push_back(c);
     }
   }
   return out;
@@ -144,8 +186,7 @@ bool is_web_url(std::string_view url) {
   // A URL with spaces, quotes or controls was not normalized by the store;
   // it is shown as text rather than trusted as a link.
   for (char c : url)
-    if (static_cast<unsigned char>(c) <= 0x20 || c == '"' || c == '<' || c == '>' || c == '\\')
-      return false;
+    if (static_cast<unsigned char>(c) <= 0x20 || c == '"' || c == '<' || c == '>' || c == '\\') return false;
   return true;
 }
 
@@ -181,8 +222,8 @@ std::string escape_markdown(std::string_view text) {
   while (digits < line.size() && line[digits] >= '0' && line[digits] <= '9') ++digits;
   for (std::size_t i = 0; i < line.size(); ++i) {
     const char c = line[i];
-    const bool leading_marker = (i == 0 && (c == '-' || c == '+' || c == '=')) ||
-                                (i == digits && digits > 0 && (c == '.' || c == ')'));
+    const bool leading_marker =
+        (i == 0 && (c == '-' || c == '+' || c == '=')) || (i == digits && digits > 0 && (c == '.' || c == ')'));
     if (leading_marker || std::string_view("\\`*_{}[]<>#|~&!").find(c) != std::string_view::npos) out.push_back('\\');
     out.push_back(c);
   }
@@ -202,10 +243,17 @@ std::string escape_slack(std::string_view text) {
   std::string out;
   for (char c : line) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      default: out.push_back(c);
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      default:
+        out.push_back(c);
     }
   }
   return out;
@@ -241,9 +289,12 @@ std::string status_line(const DigestEvent& de) {
 
 std::string change_label(const DigestEvent& de) {
   switch (de.change) {
-    case Change::kNew: return "new";
-    case Change::kStatusChange: return "status change";
-    case Change::kNewCitations: return "new reports";
+    case Change::kNew:
+      return "new";
+    case Change::kStatusChange:
+      return "status change";
+    case Change::kNewCitations:
+      return "new reports";
   }
   return "new";
 }
@@ -251,8 +302,10 @@ std::string change_label(const DigestEvent& de) {
 std::string window_line(const Digest& d) {
   std::string s = fmt::format("Generated {}", format_human(d.generated_at));
   if (d.after_event_id) {
-    if (d.previous_brief_at) s += fmt::format(" · since the brief of {}", format_human(*d.previous_brief_at));
-    else s += " · first brief";
+    if (d.previous_brief_at)
+      s += fmt::format(" · since the brief of {}", format_human(*d.previous_brief_at));
+    else
+      s += " · first brief";
   } else if (d.since) {
     s += fmt::format(" · events first seen since {}", format_human(*d.since));
   }
@@ -295,13 +348,17 @@ std::vector<std::string> status_change_notes(const Digest& d) {
 
 std::string health_line(const Health& h) {
   std::string s;
-  if (h.last_successful_crawl) s = fmt::format("Last successful crawl: {}.", format_human(*h.last_successful_crawl));
-  else s = "No successful crawl recorded.";
+  if (h.last_successful_crawl)
+    s = fmt::format("Last successful crawl: {}.", format_human(*h.last_successful_crawl));
+  else
+    s = "No successful crawl recorded.";
   if (h.last_crawl && h.last_crawl->outcome != "ok") {
     s += fmt::format(" Last crawl {} ({}).", one_line(h.last_crawl->outcome), format_human(h.last_crawl->started_at));
   }
-  if (h.failing_sources.empty()) s += " All sources healthy.";
-  else s += fmt::format(" {} failing:", plural(static_cast<int>(h.failing_sources.size()), "source", "sources"));
+  if (h.failing_sources.empty())
+    s += " All sources healthy.";
+  else
+    s += fmt::format(" {} failing:", plural(static_cast<int>(h.failing_sources.size()), "source", "sources"));
   return s;
 }
 
@@ -310,17 +367,20 @@ std::string failing_detail(const FailingSource& f) {
   if (f.last_status > 0 && f.last_error.find(std::to_string(f.last_status)) == std::string::npos)
     s += fmt::format(", HTTP {}", f.last_status);
   if (!f.last_error.empty()) s += ", " + one_line(f.last_error);
-  if (f.last_success) s += fmt::format("; last success {}", format_human(*f.last_success));
-  else s += "; never succeeded";
+  if (f.last_success)
+    s += fmt::format("; last success {}", format_human(*f.last_success));
+  else
+    s += "; never succeeded";
   return s;
 }
 
 std::string citation_meta(const Citation& c) {
   std::string s;
   if (!c.source.empty()) s = one_line(c.source);
-  if (c.published) s += (s.empty() ? "" : ", ") + format_event_date(c.published->precision >= DatePrecision::kDay
-                                                                         ? PreciseTime{c.published->time, DatePrecision::kDay}
-                                                                         : *c.published);
+  if (c.published)
+    s += (s.empty() ? "" : ", ") + format_event_date(c.published->precision >= DatePrecision::kDay
+                                                         ? PreciseTime{c.published->time, DatePrecision::kDay}
+                                                         : *c.published);
   return s;
 }
 
@@ -382,11 +442,15 @@ std::string format_human(Timestamp t) { return date::format("%d %b %Y %H:%M UTC"
 
 std::string format_event_date(const PreciseTime& t) {
   switch (t.precision) {
-    case DatePrecision::kYear: return date::format("%Y", t.time);
-    case DatePrecision::kMonth: return date::format("%b %Y", t.time);
-    case DatePrecision::kDay: return date::format("%d %b %Y", t.time);
+    case DatePrecision::kYear:
+      return date::format("%Y", t.time);
+    case DatePrecision::kMonth:
+      return date::format("%b %Y", t.time);
+    case DatePrecision::kDay:
+      return date::format("%d %b %Y", t.time);
     case DatePrecision::kMinute:
-    case DatePrecision::kSecond: return date::format("%d %b %Y %H:%M UTC", t.time);
+    case DatePrecision::kSecond:
+      return date::format("%d %b %Y %H:%M UTC", t.time);
   }
   return date::format("%d %b %Y", t.time);
 }
@@ -403,7 +467,8 @@ std::string render_markdown(const Digest& d) {
   for (const auto& note : status_change_notes(d)) out += fmt::format("- {}\n", escape_markdown(note));
   out += "\n";
   for (const auto& g : d.vendors) {
-    out += fmt::format("## {} ({})\n\n", escape_markdown(g.vendor), plural(static_cast<int>(g.events.size()), "event", "events"));
+    out += fmt::format("## {} ({})\n\n", escape_markdown(g.vendor),
+                       plural(static_cast<int>(g.events.size()), "event", "events"));
     for (const auto& de : g.events) {
       out += fmt::format("### {} — {} ({})\n\n", escape_markdown(event_headline(de.event)),
                          escape_markdown(status_line(de)), escape_markdown(change_label(de)));
@@ -438,11 +503,14 @@ std::string render_text(const Digest& d) {
   for (const auto& note : status_change_notes(d)) out += wrap(note, kWidth, "    ").replace(0, 4, "  * ") + "\n";
   out += "\n";
   for (const auto& g : d.vendors) {
-    const std::string head = fmt::format("{} ({})", one_line(g.vendor), plural(static_cast<int>(g.events.size()), "event", "events"));
+    const std::string head =
+        fmt::format("{} ({})", one_line(g.vendor), plural(static_cast<int>(g.events.size()), "event", "events"));
     out += head + "\n" + std::string(std::min<std::size_t>(head.size(), kWidth), '-') + "\n";
     for (const auto& de : g.events) {
-      out += wrap(fmt::format("* {} [{}] ({})", event_headline(de.event), status_line(de), change_label(de)), kWidth, "  ")
-                 .replace(0, 2, "") + "\n";
+      out +=
+          wrap(fmt::format("* {} [{}] ({})", event_headline(de.event), status_line(de), change_label(de)), kWidth, "  ")
+              .replace(0, 2, "") +
+          "\n";
       out += wrap(event_meta(de), kWidth, "  ") + "\n";
       if (!de.evidence.empty()) out += wrap("\"" + one_line(de.evidence) + "\"", kWidth, "    ") + "\n";
       for (const auto& c : de.citations) {
@@ -467,8 +535,7 @@ std::string render_text(const Digest& d) {
 
 namespace {
 
-constexpr std::string_view kFont =
-    "-apple-system,BlinkMacSystemFont,'Segoe UI',Roboto,Helvetica,Arial,sans-serif";
+constexpr std::string_view kFont = "-apple-system,BlinkMacSystemFont,'Segoe UI',Roboto,Helvetica,Arial,sans-serif";
 
 std::string status_colour(std::string_view status) {
   if (status == "enacted") return "#b42318";
@@ -500,9 +567,10 @@ std::string render_html(const Digest& d) {
        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
        "<meta name=\"color-scheme\" content=\"light\">\n";
   o += fmt::format("<title>{}</title>\n</head>\n", escape_html(d.title));
-  o += fmt::format("<body style=\"margin:0;padding:0;background:#f2f4f7;color:#101828;font-family:{};"
-                   "font-size:16px;line-height:1.5;-webkit-text-size-adjust:100%\">\n",
-                   kFont);
+  o += fmt::format(
+      "<body style=\"margin:0;padding:0;background:#f2f4f7;color:#101828;font-family:{};"
+      "font-size:16px;line-height:1.5;-webkit-text-size-adjust:100%\">\n",
+      kFont);
   o += "<div style=\"max-width:680px;margin:0 auto;padding:16px 12px\">\n";
   o += fmt::format("<h1 style=\"font-size:24px;line-height:1.25;margin:8px 0 4px\">{}</h1>\n", escape_html(d.title));
   o += fmt::format("<p style=\"margin:0 0 16px;color:#475467;font-size:14px\">{}</p>\n", escape_html(window_line(d)));
@@ -520,7 +588,8 @@ std::string render_html(const Digest& d) {
 
   for (const auto& g : d.vendors) {
     o += fmt::format(
-        "<h2 style=\"font-size:20px;line-height:1.3;margin:24px 0 10px;padding-bottom:4px;border-bottom:2px solid #d0d5dd\">"
+        "<h2 style=\"font-size:20px;line-height:1.3;margin:24px 0 10px;padding-bottom:4px;border-bottom:2px solid "
+        "#d0d5dd\">"
         "{} <span style=\"font-size:14px;font-weight:400;color:#475467\">{}</span></h2>\n",
         escape_html(g.vendor), escape_html(plural(static_cast<int>(g.events.size()), "event", "events")));
     for (const auto& de : g.events) {
@@ -537,16 +606,16 @@ std::string render_html(const Digest& d) {
                        escape_html(event_headline(de.event)));
       o += fmt::format("<div style=\"font-size:14px;color:#475467\">{}</div>\n", escape_html(event_meta(de)));
       if (!de.evidence.empty())
-        o += fmt::format("<blockquote style=\"margin:10px 0;padding:2px 0 2px 12px;border-left:3px solid #98a2b3;"
-                         "color:#344054;font-style:italic\">“{}”</blockquote>\n",
-                         escape_html(one_line(de.evidence)));
+        o += fmt::format(
+            "<blockquote style=\"margin:10px 0;padding:2px 0 2px 12px;border-left:3px solid #98a2b3;"
+            "color:#344054;font-style:italic\">“{}”</blockquote>\n",
+            escape_html(one_line(de.evidence)));
       o += "<ol style=\"margin:6px 0 0;padding-left:22px;font-size:14px\">\n";
       for (const auto& c : de.citations) {
         o += "<li style=\"margin:0 0 4px\">" + html_link(c.title, c.url);
         const std::string meta = citation_meta(c);
         if (!meta.empty()) o += fmt::format(" <span style=\"color:#475467\">— {}</span>", escape_html(meta));
-        if (c.is_new && de.change == Change::kNewCitations)
-          o += " <strong style=\"color:#b54708\">new</strong>";
+        if (c.is_new && de.change == Change::kNewCitations) o += " <strong style=\"color:#b54708\">new</strong>";
         o += "</li>\n";
       }
       o += "</ol>\n</div>\n";
@@ -734,10 +803,12 @@ std::string atom_feed(std::string_view title, std::string_view subtitle, Timesta
   o += fmt::format("  <updated>{}</updated>\n", format_rfc3339(updated));
   o += "  <author><name>banwatch</name></author>\n";
   o += fmt::format("  <generator{}>banwatch</generator>\n",
-                   options.generator_version.empty() ? std::string()
-                                                     : fmt::format(" version=\"{}\"", escape_html(options.generator_version)));
+                   options.generator_version.empty()
+                       ? std::string()
+                       : fmt::format(" version=\"{}\"", escape_html(options.generator_version)));
   if (is_web_url(options.atom_self_url))
-    o += fmt::format("  <link rel=\"self\" type=\"application/atom+xml\" href=\"{}\"/>\n", escape_html(options.atom_self_url));
+    o += fmt::format("  <link rel=\"self\" type=\"application/atom+xml\" href=\"{}\"/>\n",
+                     escape_html(options.atom_self_url));
   for (const auto& [vendor, de] : entries) {
     Timestamp t = entry_updated(*de);
     atom_entry(o, *de, vendor, options, t);
@@ -838,7 +909,8 @@ std::string render_teams_message(const Digest& d) {
     if (cut) break;
     text += fmt::format("**{}**\n\n", escape_markdown(g.vendor));
     for (const auto& de : g.events) {
-      std::string l = fmt::format("- {} — *{}*", escape_markdown(event_headline(de.event)), escape_markdown(status_line(de)));
+      std::string l =
+          fmt::format("- {} — *{}*", escape_markdown(event_headline(de.event)), escape_markdown(status_line(de)));
       if (de.event.event_date) l += " (" + escape_markdown(format_event_date(*de.event.event_date)) + ")";
       for (const auto& c : de.citations) l += "\n  - " + markdown_link(c.title, c.url);
       l += "\n";

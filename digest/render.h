@@ -44,8 +44,7 @@ std::string render_atom(const Digest& digest, const RenderOptions& options = {})
 // `banwatch events --format atom`: the event stream as an Atom 1.0 feed, one
 // entry per event (citations in the entry content), newest event first.
 std::string render_events_atom(const std::vector<store::EventWithMentions>& events, Timestamp now,
-                               const RenderOptions& options = {},
-                               std::string_view title = "banwatch events");
+                               const RenderOptions& options = {}, std::string_view title = "banwatch events");
 
 // Chat messages for webhooks. Slack and Mattermost read {"text": mrkdwn};
 // Teams reads a MessageCard. Long digests are cut to the channel's limit with
@@ -54,9 +53,9 @@ std::string render_slack_message(const Digest& digest);
 std::string render_teams_message(const Digest& digest);
 
 // Escaping helpers, exposed for tests and for other renderers.
-std::string sanitize_utf8(std::string_view text);   // invalid bytes -> U+FFFD, controls dropped
-std::string escape_html(std::string_view text);     // also valid for XML text and attributes
-bool is_web_url(std::string_view url);              // http:// or https:// (case-insensitive)
+std::string sanitize_utf8(std::string_view text);  // invalid bytes -> U+FFFD, controls dropped
+std::string escape_html(std::string_view text);    // also valid for XML text and attributes
+bool is_web_url(std::string_view url);             // http:// or https:// (case-insensitive)
 
 // "26 Nov 2026 21:09 UTC".
 std::string format_human(Timestamp t);

@@ -79,7 +79,8 @@ RunOutcome run_digest(store::Store& store, const RunRequest& request, const std:
       record.event_count = co.events;
       record.format = request.format_name;
       if (auto s = store.record_digest(record); !s) {
-        co.error = s.error().with_context(co.label + ": delivered, but its cursor could not be saved, so the next "
+        co.error = s.error().with_context(co.label +
+                                          ": delivered, but its cursor could not be saved, so the next "
                                           "brief repeats these events");
       } else {
         co.cursor_moved = true;

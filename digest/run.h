@@ -29,7 +29,7 @@ struct RunRequest {
 struct ChannelOutcome {
   std::string key, label;
   bool delivered = false;
-  bool skipped_empty = false;   // nothing new and the channel does not want empty briefs
+  bool skipped_empty = false;  // nothing new and the channel does not want empty briefs
   bool cursor_moved = false;
   int events = 0;
   std::optional<Error> error;

@@ -32,8 +32,7 @@ std::string converter_name(std::string_view name) {
   if (n == "utf8" || n == "utf_8" || n == "u8") return "utf-8";
   if (n == "latin1" || n == "latin-1" || n == "l1") return "iso-8859-1";
   if (n == "ascii") return "us-ascii";
-  for (const char* cp : {"cp1250", "cp1251", "cp1252", "cp1253", "cp1254", "cp1255", "cp1256",
-                         "cp1257", "cp1258"}) {
+  for (const char* cp : {"cp1250", "cp1251", "cp1252", "cp1253", "cp1254", "cp1255", "cp1256", "cp1257", "cp1258"}) {
     if (n == cp) return "windows-" + n.substr(2);
   }
   return n;
@@ -149,8 +148,8 @@ Result<DecodedDocument> decode_document(std::string_view bytes, const Options& o
       xml_encoding = declared_encoding(head);
     }
     static constexpr std::string_view kUnicodeFamily[] = {
-        "u16", "utf-16", "utf16", "utf_16", "u32", "utf-32", "utf32", "utf_32",
-        "iso-10646-ucs-2", "iso-10646-ucs-4", "csucs4", "csunicode", "ucs-2", "ucs-4"};
+        "u16",    "utf-16",          "utf16",           "utf_16", "u32",       "utf-32", "utf32",
+        "utf_32", "iso-10646-ucs-2", "iso-10646-ucs-4", "csucs4", "csunicode", "ucs-2",  "ucs-4"};
     if (!bom_encoding.empty()) {
       for (auto u : kUnicodeFamily) {
         if (xml_encoding == u) xml_encoding = bom_encoding;
@@ -196,16 +195,14 @@ Result<DecodedDocument> decode_document(std::string_view bytes, const Options& o
   if (rfc3023 == "gb2312") rfc3023 = "gb18030";
   if (xml_encoding == "gb2312") xml_encoding = "gb18030";
   if (!acceptable) {
-    doc.warnings.push_back(
-        fmt::format("Content-Type {} is not an XML media type", options.http_content_type));
+    doc.warnings.push_back(fmt::format("Content-Type {} is not an XML media type", options.http_content_type));
   }
 
   std::vector<std::string> tried;
   std::string chosen;
   bool zero_copy = false;
-  for (const std::string& proposed :
-       {rfc3023, xml_encoding, bom_encoding, std::string("utf-8"), std::string("windows-1252"),
-        std::string("iso-8859-2")}) {
+  for (const std::string& proposed : {rfc3023, xml_encoding, bom_encoding, std::string("utf-8"),
+                                      std::string("windows-1252"), std::string("iso-8859-2")}) {
     if (proposed.empty()) continue;
     bool seen = false;
     for (const auto& t : tried) seen = seen || t == proposed;
@@ -221,8 +218,7 @@ Result<DecodedDocument> decode_document(std::string_view bytes, const Options& o
         if (repaired) {
           doc.owned = std::move(repaired->text);
           chosen = "utf-8";
-          doc.warnings.push_back(
-              fmt::format("{} invalid UTF-8 byte sequence(s) replaced with U+FFFD", invalid));
+          doc.warnings.push_back(fmt::format("{} invalid UTF-8 byte sequence(s) replaced with U+FFFD", invalid));
           break;
         }
       }
@@ -255,8 +251,7 @@ Result<DecodedDocument> decode_document(std::string_view bytes, const Options& o
     chosen = "utf-8";
     doc.warnings.push_back("document encoding unknown; invalid bytes replaced");
   } else if (chosen != rfc3023) {
-    doc.warnings.push_back(
-        fmt::format("document declared as {}, but parsed as {}", rfc3023, chosen));
+    doc.warnings.push_back(fmt::format("document declared as {}, but parsed as {}", rfc3023, chosen));
   }
   doc.encoding = chosen;
   if (!zero_copy) doc.text = doc.owned;

@@ -11,22 +11,38 @@ namespace banwatch::feeds {
 
 std::string_view to_string(Format f) noexcept {
   switch (f) {
-    case Format::kRss090: return "rss090";
-    case Format::kRss091: return "rss091";
-    case Format::kRss092: return "rss092";
-    case Format::kRss20: return "rss20";
-    case Format::kRss10: return "rss10";
-    case Format::kAtom03: return "atom03";
-    case Format::kAtom10: return "atom10";
-    case Format::kJsonFeed10: return "jsonfeed10";
-    case Format::kJsonFeed11: return "jsonfeed11";
-    case Format::kSitemap: return "sitemap";
-    case Format::kSitemapIndex: return "sitemapindex";
-    case Format::kNewsSitemap: return "newssitemap";
-    case Format::kRss091Netscape: return "rss091n";
-    case Format::kRss093: return "rss093";
-    case Format::kRss094: return "rss094";
-    case Format::kRssUnversioned: return "rss";
+    case Format::kRss090:
+      return "rss090";
+    case Format::kRss091:
+      return "rss091";
+    case Format::kRss092:
+      return "rss092";
+    case Format::kRss20:
+      return "rss20";
+    case Format::kRss10:
+      return "rss10";
+    case Format::kAtom03:
+      return "atom03";
+    case Format::kAtom10:
+      return "atom10";
+    case Format::kJsonFeed10:
+      return "jsonfeed10";
+    case Format::kJsonFeed11:
+      return "jsonfeed11";
+    case Format::kSitemap:
+      return "sitemap";
+    case Format::kSitemapIndex:
+      return "sitemapindex";
+    case Format::kNewsSitemap:
+      return "newssitemap";
+    case Format::kRss091Netscape:
+      return "rss091n";
+    case Format::kRss093:
+      return "rss093";
+    case Format::kRss094:
+      return "rss094";
+    case Format::kRssUnversioned:
+      return "rss";
   }
   return "unknown";
 }
@@ -36,8 +52,8 @@ namespace internal {
 namespace {
 
 // Parses `raw` into `out`; an unparseable non-empty date is a warning.
-void parse_date_field(const std::string& raw, std::optional<PreciseTime>& out,
-                      std::vector<std::string>& warnings, std::string_view what) {
+void parse_date_field(const std::string& raw, std::optional<PreciseTime>& out, std::vector<std::string>& warnings,
+                      std::string_view what) {
   if (raw.empty() || out) return;
   out = dates::parse_date(raw);
   if (!out) warnings.push_back(fmt::format("unparseable {} date \"{}\"", what, raw.substr(0, 80)));
@@ -57,8 +73,7 @@ void finish_item(Item& item) {
     if (!item.url.empty()) {
       item.id = canonical_url_string(item.url);
     } else if (!item.title.empty() || !item.published_raw.empty() || !item.updated_raw.empty()) {
-      item.id = stable_hash(item.title,
-                            item.published_raw.empty() ? item.updated_raw : item.published_raw);
+      item.id = stable_hash(item.title, item.published_raw.empty() ? item.updated_raw : item.published_raw);
     }
   }
 }
@@ -96,8 +111,7 @@ bool starts_with_icase(std::string_view s, std::string_view prefix) {
 Result<Feed> parse(std::string_view bytes, const Options& options) {
   if (bytes.size() > options.max_bytes) {
     return fail(ErrorCode::kBudgetExceeded,
-                fmt::format("feed of {} bytes exceeds the {}-byte budget", bytes.size(),
-                            options.max_bytes));
+                fmt::format("feed of {} bytes exceeds the {}-byte budget", bytes.size(), options.max_bytes));
   }
   auto decoded = internal::decode_document(bytes, options);
   if (!decoded) return std::unexpected(decoded.error());
@@ -106,31 +120,28 @@ Result<Feed> parse(std::string_view bytes, const Options& options) {
   feed.warnings = std::move(decoded->warnings);
   std::string_view text = internal::trim(decoded->text);
   if (text.empty()) {
-    return fail(ErrorCode::kParse, bytes.empty() ? "not a feed: empty body"
-                                                 : "not a feed: the body is only whitespace");
+    return fail(ErrorCode::kParse,
+                bytes.empty() ? "not a feed: empty body" : "not a feed: the body is only whitespace");
   }
   if (text.front() == '{' || text.front() == '[') {
     auto status = internal::parse_json_feed(text, options, feed);
     if (!status) return std::unexpected(status.error());
   } else if (text.front() == '<') {
     if (starts_with_icase(text, "<!doctype html") || starts_with_icase(text, "<html")) {
-      return fail(ErrorCode::kParse, "not a feed: an HTML page (starts with \"" +
-                                         describe_start(text) + "\")");
+      return fail(ErrorCode::kParse, "not a feed: an HTML page (starts with \"" + describe_start(text) + "\")");
     }
     std::string fixed;
     std::size_t ampersands = 0;
     std::string_view xml = text;
     if (internal::escape_bare_ampersands(text, fixed, ampersands)) {
       xml = fixed;
-      feed.warnings.push_back(
-          fmt::format("{} unescaped '&' read as literal ampersands", ampersands));
+      feed.warnings.push_back(fmt::format("{} unescaped '&' read as literal ampersands", ampersands));
     }
     auto status = internal::parse_xml(xml, options, feed);
     if (!status) return std::unexpected(status.error());
   } else {
     return fail(ErrorCode::kParse,
-                "not a feed: neither XML nor JSON (the body starts with \"" + describe_start(text) +
-                    "\")");
+                "not a feed: neither XML nor JSON (the body starts with \"" + describe_start(text) + "\")");
   }
   internal::finish_feed(feed);
   return feed;

@@ -16,9 +16,9 @@ namespace banwatch::feeds::internal {
 // The document as UTF-8, after reconciling the BOM, the XML declaration and
 // the HTTP charset the way feedparser does.
 struct DecodedDocument {
-  std::string owned;          // the converted text, when a conversion was needed
-  std::string_view text;      // UTF-8, BOM removed; views `owned` or the input
-  std::string encoding;       // lower-case name the bytes were read as
+  std::string owned;      // the converted text, when a conversion was needed
+  std::string_view text;  // UTF-8, BOM removed; views `owned` or the input
+  std::string encoding;   // lower-case name the bytes were read as
   std::vector<std::string> warnings;
 
   // Copies and moves keep `text` pointing into this object's own `owned`: a
@@ -32,8 +32,7 @@ struct DecodedDocument {
     return *this;
   }
   DecodedDocument& operator=(DecodedDocument&& other) noexcept {
-    if (this != &other)
-      assign(other, std::move(other.owned), std::move(other.encoding), std::move(other.warnings));
+    if (this != &other) assign(other, std::move(other.owned), std::move(other.encoding), std::move(other.warnings));
     return *this;
   }
 

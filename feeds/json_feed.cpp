@@ -18,8 +18,7 @@ std::string string_member(const json& object, const char* key) {
   return it->get<std::string>();
 }
 
-void read_authors(const json& object, std::vector<std::string>& names,
-                  std::vector<Author>* details) {
+void read_authors(const json& object, std::vector<std::string>& names, std::vector<Author>* details) {
   auto add = [&](const json& a) {
     if (!a.is_object()) return;
     Author author{string_member(a, "name"), {}, string_member(a, "url")};
@@ -45,8 +44,7 @@ Status parse_json_feed(std::string_view utf8, const Options& options, Feed& feed
     json::parser_callback_t limit = [&](int, json::parse_event_t event, json&) {
       if (event == json::parse_event_t::object_start || event == json::parse_event_t::array_start) {
         if (++depth > options.max_depth) too_deep = true;
-      } else if (event == json::parse_event_t::object_end ||
-                 event == json::parse_event_t::array_end) {
+      } else if (event == json::parse_event_t::object_end || event == json::parse_event_t::array_end) {
         --depth;
       }
       return !too_deep;
@@ -62,15 +60,13 @@ Status parse_json_feed(std::string_view utf8, const Options& options, Feed& feed
   if (!doc.is_object()) return fail(ErrorCode::kParse, "not a feed: JSON that is not an object");
   std::string version = string_member(doc, "version");
   auto items = doc.find("items");
-  if (!version.starts_with("https://jsonfeed.org/version/") &&
-      !version.starts_with("http://jsonfeed.org/version/")) {
+  if (!version.starts_with("https://jsonfeed.org/version/") && !version.starts_with("http://jsonfeed.org/version/")) {
     if (items == doc.end() || !items->is_array()) {
       std::string keys;
       for (auto it = doc.begin(); it != doc.end() && keys.size() < 60; ++it) {
         keys += (keys.empty() ? "" : ", ") + it.key();
       }
-      return fail(ErrorCode::kParse,
-                  "not a feed: a JSON object that is not a JSON Feed (keys: " + keys + ")");
+      return fail(ErrorCode::kParse, "not a feed: a JSON object that is not a JSON Feed (keys: " + keys + ")");
     }
     feed.warnings.push_back("JSON Feed without a version; read as 1.1");
   }
@@ -91,13 +87,14 @@ Status parse_json_feed(std::string_view utf8, const Options& options, Feed& feed
       continue;
     }
     if (feed.items.size() >= options.max_items) {
-      return fail(ErrorCode::kBudgetExceeded,
-                  fmt::format("more than {} items (the item budget)", options.max_items));
+      return fail(ErrorCode::kBudgetExceeded, fmt::format("more than {} items (the item budget)", options.max_items));
     }
     Item item;
     if (auto id = entry.find("id"); id != entry.end()) {
-      if (id->is_string()) item.id = id->get<std::string>();
-      else if (id->is_number()) item.id = id->dump();  // 1.0 feeds sometimes use numbers
+      if (id->is_string())
+        item.id = id->get<std::string>();
+      else if (id->is_number())
+        item.id = id->dump();  // 1.0 feeds sometimes use numbers
     }
     std::string url = string_member(entry, "url");
     if (url.empty()) url = string_member(entry, "external_url");

@@ -24,8 +24,7 @@ std::string attribute(xmlNodePtr node, const char* name) {
 }
 
 bool named(xmlNodePtr node, std::string_view name) {
-  return node->type == XML_ELEMENT_NODE && node->name != nullptr &&
-         name == reinterpret_cast<const char*>(node->name);
+  return node->type == XML_ELEMENT_NODE && node->name != nullptr && name == reinterpret_cast<const char*>(node->name);
 }
 
 void add_tag(std::vector<std::string>& tags, std::string_view tag) {
@@ -78,8 +77,7 @@ void collect_error(void* data, xmlErrorPtr error) {
 Result<OpmlDocument> parse_opml(std::string_view bytes, const OpmlOptions& options) {
   if (bytes.size() > options.max_bytes) {
     return fail(ErrorCode::kBudgetExceeded,
-                fmt::format("OPML of {} bytes exceeds the {}-byte budget", bytes.size(),
-                            options.max_bytes));
+                fmt::format("OPML of {} bytes exceeds the {}-byte budget", bytes.size(), options.max_bytes));
   }
   Options feed_options;
   auto decoded = internal::decode_document(bytes, feed_options);
@@ -94,9 +92,7 @@ Result<OpmlDocument> parse_opml(std::string_view bytes, const OpmlOptions& optio
   ctxt->sax->warning = nullptr;
   // Route structured errors to us; resolveEntity refusing keeps XXE out even
   // if a future option asked for entities.
-  ctxt->sax->resolveEntity = [](void*, const xmlChar*, const xmlChar*) -> xmlParserInputPtr {
-    return nullptr;
-  };
+  ctxt->sax->resolveEntity = [](void*, const xmlChar*, const xmlChar*) -> xmlParserInputPtr { return nullptr; };
   std::string fixed;
   std::size_t ampersands = 0;
   std::string_view text = decoded->text;
@@ -104,19 +100,16 @@ Result<OpmlDocument> parse_opml(std::string_view bytes, const OpmlOptions& optio
   std::unique_ptr<xmlDoc, DocDeleter> doc;
   {
     ctxt->_private = &errors;
-    doc.reset(xmlCtxtReadMemory(ctxt, text.data(), static_cast<int>(text.size()), nullptr,
-                                "UTF-8",
-                                XML_PARSE_RECOVER | XML_PARSE_NONET | XML_PARSE_IGNORE_ENC |
-                                    XML_PARSE_NOWARNING));
+    doc.reset(xmlCtxtReadMemory(ctxt, text.data(), static_cast<int>(text.size()), nullptr, "UTF-8",
+                                XML_PARSE_RECOVER | XML_PARSE_NONET | XML_PARSE_IGNORE_ENC | XML_PARSE_NOWARNING));
   }
   xmlFreeParserCtxt(ctxt);
   if (!doc) return fail(ErrorCode::kParse, "not OPML: no XML document could be read");
   xmlNodePtr root = xmlDocGetRootElement(doc.get());
   if (root == nullptr) return fail(ErrorCode::kParse, "not OPML: no root element");
   if (!named(root, "opml")) {
-    return fail(ErrorCode::kParse,
-                fmt::format("not OPML: the root element is <{}>",
-                            root->name ? reinterpret_cast<const char*>(root->name) : "?"));
+    return fail(ErrorCode::kParse, fmt::format("not OPML: the root element is <{}>",
+                                               root->name ? reinterpret_cast<const char*>(root->name) : "?"));
   }
   std::size_t outlines = 0;
   // (node, depth, tags inherited from enclosing folders)
@@ -173,8 +166,7 @@ Result<OpmlDocument> parse_opml(std::string_view bytes, const OpmlOptions& optio
       add_categories(feed.tags, attribute(p.node, "category"));
       result.feeds.push_back(std::move(feed));
     } else if (!xml_url.empty() || type == "link" || type == "include") {
-      result.warnings.push_back(
-          fmt::format("outline \"{}\" of type {} skipped", label, type.empty() ? "?" : type));
+      result.warnings.push_back(fmt::format("outline \"{}\" of type {} skipped", label, type.empty() ? "?" : type));
     }
     std::vector<xmlNodePtr> kids;
     for (xmlNodePtr o = p.node->children; o != nullptr; o = o->next) {

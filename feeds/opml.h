@@ -20,8 +20,8 @@ struct OpmlFeed {
 };
 
 struct OpmlDocument {
-  std::string title;              // <head><title>
-  std::vector<OpmlFeed> feeds;    // in document order
+  std::string title;                  // <head><title>
+  std::vector<OpmlFeed> feeds;        // in document order
   std::vector<std::string> warnings;  // recovered XML errors, outlines skipped
 };
 

@@ -3,7 +3,6 @@
 
 #include <fmt/format.h>
 
-
 #include "common/url.h"
 #include "feeds/internal.h"
 
@@ -28,8 +27,7 @@ bool decode_reference(std::string_view text, std::size_t& i, std::string& out) {
     std::size_t digits = 0;
     while (j < text.size() && (hex ? is_hex(text[j]) : is_digit(text[j])) && digits < 8) {
       char c = text[j];
-      cp = cp * (hex ? 16 : 10) +
-           static_cast<std::uint32_t>(is_digit(c) ? c - '0' : (c | 0x20) - 'a' + 10);
+      cp = cp * (hex ? 16 : 10) + static_cast<std::uint32_t>(is_digit(c) ? c - '0' : (c | 0x20) - 'a' + 10);
       ++j;
       ++digits;
     }
@@ -85,16 +83,23 @@ void append_utf8(std::string& out, std::uint32_t cp) {
 void append_escaped(std::string& out, std::string_view text, bool attribute) {
   for (char c : text) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
       case '"':
         if (attribute) {
           out += "&quot;";
           break;
         }
         [[fallthrough]];
-      default: out += c;
+      default:
+        out += c;
     }
   }
 }
@@ -154,9 +159,9 @@ std::string html_to_text(std::string_view html) {
         std::size_t n = 0;
         while (n < name.size() && (is_alpha(name[n]) || is_digit(name[n]))) ++n;
         name = name.substr(0, n);
-        static constexpr std::string_view kBlocks[] = {"br", "p", "div", "li", "tr", "td", "h1", "h2",
-                                                       "h3", "h4", "h5", "h6", "ul", "ol", "table",
-                                                       "blockquote", "hr", "BR", "P", "DIV"};
+        static constexpr std::string_view kBlocks[] = {"br",    "p",          "div", "li", "tr", "td", "h1",
+                                                       "h2",    "h3",         "h4",  "h5", "h6", "ul", "ol",
+                                                       "table", "blockquote", "hr",  "BR", "P",  "DIV"};
         for (auto b : kBlocks) {
           if (name == b) put_space();
         }
@@ -210,9 +215,8 @@ bool escape_bare_ampersands(std::string_view text, std::string& out, std::size_t
     }
     std::size_t start = j;
     // XML Name characters, ASCII subset plus anything non-ASCII.
-    while (j < text.size() && (is_alpha(text[j]) || is_digit(text[j]) || text[j] == '_' ||
-                               text[j] == '-' || text[j] == '.' || text[j] == ':' ||
-                               static_cast<unsigned char>(text[j]) >= 0x80)) {
+    while (j < text.size() && (is_alpha(text[j]) || is_digit(text[j]) || text[j] == '_' || text[j] == '-' ||
+                               text[j] == '.' || text[j] == ':' || static_cast<unsigned char>(text[j]) >= 0x80)) {
       ++j;
     }
     return j > start && j < text.size() && text[j] == ';' && !is_digit(text[start]);
@@ -225,9 +229,7 @@ bool escape_bare_ampersands(std::string_view text, std::string& out, std::size_t
     while (next_bang < amp) {
       std::size_t skip_to = next_bang + 2;
       std::string_view rest = text.substr(next_bang);
-      std::string_view closer = rest.starts_with("<![CDATA[") ? "]]>"
-                                : rest.starts_with("<!--")    ? "-->"
-                                                              : "";
+      std::string_view closer = rest.starts_with("<![CDATA[") ? "]]>" : rest.starts_with("<!--") ? "-->" : "";
       if (!closer.empty()) {
         std::size_t end = text.find(closer, next_bang + 4);
         skip_to = end == std::string_view::npos ? text.size() : end + closer.size();
@@ -264,9 +266,8 @@ std::string resolve_url(std::string_view base, std::string_view reference) {
 namespace {
 
 bool is_url_attribute(std::string_view name) {
-  static constexpr std::string_view kNames[] = {"href", "src", "cite", "action", "background",
-                                                "longdesc", "usemap", "codebase", "data",
-                                                "poster", "profile", "classid"};
+  static constexpr std::string_view kNames[] = {"href",   "src",      "cite", "action", "background", "longdesc",
+                                                "usemap", "codebase", "data", "poster", "profile",    "classid"};
   for (auto n : kNames) {
     if (name.size() == n.size()) {
       bool same = true;
@@ -303,8 +304,7 @@ std::string resolve_html_urls(std::string_view html, std::string_view base) {
     while (i < html.size() && html[i] != '>') {
       while (i < html.size() && (is_space(html[i]) || html[i] == '/')) ++i;
       std::size_t name_start = i;
-      while (i < html.size() && !is_space(html[i]) && html[i] != '=' && html[i] != '>' &&
-             html[i] != '/') {
+      while (i < html.size() && !is_space(html[i]) && html[i] != '=' && html[i] != '>' && html[i] != '/') {
         ++i;
       }
       std::string_view name = html.substr(name_start, i - name_start);
@@ -350,10 +350,10 @@ std::string resolve_html_urls(std::string_view html, std::string_view base) {
 namespace {
 
 // windows-1252 code points for bytes 0x80-0x9F; 0 where the byte is unassigned.
-constexpr std::uint16_t kWindows1252High[32] = {
-    0x20AC, 0, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160,
-    0x2039, 0x0152, 0, 0x017D, 0, 0, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022,
-    0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0, 0x017E, 0x0178};
+constexpr std::uint16_t kWindows1252High[32] = {0x20AC, 0,      0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021,
+                                                0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0,      0x017D, 0,
+                                                0,      0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014,
+                                                0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0,      0x017E, 0x0178};
 
 }  // namespace
 
@@ -373,8 +373,8 @@ void fix_windows_1252_controls(std::string& text, bool html) {
         continue;
       }
     }
-    if (refs && c == '&' && text.compare(i, 3, "&#1") == 0 && i + 6 <= text.size() &&
-        is_digit(text[i + 3]) && is_digit(text[i + 4]) && text[i + 5] == ';') {
+    if (refs && c == '&' && text.compare(i, 3, "&#1") == 0 && i + 6 <= text.size() && is_digit(text[i + 3]) &&
+        is_digit(text[i + 4]) && text[i + 5] == ';') {
       int n = 100 + (text[i + 3] - '0') * 10 + (text[i + 4] - '0');
       if (n >= 128 && n <= 159 && kWindows1252High[n - 128] != 0) {
         out += fmt::format("&#x{:x};", kWindows1252High[n - 128]);
@@ -396,8 +396,7 @@ void normalize_html_shorttags(std::string& html) {
     char c = html[i];
     if (c == '<') last_lt = i;
     bool inside_tag = last_lt != std::string::npos && (last_gt == std::string::npos || last_gt < last_lt);
-    if (c == '/' && inside_tag && i > 0 && i + 1 < html.size() && html[i + 1] == '>' &&
-        !is_space(html[i - 1])) {
+    if (c == '/' && inside_tag && i > 0 && i + 1 < html.size() && html[i + 1] == '>' && !is_space(html[i - 1])) {
       out += ' ';  // "<br/>" -> "<br />", as feedparser writes void elements
     }
     if (c == '>') last_gt = i;

@@ -26,7 +26,7 @@ namespace banwatch::feeds::internal {
 namespace {
 
 enum class Ns : std::uint8_t {
-  kCore,     // no namespace, RSS 0.9x/1.0/2.0 namespaces, Atom 0.3/1.0
+  kCore,  // no namespace, RSS 0.9x/1.0/2.0 namespaces, Atom 0.3/1.0
   kDc,
   kDcTerms,
   kContent,
@@ -41,16 +41,72 @@ enum class Ns : std::uint8_t {
 enum class Tag : std::uint8_t {
   kUnknown,
   // roots and containers
-  kRss, kChannel, kRdfRoot, kFeed, kItem, kEntry, kImage, kTextInput, kSource,
-  kAuthor, kContributor, kUrlset, kUrl, kSitemapIndex, kSitemap, kNewsNews, kNewsPublication,
+  kRss,
+  kChannel,
+  kRdfRoot,
+  kFeed,
+  kItem,
+  kEntry,
+  kImage,
+  kTextInput,
+  kSource,
+  kAuthor,
+  kContributor,
+  kUrlset,
+  kUrl,
+  kSitemapIndex,
+  kSitemap,
+  kNewsNews,
+  kNewsPublication,
   kHtml,
   // fields
-  kTitle, kLink, kDescription, kSummary, kContent, kContentEncoded, kSubtitle, kGuid, kId,
-  kPubDate, kLastBuildDate, kUpdated, kPublished, kIssued, kModified, kCreated,
-  kDcDate, kDcCreator, kDcSubject, kDcLanguage, kDcTitle, kDcDescription, kDcPublisher,
-  kLanguage, kCategory, kName, kEmail, kUri, kManagingEditor, kEnclosure, kMediaContent,
-  kTtl, kSkipHours, kHour, kSkipDays, kDay, kLoc, kLastmod, kNewsName, kNewsLanguage,
-  kNewsPublicationDate, kNewsTitle, kNewsKeywords, kXhtmlBody, kComments, kFullItem, kTags,
+  kTitle,
+  kLink,
+  kDescription,
+  kSummary,
+  kContent,
+  kContentEncoded,
+  kSubtitle,
+  kGuid,
+  kId,
+  kPubDate,
+  kLastBuildDate,
+  kUpdated,
+  kPublished,
+  kIssued,
+  kModified,
+  kCreated,
+  kDcDate,
+  kDcCreator,
+  kDcSubject,
+  kDcLanguage,
+  kDcTitle,
+  kDcDescription,
+  kDcPublisher,
+  kLanguage,
+  kCategory,
+  kName,
+  kEmail,
+  kUri,
+  kManagingEditor,
+  kEnclosure,
+  kMediaContent,
+  kTtl,
+  kSkipHours,
+  kHour,
+  kSkipDays,
+  kDay,
+  kLoc,
+  kLastmod,
+  kNewsName,
+  kNewsLanguage,
+  kNewsPublicationDate,
+  kNewsTitle,
+  kNewsKeywords,
+  kXhtmlBody,
+  kComments,
+  kFullItem,
+  kTags,
 };
 
 // Namespace URIs feedparser accepts for each family.
@@ -96,22 +152,56 @@ Ns classify_prefix(std::string_view prefix) {
 
 Tag classify(Ns ns, std::string_view name) {
   static const std::unordered_map<std::string_view, Tag> kCoreTags = {
-      {"rss", Tag::kRss}, {"channel", Tag::kChannel}, {"feed", Tag::kFeed}, {"item", Tag::kItem},
-      {"entry", Tag::kEntry}, {"image", Tag::kImage}, {"textinput", Tag::kTextInput},
-      {"textInput", Tag::kTextInput}, {"source", Tag::kSource}, {"author", Tag::kAuthor},
-      {"contributor", Tag::kContributor}, {"urlset", Tag::kUrlset}, {"url", Tag::kUrl},
-      {"sitemapindex", Tag::kSitemapIndex}, {"sitemap", Tag::kSitemap}, {"html", Tag::kHtml},
-      {"title", Tag::kTitle}, {"link", Tag::kLink}, {"description", Tag::kDescription},
-      {"summary", Tag::kSummary}, {"content", Tag::kContent}, {"subtitle", Tag::kSubtitle},
-      {"tagline", Tag::kSubtitle}, {"guid", Tag::kGuid}, {"id", Tag::kId},
-      {"pubDate", Tag::kPubDate}, {"pubdate", Tag::kPubDate}, {"lastBuildDate", Tag::kLastBuildDate},
-      {"updated", Tag::kUpdated}, {"published", Tag::kPublished}, {"issued", Tag::kIssued},
-      {"modified", Tag::kModified}, {"created", Tag::kCreated}, {"language", Tag::kLanguage},
-      {"category", Tag::kCategory}, {"name", Tag::kName}, {"email", Tag::kEmail}, {"uri", Tag::kUri},
-      {"managingEditor", Tag::kManagingEditor}, {"enclosure", Tag::kEnclosure}, {"ttl", Tag::kTtl},
-      {"skipHours", Tag::kSkipHours}, {"hour", Tag::kHour}, {"skipDays", Tag::kSkipDays},
-      {"day", Tag::kDay}, {"loc", Tag::kLoc}, {"lastmod", Tag::kLastmod},
-      {"comments", Tag::kComments}, {"fullitem", Tag::kFullItem}, {"tags", Tag::kTags},
+      {"rss", Tag::kRss},
+      {"channel", Tag::kChannel},
+      {"feed", Tag::kFeed},
+      {"item", Tag::kItem},
+      {"entry", Tag::kEntry},
+      {"image", Tag::kImage},
+      {"textinput", Tag::kTextInput},
+      {"textInput", Tag::kTextInput},
+      {"source", Tag::kSource},
+      {"author", Tag::kAuthor},
+      {"contributor", Tag::kContributor},
+      {"urlset", Tag::kUrlset},
+      {"url", Tag::kUrl},
+      {"sitemapindex", Tag::kSitemapIndex},
+      {"sitemap", Tag::kSitemap},
+      {"html", Tag::kHtml},
+      {"title", Tag::kTitle},
+      {"link", Tag::kLink},
+      {"description", Tag::kDescription},
+      {"summary", Tag::kSummary},
+      {"content", Tag::kContent},
+      {"subtitle", Tag::kSubtitle},
+      {"tagline", Tag::kSubtitle},
+      {"guid", Tag::kGuid},
+      {"id", Tag::kId},
+      {"pubDate", Tag::kPubDate},
+      {"pubdate", Tag::kPubDate},
+      {"lastBuildDate", Tag::kLastBuildDate},
+      {"updated", Tag::kUpdated},
+      {"published", Tag::kPublished},
+      {"issued", Tag::kIssued},
+      {"modified", Tag::kModified},
+      {"created", Tag::kCreated},
+      {"language", Tag::kLanguage},
+      {"category", Tag::kCategory},
+      {"name", Tag::kName},
+      {"email", Tag::kEmail},
+      {"uri", Tag::kUri},
+      {"managingEditor", Tag::kManagingEditor},
+      {"enclosure", Tag::kEnclosure},
+      {"ttl", Tag::kTtl},
+      {"skipHours", Tag::kSkipHours},
+      {"hour", Tag::kHour},
+      {"skipDays", Tag::kSkipDays},
+      {"day", Tag::kDay},
+      {"loc", Tag::kLoc},
+      {"lastmod", Tag::kLastmod},
+      {"comments", Tag::kComments},
+      {"fullitem", Tag::kFullItem},
+      {"tags", Tag::kTags},
       {"body", Tag::kXhtmlBody},
   };
   switch (ns) {
@@ -163,9 +253,8 @@ Tag classify(Ns ns, std::string_view name) {
 }
 
 bool is_void_html_element(std::string_view name) {
-  static constexpr std::string_view kVoid[] = {"area", "base", "br", "col", "embed", "hr", "img",
-                                               "input", "link", "meta", "param", "source", "track",
-                                               "wbr"};
+  static constexpr std::string_view kVoid[] = {"area",  "base", "br",   "col",   "embed",  "hr",    "img",
+                                               "input", "link", "meta", "param", "source", "track", "wbr"};
   for (auto v : kVoid) {
     if (name == v) return true;
   }
@@ -178,10 +267,14 @@ enum class TextKind : std::uint8_t { kText, kHtml, kXhtml, kBase64, kOther };
 
 std::string_view mime_of(TextKind k) {
   switch (k) {
-    case TextKind::kText: return "text/plain";
-    case TextKind::kHtml: return "text/html";
-    case TextKind::kXhtml: return "application/xhtml+xml";
-    default: return "text/plain";
+    case TextKind::kText:
+      return "text/plain";
+    case TextKind::kHtml:
+      return "text/html";
+    case TextKind::kXhtml:
+      return "application/xhtml+xml";
+    default:
+      return "text/plain";
   }
 }
 
@@ -216,9 +309,8 @@ struct Attributes {
       std::string_view a_uri = a[2] ? reinterpret_cast<const char*>(a[2]) : "";
       if (!uri.empty() && a_uri != uri) continue;
       if (uri.empty() && !a_uri.empty() && a_uri != "http://www.w3.org/2005/Atom") continue;
-      return decode_attribute(std::string_view(reinterpret_cast<const char*>(a[3]),
-                                               static_cast<std::size_t>(a[4] - a[3])),
-                              *scratch);
+      return decode_attribute(
+          std::string_view(reinterpret_cast<const char*>(a[3]), static_cast<std::size_t>(a[4] - a[3])), *scratch);
     }
     return {};
   }
@@ -249,15 +341,15 @@ struct Capture {
   Tag tag = Tag::kUnknown;
   std::size_t depth = 0;
   TextKind kind = TextKind::kText;
-  bool markup = false;          // a child element was seen
-  std::size_t top_elements = 0; // direct child elements
-  bool top_text = false;        // non-space text directly inside
+  bool markup = false;                                     // a child element was seen
+  std::size_t top_elements = 0;                            // direct child elements
+  bool top_text = false;                                   // non-space text directly inside
   std::size_t first_inner_begin = 0, first_inner_end = 0;  // inside the first child element
-  std::string first_child;      // its name
+  std::string first_child;                                 // its name
   std::string buffer;
-  std::string base;             // xml:base in force
-  bool strip_div = false;       // Atom 1.0 type="xhtml": the wrapping div is not content
-  std::string rel;              // Atom 0.3 <link> with its URL as text
+  std::string base;        // xml:base in force
+  bool strip_div = false;  // Atom 1.0 type="xhtml": the wrapping div is not content
+  std::string rel;         // Atom 0.3 <link> with its URL as text
 };
 
 class Reader {
@@ -270,21 +362,16 @@ class Reader {
   Status run(std::string_view text);
 
  private:
-  static Reader& self(void* ctx) {
-    return *static_cast<Reader*>(static_cast<xmlParserCtxtPtr>(ctx)->_private);
-  }
-  static void on_start(void* ctx, const xmlChar* localname, const xmlChar* prefix,
-                       const xmlChar* uri, int nb_namespaces, const xmlChar** namespaces,
-                       int nb_attributes, int nb_defaulted, const xmlChar** attributes);
-  static void on_end(void* ctx, const xmlChar* localname, const xmlChar* prefix,
-                     const xmlChar* uri);
+  static Reader& self(void* ctx) { return *static_cast<Reader*>(static_cast<xmlParserCtxtPtr>(ctx)->_private); }
+  static void on_start(void* ctx, const xmlChar* localname, const xmlChar* prefix, const xmlChar* uri,
+                       int nb_namespaces, const xmlChar** namespaces, int nb_attributes, int nb_defaulted,
+                       const xmlChar** attributes);
+  static void on_end(void* ctx, const xmlChar* localname, const xmlChar* prefix, const xmlChar* uri);
   static void on_characters(void* ctx, const xmlChar* ch, int len);
   static xmlEntityPtr on_get_entity(void* ctx, const xmlChar* name);
-  static xmlParserInputPtr on_resolve_entity(void* ctx, const xmlChar* public_id,
-                                             const xmlChar* system_id);
+  static xmlParserInputPtr on_resolve_entity(void* ctx, const xmlChar* public_id, const xmlChar* system_id);
   static void on_error(void* ctx, xmlErrorPtr error);
-  static void on_internal_subset(void* ctx, const xmlChar* name, const xmlChar* external_id,
-                                 const xmlChar* system_id);
+  static void on_internal_subset(void* ctx, const xmlChar* name, const xmlChar* external_id, const xmlChar* system_id);
 
   void start(const xmlChar* localname, const xmlChar* prefix, const xmlChar* uri, Attributes attrs);
   void end();
@@ -315,16 +402,16 @@ class Reader {
   std::optional<Capture> capture_;
   std::optional<Item> item_;
   std::size_t item_depth_ = 0;
-  std::size_t ignore_depth_ = 0;   // inside <image>, <textInput>, <source>: fields ignored
-  std::size_t person_depth_ = 0;   // inside an Atom <author>/<contributor>
+  std::size_t ignore_depth_ = 0;  // inside <image>, <textInput>, <source>: fields ignored
+  std::size_t person_depth_ = 0;  // inside an Atom <author>/<contributor>
   Author person_;
   bool person_is_author_ = true;
-  std::size_t news_depth_ = 0;     // inside <news:news>
-  std::size_t text_bytes_ = 0;     // budget for entity amplification
+  std::size_t news_depth_ = 0;  // inside <news:news>
+  std::size_t text_bytes_ = 0;  // budget for entity amplification
   std::size_t text_budget_ = 0;
   std::size_t xml_errors_ = 0;
   std::optional<Error> failure_;
-  bool has_item_link_ = false;     // the current item got a <link> (vs. a guid permalink)
+  bool has_item_link_ = false;  // the current item got a <link> (vs. a guid permalink)
   std::string guid_permalink_;
   bool item_link_is_alternate_ = false;
   bool feed_link_is_alternate_ = false;
@@ -367,8 +454,7 @@ void Reader::fail(Error error) {
   xmlStopParser(ctxt_);
 }
 
-Tag Reader::resolve_tag(const xmlChar* localname, const xmlChar* prefix, const xmlChar* uri,
-                        Ns& ns) {
+Tag Reader::resolve_tag(const xmlChar* localname, const xmlChar* prefix, const xmlChar* uri, Ns& ns) {
   Key key{localname, uri, uri ? nullptr : prefix};
   auto it = tag_cache_.find(key);
   if (it != tag_cache_.end()) {
@@ -394,19 +480,27 @@ Tag Reader::resolve_tag(const xmlChar* localname, const xmlChar* prefix, const x
 TextKind Reader::text_kind_for(Tag tag, Attributes attrs) const {
   std::string_view type = trim(attrs.get("type"));
   std::string_view mode = trim(attrs.get("mode"));
-  bool atom_construct = tag == Tag::kTitle || tag == Tag::kSummary || tag == Tag::kContent ||
-                        tag == Tag::kSubtitle;
+  bool atom_construct = tag == Tag::kTitle || tag == Tag::kSummary || tag == Tag::kContent || tag == Tag::kSubtitle;
   if (atom_construct && (is_atom_ || !type.empty())) {
     TextKind kind = TextKind::kText;
-    if (type.empty() || type == "text" || type == "text/plain") kind = TextKind::kText;
-    else if (type == "html" || type == "text/html") kind = TextKind::kHtml;
-    else if (type == "xhtml" || type == "application/xhtml+xml") kind = TextKind::kXhtml;
-    else if (type.starts_with("text/")) kind = TextKind::kText;
-    else if (type.ends_with("+xml") || type.ends_with("/xml")) kind = TextKind::kXhtml;
-    else kind = TextKind::kBase64;  // RFC 4287 §4.1.3.3: other media types are base64
-    if (mode == "escaped") kind = kind == TextKind::kXhtml ? TextKind::kHtml : kind;
-    else if (mode == "base64") kind = TextKind::kBase64;
-    else if (mode == "xml" && kind == TextKind::kHtml) kind = TextKind::kXhtml;
+    if (type.empty() || type == "text" || type == "text/plain")
+      kind = TextKind::kText;
+    else if (type == "html" || type == "text/html")
+      kind = TextKind::kHtml;
+    else if (type == "xhtml" || type == "application/xhtml+xml")
+      kind = TextKind::kXhtml;
+    else if (type.starts_with("text/"))
+      kind = TextKind::kText;
+    else if (type.ends_with("+xml") || type.ends_with("/xml"))
+      kind = TextKind::kXhtml;
+    else
+      kind = TextKind::kBase64;  // RFC 4287 §4.1.3.3: other media types are base64
+    if (mode == "escaped")
+      kind = kind == TextKind::kXhtml ? TextKind::kHtml : kind;
+    else if (mode == "base64")
+      kind = TextKind::kBase64;
+    else if (mode == "xml" && kind == TextKind::kHtml)
+      kind = TextKind::kXhtml;
     // Atom 0.3 defaulted content to text/plain but real feeds put HTML there.
     return kind;
   }
@@ -429,16 +523,14 @@ void Reader::begin_capture(Tag tag, TextKind kind) {
   capture_->base = std::string(current_base());
 }
 
-void Reader::start_root(Tag tag, Ns ns, std::string_view local, std::string_view uri,
-                        Attributes attrs) {
+void Reader::start_root(Tag tag, Ns ns, std::string_view local, std::string_view uri, Attributes attrs) {
   root_seen_ = true;
   switch (tag) {
     case Tag::kRss: {
       std::string_view v = trim(attrs.get("version"));
       if (v == "0.91") {
-        feed_.format = doctype_public_id_.find("Netscape") != std::string::npos
-                           ? Format::kRss091Netscape
-                           : Format::kRss091;
+        feed_.format =
+            doctype_public_id_.find("Netscape") != std::string::npos ? Format::kRss091Netscape : Format::kRss091;
       } else if (v == "0.92") {
         feed_.format = Format::kRss092;
       } else if (v == "0.93") {
@@ -459,8 +551,7 @@ void Reader::start_root(Tag tag, Ns ns, std::string_view local, std::string_view
       for (int i = 0; i < namespace_count_; ++i) {
         const xmlChar* ns_uri = namespaces_[i * 2 + 1];
         if (ns_uri != nullptr &&
-            std::string_view(reinterpret_cast<const char*>(ns_uri)) ==
-                "http://my.netscape.com/rdf/simple/0.9/") {
+            std::string_view(reinterpret_cast<const char*>(ns_uri)) == "http://my.netscape.com/rdf/simple/0.9/") {
           feed_.format = Format::kRss090;
         }
       }
@@ -468,8 +559,7 @@ void Reader::start_root(Tag tag, Ns ns, std::string_view local, std::string_view
     case Tag::kFeed:
     case Tag::kEntry:
       is_atom_ = true;
-      feed_.format = (uri == "http://purl.org/atom/ns#" ||
-                      (uri.empty() && trim(attrs.get("version")) == "0.3"))
+      feed_.format = (uri == "http://purl.org/atom/ns#" || (uri.empty() && trim(attrs.get("version")) == "0.3"))
                          ? Format::kAtom03
                          : Format::kAtom10;
       if (tag == Tag::kEntry) open_item();
@@ -505,8 +595,7 @@ void Reader::start_root(Tag tag, Ns ns, std::string_view local, std::string_view
 
 void Reader::open_item() {
   if (feed_.items.size() >= options_.max_items) {
-    fail(Error(ErrorCode::kBudgetExceeded,
-               fmt::format("more than {} items (the item budget)", options_.max_items)));
+    fail(Error(ErrorCode::kBudgetExceeded, fmt::format("more than {} items (the item budget)", options_.max_items)));
     return;
   }
   item_.emplace();
@@ -573,9 +662,7 @@ void Reader::start_link(Attributes attrs) {
   }
 }
 
-
-void Reader::start(const xmlChar* localname, const xmlChar* prefix, const xmlChar* uri,
-                   Attributes attrs) {
+void Reader::start(const xmlChar* localname, const xmlChar* prefix, const xmlChar* uri, Attributes attrs) {
   if (failure_) return;
   if (stack_.size() >= options_.max_depth) {
     fail(Error(ErrorCode::kBudgetExceeded,
@@ -627,11 +714,11 @@ void Reader::start(const xmlChar* localname, const xmlChar* prefix, const xmlCha
       }
       c.buffer += reinterpret_cast<const char*>(a[0]);
       c.buffer += "=\"";
-      append_escaped(c.buffer,
-                     decode_attribute(std::string_view(reinterpret_cast<const char*>(a[3]),
-                                                       static_cast<std::size_t>(a[4] - a[3])),
-                                      *attrs.scratch),
-                     true);
+      append_escaped(
+          c.buffer,
+          decode_attribute(std::string_view(reinterpret_cast<const char*>(a[3]), static_cast<std::size_t>(a[4] - a[3])),
+                           *attrs.scratch),
+          true);
       c.buffer += '"';
     }
     bool is_void = is_void_html_element(local);
@@ -654,13 +741,12 @@ void Reader::start(const xmlChar* localname, const xmlChar* prefix, const xmlCha
     root_lang_ = langs_.back();
     return;
   }
-  if (root_lang_.empty() && !item_ && frame.pushed_lang &&
-      (tag == Tag::kChannel || tag == Tag::kFeed)) {
+  if (root_lang_.empty() && !item_ && frame.pushed_lang && (tag == Tag::kChannel || tag == Tag::kFeed)) {
     root_lang_ = langs_.back();
   }
 
-  const bool atom_element = is_atom_ || uri_text == "http://www.w3.org/2005/Atom" ||
-                            uri_text == "http://purl.org/atom/ns#";
+  const bool atom_element =
+      is_atom_ || uri_text == "http://www.w3.org/2005/Atom" || uri_text == "http://purl.org/atom/ns#";
   switch (tag) {
     case Tag::kItem:
     case Tag::kEntry:
@@ -718,8 +804,7 @@ void Reader::start(const xmlChar* localname, const xmlChar* prefix, const xmlCha
     case Tag::kEnclosure:
       if (ignore_depth_ == 0) {
         std::string_view url = attrs.get("url");
-        start_enclosure(url.empty() ? attrs.get("href") : url, attrs.get("type"),
-                        attrs.get("length"));
+        start_enclosure(url.empty() ? attrs.get("href") : url, attrs.get("type"), attrs.get("length"));
       }
       return;
     case Tag::kCategory:
@@ -749,8 +834,14 @@ void Reader::start(const xmlChar* localname, const xmlChar* prefix, const xmlCha
       if (capture_->kind == TextKind::kXhtml) capture_->markup = true;
       capture_->strip_div = trim(attrs.get("type")) == "xhtml";
       return;
-    case Tag::kTitle: case Tag::kDescription: case Tag::kSummary: case Tag::kContentEncoded:
-    case Tag::kSubtitle: case Tag::kXhtmlBody: case Tag::kDcDescription: case Tag::kDcTitle:
+    case Tag::kTitle:
+    case Tag::kDescription:
+    case Tag::kSummary:
+    case Tag::kContentEncoded:
+    case Tag::kSubtitle:
+    case Tag::kXhtmlBody:
+    case Tag::kDcDescription:
+    case Tag::kDcTitle:
       if (ignore_depth_ != 0) return;
       if (person_depth_ != 0) return;
       begin_capture(tag, text_kind_for(tag, attrs));
@@ -765,15 +856,34 @@ void Reader::start(const xmlChar* localname, const xmlChar* prefix, const xmlCha
       if (ignore_depth_ != 0 || !item_) return;
       begin_capture(Tag::kNewsKeywords, TextKind::kText);
       return;
-    case Tag::kName: case Tag::kEmail: case Tag::kUri:
+    case Tag::kName:
+    case Tag::kEmail:
+    case Tag::kUri:
       if (person_depth_ != 0) begin_capture(tag, TextKind::kText);
       return;
-    case Tag::kId: case Tag::kPubDate: case Tag::kLastBuildDate: case Tag::kUpdated:
-    case Tag::kPublished: case Tag::kIssued: case Tag::kModified: case Tag::kCreated:
-    case Tag::kDcDate: case Tag::kDcCreator: case Tag::kDcSubject: case Tag::kDcLanguage:
-    case Tag::kLanguage: case Tag::kManagingEditor: case Tag::kTtl: case Tag::kHour:
-    case Tag::kDay: case Tag::kLoc: case Tag::kLastmod: case Tag::kNewsName:
-    case Tag::kNewsLanguage: case Tag::kNewsPublicationDate: case Tag::kNewsTitle:
+    case Tag::kId:
+    case Tag::kPubDate:
+    case Tag::kLastBuildDate:
+    case Tag::kUpdated:
+    case Tag::kPublished:
+    case Tag::kIssued:
+    case Tag::kModified:
+    case Tag::kCreated:
+    case Tag::kDcDate:
+    case Tag::kDcCreator:
+    case Tag::kDcSubject:
+    case Tag::kDcLanguage:
+    case Tag::kLanguage:
+    case Tag::kManagingEditor:
+    case Tag::kTtl:
+    case Tag::kHour:
+    case Tag::kDay:
+    case Tag::kLoc:
+    case Tag::kLastmod:
+    case Tag::kNewsName:
+    case Tag::kNewsLanguage:
+    case Tag::kNewsPublicationDate:
+    case Tag::kNewsTitle:
     case Tag::kNewsKeywords:
       if (ignore_depth_ != 0 || person_depth_ != 0) return;
       begin_capture(tag, TextKind::kText);
@@ -819,12 +929,18 @@ std::string decode_base64(std::string_view in) {
   int bits = 0;
   for (char c : in) {
     int v;
-    if (c >= 'A' && c <= 'Z') v = c - 'A';
-    else if (c >= 'a' && c <= 'z') v = c - 'a' + 26;
-    else if (c >= '0' && c <= '9') v = c - '0' + 52;
-    else if (c == '+' || c == '-') v = 62;
-    else if (c == '/' || c == '_') v = 63;
-    else continue;
+    if (c >= 'A' && c <= 'Z')
+      v = c - 'A';
+    else if (c >= 'a' && c <= 'z')
+      v = c - 'a' + 26;
+    else if (c >= '0' && c <= '9')
+      v = c - '0' + 52;
+    else if (c == '+' || c == '-')
+      v = 62;
+    else if (c == '/' || c == '_')
+      v = 63;
+    else
+      continue;
     acc = (acc << 6) | static_cast<std::uint32_t>(v);
     bits += 6;
     if (bits >= 8) {
@@ -849,8 +965,7 @@ void Reader::end_capture() {
   Capture c = std::move(*capture_);
   capture_.reset();
   std::string value = std::move(c.buffer);
-  if (c.kind == TextKind::kXhtml && c.strip_div && c.top_elements == 1 && !c.top_text &&
-      c.first_child == "div") {
+  if (c.kind == TextKind::kXhtml && c.strip_div && c.top_elements == 1 && !c.top_text && c.first_child == "div") {
     value = value.substr(c.first_inner_begin, c.first_inner_end - c.first_inner_begin);
   }
   if (c.kind == TextKind::kBase64) {
@@ -906,15 +1021,20 @@ void Reader::store_field(Tag tag, std::string value, TextKind kind, std::string_
   };
   if (person_depth_ != 0) {
     std::string v(trim(value));
-    if (tag == Tag::kName) person_.name = std::move(v);
-    else if (tag == Tag::kEmail) person_.email = std::move(v);
-    else if (tag == Tag::kUri) person_.uri = resolve_url(base, v);
+    if (tag == Tag::kName)
+      person_.name = std::move(v);
+    else if (tag == Tag::kEmail)
+      person_.email = std::move(v);
+    else if (tag == Tag::kUri)
+      person_.uri = resolve_url(base, v);
     return;
   }
   if (item_) {
     Item& it = *item_;
     switch (tag) {
-      case Tag::kTitle: case Tag::kDcTitle: case Tag::kNewsTitle:
+      case Tag::kTitle:
+      case Tag::kDcTitle:
+      case Tag::kNewsTitle:
         plain_title(it.title, it.title_raw, it.title_type);
         return;
       case Tag::kLink:
@@ -924,7 +1044,9 @@ void Reader::store_field(Tag tag, std::string value, TextKind kind, std::string_
           has_item_link_ = true;
         }
         return;
-      case Tag::kDescription: case Tag::kSummary: case Tag::kDcDescription:
+      case Tag::kDescription:
+      case Tag::kSummary:
+      case Tag::kDcDescription:
         if (it.summary.empty()) {
           it.summary = std::move(value);
           it.summary_type = std::string(mime_of(kind));
@@ -934,7 +1056,9 @@ void Reader::store_field(Tag tag, std::string value, TextKind kind, std::string_
           it.content_type = std::string(mime_of(kind));
         }
         return;
-      case Tag::kContent: case Tag::kContentEncoded: case Tag::kXhtmlBody:
+      case Tag::kContent:
+      case Tag::kContentEncoded:
+      case Tag::kXhtmlBody:
         if (it.content.empty()) {
           it.content = std::move(value);
           it.content_type = std::string(mime_of(kind));
@@ -949,21 +1073,29 @@ void Reader::store_field(Tag tag, std::string value, TextKind kind, std::string_
           }
         }
         return;
-      case Tag::kPubDate: case Tag::kPublished: case Tag::kIssued: case Tag::kNewsPublicationDate:
+      case Tag::kPubDate:
+      case Tag::kPublished:
+      case Tag::kIssued:
+      case Tag::kNewsPublicationDate:
         // The last of repeated or synonymous date elements wins, as in feedparser.
         if (!trim(value).empty()) it.published_raw = std::string(trim(value));
         return;
-      case Tag::kUpdated: case Tag::kModified: case Tag::kDcDate: case Tag::kLastmod:
+      case Tag::kUpdated:
+      case Tag::kModified:
+      case Tag::kDcDate:
+      case Tag::kLastmod:
         if (!trim(value).empty()) it.updated_raw = std::string(trim(value));
         return;
-      case Tag::kAuthor: case Tag::kDcCreator: {
+      case Tag::kAuthor:
+      case Tag::kDcCreator: {
         if (trim(value).empty()) return;
         Author a = parse_person(value);
         add_unique(it.authors, a.name);
         it.author_details.push_back(std::move(a));
         return;
       }
-      case Tag::kCategory: case Tag::kDcSubject:
+      case Tag::kCategory:
+      case Tag::kDcSubject:
         add_unique(it.categories, std::string(trim(value)));
         return;
       case Tag::kNewsKeywords: {
@@ -976,7 +1108,9 @@ void Reader::store_field(Tag tag, std::string value, TextKind kind, std::string_
         }
         return;
       }
-      case Tag::kLanguage: case Tag::kDcLanguage: case Tag::kNewsLanguage:
+      case Tag::kLanguage:
+      case Tag::kDcLanguage:
+      case Tag::kNewsLanguage:
         it.language = std::string(trim(value));
         std::replace(it.language.begin(), it.language.end(), '_', '-');
         return;
@@ -988,25 +1122,36 @@ void Reader::store_field(Tag tag, std::string value, TextKind kind, std::string_
     }
   }
   switch (tag) {
-    case Tag::kTitle: case Tag::kDcTitle:
+    case Tag::kTitle:
+    case Tag::kDcTitle:
       plain_title(feed_.title, feed_.title_raw, title_type_);
       return;
     case Tag::kLink:
       if (feed_.link.empty()) feed_.link = resolve_url(base, value);
       return;
-    case Tag::kDescription: case Tag::kSubtitle: case Tag::kDcDescription:
+    case Tag::kDescription:
+    case Tag::kSubtitle:
+    case Tag::kDcDescription:
       if (feed_.description.empty()) feed_.description = std::string(trim(value));
       return;
-    case Tag::kLanguage: case Tag::kDcLanguage:
+    case Tag::kLanguage:
+    case Tag::kDcLanguage:
       if (feed_.language.empty()) feed_.language = std::string(trim(value));
       return;
-    case Tag::kPubDate: case Tag::kPublished: case Tag::kIssued:
+    case Tag::kPubDate:
+    case Tag::kPublished:
+    case Tag::kIssued:
       if (!trim(value).empty()) feed_.published_raw = std::string(trim(value));
       return;
-    case Tag::kUpdated: case Tag::kModified: case Tag::kDcDate: case Tag::kLastBuildDate:
+    case Tag::kUpdated:
+    case Tag::kModified:
+    case Tag::kDcDate:
+    case Tag::kLastBuildDate:
       if (!trim(value).empty()) feed_.updated_raw = std::string(trim(value));
       return;
-    case Tag::kAuthor: case Tag::kDcCreator: case Tag::kManagingEditor:
+    case Tag::kAuthor:
+    case Tag::kDcCreator:
+    case Tag::kManagingEditor:
       if (!trim(value).empty()) add_unique(feed_.authors, parse_person(value).name);
       return;
     case Tag::kTtl: {
@@ -1014,8 +1159,10 @@ void Reader::store_field(Tag tag, std::string value, TextKind kind, std::string_
       std::string_view v = trim(value);
       bool ok = !v.empty() && v.size() < 8;
       for (char ch : v) {
-        if (ch < '0' || ch > '9') ok = false;
-        else n = n * 10 + (ch - '0');
+        if (ch < '0' || ch > '9')
+          ok = false;
+        else
+          n = n * 10 + (ch - '0');
       }
       if (ok) feed_.ttl_minutes = n;
       return;
@@ -1026,8 +1173,10 @@ void Reader::store_field(Tag tag, std::string value, TextKind kind, std::string_
         int h = 0;
         bool ok = true;
         for (char ch : v) {
-          if (ch < '0' || ch > '9') ok = false;
-          else h = h * 10 + (ch - '0');
+          if (ch < '0' || ch > '9')
+            ok = false;
+          else
+            h = h * 10 + (ch - '0');
         }
         if (ok && h <= 24) feed_.skip_hours.push_back(h % 24);
       }
@@ -1058,10 +1207,14 @@ void Reader::end() {
     end_capture();
   } else {
     switch (frame.tag) {
-      case Tag::kItem: case Tag::kEntry: case Tag::kUrl: case Tag::kSitemap:
+      case Tag::kItem:
+      case Tag::kEntry:
+      case Tag::kUrl:
+      case Tag::kSitemap:
         if (item_ && stack_.size() == item_depth_) close_item();
         break;
-      case Tag::kAuthor: case Tag::kContributor:
+      case Tag::kAuthor:
+      case Tag::kContributor:
         if (person_depth_ == stack_.size()) {
           person_depth_ = 0;
           // Contributors are kept in the details; only authors are "the" authors.
@@ -1092,7 +1245,8 @@ void Reader::characters(std::string_view text) {
   if (text_bytes_ > text_budget_) {
     fail(Error(ErrorCode::kBudgetExceeded,
                fmt::format("entity expansion produced more than {} bytes of text (the expansion "
-                           "budget)", text_budget_)));
+                           "budget)",
+                           text_budget_)));
     return;
   }
   if (!capture_) return;
@@ -1105,10 +1259,8 @@ void Reader::characters(std::string_view text) {
   }
 }
 
-void Reader::on_start(void* ctx, const xmlChar* localname, const xmlChar* prefix,
-                      const xmlChar* uri, int nb_namespaces, const xmlChar** namespaces,
-                      int nb_attributes, int,
-                      const xmlChar** attributes) {
+void Reader::on_start(void* ctx, const xmlChar* localname, const xmlChar* prefix, const xmlChar* uri, int nb_namespaces,
+                      const xmlChar** namespaces, int nb_attributes, int, const xmlChar** attributes) {
   Reader& r = self(ctx);
   r.attribute_scratch_.clear();
   r.namespaces_ = namespaces;
@@ -1156,8 +1308,7 @@ xmlEntityPtr Reader::on_get_entity(void* ctx, const xmlChar* name) {
   return &entity;
 }
 
-void Reader::on_internal_subset(void* ctx, const xmlChar* name, const xmlChar* external_id,
-                                const xmlChar* system_id) {
+void Reader::on_internal_subset(void* ctx, const xmlChar* name, const xmlChar* external_id, const xmlChar* system_id) {
   if (external_id != nullptr) self(ctx).doctype_public_id_ = reinterpret_cast<const char*>(external_id);
   xmlSAX2InternalSubset(ctx, name, external_id, system_id);
 }
@@ -1170,8 +1321,7 @@ void Reader::on_error(void* ctx, xmlErrorPtr error) {
   if (error == nullptr || error->level < XML_ERR_ERROR) return;
   Reader& r = self(ctx);
   if (error->code == XML_ERR_ENTITY_LOOP) {
-    r.fail(Error(ErrorCode::kBudgetExceeded,
-                 "entity expansion loop or amplification (billion laughs) refused"));
+    r.fail(Error(ErrorCode::kBudgetExceeded, "entity expansion loop or amplification (billion laughs) refused"));
     return;
   }
   ++r.xml_errors_;
@@ -1209,8 +1359,7 @@ Status Reader::run(std::string_view text) {
   if (ctxt == nullptr) return fail_status(ErrorCode::kInternal, "libxml2 could not create a parser");
   ctxt_ = ctxt;
   ctxt->_private = this;
-  xmlCtxtUseOptions(ctxt, XML_PARSE_RECOVER | XML_PARSE_NONET | XML_PARSE_IGNORE_ENC |
-                              XML_PARSE_NOWARNING);
+  xmlCtxtUseOptions(ctxt, XML_PARSE_RECOVER | XML_PARSE_NONET | XML_PARSE_IGNORE_ENC | XML_PARSE_NOWARNING);
   constexpr std::size_t kChunk = 1u << 20;
   std::size_t offset = 0;
   do {
@@ -1232,30 +1381,26 @@ Status Reader::run(std::string_view text) {
     std::string shown;
     for (char ch : head) shown += (static_cast<unsigned char>(ch) < 0x20) ? ' ' : ch;
     return fail_status(ErrorCode::kParse,
-                       fmt::format("not a feed: no XML element found (the body starts with \"{}\")",
-                                   shown));
+                       fmt::format("not a feed: no XML element found (the body starts with \"{}\")", shown));
   }
   // A truncated document leaves elements open: keep what they held.
   if (!stack_.empty()) {
-    feed_.warnings.push_back(
-        fmt::format("document ends with {} element(s) still open (truncated?)", stack_.size()));
+    feed_.warnings.push_back(fmt::format("document ends with {} element(s) still open (truncated?)", stack_.size()));
     while (!stack_.empty()) end();
   }
   if (xml_errors_ > 5) {
     feed_.warnings.push_back(fmt::format("{} further XML errors", xml_errors_ - 5));
   }
   if (undeclared_entities_ > 0) {
-    feed_.warnings.push_back(fmt::format(
-        "{} undeclared HTML entity reference(s) (e.g. &{};) read as their characters",
-        undeclared_entities_, html_entity_index_.begin()->first));
+    feed_.warnings.push_back(fmt::format("{} undeclared HTML entity reference(s) (e.g. &{};) read as their characters",
+                                         undeclared_entities_, html_entity_index_.begin()->first));
   }
   if (feed_.language.empty()) feed_.language = root_lang_;
   std::replace(feed_.language.begin(), feed_.language.end(), '_', '-');
   feed_.title_type = title_type_;
   if (is_sitemap_) {
     bool news = false;
-    for (const auto& it : feed_.items) news = news || !it.publication_name.empty() ||
-                                             !it.published_raw.empty();
+    for (const auto& it : feed_.items) news = news || !it.publication_name.empty() || !it.published_raw.empty();
     if (news && feed_.format == Format::kSitemap) feed_.format = Format::kNewsSitemap;
   }
   return {};

@@ -54,8 +54,7 @@ bool script_rendered(std::string_view html) {
 Result<Article> extract(std::string_view bytes, const Options& options) {
   if (bytes.size() > options.max_bytes) {
     return fail(ErrorCode::kBudgetExceeded, "page is " + std::to_string(bytes.size()) +
-                                                " bytes, more than the budget of " +
-                                                std::to_string(options.max_bytes));
+                                                " bytes, more than the budget of " + std::to_string(options.max_bytes));
   }
   if (std::all_of(bytes.begin(), bytes.end(), is_space)) return fail(ErrorCode::kParse, "empty page");
 

@@ -20,9 +20,7 @@ using html::Document;
 using html::Kind;
 using html::Node;
 
-bool contains(std::string_view hay, std::string_view needle) {
-  return hay.find(needle) != std::string_view::npos;
-}
+bool contains(std::string_view hay, std::string_view needle) { return hay.find(needle) != std::string_view::npos; }
 
 bool contains_any(std::string_view hay, std::initializer_list<std::string_view> needles) {
   for (std::string_view n : needles)
@@ -42,9 +40,7 @@ bool has_word(std::string_view hay, std::string_view word) {
   return false;
 }
 
-bool is_word_char(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
-}
+bool is_word_char(char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); }
 
 // `word` delimited by non-alphanumerics (Readability's (\b|_)share(\b|_)).
 bool has_delimited(std::string_view hay, std::string_view word) {
@@ -61,27 +57,27 @@ bool has_delimited(std::string_view hay, std::string_view word) {
 
 // Readability's patterns, plus recirculation, newsletter and consent boxes.
 bool unlikely_hint(std::string_view s) {
-  return contains_any(s, {"-ad-", "ai2html", "banner", "breadcrumbs", "combx", "comment", "community",
-                          "cover-wrap", "disqus", "extra", "footer", "gdpr", "header", "legends", "menu",
-                          "related", "remark", "replies", "rss", "shoutbox", "sidebar", "skyscraper",
-                          "social", "sponsor", "supplemental", "ad-break", "agegate", "pagination",
-                          "pager", "popup", "yom-remote", "newsletter", "cookie", "taboola", "outbrain",
-                          "recirc", "trending", "most-popular", "mostpopular", "subscribe-",
-                          "signup", "promo", "gallery", "slideshow", "carousel", "caption", "credit",
-                          "lightbox", "timestamp"});
+  return contains_any(
+      s, {"-ad-",       "ai2html",   "banner",       "breadcrumbs",  "combx",      "comment",  "community",
+          "cover-wrap", "disqus",    "extra",        "footer",       "gdpr",       "header",   "legends",
+          "menu",       "related",   "remark",       "replies",      "rss",        "shoutbox", "sidebar",
+          "skyscraper", "social",    "sponsor",      "supplemental", "ad-break",   "agegate",  "pagination",
+          "pager",      "popup",     "yom-remote",   "newsletter",   "cookie",     "taboola",  "outbrain",
+          "recirc",     "trending",  "most-popular", "mostpopular",  "subscribe-", "signup",   "promo",
+          "gallery",    "slideshow", "carousel",     "caption",      "credit",     "lightbox", "timestamp"});
 }
 bool maybe_hint(std::string_view s) {
   return contains_any(s, {"and", "article", "body", "column", "content", "main", "mathjax", "shadow"});
 }
 bool positive_hint(std::string_view s) {
-  return contains_any(s, {"article", "body", "content", "entry", "hentry", "h-entry", "main", "page",
-                          "pagination", "post", "text", "blog", "story"});
+  return contains_any(s, {"article", "body", "content", "entry", "hentry", "h-entry", "main", "page", "pagination",
+                          "post", "text", "blog", "story"});
 }
 bool negative_hint(std::string_view s) {
-  return contains_any(s, {"-ad-", "hidden", "banner", "combx", "comment", "com-", "contact", "footer",
-                          "gdpr", "masthead", "media", "meta", "outbrain", "promo", "related", "scroll",
-                          "share", "shoutbox", "sidebar", "skyscraper", "sponsor", "shopping", "tags",
-                          "widget", "newsletter", "taboola"}) ||
+  return contains_any(s, {"-ad-",     "hidden", "banner",   "combx",      "comment", "com-",       "contact",
+                          "footer",   "gdpr",   "masthead", "media",      "meta",    "outbrain",   "promo",
+                          "related",  "scroll", "share",    "shoutbox",   "sidebar", "skyscraper", "sponsor",
+                          "shopping", "tags",   "widget",   "newsletter", "taboola"}) ||
          has_word(s, "hid");
 }
 bool byline_hint(std::string_view s) {
@@ -89,22 +85,48 @@ bool byline_hint(std::string_view s) {
 }
 
 bool is_heading(GumboTag t) {
-  return t == GUMBO_TAG_H1 || t == GUMBO_TAG_H2 || t == GUMBO_TAG_H3 || t == GUMBO_TAG_H4 ||
-         t == GUMBO_TAG_H5 || t == GUMBO_TAG_H6;
+  return t == GUMBO_TAG_H1 || t == GUMBO_TAG_H2 || t == GUMBO_TAG_H3 || t == GUMBO_TAG_H4 || t == GUMBO_TAG_H5 ||
+         t == GUMBO_TAG_H6;
 }
 
 // Never article text, whatever the pass.
 bool junk_tag(GumboTag t) {
   switch (t) {
-    case GUMBO_TAG_SCRIPT: case GUMBO_TAG_STYLE: case GUMBO_TAG_NOSCRIPT: case GUMBO_TAG_TEMPLATE:
-    case GUMBO_TAG_SVG: case GUMBO_TAG_MATH: case GUMBO_TAG_IFRAME: case GUMBO_TAG_OBJECT:
-    case GUMBO_TAG_EMBED: case GUMBO_TAG_APPLET: case GUMBO_TAG_CANVAS: case GUMBO_TAG_VIDEO:
-    case GUMBO_TAG_AUDIO: case GUMBO_TAG_MAP: case GUMBO_TAG_BUTTON: case GUMBO_TAG_SELECT:
-    case GUMBO_TAG_TEXTAREA: case GUMBO_TAG_INPUT: case GUMBO_TAG_OPTION: case GUMBO_TAG_NAV:
-    case GUMBO_TAG_ASIDE: case GUMBO_TAG_FOOTER: case GUMBO_TAG_FIGCAPTION: case GUMBO_TAG_FIGURE:
-    case GUMBO_TAG_HEAD: case GUMBO_TAG_TITLE: case GUMBO_TAG_LINK:
-    case GUMBO_TAG_META: case GUMBO_TAG_BASE: case GUMBO_TAG_FRAMESET: case GUMBO_TAG_NOEMBED:
-    case GUMBO_TAG_NOFRAMES: case GUMBO_TAG_DATALIST: case GUMBO_TAG_KEYGEN: case GUMBO_TAG_MENU:
+    case GUMBO_TAG_SCRIPT:
+    case GUMBO_TAG_STYLE:
+    case GUMBO_TAG_NOSCRIPT:
+    case GUMBO_TAG_TEMPLATE:
+    case GUMBO_TAG_SVG:
+    case GUMBO_TAG_MATH:
+    case GUMBO_TAG_IFRAME:
+    case GUMBO_TAG_OBJECT:
+    case GUMBO_TAG_EMBED:
+    case GUMBO_TAG_APPLET:
+    case GUMBO_TAG_CANVAS:
+    case GUMBO_TAG_VIDEO:
+    case GUMBO_TAG_AUDIO:
+    case GUMBO_TAG_MAP:
+    case GUMBO_TAG_BUTTON:
+    case GUMBO_TAG_SELECT:
+    case GUMBO_TAG_TEXTAREA:
+    case GUMBO_TAG_INPUT:
+    case GUMBO_TAG_OPTION:
+    case GUMBO_TAG_NAV:
+    case GUMBO_TAG_ASIDE:
+    case GUMBO_TAG_FOOTER:
+    case GUMBO_TAG_FIGCAPTION:
+    case GUMBO_TAG_FIGURE:
+    case GUMBO_TAG_HEAD:
+    case GUMBO_TAG_TITLE:
+    case GUMBO_TAG_LINK:
+    case GUMBO_TAG_META:
+    case GUMBO_TAG_BASE:
+    case GUMBO_TAG_FRAMESET:
+    case GUMBO_TAG_NOEMBED:
+    case GUMBO_TAG_NOFRAMES:
+    case GUMBO_TAG_DATALIST:
+    case GUMBO_TAG_KEYGEN:
+    case GUMBO_TAG_MENU:
       return true;
     default:
       return false;
@@ -113,19 +135,19 @@ bool junk_tag(GumboTag t) {
 
 // Static facts about a node, computed once.
 enum : std::uint16_t {
-  kJunk = 1 << 0,        // removed in every pass
-  kUnlikely = 1 << 1,    // removed in the first pass
+  kJunk = 1 << 0,      // removed in every pass
+  kUnlikely = 1 << 1,  // removed in the first pass
   kByline = 1 << 2,
   kShare = 1 << 3,
-  kInLink = 1 << 4,      // inside <a href>
-  kHashLink = 1 << 5,    // inside <a href="#...">
+  kInLink = 1 << 4,    // inside <a href>
+  kHashLink = 1 << 5,  // inside <a href="#...">
   kInHeading = 1 << 6,
   kInList = 1 << 7,
   kInTableOrCode = 1 << 8,  // inside <table>, <code> or <pre>
   kInFigure = 1 << 9,
   kBlock = 1 << 10,
   kDataTable = 1 << 11,
-  kInCode = 1 << 12,     // inside <code> or <pre>
+  kInCode = 1 << 12,  // inside <code> or <pre>
 };
 
 struct Agg {
@@ -162,17 +184,36 @@ bool boilerplate_line(std::string_view p) {
   if (p.size() > 120) return false;
   std::string s = html::to_lower_ascii(p);
   while (!s.empty() && (s.back() == ':' || s.back() == '.' || s.back() == ' ')) s.pop_back();
-  static const std::array<std::string_view, 24> kExact = {
-      "advertisement", "advertising", "ad", "sponsored", "sponsored content", "share", "share this",
-      "share this article", "share this story", "share on facebook", "share on twitter", "tweet",
-      "email", "print", "comments", "related", "related articles", "related stories", "read more",
-      "more", "loading", "loading...", "skip to content", "skip advertisement"};
+  static const std::array<std::string_view, 24> kExact = {"advertisement",
+                                                          "advertising",
+                                                          "ad",
+                                                          "sponsored",
+                                                          "sponsored content",
+                                                          "share",
+                                                          "share this",
+                                                          "share this article",
+                                                          "share this story",
+                                                          "share on facebook",
+                                                          "share on twitter",
+                                                          "tweet",
+                                                          "email",
+                                                          "print",
+                                                          "comments",
+                                                          "related",
+                                                          "related articles",
+                                                          "related stories",
+                                                          "read more",
+                                                          "more",
+                                                          "loading",
+                                                          "loading...",
+                                                          "skip to content",
+                                                          "skip advertisement"};
   for (std::string_view e : kExact)
     if (s == e) return true;
   static const std::array<std::string_view, 10> kPrefix = {
       "advertisement - continue reading", "story continues below", "article continues below",
-      "continue reading below", "scroll to continue", "this article continues below",
-      "the story continues below", "sign up for our", "subscribe to our newsletter",
+      "continue reading below",           "scroll to continue",    "this article continues below",
+      "the story continues below",        "sign up for our",       "subscribe to our newsletter",
       "click here to subscribe"};
   for (std::string_view e : kPrefix)
     if (s.starts_with(e)) return true;
@@ -191,8 +232,8 @@ class Extractor {
   Content run() {
     if (n_ == 0) return {};
     prepare();
-    std::array<Flags, 4> attempts = {Flags{true, true, true}, Flags{false, true, true},
-                                     Flags{false, false, true}, Flags{false, false, false}};
+    std::array<Flags, 4> attempts = {Flags{true, true, true}, Flags{false, true, true}, Flags{false, false, true},
+                                     Flags{false, false, false}};
     Content best;
     for (const Flags& f : attempts) {
       Content c = attempt(f);
@@ -216,8 +257,8 @@ class Extractor {
       std::int32_t owner = -1;
       if (node.parent >= 0) {
         auto p = static_cast<std::size_t>(node.parent);
-        inherited = facts_[p] & (kInLink | kHashLink | kInHeading | kInList | kInTableOrCode |
-                                 kInFigure | kJunk | kInCode);
+        inherited =
+            facts_[p] & (kInLink | kHashLink | kInHeading | kInList | kInTableOrCode | kInFigure | kJunk | kInCode);
         owner = (facts_[p] & kBlock) ? node.parent : owner_[p];
       }
       owner_[i] = owner;
@@ -260,8 +301,8 @@ class Extractor {
       if (junk_tag(tag) || hidden(i)) f |= kJunk;
       if (tag == GUMBO_TAG_UNKNOWN && doc_.tag_name(i) == "dialog") f |= kJunk;
       std::string_view role = doc_.attr(i, "role");
-      if (role == "menu" || role == "menubar" || role == "complementary" || role == "navigation" ||
-          role == "alert" || role == "alertdialog" || role == "dialog" || doc_.attr(i, "aria-modal") == "true")
+      if (role == "menu" || role == "menubar" || role == "complementary" || role == "navigation" || role == "alert" ||
+          role == "alertdialog" || role == "dialog" || doc_.attr(i, "aria-modal") == "true")
         f |= kJunk;
       if (!cls.empty() || !id.empty()) {
         std::string match = cls + " " + id;
@@ -339,8 +380,10 @@ class Extractor {
       bool r = node.parent >= 0 && removed_[static_cast<std::size_t>(node.parent)];
       if (!r && node.kind == Kind::kElement) {
         std::uint16_t f = facts_[i];
-        if (f & kJunk) r = true;
-        else if (flags.strip_unlikely && (f & kUnlikely)) r = true;
+        if (f & kJunk)
+          r = true;
+        else if (flags.strip_unlikely && (f & kUnlikely))
+          r = true;
       }
       removed_[i] = r;
     }
@@ -349,7 +392,8 @@ class Extractor {
     for (std::size_t i = 0; i < n_; ++i) {
       if (removed_[i] || nodes_[i].kind != Kind::kElement) continue;
       if ((facts_[i] & kByline) && agg_[i].text < 100) {
-        for (std::int32_t j = static_cast<std::int32_t>(i); j < nodes_[i].end; ++j) removed_[static_cast<std::size_t>(j)] = 1;
+        for (std::int32_t j = static_cast<std::int32_t>(i); j < nodes_[i].end; ++j)
+          removed_[static_cast<std::size_t>(j)] = 1;
       }
     }
     aggregate();
@@ -372,13 +416,35 @@ class Extractor {
       candidates.push_back(c);
       float s = 0;
       switch (nodes_[c].tag) {
-        case GUMBO_TAG_DIV: s = 5; break;
-        case GUMBO_TAG_PRE: case GUMBO_TAG_TD: case GUMBO_TAG_BLOCKQUOTE: s = 3; break;
-        case GUMBO_TAG_ADDRESS: case GUMBO_TAG_OL: case GUMBO_TAG_UL: case GUMBO_TAG_DL:
-        case GUMBO_TAG_DD: case GUMBO_TAG_DT: case GUMBO_TAG_LI: case GUMBO_TAG_FORM: s = -3; break;
-        case GUMBO_TAG_H1: case GUMBO_TAG_H2: case GUMBO_TAG_H3: case GUMBO_TAG_H4: case GUMBO_TAG_H5:
-        case GUMBO_TAG_H6: case GUMBO_TAG_TH: s = -5; break;
-        default: break;
+        case GUMBO_TAG_DIV:
+          s = 5;
+          break;
+        case GUMBO_TAG_PRE:
+        case GUMBO_TAG_TD:
+        case GUMBO_TAG_BLOCKQUOTE:
+          s = 3;
+          break;
+        case GUMBO_TAG_ADDRESS:
+        case GUMBO_TAG_OL:
+        case GUMBO_TAG_UL:
+        case GUMBO_TAG_DL:
+        case GUMBO_TAG_DD:
+        case GUMBO_TAG_DT:
+        case GUMBO_TAG_LI:
+        case GUMBO_TAG_FORM:
+          s = -3;
+          break;
+        case GUMBO_TAG_H1:
+        case GUMBO_TAG_H2:
+        case GUMBO_TAG_H3:
+        case GUMBO_TAG_H4:
+        case GUMBO_TAG_H5:
+        case GUMBO_TAG_H6:
+        case GUMBO_TAG_TH:
+          s = -5;
+          break;
+        default:
+          break;
       }
       if (flags.weight_classes) s += weight_[c];
       score_[c] = s;
@@ -386,11 +452,11 @@ class Extractor {
     for (std::size_t i = 0; i < n_; ++i) {
       if (removed_[i] || nodes_[i].kind != Kind::kElement || own_len_[i] < 25) continue;
       GumboTag t = nodes_[i].tag;
-      if (t == GUMBO_TAG_LI || t == GUMBO_TAG_DT || t == GUMBO_TAG_DD || t == GUMBO_TAG_TH ||
-          t == GUMBO_TAG_H1 || t == GUMBO_TAG_CAPTION || t == GUMBO_TAG_HTML)
+      if (t == GUMBO_TAG_LI || t == GUMBO_TAG_DT || t == GUMBO_TAG_DD || t == GUMBO_TAG_TH || t == GUMBO_TAG_H1 ||
+          t == GUMBO_TAG_CAPTION || t == GUMBO_TAG_HTML)
         continue;
-      float content = 2.0f + static_cast<float>(own_commas_[i]) +
-                      static_cast<float>(std::min<std::uint32_t>(own_len_[i] / 100, 3));
+      float content =
+          2.0f + static_cast<float>(own_commas_[i]) + static_cast<float>(std::min<std::uint32_t>(own_len_[i] / 100, 3));
       // Text mixed with block children is scored as if wrapped in its own
       // paragraph inside this element.
       std::int32_t a = has_block_child_[i] && t != GUMBO_TAG_P ? static_cast<std::int32_t>(i) : nodes_[i].parent;
@@ -484,12 +550,25 @@ class Extractor {
         if (f & kInList) a.list = len_[k];
       } else {
         switch (node.tag) {
-          case GUMBO_TAG_P: ++a.p; break;
-          case GUMBO_TAG_IMG: ++a.img; break;
-          case GUMBO_TAG_LI: ++a.li; break;
-          case GUMBO_TAG_INPUT: ++a.input; break;
-          case GUMBO_TAG_OBJECT: case GUMBO_TAG_EMBED: case GUMBO_TAG_IFRAME: ++a.embed; break;
-          default: break;
+          case GUMBO_TAG_P:
+            ++a.p;
+            break;
+          case GUMBO_TAG_IMG:
+            ++a.img;
+            break;
+          case GUMBO_TAG_LI:
+            ++a.li;
+            break;
+          case GUMBO_TAG_INPUT:
+            ++a.input;
+            break;
+          case GUMBO_TAG_OBJECT:
+          case GUMBO_TAG_EMBED:
+          case GUMBO_TAG_IFRAME:
+            ++a.embed;
+            break;
+          default:
+            break;
         }
         if ((node.tag == GUMBO_TAG_DIV || node.tag == GUMBO_TAG_SECTION) && !has_block_child_[k] && a.text > 0)
           ++a.p;  // a div standing for a paragraph
@@ -595,14 +674,14 @@ class Extractor {
     float li = static_cast<float>(a.li) - 100.0f;
     float ld = link_density(i);
     float heading_density = a.text == 0 ? 0 : static_cast<float>(a.heading) / static_cast<float>(a.text);
-    bool remove = (!in_figure && a.img > 1 && p / img < 0.5f) || (!is_list && li > p) ||
-                  (a.input > a.p / 3) ||
-                  (!is_list && !in_figure && heading_density < 0.9f && a.text < 25 &&
-                   (a.img == 0 || a.img > 2) && ld > 0) ||
-                  (!is_list && weight < 25 && ld > 0.2f) || (weight >= 25 && ld > 0.5f) ||
-                  (a.embed == 1 && a.text < 75) || a.embed > 1 || (a.img == 0 && a.text == 0);
+    bool remove =
+        (!in_figure && a.img > 1 && p / img < 0.5f) || (!is_list && li > p) || (a.input > a.p / 3) ||
+        (!is_list && !in_figure && heading_density < 0.9f && a.text < 25 && (a.img == 0 || a.img > 2) && ld > 0) ||
+        (!is_list && weight < 25 && ld > 0.2f) || (weight >= 25 && ld > 0.5f) || (a.embed == 1 && a.text < 75) ||
+        a.embed > 1 || (a.img == 0 && a.text == 0);
     if (is_list && remove) {
-      for (std::int32_t c = static_cast<std::int32_t>(i) + 1; c < nodes_[i].end; c = nodes_[static_cast<std::size_t>(c)].end) {
+      for (std::int32_t c = static_cast<std::int32_t>(i) + 1; c < nodes_[i].end;
+           c = nodes_[static_cast<std::size_t>(c)].end) {
         auto ci = static_cast<std::size_t>(c);
         if (nodes_[ci].kind != Kind::kElement) continue;
         int grandchildren = 0;
@@ -625,11 +704,12 @@ class Extractor {
       bool remove = false;
       GumboTag t = nodes_[i].tag;
       if (i != root) {
-        if ((facts_[i] & kShare) && agg_[i].text < 500) remove = true;
-        else if ((t == GUMBO_TAG_H1 || t == GUMBO_TAG_H2) && flags.weight_classes && weight_[i] < 0) remove = true;
-        else if (flags.clean_conditionally &&
-                 (t == GUMBO_TAG_FORM || t == GUMBO_TAG_FIELDSET || t == GUMBO_TAG_TABLE || t == GUMBO_TAG_UL ||
-                  (t == GUMBO_TAG_DIV && has_block_child_[i])))
+        if ((facts_[i] & kShare) && agg_[i].text < 500)
+          remove = true;
+        else if ((t == GUMBO_TAG_H1 || t == GUMBO_TAG_H2) && flags.weight_classes && weight_[i] < 0)
+          remove = true;
+        else if (flags.clean_conditionally && (t == GUMBO_TAG_FORM || t == GUMBO_TAG_FIELDSET || t == GUMBO_TAG_TABLE ||
+                                               t == GUMBO_TAG_UL || (t == GUMBO_TAG_DIV && has_block_child_[i])))
           remove = remove_conditionally(i, flags);
       }
       if (remove) {
@@ -742,9 +822,7 @@ std::size_t count_code_points(std::string_view s) {
   return n;
 }
 
-Content extract_content(const html::Document& doc, std::string_view title) {
-  return Extractor(doc, title).run();
-}
+Content extract_content(const html::Document& doc, std::string_view title) { return Extractor(doc, title).run(); }
 
 std::vector<std::string> plain_paragraphs(std::string_view text) {
   std::vector<std::string> out;

@@ -31,8 +31,7 @@ std::string_view trim_view(std::string_view s) {
 bool iequals(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
   for (std::size_t i = 0; i < a.size(); ++i)
-    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i])))
-      return false;
+    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i]))) return false;
   return true;
 }
 
@@ -116,16 +115,21 @@ void read_article_object(const json& obj, JsonLd& ld) {
     if (auto it = obj.find("creator"); it != obj.end()) json_authors(*it, ld.authors);
   if (auto it = obj.find("publisher"); it != obj.end()) ld.publisher = json_string(*it);
   if (auto it = obj.find("mainEntityOfPage"); it != obj.end()) {
-    if (it->is_string()) ld.url = it->get<std::string>();
-    else if (it->is_object() && it->contains("@id") && (*it)["@id"].is_string()) ld.url = (*it)["@id"].get<std::string>();
+    if (it->is_string())
+      ld.url = it->get<std::string>();
+    else if (it->is_object() && it->contains("@id") && (*it)["@id"].is_string())
+      ld.url = (*it)["@id"].get<std::string>();
   }
   if (ld.url.empty()) ld.url = get("url");
   if (auto it = obj.find("isAccessibleForFree"); it != obj.end()) {
-    if (it->is_boolean()) ld.accessible_for_free = it->get<bool>();
+    if (it->is_boolean())
+      ld.accessible_for_free = it->get<bool>();
     else if (it->is_string()) {
       std::string s = html::to_lower_ascii(it->get<std::string>());
-      if (s == "false" || s == "no") ld.accessible_for_free = false;
-      else if (s == "true" || s == "yes") ld.accessible_for_free = true;
+      if (s == "false" || s == "no")
+        ld.accessible_for_free = false;
+      else if (s == "true" || s == "yes")
+        ld.accessible_for_free = true;
     }
   }
 }
@@ -157,9 +161,12 @@ JsonLd read_json_ld(const std::vector<std::string>& scripts) {
     for (const json* obj : objects) {
       int rank = 0;
       bool article = type_is(*obj, {"Article", "BlogPosting", "Report", "Posting"});
-      if (article && obj->contains("articleBody")) rank = 4;
-      else if (article) rank = 3;
-      else if (obj->contains("headline")) rank = 2;
+      if (article && obj->contains("articleBody"))
+        rank = 4;
+      else if (article)
+        rank = 3;
+      else if (obj->contains("headline"))
+        rank = 2;
       if (rank > best_rank) {
         try {
           JsonLd candidate;
@@ -250,8 +257,8 @@ std::string primary_language(std::string_view tag) {
 
 // Title minus a trailing (or leading) site name: "Headline | Site".
 std::string strip_site_suffix(const std::string& title, std::string_view site, bool only_if_site) {
-  static const std::array<std::string_view, 8> kSeparators = {" | ", " - ", " \xE2\x80\x93 ", " \xE2\x80\x94 ",
-                                                              " :: ", " \xC2\xB7 ", " \xC2\xBB ", " // "};
+  static const std::array<std::string_view, 8> kSeparators = {" | ",  " - ",        " \xE2\x80\x93 ", " \xE2\x80\x94 ",
+                                                              " :: ", " \xC2\xB7 ", " \xC2\xBB ",     " // "};
   for (std::string_view sep : kSeparators) {
     std::size_t pos = title.rfind(sep);
     if (pos == std::string::npos || pos == 0) continue;
@@ -259,7 +266,8 @@ std::string strip_site_suffix(const std::string& title, std::string_view site, b
     std::string_view tail = trim_view(std::string_view(title).substr(pos + sep.size()));
     if (!site.empty() && iequals(tail, site)) return std::string(head);
     std::size_t first = title.find(sep);
-    if (!site.empty() && first != std::string::npos && iequals(trim_view(std::string_view(title).substr(0, first)), site))
+    if (!site.empty() && first != std::string::npos &&
+        iequals(trim_view(std::string_view(title).substr(0, first)), site))
       return std::string(trim_view(std::string_view(title).substr(first + sep.size())));
     if (only_if_site) continue;
     // Without a known site name: drop a short tail when the head is a real headline.
@@ -277,19 +285,37 @@ std::string guess_language(std::string_view text) {
     unsigned char c = static_cast<unsigned char>(text[i]);
     char32_t cp;
     std::size_t len;
-    if (c < 0x80) { cp = c; len = 1; }
-    else if (c < 0xE0 && i + 1 < limit) { cp = ((c & 0x1Fu) << 6) | (static_cast<unsigned char>(text[i + 1]) & 0x3Fu); len = 2; }
-    else if (c < 0xF0 && i + 2 < limit) { cp = ((c & 0x0Fu) << 12) | ((static_cast<unsigned char>(text[i + 1]) & 0x3Fu) << 6) | (static_cast<unsigned char>(text[i + 2]) & 0x3Fu); len = 3; }
-    else { cp = 0; len = c >= 0xF0 ? 4 : 1; }
+    if (c < 0x80) {
+      cp = c;
+      len = 1;
+    } else if (c < 0xE0 && i + 1 < limit) {
+      cp = ((c & 0x1Fu) << 6) | (static_cast<unsigned char>(text[i + 1]) & 0x3Fu);
+      len = 2;
+    } else if (c < 0xF0 && i + 2 < limit) {
+      cp = ((c & 0x0Fu) << 12) | ((static_cast<unsigned char>(text[i + 1]) & 0x3Fu) << 6) |
+           (static_cast<unsigned char>(text[i + 2]) & 0x3Fu);
+      len = 3;
+    } else {
+      cp = 0;
+      len = c >= 0xF0 ? 4 : 1;
+    }
     i += len;
-    if ((cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z')) ++latin;
-    else if (cp >= 0x400 && cp < 0x530) ++cyr;
-    else if (cp >= 0x370 && cp < 0x400) ++greek;
-    else if (cp >= 0x590 && cp < 0x600) ++hebrew;
-    else if (cp >= 0x600 && cp < 0x700) ++arabic;
-    else if (cp >= 0x3040 && cp < 0x3100) ++kana;
-    else if (cp >= 0xAC00 && cp < 0xD7B0) ++hangul;
-    else if (cp >= 0x4E00 && cp < 0xA000) ++han;
+    if ((cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z'))
+      ++latin;
+    else if (cp >= 0x400 && cp < 0x530)
+      ++cyr;
+    else if (cp >= 0x370 && cp < 0x400)
+      ++greek;
+    else if (cp >= 0x590 && cp < 0x600)
+      ++hebrew;
+    else if (cp >= 0x600 && cp < 0x700)
+      ++arabic;
+    else if (cp >= 0x3040 && cp < 0x3100)
+      ++kana;
+    else if (cp >= 0xAC00 && cp < 0xD7B0)
+      ++hangul;
+    else if (cp >= 0x4E00 && cp < 0xA000)
+      ++han;
   }
   std::size_t total = cyr + han + kana + hangul + arabic + greek + hebrew + latin;
   if (total < 20) return {};
@@ -316,9 +342,13 @@ std::string guess_language(std::string_view text) {
   std::array<int, 7> counts{};
   std::size_t i = 0, words = 0;
   while (i < limit && words < 2000) {
-    while (i < limit && !std::isalpha(static_cast<unsigned char>(text[i])) && static_cast<unsigned char>(text[i]) < 0x80) ++i;
+    while (i < limit && !std::isalpha(static_cast<unsigned char>(text[i])) &&
+           static_cast<unsigned char>(text[i]) < 0x80)
+      ++i;
     std::size_t j = i;
-    while (j < limit && (std::isalpha(static_cast<unsigned char>(text[j])) || static_cast<unsigned char>(text[j]) >= 0x80)) ++j;
+    while (j < limit &&
+           (std::isalpha(static_cast<unsigned char>(text[j])) || static_cast<unsigned char>(text[j]) >= 0x80))
+      ++j;
     if (j == i) break;
     std::string w = html::to_lower_ascii(text.substr(i, j - i));
     ++words;
@@ -397,13 +427,16 @@ JsonLd extract_metadata(const html::Document& doc, const Options& options, Artic
         std::string type = html::to_lower_ascii(trim_view(doc.attr(i, "type")));
         if (type == "application/ld+json" && n.end > static_cast<std::int32_t>(i) + 1) {
           std::string s;
-          for (std::int32_t c = static_cast<std::int32_t>(i) + 1; c < n.end; ++c) s += doc.text(static_cast<std::size_t>(c));
+          for (std::int32_t c = static_cast<std::int32_t>(i) + 1; c < n.end; ++c)
+            s += doc.text(static_cast<std::size_t>(c));
           scripts.push_back(std::move(s));
         }
         i = static_cast<std::size_t>(n.end) - 1;
         break;
       }
-      case GUMBO_TAG_STYLE: case GUMBO_TAG_TEMPLATE: case GUMBO_TAG_NOSCRIPT:
+      case GUMBO_TAG_STYLE:
+      case GUMBO_TAG_TEMPLATE:
+      case GUMBO_TAG_NOSCRIPT:
         i = static_cast<std::size_t>(n.end) - 1;
         break;
       case GUMBO_TAG_H1:
@@ -427,8 +460,10 @@ JsonLd extract_metadata(const html::Document& doc, const Options& options, Artic
     if (!itemprop.empty()) {
       std::string_view value = doc.attr(i, "content");
       if (value.empty()) value = doc.attr(i, "datetime");
-      if (itemprop == "datePublished" && item_published.empty()) item_published = value.empty() ? node_text(doc, i) : std::string(value);
-      if (itemprop == "dateModified" && item_modified.empty()) item_modified = value.empty() ? node_text(doc, i) : std::string(value);
+      if (itemprop == "datePublished" && item_published.empty())
+        item_published = value.empty() ? node_text(doc, i) : std::string(value);
+      if (itemprop == "dateModified" && item_modified.empty())
+        item_modified = value.empty() ? node_text(doc, i) : std::string(value);
       if (itemprop.find("author") != std::string_view::npos && byline_authors.size() < kMaxAuthors) {
         // <span itemprop="author"><span itemprop="name">X</span></span>
         std::string name;
@@ -457,26 +492,51 @@ JsonLd extract_metadata(const html::Document& doc, const Options& options, Artic
   JsonLd ld = read_json_ld(scripts);
 
   // Site name first: the title is stripped of it.
-  if (const std::string* v = meta(metas, "og:site_name")) article.site_name = *v;
-  else if (!ld.publisher.empty()) article.site_name = ld.publisher;
-  else if (const std::string* v2 = meta(metas, "application-name")) article.site_name = *v2;
+  if (const std::string* v = meta(metas, "og:site_name"))
+    article.site_name = *v;
+  else if (!ld.publisher.empty())
+    article.site_name = ld.publisher;
+  else if (const std::string* v2 = meta(metas, "application-name"))
+    article.site_name = *v2;
 
-  if (const std::string* v = meta(metas, "og:title")) article.title = strip_site_suffix(*v, article.site_name, true);
-  else if (!ld.headline.empty()) article.title = ld.headline;
-  else if (const std::string* v2 = meta(metas, "twitter:title")) article.title = strip_site_suffix(*v2, article.site_name, true);
-  else if (!h1.empty()) article.title = h1;
-  else article.title = strip_site_suffix(title_tag, article.site_name, false);
+  if (const std::string* v = meta(metas, "og:title"))
+    article.title = strip_site_suffix(*v, article.site_name, true);
+  else if (!ld.headline.empty())
+    article.title = ld.headline;
+  else if (const std::string* v2 = meta(metas, "twitter:title"))
+    article.title = strip_site_suffix(*v2, article.site_name, true);
+  else if (!h1.empty())
+    article.title = h1;
+  else
+    article.title = strip_site_suffix(title_tag, article.site_name, false);
 
   // Dates: JSON-LD, then meta variants, microdata, <time>, the URL, a byline.
   auto parse = [](const std::string& s) { return s.empty() ? std::nullopt : dates::parse_date(s); };
   article.published = parse(ld.date_published);
   if (!article.published)
-    article.published = first_date(metas, {"article:published_time", "og:article:published_time", "og:published_time",
-                                           "datepublished", "pubdate", "publishdate", "publish-date", "publish_date",
-                                           "published_time", "article.published", "parsely-pub-date", "sailthru.date",
-                                           "dc.date.issued", "dcterms.issued", "dc.date", "dcterms.date", "date",
-                                           "citation_publication_date", "originalpublicationdate", "displaydate",
-                                           "article_date_original", "dcterms.created", "dc.date.created"});
+    article.published = first_date(metas, {"article:published_time",
+                                           "og:article:published_time",
+                                           "og:published_time",
+                                           "datepublished",
+                                           "pubdate",
+                                           "publishdate",
+                                           "publish-date",
+                                           "publish_date",
+                                           "published_time",
+                                           "article.published",
+                                           "parsely-pub-date",
+                                           "sailthru.date",
+                                           "dc.date.issued",
+                                           "dcterms.issued",
+                                           "dc.date",
+                                           "dcterms.date",
+                                           "date",
+                                           "citation_publication_date",
+                                           "originalpublicationdate",
+                                           "displaydate",
+                                           "article_date_original",
+                                           "dcterms.created",
+                                           "dc.date.created"});
   if (!article.published) article.published = parse(item_published);
   if (!article.published) article.published = parse(time_published);
   if (!article.published) article.published = parse(time_any);
@@ -487,9 +547,9 @@ JsonLd extract_metadata(const html::Document& doc, const Options& options, Artic
 
   article.modified = parse(ld.date_modified);
   if (!article.modified)
-    article.modified = first_date(metas, {"article:modified_time", "og:article:modified_time", "og:updated_time",
-                                          "datemodified", "last-modified", "dc.date.modified", "dcterms.modified",
-                                          "lastmod", "revised"});
+    article.modified =
+        first_date(metas, {"article:modified_time", "og:article:modified_time", "og:updated_time", "datemodified",
+                           "last-modified", "dc.date.modified", "dcterms.modified", "lastmod", "revised"});
   if (!article.modified) article.modified = parse(item_modified);
 
   // Authors.
@@ -517,7 +577,8 @@ JsonLd extract_metadata(const html::Document& doc, const Options& options, Artic
       b = b.substr(0, std::min(b.find('|'), b.find(" - ")));
       b = b.substr(0, b.find(" on "));
       b = trim_view(b);
-      while (!b.empty() && (b.back() == ',' || b.back() == '|' || b.back() == '-')) b = trim_view(b.substr(0, b.size() - 1));
+      while (!b.empty() && (b.back() == ',' || b.back() == '|' || b.back() == '-'))
+        b = trim_view(b.substr(0, b.size() - 1));
       std::string names(b);
       std::size_t pos;
       while ((pos = names.find(" and ")) != std::string::npos) names.replace(pos, 5, ",");

@@ -20,9 +20,7 @@ constexpr std::size_t kMaxDateLength = 256;
 
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 bool is_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
-bool is_space(char c) {
-  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
-}
+bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
 // Letters of non-ASCII scripts (Greek, Hungarian, Korean) arrive as UTF-8
 // bytes >= 0x80; for tokenizing they count as letters.
 bool is_word_byte(char c) { return is_alpha(c) || static_cast<unsigned char>(c) >= 0x80; }
@@ -60,43 +58,144 @@ struct NamedMonth {
 // feedparser's date tests exercise (Greek abbreviations as Greek feeds write
 // them, Hungarian full names). Matching is case-insensitive for ASCII only.
 constexpr NamedMonth kMonths[] = {
-    {"jan", 1},  {"january", 1},  {"feb", 2},   {"february", 2}, {"mar", 3},
-    {"march", 3}, {"apr", 4},     {"april", 4}, {"may", 5},      {"jun", 6},
-    {"june", 6},  {"jul", 7},     {"july", 7},  {"aug", 8},      {"august", 8},
-    {"sep", 9},   {"sept", 9},    {"september", 9}, {"oct", 10}, {"october", 10},
-    {"nov", 11},  {"november", 11}, {"dec", 12}, {"december", 12},
+    {"jan", 1},
+    {"january", 1},
+    {"feb", 2},
+    {"february", 2},
+    {"mar", 3},
+    {"march", 3},
+    {"apr", 4},
+    {"april", 4},
+    {"may", 5},
+    {"jun", 6},
+    {"june", 6},
+    {"jul", 7},
+    {"july", 7},
+    {"aug", 8},
+    {"august", 8},
+    {"sep", 9},
+    {"sept", 9},
+    {"september", 9},
+    {"oct", 10},
+    {"october", 10},
+    {"nov", 11},
+    {"november", 11},
+    {"dec", 12},
+    {"december", 12},
     // Greek.
-    {"\u0399\u03b1\u03bd", 1}, {"\u03a6\u03b5\u03b2", 2}, {"\u039c\u03ac\u03ce", 3},
-    {"\u039c\u03b1\u03ce", 3}, {"\u039c\u03ac\u03c1", 3}, {"\u0391\u03c0\u03c1", 4},
-    {"\u039c\u03ac\u03b9", 5}, {"\u039c\u03b1\u03ca", 5}, {"\u039c\u03b1\u03b9", 5},
-    {"\u0399\u03bf\u03cd\u03bd", 6}, {"\u0399\u03bf\u03bd", 6},
-    {"\u0399\u03bf\u03cd\u03bb", 7}, {"\u0399\u03bf\u03bb", 7},
-    {"\u0391\u03cd\u03b3", 8}, {"\u0391\u03c5\u03b3", 8}, {"\u03a3\u03b5\u03c0", 9},
-    {"\u039f\u03ba\u03c4", 10}, {"\u039d\u03bf\u03ad", 11}, {"\u039d\u03bf\u03b5", 11},
+    {"\u0399\u03b1\u03bd", 1},
+    {"\u03a6\u03b5\u03b2", 2},
+    {"\u039c\u03ac\u03ce", 3},
+    {"\u039c\u03b1\u03ce", 3},
+    {"\u039c\u03ac\u03c1", 3},
+    {"\u0391\u03c0\u03c1", 4},
+    {"\u039c\u03ac\u03b9", 5},
+    {"\u039c\u03b1\u03ca", 5},
+    {"\u039c\u03b1\u03b9", 5},
+    {"\u0399\u03bf\u03cd\u03bd", 6},
+    {"\u0399\u03bf\u03bd", 6},
+    {"\u0399\u03bf\u03cd\u03bb", 7},
+    {"\u0399\u03bf\u03bb", 7},
+    {"\u0391\u03cd\u03b3", 8},
+    {"\u0391\u03c5\u03b3", 8},
+    {"\u03a3\u03b5\u03c0", 9},
+    {"\u039f\u03ba\u03c4", 10},
+    {"\u039d\u03bf\u03ad", 11},
+    {"\u039d\u03bf\u03b5", 11},
     {"\u0394\u03b5\u03ba", 12},
     // Hungarian ("m\u00e1jus"; feedparser also accepts the misspelling
     // "m\u00e1ujus").
-    {"janu\u00e1r", 1}, {"febru\u00e1r", 2}, {"m\u00e1rcius", 3}, {"\u00e1prilis", 4},
-    {"m\u00e1jus", 5}, {"m\u00e1ujus", 5}, {"j\u00fanius", 6}, {"j\u00falius", 7},
-    {"augusztus", 8}, {"szeptember", 9}, {"okt\u00f3ber", 10},
+    {"janu\u00e1r", 1},
+    {"febru\u00e1r", 2},
+    {"m\u00e1rcius", 3},
+    {"\u00e1prilis", 4},
+    {"m\u00e1jus", 5},
+    {"m\u00e1ujus", 5},
+    {"j\u00fanius", 6},
+    {"j\u00falius", 7},
+    {"augusztus", 8},
+    {"szeptember", 9},
+    {"okt\u00f3ber", 10},
     // Portuguese, Spanish, French, German, Italian and Dutch feeds write their
     // own month names in RFC 822 dates ("Seg, 24 Set 2018 19:18:49 -0300").
-    {"fev", 2}, {"abr", 4}, {"mai", 5}, {"ago", 8}, {"set", 9}, {"out", 10}, {"dez", 12},
-    {"janeiro", 1}, {"fevereiro", 2}, {"mar\u00e7o", 3}, {"abril", 4}, {"maio", 5},
-    {"junho", 6}, {"julho", 7}, {"agosto", 8}, {"setembro", 9}, {"outubro", 10},
-    {"novembro", 11}, {"dezembro", 12},
-    {"ene", 1}, {"dic", 12}, {"enero", 1}, {"febrero", 2}, {"marzo", 3}, {"mayo", 5},
-    {"junio", 6}, {"julio", 7}, {"septiembre", 9}, {"setiembre", 9}, {"octubre", 10},
-    {"noviembre", 11}, {"diciembre", 12},
-    {"janv", 1}, {"janvier", 1}, {"f\u00e9vr", 2}, {"f\u00e9vrier", 2}, {"mars", 3},
-    {"avr", 4}, {"avril", 4}, {"juin", 6}, {"juil", 7}, {"juillet", 7}, {"ao\u00fbt", 8},
-    {"septembre", 9}, {"octobre", 10}, {"novembre", 11}, {"d\u00e9c", 12}, {"d\u00e9cembre", 12},
-    {"januar", 1}, {"februar", 2}, {"m\u00e4rz", 3}, {"m\u00e4r", 3}, {"mrz", 3}, {"juni", 6},
-    {"juli", 7}, {"okt", 10}, {"oktober", 10}, {"dezember", 12},
-    {"gen", 1}, {"gennaio", 1}, {"febbraio", 2}, {"aprile", 4}, {"mag", 5}, {"maggio", 5},
-    {"giu", 6}, {"giugno", 6}, {"lug", 7}, {"luglio", 7}, {"settembre", 9}, {"ott", 10},
-    {"ottobre", 10}, {"dicembre", 12},
-    {"januari", 1}, {"februari", 2}, {"maart", 3}, {"mrt", 3}, {"mei", 5}, {"augustus", 8},
+    {"fev", 2},
+    {"abr", 4},
+    {"mai", 5},
+    {"ago", 8},
+    {"set", 9},
+    {"out", 10},
+    {"dez", 12},
+    {"janeiro", 1},
+    {"fevereiro", 2},
+    {"mar\u00e7o", 3},
+    {"abril", 4},
+    {"maio", 5},
+    {"junho", 6},
+    {"julho", 7},
+    {"agosto", 8},
+    {"setembro", 9},
+    {"outubro", 10},
+    {"novembro", 11},
+    {"dezembro", 12},
+    {"ene", 1},
+    {"dic", 12},
+    {"enero", 1},
+    {"febrero", 2},
+    {"marzo", 3},
+    {"mayo", 5},
+    {"junio", 6},
+    {"julio", 7},
+    {"septiembre", 9},
+    {"setiembre", 9},
+    {"octubre", 10},
+    {"noviembre", 11},
+    {"diciembre", 12},
+    {"janv", 1},
+    {"janvier", 1},
+    {"f\u00e9vr", 2},
+    {"f\u00e9vrier", 2},
+    {"mars", 3},
+    {"avr", 4},
+    {"avril", 4},
+    {"juin", 6},
+    {"juil", 7},
+    {"juillet", 7},
+    {"ao\u00fbt", 8},
+    {"septembre", 9},
+    {"octobre", 10},
+    {"novembre", 11},
+    {"d\u00e9c", 12},
+    {"d\u00e9cembre", 12},
+    {"januar", 1},
+    {"februar", 2},
+    {"m\u00e4rz", 3},
+    {"m\u00e4r", 3},
+    {"mrz", 3},
+    {"juni", 6},
+    {"juli", 7},
+    {"okt", 10},
+    {"oktober", 10},
+    {"dezember", 12},
+    {"gen", 1},
+    {"gennaio", 1},
+    {"febbraio", 2},
+    {"aprile", 4},
+    {"mag", 5},
+    {"maggio", 5},
+    {"giu", 6},
+    {"giugno", 6},
+    {"lug", 7},
+    {"luglio", 7},
+    {"settembre", 9},
+    {"ott", 10},
+    {"ottobre", 10},
+    {"dicembre", 12},
+    {"januari", 1},
+    {"februari", 2},
+    {"maart", 3},
+    {"mrt", 3},
+    {"mei", 5},
+    {"augustus", 8},
 };
 
 // ASCII-lowercased copy of a short word for the table look-ups below; words
@@ -126,11 +225,11 @@ int month_from_name(std::string_view word) {
 }
 
 constexpr std::string_view kWeekdays[] = {
-    "mon", "monday", "tue", "tues", "tuesday", "wed", "weds", "wednesday", "thu", "thur",
-    "thurs", "thursday", "fri", "friday", "sat", "saturday", "sun", "sunday",
+    "mon", "monday", "tue", "tues", "tuesday", "wed", "weds", "wednesday", "thu", "thur", "thurs", "thursday", "fri",
+    "friday", "sat", "saturday", "sun", "sunday",
     // Greek.
-    "\u039a\u03c5\u03c1", "\u0394\u03b5\u03c5", "\u03a4\u03c1\u03b9", "\u03a4\u03b5\u03c4",
-    "\u03a0\u03b5\u03bc", "\u03a0\u03b1\u03c1", "\u03a3\u03b1\u03b2"};
+    "\u039a\u03c5\u03c1", "\u0394\u03b5\u03c5", "\u03a4\u03c1\u03b9", "\u03a4\u03b5\u03c4", "\u03a0\u03b5\u03bc",
+    "\u03a0\u03b1\u03c1", "\u03a3\u03b1\u03b2"};
 
 bool is_weekday(std::string_view word) {
   const LowerWord w(word);
@@ -149,25 +248,82 @@ struct NamedZone {
 // abbreviations common in the world's news bylines. Ambiguous abbreviations
 // take their most common news meaning (CST: US Central, IST: India).
 constexpr NamedZone kZones[] = {
-    {"ut", 0},         {"utc", 0},        {"gmt", 0},        {"z", 0},
-    {"est", -5 * 60},  {"edt", -4 * 60},  {"cst", -6 * 60},  {"cdt", -5 * 60},
-    {"mst", -7 * 60},  {"mdt", -6 * 60},  {"pst", -8 * 60},  {"pdt", -7 * 60},
-    {"et", -5 * 60},   {"ct", -6 * 60},   {"mt", -7 * 60},   {"pt", -8 * 60},
-    {"ast", -4 * 60},  {"adt", -3 * 60},  {"at", -4 * 60},   {"akst", -9 * 60},
-    {"akdt", -8 * 60}, {"hst", -10 * 60}, {"hdt", -9 * 60},  {"nst", -3 * 60 - 30},
-    {"ndt", -2 * 60 - 30}, {"bst", 60},   {"ist", 5 * 60 + 30}, {"wet", 0},
-    {"west", 60},      {"cet", 60},       {"cest", 2 * 60},  {"met", 60},
-    {"mest", 2 * 60},  {"eet", 2 * 60},   {"eest", 3 * 60},  {"msk", 3 * 60},
-    {"sast", 2 * 60},  {"cat", 2 * 60},   {"eat", 3 * 60},   {"wat", 60},
-    {"pkt", 5 * 60},   {"npt", 5 * 60 + 45}, {"ict", 7 * 60}, {"wib", 7 * 60},
-    {"sgt", 8 * 60},   {"hkt", 8 * 60},   {"pht", 8 * 60},   {"awst", 8 * 60},
-    {"jst", 9 * 60},   {"kst", 9 * 60},   {"acst", 9 * 60 + 30}, {"aest", 10 * 60},
-    {"aedt", 11 * 60}, {"nzst", 12 * 60}, {"nzdt", 13 * 60}, {"brt", -3 * 60},
-    {"msd", 4 * 60},   {"idt", 3 * 60},   {"art", -3 * 60},  {"clt", -4 * 60},
-    {"cot", -5 * 60},  {"pet", -5 * 60},  {"vet", -4 * 60},  {"wez", 0},
-    {"mez", 60},       {"mesz", 2 * 60},  {"myt", 8 * 60},   {"gst", 4 * 60},
-    {"irst", 3 * 60 + 30}, {"aft", 4 * 60 + 30}, {"bdt", 6 * 60}, {"mmt", 6 * 60 + 30},
-    {"sst", -11 * 60}, {"chst", 10 * 60}, {"hkst", 9 * 60},  {"wita", 8 * 60},
+    {"ut", 0},
+    {"utc", 0},
+    {"gmt", 0},
+    {"z", 0},
+    {"est", -5 * 60},
+    {"edt", -4 * 60},
+    {"cst", -6 * 60},
+    {"cdt", -5 * 60},
+    {"mst", -7 * 60},
+    {"mdt", -6 * 60},
+    {"pst", -8 * 60},
+    {"pdt", -7 * 60},
+    {"et", -5 * 60},
+    {"ct", -6 * 60},
+    {"mt", -7 * 60},
+    {"pt", -8 * 60},
+    {"ast", -4 * 60},
+    {"adt", -3 * 60},
+    {"at", -4 * 60},
+    {"akst", -9 * 60},
+    {"akdt", -8 * 60},
+    {"hst", -10 * 60},
+    {"hdt", -9 * 60},
+    {"nst", -3 * 60 - 30},
+    {"ndt", -2 * 60 - 30},
+    {"bst", 60},
+    {"ist", 5 * 60 + 30},
+    {"wet", 0},
+    {"west", 60},
+    {"cet", 60},
+    {"cest", 2 * 60},
+    {"met", 60},
+    {"mest", 2 * 60},
+    {"eet", 2 * 60},
+    {"eest", 3 * 60},
+    {"msk", 3 * 60},
+    {"sast", 2 * 60},
+    {"cat", 2 * 60},
+    {"eat", 3 * 60},
+    {"wat", 60},
+    {"pkt", 5 * 60},
+    {"npt", 5 * 60 + 45},
+    {"ict", 7 * 60},
+    {"wib", 7 * 60},
+    {"sgt", 8 * 60},
+    {"hkt", 8 * 60},
+    {"pht", 8 * 60},
+    {"awst", 8 * 60},
+    {"jst", 9 * 60},
+    {"kst", 9 * 60},
+    {"acst", 9 * 60 + 30},
+    {"aest", 10 * 60},
+    {"aedt", 11 * 60},
+    {"nzst", 12 * 60},
+    {"nzdt", 13 * 60},
+    {"brt", -3 * 60},
+    {"msd", 4 * 60},
+    {"idt", 3 * 60},
+    {"art", -3 * 60},
+    {"clt", -4 * 60},
+    {"cot", -5 * 60},
+    {"pet", -5 * 60},
+    {"vet", -4 * 60},
+    {"wez", 0},
+    {"mez", 60},
+    {"mesz", 2 * 60},
+    {"myt", 8 * 60},
+    {"gst", 4 * 60},
+    {"irst", 3 * 60 + 30},
+    {"aft", 4 * 60 + 30},
+    {"bdt", 6 * 60},
+    {"mmt", 6 * 60 + 30},
+    {"sst", -11 * 60},
+    {"chst", 10 * 60},
+    {"hkst", 9 * 60},
+    {"wita", 8 * 60},
     {"wit", 9 * 60},
 };
 
@@ -208,11 +364,9 @@ std::optional<PreciseTime> build(const Fields& f) {
   if (f.month < 0 || f.month > 12) return std::nullopt;
   if (f.month == 0) {
     if (f.day != 0 || f.has_time) return std::nullopt;
-    return PreciseTime{sys_days{std::chrono::year{f.year} / std::chrono::January / 1},
-                       DatePrecision::kYear};
+    return PreciseTime{sys_days{std::chrono::year{f.year} / std::chrono::January / 1}, DatePrecision::kYear};
   }
-  const std::chrono::year_month ym{std::chrono::year{f.year},
-                                   std::chrono::month{static_cast<unsigned>(f.month)}};
+  const std::chrono::year_month ym{std::chrono::year{f.year}, std::chrono::month{static_cast<unsigned>(f.month)}};
   if (f.day == 0) {
     if (f.has_time) return std::nullopt;
     return PreciseTime{sys_days{ym / 1}, DatePrecision::kMonth};
@@ -220,15 +374,13 @@ std::optional<PreciseTime> build(const Fields& f) {
   const std::chrono::year_month_day ymd = ym / std::chrono::day{static_cast<unsigned>(f.day)};
   if (!ymd.ok()) return std::nullopt;
   if (!f.has_time) return PreciseTime{sys_days{ymd}, DatePrecision::kDay};
-  if (f.hour < 0 || f.minute < 0 || f.second < 0 || f.minute > 59 || f.second > 60)
-    return std::nullopt;
+  if (f.hour < 0 || f.minute < 0 || f.second < 0 || f.minute > 59 || f.second > 60) return std::nullopt;
   // 24:00 is the end of the day (ISO 8601 section 4.2.3); a leap second 60
   // rolls into the next minute.
   if (f.hour > 24 || (f.hour == 24 && (f.minute != 0 || f.second != 0))) return std::nullopt;
-  if (f.offset_minutes && (*f.offset_minutes <= -24 * 60 || *f.offset_minutes >= 24 * 60))
-    return std::nullopt;
-  auto t = std::chrono::time_point_cast<seconds>(sys_days{ymd}) + hours{f.hour} +
-           minutes{f.minute} + seconds{f.second} - minutes{f.offset_minutes.value_or(0)};
+  if (f.offset_minutes && (*f.offset_minutes <= -24 * 60 || *f.offset_minutes >= 24 * 60)) return std::nullopt;
+  auto t = std::chrono::time_point_cast<seconds>(sys_days{ymd}) + hours{f.hour} + minutes{f.minute} +
+           seconds{f.second} - minutes{f.offset_minutes.value_or(0)};
   return PreciseTime{t, f.has_seconds ? DatePrecision::kSecond : DatePrecision::kMinute};
 }
 
@@ -295,10 +447,10 @@ std::optional<int> parse_offset_digits(Cursor& c, int sign) {
 
 // An ISO 8601 date before it is resolved to a calendar date.
 struct IsoDate {
-  Fields fields;        // year, and month/day for calendar dates
-  int ordinal = 0;      // YYYY-DDD (section 4.1.3)
-  int week = 0;         // YYYY-Www[-D] (section 4.1.4)
-  int week_day = 0;     // 1 = Monday; 0 when the week has no day
+  Fields fields;     // year, and month/day for calendar dates
+  int ordinal = 0;   // YYYY-DDD (section 4.1.3)
+  int week = 0;      // YYYY-Www[-D] (section 4.1.4)
+  int week_day = 0;  // 1 = Monday; 0 when the week has no day
   bool has_day() const { return fields.day != 0 || ordinal != 0 || week_day != 0; }
 };
 
@@ -522,8 +674,7 @@ bool tokenize(std::string_view s, std::vector<Token>& out) {
       // serves when no other zone is given.
       const std::size_t close = s.find(')', c.i);
       const std::string_view inner =
-          trim(s.substr(c.i + 1, close == std::string_view::npos ? std::string_view::npos
-                                                                  : close - c.i - 1));
+          trim(s.substr(c.i + 1, close == std::string_view::npos ? std::string_view::npos : close - c.i - 1));
       if (inner.size() > 1 && zone_from_name(inner)) out.push_back(Token{Tok::kWord, inner});
       c.i = close == std::string_view::npos ? s.size() : close + 1;
       after_space = true;
@@ -606,8 +757,7 @@ bool tokenize(std::string_view s, std::vector<Token>& out) {
       // Ordinal suffixes: 1st, 2nd, 3rd, 4th.
       if (c.i + 1 < s.size()) {
         std::string_view two = s.substr(c.i, 2);
-        if (iequals(two, "st") || iequals(two, "nd") || iequals(two, "rd") ||
-            iequals(two, "th")) {
+        if (iequals(two, "st") || iequals(two, "nd") || iequals(two, "rd") || iequals(two, "th")) {
           if (c.i + 2 >= s.size() || !is_word_byte(s[c.i + 2])) c.i += 2;
         }
       }
@@ -617,8 +767,7 @@ bool tokenize(std::string_view s, std::vector<Token>& out) {
       continue;
     }
     if ((ch == '+' || ch == '-') && is_digit(c.peek(1))) {
-      bool zone_before = !out.empty() && out.back().kind == Tok::kWord &&
-                         zone_from_name(out.back().text) == 0;
+      bool zone_before = !out.empty() && out.back().kind == Tok::kWord && zone_from_name(out.back().text) == 0;
       bool time_before = !out.empty() && out.back().kind == Tok::kTime;
       if (after_space || zone_before || time_before) {
         ++c.i;
@@ -639,8 +788,7 @@ bool tokenize(std::string_view s, std::vector<Token>& out) {
       while (!c.done() && is_word_byte(c.peek())) ++c.i;
       std::string_view word = s.substr(begin, c.i - begin);
       // "a.m." / "p.m."
-      if ((iequals(word, "a") || iequals(word, "p")) && c.peek() == '.' &&
-          lower(c.peek(1)) == 'm') {
+      if ((iequals(word, "a") || iequals(word, "p")) && c.peek() == '.' && lower(c.peek(1)) == 'm') {
         c.i += 2;
         c.eat('.');
         Token t{Tok::kAmPm, s.substr(begin, c.i - begin)};
@@ -732,9 +880,7 @@ std::optional<PreciseTime> tokens_to_date(const std::vector<Token>& toks) {
           }
         }
         if (t.text.size() == 1 && !iequals(t.text, "T")) return std::nullopt;
-        if (iequals(t.text, "T") || iequals(t.text, "at") || iequals(t.text, "on") ||
-            iequals(t.text, "of"))
-          break;
+        if (iequals(t.text, "T") || iequals(t.text, "at") || iequals(t.text, "on") || iequals(t.text, "of")) break;
         ++unknown_words;
         break;
       }
@@ -794,13 +940,12 @@ struct ProseMonth {
   bool abbreviation;
 };
 constexpr ProseMonth kProseMonths[] = {
-    {"January", 1, false}, {"February", 2, false}, {"March", 3, false},
-    {"April", 4, false},   {"May", 5, false},      {"June", 6, false},
-    {"July", 7, false},    {"August", 8, false},   {"September", 9, false},
-    {"October", 10, false}, {"November", 11, false}, {"December", 12, false},
-    {"Jan", 1, true},  {"Feb", 2, true},  {"Mar", 3, true},  {"Apr", 4, true},
-    {"Jun", 6, true},  {"Jul", 7, true},  {"Aug", 8, true},  {"Sept", 9, true},
-    {"Sep", 9, true},  {"Oct", 10, true}, {"Nov", 11, true}, {"Dec", 12, true},
+    {"January", 1, false},   {"February", 2, false}, {"March", 3, false},     {"April", 4, false},
+    {"May", 5, false},       {"June", 6, false},     {"July", 7, false},      {"August", 8, false},
+    {"September", 9, false}, {"October", 10, false}, {"November", 11, false}, {"December", 12, false},
+    {"Jan", 1, true},        {"Feb", 2, true},       {"Mar", 3, true},        {"Apr", 4, true},
+    {"Jun", 6, true},        {"Jul", 7, true},       {"Aug", 8, true},        {"Sept", 9, true},
+    {"Sep", 9, true},        {"Oct", 10, true},      {"Nov", 11, true},       {"Dec", 12, true},
 };
 
 // Matches a month name at s[i] (whole word, capitalized or all caps);
@@ -855,8 +1000,7 @@ int prose_year_at(std::string_view s, std::size_t& i) {
 void skip_blanks(std::string_view s, std::size_t& i) {
   while (i < s.size() && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r')) ++i;
   // A no-break space (U+00A0) is common between day and month in pages.
-  while (i + 1 < s.size() && static_cast<unsigned char>(s[i]) == 0xC2 &&
-         static_cast<unsigned char>(s[i + 1]) == 0xA0) {
+  while (i + 1 < s.size() && static_cast<unsigned char>(s[i]) == 0xC2 && static_cast<unsigned char>(s[i + 1]) == 0xA0) {
     i += 2;
     while (i < s.size() && (s[i] == ' ' || s[i] == '\t')) ++i;
   }
@@ -866,8 +1010,7 @@ constexpr std::size_t kMaxTimeWord = 12;
 
 // Optional ", 10:30 a.m. ET" / " at 14:05 UTC" after a day: taken only with
 // an explicit zone, since a clock time without one is not a point in time.
-std::optional<PreciseTime> prose_time_after(std::string_view s, std::size_t& i,
-                                            const Fields& day) {
+std::optional<PreciseTime> prose_time_after(std::string_view s, std::size_t& i, const Fields& day) {
   std::size_t j = i;
   if (j < s.size() && s[j] == ',') ++j;
   skip_blanks(s, j);
@@ -884,8 +1027,7 @@ std::optional<PreciseTime> prose_time_after(std::string_view s, std::size_t& i,
   while (e2 < s.size() && is_digit(s[e2])) ++e2;
   if (e2 - end != 2) return std::nullopt;
   end = e2;
-  if (end + 2 < s.size() && s[end] == ':' && is_digit(s[end + 1]) && is_digit(s[end + 2]))
-    end += 3;
+  if (end + 2 < s.size() && s[end] == ':' && is_digit(s[end + 1]) && is_digit(s[end + 2])) end += 3;
   // Am/pm and the zone: up to three more words.
   std::size_t k = end;
   std::size_t last_good = 0;
@@ -904,8 +1046,7 @@ std::optional<PreciseTime> prose_time_after(std::string_view s, std::size_t& i,
     if (!tokenize(s.substr(begin, k - begin), toks)) break;
     bool has_zone = false;
     for (const auto& t : toks)
-      if (t.kind == Tok::kOffset ||
-          (t.kind == Tok::kWord && zone_from_name(t.text) && t.text.size() > 1))
+      if (t.kind == Tok::kOffset || (t.kind == Tok::kWord && zone_from_name(t.text) && t.text.size() > 1))
         has_zone = true;
     if (has_zone) last_good = k;
   }
@@ -968,8 +1109,7 @@ bool year_cue_before(std::string_view s, std::size_t start) {
 // The year that puts month/day closest to the reference (news writes "on
 // March 25" for recent or coming days).
 std::optional<PreciseTime> infer_year(int month, int day, Timestamp reference) {
-  const auto ref_year = static_cast<int>(
-      std::chrono::year_month_day{std::chrono::floor<days>(reference)}.year());
+  const auto ref_year = static_cast<int>(std::chrono::year_month_day{std::chrono::floor<days>(reference)}.year());
   std::optional<PreciseTime> best;
   seconds best_distance{};
   for (int y = ref_year - 1; y <= ref_year + 1; ++y) {
@@ -983,8 +1123,7 @@ std::optional<PreciseTime> infer_year(int month, int day, Timestamp reference) {
   return best;
 }
 
-std::optional<FoundDate> prose_at(std::string_view s, std::size_t start,
-                                  const ProseOptions& options) {
+std::optional<FoundDate> prose_at(std::string_view s, std::size_t start, const ProseOptions& options) {
   std::size_t i = start;
   const char ch = s[i];
   if (ch >= 'A' && ch <= 'Z') {
@@ -1015,8 +1154,7 @@ std::optional<FoundDate> prose_at(std::string_view s, std::size_t start,
         return FoundDate{*date, start, k};
       }
       if (options.reference) {
-        if (auto date = infer_year(month, day, *options.reference))
-          return FoundDate{*date, start, j, true};
+        if (auto date = infer_year(month, day, *options.reference)) return FoundDate{*date, start, j, true};
       }
       return std::nullopt;
     }
@@ -1035,15 +1173,14 @@ std::optional<FoundDate> prose_at(std::string_view s, std::size_t start,
     // "in 2019", "since 2014", "mid-2020" (only when asked for).
     if (options.year_only) {
       std::size_t k = start;
-      if (int year = prose_year_at(s, k); year >= 1900 && year <= 2199 &&
-                                          year_cue_before(s, start)) {
+      if (int year = prose_year_at(s, k); year >= 1900 && year <= 2199 && year_cue_before(s, start)) {
         Fields f;
         f.year = year;
         if (auto date = build(f)) return FoundDate{*date, start, k};
       }
     }
-    if (start > 0 && (is_digit(s[start - 1]) || is_alpha(s[start - 1]) || s[start - 1] == '.' ||
-                      s[start - 1] == '/' || s[start - 1] == '-' || s[start - 1] == ':'))
+    if (start > 0 && (is_digit(s[start - 1]) || is_alpha(s[start - 1]) || s[start - 1] == '.' || s[start - 1] == '/' ||
+                      s[start - 1] == '-' || s[start - 1] == ':'))
       return std::nullopt;
     // "2022-03-25", with an ISO time when one follows directly.
     if (start + 10 <= s.size() && s[start + 4] == '-' && s[start + 7] == '-') {
@@ -1060,8 +1197,7 @@ std::optional<FoundDate> prose_at(std::string_view s, std::size_t start,
         // "T10:14:55.123456+05:30" is under 32 bytes; the bound keeps the
         // prefix search below linear in a long run of digits.
         while (e < s.size() && e < end + 32 &&
-               (is_digit(s[e]) || s[e] == ':' || s[e] == '.' || s[e] == '+' || s[e] == '-' ||
-                s[e] == 'Z'))
+               (is_digit(s[e]) || s[e] == ':' || s[e] == '.' || s[e] == '+' || s[e] == '-' || s[e] == 'Z'))
           ++e;
         if (e > end + 1 && is_digit(s[end + 1])) {
           // Take the longest prefix that parses with an explicit zone.
@@ -1097,8 +1233,7 @@ std::optional<FoundDate> prose_at(std::string_view s, std::size_t start,
     int year = prose_year_at(s, k);
     if (year == 0) {
       if (options.reference) {
-        if (auto date = infer_year(month, day, *options.reference))
-          return FoundDate{*date, start, j, true};
+        if (auto date = infer_year(month, day, *options.reference)) return FoundDate{*date, start, j, true};
       }
       return std::nullopt;
     }
@@ -1162,13 +1297,12 @@ std::optional<Period> parse_dcmi_period(std::string_view text) {
 
 namespace {
 
-std::optional<FoundDate> find_from(std::string_view text, std::size_t from,
-                                   const ProseOptions& options) {
+std::optional<FoundDate> find_from(std::string_view text, std::size_t from, const ProseOptions& options) {
   for (std::size_t i = from; i < text.size(); ++i) {
     char ch = text[i];
     // Only month initials and digits can start a prose date.
-    if (!(is_digit(ch) || ch == 'J' || ch == 'F' || ch == 'M' || ch == 'A' || ch == 'S' ||
-          ch == 'O' || ch == 'N' || ch == 'D'))
+    if (!(is_digit(ch) || ch == 'J' || ch == 'F' || ch == 'M' || ch == 'A' || ch == 'S' || ch == 'O' || ch == 'N' ||
+          ch == 'D'))
       continue;
     if (i > 0 && (is_alpha(text[i - 1]) || (is_digit(ch) && is_digit(text[i - 1])))) continue;
     if (auto found = prose_at(text, i, options)) return found;
@@ -1178,9 +1312,7 @@ std::optional<FoundDate> find_from(std::string_view text, std::size_t from,
 
 }  // namespace
 
-std::optional<FoundDate> find_prose_date(std::string_view text) {
-  return find_from(text, 0, ProseOptions{});
-}
+std::optional<FoundDate> find_prose_date(std::string_view text) { return find_from(text, 0, ProseOptions{}); }
 
 std::optional<FoundDate> find_prose_date(std::string_view text, const ProseOptions& options) {
   return find_from(text, 0, options);

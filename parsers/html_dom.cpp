@@ -15,8 +15,8 @@ namespace banwatch::html {
 // would turn into a stack overflow, so it is never called.
 struct Document::Arena {
   static constexpr std::size_t kSlab = 256 * 1024;
-  static constexpr int kClasses = 16;            // 16 B .. 512 KiB
-  static constexpr std::size_t kHeader = 16;     // keeps 16-byte alignment
+  static constexpr int kClasses = 16;         // 16 B .. 512 KiB
+  static constexpr std::size_t kHeader = 16;  // keeps 16-byte alignment
   static constexpr std::uint32_t kHuge = 0xFFFFu;
 
   std::vector<void*> slabs;
@@ -92,13 +92,10 @@ namespace {
 void* arena_allocate(void* userdata, std::size_t size) {
   return static_cast<Document::Arena*>(userdata)->allocate(size);
 }
-void arena_deallocate(void* userdata, void* p) {
-  static_cast<Document::Arena*>(userdata)->deallocate(p);
-}
+void arena_deallocate(void* userdata, void* p) { static_cast<Document::Arena*>(userdata)->deallocate(p); }
 
 bool is_name_char(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
-         c == '_' || c == ':';
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_' || c == ':';
 }
 
 char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
@@ -107,17 +104,16 @@ char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' +
 // implicitly (p, li, td, ...). Counting them would flag ordinary sloppy pages.
 bool ignored_for_depth(std::string_view name) {
   static const std::unordered_set<std::string_view> kNames = {
-      "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source",
-      "track", "wbr", "keygen", "p", "li", "dt", "dd", "option", "optgroup", "tr", "td", "th",
-      "tbody", "thead", "tfoot", "rb", "rt", "rp", "rtc", "colgroup", "caption", "html", "head",
-      "body", "frame", "basefont", "bgsound", "image", "isindex", "!doctype"};
+      "area",   "base",  "br",    "col",    "embed",    "hr",      "img",   "input",   "link",    "meta",     "param",
+      "source", "track", "wbr",   "keygen", "p",        "li",      "dt",    "dd",      "option",  "optgroup", "tr",
+      "td",     "th",    "tbody", "thead",  "tfoot",    "rb",      "rt",    "rp",      "rtc",     "colgroup", "caption",
+      "html",   "head",  "body",  "frame",  "basefont", "bgsound", "image", "isindex", "!doctype"};
   return kNames.count(name) != 0;
 }
 
 bool is_raw_text(std::string_view name) {
-  return name == "script" || name == "style" || name == "textarea" || name == "title" ||
-         name == "xmp" || name == "iframe" || name == "noembed" || name == "noframes" ||
-         name == "noscript";
+  return name == "script" || name == "style" || name == "textarea" || name == "title" || name == "xmp" ||
+         name == "iframe" || name == "noembed" || name == "noframes" || name == "noscript";
 }
 
 // Byte offset of the start tag that first nests deeper than max_depth, or npos.
@@ -197,8 +193,7 @@ Document::~Document() = default;  // the arena frees the whole Gumbo tree
 Result<std::unique_ptr<Document>> Document::parse(std::string_view utf8, const Limits& limits) {
   if (utf8.size() > limits.max_bytes) {
     return fail(ErrorCode::kBudgetExceeded, "page is " + std::to_string(utf8.size()) +
-                                                " bytes, more than the budget of " +
-                                                std::to_string(limits.max_bytes));
+                                                " bytes, more than the budget of " + std::to_string(limits.max_bytes));
   }
   std::unique_ptr<Document> doc(new Document());
   std::size_t cut = find_depth_overflow(utf8, limits.max_depth);
@@ -262,8 +257,7 @@ Result<std::unique_ptr<Document>> Document::parse(std::string_view utf8, const L
     std::int32_t parent = f.index;
     push(child, parent);
     if (nodes.size() >= limits.max_nodes) {
-      return fail(ErrorCode::kBudgetExceeded,
-                  "page has more than " + std::to_string(limits.max_nodes) + " nodes");
+      return fail(ErrorCode::kBudgetExceeded, "page has more than " + std::to_string(limits.max_nodes) + " nodes");
     }
   }
   return doc;
@@ -278,8 +272,7 @@ std::string_view Document::attr(std::size_t i, const char* name) const {
 
 bool Document::has_attr(std::size_t i, const char* name) const {
   const Node& n = nodes_[i];
-  return n.kind == Kind::kElement &&
-         gumbo_get_attribute(&n.gumbo->v.element.attributes, name) != nullptr;
+  return n.kind == Kind::kElement && gumbo_get_attribute(&n.gumbo->v.element.attributes, name) != nullptr;
 }
 
 std::string_view Document::text(std::size_t i) const {
@@ -299,20 +292,57 @@ std::string_view Document::tag_name(std::size_t i) const {
 
 bool is_block_tag(GumboTag tag) {
   switch (tag) {
-    case GUMBO_TAG_ADDRESS: case GUMBO_TAG_ARTICLE: case GUMBO_TAG_ASIDE:
-    case GUMBO_TAG_BLOCKQUOTE: case GUMBO_TAG_BODY: case GUMBO_TAG_CENTER:
-    case GUMBO_TAG_DD: case GUMBO_TAG_DETAILS: case GUMBO_TAG_DIR:
-    case GUMBO_TAG_DIV: case GUMBO_TAG_DL: case GUMBO_TAG_DT: case GUMBO_TAG_FIELDSET:
-    case GUMBO_TAG_FIGCAPTION: case GUMBO_TAG_FIGURE: case GUMBO_TAG_FOOTER: case GUMBO_TAG_FORM:
-    case GUMBO_TAG_H1: case GUMBO_TAG_H2: case GUMBO_TAG_H3: case GUMBO_TAG_H4:
-    case GUMBO_TAG_H5: case GUMBO_TAG_H6: case GUMBO_TAG_HEADER: case GUMBO_TAG_HGROUP:
-    case GUMBO_TAG_HR: case GUMBO_TAG_LI: case GUMBO_TAG_MAIN: case GUMBO_TAG_MENU:
-    case GUMBO_TAG_NAV: case GUMBO_TAG_OL: case GUMBO_TAG_P: case GUMBO_TAG_PRE:
-    case GUMBO_TAG_SECTION: case GUMBO_TAG_SUMMARY: case GUMBO_TAG_TABLE: case GUMBO_TAG_TBODY:
-    case GUMBO_TAG_TD: case GUMBO_TAG_TFOOT: case GUMBO_TAG_TH: case GUMBO_TAG_THEAD:
-    case GUMBO_TAG_TR: case GUMBO_TAG_UL: case GUMBO_TAG_CAPTION: case GUMBO_TAG_HTML:
-    case GUMBO_TAG_HEAD: case GUMBO_TAG_TITLE: case GUMBO_TAG_LISTING: case GUMBO_TAG_PLAINTEXT:
-    case GUMBO_TAG_XMP: case GUMBO_TAG_NOSCRIPT:
+    case GUMBO_TAG_ADDRESS:
+    case GUMBO_TAG_ARTICLE:
+    case GUMBO_TAG_ASIDE:
+    case GUMBO_TAG_BLOCKQUOTE:
+    case GUMBO_TAG_BODY:
+    case GUMBO_TAG_CENTER:
+    case GUMBO_TAG_DD:
+    case GUMBO_TAG_DETAILS:
+    case GUMBO_TAG_DIR:
+    case GUMBO_TAG_DIV:
+    case GUMBO_TAG_DL:
+    case GUMBO_TAG_DT:
+    case GUMBO_TAG_FIELDSET:
+    case GUMBO_TAG_FIGCAPTION:
+    case GUMBO_TAG_FIGURE:
+    case GUMBO_TAG_FOOTER:
+    case GUMBO_TAG_FORM:
+    case GUMBO_TAG_H1:
+    case GUMBO_TAG_H2:
+    case GUMBO_TAG_H3:
+    case GUMBO_TAG_H4:
+    case GUMBO_TAG_H5:
+    case GUMBO_TAG_H6:
+    case GUMBO_TAG_HEADER:
+    case GUMBO_TAG_HGROUP:
+    case GUMBO_TAG_HR:
+    case GUMBO_TAG_LI:
+    case GUMBO_TAG_MAIN:
+    case GUMBO_TAG_MENU:
+    case GUMBO_TAG_NAV:
+    case GUMBO_TAG_OL:
+    case GUMBO_TAG_P:
+    case GUMBO_TAG_PRE:
+    case GUMBO_TAG_SECTION:
+    case GUMBO_TAG_SUMMARY:
+    case GUMBO_TAG_TABLE:
+    case GUMBO_TAG_TBODY:
+    case GUMBO_TAG_TD:
+    case GUMBO_TAG_TFOOT:
+    case GUMBO_TAG_TH:
+    case GUMBO_TAG_THEAD:
+    case GUMBO_TAG_TR:
+    case GUMBO_TAG_UL:
+    case GUMBO_TAG_CAPTION:
+    case GUMBO_TAG_HTML:
+    case GUMBO_TAG_HEAD:
+    case GUMBO_TAG_TITLE:
+    case GUMBO_TAG_LISTING:
+    case GUMBO_TAG_PLAINTEXT:
+    case GUMBO_TAG_XMP:
+    case GUMBO_TAG_NOSCRIPT:
       return true;
     default:
       return false;
@@ -346,7 +376,7 @@ std::size_t invisible_at(std::string_view s, std::size_t i) {
   }
   if (c == 0xEF && i + 2 < s.size() && static_cast<unsigned char>(s[i + 1]) == 0xBB &&
       static_cast<unsigned char>(s[i + 2]) == 0xBF)
-    return 3;  // BOM / ZWNBSP
+    return 3;                                                                                   // BOM / ZWNBSP
   if (c == 0xC2 && i + 1 < s.size() && static_cast<unsigned char>(s[i + 1]) == 0xAD) return 2;  // soft hyphen
   return 0;
 }

@@ -23,7 +23,7 @@ struct ExtractContext {
 
 struct Explanation {
   std::string rule_id;
-  std::size_t match_begin = 0, match_end = 0;  // byte span in the sentence
+  std::size_t match_begin = 0, match_end = 0;   // byte span in the sentence
   std::string actor_how, vendor_how, date_how;  // how each was resolved
 };
 
@@ -48,8 +48,7 @@ struct CheckReport {
 class RuleEngine {
  public:
   // `path`: a rule-pack directory (every *.yaml in it) or a single YAML file.
-  static Result<std::unique_ptr<RuleEngine>> load(const std::string& path,
-                                                   const LoadOptions& options = {});
+  static Result<std::unique_ptr<RuleEngine>> load(const std::string& path, const LoadOptions& options = {});
   // From YAML text held in memory (tests, fuzzing); `name` is used in errors.
   static Result<std::unique_ptr<RuleEngine>> load_yaml(std::string_view yaml, std::string_view name,
                                                        const LoadOptions& options = {});

@@ -18,16 +18,15 @@ using namespace std::chrono;
 bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 
 PreciseTime day_of(sys_days d) { return PreciseTime{sys_seconds(d), DatePrecision::kDay}; }
-PreciseTime month_of(year_month ym) {
-  return PreciseTime{sys_seconds(sys_days(ym / 1)), DatePrecision::kMonth};
-}
+PreciseTime month_of(year_month ym) { return PreciseTime{sys_seconds(sys_days(ym / 1)), DatePrecision::kMonth}; }
 PreciseTime year_of(int y) { return PreciseTime{sys_seconds(sys_days(year(y) / January / 1)), DatePrecision::kYear}; }
 
 year_month_day ymd_of(const PreciseTime& t) { return year_month_day(floor<days>(t.time)); }
 
 // Words before a date that make it the date of the report, not of the event.
 const RE2& report_prefix() {
-  static const RE2 re(R"((?i)(?:reported|said|published|wrote|noted|announced|told\s+\S+|updated|posted)\s+(?:on\s+|late\s+|early\s+)?$)");
+  static const RE2 re(
+      R"((?i)(?:reported|said|published|wrote|noted|announced|told\s+\S+|updated|posted)\s+(?:on\s+|late\s+|early\s+)?$)");
   return re;
 }
 
@@ -192,9 +191,9 @@ std::optional<DateFinding> sentence_date(std::string_view s, const std::optional
       if (!cand.ok()) continue;
       if (sys_days(cand) > sys_days(ref)) cand = year_month_day(ref.year() - years(1), cand.month(), cand.day());
       if (cand.ok())
-        return DateFinding{day_of(sys_days(cand)),
-                           "month and day '" + std::string(groups[0].data(), groups[0].size()) + "' in the reference year",
-                           false};
+        return DateFinding{
+            day_of(sys_days(cand)),
+            "month and day '" + std::string(groups[0].data(), groups[0].size()) + "' in the reference year", false};
     }
   }
   {
@@ -210,7 +209,8 @@ std::optional<DateFinding> sentence_date(std::string_view s, const std::optional
   // 4. A bare year ("back in 2017").
   {
     std::string y;
-    if (RE2::PartialMatch(s, bare_year(), &y)) return DateFinding{year_of(std::atoi(y.c_str())), "year '" + y + "'", false};
+    if (RE2::PartialMatch(s, bare_year(), &y))
+      return DateFinding{year_of(std::atoi(y.c_str())), "year '" + y + "'", false};
   }
   return std::nullopt;
 }

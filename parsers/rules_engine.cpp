@@ -89,15 +89,14 @@ bool re2_word(unsigned char c) {
 }
 }  // namespace
 
-TermStarts::TermStarts(const std::vector<std::string>& terms)
-    : bigrams_(65536 / 64), short_bigrams_(65536 / 64) {
+TermStarts::TermStarts(const std::vector<std::string>& terms) : bigrams_(65536 / 64), short_bigrams_(65536 / 64) {
   // Every prefix (up to three bytes) of a string a term matches: each space
   // of the term is a run of one or more of RE2's whitespace bytes. A prefix
   // shorter than three bytes is a whole match.
   struct Step {
     const std::string* term;
-    std::size_t at;       // next byte of the term
-    bool space_started;   // at a space of the term, of which one byte is read
+    std::size_t at;      // next byte of the term
+    bool space_started;  // at a space of the term, of which one byte is read
     std::string prefix;
   };
   std::vector<Step> todo;
@@ -164,8 +163,8 @@ std::size_t TermStarts::next(std::string_view text, std::size_t from) const {
 
 namespace {
 
-using internal::Pack;
 using internal::alternation;
+using internal::Pack;
 using internal::term_key;
 
 constexpr char kOpen = '\x01', kClose = '\x02';
@@ -187,7 +186,8 @@ std::map<std::string, std::string> builtin_placeholders() {
   std::string actor_item = std::string(kActorToken) + kPossessive + "?";
   std::string vendor_item = std::string(kVendorToken) + kPossessive + "?";
   std::map<std::string, std::string> p;
-  p["ACTORS"] = "(?:(?P<actors>" + list_of(actor_item) + ")|(?:^|[,;:(]\\s*|\\b(?:that|but|while|when|after|as|and|Also|also)\\s+)(?P<subject>" +
+  p["ACTORS"] = "(?:(?P<actors>" + list_of(actor_item) +
+                ")|(?:^|[,;:(]\\s*|\\b(?:that|but|while|when|after|as|and|Also|also)\\s+)(?P<subject>" +
                 list_of(kProper) + ")(?:" + kPossessive + "(?:\\s+[A-Za-z][\\w\\-]*){1,3}?)?)";
   p["VENDORS"] = "(?P<vendors>" + list_of(vendor_item) + ")";
   // Words inside the clause; a vendor named in passing ("fined the company
@@ -259,9 +259,12 @@ std::optional<std::string> cue_body(const std::string& pattern) {
       if (c == ']') in_class = false;
       continue;
     }
-    if (c == '[') in_class = true;
-    else if (c == '(') ++depth;
-    else if (c == ')' && --depth == 0) return pattern.substr(i, j - i);
+    if (c == '[')
+      in_class = true;
+    else if (c == '(')
+      ++depth;
+    else if (c == ')' && --depth == 0)
+      return pattern.substr(i, j - i);
   }
   return std::nullopt;
 }
@@ -271,10 +274,10 @@ enum class MentionKind { kVendor, kReference, kActor, kNeutral };
 struct Mention {
   std::size_t begin = 0, end = 0;  // in the sentence
   MentionKind kind = MentionKind::kActor;
-  int entity = -1;            // vendor or actor index; -1 for appositive/neutral
-  std::string name;           // canonical (actor) or vendor name
-  std::string type;           // actor type
-  std::string how;            // explanation
+  int entity = -1;   // vendor or actor index; -1 for appositive/neutral
+  std::string name;  // canonical (actor) or vendor name
+  std::string type;  // actor type
+  std::string how;   // explanation
 };
 
 // A sentence's event date, worked out on first use: most candidate sentences
@@ -350,7 +353,7 @@ class Engine final : public RuleEngine {
     std::vector<int> triggers;  // trigger indices
     // Which of the mention passes' own regexes match somewhere in the sentence.
     bool bodies = false, appositives = false, countries = false;
-    bool failed = false;        // the DFA ran out of memory: treat as all
+    bool failed = false;  // the DFA ran out of memory: treat as all
   };
   // What the candidate pass already knows about a sentence, so mentions()
   // need not search again: dictionary matches found in the text (offsets in
@@ -470,8 +473,7 @@ Result<std::unique_ptr<Engine>> Engine::build(Pack pack, const LoadOptions& opti
   const std::string poss = kPossessive;
 
   const std::string body_alternation = alternation(body_terms);
-  const std::string body_pattern =
-      "(?:[Tt]he\\s+)?(" + body_alternation + ")(?:\\s*\\(([A-Z][A-Za-z.&]{1,12})\\))?";
+  const std::string body_pattern = "(?:[Tt]he\\s+)?(" + body_alternation + ")(?:\\s*\\(([A-Z][A-Za-z.&]{1,12})\\))?";
   auto bre = compile(body_pattern, o, "body dictionary");
   if (!bre) return std::unexpected(bre.error());
   e->body_re_ = std::move(*bre);
@@ -648,10 +650,14 @@ Engine::SetHits Engine::scan(std::string_view sentence) const {
     return hits;
   }
   for (int i : v) {
-    if (i == sentence_bodies_index_) hits.bodies = true;
-    else if (i == sentence_appositives_index_) hits.appositives = true;
-    else if (i == sentence_countries_index_) hits.countries = true;
-    else hits.triggers.push_back(i);
+    if (i == sentence_bodies_index_)
+      hits.bodies = true;
+    else if (i == sentence_appositives_index_)
+      hits.appositives = true;
+    else if (i == sentence_countries_index_)
+      hits.countries = true;
+    else
+      hits.triggers.push_back(i);
   }
   return hits;
 }
@@ -776,7 +782,8 @@ std::vector<Mention> Engine::mentions(std::string_view s, std::optional<int> las
   // Kaseya", "Telecom and IT services giant NTT". The descriptor words before
   // the head noun belong to the mention (so "Australia" in "Australia and New
   // Zealand distributor X" is not an actor).
-  for (std::size_t pos = 0; hints.appositives && pos < s.size() && appositive_re_->Match(input, pos, s.size(), RE2::UNANCHORED, g, 3);) {
+  for (std::size_t pos = 0;
+       hints.appositives && pos < s.size() && appositive_re_->Match(input, pos, s.size(), RE2::UNANCHORED, g, 3);) {
     std::size_t head_begin = offset(g[1]);
     std::size_t name_begin = offset(g[2]);
     std::size_t name_end = name_begin + g[2].size();
@@ -795,10 +802,11 @@ std::vector<Mention> Engine::mentions(std::string_view s, std::optional<int> las
     if (name.empty() || bad_subject(name)) continue;
     // Extend backwards over descriptor words.
     static const std::set<std::string, std::less<>> stop = {
-        "the", "a", "an", "its", "their", "his", "her", "our", "said", "says", "that", "which", "who",
-        "by", "with", "of", "to", "from", "in", "on", "at", "for", "as", "is", "was", "are", "were", "has",
-        "have", "had", "will", "would", "may", "could", "after", "before", "while", "when", "also", "than",
-        "like", "including", "such", "but", "or", "nor", "if", "because", "told", "between", "against"};
+        "the",   "a",     "an",     "its",     "their", "his",     "her",    "our",  "said",      "says",  "that",
+        "which", "who",   "by",     "with",    "of",    "to",      "from",   "in",   "on",        "at",    "for",
+        "as",    "is",    "was",    "are",     "were",  "has",     "have",   "had",  "will",      "would", "may",
+        "could", "after", "before", "while",   "when",  "also",    "than",   "like", "including", "such",  "but",
+        "or",    "nor",   "if",     "because", "told",  "between", "against"};
     std::size_t begin = head_begin;
     int words = 0;
     while (words < 6 && begin > 0) {
@@ -824,7 +832,12 @@ std::vector<Mention> Engine::mentions(std::string_view s, std::optional<int> las
     // A descriptor that starts at a capitalized non-clause start is fine; a
     // leading "and" (dangling) is not part of it.
     while (begin < head_begin && s.substr(begin).starts_with("and ")) begin += 4;
-    Mention m{begin, name_end, MentionKind::kActor, -1, name, "company",
+    Mention m{begin,
+              name_end,
+              MentionKind::kActor,
+              -1,
+              name,
+              "company",
               "appositive: '" + std::string(s.substr(begin, name_end - begin)) + "'"};
     Mention name_only{name_begin, name_end, MentionKind::kActor, -1, "", "", ""};
     if (overlaps(name_only, accepted)) continue;  // the name is a vendor or a known body
@@ -893,10 +906,14 @@ std::vector<Mention> Engine::mentions(std::string_view s, std::optional<int> las
         std::string name(body[1].data(), body[1].size());
         while (!name.empty() && name.back() == ' ') name.pop_back();
         const std::string head(body[2].data(), body[2].size());
-        static const std::set<std::string, std::less<>> government = {"Ministry", "Department", "Council", "Parliament",
-                                                                       "Senate", "Assembly", "Administration"};
-        Mention b{m.begin, m.end + static_cast<std::size_t>(body[1].data() - after_country.data()) + name.size(),
-                  MentionKind::kActor, -1, name, government.contains(head) ? "government" : "regulator",
+        static const std::set<std::string, std::less<>> government = {
+            "Ministry", "Department", "Council", "Parliament", "Senate", "Assembly", "Administration"};
+        Mention b{m.begin,
+                  m.end + static_cast<std::size_t>(body[1].data() - after_country.data()) + name.size(),
+                  MentionKind::kActor,
+                  -1,
+                  name,
+                  government.contains(head) ? "government" : "regulator",
                   "named body of " + a.name + ": '" + name + "'"};
         if (!overlaps(b, accepted)) {
           accepted.push_back(std::move(b));
@@ -908,7 +925,8 @@ std::vector<Mention> Engine::mentions(std::string_view s, std::optional<int> las
     // "three Baltic states") is no actor; neither is one counted.
     std::string_view after = s.substr(m.end);
     static const RE2 member(R"(^\s+(?:member\s+)?(?:states|nations|countries|members|member|allies|partners)\b)");
-    static const RE2 counted(R"((?i)(?:\b(?:two|three|four|five|six|seven|eight|nine|ten|several|some|many|other|\d+)\s+)$)");
+    static const RE2 counted(
+        R"((?i)(?:\b(?:two|three|four|five|six|seven|eight|nine|ten|several|some|many|other|\d+)\s+)$)");
     const bool bare = !tail_ok;
     if (RE2::PartialMatch(re2::StringPiece(after.data(), after.size()), member) ||
         (bare && RE2::PartialMatch(re2::StringPiece(s.data(), m.begin), counted))) {
@@ -967,9 +985,8 @@ std::string Engine::cue_kind(std::string_view before, std::string_view prefix, s
 }
 
 void Engine::analyse(std::string_view text, const text::Sentence& sentence, std::optional<int> last_vendor,
-                     const SetHits& hits, const MentionHints& known, LazyDate& date,
-                     const ExtractContext& context, std::vector<Extraction>& out,
-                     std::optional<int>& vendor_after) const {
+                     const SetHits& hits, const MentionHints& known, LazyDate& date, const ExtractContext& context,
+                     std::vector<Extraction>& out, std::optional<int>& vendor_after) const {
   std::string_view s = sentence.view(text);
   MentionHints hints = known;
   if (hits.failed) hints.bodies = hints.appositives = hints.countries = true;
@@ -999,7 +1016,10 @@ void Engine::analyse(std::string_view text, const text::Sentence& sentence, std:
     const auto& m = ms[i];
     copy_plain(at, m.begin);
     std::string token(1, kOpen);
-    token += m.kind == MentionKind::kVendor ? 'V' : m.kind == MentionKind::kReference ? 'R' : m.kind == MentionKind::kActor ? 'A' : 'N';
+    token += m.kind == MentionKind::kVendor      ? 'V'
+             : m.kind == MentionKind::kReference ? 'R'
+             : m.kind == MentionKind::kActor     ? 'A'
+                                                 : 'N';
     token += std::to_string(i);
     token.push_back(kClose);
     pieces.push_back(Piece{masked.size(), m.begin, token.size(), m.end - m.begin});
@@ -1089,7 +1109,8 @@ void Engine::analyse(std::string_view text, const text::Sentence& sentence, std:
             pos = mbegin + 1;
             continue;
           }
-          for (const auto& name : names) actors.push_back(ActorPick{name, "company", "subject proper noun '" + name + "'", true});
+          for (const auto& name : names)
+            actors.push_back(ActorPick{name, "company", "subject proper noun '" + name + "'", true});
         }
       }
       std::vector<const Mention*> vendors;
@@ -1135,7 +1156,8 @@ void Engine::analyse(std::string_view text, const text::Sentence& sentence, std:
           auto& ev = x.event;
           ev.vendor = v->name;
           ev.actor = actor.name;
-          ev.actor_type = rule.def->actor_type.empty() ? (actor.type.empty() ? "other" : actor.type) : rule.def->actor_type;
+          ev.actor_type =
+              rule.def->actor_type.empty() ? (actor.type.empty() ? "other" : actor.type) : rule.def->actor_type;
           ev.action = rule.def->action;
           ev.status = status;
           ev.scope = scope;
@@ -1159,7 +1181,8 @@ void Engine::analyse(std::string_view text, const text::Sentence& sentence, std:
             if (mend > 0) {
               // The match may end inside a token: cover the whole mention.
               for (const auto& p : pieces)
-                if (mend - 1 >= p.masked_begin && mend - 1 < p.masked_begin + p.masked_len && p.masked_len != p.orig_len)
+                if (mend - 1 >= p.masked_begin && mend - 1 < p.masked_begin + p.masked_len &&
+                    p.masked_len != p.orig_len)
                   e.match_end = p.orig_begin + p.orig_len;
             }
             e.actor_how = actor.how;
@@ -1183,8 +1206,8 @@ std::vector<Extraction> Engine::extract(std::string_view text, const ExtractCont
   // further (a reference such as "the company" resolves within its paragraph,
   // so others cannot hold events).
   using Spans = std::vector<std::pair<std::size_t, std::size_t>>;  // [begin, end) in the text
-  std::vector<std::pair<std::size_t, int>> vendor_hits;  // position, vendor
-  Spans vendor_spans;                                    // every match, known term or not
+  std::vector<std::pair<std::size_t, int>> vendor_hits;            // position, vendor
+  Spans vendor_spans;                                              // every match, known term or not
   {
     re2::StringPiece input(text.data(), text.size()), g;
     for (std::size_t pos = 0; (pos = vendor_starts_->next(text, pos)) < text.size();) {
@@ -1330,8 +1353,9 @@ std::vector<Extraction> Engine::extract(std::string_view text, const ExtractCont
         return {};
       });
       MentionHints known;
-      const bool plain_edges = (sentence.begin == 0 || !internal::re2_word(static_cast<unsigned char>(text[sentence.begin - 1]))) &&
-                               (sentence.end >= text.size() || !internal::re2_word(static_cast<unsigned char>(text[sentence.end])));
+      const bool plain_edges =
+          (sentence.begin == 0 || !internal::re2_word(static_cast<unsigned char>(text[sentence.begin - 1]))) &&
+          (sentence.end >= text.size() || !internal::re2_word(static_cast<unsigned char>(text[sentence.end])));
       if (plain_edges && spans_within(vendor_spans, sentence, sentence_vendors)) known.vendors = &sentence_vendors;
       if (plain_edges && spans_within(reference_spans, sentence, sentence_references))
         known.references = &sentence_references;
@@ -1411,7 +1435,8 @@ CheckReport RuleEngine::check(const std::string& path, const LoadOptions& option
       report.problems.push_back(content.error().message);
       continue;
     }
-    if (auto s = internal::parse_yaml_into(*content, f.string(), pack); !s) report.problems.push_back(s.error().message);
+    if (auto s = internal::parse_yaml_into(*content, f.string(), pack); !s)
+      report.problems.push_back(s.error().message);
   }
   if (auto s = internal::validate(pack); !s) report.problems.push_back(s.error().message);
   report.warnings = pack.warnings;

@@ -38,8 +38,8 @@ struct VendorDef {
 // regulator, court, company) with its aliases.
 struct ActorDef {
   std::string name;
-  std::string type;     // government | regulator | company | other
-  std::string country;  // for bodies; "" when none
+  std::string type;                     // government | regulator | company | other
+  std::string country;                  // for bodies; "" when none
   std::vector<std::string> forms;       // nouns that name it on their own
   std::vector<std::string> adjectives;  // need a head noun ("Italian authorities")
   std::vector<std::string> demonyms;    // its people: never an actor
@@ -51,12 +51,12 @@ struct RuleDef {
   std::string id;
   std::string action;
   std::string status = "enacted";
-  bool fixed_status = false;  // status cues do not apply
+  bool fixed_status = false;        // status cues do not apply
   std::string status_cues = "all";  // all | before (only cues before the verb) | none
-  std::string trigger;        // regex for the candidate Set; "" = derived from the cue group
-  std::string pattern;        // with placeholders
-  std::string actor_type;     // override; "" = from the actor
-  std::string unless;         // regex: no event when it matches inside the match
+  std::string trigger;              // regex for the candidate Set; "" = derived from the cue group
+  std::string pattern;              // with placeholders
+  std::string actor_type;           // override; "" = from the actor
+  std::string unless;               // regex: no event when it matches inside the match
   double confidence = 0.9;
   Origin origin;
 };
@@ -76,10 +76,10 @@ struct Pack {
   std::vector<ActorDef> actors;
   std::vector<std::string> government_heads, regulator_heads, appositive_heads;
   std::vector<std::string> head_modifiers;  // words allowed between a country word and its head noun
-  std::vector<std::string> not_actors;  // capitalized words never taken as an actor name
+  std::vector<std::string> not_actors;      // capitalized words never taken as an actor name
   std::vector<RuleDef> rules;
   std::vector<CueDef> cues;
-  std::vector<std::string> scopes;  // regexes with one capture group
+  std::vector<std::string> scopes;                  // regexes with one capture group
   std::map<std::string, std::string> placeholders;  // user-defined {NAME} -> regex
   std::vector<std::string> warnings;
   std::uint64_t content_hash = 1469598103934665603ull;  // FNV-1a over the files
@@ -96,10 +96,10 @@ struct CompiledRule {
   std::unique_ptr<RE2> re;
   std::unique_ptr<RE2> unless;
   int actors_group = -1, vendors_group = -1, cue_group = -1;  // 1-based capture indices
-  int trigger_index = -1;                                      // in the Set
+  int trigger_index = -1;                                     // in the Set
 };
 
-struct Term {  // a dictionary entry looked up after a regex match
+struct Term {     // a dictionary entry looked up after a regex match
   int index = 0;  // into vendors or actors
 };
 
@@ -142,8 +142,7 @@ struct DateFinding {
   std::string how;
   bool relative_to_previous = false;  // "that same day"
 };
-std::optional<DateFinding> sentence_date(std::string_view sentence,
-                                         const std::optional<PreciseTime>& previous,
+std::optional<DateFinding> sentence_date(std::string_view sentence, const std::optional<PreciseTime>& previous,
                                          const std::optional<PreciseTime>& published);
 
 }  // namespace banwatch::rules::internal

@@ -12,9 +12,9 @@
 namespace banwatch::rules::internal {
 namespace {
 
-const std::set<std::string, std::less<>> kActions = {
-    "ban",           "restrict",       "remove_or_replace", "stop_using", "end_partnership",
-    "list_addition", "warning",        "investigation",     "lift_ban"};
+const std::set<std::string, std::less<>> kActions = {"ban",        "restrict",        "remove_or_replace",
+                                                     "stop_using", "end_partnership", "list_addition",
+                                                     "warning",    "investigation",   "lift_ban"};
 const std::set<std::string, std::less<>> kStatuses = {"enacted", "proposed", "considering", "reversed"};
 const std::set<std::string, std::less<>> kActorTypes = {"government", "regulator", "company", "other"};
 
@@ -75,8 +75,7 @@ Status parse_vendors(const std::string& file, const YAML::Node& node, Pack& pack
   if (!node.IsSequence()) return parse_error(file, node, "'vendors' must be a list");
   for (const auto& v : node) {
     if (!v.IsMap()) return parse_error(file, v, "a vendor must be a mapping with a 'name'");
-    if (auto s = check_keys(file, v, {"name", "aliases", "products", "subsidiaries", "country", "note"}, "vendor");
-        !s)
+    if (auto s = check_keys(file, v, {"name", "aliases", "products", "subsidiaries", "country", "note"}, "vendor"); !s)
       return s;
     VendorDef def;
     auto name = scalar(file, v["name"], "vendor 'name'");
@@ -120,7 +119,8 @@ Status parse_actor(const std::string& file, const YAML::Node& a, bool country, P
   if (auto s = append_strings(file, a["aliases"], "aliases", def.forms); !s) return s;
   if (auto s = append_strings(file, a["adjectives"], "adjectives", def.adjectives); !s) return s;
   if (auto s = append_strings(file, a["demonyms"], "demonyms", def.demonyms); !s) return s;
-  if (std::find(def.forms.begin(), def.forms.end(), def.name) == def.forms.end()) def.forms.insert(def.forms.begin(), def.name);
+  if (std::find(def.forms.begin(), def.forms.end(), def.name) == def.forms.end())
+    def.forms.insert(def.forms.begin(), def.name);
   pack.actors.push_back(std::move(def));
   return {};
 }
@@ -130,8 +130,8 @@ Status parse_rules(const std::string& file, const YAML::Node& node, Pack& pack) 
   for (const auto& r : node) {
     if (!r.IsMap()) return parse_error(file, r, "a rule must be a mapping");
     if (auto s = check_keys(file, r,
-                            {"id", "action", "status", "fixed_status", "status_cues", "trigger", "unless", "pattern", "actor_type",
-                             "confidence", "note"},
+                            {"id", "action", "status", "fixed_status", "status_cues", "trigger", "unless", "pattern",
+                             "actor_type", "confidence", "note"},
                             "rule");
         !s)
       return s;
@@ -191,12 +191,14 @@ Status parse_rules(const std::string& file, const YAML::Node& node, Pack& pack) 
 }
 
 Status parse_cues(const std::string& file, const YAML::Node& node, Pack& pack) {
-  if (!node.IsMap()) return parse_error(file, node, "'cues' must be a mapping of proposed/considering/reversed/negation");
+  if (!node.IsMap())
+    return parse_error(file, node, "'cues' must be a mapping of proposed/considering/reversed/negation");
   for (const auto& kv : node) {
     std::string kind = kv.first.Scalar();
     if (kind != "proposed" && kind != "considering" && kind != "reversed" && kind != "negation")
       return parse_error(file, kv.first, "unknown cue kind '" + kind + "'");
-    if (!kv.second.IsMap()) return parse_error(file, kv.second, "cue kind '" + kind + "' must map before/sentence to lists");
+    if (!kv.second.IsMap())
+      return parse_error(file, kv.second, "cue kind '" + kind + "' must map before/sentence to lists");
     for (const auto& w : kv.second) {
       std::string where = w.first.Scalar();
       if (where != "before" && where != "sentence" && where != "prefix")
@@ -320,7 +322,8 @@ std::uint64_t fnv1a(std::string_view data, std::uint64_t h) {
 
 Status parse_yaml_into(std::string_view yaml, const std::string& name, Pack& pack) {
   if (yaml.size() > kMaxYamlBytes)
-    return fail(ErrorCode::kBudgetExceeded, name + ": rule-pack file larger than " + std::to_string(kMaxYamlBytes) + " bytes");
+    return fail(ErrorCode::kBudgetExceeded,
+                name + ": rule-pack file larger than " + std::to_string(kMaxYamlBytes) + " bytes");
   pack.content_hash = fnv1a(name.substr(name.find_last_of('/') == std::string::npos ? 0 : name.find_last_of('/') + 1),
                             pack.content_hash);
   pack.content_hash = fnv1a(yaml, pack.content_hash);
@@ -343,7 +346,8 @@ Status validate(Pack& pack) {
   if (pack.vendors.empty()) return fail(ErrorCode::kConfig, "rule pack has no vendors");
   std::set<std::string> ids;
   for (const auto& r : pack.rules)
-    if (!ids.insert(r.id).second) return fail(ErrorCode::kConfig, r.origin.str() + ": duplicate rule id '" + r.id + "'");
+    if (!ids.insert(r.id).second)
+      return fail(ErrorCode::kConfig, r.origin.str() + ": duplicate rule id '" + r.id + "'");
   std::map<std::string, std::string> vendor_terms;
   for (const auto& v : pack.vendors) {
     for (const auto& t : v.terms) {

@@ -27,26 +27,24 @@ std::string lower(std::string_view s) {
 // Abbreviations after which a period never ends the sentence (titles, months
 // and the like are always followed by more of the same sentence).
 constexpr std::array<std::string_view, 52> kNeverEnd = {
-    "mr",   "mrs",  "ms",   "dr",   "prof", "sen",  "rep",  "gov",  "gen",  "col",  "lt",
-    "sgt",  "capt", "cmdr", "adm",  "maj",  "st",   "hon",  "pres", "rev",  "jan",  "feb",
-    "mar",  "apr",  "jun",  "jul",  "aug",  "sep",  "sept", "oct",  "nov",  "dec",  "no",
-    "nos",  "fig",  "figs", "vol",  "pp",   "para", "art",  "sec",  "ch",   "approx", "dept",
-    "est",  "ave",  "blvd", "mt",   "ft",   "vs",   "v",    "cf"};
+    "mr",   "mrs", "ms",   "dr",     "prof", "sen",  "rep", "gov",  "gen", "col",  "lt",  "sgt", "capt",
+    "cmdr", "adm", "maj",  "st",     "hon",  "pres", "rev", "jan",  "feb", "mar",  "apr", "jun", "jul",
+    "aug",  "sep", "sept", "oct",    "nov",  "dec",  "no",  "nos",  "fig", "figs", "vol", "pp",  "para",
+    "art",  "sec", "ch",   "approx", "dept", "est",  "ave", "blvd", "mt",  "ft",   "vs",  "v",   "cf"};
 
 // Abbreviations that usually continue the sentence but may end it ("...a deal
 // with Huawei Technologies Co. The deal..."): they end it only when the next
 // word is a typical sentence opener.
-constexpr std::array<std::string_view, 14> kMayEnd = {"inc", "corp", "co",  "ltd", "llc", "plc", "bros",
-                                                      "jr",  "sr",   "etc", "al",  "gmbh", "ag", "bhd"};
+constexpr std::array<std::string_view, 14> kMayEnd = {"inc", "corp", "co",  "ltd", "llc",  "plc", "bros",
+                                                      "jr",  "sr",   "etc", "al",  "gmbh", "ag",  "bhd"};
 
 // Words that typically open a sentence; used to decide after ambiguous
 // abbreviations and dotted acronyms ("U.S.").
 constexpr std::array<std::string_view, 44> kOpeners = {
-    "the",   "a",       "an",   "it",    "its",    "this",   "that",    "these",  "those",
-    "he",    "she",     "they", "we",    "i",      "in",     "on",      "at",     "for",
-    "but",   "and",     "also", "however", "meanwhile", "still", "now", "then",   "last",
-    "earlier", "later", "some", "many",  "several", "after",  "before",  "while",  "when",
-    "if",    "there",   "his",  "her",   "their",  "our",    "according", "separately"};
+    "the",       "a",     "an",   "it",   "its",   "this",    "that",  "these", "those", "he",        "she",
+    "they",      "we",    "i",    "in",   "on",    "at",      "for",   "but",   "and",   "also",      "however",
+    "meanwhile", "still", "now",  "then", "last",  "earlier", "later", "some",  "many",  "several",   "after",
+    "before",    "while", "when", "if",   "there", "his",     "her",   "their", "our",   "according", "separately"};
 
 template <std::size_t N>
 bool contains(const std::array<std::string_view, N>& list, std::string_view word) {
@@ -70,8 +68,7 @@ std::size_t utf8_closing_at(std::string_view t, std::size_t i) {
          b2 = static_cast<unsigned char>(t[i + 2]);
     if (b0 == 0xE2 && b1 == 0x80 && (b2 == 0x99 || b2 == 0x9D)) return 3;  // ’ ”
   }
-  if (i + 1 < t.size() && static_cast<unsigned char>(t[i]) == 0xC2 &&
-      static_cast<unsigned char>(t[i + 1]) == 0xBB)
+  if (i + 1 < t.size() && static_cast<unsigned char>(t[i]) == 0xC2 && static_cast<unsigned char>(t[i + 1]) == 0xBB)
     return 2;  // »
   return 0;
 }
@@ -87,8 +84,7 @@ std::size_t bullet_at(std::string_view t, std::size_t i) {
     if (b0 == 0xE2 && b1 == 0x80 && (b2 == 0xA2 || b2 == 0x93 || b2 == 0x94)) return 3;  // • – —
     if (b0 == 0xE2 && b1 == 0x96 && (b2 == 0xAA || b2 == 0xB8)) return 3;                // ▪ ▸
   }
-  if (i + 1 < t.size() && static_cast<unsigned char>(t[i]) == 0xC2 &&
-      static_cast<unsigned char>(t[i + 1]) == 0xB7)
+  if (i + 1 < t.size() && static_cast<unsigned char>(t[i]) == 0xC2 && static_cast<unsigned char>(t[i + 1]) == 0xB7)
     return 2;  // ·
   return 0;
 }

@@ -40,38 +40,100 @@ struct Table {
 const std::vector<Table>& tables() {
   using K = Kind;
   static const std::vector<Table> all = {
-      {"sources", "id",
-       {{"id", K::kInteger}, {"name", K::kText}, {"url", K::kText}, {"kind", K::kText}, {"interval_s", K::kInteger},
-        {"tags", K::kText}, {"enabled", K::kInteger}, {"article_policy", K::kText}, {"created_at", K::kInteger},
+      {"sources",
+       "id",
+       {{"id", K::kInteger},
+        {"name", K::kText},
+        {"url", K::kText},
+        {"kind", K::kText},
+        {"interval_s", K::kInteger},
+        {"tags", K::kText},
+        {"enabled", K::kInteger},
+        {"article_policy", K::kText},
+        {"created_at", K::kInteger},
         {"removed_at", K::kInteger}}},
-      {"source_state", "source_id",
-       {{"source_id", K::kInteger}, {"etag", K::kText}, {"last_modified", K::kText}, {"next_due", K::kInteger},
-        {"last_fetch", K::kInteger}, {"last_success", K::kInteger}, {"last_change", K::kInteger},
-        {"consecutive_errors", K::kInteger}, {"last_status", K::kInteger}, {"last_error", K::kText},
+      {"source_state",
+       "source_id",
+       {{"source_id", K::kInteger},
+        {"etag", K::kText},
+        {"last_modified", K::kText},
+        {"next_due", K::kInteger},
+        {"last_fetch", K::kInteger},
+        {"last_success", K::kInteger},
+        {"last_change", K::kInteger},
+        {"consecutive_errors", K::kInteger},
+        {"last_status", K::kInteger},
+        {"last_error", K::kText},
         {"current_interval_s", K::kInteger}}},
-      {"articles", "id",
-       {{"id", K::kInteger}, {"source_id", K::kInteger}, {"url", K::kText}, {"canonical_url", K::kText},
-        {"item_id", K::kText}, {"title", K::kText}, {"published_at", K::kInteger},
-        {"published_precision", K::kText}, {"fetched_at", K::kInteger}, {"language", K::kText},
-        {"site_name", K::kText}, {"authors", K::kText}, {"description", K::kText}, {"text", K::kText},
-        {"content_hash", K::kText}, {"feed_only", K::kInteger}}},
-      {"events", "id",
-       {{"id", K::kInteger}, {"vendor", K::kText}, {"actor", K::kText}, {"actor_type", K::kText},
-        {"action", K::kText}, {"status", K::kText}, {"scope", K::kText}, {"event_date", K::kInteger},
-        {"event_date_precision", K::kText}, {"event_date_end", K::kInteger}, {"first_seen_at", K::kInteger},
-        {"confidence", K::kReal}, {"previous_event_id", K::kInteger}, {"timeline_key", K::kInteger}}},
-      {"mentions", "id",
-       {{"id", K::kInteger}, {"event_id", K::kInteger}, {"article_id", K::kInteger}, {"rule_id", K::kText},
-        {"rule_pack_version", K::kText}, {"evidence", K::kText}, {"evidence_hash", K::kText},
-        {"confidence", K::kReal}, {"extracted_at", K::kInteger}, {"mention_key", K::kInteger}}},
-      {"runs", "id",
-       {{"id", K::kInteger}, {"kind", K::kText}, {"started_at", K::kInteger}, {"finished_at", K::kInteger},
-        {"outcome", K::kText}, {"fetched", K::kInteger}, {"not_modified", K::kInteger}, {"failed", K::kInteger},
-        {"articles_stored", K::kInteger}, {"events_appended", K::kInteger}, {"mentions_appended", K::kInteger},
+      {"articles",
+       "id",
+       {{"id", K::kInteger},
+        {"source_id", K::kInteger},
+        {"url", K::kText},
+        {"canonical_url", K::kText},
+        {"item_id", K::kText},
+        {"title", K::kText},
+        {"published_at", K::kInteger},
+        {"published_precision", K::kText},
+        {"fetched_at", K::kInteger},
+        {"language", K::kText},
+        {"site_name", K::kText},
+        {"authors", K::kText},
+        {"description", K::kText},
+        {"text", K::kText},
+        {"content_hash", K::kText},
+        {"feed_only", K::kInteger}}},
+      {"events",
+       "id",
+       {{"id", K::kInteger},
+        {"vendor", K::kText},
+        {"actor", K::kText},
+        {"actor_type", K::kText},
+        {"action", K::kText},
+        {"status", K::kText},
+        {"scope", K::kText},
+        {"event_date", K::kInteger},
+        {"event_date_precision", K::kText},
+        {"event_date_end", K::kInteger},
+        {"first_seen_at", K::kInteger},
+        {"confidence", K::kReal},
+        {"previous_event_id", K::kInteger},
+        {"timeline_key", K::kInteger}}},
+      {"mentions",
+       "id",
+       {{"id", K::kInteger},
+        {"event_id", K::kInteger},
+        {"article_id", K::kInteger},
+        {"rule_id", K::kText},
+        {"rule_pack_version", K::kText},
+        {"evidence", K::kText},
+        {"evidence_hash", K::kText},
+        {"confidence", K::kReal},
+        {"extracted_at", K::kInteger},
+        {"mention_key", K::kInteger}}},
+      {"runs",
+       "id",
+       {{"id", K::kInteger},
+        {"kind", K::kText},
+        {"started_at", K::kInteger},
+        {"finished_at", K::kInteger},
+        {"outcome", K::kText},
+        {"fetched", K::kInteger},
+        {"not_modified", K::kInteger},
+        {"failed", K::kInteger},
+        {"articles_stored", K::kInteger},
+        {"events_appended", K::kInteger},
+        {"mentions_appended", K::kInteger},
         {"message", K::kText}}},
-      {"digests", "id",
-       {{"id", K::kInteger}, {"channel", K::kText}, {"created_at", K::kInteger}, {"up_to_event_id", K::kInteger},
-        {"up_to_mention_id", K::kInteger}, {"event_count", K::kInteger}, {"format", K::kText}}},
+      {"digests",
+       "id",
+       {{"id", K::kInteger},
+        {"channel", K::kText},
+        {"created_at", K::kInteger},
+        {"up_to_event_id", K::kInteger},
+        {"up_to_mention_id", K::kInteger},
+        {"event_count", K::kInteger},
+        {"format", K::kText}}},
   };
   return all;
 }
@@ -139,9 +201,12 @@ class RowHasher {
 std::optional<std::string> sqlite_value(const SQLite::Column& column, Kind kind) {
   if (column.isNull()) return std::nullopt;
   switch (kind) {
-    case Kind::kInteger: return std::to_string(column.getInt64());
-    case Kind::kReal: return format_real(column.getDouble());
-    case Kind::kText: return column.getString();
+    case Kind::kInteger:
+      return std::to_string(column.getInt64());
+    case Kind::kReal:
+      return format_real(column.getDouble());
+    case Kind::kText:
+      return column.getString();
   }
   return std::nullopt;
 }
@@ -158,9 +223,9 @@ Result<std::unique_ptr<SQLite::Database>> open_source(const std::string& sqlite_
     db->setBusyTimeout(10000);
     const int version = db->execAndGet("PRAGMA user_version").getInt();
     if (version != sqlite_schema_version()) {
-      return fail(ErrorCode::kStore, "SQLite store '" + sqlite_path + "' has schema version " + std::to_string(version) +
-                                         ", expected " + std::to_string(sqlite_schema_version()) +
-                                         " (open it once with this banwatch to migrate it)");
+      return fail(ErrorCode::kStore,
+                  "SQLite store '" + sqlite_path + "' has schema version " + std::to_string(version) + ", expected " +
+                      std::to_string(sqlite_schema_version()) + " (open it once with this banwatch to migrate it)");
     }
     return db;
   } catch (const SQLite::Exception& e) {
@@ -207,8 +272,8 @@ void insert_rows(pqxx::transaction_base& tx, const Table& table, std::vector<pg:
                  std::size_t row_width) {
   if (pending.empty()) return;
   const bool is_sources = std::string_view(table.name) == "sources";
-  std::string sql = std::string("INSERT INTO ") + table.name + " (" + column_list(table) + (is_sources ? ", host" : "") +
-                    ") VALUES ";
+  std::string sql =
+      std::string("INSERT INTO ") + table.name + " (" + column_list(table) + (is_sources ? ", host" : "") + ") VALUES ";
   pg::Args all;
   int parameter = 1;
   for (std::size_t r = 0; r < pending.size(); ++r) {
@@ -261,8 +326,8 @@ Result<StoreCopyReport> copy_sqlite_to_postgres(const std::string& sqlite_path, 
       if (std::string_view(table.name) == "source_state") continue;
       tx.exec(std::string("LOCK TABLE ") + table.name + " IN SHARE ROW EXCLUSIVE MODE");
       if (!tx.exec(std::string("SELECT 1 FROM ") + table.name + " LIMIT 1").empty()) {
-        return fail(ErrorCode::kAlreadyExists, label + ": table " + table.name +
-                                                   " already holds rows; migrate into an empty store");
+        return fail(ErrorCode::kAlreadyExists,
+                    label + ": table " + table.name + " already holds rows; migrate into an empty store");
       }
     }
     const std::size_t batch_rows = std::max<std::size_t>(options.batch_rows, 1);
@@ -304,9 +369,13 @@ Result<StoreCopyReport> copy_sqlite_to_postgres(const std::string& sqlite_path, 
       if (options.progress) options.progress(table.name, copied);
       if (std::string_view(table.key) == "id") {
         // New rows continue after the copied ids.
-        tx.exec(std::string("SELECT setval(pg_get_serial_sequence('") + table.name + "', 'id'),"
-                " COALESCE((SELECT max(id) FROM " + table.name + "), 1),"
-                " (SELECT max(id) FROM " + table.name + ") IS NOT NULL)");
+        tx.exec(std::string("SELECT setval(pg_get_serial_sequence('") + table.name +
+                "', 'id'),"
+                " COALESCE((SELECT max(id) FROM " +
+                table.name +
+                "), 1),"
+                " (SELECT max(id) FROM " +
+                table.name + ") IS NOT NULL)");
       }
     }
     tx.exec("INSERT INTO hosts (host) SELECT DISTINCT host FROM sources WHERE host <> '' ON CONFLICT DO NOTHING");

@@ -189,17 +189,15 @@ int postgres_schema_version() { return postgres_migrations().empty() ? 0 : postg
 
 namespace {
 
-using std::chrono::seconds;
 using pg::Args;
 using pg::to_int;
 using pg::to_optional_int;
 using pg::to_optional_time;
 using pg::to_text;
 using pg::to_time;
+using std::chrono::seconds;
 
 std::int64_t to_db(Timestamp t) { return t.time_since_epoch().count(); }
-
-
 
 std::optional<PreciseTime> optional_precise(const pqxx::field& time, const pqxx::field& precision) {
   if (time.is_null()) return std::nullopt;
@@ -208,11 +206,6 @@ std::optional<PreciseTime> optional_precise(const pqxx::field& time, const pqxx:
   value.precision = precision.is_null() ? DatePrecision::kSecond : precision_from_name(precision.c_str());
   return value;
 }
-
-
-
-
-
 
 Timestamp system_now() { return std::chrono::floor<seconds>(std::chrono::system_clock::now()); }
 
@@ -234,7 +227,6 @@ Status validate_spec(const SourceSpec& spec) {
   }
   return {};
 }
-
 
 // The advisory-lock key of an event's cluster: every append that may create
 // or join an event of this vendor, actor and action holds it, so two workers
@@ -373,8 +365,7 @@ class PostgresStore final : public Store {
                                                  const AppendOptions& options) override;
   Result<AppendResult> append_events(Id article_id, const std::vector<ExtractedEvent>& events,
                                      const AppendOptions& options) override;
-  Status for_each_article(const ArticleFilter& filter,
-                          const std::function<bool(const ArticleRecord&)>& visit) override;
+  Status for_each_article(const ArticleFilter& filter, const std::function<bool(const ArticleRecord&)>& visit) override;
 
   Result<std::vector<EventWithMentions>> query_events(const EventQuery& query) override;
   Result<std::vector<SearchHit>> search(const std::string& query, std::optional<Timestamp> since,
@@ -399,8 +390,8 @@ class PostgresStore final : public Store {
   Result<std::int64_t> enqueue_article_fetches(const std::vector<ArticleFetch>& fetches, Timestamp now) override;
   Result<std::vector<ArticleFetch>> claim_article_fetches(const WorkerInfo& worker, std::size_t max,
                                                           std::chrono::seconds claim_duration) override;
-  Status complete_article_fetch(const WorkerInfo& worker, Id fetch_id, FetchOutcome outcome,
-                                const std::string& error, std::chrono::seconds retry_after) override;
+  Status complete_article_fetch(const WorkerInfo& worker, Id fetch_id, FetchOutcome outcome, const std::string& error,
+                                std::chrono::seconds retry_after) override;
   Result<std::vector<WorkerStatus>> list_workers(std::chrono::seconds window, bool include_dead) override;
   Result<WorkQueueStats> work_queue_stats() override;
   Result<bool> try_lock_job(const std::string& name) override;
@@ -422,9 +413,8 @@ class PostgresStore final : public Store {
   Result<Id> add_or_upsert_source(const SourceSpec& spec, bool upsert);
   void append_article_tx(pqxx::work& tx, const ArticleRecord& article, const std::vector<ExtractedEvent>& events,
                          Timestamp now, std::chrono::days window, AppendResult& result);
-  void append_events_tx(pqxx::work& tx, Id article_id, bool article_is_new,
-                        const std::vector<ExtractedEvent>& events, Timestamp now, std::chrono::days window,
-                        AppendResult& result);
+  void append_events_tx(pqxx::work& tx, Id article_id, bool article_is_new, const std::vector<ExtractedEvent>& events,
+                        Timestamp now, std::chrono::days window, AppendResult& result);
   static void lock_clusters(pqxx::work& tx, const std::vector<const ExtractedEvent*>& events);
   Timestamp store_now(pqxx::work& tx, Timestamp requested);
   void count_stored(pqxx::work& tx, std::int64_t articles);
@@ -504,8 +494,9 @@ Result<T> PostgresStore::transact(std::string_view what, Retry retry, Body&& bod
     } catch (const pqxx::in_doubt_error& e) {
       connection_.reset();
       if (retry == Retry::kNotAfterCommit) {
-        return fail(ErrorCode::kStore, context(what) + ": the connection was lost while committing; the change may "
-                                                       "or may not have been applied");
+        return fail(ErrorCode::kStore, context(what) +
+                                           ": the connection was lost while committing; the change may "
+                                           "or may not have been applied");
       }
       if (auto given_up = wait_or_give_up(Error(ErrorCode::kStore, context(what) + ": " + e.what()))) {
         return std::unexpected(*given_up);
@@ -513,11 +504,12 @@ Result<T> PostgresStore::transact(std::string_view what, Retry retry, Body&& bod
     } catch (const pqxx::broken_connection& e) {
       connection_.reset();
       if (committing && retry == Retry::kNotAfterCommit) {
-        return fail(ErrorCode::kStore, context(what) + ": the connection was lost while committing; the change may "
-                                                       "or may not have been applied");
+        return fail(ErrorCode::kStore, context(what) +
+                                           ": the connection was lost while committing; the change may "
+                                           "or may not have been applied");
       }
-      if (auto given_up = wait_or_give_up(Error(ErrorCode::kStore, context(what) + ": connection lost: " +
-                                                                       pg::redact(e.what())))) {
+      if (auto given_up =
+              wait_or_give_up(Error(ErrorCode::kStore, context(what) + ": connection lost: " + pg::redact(e.what())))) {
         return std::unexpected(*given_up);
       }
     } catch (const pqxx::sql_error& e) {
@@ -558,8 +550,7 @@ Status PostgresStore::initialize() {
 Status PostgresStore::migrate(pqxx::work& tx) {
   // One migrator at a time across every machine; the lock ends with the transaction.
   tx.exec("SELECT pg_advisory_xact_lock(hashtextextended('banwatch:schema', 0))");
-  const bool has_version_table =
-      tx.exec("SELECT to_regclass('banwatch_schema') IS NOT NULL")[0][0].as<bool>();
+  const bool has_version_table = tx.exec("SELECT to_regclass('banwatch_schema') IS NOT NULL")[0][0].as<bool>();
   int version = 0;
   if (has_version_table) {
     auto row = tx.exec("SELECT COALESCE(max(version), 0) FROM banwatch_schema");
@@ -574,9 +565,9 @@ Status PostgresStore::migrate(pqxx::work& tx) {
   }
   const int latest = postgres_schema_version();
   if (version > latest) {
-    return fail(ErrorCode::kStore, context("schema version " + std::to_string(version) +
-                                           " is newer than this banwatch understands (" + std::to_string(latest) +
-                                           "): upgrade banwatch"));
+    return fail(ErrorCode::kStore,
+                context("schema version " + std::to_string(version) + " is newer than this banwatch understands (" +
+                        std::to_string(latest) + "): upgrade banwatch"));
   }
   if (version == latest) return {};
   if (version == 0 && !options_.create) {
@@ -605,13 +596,14 @@ Result<Id> PostgresStore::add_or_upsert_source(const SourceSpec& spec, bool upse
   std::lock_guard lock(mutex_);
   return transact<Id>("source '" + spec.name + "'", Retry::kSafe, [&](pqxx::work& tx) -> Id {
     const std::string host = host_of(spec.url);
-    auto existing = pg::exec(tx, "SELECT id, removed_at FROM sources WHERE name = $1 FOR UPDATE",
-                             Args().text(spec.name));
+    auto existing =
+        pg::exec(tx, "SELECT id, removed_at FROM sources WHERE name = $1 FOR UPDATE", Args().text(spec.name));
     Id id = 0;
     if (!existing.empty()) {
       id = to_int(existing[0][0]);
       const bool removed = !existing[0][1].is_null();
-      if (!removed && !upsert) throw Abort{Error(ErrorCode::kAlreadyExists, "source '" + spec.name + "' already exists")};
+      if (!removed && !upsert)
+        throw Abort{Error(ErrorCode::kAlreadyExists, "source '" + spec.name + "' already exists")};
       pg::exec(tx,
                "UPDATE sources SET url = $1, host = $2, kind = $3, interval_s = $4, tags = $5, enabled = $6,"
                " article_policy = $7, removed_at = NULL WHERE id = $8",
@@ -627,20 +619,20 @@ Result<Id> PostgresStore::add_or_upsert_source(const SourceSpec& spec, bool upse
       if (removed) pg::exec(tx, "DELETE FROM source_state WHERE source_id = $1", Args().integer(id));
     } else {
       // ON CONFLICT: another machine may add the same name at the same moment.
-      auto inserted = pg::exec(
-          tx,
-          "INSERT INTO sources (name, url, host, kind, interval_s, tags, enabled, article_policy, created_at)"
-          " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (name) DO NOTHING RETURNING id",
-          Args()
-              .text(spec.name)
-              .text(spec.url)
-              .text(host)
-              .text(spec.kind)
-              .integer(spec.interval.count())
-              .text(tags_to_json(spec.tags))
-              .integer(spec.enabled ? 1 : 0)
-              .text(spec.article_policy)
-              .time(system_now()));
+      auto inserted =
+          pg::exec(tx,
+                   "INSERT INTO sources (name, url, host, kind, interval_s, tags, enabled, article_policy, created_at)"
+                   " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (name) DO NOTHING RETURNING id",
+                   Args()
+                       .text(spec.name)
+                       .text(spec.url)
+                       .text(host)
+                       .text(spec.kind)
+                       .integer(spec.interval.count())
+                       .text(tags_to_json(spec.tags))
+                       .integer(spec.enabled ? 1 : 0)
+                       .text(spec.article_policy)
+                       .time(system_now()));
       if (inserted.empty()) {
         // Lost the race: run the whole call again, which now sees the row.
         throw RunAgain{};
@@ -747,8 +739,8 @@ Result<bool> PostgresStore::has_item(const std::string& item_id) {
   if (item_id.empty()) return false;
   std::lock_guard lock(mutex_);
   return transact<bool>("find item", Retry::kSafe, [&](pqxx::work& tx) {
-    auto rows = pg::exec(tx, "SELECT 1 FROM articles WHERE item_id = $1 AND item_id <> '' LIMIT 1",
-                         Args().text(item_id));
+    auto rows =
+        pg::exec(tx, "SELECT 1 FROM articles WHERE item_id = $1 AND item_id <> '' LIMIT 1", Args().text(item_id));
     return !rows.empty();
   });
 }
@@ -796,13 +788,13 @@ void PostgresStore::append_article_tx(pqxx::work& tx, const ArticleRecord& artic
       .text(article.content_hash)
       .integer(article.feed_only ? 1 : 0);
   // A concurrent insert of the same URL makes this one wait, then do nothing.
-  auto inserted = pg::exec(
-      tx,
-      "INSERT INTO articles (source_id, url, canonical_url, item_id, title, published_at, published_precision,"
-      " fetched_at, language, site_name, authors, description, text, content_hash, feed_only)"
-      " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)"
-      " ON CONFLICT (canonical_url) DO NOTHING RETURNING id",
-      insert_args);
+  auto inserted =
+      pg::exec(tx,
+               "INSERT INTO articles (source_id, url, canonical_url, item_id, title, published_at, published_precision,"
+               " fetched_at, language, site_name, authors, description, text, content_hash, feed_only)"
+               " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)"
+               " ON CONFLICT (canonical_url) DO NOTHING RETURNING id",
+               insert_args);
   if (!inserted.empty()) {
     result.article_id = to_int(inserted[0][0]);
     result.article_inserted = true;
@@ -852,16 +844,15 @@ void PostgresStore::append_article_tx(pqxx::work& tx, const ArticleRecord& artic
 }
 
 void PostgresStore::append_events_tx(pqxx::work& tx, Id article_id, bool article_is_new,
-                                     const std::vector<ExtractedEvent>& events, Timestamp now,
-                                     std::chrono::days window, AppendResult& result) {
+                                     const std::vector<ExtractedEvent>& events, Timestamp now, std::chrono::days window,
+                                     AppendResult& result) {
   std::unordered_set<std::string> keys_in_call;
   for (const ExtractedEvent& event : events) {
     if (auto valid = validate_event(event); !valid) throw Abort{valid.error()};
     const std::string evidence = pg::needs_cleaning(event.evidence) ? pg::clean_text(event.evidence) : event.evidence;
     const std::string evidence_hash = sha256_hex(evidence);
     // The mention key: one rule's sentence may state several events (schema 6).
-    if (!keys_in_call.insert(event.rule_id + '\n' + evidence_hash + '\n' + subject_key(event)).second)
-      continue;
+    if (!keys_in_call.insert(event.rule_id + '\n' + evidence_hash + '\n' + subject_key(event)).second) continue;
     // The mention key decides before any event is created (in the function),
     // so a repeated append neither adds a mention nor leaves an event without one.
     // One round trip: schema version 4's banwatch_append_mention() clusters
@@ -904,17 +895,15 @@ Result<AppendResult> PostgresStore::append_article(const ArticleRecord& article,
                                                    const std::vector<ExtractedEvent>& events,
                                                    const AppendOptions& options) {
   std::lock_guard lock(mutex_);
-  return transact<AppendResult>("append article '" + article.canonical_url + "'", Retry::kSafe,
-                                [&](pqxx::work& tx) {
-                                  std::vector<const ExtractedEvent*> all;
-                                  for (const auto& event : events) all.push_back(&event);
-                                  lock_clusters(tx, all);
-                                  AppendResult result;
-                                  append_article_tx(tx, article, events, effective_now(options, &article),
-                                                    options.cluster_window, result);
-                                  count_stored(tx, result.article_inserted ? 1 : 0);
-                                  return result;
-                                });
+  return transact<AppendResult>("append article '" + article.canonical_url + "'", Retry::kSafe, [&](pqxx::work& tx) {
+    std::vector<const ExtractedEvent*> all;
+    for (const auto& event : events) all.push_back(&event);
+    lock_clusters(tx, all);
+    AppendResult result;
+    append_article_tx(tx, article, events, effective_now(options, &article), options.cluster_window, result);
+    count_stored(tx, result.article_inserted ? 1 : 0);
+    return result;
+  });
 }
 
 Result<std::vector<AppendResult>> PostgresStore::append_batch(const std::vector<ArticleWithEvents>& batch,
@@ -930,8 +919,8 @@ Result<std::vector<AppendResult>> PostgresStore::append_batch(const std::vector<
     results.reserve(batch.size());
     for (const ArticleWithEvents& entry : batch) {
       AppendResult result;
-      append_article_tx(tx, entry.article, entry.events, effective_now(options, &entry.article),
-                        options.cluster_window, result);
+      append_article_tx(tx, entry.article, entry.events, effective_now(options, &entry.article), options.cluster_window,
+                        result);
       results.push_back(result);
     }
     std::int64_t inserted = 0;
@@ -1242,11 +1231,12 @@ Result<Stats> PostgresStore::stats() {
         stats.runs = to_int(counts[0][4]);
         stats.digests = to_int(counts[0][5]);
         stats.schema_version = static_cast<int>(to_int(counts[0][6]));
-        for (const auto& row :
-             tx.exec("SELECT vendor, count(*) AS n FROM events GROUP BY vendor ORDER BY n DESC, vendor COLLATE \"C\"")) {
+        for (const auto& row : tx.exec(
+                 "SELECT vendor, count(*) AS n FROM events GROUP BY vendor ORDER BY n DESC, vendor COLLATE \"C\"")) {
           stats.events_per_vendor.emplace_back(to_text(row[0]), to_int(row[1]));
         }
-        auto run = tx.exec(std::string("SELECT ") + kRunColumns + " FROM runs ORDER BY started_at DESC, id DESC LIMIT 1");
+        auto run =
+            tx.exec(std::string("SELECT ") + kRunColumns + " FROM runs ORDER BY started_at DESC, id DESC LIMIT 1");
         if (!run.empty()) stats.last_run = read_run(run[0]);
         for (const auto& row : tx.exec(std::string("SELECT ") + kSourceColumns +
                                        " FROM sources s JOIN source_state st ON st.source_id = s.id"
@@ -1286,23 +1276,29 @@ Result<std::string> PostgresStore::integrity_check() {
         };
         report("SELECT count(*) FROM events e WHERE NOT EXISTS (SELECT 1 FROM mentions m WHERE m.event_id = e.id)",
                "events without any mention");
-        report("SELECT count(*) FROM mentions WHERE evidence_hash <> encode(sha256(convert_to(evidence, 'UTF8')), 'hex')",
-               "mentions whose evidence_hash does not match their evidence");
-        report("SELECT count(*) FROM events WHERE previous_event_id >= id", "events whose previous event is not earlier");
-        report("SELECT count(*) FROM events"
-               " WHERE timeline_key <> banwatch_key(vendor || E'\\n' || actor || E'\\n' || action)",
-               "events whose timeline_key does not match their vendor, actor and action");
+        report(
+            "SELECT count(*) FROM mentions WHERE evidence_hash <> encode(sha256(convert_to(evidence, 'UTF8')), 'hex')",
+            "mentions whose evidence_hash does not match their evidence");
+        report("SELECT count(*) FROM events WHERE previous_event_id >= id",
+               "events whose previous event is not earlier");
+        report(
+            "SELECT count(*) FROM events"
+            " WHERE timeline_key <> banwatch_key(vendor || E'\\n' || actor || E'\\n' || action)",
+            "events whose timeline_key does not match their vendor, actor and action");
         // A mention's subject is its event's: clustering joins only the same status.
-        report("SELECT count(*) FROM mentions m JOIN events e ON e.id = m.event_id"
-               " WHERE m.mention_key <> banwatch_key(m.rule_id || E'\\n' || m.evidence || E'\\n' || e.vendor"
-               " || E'\\n' || e.actor || E'\\n' || e.action || E'\\n' || e.status)",
-               "mentions whose mention_key does not match their rule, evidence and event");
-        report("SELECT count(*) FROM sources s WHERE s.removed_at IS NULL AND NOT EXISTS"
-               " (SELECT 1 FROM source_state st WHERE st.source_id = s.id)",
-               "sources without a fetch state row");
-        report("SELECT count(*) FROM hosts WHERE lease_owner IS NOT NULL AND NOT EXISTS"
-               " (SELECT 1 FROM workers w WHERE w.name = hosts.lease_owner)",
-               "host leases held by unregistered workers");
+        report(
+            "SELECT count(*) FROM mentions m JOIN events e ON e.id = m.event_id"
+            " WHERE m.mention_key <> banwatch_key(m.rule_id || E'\\n' || m.evidence || E'\\n' || e.vendor"
+            " || E'\\n' || e.actor || E'\\n' || e.action || E'\\n' || e.status)",
+            "mentions whose mention_key does not match their rule, evidence and event");
+        report(
+            "SELECT count(*) FROM sources s WHERE s.removed_at IS NULL AND NOT EXISTS"
+            " (SELECT 1 FROM source_state st WHERE st.source_id = s.id)",
+            "sources without a fetch state row");
+        report(
+            "SELECT count(*) FROM hosts WHERE lease_owner IS NOT NULL AND NOT EXISTS"
+            " (SELECT 1 FROM workers w WHERE w.name = hosts.lease_owner)",
+            "host leases held by unregistered workers");
         if (problems.empty()) return std::string("ok");
         std::string text;
         for (const auto& problem : problems) {
@@ -1443,10 +1439,11 @@ Result<std::vector<HostLease>> PostgresStore::renew_leases(const WorkerInfo& wor
                            "UPDATE hosts SET lease_expires = $2::bigint + $3::bigint WHERE lease_owner = $1"
                            " RETURNING host, lease_token, lease_expires, last_request_at",
                            Args().text(worker.name).time(now).integer(lease_duration.count()));
-    pg::exec(tx,
-             "UPDATE article_fetches SET claimed_until = $2::bigint + $3::bigint WHERE claimed_by = $1 AND state = 'queued'"
-             " AND host IN (SELECT host FROM hosts WHERE lease_owner = $1)",
-             Args().text(worker.name).time(now).integer(lease_duration.count()));
+    pg::exec(
+        tx,
+        "UPDATE article_fetches SET claimed_until = $2::bigint + $3::bigint WHERE claimed_by = $1 AND state = 'queued'"
+        " AND host IN (SELECT host FROM hosts WHERE lease_owner = $1)",
+        Args().text(worker.name).time(now).integer(lease_duration.count()));
     return describe_leases(tx, leased, now);
   });
 }
@@ -1534,14 +1531,11 @@ Result<std::vector<ArticleFetch>> PostgresStore::claim_article_fetches(const Wor
             "  WHERE h.lease_owner = $1 AND h.lease_expires > $2 AND f.state = 'queued' AND f.not_before <= $2"
             "    AND (f.claimed_until IS NULL OR f.claimed_until <= $2)"
             "  ORDER BY f.id LIMIT $4 FOR UPDATE OF f SKIP LOCKED)"
-            " UPDATE article_fetches f SET claimed_by = $1, claimed_until = $2::bigint + $3::bigint, attempts = f.attempts + 1"
+            " UPDATE article_fetches f SET claimed_by = $1, claimed_until = $2::bigint + $3::bigint, attempts = "
+            "f.attempts + 1"
             " FROM claimable c WHERE f.id = c.id"
             " RETURNING f.id, f.url, f.canonical_url, f.host, f.source_id, f.item_json, f.attempts, f.last_error",
-            Args()
-                .text(worker.name)
-                .time(now)
-                .integer(claim_duration.count())
-                .integer(static_cast<std::int64_t>(max)));
+            Args().text(worker.name).time(now).integer(claim_duration.count()).integer(static_cast<std::int64_t>(max)));
         std::vector<ArticleFetch> fetches;
         fetches.reserve(rows.size());
         for (const auto& row : rows) {
@@ -1567,15 +1561,16 @@ Status PostgresStore::complete_article_fetch(const WorkerInfo& worker, Id fetch_
     const Timestamp now = store_now(tx, worker.now);
     pqxx::result updated;
     if (outcome == FetchOutcome::kRetry) {
-      updated = pg::exec(tx,
-                         "UPDATE article_fetches SET claimed_by = NULL, claimed_until = NULL, not_before = $3::bigint + $4::bigint,"
-                         " last_error = $5 WHERE id = $1 AND claimed_by = $2 AND state = 'queued' RETURNING id",
-                         Args()
-                             .integer(fetch_id)
-                             .text(worker.name)
-                             .time(now)
-                             .integer(std::max<std::int64_t>(retry_after.count(), 0))
-                             .text(error));
+      updated = pg::exec(
+          tx,
+          "UPDATE article_fetches SET claimed_by = NULL, claimed_until = NULL, not_before = $3::bigint + $4::bigint,"
+          " last_error = $5 WHERE id = $1 AND claimed_by = $2 AND state = 'queued' RETURNING id",
+          Args()
+              .integer(fetch_id)
+              .text(worker.name)
+              .time(now)
+              .integer(std::max<std::int64_t>(retry_after.count(), 0))
+              .text(error));
     } else {
       updated = pg::exec(tx,
                          "UPDATE article_fetches SET claimed_by = NULL, claimed_until = NULL, state = $3,"
@@ -1649,14 +1644,15 @@ Result<WorkQueueStats> PostgresStore::work_queue_stats() {
       "work queue stats", Retry::kSafe,
       [&](pqxx::work& tx) {
         const Timestamp now = store_now(tx, Timestamp{});
-        auto row = pg::exec(tx,
-                            "SELECT (SELECT count(*) FROM hosts),"
-                            " (SELECT count(*) FROM hosts WHERE lease_owner IS NOT NULL AND lease_expires > $1),"
-                            " count(*) FILTER (WHERE state = 'queued' AND (claimed_until IS NULL OR claimed_until <= $1)),"
-                            " count(*) FILTER (WHERE state = 'queued' AND claimed_until > $1),"
-                            " count(*) FILTER (WHERE state = 'done'), count(*) FILTER (WHERE state = 'failed')"
-                            " FROM article_fetches",
-                            Args().time(now));
+        auto row =
+            pg::exec(tx,
+                     "SELECT (SELECT count(*) FROM hosts),"
+                     " (SELECT count(*) FROM hosts WHERE lease_owner IS NOT NULL AND lease_expires > $1),"
+                     " count(*) FILTER (WHERE state = 'queued' AND (claimed_until IS NULL OR claimed_until <= $1)),"
+                     " count(*) FILTER (WHERE state = 'queued' AND claimed_until > $1),"
+                     " count(*) FILTER (WHERE state = 'done'), count(*) FILTER (WHERE state = 'failed')"
+                     " FROM article_fetches",
+                     Args().time(now));
         WorkQueueStats stats;
         stats.hosts = to_int(row[0][0]);
         stats.hosts_leased = to_int(row[0][1]);

@@ -59,7 +59,7 @@ struct StoreCopyReport {
 };
 
 struct StoreCopyOptions {
-  std::size_t batch_rows = 500;   // rows per INSERT statement
+  std::size_t batch_rows = 500;  // rows per INSERT statement
   // Called after each batch: table name and rows copied so far.
   std::function<void(const std::string&, std::int64_t)> progress;
 };

@@ -42,13 +42,6 @@ using std::chrono::seconds;
 std::int64_t to_db(Timestamp t) { return t.time_since_epoch().count(); }
 Timestamp time_from_db(std::int64_t v) { return Timestamp(seconds(v)); }
 
-
-
-
-
-
-
-
 Timestamp system_now() { return std::chrono::floor<seconds>(std::chrono::system_clock::now()); }
 
 Error map_sqlite_error(std::string_view what, const SQLite::Exception& e) {
@@ -232,7 +225,6 @@ Status validate_spec(const SourceSpec& spec) {
   return {};
 }
 
-
 // Quotes every word of a user's query so that it is a valid FTS5 query
 // (an implicit AND of phrases) whatever punctuation it contains.
 std::string quote_fts_terms(std::string_view query) {
@@ -267,7 +259,8 @@ void sql_banwatch_key(sqlite3_context* context, int, sqlite3_value** arguments) 
   const auto* text = reinterpret_cast<const char*>(sqlite3_value_text(arguments[0]));
   const int bytes = sqlite3_value_bytes(arguments[0]);
   try {
-    sqlite3_result_int64(context, key64(std::string_view(text == nullptr ? "" : text, static_cast<std::size_t>(bytes))));
+    sqlite3_result_int64(context,
+                         key64(std::string_view(text == nullptr ? "" : text, static_cast<std::size_t>(bytes))));
   } catch (const std::exception& e) {
     sqlite3_result_error(context, e.what(), -1);
   }
@@ -302,8 +295,7 @@ class SqliteStore final : public Store {
                                                  const AppendOptions& options) override;
   Result<AppendResult> append_events(Id article_id, const std::vector<ExtractedEvent>& events,
                                      const AppendOptions& options) override;
-  Status for_each_article(const ArticleFilter& filter,
-                          const std::function<bool(const ArticleRecord&)>& visit) override;
+  Status for_each_article(const ArticleFilter& filter, const std::function<bool(const ArticleRecord&)>& visit) override;
 
   Result<std::vector<EventWithMentions>> query_events(const EventQuery& query) override;
   Result<std::vector<SearchHit>> search(const std::string& query, std::optional<Timestamp> since,
@@ -347,23 +339,21 @@ class SqliteStore final : public Store {
   Status migrate();
   Result<Id> add_or_upsert_source(const SourceSpec& spec, bool upsert);
   std::optional<Source> find_source_locked(const std::string& name);
-  Status append_article_locked(const ArticleRecord& article, const std::vector<ExtractedEvent>& events,
-                               Timestamp now, std::chrono::days window, AppendResult& result);
+  Status append_article_locked(const ArticleRecord& article, const std::vector<ExtractedEvent>& events, Timestamp now,
+                               std::chrono::days window, AppendResult& result);
   Status append_events_locked(Id article_id, bool article_is_new, const std::vector<ExtractedEvent>& events,
                               Timestamp now, std::chrono::days window, AppendResult& result);
-  Id find_or_create_event(const ExtractedEvent& event, Timestamp now, std::chrono::days window,
-                          bool& created);
+  Id find_or_create_event(const ExtractedEvent& event, Timestamp now, std::chrono::days window, bool& created);
   // Indexes the articles inserted since the last flush (see 0002_article_search.sql).
   void flush_search_index() {
     if (search_pending_from_ == 0) return;
-    Query index = prepare(
-        "INSERT INTO articles_fts (rowid, title, text) SELECT id, title, text FROM articles WHERE id >= ?");
+    Query index =
+        prepare("INSERT INTO articles_fts (rowid, title, text) SELECT id, title, text FROM articles WHERE id >= ?");
     index.bind_int(1, search_pending_from_);
     index.run();
     search_pending_from_ = 0;
   }
-  std::vector<SearchHit> run_search(const std::string& match, std::optional<Timestamp> since,
-                                    std::size_t limit);
+  std::vector<SearchHit> run_search(const std::string& match, std::optional<Timestamp> since, std::size_t limit);
 
   static constexpr std::size_t kStatementCacheLimit = 256;
 
@@ -408,7 +398,7 @@ Status SqliteStore::initialize() {
       db_->exec("PRAGMA synchronous = NORMAL");
     }
     db_->exec("PRAGMA temp_store = MEMORY");
-    db_->exec("PRAGMA cache_size = -262144");    // up to 256 MiB of page cache, taken only as used
+    db_->exec("PRAGMA cache_size = -262144");  // up to 256 MiB of page cache, taken only as used
     if (!options_.read_only) {
       // A bulk transaction rewrites most leaves of the randomly ordered
       // clustering index; checkpointing every 128 MiB instead of every 16 MiB
@@ -426,9 +416,9 @@ Status SqliteStore::migrate() {
   const int version = db_->execAndGet("PRAGMA user_version").getInt();
   const int latest = sqlite_schema_version();
   if (version > latest) {
-    return fail(ErrorCode::kStore, context("schema version " + std::to_string(version) +
-                                           " is newer than this banwatch understands (" +
-                                           std::to_string(latest) + "): upgrade banwatch"));
+    return fail(ErrorCode::kStore,
+                context("schema version " + std::to_string(version) + " is newer than this banwatch understands (" +
+                        std::to_string(latest) + "): upgrade banwatch"));
   }
   if (version == latest) return {};
   if (version == 0) {
@@ -736,9 +726,8 @@ Status SqliteStore::append_article_locked(const ArticleRecord& article, const st
   return append_events_locked(result.article_id, result.article_inserted, events, now, window, result);
 }
 
-Status SqliteStore::append_events_locked(Id article_id, bool article_is_new,
-                                         const std::vector<ExtractedEvent>& events, Timestamp now,
-                                         std::chrono::days window, AppendResult& result) {
+Status SqliteStore::append_events_locked(Id article_id, bool article_is_new, const std::vector<ExtractedEvent>& events,
+                                         Timestamp now, std::chrono::days window, AppendResult& result) {
   // Keys already appended by this call: a handful, so a vector beats a set.
   std::vector<std::int64_t> keys_in_call;
   keys_in_call.reserve(events.size());
@@ -906,8 +895,8 @@ Result<AppendResult> SqliteStore::append_article(const ArticleRecord& article,
     WriteTransaction transaction(*db_);
     search_pending_from_ = 0;
     AppendResult result;
-    auto appended = append_article_locked(article, events, effective_now(options, &article),
-                                          options.cluster_window, result);
+    auto appended =
+        append_article_locked(article, events, effective_now(options, &article), options.cluster_window, result);
     if (!appended) return std::unexpected(appended.error());
     flush_search_index();
     transaction.commit();
@@ -1322,7 +1311,8 @@ Result<Stats> SqliteStore::stats() {
       }
     }
     {
-      Query run = prepare(std::string("SELECT ") + kRunColumns + " FROM runs ORDER BY started_at DESC, id DESC LIMIT 1");
+      Query run =
+          prepare(std::string("SELECT ") + kRunColumns + " FROM runs ORDER BY started_at DESC, id DESC LIMIT 1");
       if (run.step()) stats.last_run = read_run(*run);
     }
     {

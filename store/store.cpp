@@ -27,8 +27,7 @@ Result<std::unique_ptr<Store>> open_store(const std::string& url, const StoreOpt
 #ifdef BANWATCH_HAVE_PQXX
     return open_postgres_store(url, options);
 #endif
-    return fail(ErrorCode::kUnsupported,
-                "store '" + url + "': the PostgreSQL backend is not available in this build");
+    return fail(ErrorCode::kUnsupported, "store '" + url + "': the PostgreSQL backend is not available in this build");
   }
   if (target.starts_with("sqlite://")) {
     target.remove_prefix(std::string_view("sqlite://").size());

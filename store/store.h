@@ -27,7 +27,7 @@ using Id = std::int64_t;
 
 // ---- sources and their fetch state ----------------------------------------
 struct SourceSpec {
-  std::string name;          // unique
+  std::string name;  // unique
   std::string url;
   std::string kind = "feed";  // feed | sitemap | page
   std::chrono::seconds interval{std::chrono::minutes(30)};
@@ -39,13 +39,13 @@ struct SourceSpec {
 struct FetchState {
   std::string etag;
   std::string last_modified;
-  std::optional<Timestamp> next_due;       // nullopt = due now
-  std::optional<Timestamp> last_fetch;     // last attempt
-  std::optional<Timestamp> last_success;   // last 2xx/304
-  std::optional<Timestamp> last_change;    // last time the content changed
+  std::optional<Timestamp> next_due;      // nullopt = due now
+  std::optional<Timestamp> last_fetch;    // last attempt
+  std::optional<Timestamp> last_success;  // last 2xx/304
+  std::optional<Timestamp> last_change;   // last time the content changed
   int consecutive_errors = 0;
-  int last_status = 0;       // HTTP status, 0 when no response
-  std::string last_error;    // empty after a success
+  int last_status = 0;                       // HTTP status, 0 when no response
+  std::string last_error;                    // empty after a success
   std::chrono::seconds current_interval{0};  // adaptive interval; 0 = use spec
 };
 
@@ -57,7 +57,7 @@ struct Source {
 
 // ---- articles, events, mentions ---------------------------------------------
 struct ArticleRecord {
-  Id id = 0;                  // filled by the store
+  Id id = 0;  // filled by the store
   std::optional<Id> source_id;
   std::string url;            // as fetched (after redirects)
   std::string canonical_url;  // de-duplication key (common/url.h canonical())
@@ -67,11 +67,11 @@ struct ArticleRecord {
   Timestamp fetched_at{};
   std::string language;
   std::string site_name;
-  std::string authors;        // comma-separated
+  std::string authors;  // comma-separated
   std::string description;
-  std::string text;           // main text, paragraphs separated by "\n\n"
-  std::string content_hash;   // hex SHA-256 of text
-  bool feed_only = false;     // the text is the feed's title/summary, not the page
+  std::string text;          // main text, paragraphs separated by "\n\n"
+  std::string content_hash;  // hex SHA-256 of text
+  bool feed_only = false;    // the text is the feed's title/summary, not the page
 };
 
 // One event as the rule engine extracted it from one sentence.
@@ -83,7 +83,7 @@ struct ExtractedEvent {
   std::string status;      // enacted | proposed | considering | reversed
   std::string scope;
   std::optional<PreciseTime> event_date;
-  std::string evidence;    // the sentence
+  std::string evidence;  // the sentence
   std::string rule_id;
   std::string rule_pack_version;
   double confidence = 0.0;
@@ -127,17 +127,17 @@ struct AppendResult {
 
 // ---- queries -----------------------------------------------------------------
 struct EventQuery {
-  std::optional<Timestamp> since;   // on first_seen_at (default) or event_date
+  std::optional<Timestamp> since;  // on first_seen_at (default) or event_date
   std::optional<Timestamp> until;
   bool by_event_date = false;
-  std::optional<Id> after_event_id; // digest cursor: events with id > this
+  std::optional<Id> after_event_id;                             // digest cursor: events with id > this
   std::vector<std::string> vendors, actors, actions, statuses;  // empty = any
-  std::size_t limit = 0;            // 0 = no limit
+  std::size_t limit = 0;                                        // 0 = no limit
   // Digest cursor for new citations: only events having a mention with
   // id > this (all of their mentions are returned).
   std::optional<Id> with_mentions_after_id;
-  std::vector<Id> ids;              // only these events; empty = any
-  bool newest_first = false;        // order by id descending (a limit keeps the newest)
+  std::vector<Id> ids;        // only these events; empty = any
+  bool newest_first = false;  // order by id descending (a limit keeps the newest)
 };
 
 struct EventWithMentions {
@@ -147,7 +147,7 @@ struct EventWithMentions {
 
 struct Run {
   Id id = 0;
-  std::string kind;     // crawl | recrawl | reextract | digest
+  std::string kind;  // crawl | recrawl | reextract | digest
   Timestamp started_at{};
   std::optional<Timestamp> finished_at;
   std::string outcome;  // running | ok | partial | failed | interrupted
@@ -158,7 +158,7 @@ struct Run {
 
 struct DigestRecord {
   Id id = 0;
-  std::string channel;    // "file", "email", "webhook", "command", "stdout"
+  std::string channel;  // "file", "email", "webhook", "command", "stdout"
   Timestamp created_at{};
   Id up_to_event_id = 0;  // cursor: every event with id <= this was sent
   Id up_to_mention_id = 0;
@@ -188,29 +188,29 @@ struct SearchHit {
 // holds, and releases them when it stops. A dead worker's leases expire and
 // are claimed by others.
 struct WorkerInfo {
-  std::string name;       // unique per worker, e.g. "crawl-03"
-  std::string hostname;   // the machine
+  std::string name;      // unique per worker, e.g. "crawl-03"
+  std::string hostname;  // the machine
   std::int64_t pid = 0;
-  Timestamp now{};        // the caller's clock; {} = the store's clock
+  Timestamp now{};  // the caller's clock; {} = the store's clock
 };
 
 struct HostLease {
-  std::string host;                         // Url::authority(): "example.com" or "example.com:8080"
-  std::int64_t token = 0;                   // grows with every change of owner (a fencing token)
+  std::string host;        // Url::authority(): "example.com" or "example.com:8080"
+  std::int64_t token = 0;  // grows with every change of owner (a fencing token)
   Timestamp expires_at{};
-  std::optional<Timestamp> last_request_at; // the previous owner's last request (politeness)
-  std::vector<Id> due_source_ids;           // sources on this host due at claim time
-  std::int64_t queued_fetches = 0;          // article fetches waiting on this host
+  std::optional<Timestamp> last_request_at;  // the previous owner's last request (politeness)
+  std::vector<Id> due_source_ids;            // sources on this host due at claim time
+  std::int64_t queued_fetches = 0;           // article fetches waiting on this host
 };
 
 // One article page to fetch, queued by the worker that read its feed.
 struct ArticleFetch {
-  Id id = 0;                   // filled by the store
+  Id id = 0;  // filled by the store
   std::string url;
-  std::string canonical_url;   // unique in the queue: a URL is queued once
-  std::string host;            // Url::authority() of url; filled from url when empty
+  std::string canonical_url;  // unique in the queue: a URL is queued once
+  std::string host;           // Url::authority() of url; filled from url when empty
   std::optional<Id> source_id;
-  std::string item_json;       // the feed item (title, summary, dates) as JSON, for feed-only fallback
+  std::string item_json;  // the feed item (title, summary, dates) as JSON, for feed-only fallback
   int attempts = 0;
   std::string last_error;
 };
@@ -225,10 +225,10 @@ struct WorkerStatus {
   std::string name, hostname;
   std::int64_t pid = 0;
   Timestamp started_at{}, last_seen{};
-  bool live = false;                       // seen within the liveness window
-  std::vector<HostLease> leases;           // hosts it holds now (unexpired)
-  std::int64_t articles_done_total = 0;    // new articles stored by the worker, all time
-  std::int64_t articles_done_recent = 0;   // within the throughput window (whole minutes)
+  bool live = false;                      // seen within the liveness window
+  std::vector<HostLease> leases;          // hosts it holds now (unexpired)
+  std::int64_t articles_done_total = 0;   // new articles stored by the worker, all time
+  std::int64_t articles_done_recent = 0;  // within the throughput window (whole minutes)
   std::chrono::seconds window{0};
   std::int64_t feeds_fetched_total = 0;
 };
@@ -243,18 +243,17 @@ class Store {
   virtual ~Store() = default;
 
   // Sources
-  virtual Result<Id> add_source(const SourceSpec& spec) = 0;          // kAlreadyExists
-  virtual Status upsert_source(const SourceSpec& spec) = 0;           // by name; keeps state
-  virtual Status remove_source(const std::string& name) = 0;          // kNotFound
+  virtual Result<Id> add_source(const SourceSpec& spec) = 0;  // kAlreadyExists
+  virtual Status upsert_source(const SourceSpec& spec) = 0;   // by name; keeps state
+  virtual Status remove_source(const std::string& name) = 0;  // kNotFound
   virtual Result<std::vector<Source>> list_sources() = 0;
-  virtual Result<Source> get_source(const std::string& name) = 0;     // kNotFound
+  virtual Result<Source> get_source(const std::string& name) = 0;  // kNotFound
   virtual Status save_fetch_state(Id source_id, const FetchState& state) = 0;
 
   // Articles, events, mentions. One call = one transaction.
   virtual Result<std::optional<Id>> find_article(const std::string& canonical_url) = 0;
   virtual Result<bool> has_item(const std::string& item_id) = 0;
-  virtual Result<AppendResult> append_article(const ArticleRecord& article,
-                                              const std::vector<ExtractedEvent>& events,
+  virtual Result<AppendResult> append_article(const ArticleRecord& article, const std::vector<ExtractedEvent>& events,
                                               const AppendOptions& options) = 0;
   // Many articles in one transaction (bulk import, benchmarks): all or none.
   // Results are in input order. Backends that cannot batch fall back to one
@@ -266,8 +265,7 @@ class Store {
   virtual Result<std::vector<AppendResult>> append_batch(const std::vector<ArticleWithEvents>& batch,
                                                          const AppendOptions& options);
   // Re-extraction: appends mentions (and events) for an already stored article.
-  virtual Result<AppendResult> append_events(Id article_id,
-                                             const std::vector<ExtractedEvent>& events,
+  virtual Result<AppendResult> append_events(Id article_id, const std::vector<ExtractedEvent>& events,
                                              const AppendOptions& options) = 0;
   // Articles for reextract/recrawl; calls `visit` for each, in id order,
   // streaming (memory independent of the number of articles). `visit`
@@ -281,8 +279,7 @@ class Store {
                                   const std::function<bool(const ArticleRecord&)>& visit) = 0;
 
   virtual Result<std::vector<EventWithMentions>> query_events(const EventQuery& query) = 0;
-  virtual Result<std::vector<SearchHit>> search(const std::string& query,
-                                                std::optional<Timestamp> since,
+  virtual Result<std::vector<SearchHit>> search(const std::string& query, std::optional<Timestamp> since,
                                                 std::size_t limit) = 0;
 
   // Runs
@@ -302,8 +299,7 @@ class Store {
   // worker already holds are renewed and returned too. Rows are taken with
   // SELECT ... FOR UPDATE SKIP LOCKED: concurrent claims never block each
   // other and never lease one host twice.
-  virtual Result<std::vector<HostLease>> claim_hosts(const WorkerInfo& worker, std::chrono::seconds,
-                                                     std::size_t) {
+  virtual Result<std::vector<HostLease>> claim_hosts(const WorkerInfo& worker, std::chrono::seconds, std::size_t) {
     return unsupported(worker.name);
   }
   // Extends every lease the worker still holds (and its last_seen); returns

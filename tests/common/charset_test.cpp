@@ -73,16 +73,16 @@ TEST(CharsetTest, Spec_Decode_Windows1251) {
 }
 
 TEST(CharsetTest, Spec_Decode_Iso8859_2) {
-  EXPECT_EQ(D("\xA3\xF3" "d\xBC", "ISO-8859-2").text, "Łódź");
+  EXPECT_EQ(D("\xA3\xF3"
+              "d\xBC",
+              "ISO-8859-2")
+                .text,
+            "Łódź");
 }
 
-TEST(CharsetTest, Spec_Decode_Iso8859_7) {
-  EXPECT_EQ(D("\xC5\xEB\xEB\xDC\xE4\xE1", "iso-8859-7").text, "Ελλάδα");
-}
+TEST(CharsetTest, Spec_Decode_Iso8859_7) { EXPECT_EQ(D("\xC5\xEB\xEB\xDC\xE4\xE1", "iso-8859-7").text, "Ελλάδα"); }
 
-TEST(CharsetTest, Spec_Decode_Koi8r) {
-  EXPECT_EQ(D("\xF0\xD2\xC9\xD7\xC5\xD4", "koi8-r").text, "Привет");
-}
+TEST(CharsetTest, Spec_Decode_Koi8r) { EXPECT_EQ(D("\xF0\xD2\xC9\xD7\xC5\xD4", "koi8-r").text, "Привет"); }
 
 TEST(CharsetTest, Spec_Decode_ShiftJis) {
   auto d = D("\x93\xFA\x96\x7B\x8C\xEA", "Shift_JIS");
@@ -157,7 +157,10 @@ TEST(CharsetTest, Spec_Decode_Utf32) {
 }
 
 TEST(CharsetTest, Lenient_InvalidUtf8Replaced) {
-  auto d = D("ok\xFF" "and\xC3", "utf-8");
+  auto d =
+      D("ok\xFF"
+        "and\xC3",
+        "utf-8");
   EXPECT_EQ(d.text, "ok\uFFFDand\uFFFD");
   EXPECT_EQ(d.replaced, 2u);
   ASSERT_EQ(d.warnings.size(), 1u);  // one warning, however many bytes
@@ -167,7 +170,11 @@ TEST(CharsetTest, Lenient_InvalidUtf8Replaced) {
 TEST(CharsetTest, Spec_Unicode_Ch3_MaximalSubpartReplacement) {
   // A truncated three-byte sequence is one U+FFFD; a surrogate encoding
   // (ED A0 80) and an overlong (C0 AF) are one per byte.
-  EXPECT_EQ(D("\xE2\x82" "x", "utf-8").text, "\uFFFDx");
+  EXPECT_EQ(D("\xE2\x82"
+              "x",
+              "utf-8")
+                .text,
+            "\uFFFDx");
   EXPECT_EQ(D("\xED\xA0\x80", "utf-8").text, "\uFFFD\uFFFD\uFFFD");
   EXPECT_EQ(D("\xC0\xAF", "utf-8").text, "\uFFFD\uFFFD");
   EXPECT_EQ(D("\xF4\x90\x80\x80", "utf-8").replaced, 4u);
@@ -175,7 +182,10 @@ TEST(CharsetTest, Spec_Unicode_Ch3_MaximalSubpartReplacement) {
 
 TEST(CharsetTest, Lenient_InvalidBytesInLegacyCharsetReplaced) {
   // 0x98 is unassigned in windows-1251; a lone lead byte ends Shift_JIS.
-  auto d = D("a\x98" "b", "windows-1251");
+  auto d =
+      D("a\x98"
+        "b",
+        "windows-1251");
   EXPECT_EQ(d.text, "a\uFFFDb");
   EXPECT_EQ(d.replaced, 1u);
   auto sj = D("\x93\xFA\x96", "shift_jis");
@@ -185,7 +195,10 @@ TEST(CharsetTest, Lenient_InvalidBytesInLegacyCharsetReplaced) {
 }
 
 TEST(CharsetTest, Lenient_LoneSurrogateInUtf16Replaced) {
-  auto d = D("a\0\x00\xD8" "b\0"s, "utf-16le");
+  auto d =
+      D("a\0\x00\xD8"
+        "b\0"s,
+        "utf-16le");
   EXPECT_EQ(d.text, "a\uFFFDb");
   EXPECT_EQ(d.replaced, 1u);
 }
@@ -236,14 +249,12 @@ TEST(CharsetTest, Spec_Whatwg_BomSniff) {
 }
 
 TEST(CharsetTest, Spec_Xml_Sec4_3_3_EncodingDeclaration) {
-  EXPECT_EQ(xml_declared_encoding("<?xml version=\"1.0\" encoding=\"windows-1251\"?><rss/>"),
-            "windows-1251");
+  EXPECT_EQ(xml_declared_encoding("<?xml version=\"1.0\" encoding=\"windows-1251\"?><rss/>"), "windows-1251");
   EXPECT_EQ(xml_declared_encoding("<?xml version='1.0' encoding = 'ISO-8859-2' ?>"), "ISO-8859-2");
   EXPECT_EQ(xml_declared_encoding("<?xml version=\"1.0\"?><rss/>"), "");
   EXPECT_EQ(xml_declared_encoding("<rss encoding=\"x\"/>"), "");
   EXPECT_EQ(xml_declared_encoding(""), "");
-  EXPECT_EQ(xml_declared_encoding("\xEF\xBB\xBF<?xml version=\"1.0\" encoding=\"utf-8\"?>"),
-            "utf-8");
+  EXPECT_EQ(xml_declared_encoding("\xEF\xBB\xBF<?xml version=\"1.0\" encoding=\"utf-8\"?>"), "utf-8");
   // The attribute must be in the declaration, not later in the document.
   EXPECT_EQ(xml_declared_encoding("<?xml version=\"1.0\"?><a encoding=\"koi8-r\"/>"), "");
 }
@@ -263,8 +274,7 @@ TEST(CharsetTest, Spec_Xml_AppendixF_Utf16WithoutBom) {
 
 TEST(CharsetTest, Spec_Xml_AppendixF_Utf32AndBom) {
   std::string le32;
-  for (char c : std::string("<?xml version=\"1.0\" encoding=\"utf-32le\"?>"))
-    le32 += c, le32 += std::string(3, '\0');
+  for (char c : std::string("<?xml version=\"1.0\" encoding=\"utf-32le\"?>")) le32 += c, le32 += std::string(3, '\0');
   EXPECT_EQ(xml_declared_encoding(le32), "utf-32le");
   std::string bom16 = "\xFF\xFE";
   for (char c : std::string("<?xml version=\"1.0\" encoding=\"utf-16\"?>")) bom16 += c, bom16 += '\0';
@@ -291,8 +301,7 @@ TEST(CharsetTest, Spec_Html_Sec13_2_3_2_HttpEquiv) {
 
 TEST(CharsetTest, Spec_Html_Sec13_2_3_2_SkipsCommentsAndAttributes) {
   EXPECT_EQ(html_meta_charset("<!-- <meta charset=koi8-r> --><meta charset=utf-8>"), "UTF-8");
-  EXPECT_EQ(html_meta_charset("<div title='<meta charset=koi8-r>'></div><meta charset=big5>"),
-            "Big5");
+  EXPECT_EQ(html_meta_charset("<div title='<meta charset=koi8-r>'></div><meta charset=big5>"), "Big5");
   EXPECT_EQ(html_meta_charset("<meta charset=bogus><meta charset=euc-kr>"), "EUC-KR");
 }
 
@@ -339,18 +348,21 @@ TEST(CharsetTest, Spec_Uax15_Nfc) {
 
 TEST(CharsetTest, Spec_Uax15_NfcComposesAfterQuickCheckBlocks) {
   // Letters from the quick-check blocks followed by marks that compose.
-  EXPECT_EQ(nfc("\u0410\u0306"), "\u04D0");         // Cyrillic A + breve
-  EXPECT_EQ(nfc("\uAC00\u11A8"), "\uAC01");         // Hangul LV + trailing jamo
-  EXPECT_EQ(nfc("\u304B\u3099"), "\u304C");         // ka + voiced mark
-  EXPECT_EQ(nfc("\u2000"), "\u2002");                // singleton decomposition
-  EXPECT_EQ(nfc("\u212B"), "\u00C5");                // Angstrom sign
+  EXPECT_EQ(nfc("\u0410\u0306"), "\u04D0");  // Cyrillic A + breve
+  EXPECT_EQ(nfc("\uAC00\u11A8"), "\uAC01");  // Hangul LV + trailing jamo
+  EXPECT_EQ(nfc("\u304B\u3099"), "\u304C");  // ka + voiced mark
+  EXPECT_EQ(nfc("\u2000"), "\u2002");        // singleton decomposition
+  EXPECT_EQ(nfc("\u212B"), "\u00C5");        // Angstrom sign
   EXPECT_EQ(nfc("\u041F\u0440\u0438\u0432\u0435\u0442 \u4E2D\u6587 \u2014 \uD55C"),
             "\u041F\u0440\u0438\u0432\u0435\u0442 \u4E2D\u6587 \u2014 \uD55C");
 }
 
 TEST(CharsetTest, Lenient_UnassignedByteInSingleByteCharset) {
   // 0xAE has no character in ISO-8859-7; 0xA4 is the euro sign in 8859-15.
-  auto d = D("a\xAE" "b", "iso-8859-7");
+  auto d =
+      D("a\xAE"
+        "b",
+        "iso-8859-7");
   EXPECT_EQ(d.text, "a\uFFFDb");
   EXPECT_EQ(d.replaced, 1u);
   EXPECT_EQ(D("\xA4", "latin9").text, "\u20AC");
@@ -413,8 +425,7 @@ TEST(CharsetTest, Lenient_Html_WrongHttpUtf8YieldsToMeta) {
   EXPECT_EQ(d.text, "<meta charset=windows-1251><p>Привет");
   ASSERT_EQ(d.warnings.size(), 1u);
   // Valid UTF-8 keeps the HTTP charset whatever <meta> says.
-  EXPECT_EQ(decode_html("<meta charset=windows-1251><p>\xD0\x96", "utf-8").text,
-            "<meta charset=windows-1251><p>Ж");
+  EXPECT_EQ(decode_html("<meta charset=windows-1251><p>\xD0\x96", "utf-8").text, "<meta charset=windows-1251><p>Ж");
 }
 
 TEST(CharsetTest, Lenient_Html_UnknownHttpCharsetFallsThrough) {

@@ -43,7 +43,8 @@ digest:
   email: {url: "smtp://localhost:2525", from: a@example.com, to: b@example.com}
   webhook: [{url: "https://hooks.example/x", style: slack, secret_env: HOOK_SECRET}]
   command: [[/bin/cat]]
-)", "full.yaml");
+)",
+                        "full.yaml");
   ASSERT_TRUE(c) << c.error().message;
   EXPECT_EQ(c->store.path, "/var/lib/banwatch/events.db");
   EXPECT_EQ(c->store.cluster_window, days(7));
@@ -91,7 +92,8 @@ TEST(Config, WrongTypesAndBadValuesAreRejected) {
   expect_error("crawl:\n  queue_max_attempts: 0\n", "crawl.queue_max_attempts");
   expect_error("crawl:\n  queue_retry_after: 0s\n", "crawl.queue_retry_after");
   expect_error("sources:\n  - name: a\n    url: ftp://x/\n", "must be an http:// or https:// URL");
-  expect_error("sources:\n  - {name: a, url: 'https://x/'}\n  - {name: a, url: 'https://y/'}\n", "duplicate source name");
+  expect_error("sources:\n  - {name: a, url: 'https://x/'}\n  - {name: a, url: 'https://y/'}\n",
+               "duplicate source name");
   expect_error("sources:\n  - {url: 'https://x/'}\n", "a source needs a name");
   expect_error("fetch: [1, 2]\n", "expected a mapping");
   expect_error("fetch: {concurrency: 4\n", "invalid YAML");

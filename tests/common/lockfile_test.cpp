@@ -30,7 +30,10 @@ TEST(RunLock, SecondHolderIsRefusedWithItsPid) {
 
 TEST(RunLock, ReleasedWhenTheHolderGoesAway) {
   auto path = temp_lock_path();
-  { auto held = RunLock::acquire(path, std::chrono::milliseconds(0)); ASSERT_TRUE(held); }
+  {
+    auto held = RunLock::acquire(path, std::chrono::milliseconds(0));
+    ASSERT_TRUE(held);
+  }
   EXPECT_TRUE(RunLock::acquire(path, std::chrono::milliseconds(0)));
 }
 

@@ -240,8 +240,8 @@ TEST_F(CrawlEndToEnd, SigtermStopsCleanlyAndTheNextRunCompletes) {
 }
 
 TEST_F(CrawlEndToEnd, SourcesAddAndRemove) {
-  auto add = cli({"sources", "add", "extra", server_.url("/extra.xml"), "--every", "15m", "--tag", "test", "--tag",
-                  "second"});
+  auto add =
+      cli({"sources", "add", "extra", server_.url("/extra.xml"), "--every", "15m", "--tag", "test", "--tag", "second"});
   ASSERT_EQ(add.exit_code, 0) << add.err;
   auto dup = cli({"sources", "add", "extra", server_.url("/extra.xml")});
   EXPECT_NE(dup.exit_code, 0);

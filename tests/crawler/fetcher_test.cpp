@@ -386,7 +386,8 @@ TEST(Fetcher, BodyOverBudget) {
 
 TEST(Fetcher, RobotsTxtDisallow) {
   TestServer server;
-  server.set("/robots.txt", text("User-agent: *\nDisallow: /private\n\nUser-agent: banwatch-test\nDisallow: /news/secret\nAllow: /news/secret/ok\n"));
+  server.set("/robots.txt", text("User-agent: *\nDisallow: /private\n\nUser-agent: banwatch-test\nDisallow: "
+                                 "/news/secret\nAllow: /news/secret/ok\n"));
   server.set("/news/secret/x", text("no"));
   server.set("/news/secret/ok", text("yes"));
   server.set("/private", text("allowed for us: our group replaces *"));
@@ -512,9 +513,8 @@ TEST(Fetcher, CallbacksMaySubmitMore) {
   server.set("/two", text("done"));
   auto f = make();
   std::string second;
-  f->submit({server.url("/one")}, [&](Response&& r) {
-    f->submit({server.url(r.body)}, [&](Response&& r2) { second = r2.body; });
-  });
+  f->submit({server.url("/one")},
+            [&](Response&& r) { f->submit({server.url(r.body)}, [&](Response&& r2) { second = r2.body; }); });
   ASSERT_TRUE(f->run().has_value());
   EXPECT_EQ(second, "done");
 }
@@ -524,8 +524,8 @@ TEST(PrivateAddress, Classification) {
                          "0.0.0.0", "100.64.0.1", "224.0.0.1", "255.255.255.255", "::1", "::", "fe80::1", "fc00::1",
                          "fd12::3", "ff02::1", "::ffff:127.0.0.1", "::ffff:10.0.0.1", "64:ff9b::a9fe:a9fe"})
     EXPECT_TRUE(is_private_address(ip)) << ip;
-  for (const char* ip : {"8.8.8.8", "1.1.1.1", "172.32.0.1", "192.169.0.1", "2606:4700::1111", "::ffff:8.8.8.8",
-                         "example.com"})
+  for (const char* ip :
+       {"8.8.8.8", "1.1.1.1", "172.32.0.1", "192.169.0.1", "2606:4700::1111", "::ffff:8.8.8.8", "example.com"})
     EXPECT_FALSE(is_private_address(ip)) << ip;
 }
 

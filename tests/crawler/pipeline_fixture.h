@@ -115,13 +115,16 @@ class FailingStore final : public store::Store {
   Result<std::vector<store::EventWithMentions>> query_events(const store::EventQuery& q) override {
     return inner_.query_events(q);
   }
-  Result<std::vector<store::SearchHit>> search(const std::string& q, std::optional<Timestamp> s, std::size_t l) override {
+  Result<std::vector<store::SearchHit>> search(const std::string& q, std::optional<Timestamp> s,
+                                               std::size_t l) override {
     return inner_.search(q, s, l);
   }
   Result<store::Id> begin_run(const std::string& k, Timestamp t) override { return inner_.begin_run(k, t); }
   Status finish_run(const store::Run& r) override { return inner_.finish_run(r); }
   Result<std::optional<store::Run>> last_run(const std::string& k, bool s) override { return inner_.last_run(k, s); }
-  Result<std::optional<store::DigestRecord>> last_digest(const std::string& c) override { return inner_.last_digest(c); }
+  Result<std::optional<store::DigestRecord>> last_digest(const std::string& c) override {
+    return inner_.last_digest(c);
+  }
   Status record_digest(const store::DigestRecord& d) override { return inner_.record_digest(d); }
   Result<store::Stats> stats() override { return inner_.stats(); }
   Result<std::string> integrity_check() override { return inner_.integrity_check(); }

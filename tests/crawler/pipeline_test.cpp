@@ -198,7 +198,7 @@ TEST_F(PipelineTest, EtagChange) {
   ASSERT_TRUE(run().has_value());
   server_.set("/a/new", page("article-plain.html"));
   server_.set("/feed.xml", feed_route(rss({{"g1", server_.url("/a/ban"), "Testland bans Huawei equipment", ""},
-                                          {"g4", server_.url("/a/new"), "Another library", ""}}),
+                                           {"g4", server_.url("/a/new"), "Another library", ""}}),
                                       "\"v2\""));
   CrawlOptions all;
   all.all = true;
@@ -246,7 +246,7 @@ TEST_F(PipelineTest, DuplicateGuids) {
   server_.set("/a/ban", page("article-ban.html"));
   server_.set("/a/library", page("article-plain.html"));
   server_.set("/feed.xml", feed_route(rss({{"same", server_.url("/a/ban"), "Testland bans Huawei equipment", ""},
-                                          {"same", server_.url("/a/library"), "City opens a library", ""}})));
+                                           {"same", server_.url("/a/library"), "City opens a library", ""}})));
   add_source("wire", "/feed.xml");
   auto r = run();
   ASSERT_TRUE(r.has_value());
@@ -261,8 +261,9 @@ TEST_F(PipelineTest, ItemGuidRewritten) {
   ASSERT_TRUE(run().has_value());
   auto before = fingerprint();
   // Same article, new GUID and a tracking parameter: the canonical URL matches.
-  server_.set("/feed.xml",
-              feed_route(rss({{"new-id", server_.url("/a/ban?utm_source=rss"), "Testland bans Huawei equipment", ""}})));
+  server_.set(
+      "/feed.xml",
+      feed_route(rss({{"new-id", server_.url("/a/ban?utm_source=rss"), "Testland bans Huawei equipment", ""}})));
   CrawlOptions all;
   all.all = true;
   auto second = run(all);
@@ -415,8 +416,8 @@ TEST_F(PipelineTest, RobotsDisallowedPageUsesFeedContent) {
   robots.content_type = "text/plain";
   server_.set("/robots.txt", robots);
   server_.set("/members/story", page("article-ban.html"));
-  server_.set("/feed.xml", feed_route(rss({{"m1", server_.url("/members/story"), "Testland bans Huawei equipment",
-                                            "Summary."}})));
+  server_.set("/feed.xml",
+              feed_route(rss({{"m1", server_.url("/members/story"), "Testland bans Huawei equipment", "Summary."}})));
   add_source("wire", "/feed.xml");
   auto s = run();
   ASSERT_TRUE(s.has_value());
@@ -430,23 +431,30 @@ TEST_F(PipelineTest, SitemapIndexFollowsChildNewsSitemaps) {
   auto news_sitemap = [&](const std::string& path, const std::string& title) {
     Route r;
     r.content_type = "application/xml";
-    r.body = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-             "<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" "
-             "xmlns:news=\"http://www.google.com/schemas/sitemap-news/0.9\">"
-             "<url><loc>" + server_.url(path) + "</loc><news:news><news:publication><news:name>Example Wire"
-             "</news:name><news:language>en</news:language></news:publication>"
-             "<news:publication_date>2026-11-25T10:00:00Z</news:publication_date><news:title>" + title +
-             "</news:title></news:news></url></urlset>";
+    r.body =
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+        "<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" "
+        "xmlns:news=\"http://www.google.com/schemas/sitemap-news/0.9\">"
+        "<url><loc>" +
+        server_.url(path) +
+        "</loc><news:news><news:publication><news:name>Example Wire"
+        "</news:name><news:language>en</news:language></news:publication>"
+        "<news:publication_date>2026-11-25T10:00:00Z</news:publication_date><news:title>" +
+        title + "</news:title></news:news></url></urlset>";
     return r;
   };
   server_.set("/sitemap-1.xml", news_sitemap("/a/one", "Testland bans Huawei equipment"));
   server_.set("/sitemap-2.xml", news_sitemap("/a/two", "City opens a library"));
   Route index;
   index.content_type = "application/xml";
-  index.body = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-               "<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">"
-               "<sitemap><loc>" + server_.url("/sitemap-1.xml") + "</loc></sitemap>"
-               "<sitemap><loc>" + server_.url("/sitemap-2.xml") + "</loc></sitemap></sitemapindex>";
+  index.body =
+      "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+      "<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">"
+      "<sitemap><loc>" +
+      server_.url("/sitemap-1.xml") +
+      "</loc></sitemap>"
+      "<sitemap><loc>" +
+      server_.url("/sitemap-2.xml") + "</loc></sitemap></sitemapindex>";
   server_.set("/sitemap-index.xml", index);
   add_source("sitemaps", "/sitemap-index.xml", "none", "sitemap");
   auto s = run();
@@ -497,8 +505,10 @@ TEST_F(PipelineTest, InterruptedAtEveryWriteThenRerunEndsWithTheSameStore) {
     SetUp();
     standard_site();
     add_source("wire", "/feed.xml");
-    if (fail_at < 3) store_->fail_append_at = fail_at;
-    else store_->fail_state_at = 0;
+    if (fail_at < 3)
+      store_->fail_append_at = fail_at;
+    else
+      store_->fail_state_at = 0;
     auto broken = run();
     ASSERT_FALSE(broken.has_value());
     EXPECT_EQ(broken.error().code, ErrorCode::kStore);

@@ -24,9 +24,10 @@ TEST(Robots, Spec_2_2_1_NoMatchingGroupAllowsAll) {
 }
 
 TEST(Robots, Spec_2_2_1_GroupsForTheSameAgentAreMerged) {
-  auto r = Robots::parse("User-agent: banwatch\nDisallow: /a\n\nUser-agent: other\nDisallow: /\n\n"
-                         "User-agent: banwatch\nDisallow: /b\n",
-                         "banwatch");
+  auto r = Robots::parse(
+      "User-agent: banwatch\nDisallow: /a\n\nUser-agent: other\nDisallow: /\n\n"
+      "User-agent: banwatch\nDisallow: /b\n",
+      "banwatch");
   EXPECT_FALSE(r.allowed("/a"));
   EXPECT_FALSE(r.allowed("/b"));
   EXPECT_TRUE(r.allowed("/c"));
@@ -78,7 +79,8 @@ TEST(Robots, Spec_2_2_2_EmptyDisallowAllowsAll) {
 }
 
 TEST(Robots, Spec_2_2_3_WildcardAndEndAnchor) {
-  auto r = Robots::parse("User-agent: *\nDisallow: /*.pdf$\nDisallow: /search*q=\nAllow: /$\nDisallow: /\n", "banwatch");
+  auto r =
+      Robots::parse("User-agent: *\nDisallow: /*.pdf$\nDisallow: /search*q=\nAllow: /$\nDisallow: /\n", "banwatch");
   EXPECT_FALSE(r.allowed("/docs/a.pdf"));
   EXPECT_FALSE(r.allowed("/docs/a.pdf.html") && false);
   EXPECT_FALSE(r.allowed("/search?x=1&q=2"));
@@ -124,7 +126,8 @@ TEST(Robots, CrawlDelayOfTheApplicableGroup) {
 }
 
 TEST(Robots, Lenient_CommentsCrlfBomAndMissingColon) {
-  auto r = Robots::parse("\xEF\xBB\xBFUser-agent: * # everyone\r\nDisallow /old\r\nDisallow: /tmp # temp\r\n", "banwatch");
+  auto r =
+      Robots::parse("\xEF\xBB\xBFUser-agent: * # everyone\r\nDisallow /old\r\nDisallow: /tmp # temp\r\n", "banwatch");
   EXPECT_FALSE(r.allowed("/old/1"));
   EXPECT_FALSE(r.allowed("/tmp"));
   EXPECT_TRUE(r.allowed("/new"));

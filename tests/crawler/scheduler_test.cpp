@@ -142,7 +142,7 @@ TEST(Politeness, DelayCountsFromTheSendNotTheHandover) {
   // Not sent yet: the host is held whatever the time, and there is no wake-up time to poll for.
   EXPECT_FALSE(p.can_start("a", t0 + milliseconds(500)));
   EXPECT_EQ(p.earliest_start("a"), HostPolicy::TimePoint::max());
-  EXPECT_TRUE(p.can_start("b", t0));  // other hosts are independent
+  EXPECT_TRUE(p.can_start("b", t0));      // other hosts are independent
   p.on_sent("a", t0 + milliseconds(60));  // went out 60 ms after the handover
   EXPECT_FALSE(p.can_start("a", t0 + milliseconds(100)));
   EXPECT_FALSE(p.can_start("a", t0 + milliseconds(159)));

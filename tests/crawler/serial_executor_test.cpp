@@ -44,9 +44,12 @@ TEST(SerialExecutor, SubmitWaitsWhileTheQueueIsFull) {
   std::promise<void> release;
   std::shared_future<void> released = release.get_future().share();
   std::atomic<int> done{0};
-  executor.submit([&] { released.wait(); ++done; });  // running
-  executor.submit([&] { ++done; });                   // waiting: 1
-  executor.submit([&] { ++done; });                   // waiting: 2 = full
+  executor.submit([&] {
+    released.wait();
+    ++done;
+  });                                // running
+  executor.submit([&] { ++done; });  // waiting: 1
+  executor.submit([&] { ++done; });  // waiting: 2 = full
   auto blocked = std::async(std::launch::async, [&] { executor.submit([&] { ++done; }); });
   EXPECT_EQ(blocked.wait_for(200ms), std::future_status::timeout);
   release.set_value();
@@ -60,7 +63,12 @@ TEST(SerialExecutor, WeightBoundsTheQueueButAHeavyJobAloneStillRuns) {
   std::promise<void> release;
   std::shared_future<void> released = release.get_future().share();
   std::atomic<int> done{0};
-  executor.submit([&] { released.wait(); ++done; }, 0);
+  executor.submit(
+      [&] {
+        released.wait();
+        ++done;
+      },
+      0);
   executor.submit([&] { ++done; }, 8);
   auto blocked = std::async(std::launch::async, [&] { executor.submit([&] { ++done; }, 8); });
   EXPECT_EQ(blocked.wait_for(200ms), std::future_status::timeout);  // 16 > 10
@@ -97,7 +105,10 @@ TEST(SerialExecutor, OnIdleRunsAfterEveryBurstAndDrainWaitsForIt) {
   std::promise<void> release;
   std::shared_future<void> released = release.get_future().share();
   SerialExecutor executor(16, 1000, [&] { note("idle"); });
-  executor.submit([&] { released.wait(); note("a"); });
+  executor.submit([&] {
+    released.wait();
+    note("a");
+  });
   executor.submit([&] { note("b"); });
   executor.submit([&] { note("c"); });
   release.set_value();

@@ -19,10 +19,10 @@ namespace banwatch::testing {
 
 enum class Fault {
   kNone,
-  kStall,          // send nothing for `delay` (read timeout)
-  kResetMidBody,   // announce the full length, send half, close
-  kSlowDrip,       // one byte every `delay`
-  kTruncate,       // send the first `truncate_at` bytes only, as if complete
+  kStall,         // send nothing for `delay` (read timeout)
+  kResetMidBody,  // announce the full length, send half, close
+  kSlowDrip,      // one byte every `delay`
+  kTruncate,      // send the first `truncate_at` bytes only, as if complete
 };
 
 enum class Encoding { kIdentity, kGzip, kDeflate, kBrotli };
@@ -180,10 +180,20 @@ class TestServer {
     res.status = route.status;
     std::string body = route.body;
     switch (route.encoding) {
-      case Encoding::kIdentity: break;
-      case Encoding::kGzip: body = compress_zlib(body, true); res.set_header("Content-Encoding", "gzip"); break;
-      case Encoding::kDeflate: body = compress_zlib(body, false); res.set_header("Content-Encoding", "deflate"); break;
-      case Encoding::kBrotli: body = compress_brotli(body); res.set_header("Content-Encoding", "br"); break;
+      case Encoding::kIdentity:
+        break;
+      case Encoding::kGzip:
+        body = compress_zlib(body, true);
+        res.set_header("Content-Encoding", "gzip");
+        break;
+      case Encoding::kDeflate:
+        body = compress_zlib(body, false);
+        res.set_header("Content-Encoding", "deflate");
+        break;
+      case Encoding::kBrotli:
+        body = compress_brotli(body);
+        res.set_header("Content-Encoding", "br");
+        break;
     }
     switch (route.fault) {
       case Fault::kNone:

@@ -63,7 +63,8 @@ TEST(WorkerQueue, QueuedItemJsonKeepsWhatTheArticleRecordIsBuiltFrom) {
 }
 
 TEST(WorkerQueue, PagesOnAnotherHostAreFetchedOnlyByItsHolderAndStoredOnce) {
-  if (pg_url().empty()) GTEST_SKIP() << "BANWATCH_TEST_PG_URL is not set (tests/store_pg/pg-cluster.sh starts a server)";
+  if (pg_url().empty())
+    GTEST_SKIP() << "BANWATCH_TEST_PG_URL is not set (tests/store_pg/pg-cluster.sh starts a server)";
   if (!std::filesystem::exists(BANWATCH_BINARY)) GTEST_SKIP() << "banwatch binary not built: " << BANWATCH_BINARY;
   constexpr int kPagesA = 8, kPagesB = 12, kMoved = 2;
   // B's page kPagesB is listed by no feed; the next kMoved are where two of
@@ -182,7 +183,8 @@ TEST(WorkerQueue, PagesOnAnotherHostAreFetchedOnlyByItsHolderAndStoredOnce) {
 // content at once and ends the entry failed; the last attempt of a transient
 // failure does the same. Nothing is retried forever, no article is lost.
 TEST(WorkerQueue, TransientFailuresAreRequeuedAndPermanentOnesFallBackToTheFeed) {
-  if (pg_url().empty()) GTEST_SKIP() << "BANWATCH_TEST_PG_URL is not set (tests/store_pg/pg-cluster.sh starts a server)";
+  if (pg_url().empty())
+    GTEST_SKIP() << "BANWATCH_TEST_PG_URL is not set (tests/store_pg/pg-cluster.sh starts a server)";
   if (!std::filesystem::exists(BANWATCH_BINARY)) GTEST_SKIP() << "banwatch binary not built: " << BANWATCH_BINARY;
   Host a(3, 1), b(4, 2);
   b.fail_with(Host::page_path(1), 503);
@@ -226,7 +228,7 @@ TEST(WorkerQueue, TransientFailuresAreRequeuedAndPermanentOnesFallBackToTheFeed)
   ::kill(w2, SIGTERM);
   const Exit e1 = bw.wait(w1), e2 = bw.wait(w2);
   ASSERT_TRUE(first_round) << "w1: " << e1.err << "\nw2: " << e2.err;
-  EXPECT_EQ(ok_stored, "0");  // the page itself
+  EXPECT_EQ(ok_stored, "0");       // the page itself
   EXPECT_EQ(missing_stored, "1");  // the feed's content, at once
   EXPECT_NE(missing_error.find("404"), std::string::npos) << missing_error;
   EXPECT_EQ(unavailable_state, "queued");

@@ -28,7 +28,8 @@ namespace fs = std::filesystem;
 using testing::sample_digest;
 
 // Secrets and sleeps come from here, never from the real environment.
-Environment test_env(std::map<std::string, std::string> vars = {}, std::vector<std::chrono::milliseconds>* sleeps = nullptr) {
+Environment test_env(std::map<std::string, std::string> vars = {},
+                     std::vector<std::chrono::milliseconds>* sleeps = nullptr) {
   Environment env;
   env.getenv = [vars](const std::string& name) -> std::optional<std::string> {
     auto it = vars.find(name);
@@ -182,7 +183,7 @@ TEST(DigestMail, SendsMultipartDigestToSeveralRecipients) {
   EXPECT_NE(data.find("To: Ana <ana@example.org>, bob@example.org"), std::string::npos);
   const std::string decoded = qp_decode(data);
   EXPECT_NE(decoded.find("Ruritania's parliament on Tuesday passed a law"), std::string::npos);  // text part
-  EXPECT_NE(decoded.find("<!DOCTYPE html>"), std::string::npos);                                // HTML part
+  EXPECT_NE(decoded.find("<!DOCTYPE html>"), std::string::npos);                                 // HTML part
   EXPECT_NE(decoded.find("proposed \xE2\x86\x92 enacted"), std::string::npos);
 }
 
@@ -466,7 +467,7 @@ TEST(DigestFiles, AtomicWriteReplacesAndLeavesNoTemporaries) {
     ++entries;
   }
   EXPECT_EQ(entries, 1);
-  struct stat st{};
+  struct stat st {};
   ASSERT_EQ(::stat(path.c_str(), &st), 0);
   EXPECT_TRUE(st.st_mode & S_IRUSR);
   auto bad = write_file_atomic(dir.path() + "/missing-dir/x.md", "x");

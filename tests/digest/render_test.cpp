@@ -119,8 +119,10 @@ TEST(DigestRender, Html_HostileArticleTitleIsEscaped) {
   expect_inert_html(html);
   EXPECT_EQ(html.find("<script"), std::string::npos);
   EXPECT_EQ(html.find("<img"), std::string::npos);
-  EXPECT_EQ(html.find("javascript:alert(document"), std::string::npos) << "a javascript: URL must not be shown as a link";
-  EXPECT_NE(html.find("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;"), std::string::npos) << "the title is shown, as text";
+  EXPECT_EQ(html.find("javascript:alert(document"), std::string::npos)
+      << "a javascript: URL must not be shown as a link";
+  EXPECT_NE(html.find("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;"), std::string::npos)
+      << "the title is shown, as text";
   EXPECT_TRUE(valid_utf8(html));
   EXPECT_EQ(html.find('\x1b'), std::string::npos);
   EXPECT_EQ(html.find('\x01'), std::string::npos);
@@ -165,11 +167,14 @@ TEST(DigestRender, Json_HostileTextStaysDataAndValidUtf8) {
 
 TEST(DigestRender, SanitizeUtf8) {
   EXPECT_EQ(sanitize_utf8("plain"), "plain");
-  EXPECT_EQ(sanitize_utf8("a\x01" "b\x7f" "c\r\nd"), "abc\nd");
+  EXPECT_EQ(sanitize_utf8("a\x01"
+                          "b\x7f"
+                          "c\r\nd"),
+            "abc\nd");
   EXPECT_EQ(sanitize_utf8("\xff"), "\xEF\xBF\xBD");
-  EXPECT_EQ(sanitize_utf8("\xC0\xAF"), "\xEF\xBF\xBD\xEF\xBF\xBD");  // overlong '/'
+  EXPECT_EQ(sanitize_utf8("\xC0\xAF"), "\xEF\xBF\xBD\xEF\xBF\xBD");                  // overlong '/'
   EXPECT_EQ(sanitize_utf8("\xED\xA0\x80"), "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD");  // surrogate
-  EXPECT_EQ(sanitize_utf8("\xC2\x85x"), "x");  // C1 control
+  EXPECT_EQ(sanitize_utf8("\xC2\x85x"), "x");                                        // C1 control
   EXPECT_EQ(sanitize_utf8("caf\xC3\xA9 \xE2\x86\x92 \xF0\x9F\x93\xB0"), "caf\xC3\xA9 \xE2\x86\x92 \xF0\x9F\x93\xB0");
   EXPECT_EQ(sanitize_utf8("\xE2\x86"), "\xEF\xBF\xBD\xEF\xBF\xBD");  // truncated
 }
@@ -294,7 +299,8 @@ TEST(DigestRender, EventsAtom_NewestFirstAndValid) {
 TEST(DigestRender, Slack_LinksAndEscapes) {
   const auto j = nlohmann::json::parse(render_slack_message(sample_digest(true)));
   const std::string text = j["text"];
-  EXPECT_NE(text.find("<https://wire.example/2026/11/24/ban|Ruritania parliament passes Huawei ban>"), std::string::npos);
+  EXPECT_NE(text.find("<https://wire.example/2026/11/24/ban|Ruritania parliament passes Huawei ban>"),
+            std::string::npos);
   EXPECT_EQ(text.find("<script"), std::string::npos);
   EXPECT_EQ(text.find("<javascript"), std::string::npos);
 }

@@ -82,10 +82,8 @@ inline Digest sample_digest(bool hostile = false) {
                                      "The City of Northbridge removed all Hikvision cameras from council buildings in "
                                      "October.",
                                      false));
-  cited.citations.push_back(citation(9, "Example Wire",
-                                     hostile ? kHostileTitle : "Northbridge finishes camera swap",
-                                     hostile ? kHostileUrl : "https://wire.example/northbridge-cameras",
-                                     "2026-11-25",
+  cited.citations.push_back(citation(9, "Example Wire", hostile ? kHostileTitle : "Northbridge finishes camera swap",
+                                     hostile ? kHostileUrl : "https://wire.example/northbridge-cameras", "2026-11-25",
                                      hostile ? std::string(kHostileTitle) + " </blockquote><b>evidence</b>"
                                              : "Northbridge said the replacement of its Hikvision cameras is complete.",
                                      true));

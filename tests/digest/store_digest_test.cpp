@@ -43,10 +43,10 @@ class DigestStoreTest : public ::testing::Test {
     auto opened = store::open_store(dir_ + "/banwatch.db", store::StoreOptions{});
     ASSERT_TRUE(opened.has_value()) << opened.error().message;
     store_ = std::move(*opened);
-    for (const auto& [name, url] : std::vector<std::pair<std::string, std::string>>{
-             {"Example Wire", "https://wire.example/feed.xml"},
-             {"Daily Ledger", "https://ledger.example/rss"},
-             {"Broken Feed", "https://broken.example/feed.xml"}}) {
+    for (const auto& [name, url] :
+         std::vector<std::pair<std::string, std::string>>{{"Example Wire", "https://wire.example/feed.xml"},
+                                                          {"Daily Ledger", "https://ledger.example/rss"},
+                                                          {"Broken Feed", "https://broken.example/feed.xml"}}) {
       store::SourceSpec spec;
       spec.name = name;
       spec.url = url;
@@ -228,10 +228,11 @@ TEST_F(DigestStoreTest, WindowModeTakesEventsFirstSeenInTheWindow) {
     std::string seen;
     auto all = store_->query_events(store::EventQuery{});
     if (all)
-      for (const auto& e : *all) seen += std::to_string(e.event.id) + " " + format_iso8601(e.event.first_seen_at) + "\n";
+      for (const auto& e : *all)
+        seen += std::to_string(e.event.id) + " " + format_iso8601(e.event.first_seen_at) + "\n";
     return seen;
-  }();  // only the enactment was first seen in the window
-  o.vendors = {"kaspersky"};       // vendor names match case-insensitively
+  }();                        // only the enactment was first seen in the window
+  o.vendors = {"kaspersky"};  // vendor names match case-insensitively
   o.since = at("2026-11-01T00:00:00Z");
   d = build_digest(*store_, o);
   ASSERT_TRUE(d.has_value());
@@ -405,7 +406,9 @@ class CursorFailingStore final : public store::Store {
   }
   Result<store::Id> begin_run(const std::string& kind, Timestamp t) override { return s_.begin_run(kind, t); }
   Status finish_run(const store::Run& r) override { return s_.finish_run(r); }
-  Result<std::optional<store::Run>> last_run(const std::string& kind, bool ok) override { return s_.last_run(kind, ok); }
+  Result<std::optional<store::Run>> last_run(const std::string& kind, bool ok) override {
+    return s_.last_run(kind, ok);
+  }
   Result<std::optional<store::DigestRecord>> last_digest(const std::string& c) override { return s_.last_digest(c); }
   Status record_digest(const store::DigestRecord& d) override {
     if (fail_record) return fail(ErrorCode::kStore, "injected: disk I/O error");
@@ -450,7 +453,6 @@ TEST_F(DigestStoreTest, StoreFailureWhileBuildingIsAChannelErrorAndNothingMoves)
   EXPECT_FALSE(cursor->has_value());
 }
 
-
 // ---- the command line, end to end -------------------------------------------------
 
 std::string slurp(const std::string& path) { return testing::read_file(path); }
@@ -487,7 +489,8 @@ TEST_F(DigestStoreTest, Cli_DigestToDirectoryThenFailingChannelExitsOne) {
   EXPECT_EQ(files.size(), 2u);
 
   // A webhook nobody listens on: exit 1, the channel and cause named.
-  std::ofstream(dir_ + "/banwatch.yaml") << "digest:\n  webhook:\n    - url: http://127.0.0.1:9/hook\n      retries: 0\n";
+  std::ofstream(dir_ + "/banwatch.yaml")
+      << "digest:\n  webhook:\n    - url: http://127.0.0.1:9/hook\n      retries: 0\n";
   EXPECT_EQ(run_cli("--db " + db + " --config " + dir_ + "/banwatch.yaml digest --deliver 2>" + dir_ + "/err.txt"), 1);
   const std::string err = slurp(dir_ + "/err.txt");
   EXPECT_NE(err.find("webhook (json) http://127.0.0.1:9"), std::string::npos) << err;

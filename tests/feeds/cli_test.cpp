@@ -42,8 +42,8 @@ TEST(ParseFeedCli, Spec_JsonShape) {
   ASSERT_TRUE(doc["warnings"].is_array());
   ASSERT_EQ(doc["items"].size(), 3u);
   const auto& item = doc["items"][0];
-  for (const char* key : {"id", "url", "title", "summary", "content", "content_type", "authors",
-                          "categories", "published", "updated"}) {
+  for (const char* key :
+       {"id", "url", "title", "summary", "content", "content_type", "authors", "categories", "published", "updated"}) {
     EXPECT_TRUE(item.contains(key)) << key;
   }
   EXPECT_EQ(item["url"], "https://gazette.example/policy/2026/11/acme-routers");
@@ -54,9 +54,9 @@ TEST(ParseFeedCli, Spec_NotAFeedIsAClearError) {
   fs::path binary = BANWATCH_BINARY;
   if (!fs::exists(binary)) GTEST_SKIP() << "the banwatch CLI is not built at " << binary;
   int status = 0;
-  std::string out = run("printf '<!DOCTYPE html><html><body>oops</body></html>' | '" +
-                            binary.string() + "' parse feed - --json 2>&1",
-                        status);
+  std::string out =
+      run("printf '<!DOCTYPE html><html><body>oops</body></html>' | '" + binary.string() + "' parse feed - --json 2>&1",
+          status);
   EXPECT_NE(status, 0);
   EXPECT_NE(out.find("HTML page"), std::string::npos) << out;
 }

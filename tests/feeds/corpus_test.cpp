@@ -53,8 +53,8 @@ TEST(FeedsCorpus, FeedparserConformanceAtTarget) {
   if (!fs::exists(tool)) GTEST_SKIP() << "no checker at " << tool;
   if (!fs::exists(binary)) GTEST_SKIP() << "the banwatch CLI is not built at " << binary;
   if (std::system("python3 -c '' >/dev/null 2>&1") != 0) GTEST_SKIP() << "no python3";
-  std::string command = "python3 '" + tool.string() + "' --json --banwatch '" + binary.string() +
-                        "' --corpus '" + corpus.string() + "'";
+  std::string command =
+      "python3 '" + tool.string() + "' --json --banwatch '" + binary.string() + "' --corpus '" + corpus.string() + "'";
   FILE* pipe = popen(command.c_str(), "r");
   ASSERT_NE(pipe, nullptr);
   std::string output;

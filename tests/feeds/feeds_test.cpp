@@ -26,9 +26,7 @@ Feed parse_ok(std::string_view bytes, Options options = {}) {
   return feed ? *feed : Feed{};
 }
 
-std::string iso(const std::optional<PreciseTime>& t) {
-  return t ? format_iso8601(t->time) : "(none)";
-}
+std::string iso(const std::optional<PreciseTime>& t) { return t ? format_iso8601(t->time) : "(none)"; }
 
 // ---- RSS 2.0 --------------------------------------------------------------
 
@@ -61,8 +59,7 @@ TEST(FeedsRss20, Spec_ItemElements) {
   EXPECT_EQ(item.summary_type, "text/html");
   EXPECT_EQ(item.content_type, "text/html");
   // Relative links inside content are resolved against the feed URL.
-  EXPECT_NE(item.content.find("href=\"https://gazette.example/about\""), std::string::npos)
-      << item.content;
+  EXPECT_NE(item.content.find("href=\"https://gazette.example/about\""), std::string::npos) << item.content;
   ASSERT_EQ(item.enclosures.size(), 1u);
   EXPECT_EQ(item.enclosures[0].url, "https://gazette.example/audio/4711.mp3");
   EXPECT_EQ(item.enclosures[0].length, 123456);
@@ -296,8 +293,9 @@ TEST(FeedsEncoding, Spec_DeclaredWindows1251ConvertedToUtf8) {
 
 TEST(FeedsEncoding, Spec_HttpCharsetOverridesDeclaration) {
   // Bytes are ISO-8859-1 although the document claims UTF-8; the server knew.
-  std::string bytes = "<?xml version=\"1.0\" encoding=\"utf-8\"?><rss version=\"2.0\"><channel>"
-                      "<title>Caf\xe9</title></channel></rss>";
+  std::string bytes =
+      "<?xml version=\"1.0\" encoding=\"utf-8\"?><rss version=\"2.0\"><channel>"
+      "<title>Caf\xe9</title></channel></rss>";
   Options options;
   options.http_charset = "iso-8859-1";
   Feed feed = parse_ok(bytes, options);
@@ -306,8 +304,9 @@ TEST(FeedsEncoding, Spec_HttpCharsetOverridesDeclaration) {
 }
 
 TEST(FeedsEncoding, Spec_Utf16WithBom) {
-  std::string utf8 = "<?xml version=\"1.0\" encoding=\"utf-16\"?><rss version=\"2.0\"><channel>"
-                     "<title>Zoë</title></channel></rss>";
+  std::string utf8 =
+      "<?xml version=\"1.0\" encoding=\"utf-16\"?><rss version=\"2.0\"><channel>"
+      "<title>Zoë</title></channel></rss>";
   std::string bytes = "\xFF\xFE";
   // UTF-16LE of the (BMP-only) text.
   for (std::size_t i = 0; i < utf8.size();) {
@@ -328,16 +327,19 @@ TEST(FeedsEncoding, Spec_Utf16WithBom) {
 }
 
 TEST(FeedsEncoding, Lenient_UndeclaredLatin1FallsBackToWindows1252) {
-  Feed feed = parse_ok("<rss version=\"2.0\"><channel><title>S\xe3o Paulo \x96 not\xed" "cias</title>"
-                       "</channel></rss>");
+  Feed feed = parse_ok(
+      "<rss version=\"2.0\"><channel><title>S\xe3o Paulo \x96 not\xed"
+      "cias</title>"
+      "</channel></rss>");
   EXPECT_EQ(feed.title, "São Paulo – notícias");
   EXPECT_EQ(feed.encoding, "windows-1252");
   EXPECT_TRUE(feed.bozo());  // declared (by default) UTF-8, read as windows-1252
 }
 
 TEST(FeedsEncoding, Lenient_StrayInvalidByteInUtf8IsReplacedWithWarning) {
-  Feed feed = parse_ok("<rss version=\"2.0\"><channel><title>na\xc3\xafve \xff caf\xc3\xa9</title>"
-                       "</channel></rss>");
+  Feed feed = parse_ok(
+      "<rss version=\"2.0\"><channel><title>na\xc3\xafve \xff caf\xc3\xa9</title>"
+      "</channel></rss>");
   EXPECT_EQ(feed.title, "naïve \uFFFD café");
   EXPECT_EQ(feed.encoding, "utf-8");
   EXPECT_TRUE(feed.bozo());
@@ -509,8 +511,8 @@ TEST(FeedsBudget, Budget_ExternalEntityNeverRead) {
     std::ofstream out(secret_path);
     out << "TOP-SECRET-CONTENT";
   }
-  std::string doc = "<?xml version=\"1.0\"?><!DOCTYPE rss [<!ENTITY xxe SYSTEM \"file://" +
-                    secret_path + "\">]><rss version=\"2.0\"><channel><title>a&xxe;b</title>"
+  std::string doc = "<?xml version=\"1.0\"?><!DOCTYPE rss [<!ENTITY xxe SYSTEM \"file://" + secret_path +
+                    "\">]><rss version=\"2.0\"><channel><title>a&xxe;b</title>"
                     "</channel></rss>";
   auto r = parse(doc, {});
   if (r) {
@@ -525,9 +527,10 @@ TEST(FeedsBudget, Budget_ExternalEntityNeverRead) {
 }
 
 TEST(FeedsBudget, Budget_ParameterEntityToExternalDtdIgnored) {
-  std::string doc = "<?xml version=\"1.0\"?><!DOCTYPE rss [<!ENTITY % ext SYSTEM "
-                    "\"http://127.0.0.1:9/evil.dtd\"> %ext;]><rss version=\"2.0\"><channel>"
-                    "<title>safe</title></channel></rss>";
+  std::string doc =
+      "<?xml version=\"1.0\"?><!DOCTYPE rss [<!ENTITY % ext SYSTEM "
+      "\"http://127.0.0.1:9/evil.dtd\"> %ext;]><rss version=\"2.0\"><channel>"
+      "<title>safe</title></channel></rss>";
   auto r = parse(doc, {});
   ASSERT_TRUE(r);
   EXPECT_EQ(r->title, "safe");

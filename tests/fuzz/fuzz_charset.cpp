@@ -9,10 +9,9 @@
 #include "common/charset.h"
 
 namespace {
-constexpr std::string_view kLabels[] = {"",          "utf-8",     "windows-1252", "utf-16",
-                                        "utf-16be",  "utf-32",    "shift_jis",    "gb2312",
-                                        "big5",      "euc-kr",    "iso-2022-jp",  "koi8-r",
-                                        "iso-8859-2", "x-user-defined", "bogus"};
+constexpr std::string_view kLabels[] = {
+    "",     "utf-8",  "windows-1252", "utf-16", "utf-16be",   "utf-32",         "shift_jis", "gb2312",
+    "big5", "euc-kr", "iso-2022-jp",  "koi8-r", "iso-8859-2", "x-user-defined", "bogus"};
 }
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {

@@ -22,8 +22,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   options.year_only = true;
   std::size_t previous_end = 0;
   for (const auto& found : banwatch::dates::find_prose_dates(text, options)) {
-    if (found.begin < previous_end || found.begin >= found.end || found.end > text.size())
-      std::abort();
+    if (found.begin < previous_end || found.begin >= found.end || found.end > text.size()) std::abort();
     previous_end = found.end;
   }
   return 0;

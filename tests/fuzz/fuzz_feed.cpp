@@ -10,8 +10,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (size == 0) return 0;
   banwatch::feeds::Options options;
   std::uint8_t selector = data[0];
-  static constexpr const char* kCharsets[] = {"", "utf-8", "iso-8859-1", "windows-1251", "shift_jis",
-                                              "utf-16", "gb2312", "bogus"};
+  static constexpr const char* kCharsets[] = {"",          "utf-8",  "iso-8859-1", "windows-1251",
+                                              "shift_jis", "utf-16", "gb2312",     "bogus"};
   options.http_charset = kCharsets[selector & 7];
   if (selector & 8) options.base_url = "https://fuzz.example/dir/feed.xml";
   if (selector & 16) {

@@ -57,11 +57,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const std::string_view text(reinterpret_cast<const char*>(data), size);
   banwatch::rules::ExtractContext context;
   context.explain = size % 2 == 0;
-  if (size % 3 == 0) context.published = banwatch::PreciseTime{banwatch::Timestamp{std::chrono::seconds{1'700'000'000}},
-                                                                banwatch::DatePrecision::kDay};
+  if (size % 3 == 0)
+    context.published =
+        banwatch::PreciseTime{banwatch::Timestamp{std::chrono::seconds{1'700'000'000}}, banwatch::DatePrecision::kDay};
   for (const auto& x : engine()->extract(text, context)) {
     if (x.sentence_begin > x.sentence_end || x.sentence_end > text.size()) std::abort();
-    if (x.event.vendor.empty() || x.event.actor.empty() || x.event.action.empty() || x.event.status.empty()) std::abort();
+    if (x.event.vendor.empty() || x.event.actor.empty() || x.event.action.empty() || x.event.status.empty())
+      std::abort();
     if (x.explanation && x.explanation->match_begin > x.explanation->match_end) std::abort();
   }
   (void)engine()->is_candidate(text);

@@ -28,7 +28,6 @@ std::string preload_asan_options() {
   return "ASAN_OPTIONS=" + options + "verify_asan_link_order=0";
 }
 
-
 using namespace std::chrono_literals;
 
 int crash_points() {
@@ -72,7 +71,8 @@ TEST_F(CrashTest, KilledAtSpreadPointsThenRerunEndsWithTheSameStore) {
   // The reference: one uninterrupted run, counting requests and writes.
   auto ref_bw = fresh(site, "reference");
   site.reset_requests();
-  auto ref = ref_bw.run({"crawl"}, {"LD_PRELOAD=" + shim, preload_asan_options(), "BANWATCH_COUNT_WRITES=" + counts}, "reference");
+  auto ref = ref_bw.run({"crawl"}, {"LD_PRELOAD=" + shim, preload_asan_options(), "BANWATCH_COUNT_WRITES=" + counts},
+                        "reference");
   ASSERT_EQ(ref.code, 0) << ref.err;
   const int ref_requests = site.requests();
   const long ref_writes = read_count(counts);
@@ -109,7 +109,9 @@ TEST_F(CrashTest, KilledAtSpreadPointsThenRerunEndsWithTheSameStore) {
     } else if (kind == 1) {
       long n = std::max(1L, static_cast<long>(fraction * static_cast<double>(ref_writes)));
       what = "write " + std::to_string(n) + "/" + std::to_string(ref_writes);
-      first = bw.run({"crawl"}, {"LD_PRELOAD=" + shim, preload_asan_options(), "BANWATCH_KILL_AT_WRITE=" + std::to_string(n)}, "trial");
+      first = bw.run({"crawl"},
+                     {"LD_PRELOAD=" + shim, preload_asan_options(), "BANWATCH_KILL_AT_WRITE=" + std::to_string(n)},
+                     "trial");
     } else {
       auto after = std::chrono::milliseconds(static_cast<long long>(fraction * static_cast<double>(ref_wall.count())));
       what = "time " + std::to_string(after.count()) + "ms/" + std::to_string(ref_wall.count()) + "ms";
@@ -119,7 +121,8 @@ TEST_F(CrashTest, KilledAtSpreadPointsThenRerunEndsWithTheSameStore) {
       first = bw.wait(pid);
     }
     SCOPED_TRACE("kill point " + std::to_string(p) + " at " + what);
-    if (first.signaled) ++killed;
+    if (first.signaled)
+      ++killed;
     else {
       ++finished_first;
       EXPECT_EQ(first.code, 0) << first.err;
@@ -153,8 +156,7 @@ TEST_F(CrashTest, TwoCrawlsAtOnceOneRunsTheOtherExits75OrWaits) {
   auto bw = fresh(site, "overlap");
   pid_t first = bw.spawn({"crawl"}, {}, "first");
   auto deadline = std::chrono::steady_clock::now() + 60s;
-  while (site.requests() == 0 && std::chrono::steady_clock::now() < deadline)
-    std::this_thread::sleep_for(5ms);
+  while (site.requests() == 0 && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(5ms);
   ASSERT_GT(site.requests(), 0) << "the first crawl never reached the server";
 
   auto second = bw.run({"crawl"}, {}, "second");

@@ -35,7 +35,8 @@ store::ArticleRecord article(int i) {
   a.canonical_url = a.url;
   a.item_id = "urn:story:" + std::to_string(i);
   a.title = "Story " + std::to_string(i);
-  a.published_at = PreciseTime{Timestamp(std::chrono::sys_days(std::chrono::year{2026} / 11 / 20)), DatePrecision::kDay};
+  a.published_at =
+      PreciseTime{Timestamp(std::chrono::sys_days(std::chrono::year{2026} / 11 / 20)), DatePrecision::kDay};
   a.fetched_at = Timestamp(std::chrono::sys_days(std::chrono::year{2026} / 11 / 21));
   a.text = "Paragraph one of story " + std::to_string(i) + ".\n\n" + std::string(400 + 37 * i, 'x');
   a.content_hash = std::to_string(i);
@@ -61,8 +62,8 @@ std::vector<store::ExtractedEvent> events(int i) {
 }
 
 struct Outcome {
-  int appended = 0;               // appends that returned success
-  std::optional<Error> error;     // the first failure
+  int appended = 0;            // appends that returned success
+  std::optional<Error> error;  // the first failure
 };
 
 // The workload one crawl would write: every article with its events, then the
@@ -204,9 +205,8 @@ TEST_F(StoreFailureInjection, EveryFailurePointGivesAClearErrorRollsBackAndAReru
       EXPECT_EQ(after.mentions, reference.mentions);
       if (after == reference && after.integrity == "ok") ++passed;
     }
-    std::cerr << mode.name << ": " << passed << "/" << tried << " failure points passed (of " << points
-              << ", every " << stride << "; " << errors
-              << " surfaced as errors, " << absorbed << " absorbed by SQLite)\n";
+    std::cerr << mode.name << ": " << passed << "/" << tried << " failure points passed (of " << points << ", every "
+              << stride << "; " << errors << " surfaced as errors, " << absorbed << " absorbed by SQLite)\n";
     EXPECT_EQ(passed, tried);
     EXPECT_GT(errors, 0);
   }

@@ -16,8 +16,8 @@ FaultPlan g_plan;
 std::atomic<long> g_writes{0}, g_locks{0}, g_injected{0};
 
 struct FaultFile {
-  sqlite3_file base;     // must be first: SQLite sees a FaultFile as a sqlite3_file
-  sqlite3_file* real;    // the wrapped file, allocated right after this struct
+  sqlite3_file base;   // must be first: SQLite sees a FaultFile as a sqlite3_file
+  sqlite3_file* real;  // the wrapped file, allocated right after this struct
 };
 
 sqlite3_file* real_of(sqlite3_file* f) { return reinterpret_cast<FaultFile*>(f)->real; }
@@ -35,10 +35,14 @@ int tick(bool is_write) {
   if (n < p.fail_at || (!p.persistent && n != p.fail_at)) return SQLITE_OK;
   g_injected.fetch_add(1);
   switch (p.kind) {
-    case FaultKind::kIoError: return SQLITE_IOERR_WRITE;
-    case FaultKind::kDiskFull: return SQLITE_FULL;
-    case FaultKind::kBusy: return SQLITE_BUSY;
-    case FaultKind::kNone: break;
+    case FaultKind::kIoError:
+      return SQLITE_IOERR_WRITE;
+    case FaultKind::kDiskFull:
+      return SQLITE_FULL;
+    case FaultKind::kBusy:
+      return SQLITE_BUSY;
+    case FaultKind::kNone:
+      break;
   }
   return SQLITE_OK;
 }
@@ -70,16 +74,12 @@ int x_lock(sqlite3_file* f, int level) {
   return real_of(f)->pMethods->xLock(real_of(f), level);
 }
 int x_unlock(sqlite3_file* f, int level) { return real_of(f)->pMethods->xUnlock(real_of(f), level); }
-int x_check_reserved(sqlite3_file* f, int* out) {
-  return real_of(f)->pMethods->xCheckReservedLock(real_of(f), out);
-}
+int x_check_reserved(sqlite3_file* f, int* out) { return real_of(f)->pMethods->xCheckReservedLock(real_of(f), out); }
 int x_file_control(sqlite3_file* f, int op, void* arg) {
   return real_of(f)->pMethods->xFileControl(real_of(f), op, arg);
 }
 int x_sector_size(sqlite3_file* f) { return real_of(f)->pMethods->xSectorSize(real_of(f)); }
-int x_device_characteristics(sqlite3_file* f) {
-  return real_of(f)->pMethods->xDeviceCharacteristics(real_of(f));
-}
+int x_device_characteristics(sqlite3_file* f) { return real_of(f)->pMethods->xDeviceCharacteristics(real_of(f)); }
 int x_shm_map(sqlite3_file* f, int region, int size, int extend, void volatile** out) {
   return real_of(f)->pMethods->xShmMap(real_of(f), region, size, extend, out);
 }
@@ -91,9 +91,7 @@ int x_shm_lock(sqlite3_file* f, int offset, int n, int flags) {
   return real_of(f)->pMethods->xShmLock(real_of(f), offset, n, flags);
 }
 void x_shm_barrier(sqlite3_file* f) { real_of(f)->pMethods->xShmBarrier(real_of(f)); }
-int x_shm_unmap(sqlite3_file* f, int delete_flag) {
-  return real_of(f)->pMethods->xShmUnmap(real_of(f), delete_flag);
-}
+int x_shm_unmap(sqlite3_file* f, int delete_flag) { return real_of(f)->pMethods->xShmUnmap(real_of(f), delete_flag); }
 int x_fetch(sqlite3_file* f, sqlite3_int64 offset, int amount, void** out) {
   return real_of(f)->pMethods->xFetch(real_of(f), offset, amount, out);
 }
@@ -102,9 +100,24 @@ int x_unfetch(sqlite3_file* f, sqlite3_int64 offset, void* p) {
 }
 
 const sqlite3_io_methods kMethods = {
-    3,       x_close,     x_read,        x_write,      x_truncate,          x_sync,
-    x_file_size, x_lock,  x_unlock,      x_check_reserved, x_file_control, x_sector_size,
-    x_device_characteristics, x_shm_map, x_shm_lock, x_shm_barrier, x_shm_unmap, x_fetch,
+    3,
+    x_close,
+    x_read,
+    x_write,
+    x_truncate,
+    x_sync,
+    x_file_size,
+    x_lock,
+    x_unlock,
+    x_check_reserved,
+    x_file_control,
+    x_sector_size,
+    x_device_characteristics,
+    x_shm_map,
+    x_shm_lock,
+    x_shm_barrier,
+    x_shm_unmap,
+    x_fetch,
     x_unfetch,
 };
 

@@ -12,8 +12,8 @@ enum class FaultKind { kNone, kIoError, kDiskFull, kBusy };
 
 struct FaultPlan {
   FaultKind kind = FaultKind::kNone;
-  long fail_at = 0;         // 1-based index of the operation that fails
-  bool persistent = true;   // keep failing after the first failure
+  long fail_at = 0;        // 1-based index of the operation that fails
+  bool persistent = true;  // keep failing after the first failure
 };
 
 // Registers the shim as the default VFS (idempotent). Returns false when the

@@ -70,8 +70,9 @@ TEST_F(ResourceBounds, TenThousandSourcesStayUnder300MB) {
 }
 
 TEST_F(ResourceBounds, FiftyMegabyteFeedStaysUnder300MB) {
-  std::string big = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<rss version=\"2.0\"><channel><title>Big</title>"
-                    "<link>http://example.org/</link><description>Fifty megabytes</description>\n";
+  std::string big =
+      "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<rss version=\"2.0\"><channel><title>Big</title>"
+      "<link>http://example.org/</link><description>Fifty megabytes</description>\n";
   for (int i = 0; big.size() < (50u << 20); ++i) {
     big += "<item><title>Item " + std::to_string(i) + "</title><link>http://127.0.0.1:1/big/" + std::to_string(i) +
            "</link><guid isPermaLink=\"false\">big-" + std::to_string(i) + "</guid><description>" + filler(1, i, 0) +
@@ -107,10 +108,14 @@ TEST_F(ResourceBounds, EndToEndCrawlIsCleanUnderValgrind) {
   std::string db = dir_ + "/valgrind.db";
   Banwatch bw(dir_, write_config(dir_, site, db));
   std::string log = dir_ + "/valgrind.log";
-  bw.prefix = {"/usr/bin/valgrind", "--tool=memcheck", "--leak-check=full",
+  bw.prefix = {"/usr/bin/valgrind",
+               "--tool=memcheck",
+               "--leak-check=full",
                std::string("--suppressions=") + BANWATCH_SOURCE_DIR + "/tests/hardening/valgrind.supp",
                "--show-leak-kinds=definite,indirect",
-               "--errors-for-leak-kinds=definite,indirect", "--error-exitcode=99", "--log-file=" + log};
+               "--errors-for-leak-kinds=definite,indirect",
+               "--error-exitcode=99",
+               "--log-file=" + log};
   auto e = bw.run({"crawl"}, {}, "valgrind");
   std::string report = slurp(log);
   EXPECT_EQ(e.code, 0) << e.err.substr(0, 2000) << report.substr(0, 4000);

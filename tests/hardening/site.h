@@ -38,15 +38,18 @@ inline std::string ban_sentence(int n) {
   const std::string& actor = kActors[static_cast<std::size_t>(n) % kActors.size()];
   const std::string& vendor = kVendors[static_cast<std::size_t>(n / 2) % kVendors.size()];
   switch (n % 3) {
-    case 0: return actor + " has banned " + vendor + " from its 5G networks, the regulator said on Monday.";
-    case 1: return actor + " is considering a ban on " + vendor + " equipment in federal agencies.";
-    default: return "Officials said " + actor + " has banned " + vendor + " from government networks.";
+    case 0:
+      return actor + " has banned " + vendor + " from its 5G networks, the regulator said on Monday.";
+    case 1:
+      return actor + " is considering a ban on " + vendor + " equipment in federal agencies.";
+    default:
+      return "Officials said " + actor + " has banned " + vendor + " from government networks.";
   }
 }
 
 // Filler prose that differs per article, so every page has its own text.
 inline std::string filler(int feed, int item, int para) {
-  static const char* words[] = {"council", "harbour", "festival", "weather", "library", "market", "river",
+  static const char* words[] = {"council", "harbour", "festival", "weather", "library", "market",  "river",
                                 "school",  "railway", "museum",   "garden",  "bridge",  "theatre", "stadium"};
   std::string s = "The " + std::string(words[(feed * 7 + item + para) % 14]) + " report number " +
                   std::to_string(feed * 1000 + item) + " paragraph " + std::to_string(para) + " describes how ";
@@ -61,8 +64,8 @@ inline std::string filler(int feed, int item, int para) {
 struct SiteOptions {
   int feeds = 6;
   int items_per_feed = 50;
-  int ban_every = 3;          // every Nth article carries a ban sentence
-  int shared_items = 3;       // feed k also lists this many of feed k-1's items (tracking query added)
+  int ban_every = 3;                        // every Nth article carries a ban sentence
+  int shared_items = 3;                     // feed k also lists this many of feed k-1's items (tracking query added)
   std::chrono::milliseconds page_delay{0};  // per article page, to lengthen a run
   std::map<std::string, std::string> extra_feeds;  // path -> RSS body, served beside the generated ones
 };
@@ -120,7 +123,8 @@ class NewsSite {
         std::string body = "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>" + title +
                            "</title><meta property=\"article:published_time\" content=\"2026-11-20T09:30:00Z\">"
                            "</head><body><nav><a href=\"/\">Home</a> <a href=\"/world\">World</a></nav>"
-                           "<article><h1>" + title + "</h1>";
+                           "<article><h1>" +
+                           title + "</h1>";
         for (int p = 0; p < 4; ++p) {
           body += "<p>" + filler(f, i, p);
           if (p == 1 && n % options_.ban_every == 0) body += " " + ban_sentence(n / options_.ban_every);
@@ -134,14 +138,14 @@ class NewsSite {
       if (f > 0) {
         for (int i = 0; i < options_.shared_items; ++i) {
           std::string path = "/news/" + std::to_string(f - 1) + "/" + std::to_string(i) + ".html";
-          item(url(path) + "?utm_source=feed" + std::to_string(f), "urn:syndicated:" + std::to_string(f) + ":" +
-               std::to_string(i), "Syndicated report " + std::to_string(f - 1) + "-" + std::to_string(i));
+          item(url(path) + "?utm_source=feed" + std::to_string(f),
+               "urn:syndicated:" + std::to_string(f) + ":" + std::to_string(i),
+               "Syndicated report " + std::to_string(f - 1) + "-" + std::to_string(i));
         }
       }
       feeds_["/feeds/" + std::to_string(f) + ".xml"] =
-          "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<rss version=\"2.0\"><channel><title>Desk " +
-          std::to_string(f) + "</title><link>" + url("/") + "</link><description>Generated</description>\n" + items +
-          "</channel></rss>\n";
+          "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<rss version=\"2.0\"><channel><title>Desk " + std::to_string(f) +
+          "</title><link>" + url("/") + "</link><description>Generated</description>\n" + items + "</channel></rss>\n";
     }
   }
 
@@ -184,8 +188,7 @@ class NewsSite {
 };
 
 inline std::string temp_dir(const std::string& name) {
-  auto dir = std::filesystem::temp_directory_path() /
-             ("banwatch-hardening-" + name + "-" + std::to_string(::getpid()));
+  auto dir = std::filesystem::temp_directory_path() / ("banwatch-hardening-" + name + "-" + std::to_string(::getpid()));
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
   return dir.string();
@@ -199,8 +202,8 @@ inline std::string write_config(const std::string& dir, const NewsSite& site, co
   std::ofstream out(path);
   out << "store:\n  path: " << db << "\n"
       << "fetch:\n  host_delay: 0s\n  host_connections: 4\n  allow_private_networks: true\n  retries: 1\n"
-      << "  timeout: 60s\n" << fetch_extra
-      << "crawl:\n  articles: " << articles << "\n  max_item_age: 3650d\n"
+      << "  timeout: 60s\n"
+      << fetch_extra << "crawl:\n  articles: " << articles << "\n  max_item_age: 3650d\n"
       << "rules: " << BANWATCH_SOURCE_DIR << "/rules\n"
       << "sources:\n";
   for (int f = 0; f < site.feeds(); ++f)
@@ -212,7 +215,7 @@ inline std::string write_config(const std::string& dir, const NewsSite& site, co
 }
 
 struct Exit {
-  int code = -1;       // exit status, or 128 + signal
+  int code = -1;  // exit status, or 128 + signal
   bool signaled = false;
   std::chrono::milliseconds wall{0};
   std::string err;

@@ -245,8 +245,9 @@ TEST(ArticleRobustness, Budget_NodesRejected) {
 }
 
 TEST(ArticleRobustness, EmptyAndBinaryInputRejectedWithAClearError) {
-  for (const std::string& bad : {std::string(), std::string("  \n\t "), std::string("\x00\x01\x02\x03\x04\x05\x06\x07", 8),
-                                 std::string("plain text without any markup")}) {
+  for (const std::string& bad :
+       {std::string(), std::string("  \n\t "), std::string("\x00\x01\x02\x03\x04\x05\x06\x07", 8),
+        std::string("plain text without any markup")}) {
     auto a = extract(bad, {});
     ASSERT_FALSE(a.has_value());
     EXPECT_EQ(a.error().code, ErrorCode::kParse);
@@ -255,7 +256,8 @@ TEST(ArticleRobustness, EmptyAndBinaryInputRejectedWithAClearError) {
 }
 
 TEST(ArticleRobustness, PageWithoutBodyTextSucceedsWithAWarning) {
-  auto a = extract("<html><head><title>Nothing here</title></head><body><nav><a href='/'>Home</a></nav></body></html>", {});
+  auto a =
+      extract("<html><head><title>Nothing here</title></head><body><nav><a href='/'>Home</a></nav></body></html>", {});
   ASSERT_TRUE(a.has_value());
   EXPECT_EQ(a->text, "");
   EXPECT_EQ(a->title, "Nothing here");

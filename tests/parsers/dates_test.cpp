@@ -17,8 +17,7 @@ std::string P(std::string_view text) {
 std::string Prose(std::string_view text) {
   auto f = find_prose_date(text);
   if (!f) return "none";
-  return format_precise(f->date) + " [" + std::string(text.substr(f->begin, f->end - f->begin)) +
-         "]";
+  return format_precise(f->date) + " [" + std::string(text.substr(f->begin, f->end - f->begin)) + "]";
 }
 
 // ---------------------------------------------------------------------------
@@ -75,13 +74,9 @@ TEST(DatesTest, Spec_Rfc822_Sec5_MilitaryZones) {
   EXPECT_EQ(P("Thu, 01 Jan 2004 19:48:21 J"), "none");  // J is not a zone
 }
 
-TEST(DatesTest, Spec_Rfc822_Sec5_SecondsOptional) {
-  EXPECT_EQ(P("Thu, 01 Jan 2004 19:48 GMT"), "2004-01-01T19:48Z");
-}
+TEST(DatesTest, Spec_Rfc822_Sec5_SecondsOptional) { EXPECT_EQ(P("Thu, 01 Jan 2004 19:48 GMT"), "2004-01-01T19:48Z"); }
 
-TEST(DatesTest, Spec_Rfc822_Sec5_WeekdayOptional) {
-  EXPECT_EQ(P("01 Jan 2004 19:48:21 GMT"), "2004-01-01T19:48:21Z");
-}
+TEST(DatesTest, Spec_Rfc822_Sec5_WeekdayOptional) { EXPECT_EQ(P("01 Jan 2004 19:48:21 GMT"), "2004-01-01T19:48:21Z"); }
 
 TEST(DatesTest, Spec_Rfc2822_Sec3_3_Comments) {
   EXPECT_EQ(P("Thu, 01 Jan 2004 19:48:21 -0800 (PST)"), "2004-01-02T03:48:21Z");
@@ -108,9 +103,7 @@ TEST(DatesTest, Spec_W3cdtf_CompleteDateTime) {
   EXPECT_EQ(P("2003-12-31T18:14:55+08:00"), "2003-12-31T10:14:55Z");
 }
 
-TEST(DatesTest, Spec_W3cdtf_HoursAndMinutes) {
-  EXPECT_EQ(P("2002-10-13T09:00+01:00"), "2002-10-13T08:00Z");
-}
+TEST(DatesTest, Spec_W3cdtf_HoursAndMinutes) { EXPECT_EQ(P("2002-10-13T09:00+01:00"), "2002-10-13T08:00Z"); }
 
 TEST(DatesTest, Spec_W3cdtf_FractionOfSecond) {
   EXPECT_EQ(P("2003-12-31T10:14:55.123Z"), "2003-12-31T10:14:55Z");
@@ -170,38 +163,26 @@ TEST(DatesTest, Spec_ParseIso8601_RejectsRfc822) {
 // ---------------------------------------------------------------------------
 // Tolerances for what feeds really write.
 
-TEST(DatesTest, Lenient_WrongWeekdayIgnored) {
-  EXPECT_EQ(P("Mon, 01 Jan 2004 19:48:21 GMT"), "2004-01-01T19:48:21Z");
-}
+TEST(DatesTest, Lenient_WrongWeekdayIgnored) { EXPECT_EQ(P("Mon, 01 Jan 2004 19:48:21 GMT"), "2004-01-01T19:48:21Z"); }
 
 TEST(DatesTest, Lenient_FullWeekdayAndMonthNames) {
   EXPECT_EQ(P("Thursday, 01 January 2004 19:48:21 GMT"), "2004-01-01T19:48:21Z");
 }
 
-TEST(DatesTest, Lenient_MissingComma) {
-  EXPECT_EQ(P("Thu 01 Jan 2004 19:48:21 GMT"), "2004-01-01T19:48:21Z");
-}
+TEST(DatesTest, Lenient_MissingComma) { EXPECT_EQ(P("Thu 01 Jan 2004 19:48:21 GMT"), "2004-01-01T19:48:21Z"); }
 
-TEST(DatesTest, Lenient_MonthBeforeDay) {
-  EXPECT_EQ(P("Thu, Jan 01 2004 19:48:21 GMT"), "2004-01-01T19:48:21Z");
-}
+TEST(DatesTest, Lenient_MonthBeforeDay) { EXPECT_EQ(P("Thu, Jan 01 2004 19:48:21 GMT"), "2004-01-01T19:48:21Z"); }
 
-TEST(DatesTest, Lenient_HyphenatedDate) {
-  EXPECT_EQ(P("Thu, 01-Jan-2004 19:48:21 GMT"), "2004-01-01T19:48:21Z");
-}
+TEST(DatesTest, Lenient_HyphenatedDate) { EXPECT_EQ(P("Thu, 01-Jan-2004 19:48:21 GMT"), "2004-01-01T19:48:21Z"); }
 
 TEST(DatesTest, Lenient_DateWithoutTime) {
   EXPECT_EQ(P("Thu, 01 Jan 2004"), "2004-01-01");
   EXPECT_EQ(P("Jan 2004"), "2004-01");
 }
 
-TEST(DatesTest, Lenient_SingleDigitFields) {
-  EXPECT_EQ(P("Thu, 5 Apr 2012 1:02:03 GMT"), "2012-04-05T01:02:03Z");
-}
+TEST(DatesTest, Lenient_SingleDigitFields) { EXPECT_EQ(P("Thu, 5 Apr 2012 1:02:03 GMT"), "2012-04-05T01:02:03Z"); }
 
-TEST(DatesTest, Lenient_TooManyTimeFields) {
-  EXPECT_EQ(P("Sun, 16 Dec 2012 1:2:3:4 GMT"), "none");
-}
+TEST(DatesTest, Lenient_TooManyTimeFields) { EXPECT_EQ(P("Sun, 16 Dec 2012 1:2:3:4 GMT"), "none"); }
 
 TEST(DatesTest, Lenient_OffsetAndZoneName) {
   EXPECT_EQ(P("Mon, 26 Nov 2026 10:00:00 +0000 GMT"), "2026-11-26T10:00:00Z");
@@ -209,13 +190,9 @@ TEST(DatesTest, Lenient_OffsetAndZoneName) {
   EXPECT_EQ(P("Thu, 01 Jan 2004 19:48:21 UTC-05:00"), "2004-01-02T00:48:21Z");
 }
 
-TEST(DatesTest, Lenient_OffsetWithColon) {
-  EXPECT_EQ(P("Thu, 01 Jan 2004 19:48:21 +01:00"), "2004-01-01T18:48:21Z");
-}
+TEST(DatesTest, Lenient_OffsetWithColon) { EXPECT_EQ(P("Thu, 01 Jan 2004 19:48:21 +01:00"), "2004-01-01T18:48:21Z"); }
 
-TEST(DatesTest, Lenient_MissingZoneIsUtc) {
-  EXPECT_EQ(P("Thu, 01 Jan 2004 19:48:21"), "2004-01-01T19:48:21Z");
-}
+TEST(DatesTest, Lenient_MissingZoneIsUtc) { EXPECT_EQ(P("Thu, 01 Jan 2004 19:48:21"), "2004-01-01T19:48:21Z"); }
 
 TEST(DatesTest, Lenient_WorldZoneAbbreviations) {
   EXPECT_EQ(P("Thu, 01 Jan 2004 19:48:21 CET"), "2004-01-01T18:48:21Z");
@@ -223,21 +200,15 @@ TEST(DatesTest, Lenient_WorldZoneAbbreviations) {
   EXPECT_EQ(P("Thu, 01 Jan 2004 19:48:21 IST"), "2004-01-01T14:18:21Z");
 }
 
-TEST(DatesTest, Lenient_Asctime) {
-  EXPECT_EQ(P("Sun Jan  4 16:29:06 2004"), "2004-01-04T16:29:06Z");
-}
+TEST(DatesTest, Lenient_Asctime) { EXPECT_EQ(P("Sun Jan  4 16:29:06 2004"), "2004-01-04T16:29:06Z"); }
 
 TEST(DatesTest, Lenient_UnixDateWithZoneBeforeYear) {
   EXPECT_EQ(P("Sun Jan  4 16:29:06 PST 2004"), "2004-01-05T00:29:06Z");
 }
 
-TEST(DatesTest, Lenient_TwitterStyle) {
-  EXPECT_EQ(P("Sun Jul 15 01:16:00 +0000 2012"), "2012-07-15T01:16:00Z");
-}
+TEST(DatesTest, Lenient_TwitterStyle) { EXPECT_EQ(P("Sun Jul 15 01:16:00 +0000 2012"), "2012-07-15T01:16:00Z"); }
 
-TEST(DatesTest, Lenient_Perforce) {
-  EXPECT_EQ(P("Fri, 2006/09/15 08:19:53 EDT"), "2006-09-15T12:19:53Z");
-}
+TEST(DatesTest, Lenient_Perforce) { EXPECT_EQ(P("Fri, 2006/09/15 08:19:53 EDT"), "2006-09-15T12:19:53Z"); }
 
 TEST(DatesTest, Lenient_MsSqlSpaceSeparator) {
   EXPECT_EQ(P("2004-07-08 23:56:58"), "2004-07-08T23:56:58Z");
@@ -246,30 +217,21 @@ TEST(DatesTest, Lenient_MsSqlSpaceSeparator) {
   EXPECT_EQ(P("2004-07-08 23:56 EST"), "2004-07-09T04:56Z");
 }
 
-TEST(DatesTest, Lenient_LowercaseSeparatorT) {
-  EXPECT_EQ(P("2003-12-31t10:14:55z"), "2003-12-31T10:14:55Z");
-}
+TEST(DatesTest, Lenient_LowercaseSeparatorT) { EXPECT_EQ(P("2003-12-31t10:14:55z"), "2003-12-31T10:14:55Z"); }
 
-TEST(DatesTest, Lenient_IsoHourWithoutMinutes) {
-  EXPECT_EQ(P("2003-12-31T10Z"), "2003-12-31T10:00Z");
-}
+TEST(DatesTest, Lenient_IsoHourWithoutMinutes) { EXPECT_EQ(P("2003-12-31T10Z"), "2003-12-31T10:00Z"); }
 
 TEST(DatesTest, Lenient_Greek) {
-  EXPECT_EQ(P("\u039a\u03c5\u03c1, 11 \u0399\u03bf\u03cd\u03bb 2004 12:00:00 EST"),
-            "2004-07-11T17:00:00Z");
+  EXPECT_EQ(P("\u039a\u03c5\u03c1, 11 \u0399\u03bf\u03cd\u03bb 2004 12:00:00 EST"), "2004-07-11T17:00:00Z");
 }
 
-TEST(DatesTest, Lenient_Hungarian) {
-  EXPECT_EQ(P("2004-j\u00falius-13T9:15-05:00"), "2004-07-13T14:15Z");
-}
+TEST(DatesTest, Lenient_Hungarian) { EXPECT_EQ(P("2004-j\u00falius-13T9:15-05:00"), "2004-07-13T14:15Z"); }
 
 TEST(DatesTest, Lenient_KoreanOnblog) {
   EXPECT_EQ(P("2004\ub144 05\uc6d4 28\uc77c  01:31:15"), "2004-05-27T16:31:15Z");
 }
 
-TEST(DatesTest, Lenient_KoreanNate) {
-  EXPECT_EQ(P("2004-05-25 \uc624\ud6c4 11:23:17"), "2004-05-25T14:23:17Z");
-}
+TEST(DatesTest, Lenient_KoreanNate) { EXPECT_EQ(P("2004-05-25 \uc624\ud6c4 11:23:17"), "2004-05-25T14:23:17Z"); }
 
 TEST(DatesTest, Lenient_AmPm) {
   EXPECT_EQ(P("March 25, 2022 10:30 PM EST"), "2022-03-26T03:30Z");
@@ -283,13 +245,9 @@ TEST(DatesTest, Lenient_NumericDayMonthYear) {
   EXPECT_EQ(P("03/04/2022"), "none");  // ambiguous
 }
 
-TEST(DatesTest, Lenient_LeapSecondRollsOver) {
-  EXPECT_EQ(P("2016-12-31T23:59:60Z"), "2017-01-01T00:00:00Z");
-}
+TEST(DatesTest, Lenient_LeapSecondRollsOver) { EXPECT_EQ(P("2016-12-31T23:59:60Z"), "2017-01-01T00:00:00Z"); }
 
-TEST(DatesTest, Lenient_SurroundingWhitespace) {
-  EXPECT_EQ(P("  \n 2003-12-31T10:14:55Z \t"), "2003-12-31T10:14:55Z");
-}
+TEST(DatesTest, Lenient_SurroundingWhitespace) { EXPECT_EQ(P("  \n 2003-12-31T10:14:55Z \t"), "2003-12-31T10:14:55Z"); }
 
 TEST(DatesTest, Lenient_RejectsNonDates) {
   EXPECT_EQ(P(""), "none");
@@ -338,8 +296,7 @@ TEST(DatesTest, Lenient_ProseIsoDate) {
 }
 
 TEST(DatesTest, Lenient_ProseTimeWithZone) {
-  EXPECT_EQ(Prose("March 25, 2022 at 10:30 a.m. ET"),
-            "2022-03-25T15:30Z [March 25, 2022 at 10:30 a.m. ET]");
+  EXPECT_EQ(Prose("March 25, 2022 at 10:30 a.m. ET"), "2022-03-25T15:30Z [March 25, 2022 at 10:30 a.m. ET]");
   EXPECT_EQ(Prose("March 25, 2022, 14:05 UTC"), "2022-03-25T14:05Z [March 25, 2022, 14:05 UTC]");
   // A clock time without a zone is not a point in time: day precision.
   EXPECT_EQ(Prose("March 25, 2022 10:30 AM"), "2022-03-25 [March 25, 2022]");
@@ -354,10 +311,10 @@ TEST(DatesTest, Lenient_ProseFirstDateWins) {
 }
 
 TEST(DatesTest, Lenient_ProseRejects) {
-  EXPECT_EQ(Prose("It may 2022 be"), "none");        // lowercase "may"
-  EXPECT_EQ(Prose("March 25"), "none");              // no year
-  EXPECT_EQ(Prose("Marches 2022"), "none");          // not a month word
-  EXPECT_EQ(Prose("March 32, 2022"), "none");        // no such day
+  EXPECT_EQ(Prose("It may 2022 be"), "none");  // lowercase "may"
+  EXPECT_EQ(Prose("March 25"), "none");        // no year
+  EXPECT_EQ(Prose("Marches 2022"), "none");    // not a month word
+  EXPECT_EQ(Prose("March 32, 2022"), "none");  // no such day
   EXPECT_EQ(Prose("February 30, 2022"), "none");
   EXPECT_EQ(Prose("order 12345 June"), "none");
   EXPECT_EQ(Prose("version 2022-03-251"), "none");
@@ -372,9 +329,7 @@ TEST(DatesTest, Lenient_ProseSpanOffsetsAreBytes) {
   EXPECT_EQ(f->date.precision, DatePrecision::kDay);
 }
 
-TEST(DatesTest, Lenient_ProseAllCapsMonth) {
-  EXPECT_EQ(Prose("MARCH 25, 2022"), "2022-03-25 [MARCH 25, 2022]");
-}
+TEST(DatesTest, Lenient_ProseAllCapsMonth) { EXPECT_EQ(Prose("MARCH 25, 2022"), "2022-03-25 [MARCH 25, 2022]"); }
 
 }  // namespace
 }  // namespace banwatch::dates
@@ -387,8 +342,8 @@ Timestamp At(std::string_view iso) { return parse_iso8601(iso)->time; }
 std::string ProseAt(std::string_view text, std::string_view reference) {
   auto f = find_prose_date(text, ProseOptions{At(reference)});
   if (!f) return "none";
-  return format_precise(f->date) + " [" + std::string(text.substr(f->begin, f->end - f->begin)) +
-         "]" + (f->year_inferred ? " inferred" : "");
+  return format_precise(f->date) + " [" + std::string(text.substr(f->begin, f->end - f->begin)) + "]" +
+         (f->year_inferred ? " inferred" : "");
 }
 
 TEST(DatesTest, Lenient_ForeignMonthNames) {
@@ -400,31 +355,24 @@ TEST(DatesTest, Lenient_ForeignMonthNames) {
 }
 
 TEST(DatesTest, Lenient_JavaScriptDateString) {
-  EXPECT_EQ(P("Wed Nov 18 2020 14:03:11 GMT+0000 (Coordinated Universal Time)"),
-            "2020-11-18T14:03:11Z");
+  EXPECT_EQ(P("Wed Nov 18 2020 14:03:11 GMT+0000 (Coordinated Universal Time)"), "2020-11-18T14:03:11Z");
   EXPECT_EQ(P("Wed Nov 18 2020 14:03:11 GMT-0500 (EST)"), "2020-11-18T19:03:11Z");
 }
 
 TEST(DatesTest, Lenient_ProseYearlessNeedsReference) {
   EXPECT_EQ(Prose("on March 25 the agency"), "none");
-  EXPECT_EQ(ProseAt("on March 25 the agency", "2022-04-02T00:00:00Z"),
-            "2022-03-25 [March 25] inferred");
-  EXPECT_EQ(ProseAt("An Oct. 11 presentation", "2019-11-20T00:00:00Z"),
-            "2019-10-11 [Oct. 11] inferred");
-  EXPECT_EQ(ProseAt("on 25 March, officials", "2022-04-02T00:00:00Z"),
-            "2022-03-25 [25 March] inferred");
+  EXPECT_EQ(ProseAt("on March 25 the agency", "2022-04-02T00:00:00Z"), "2022-03-25 [March 25] inferred");
+  EXPECT_EQ(ProseAt("An Oct. 11 presentation", "2019-11-20T00:00:00Z"), "2019-10-11 [Oct. 11] inferred");
+  EXPECT_EQ(ProseAt("on 25 March, officials", "2022-04-02T00:00:00Z"), "2022-03-25 [25 March] inferred");
 }
 
 TEST(DatesTest, Lenient_ProseYearlessPicksClosestYear) {
   // Early January: "December 28" is last year's.
-  EXPECT_EQ(ProseAt("on December 28", "2020-01-05T00:00:00Z"),
-            "2019-12-28 [December 28] inferred");
+  EXPECT_EQ(ProseAt("on December 28", "2020-01-05T00:00:00Z"), "2019-12-28 [December 28] inferred");
   // Late December: "January 3" is next year's.
-  EXPECT_EQ(ProseAt("from January 3", "2019-12-30T00:00:00Z"),
-            "2020-01-03 [January 3] inferred");
+  EXPECT_EQ(ProseAt("from January 3", "2019-12-30T00:00:00Z"), "2020-01-03 [January 3] inferred");
   // February 29 only exists in leap years.
-  EXPECT_EQ(ProseAt("on February 29", "2021-01-10T00:00:00Z"),
-            "2020-02-29 [February 29] inferred");
+  EXPECT_EQ(ProseAt("on February 29", "2021-01-10T00:00:00Z"), "2020-02-29 [February 29] inferred");
 }
 
 TEST(DatesTest, Lenient_ProseExplicitYearNotInferred) {
@@ -465,8 +413,7 @@ std::string ProseYears(std::string_view text) {
   options.year_only = true;
   auto f = find_prose_date(text, options);
   if (!f) return "none";
-  return format_precise(f->date) + " [" + std::string(text.substr(f->begin, f->end - f->begin)) +
-         "]";
+  return format_precise(f->date) + " [" + std::string(text.substr(f->begin, f->end - f->begin)) + "]";
 }
 
 TEST(DatesTest, Lenient_ProseYearOnlyAfterCue) {
@@ -496,9 +443,7 @@ TEST(DatesTest, Lenient_MoreZoneForms) {
   EXPECT_EQ(P("Tue, 10 Jun 2003 09:41:01.123 GMT"), "2003-06-10T09:41:01Z");
 }
 
-TEST(DatesTest, Lenient_NoSpaceAfterComma) {
-  EXPECT_EQ(P("Thu,01 Jan 2004 19:48:21 GMT"), "2004-01-01T19:48:21Z");
-}
+TEST(DatesTest, Lenient_NoSpaceAfterComma) { EXPECT_EQ(P("Thu,01 Jan 2004 19:48:21 GMT"), "2004-01-01T19:48:21Z"); }
 
 }  // namespace
 }  // namespace banwatch::dates

@@ -127,8 +127,8 @@ TEST(RulesLoad, Spec_UnknownPlaceholderActionAndKeysAreErrors) {
 }
 
 TEST(RulesLoad, Lenient_MalformedYamlIsAnErrorNotACrash) {
-  for (const char* yaml : {"rules: [", "- just a list", "vendors: 3", "\x01\x02\xff", "rules:\n  - {id: a, action: ban}\n",
-                           "cues: {negation: {anywhere: ['x']}}"}) {
+  for (const char* yaml : {"rules: [", "- just a list", "vendors: 3", "\x01\x02\xff",
+                           "rules:\n  - {id: a, action: ban}\n", "cues: {negation: {anywhere: ['x']}}"}) {
     auto engine = RuleEngine::load_yaml(yaml, "bad.yaml");
     EXPECT_FALSE(engine.has_value()) << yaml;
   }
@@ -227,10 +227,10 @@ TEST(RulesExtract, Spec_EveryMentionPassRunsWhenItsDictionaryIsPresent) {
                     "Security provider Norvex ended its partnership with the company.");
   std::set<std::tuple<std::string, std::string, std::string>> found;
   for (const auto& ev : got) found.emplace(ev.actor, ev.action, ev.vendor);
-  EXPECT_EQ(found, (std::set<std::tuple<std::string, std::string, std::string>>{
-                       {"Freedonian Trade Office", "ban", "Acmesoft"},
-                       {"Freedonia", "ban", "Acmesoft"},
-                       {"Norvex", "end_partnership", "Acmesoft"}}));
+  EXPECT_EQ(found,
+            (std::set<std::tuple<std::string, std::string, std::string>>{{"Freedonian Trade Office", "ban", "Acmesoft"},
+                                                                         {"Freedonia", "ban", "Acmesoft"},
+                                                                         {"Norvex", "end_partnership", "Acmesoft"}}));
 }
 
 TEST(RulesExtract, MultiActorAndMultiVendorGiveOneEventEach) {
@@ -238,10 +238,10 @@ TEST(RulesExtract, MultiActorAndMultiVendorGiveOneEventEach) {
   auto got = events(*e, "Freedonia and Sylvania banned Acmesoft and Zenithcam.");
   std::set<std::pair<std::string, std::string>> pairs;
   for (const auto& ev : got) pairs.emplace(ev.actor, ev.vendor);
-  EXPECT_EQ(pairs, (std::set<std::pair<std::string, std::string>>{{"Freedonia", "Acmesoft"},
-                                                                   {"Freedonia", "Zenithcam"},
-                                                                   {"Sylvania", "Acmesoft"},
-                                                                   {"Sylvania", "Zenithcam"}}));
+  EXPECT_EQ(
+      pairs,
+      (std::set<std::pair<std::string, std::string>>{
+          {"Freedonia", "Acmesoft"}, {"Freedonia", "Zenithcam"}, {"Sylvania", "Acmesoft"}, {"Sylvania", "Zenithcam"}}));
 }
 
 TEST(RulesExtract, AliasesProductsAndPossessivesMapToTheVendor) {
@@ -274,8 +274,9 @@ TEST(RulesExtract, PassiveVoiceFindsTheActorAfterBy) {
 
 TEST(RulesExtract, UnknownActorsFromAppositivesAndSubjects) {
   auto e = mini();
-  auto got = events(*e, "Cloud services giant Nimbus Systems ended its reseller partnership with Acmesoft. "
-                        "Also, Orbitco's racing team ended a partnership with Zenithcam.");
+  auto got = events(*e,
+                    "Cloud services giant Nimbus Systems ended its reseller partnership with Acmesoft. "
+                    "Also, Orbitco's racing team ended a partnership with Zenithcam.");
   ASSERT_EQ(got.size(), 2u);
   EXPECT_EQ(got[0].actor, "Nimbus Systems");
   EXPECT_EQ(got[0].actor_type, "company");
@@ -363,7 +364,8 @@ TEST(RulesExtract, ExplainShowsRuleSpanAndResolution) {
   ASSERT_TRUE(got[0].explanation);
   const auto& ex = *got[0].explanation;
   EXPECT_EQ(ex.rule_id, "ban.verb");
-  std::string_view sentence = std::string_view(text).substr(got[0].sentence_begin, got[0].sentence_end - got[0].sentence_begin);
+  std::string_view sentence =
+      std::string_view(text).substr(got[0].sentence_begin, got[0].sentence_end - got[0].sentence_begin);
   EXPECT_EQ(sentence.substr(ex.match_begin, ex.match_end - ex.match_begin), "Freedonia banned AcmeGuard's");
   EXPECT_NE(ex.actor_how.find("country"), std::string::npos);
   EXPECT_NE(ex.vendor_how.find("AcmeGuard"), std::string::npos);
@@ -379,7 +381,11 @@ TEST(RulesExtract, Robust_HostileTextNeverCrashes) {
   auto e = mini();
   std::string junk;
   for (int i = 0; i < 20000; ++i) junk.push_back(static_cast<char>((i * 7919) % 251 + 1));
-  junk += " Freedonia banned Acmesoft \x01" "V0\x02 \x01" "A9999\x02 banned \x01" "V77\x02.";
+  junk +=
+      " Freedonia banned Acmesoft \x01"
+      "V0\x02 \x01"
+      "A9999\x02 banned \x01"
+      "V77\x02.";
   (void)e->extract(junk, {});
   std::string long_sentence(200000, 'a');
   long_sentence += " Freedonia banned Acmesoft";
@@ -395,9 +401,9 @@ std::string norm(std::string s) {
   s = std::regex_replace(s, std::regex("u\\.k\\."), "uk");
   s = std::regex_replace(s, std::regex("['\u2019]s\\b"), "");
   s = std::regex_replace(s, std::regex("[^a-z0-9 ]"), " ");
-  static const std::set<std::string> suffixes = {"lab", "labs", "inc", "corp", "corporation", "co", "ltd", "limited",
-                                                 "group", "technologies", "technology", "holdings", "plc", "llc",
-                                                 "ag", "sa", "the", "company", "s"};
+  static const std::set<std::string> suffixes = {
+      "lab",        "labs",     "inc", "corp", "corporation", "co", "ltd", "limited", "group", "technologies",
+      "technology", "holdings", "plc", "llc",  "ag",          "sa", "the", "company", "s"};
   std::istringstream in(s);
   std::string w, out;
   while (in >> w)
@@ -437,7 +443,8 @@ Score score_annotated(const RuleEngine& engine, const std::string& path) {
     auto j = nlohmann::json::parse(line);
     ++score.passages;
     ExtractContext context;
-    if (j.contains("published") && j["published"].is_string()) context.published = parse_precise(j["published"].get<std::string>());
+    if (j.contains("published") && j["published"].is_string())
+      context.published = parse_precise(j["published"].get<std::string>());
     auto got = engine.extract(j["text"].get<std::string>(), context);
     const auto& gold = j["events"];
     if (gold.empty()) {
@@ -469,9 +476,9 @@ Score score_annotated(const RuleEngine& engine, const std::string& path) {
     }
     for (std::size_t i = 0; i < got.size(); ++i)
       if (!used[i])
-        score.false_positives.push_back(j["id"].get<std::string>() + ": " + got[i].event.actor + " " + got[i].event.action +
-                                        "/" + got[i].event.status + " " + got[i].event.vendor + " [" +
-                                        got[i].event.rule_id + "] " +
+        score.false_positives.push_back(j["id"].get<std::string>() + ": " + got[i].event.actor + " " +
+                                        got[i].event.action + "/" + got[i].event.status + " " + got[i].event.vendor +
+                                        " [" + got[i].event.rule_id + "] " +
                                         (got[i].event.event_date ? format_precise(*got[i].event.event_date) : "-"));
   }
   return score;
@@ -501,8 +508,8 @@ TEST(RulesSeed, EventEvalFindsAllTwelveAndNothingElse) {
   const fs::path tool = shared / "tools" / "event-eval";
   if (!fs::exists(seed) || !fs::exists(tool)) GTEST_SKIP() << "shared examples not present at " << shared;
   if (!fs::exists(BANWATCH_BINARY)) GTEST_SKIP() << "banwatch CLI not built";
-  std::string cmd = "python3 '" + tool.string() + "' '" + seed.string() + "' --banwatch '" + BANWATCH_BINARY +
-                    "' --json 2>&1";
+  std::string cmd =
+      "python3 '" + tool.string() + "' '" + seed.string() + "' --banwatch '" + BANWATCH_BINARY + "' --json 2>&1";
   FILE* pipe = ::popen(cmd.c_str(), "r");
   ASSERT_NE(pipe, nullptr);
   std::string out;

@@ -63,8 +63,11 @@ TEST(Sentences, Quotes_ClosingQuoteStaysWithSentence) {
             (Strings{"He said \"we will act.\"", "The ministry agreed."}));
   EXPECT_EQ(split("\"Is it safe?\" he asked. Nobody answered."),
             (Strings{"\"Is it safe?\" he asked.", "Nobody answered."}));
-  EXPECT_EQ(split("She called it \xE2\x80\x9C" "dangerous.\xE2\x80\x9D Officials disagreed."),
-            (Strings{"She called it \xE2\x80\x9C" "dangerous.\xE2\x80\x9D", "Officials disagreed."}));
+  EXPECT_EQ(split("She called it \xE2\x80\x9C"
+                  "dangerous.\xE2\x80\x9D Officials disagreed."),
+            (Strings{"She called it \xE2\x80\x9C"
+                     "dangerous.\xE2\x80\x9D",
+                     "Officials disagreed."}));
 }
 
 TEST(Sentences, Quotes_CommaInsideQuoteContinues) {
@@ -90,8 +93,10 @@ TEST(Sentences, Paragraphs_BlankLineEndsSentenceAndCounts) {
 }
 
 TEST(Sentences, Lists_BulletLinesAreSentencesWithoutTheBullet) {
-  std::string_view text = "Developments:\n  \xE2\x80\xA2 May 2, 2021: One thing happened\n  \xE2\x80\xA2 Another thing.\n- A dash item";
-  EXPECT_EQ(split(text), (Strings{"Developments:", "May 2, 2021: One thing happened", "Another thing.", "A dash item"}));
+  std::string_view text =
+      "Developments:\n  \xE2\x80\xA2 May 2, 2021: One thing happened\n  \xE2\x80\xA2 Another thing.\n- A dash item";
+  EXPECT_EQ(split(text),
+            (Strings{"Developments:", "May 2, 2021: One thing happened", "Another thing.", "A dash item"}));
 }
 
 TEST(Sentences, Lenient_SingleNewlineInsideSentenceIsSpace) {
@@ -99,7 +104,8 @@ TEST(Sentences, Lenient_SingleNewlineInsideSentenceIsSpace) {
 }
 
 TEST(Sentences, Lenient_EllipsisAndRepeatedMarks) {
-  EXPECT_EQ(split("Wait... What?! Fine\xE2\x80\xA6 Done."), (Strings{"Wait...", "What?!", "Fine\xE2\x80\xA6", "Done."}));
+  EXPECT_EQ(split("Wait... What?! Fine\xE2\x80\xA6 Done."),
+            (Strings{"Wait...", "What?!", "Fine\xE2\x80\xA6", "Done."}));
 }
 
 TEST(Sentences, Spans_AreByteOffsetsWithoutSurroundingSpace) {

@@ -86,7 +86,8 @@ class WorkerFaultTest : public ::testing::Test {
   }
 
   void SetUp() override {
-    if (pg_url().empty()) GTEST_SKIP() << "BANWATCH_TEST_PG_URL is not set (tests/store_pg/pg-cluster.sh starts a server)";
+    if (pg_url().empty())
+      GTEST_SKIP() << "BANWATCH_TEST_PG_URL is not set (tests/store_pg/pg-cluster.sh starts a server)";
     if (!std::filesystem::exists(BANWATCH_BINARY)) GTEST_SKIP() << "banwatch binary not built: " << BANWATCH_BINARY;
     ASSERT_NE(reference_, nullptr) << "the reference run failed";
     ASSERT_EQ(reference_->articles.size(), static_cast<std::size_t>(kArticles));
@@ -119,9 +120,10 @@ class WorkerFaultTest : public ::testing::Test {
   void finish(Banwatch& bw, const PgSchema& schema, const std::vector<pid_t>& live) {
     const auto started = std::chrono::steady_clock::now();
     const bool complete = wait_until([&] { return store_complete(schema, kArticles); }, 60s);
-    std::cerr << "[          ] store complete " << (complete ? "" : "NOT ") << "after "
-              << std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count()
-              << " ms of waiting\n";
+    std::cerr
+        << "[          ] store complete " << (complete ? "" : "NOT ") << "after "
+        << std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count()
+        << " ms of waiting\n";
     for (pid_t pid : live) ::kill(pid, SIGTERM);
     std::string logs;
     for (pid_t pid : live) {
@@ -182,8 +184,9 @@ TEST_F(WorkerFaultTest, WorkerKilledMidLeaseIsTakenOverAfterExpiryAndNothingIsSt
   ASSERT_GE(killed_on.load(), 0);
   for (Host* host : hosts_) host->on_request(nullptr);
   // It died holding the lease of the host it was fetching from.
-  const auto held = schema.rows("SELECT host, lease_expires FROM hosts WHERE lease_owner = 'w1'"
-                                " AND lease_expires > floor(extract(epoch FROM clock_timestamp()))");
+  const auto held = schema.rows(
+      "SELECT host, lease_expires FROM hosts WHERE lease_owner = 'w1'"
+      " AND lease_expires > floor(extract(epoch FROM clock_timestamp()))");
   ASSERT_EQ(held.size(), 1u) << "w1 should have died mid-lease";
   EXPECT_EQ(held[0][0], hosts_[killed_on.load()]->authority());
   const std::int64_t expires = std::stoll(held[0][1]);
@@ -257,7 +260,8 @@ class OwnCluster {
 
 TEST_F(WorkerFaultTest, PostgresqlRestartedMidCrawlWorkersReconnectAndFinish) {
   OwnCluster cluster;
-  if (cluster.url().empty()) GTEST_SKIP() << "no PostgreSQL cluster of the test's own could be started: " << cluster.log();
+  if (cluster.url().empty())
+    GTEST_SKIP() << "no PostgreSQL cluster of the test's own could be started: " << cluster.log();
   PgSchema schema(cluster.url());
   Banwatch bw(*dir_, *config_);
   const pid_t w1 = bw.spawn(worker_args(schema, "w1", kLeaseSeconds, 1), {}, "w1");
@@ -300,7 +304,8 @@ std::vector<std::int64_t> brief_event_ids(const std::string& path) {
   while (!todo.empty()) {
     nlohmann::json node = std::move(todo.back());
     todo.pop_back();
-    if (node.is_object() && node.contains("actor_type") && node.contains("id")) ids.push_back(node["id"].get<std::int64_t>());
+    if (node.is_object() && node.contains("actor_type") && node.contains("id"))
+      ids.push_back(node["id"].get<std::int64_t>());
     if (node.is_structured())
       for (auto& child : node) todo.push_back(child);
   }
@@ -310,7 +315,8 @@ std::vector<std::int64_t> brief_event_ids(const std::string& path) {
 class DigestJobTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    if (pg_url().empty()) GTEST_SKIP() << "BANWATCH_TEST_PG_URL is not set (tests/store_pg/pg-cluster.sh starts a server)";
+    if (pg_url().empty())
+      GTEST_SKIP() << "BANWATCH_TEST_PG_URL is not set (tests/store_pg/pg-cluster.sh starts a server)";
     if (!std::filesystem::exists(BANWATCH_BINARY)) GTEST_SKIP() << "banwatch binary not built: " << BANWATCH_BINARY;
     dir_ = hardening::temp_dir("scaleout-digest");
     std::filesystem::create_directories(dir_ + "/briefs");

@@ -90,8 +90,10 @@ class PgSchema {
   int terminate_backends(const std::string& application_prefix) const {
     pqxx::connection connection(server_);
     pqxx::work tx(connection);
-    auto row = tx.exec1("SELECT count(*) FILTER (WHERE pg_terminate_backend(pid)) FROM pg_stat_activity"
-                        " WHERE application_name LIKE " + tx.quote(name_ + "_" + application_prefix + "%"));
+    auto row = tx.exec1(
+        "SELECT count(*) FILTER (WHERE pg_terminate_backend(pid)) FROM pg_stat_activity"
+        " WHERE application_name LIKE " +
+        tx.quote(name_ + "_" + application_prefix + "%"));
     tx.commit();
     return row[0].as<int>();
   }
@@ -129,7 +131,8 @@ class Host {
       const int n = index * 1000 + i;
       std::string body = "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>" + title(i) +
                          "</title><meta property=\"article:published_time\" content=\"2026-11-20T09:30:00Z\">"
-                         "</head><body><article><h1>" + title(i) + "</h1>";
+                         "</head><body><article><h1>" +
+                         title(i) + "</h1>";
       for (int p = 0; p < 4; ++p) {
         body += "<p>" + hardening::filler(index, i, p);
         if (p == 1 && i % ban_every == 0) body += " " + hardening::ban_sentence(n / ban_every + index);
@@ -156,12 +159,12 @@ class Host {
 
   // An RSS feed at `path` listing pages of `hosts` (pairs of host and page number).
   void add_feed(const std::string& path, const std::vector<std::pair<const Host*, int>>& items) {
-    std::string body = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<rss version=\"2.0\"><channel><title>Desk " +
-                       path + "</title><link>" + url("/") + "</link><description>Generated</description>\n";
+    std::string body = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<rss version=\"2.0\"><channel><title>Desk " + path +
+                       "</title><link>" + url("/") + "</link><description>Generated</description>\n";
     for (const auto& [host, i] : items) {
       body += "<item><title>" + host->title(i) + "</title><link>" + host->url(page_path(i)) +
-              "</link><guid isPermaLink=\"false\">urn:test:" + std::to_string(host->index_) + ":" +
-              std::to_string(i) + "</guid><description>Report from the regional desk.</description>"
+              "</link><guid isPermaLink=\"false\">urn:test:" + std::to_string(host->index_) + ":" + std::to_string(i) +
+              "</guid><description>Report from the regional desk.</description>"
               "<pubDate>Fri, 20 Nov 2026 09:30:00 GMT</pubDate></item>\n";
     }
     body += "</channel></rss>\n";
@@ -283,7 +286,8 @@ class Host {
 
 // A banwatch.yaml naming `feeds` (name -> URL); the store comes from --db.
 // `host_connections` bounds each worker's requests in flight per host.
-inline std::string write_worker_config(const std::string& dir, const std::vector<std::pair<std::string, std::string>>& feeds,
+inline std::string write_worker_config(const std::string& dir,
+                                       const std::vector<std::pair<std::string, std::string>>& feeds,
                                        const std::string& articles = "all", int host_connections = 4) {
   std::string path = dir + "/banwatch.yaml";
   std::ofstream out(path);
@@ -303,9 +307,12 @@ inline std::string agent_of(const std::string& worker) { return "banwatch-test-"
 // named after it (PgSchema::terminate_backends).
 inline std::vector<std::string> worker_args(const PgSchema& schema, const std::string& worker, int lease_seconds,
                                             int max_hosts) {
-  return {"--db",        schema.url(worker), "--set",         "fetch.user_agent=" + agent_of(worker),
-          "crawl",       "--worker",         worker,          "--loop",
-          "--lease",     std::to_string(lease_seconds), "--max-hosts", std::to_string(max_hosts),
+  return {"--db",        schema.url(worker),
+          "--set",       "fetch.user_agent=" + agent_of(worker),
+          "crawl",       "--worker",
+          worker,        "--loop",
+          "--lease",     std::to_string(lease_seconds),
+          "--max-hosts", std::to_string(max_hosts),
           "--idle",      "1"};
 }
 

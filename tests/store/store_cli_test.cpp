@@ -81,7 +81,8 @@ class StoreCliTest : public ::testing::Test {
                PreciseTime{at(2026, 1, 5), DatePrecision::kDay})},
         "Germany weighs Zentel ban");
     add("enacted", at(2026, 3, 2),
-        {event("Zentel", "enacted", "Germany banned \"Zentel\" gear.", PreciseTime{at(2026, 3, 1), DatePrecision::kDay}),
+        {event("Zentel", "enacted", "Germany banned \"Zentel\" gear.",
+               PreciseTime{at(2026, 3, 1), DatePrecision::kDay}),
          event("Kova", "enacted", "Germany also banned Kova.", PreciseTime{at(2026, 3, 1), DatePrecision::kDay})},
         "Germany bans \x1b[31mZentel\x1b[0m and Kova");
     add("second-report", at(2026, 3, 3),
@@ -249,8 +250,8 @@ TEST_F(StoreCliTest, BackupWritesACopyAndRefusesToOverwrite) {
 
 TEST_F(StoreCliTest, AMissingStoreIsAnErrorNotANewEmptyStore) {
   const std::string missing = (dir_ / "typo.db").string();
-  const std::string command = "cd '" + dir_.string() + "' && '" + BANWATCH_BINARY + "' --db '" + missing +
-                              "' events 2>/dev/null >/dev/null";
+  const std::string command =
+      "cd '" + dir_.string() + "' && '" + BANWATCH_BINARY + "' --db '" + missing + "' events 2>/dev/null >/dev/null";
   const int status = std::system(command.c_str());
   EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 1);
   EXPECT_FALSE(fs::exists(missing));

@@ -65,9 +65,8 @@ class RawDb {
 class StoreTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("banwatch-store-test-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    dir_ = fs::temp_directory_path() / ("banwatch-store-test-" + std::to_string(::getpid()) + "-" +
+                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
     fs::remove_all(dir_);
     fs::create_directories(dir_);
     path_ = (dir_ / "store.db").string();
@@ -145,10 +144,9 @@ TEST_F(StoreTest, OpenCreatesTheLatestSchemaInWalMode) {
   EXPECT_EQ(raw.integer("PRAGMA user_version"), sqlite_schema_version());
   EXPECT_GE(sqlite_schema_version(), 2);
   EXPECT_EQ(raw.text("PRAGMA journal_mode"), "wal");
-  for (const char* table : {"sources", "source_state", "articles", "events", "mentions", "runs", "digests",
-                            "articles_fts"}) {
-    EXPECT_EQ(raw.integer(std::string("SELECT count(*) FROM sqlite_master WHERE name = '") + table + "'"), 1)
-        << table;
+  for (const char* table :
+       {"sources", "source_state", "articles", "events", "mentions", "runs", "digests", "articles_fts"}) {
+    EXPECT_EQ(raw.integer(std::string("SELECT count(*) FROM sqlite_master WHERE name = '") + table + "'"), 1) << table;
   }
 }
 
@@ -347,23 +345,27 @@ TEST_F(StoreTest, MigratesAVersion3StoreAndItsRowsStillClusterAndDeduplicate) {
     RawDb raw(path_);
     ASSERT_EQ(raw.exec(kSchemaVersion1), "");
     ASSERT_EQ(raw.exec(kSchemaVersion3Delta), "");
-    ASSERT_EQ(raw.exec("INSERT INTO sources (id, name, url, interval_s, created_at)"
-                       " VALUES (1, 'wire', 'https://wire.example/feed', 1800, 1700000000);"
-                       "INSERT INTO articles (id, source_id, url, canonical_url, title, fetched_at, text, content_hash)"
-                       " VALUES (7, 1, '" + old_article.url + "', '" + old_article.canonical_url + "', '" +
-                       old_article.title + "', " + seconds_of(old_article.fetched_at) + ", '" + old_article.text +
-                       "', '" + old_article.content_hash + "');"
-                       "INSERT INTO articles_fts (articles_fts) VALUES ('rebuild');"
-                       "INSERT INTO events (id, vendor, actor, actor_type, action, status, event_date,"
-                       " event_date_precision, event_date_end, first_seen_at, confidence)"
-                       " VALUES (3, 'Zentel', 'Ministry', 'government', 'ban', 'enacted', " +
-                       seconds_of(at(2026, 2, 20)) + ", 'day', " + seconds_of(at(2026, 2, 21)) + ", " +
-                       seconds_of(at(2026, 3, 1)) + ", 0.9);"
-                       "INSERT INTO mentions (id, event_id, article_id, rule_id, evidence, evidence_hash, extracted_at,"
-                       " subject_key) VALUES (5, 3, 7, 'ban.government.v1', '" + old_event.evidence +
-                       "', 'not-checked', " + seconds_of(at(2026, 3, 1)) + ", 'Zentel' || char(10) || 'Ministry'"
-                       " || char(10) || 'ban' || char(10) || 'enacted');"),
-              "");
+    ASSERT_EQ(
+        raw.exec("INSERT INTO sources (id, name, url, interval_s, created_at)"
+                 " VALUES (1, 'wire', 'https://wire.example/feed', 1800, 1700000000);"
+                 "INSERT INTO articles (id, source_id, url, canonical_url, title, fetched_at, text, content_hash)"
+                 " VALUES (7, 1, '" +
+                 old_article.url + "', '" + old_article.canonical_url + "', '" + old_article.title + "', " +
+                 seconds_of(old_article.fetched_at) + ", '" + old_article.text + "', '" + old_article.content_hash +
+                 "');"
+                 "INSERT INTO articles_fts (articles_fts) VALUES ('rebuild');"
+                 "INSERT INTO events (id, vendor, actor, actor_type, action, status, event_date,"
+                 " event_date_precision, event_date_end, first_seen_at, confidence)"
+                 " VALUES (3, 'Zentel', 'Ministry', 'government', 'ban', 'enacted', " +
+                 seconds_of(at(2026, 2, 20)) + ", 'day', " + seconds_of(at(2026, 2, 21)) + ", " +
+                 seconds_of(at(2026, 3, 1)) +
+                 ", 0.9);"
+                 "INSERT INTO mentions (id, event_id, article_id, rule_id, evidence, evidence_hash, extracted_at,"
+                 " subject_key) VALUES (5, 3, 7, 'ban.government.v1', '" +
+                 old_event.evidence + "', 'not-checked', " + seconds_of(at(2026, 3, 1)) +
+                 ", 'Zentel' || char(10) || 'Ministry'"
+                 " || char(10) || 'ban' || char(10) || 'enacted');"),
+        "");
     ASSERT_EQ(raw.integer("PRAGMA user_version"), 3);
   }
   open();
@@ -449,8 +451,13 @@ TEST_F(StoreTest, AFailedMigrationRollsBackToTheOldVersion) {
 
 TEST_F(StoreTest, SourcesAddUpsertRemove) {
   open();
-  SourceSpec spec{.name = "wire", .url = "https://wire.example/feed", .kind = "feed",
-                  .interval = 15min, .tags = {"en", "tech"}, .enabled = true, .article_policy = ""};
+  SourceSpec spec{.name = "wire",
+                  .url = "https://wire.example/feed",
+                  .kind = "feed",
+                  .interval = 15min,
+                  .tags = {"en", "tech"},
+                  .enabled = true,
+                  .article_policy = ""};
   auto id = store_->add_source(spec);
   ASSERT_TRUE(id.has_value()) << id.error().message;
   auto duplicate = store_->add_source(spec);
@@ -658,10 +665,13 @@ TEST_F(StoreTest, AFullPageReplacesItsFeedOnlyStubButNotTheReverse) {
   append(stub_again, {});
 
   std::vector<ArticleRecord> seen;
-  ASSERT_TRUE(store_->for_each_article({}, [&](const ArticleRecord& a) {
-    seen.push_back(a);
-    return true;
-  }).has_value());
+  ASSERT_TRUE(store_
+                  ->for_each_article({},
+                                     [&](const ArticleRecord& a) {
+                                       seen.push_back(a);
+                                       return true;
+                                     })
+                  .has_value());
   ASSERT_EQ(seen.size(), 1u);
   EXPECT_EQ(seen[0].text, full.text);
   EXPECT_FALSE(seen[0].feed_only);
@@ -693,8 +703,8 @@ TEST_F(StoreTest, ReportsOfTheSameEventWithinTheWindowAreOneEvent) {
   open();
   AppendResult reuters =
       append(article("reuters"), {event("Zentel", "Germany", "enacted", day_date(2026, 2, 10), "Reuters says.")});
-  AppendResult bloomberg = append(article("bloomberg"),
-                                  {event("Zentel", "Germany", "enacted", day_date(2026, 2, 15), "Bloomberg says.")});
+  AppendResult bloomberg =
+      append(article("bloomberg"), {event("Zentel", "Germany", "enacted", day_date(2026, 2, 15), "Bloomberg says.")});
   EXPECT_EQ(reuters.events_appended, 1);
   EXPECT_EQ(bloomberg.events_appended, 0);
   EXPECT_EQ(bloomberg.mentions_appended, 1);
@@ -714,8 +724,8 @@ TEST_F(StoreTest, ClusteringRespectsWindowStatusAndPrecision) {
   EXPECT_EQ(append(article("b"), {event("Zentel", "Germany", "enacted", day_date(2026, 3, 1), "b")}).events_appended,
             1);
   // A month-precision date covers the day-precision one inside that month.
-  EXPECT_EQ(append(article("c"), {event("Zentel", "Germany", "enacted", PreciseTime{at(2026, 3, 1),
-                                                                                   DatePrecision::kMonth}, "c")})
+  EXPECT_EQ(append(article("c"),
+                   {event("Zentel", "Germany", "enacted", PreciseTime{at(2026, 3, 1), DatePrecision::kMonth}, "c")})
                 .events_appended,
             0);
   // Another actor, or a dated versus an undated report: other events.
@@ -726,8 +736,8 @@ TEST_F(StoreTest, ClusteringRespectsWindowStatusAndPrecision) {
   // A wider window joins what the default kept apart.
   AppendOptions wide;
   wide.cluster_window = std::chrono::days(90);
-  auto joined = store_->append_article(article("g"), {event("Zentel", "Germany", "enacted", day_date(2026, 2, 1), "g")},
-                                       wide);
+  auto joined =
+      store_->append_article(article("g"), {event("Zentel", "Germany", "enacted", day_date(2026, 2, 1), "g")}, wide);
   ASSERT_TRUE(joined.has_value());
   EXPECT_EQ(joined->events_appended, 0);
   EXPECT_EQ(events().size(), 4u);
@@ -843,8 +853,13 @@ TEST_F(StoreTest, DigestCursor) {
   append(article("b"), {event("Kova", "Peru", "enacted", std::nullopt, "b")});
   auto all = events();
   ASSERT_EQ(all.size(), 2u);
-  DigestRecord sent{.id = 0, .channel = "email", .created_at = at(2026, 3, 2), .up_to_event_id = all.back().event.id,
-                    .up_to_mention_id = all.back().mentions.back().id, .event_count = 2, .format = "markdown"};
+  DigestRecord sent{.id = 0,
+                    .channel = "email",
+                    .created_at = at(2026, 3, 2),
+                    .up_to_event_id = all.back().event.id,
+                    .up_to_mention_id = all.back().mentions.back().id,
+                    .event_count = 2,
+                    .format = "markdown"};
   ASSERT_TRUE(store_->record_digest(sent).has_value());
 
   append(article("c"), {event("Orix", "Peru", "enacted", std::nullopt, "c")});
@@ -875,9 +890,18 @@ TEST_F(StoreTest, RunsAreRecorded) {
   EXPECT_EQ((*running)->outcome, "running");
   EXPECT_FALSE(store_->last_run("crawl", true)->has_value());
 
-  store::Run done{.id = *crawl, .kind = "crawl", .started_at = at(2026, 3, 1, 6), .finished_at = at(2026, 3, 1, 7),
-           .outcome = "partial", .fetched = 10, .not_modified = 4, .failed = 1, .articles_stored = 5,
-           .events_appended = 2, .mentions_appended = 3, .message = "1 source failed"};
+  store::Run done{.id = *crawl,
+                  .kind = "crawl",
+                  .started_at = at(2026, 3, 1, 6),
+                  .finished_at = at(2026, 3, 1, 7),
+                  .outcome = "partial",
+                  .fetched = 10,
+                  .not_modified = 4,
+                  .failed = 1,
+                  .articles_stored = 5,
+                  .events_appended = 2,
+                  .mentions_appended = 3,
+                  .message = "1 source failed"};
   ASSERT_TRUE(store_->finish_run(done).has_value());
   auto last = store_->last_run("crawl", true);
   ASSERT_TRUE(last.has_value() && last->has_value());
@@ -939,49 +963,68 @@ TEST_F(StoreTest, ForEachArticleStreamsInIdOrderWithFilters) {
   ASSERT_TRUE(store_->append_batch(batch, {}).has_value());
 
   std::vector<Id> ids;
-  ASSERT_TRUE(store_->for_each_article({}, [&](const ArticleRecord& a) {
-    ids.push_back(a.id);
-    return true;
-  }).has_value());
+  ASSERT_TRUE(store_
+                  ->for_each_article({},
+                                     [&](const ArticleRecord& a) {
+                                       ids.push_back(a.id);
+                                       return true;
+                                     })
+                  .has_value());
   ASSERT_EQ(ids.size(), 300u);
   EXPECT_TRUE(std::is_sorted(ids.begin(), ids.end()));
 
   int count = 0;
-  ASSERT_TRUE(store_->for_each_article({.since = at(2026, 1, 1) + std::chrono::hours(250)}, [&](const ArticleRecord&) {
-    ++count;
-    return true;
-  }).has_value());
+  ASSERT_TRUE(store_
+                  ->for_each_article({.since = at(2026, 1, 1) + std::chrono::hours(250)},
+                                     [&](const ArticleRecord&) {
+                                       ++count;
+                                       return true;
+                                     })
+                  .has_value());
   EXPECT_EQ(count, 50);
   count = 0;
-  ASSERT_TRUE(store_->for_each_article({.source_name = "wire"}, [&](const ArticleRecord& a) {
-    EXPECT_EQ(a.source_id, source);
-    ++count;
-    return true;
-  }).has_value());
+  ASSERT_TRUE(store_
+                  ->for_each_article({.source_name = "wire"},
+                                     [&](const ArticleRecord& a) {
+                                       EXPECT_EQ(a.source_id, source);
+                                       ++count;
+                                       return true;
+                                     })
+                  .has_value());
   EXPECT_EQ(count, 150);
   std::vector<std::string> urls;
-  ASSERT_TRUE(store_->for_each_article({.urls = {"https://news.example/n7", batch[9].article.url}},
-                                       [&](const ArticleRecord& a) {
-                                         urls.push_back(a.canonical_url);
-                                         return true;
-                                       }).has_value());
+  ASSERT_TRUE(store_
+                  ->for_each_article({.urls = {"https://news.example/n7", batch[9].article.url}},
+                                     [&](const ArticleRecord& a) {
+                                       urls.push_back(a.canonical_url);
+                                       return true;
+                                     })
+                  .has_value());
   EXPECT_EQ(urls, (std::vector<std::string>{"https://news.example/n7", "https://news.example/n9"}));
   // Stopping early, and writing to the store from inside the walk (reextract).
   count = 0;
-  ASSERT_TRUE(store_->for_each_article({}, [&](const ArticleRecord& a) {
-    auto appended = store_->append_events(
-        a.id, {event("Zentel", "Peru", "enacted", std::nullopt, "Sentence of " + a.canonical_url)}, {});
-    EXPECT_TRUE(appended.has_value());
-    return ++count < 200;
-  }).has_value());
+  ASSERT_TRUE(store_
+                  ->for_each_article(
+                      {},
+                      [&](const ArticleRecord& a) {
+                        auto appended = store_->append_events(
+                            a.id, {event("Zentel", "Peru", "enacted", std::nullopt, "Sentence of " + a.canonical_url)},
+                            {});
+                        EXPECT_TRUE(appended.has_value());
+                        return ++count < 200;
+                      })
+                  .has_value());
   EXPECT_EQ(count, 200);
   EXPECT_EQ(store_->stats()->mentions, 200);
   // Every field comes back.
   ArticleRecord back;
-  ASSERT_TRUE(store_->for_each_article({.urls = {"https://news.example/n4"}}, [&](const ArticleRecord& a) {
-    back = a;
-    return true;
-  }).has_value());
+  ASSERT_TRUE(store_
+                  ->for_each_article({.urls = {"https://news.example/n4"}},
+                                     [&](const ArticleRecord& a) {
+                                       back = a;
+                                       return true;
+                                     })
+                  .has_value());
   const ArticleRecord& sent = batch[4].article;
   EXPECT_EQ(back.url, sent.url);
   EXPECT_EQ(back.item_id, sent.item_id);
@@ -1003,8 +1046,8 @@ TEST_F(StoreTest, StatsCountEverything) {
   state.consecutive_errors = 4;
   state.last_error = "connection refused";
   ASSERT_TRUE(store_->save_fetch_state(*failing, state).has_value());
-  append(article("a"), {event("Zentel", "Peru", "enacted", std::nullopt, "a"),
-                        event("Kova", "Peru", "enacted", std::nullopt, "b")});
+  append(article("a"),
+         {event("Zentel", "Peru", "enacted", std::nullopt, "a"), event("Kova", "Peru", "enacted", std::nullopt, "b")});
   append(article("b"), {event("Zentel", "Chile", "enacted", std::nullopt, "c")});
   auto run = store_->begin_run("crawl", at(2026, 3, 1));
   ASSERT_TRUE(store_->finish_run(store::Run{.id = *run, .outcome = "ok"}).has_value());
@@ -1095,8 +1138,8 @@ TEST_F(StoreTest, WritesByAnotherConnectionAreSeenAfterwards) {
     auto second = open_store(path_, {});
     ASSERT_TRUE(second.has_value());
     AppendOptions options;
-    auto appended = (*second)->append_article(article("b"), {event("Kova", "Peru", "enacted", std::nullopt, "b")},
-                                              options);
+    auto appended =
+        (*second)->append_article(article("b"), {event("Kova", "Peru", "enacted", std::nullopt, "b")}, options);
     ASSERT_TRUE(appended.has_value()) << appended.error().message;
   }
   EXPECT_EQ(events().size(), 2u);

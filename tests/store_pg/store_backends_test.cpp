@@ -105,7 +105,7 @@ class Backend {
   virtual ~Backend() = default;
   virtual std::string url() const = 0;
   virtual std::string exec(const std::string& sql) const = 0;  // "" or the error
-  virtual bool shared() const = 0;                              // supports leasing
+  virtual bool shared() const = 0;                             // supports leasing
 };
 
 class SqliteBackend final : public Backend {
@@ -149,7 +149,8 @@ class StoreBackendTest : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
     if (GetParam() == "postgresql") {
-      if (pg_url().empty()) GTEST_SKIP() << "BANWATCH_TEST_PG_URL is not set (tests/store_pg/pg-cluster.sh starts a server)";
+      if (pg_url().empty())
+        GTEST_SKIP() << "BANWATCH_TEST_PG_URL is not set (tests/store_pg/pg-cluster.sh starts a server)";
       backend_ = std::make_unique<PgBackend>();
     } else {
       backend_ = std::make_unique<SqliteBackend>();
@@ -302,9 +303,9 @@ TEST_P(StoreBackendTest, BatchIsAllOrNothing) {
 
 TEST_P(StoreBackendTest, EventsAndMentionsAreAppendOnly) {
   Store& store = open();
-  ASSERT_TRUE(store.append_article(article("https://a.example/1"),
-                                   {event("Huawei", "Sweden", "enacted", day_date(2026, 10, 1), "Sweden barred Huawei.")},
-                                   {}));
+  ASSERT_TRUE(
+      store.append_article(article("https://a.example/1"),
+                           {event("Huawei", "Sweden", "enacted", day_date(2026, 10, 1), "Sweden barred Huawei.")}, {}));
   store.stats();  // let the write settle before a second connection writes
   EXPECT_NE(backend_->exec("UPDATE events SET status = 'reversed'"), "");
   EXPECT_NE(backend_->exec("DELETE FROM events"), "");
@@ -516,11 +517,10 @@ TEST_P(StoreBackendTest, ConcurrentAppendersNeverDuplicate) {
     threads.emplace_back([&, t] {
       for (int i = 0; i < kArticles; ++i) {
         const int n = (i + t * 7) % kArticles;  // each thread in another order
-        auto result = stores[t]->append_article(
-            article("https://race.example/" + std::to_string(n)),
-            {event("Vendor" + std::to_string(n % 5), "Country", "enacted", day_date(2026, 3, 1),
-                   "Sentence " + std::to_string(n))},
-            {});
+        auto result = stores[t]->append_article(article("https://race.example/" + std::to_string(n)),
+                                                {event("Vendor" + std::to_string(n % 5), "Country", "enacted",
+                                                       day_date(2026, 3, 1), "Sentence " + std::to_string(n))},
+                                                {});
         if (!result) ++failures;
       }
     });
@@ -539,7 +539,8 @@ TEST_P(StoreBackendTest, ConcurrentAppendersNeverDuplicate) {
 class PgStoreTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    if (pg_url().empty()) GTEST_SKIP() << "BANWATCH_TEST_PG_URL is not set (tests/store_pg/pg-cluster.sh starts a server)";
+    if (pg_url().empty())
+      GTEST_SKIP() << "BANWATCH_TEST_PG_URL is not set (tests/store_pg/pg-cluster.sh starts a server)";
     schema_ = std::make_unique<PgSchema>();
   }
   void TearDown() override {
@@ -800,10 +801,10 @@ TEST_F(PgStoreTest, ArticleFetchQueueSurvivesADeadWorker) {
   ASSERT_FALSE(late);
   EXPECT_EQ(late.error().code, ErrorCode::kNotFound);
   for (const auto& fetch : *rest) {
-    ASSERT_TRUE(store.complete_article_fetch(worker("b", now + 63s), fetch.id,
-                                             fetch.canonical_url.ends_with("a4") ? FetchOutcome::kFailed
-                                                                                 : FetchOutcome::kDone,
-                                             fetch.canonical_url.ends_with("a4") ? "404" : "", 0s));
+    ASSERT_TRUE(
+        store.complete_article_fetch(worker("b", now + 63s), fetch.id,
+                                     fetch.canonical_url.ends_with("a4") ? FetchOutcome::kFailed : FetchOutcome::kDone,
+                                     fetch.canonical_url.ends_with("a4") ? "404" : "", 0s));
   }
   auto queue = store.work_queue_stats();
   ASSERT_TRUE(queue);
@@ -873,7 +874,8 @@ TEST_F(PgStoreTest, ReconnectsAfterTheConnectionIsCut) {
   // Cut every other connection to this database, as a restart or a network
   // partition would.
   ASSERT_EQ(schema_->exec("SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
-                          " WHERE application_name = '" + schema_->name() + "' AND pid <> pg_backend_pid()"),
+                          " WHERE application_name = '" +
+                          schema_->name() + "' AND pid <> pg_backend_pid()"),
             "");
   ArticleRecord a;
   a.url = a.canonical_url = "https://t.example/after-cut";
