@@ -122,10 +122,7 @@ Status Context::sync_sources() {
   for (const auto& source : *stored) current.emplace(source.spec.name, &source.spec);
   const auto unchanged = [&](const store::SourceSpec& spec) {
     auto found = current.find(spec.name);
-    if (found == current.end()) return false;
-    const store::SourceSpec& was = *found->second;
-    return was.url == spec.url && was.kind == spec.kind && was.interval == spec.interval && was.tags == spec.tags &&
-           was.enabled == spec.enabled && was.article_policy == spec.article_policy;
+    return found != current.end() && *found->second == spec;
   };
   for (const auto& src : (*c)->sources) {
     store::SourceSpec spec;

@@ -147,11 +147,13 @@ std::string sanitize_utf8(std::string_view s) {
   return out;
 }
 
-std::string escape_html(std::string_view text) {
-  const std::string clean = sanitize_utf8(text);
+namespace {
+
+// & < > as character references, and both quotes too when `quotes`.
+std::string escape_markup(std::string_view text, bool quotes) {
   std::string out;
-  out.reserve(clean.size() + clean.size() / 8);
-  for (char c : clean) {
+  out.reserve(text.size() + text.size() / 8);
+  for (char c : text) {
     switch (c) {
       case '&':
         out += "&amp;";
@@ -163,10 +165,10 @@ std::string escape_html(std::string_view text) {
         out += "&gt;";
         break;
       case '"':
-        out += "&quot;";
+        out += quotes ? "&quot;" : "\"";
         break;
       case '\'':
-        out += "&#39;";
+        out += quotes ? "&#39;" : "'";
         break;
       default:
         out.push_back(c);
@@ -174,6 +176,10 @@ std::string escape_html(std::string_view text) {
   }
   return out;
 }
+
+}  // namespace
+
+std::string escape_html(std::string_view text) { return escape_markup(sanitize_utf8(text), true); }
 
 bool is_web_url(std::string_view url) {
   auto starts = [&](std::string_view prefix) {
@@ -238,26 +244,7 @@ std::string markdown_link(std::string_view label, std::string_view url) {
 }
 
 // Slack mrkdwn: only & < > are special; links are <url|label>.
-std::string escape_slack(std::string_view text) {
-  const std::string line = one_line(text);
-  std::string out;
-  for (char c : line) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      default:
-        out.push_back(c);
-    }
-  }
-  return out;
-}
+std::string escape_slack(std::string_view text) { return escape_markup(one_line(text), false); }
 
 std::string slack_link(std::string_view label, std::string_view url) {
   if (!is_web_url(url) || url.find('|') != std::string_view::npos) return escape_slack(label);

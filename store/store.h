@@ -34,6 +34,8 @@ struct SourceSpec {
   std::vector<std::string> tags;
   bool enabled = true;
   std::string article_policy;  // "" = config default; matching | all | none
+
+  bool operator==(const SourceSpec&) const = default;
 };
 
 struct FetchState {
