@@ -44,7 +44,7 @@ const RE2& month_no_year() {
 }
 
 const RE2& bare_year() {
-  static const RE2 re(R"(\b(?:in|since|back\s+in|during|early|late|mid-?|of|as\s+of)\s+((?:19|20)\d\d)\b)");
+  static const RE2 re(R"(\b(?i:in|since|back\s+in|during|early|late|mid-?|of|as\s+of)\s+((?:19|20)\d\d)\b)");
   return re;
 }
 

@@ -269,16 +269,8 @@ std::optional<std::string> cue_body(const std::string& pattern) {
   return std::nullopt;
 }
 
-enum class MentionKind { kVendor, kReference, kActor, kNeutral };
-
-struct Mention {
-  std::size_t begin = 0, end = 0;  // in the sentence
-  MentionKind kind = MentionKind::kActor;
-  int entity = -1;   // vendor or actor index; -1 for appositive/neutral
-  std::string name;  // canonical (actor) or vendor name
-  std::string type;  // actor type
-  std::string how;   // explanation
-};
+using internal::Mention;
+using internal::MentionKind;
 
 // A sentence's event date, worked out on first use: most candidate sentences
 // give no event, and the date reading (prose dates, relative references, the
@@ -368,8 +360,8 @@ class Engine final : public RuleEngine {
   std::vector<Mention> mentions(std::string_view s, std::optional<int> last_vendor, const MentionHints& hints) const;
   bool match_body(const re2::StringPiece& s, std::size_t pos, re2::StringPiece* g) const;
   bool match_country(const re2::StringPiece& s, std::size_t pos, re2::StringPiece* g) const;
-  void analyse(std::string_view text, const text::Sentence& sentence, std::optional<int> last_vendor,
-               const SetHits& hits, const MentionHints& known, LazyDate& date, const ExtractContext& context,
+  void analyse(std::string_view text, const text::Sentence& sentence, std::string_view s,
+               const std::vector<Mention>& ms, const SetHits& hits, LazyDate& date, const ExtractContext& context,
                std::vector<Extraction>& out, std::optional<int>& vendor_after) const;
   std::string cue_kind(std::string_view before, std::string_view prefix, std::string_view sentence,
                        bool sentence_cues) const;
@@ -397,6 +389,16 @@ class Engine final : public RuleEngine {
   };
   std::map<std::string, CueSet> cues_;
   std::vector<std::unique_ptr<RE2>> scopes_;
+  // The clause and discourse layers, one per language of the pack; `frames_`
+  // is the one extract() reads with (English when the pack has it).
+  std::vector<std::unique_ptr<internal::FrameReader>> readers_;
+  const internal::FrameReader* frames_ = nullptr;
+
+  std::vector<Mention> sentence_mentions(std::string_view s, std::optional<int> last_vendor, const SetHits& hits,
+                                         const MentionHints& known) const;
+  void add_frames(std::string_view text, const text::Sentence& sentence, std::string_view s,
+                  const std::vector<Mention>& ms, internal::FrameReader::Discourse& discourse, LazyDate& date,
+                  const ExtractContext& context, std::vector<Extraction>& out) const;
 };
 
 RE2::Options base_options(const LoadOptions& options) {
@@ -637,6 +639,16 @@ Result<std::unique_ptr<Engine>> Engine::build(Pack pack, const LoadOptions& opti
                                                 std::to_string(options.max_regex_memory) + " bytes");
   // The Set holds the references as written (lower case), which covers their
   // use mid-sentence; the mention pass matches them case-insensitively.
+  for (const auto& lexicon : p.lexicons) {
+    auto reader = internal::FrameReader::build(lexicon, p, o);
+    if (!reader) {
+      if (tolerate(reader.error())) continue;
+      return std::unexpected(reader.error());
+    }
+    e->readers_.push_back(std::move(*reader));
+  }
+  for (const auto& r : e->readers_)
+    if (!e->frames_ || r->language() == "en") e->frames_ = r.get();
   if (problems && !problems->empty()) return fail(ErrorCode::kConfig, problems->front());
   return e;
 }
@@ -984,18 +996,17 @@ std::string Engine::cue_kind(std::string_view before, std::string_view prefix, s
   return "";
 }
 
-void Engine::analyse(std::string_view text, const text::Sentence& sentence, std::optional<int> last_vendor,
-                     const SetHits& hits, const MentionHints& known, LazyDate& date, const ExtractContext& context,
-                     std::vector<Extraction>& out, std::optional<int>& vendor_after) const {
-  std::string_view s = sentence.view(text);
+std::vector<Mention> Engine::sentence_mentions(std::string_view s, std::optional<int> last_vendor, const SetHits& hits,
+                                               const MentionHints& known) const {
   MentionHints hints = known;
   if (hits.failed) hints.bodies = hints.appositives = hints.countries = true;
-  if (s.size() > kMaxSentenceBytes) {
-    // The candidate pass saw the whole sentence, not this cut.
-    s = s.substr(0, kMaxSentenceBytes);
-    hints = MentionHints{};
-  }
-  std::vector<Mention> ms = mentions(s, last_vendor, hints);
+  if (s.size() > kMaxSentenceBytes) hints = MentionHints{};  // the candidate pass saw the whole sentence
+  return mentions(s.substr(0, std::min(s.size(), kMaxSentenceBytes)), last_vendor, hints);
+}
+
+void Engine::analyse(std::string_view text, const text::Sentence& sentence, std::string_view s,
+                     const std::vector<Mention>& ms, const SetHits& hits, LazyDate& date, const ExtractContext& context,
+                     std::vector<Extraction>& out, std::optional<int>& vendor_after) const {
   for (const auto& m : ms)
     if (m.kind == MentionKind::kVendor) vendor_after = m.entity;
 
@@ -1198,6 +1209,105 @@ void Engine::analyse(std::string_view text, const text::Sentence& sentence, std:
   }
 }
 
+void Engine::add_frames(std::string_view text, const text::Sentence& sentence, std::string_view s,
+                        const std::vector<Mention>& ms, internal::FrameReader::Discourse& discourse, LazyDate& date,
+                        const ExtractContext& context, std::vector<Extraction>& out) const {
+  const auto frames = frames_->read(s, ms, discourse);
+  std::optional<std::string> evidence;
+  // One event per actor and vendor in a sentence, as with the patterns: what
+  // a pattern (or an earlier action word) read here wins.
+  std::set<std::pair<std::string, std::string>> seen;
+  for (const auto& x : out)
+    if (x.sentence_begin == sentence.begin && x.sentence_end == sentence.end)
+      seen.emplace(term_key(x.event.actor), x.event.vendor);
+  for (const auto& f : frames) {
+    const std::size_t prefix_begin = f.cue_begin > 60 ? f.cue_begin - 60 : 0;
+    const std::string_view before = s.substr(f.cue_begin, f.trigger_begin - f.cue_begin);  // not the action word itself
+    const std::string_view prefix = s.substr(prefix_begin, f.cue_begin - prefix_begin);
+    // Cues are written in lower case; a sentence may open with one ("If ...").
+    auto lower = [](std::string_view v) {
+      std::string low(v);
+      for (auto& c : low) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      return low;
+    };
+    const std::string kind = cue_kind(lower(before), lower(prefix), s, true);
+    if (kind == "negation") continue;
+    std::string scope;
+    const re2::StringPiece input(s.data(), s.size());
+    for (const auto& sre : scopes_) {
+      re2::StringPiece sg[2];
+      if (sre->Match(input, f.trigger_begin, s.size(), RE2::UNANCHORED, sg, 2) && sg[1].data() != nullptr) {
+        scope = collapse_space(std::string_view(sg[1].data(), sg[1].size()));
+        break;
+      }
+    }
+    for (const auto& actor : f.actors) {
+      for (const auto& v : f.vendors) {
+        if (term_key(actor.name) == term_key(v.name)) continue;
+        if (!seen.emplace(term_key(actor.name), v.name).second) continue;
+        Extraction x;
+        auto& ev = x.event;
+        ev.vendor = v.name;
+        ev.actor = actor.name;
+        ev.actor_type = actor.type.empty() ? "other" : actor.type;
+        ev.action = f.action;
+        ev.status = kind.empty() ? "enacted" : kind;
+        ev.scope = scope;
+        ev.event_date = date.get().date;
+        if (!evidence) evidence = collapse_space(sentence.view(text));
+        ev.evidence = *evidence;
+        ev.rule_id = "frame." + f.action + "." + f.voice;
+        ev.rule_pack_version = version_;
+        ev.confidence =
+            std::clamp(f.confidence - (f.vendors.size() > 1 || f.actors.size() > 1 ? 0.05 : 0.0), 0.05, 1.0);
+        x.sentence_begin = sentence.begin;
+        x.sentence_end = sentence.end;
+        if (context.explain) {
+          Explanation e;
+          e.rule_id = ev.rule_id;
+          e.match_begin = f.trigger_begin;
+          e.match_end = f.trigger_end;
+          e.actor_how = actor.how;
+          e.vendor_how = v.how;
+          e.date_how = date.get().date ? date.get().how : "no date in the sentence or its context";
+          if (!kind.empty()) e.date_how += "; status cue: " + kind;
+          x.explanation = std::move(e);
+        }
+        out.push_back(std::move(x));
+      }
+    }
+  }
+}
+
+// One event per actor, vendor and action in a text: a headline and the body
+// that repeats it, or two sentences about one measure, are one event. The
+// first report is kept, unless a later one states a date the first does not
+// (its sentence then is the better evidence); a pattern's event is preferred
+// to a frame's for the same key.
+void merge_repeats(std::vector<Extraction>& out) {
+  std::vector<Extraction> kept;
+  std::map<std::tuple<std::string, std::string, std::string>, std::size_t> index;
+  for (auto& x : out) {
+    auto key = std::make_tuple(term_key(x.event.actor), x.event.vendor, x.event.action);
+    auto [it, inserted] = index.emplace(key, kept.size());
+    if (inserted) {
+      kept.push_back(std::move(x));
+      continue;
+    }
+    Extraction& first = kept[it->second];
+    const bool first_frame = first.event.rule_id.starts_with("frame.");
+    const bool this_frame = x.event.rule_id.starts_with("frame.");
+    const bool dated_later = !first.event.event_date && x.event.event_date;
+    if (dated_later || (first_frame && !this_frame && (x.event.event_date || !first.event.event_date))) {
+      std::string status = first.event.status;
+      first = std::move(x);
+      if (status == "enacted" && first.event.status != "enacted" && first.event.status != "reversed")
+        first.event.status = status;
+    }
+  }
+  out = std::move(kept);
+}
+
 std::vector<Extraction> Engine::extract(std::string_view text, const ExtractContext& context) const {
   std::vector<Extraction> out;
   // Prefilter: where vendors occur, in one pass over the whole text (a byte
@@ -1231,7 +1341,12 @@ std::vector<Extraction> Engine::extract(std::string_view text, const ExtractCont
   };
   std::vector<text::Sentence> sentences;
   std::vector<std::pair<std::size_t, std::size_t>> read_ranges;  // the paragraphs split into sentences
-  {
+  if (frames_) {
+    // The clause and discourse layers read the whole text: an actor or a
+    // reference may stand in a paragraph that names no vendor.
+    read_ranges.emplace_back(0, text.size());
+    sentences = text::split_sentences(text);
+  } else {
     std::size_t covered = 0, paragraph_index = 0;
     for (const auto& hit : vendor_hits) {
       if (hit.first < covered) continue;
@@ -1316,6 +1431,7 @@ std::vector<Extraction> Engine::extract(std::string_view text, const ExtractCont
   Spans sentence_vendors, sentence_references;
   std::size_t next_vendor = 0, next_reference = 0;
 
+  internal::FrameReader::Discourse discourse;
   for (std::size_t i = 0; i < sentences.size(); ++i) {
     const auto& sentence = sentences[i];
     if (sentence.paragraph != paragraph) {
@@ -1332,13 +1448,25 @@ std::vector<Extraction> Engine::extract(std::string_view text, const ExtractCont
       if (reference_hits[next_reference] >= sentence.begin) reference_in_sentence = true;
       ++next_reference;
     }
-    if (!vendor_in_sentence && !(reference_in_sentence && last_vendor)) continue;
     std::string_view s = sentence.view(text);
+    discourse.sentence = i;
+    discourse.paragraph = sentence.paragraph;
+    const bool pattern_reach = vendor_in_sentence || (reference_in_sentence && last_vendor);
+    // The frames read a sentence that names a vendor, or one that may refer to
+    // the vendors named before (a pronoun, "the two firms", "the company").
+    const bool frame_reach =
+        frames_ &&
+        (vendor_in_sentence || (discourse.last_vendor >= 0 &&
+                                (reference_in_sentence || frames_->has_reference(s) || frames_->has_trigger(s))));
+    if (!pattern_reach && !frame_reach && !frames_) continue;
     SetHits hits = scan(s);
-    bool has_vendor = vendor_in_sentence || (reference_in_sentence && last_vendor);
-    bool candidate = hits.failed || (has_vendor && !hits.triggers.empty());
+    const bool has_vendor = vendor_in_sentence || (reference_in_sentence && last_vendor);
+    const bool candidate = pattern_reach && (hits.failed || (has_vendor && !hits.triggers.empty()));
+    const bool frame_candidate = frame_reach && frames_->has_trigger(s);
+    // Otherwise only the actors matter (the discourse's last actor).
+    const bool actors_only = frames_ && !candidate && !frame_candidate && (hits.bodies || hits.countries);
     std::optional<int> vendor_after = last_vendor;
-    if (candidate) {
+    if (candidate || frame_candidate || actors_only) {
       LazyDate date([&]() -> LazyDate::Value {
         if (auto lead = internal::lead_date(s)) return {lead, "list-style lead date"};
         std::optional<PreciseTime> previous;
@@ -1362,12 +1490,22 @@ std::vector<Extraction> Engine::extract(std::string_view text, const ExtractCont
       known.bodies = hits.bodies;
       known.appositives = hits.appositives;
       known.countries = hits.countries;
-      analyse(text, sentence, last_vendor, hits, known, date, context, out, vendor_after);
+      const std::vector<Mention> ms = sentence_mentions(s, last_vendor, hits, known);
+      const std::string_view cut = s.substr(0, std::min(s.size(), kMaxSentenceBytes));
+      if (candidate)
+        analyse(text, sentence, cut, ms, hits, date, context, out, vendor_after);
+      else if (vendor_in_sentence)
+        vendor_after = vendor_in_sentence;
+      if (frame_candidate)
+        add_frames(text, sentence, cut, ms, discourse, date, context, out);
+      else if (frames_)
+        frames_->observe(ms, discourse);
     } else if (vendor_in_sentence) {
       vendor_after = vendor_in_sentence;
     }
     last_vendor = vendor_after;
   }
+  if (frames_) merge_repeats(out);
   return out;
 }
 

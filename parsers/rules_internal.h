@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <map>
+#include <set>
 #include <memory>
 #include <optional>
 #include <string>
@@ -68,6 +69,46 @@ struct CueDef {
   Origin origin;
 };
 
+// The words of one language that the clause and discourse layers read
+// (docs/rules.md, "Frames"). The engine knows no words of its own: every
+// trigger, auxiliary, clause break and reference lives here.
+struct TriggerDef {
+  std::string action;
+  std::vector<std::string> verbs;        // active forms: "bans", "banned", "will not be supplying"
+  std::vector<std::string> participles;  // after an auxiliary: passive ("was banned")
+  std::vector<std::string> nouns;        // nominal forms: "ban", "prohibition"
+  Origin origin;
+};
+struct ListDef {  // a named list and its keeper: "added to the Entity List" without an agent
+  std::string name;
+  std::vector<std::string> terms;
+  std::string owner;  // an actor's canonical name (bodies or countries)
+  Origin origin;
+};
+struct Lexicon {
+  std::string language = "en";
+  std::vector<TriggerDef> triggers;
+  std::vector<std::string> auxiliaries;                         // before a participle: the passive voice
+  std::vector<std::string> adverbs;                             // may stand between an auxiliary and its participle
+  std::vector<std::string> agent_markers;                       // "by": the agent of a passive or a nominal
+  std::vector<std::string> object_markers;                      // "on", "against": the object of a nominal trigger
+  std::vector<std::string> clause_breaks;                       // words that open a new clause after a comma
+  std::vector<std::string> singular_pronouns, plural_pronouns;  // resolved by their role in the clause
+  std::vector<std::string> plural_references;                   // "the two companies": the last vendors named
+  std::vector<std::string> actor_references;                    // "the regulator": the actor named last
+  std::vector<std::string> comparisons;                         // "a similar step by A": A takes the compared action
+  std::vector<std::string> list_verbs;                          // "remains on", "added to" with a list
+  std::vector<std::string> reporting_verbs;  // "said", "reported": their subject is the speaker, not an agent
+  std::vector<std::string> modals;           // before a verb form: it is a verb ("to ban", "will ban")
+  std::vector<std::string> determiners;      // before a form: it is a noun ("the ban", "a new ban")
+  std::vector<std::string> conjunctions;     // join the items of a list ("A, B and C")
+  std::vector<std::string> relatives;        // ", which ...": the clause's subject is the word before
+  std::vector<std::string> qualified_nouns;  // "Telegram channels", "Huawei's distributor": not the vendor itself
+  std::vector<std::string> directives;       // "ordered Apple to remove X": the order's giver is the actor
+  std::vector<ListDef> lists;
+  Origin origin;
+};
+
 struct Pack {
   std::string name = "banwatch";
   std::string version = "0";
@@ -80,6 +121,7 @@ struct Pack {
   std::vector<RuleDef> rules;
   std::vector<CueDef> cues;
   std::vector<std::string> scopes;                  // regexes with one capture group
+  std::vector<Lexicon> lexicons;                    // by language; frames run only where one is given
   std::map<std::string, std::string> placeholders;  // user-defined {NAME} -> regex
   std::vector<std::string> warnings;
   std::uint64_t content_hash = 1469598103934665603ull;  // FNV-1a over the files
@@ -130,6 +172,88 @@ class TermStarts {
 
 // Normalized lookup key for a dictionary term ("The  FCC" -> "fcc").
 std::string term_key(std::string_view s);
+
+// ---- mentions -------------------------------------------------------------------
+enum class MentionKind { kVendor, kReference, kActor, kNeutral };
+
+// A dictionary mention in a sentence: a vendor, a reference to one ("the
+// software maker"), an actor, or a country that only qualifies an unnamed group.
+struct Mention {
+  std::size_t begin = 0, end = 0;  // in the sentence
+  MentionKind kind = MentionKind::kActor;
+  int entity = -1;   // vendor or actor index; -1 for appositive/neutral
+  std::string name;  // canonical (actor) or vendor name
+  std::string type;  // actor type
+  std::string how;   // explanation
+};
+
+// ---- frames: the clause and discourse layers (rules_frames.cpp) -------------------
+// Reads events the patterns do not: an action word (verb, participle or noun
+// of the lexicon) takes its actor and vendors by their role in the clause
+// (subject, object, "by" agent, possessive, compound, list), and what the
+// clause leaves open (a pronoun, "the two companies", "the regulator", an
+// agentless passive, a list with its keeper) is taken from the article read so
+// far. Language-neutral: every word comes from a Lexicon.
+class FrameReader {
+ public:
+  struct Entity {
+    std::string name, type, how;
+    int vendor = -1;  // vendor index, for vendors
+  };
+  // What the article has established so far (one per article).
+  struct Discourse {
+    std::size_t sentence = 0, paragraph = 0;
+    std::vector<int> last_vendors;  // the vendors of the last sentence that named any
+    std::size_t last_vendors_sentence = 0;
+    int last_vendor = -1;
+    std::optional<Entity> last_actor;
+    std::size_t last_actor_sentence = 0;
+    struct Act {
+      int vendor;
+      std::string action;
+      std::size_t sentence;
+    };
+    std::optional<Act> last_act;  // for comparisons ("a similar step by A")
+  };
+  struct Frame {
+    std::string action, voice;  // voice: active | passive | nominal | list | comparison
+    std::size_t trigger_begin = 0, trigger_end = 0;
+    std::size_t cue_begin = 0;  // status cues are read from here to trigger_end
+    std::vector<Entity> actors;
+    std::vector<Entity> vendors;
+    double confidence = 0.8;
+  };
+
+  static Result<std::unique_ptr<FrameReader>> build(const Lexicon& lexicon, const Pack& pack,
+                                                    const RE2::Options& options);
+  const std::string& language() const { return lexicon_.language; }
+  // True when the sentence holds an action word or a list of the lexicon.
+  bool has_trigger(std::string_view sentence) const;
+  // True when the sentence holds a pronoun or a plural reference (it may name
+  // the vendors of an earlier sentence).
+  bool has_reference(std::string_view sentence) const;
+  // The frames of one sentence; `mentions` come from the dictionary pass,
+  // sorted by position. Reads and updates the discourse.
+  std::vector<Frame> read(std::string_view sentence, const std::vector<Mention>& mentions, Discourse& d) const;
+  // Records the vendors and actors of a sentence that gives no frame.
+  void observe(const std::vector<Mention>& mentions, Discourse& d) const;
+
+ private:
+  FrameReader() = default;
+  Lexicon lexicon_;
+  const Pack* pack_ = nullptr;
+  struct Form {
+    int trigger = -1;  // into lexicon_.triggers
+    bool verb = false, participle = false, noun = false;
+  };
+  std::unique_ptr<RE2> triggers_re_, lists_re_, pronouns_re_, plural_refs_re_, actor_refs_re_;
+  std::unordered_map<std::string, std::vector<Form>> forms_;
+  std::unordered_map<std::string, int> list_terms_, singular_pronouns_;
+  std::set<std::string, std::less<>> auxiliaries_, adverbs_, agent_markers_, object_markers_, clause_breaks_,
+      comparisons_, list_verbs_, reporting_verbs_, modals_, determiners_, conjunctions_, relatives_, qualified_nouns_,
+      directives_;
+  std::unordered_map<std::string, int> actor_by_name_;
+};
 
 // ---- dates ---------------------------------------------------------------------
 // A list-style lead date at the start of the sentence ("March 25, 2022: ...").

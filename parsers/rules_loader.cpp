@@ -4,6 +4,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <cctype>
 #include <sstream>
 #include <set>
 
@@ -85,6 +86,27 @@ Status parse_vendors(const std::string& file, const YAML::Node& node, Pack& pack
     def.terms.push_back(def.name);
     for (const char* key : {"aliases", "products", "subsidiaries"})
       if (auto s = append_strings(file, v[key], key, def.terms); !s) return s;
+    // A name written in camel case ("TikTok", "DeepSeek", "iFlytek") is also
+    // written "Tiktok" and "TIKTOK", in other languages' press above all.
+    const std::size_t written = def.terms.size();
+    for (std::size_t i = 0; i < written; ++i) {
+      const std::string t = def.terms[i];
+      const bool letters = t.size() >= 4 && std::all_of(t.begin(), t.end(), [](char c) {
+                             return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+                           });
+      if (!letters) continue;
+      const bool camel = std::any_of(t.begin() + 1, t.end(), [](char c) { return c >= 'A' && c <= 'Z'; }) &&
+                         std::any_of(t.begin(), t.end(), [](char c) { return c >= 'a' && c <= 'z'; });
+      if (!camel) continue;
+      std::string title = t, upper = t;
+      for (std::size_t k = 0; k < t.size(); ++k) {
+        const auto c = static_cast<unsigned char>(t[k]);
+        title[k] = static_cast<char>(k == 0 ? std::toupper(c) : std::tolower(c));
+        upper[k] = static_cast<char>(std::toupper(c));
+      }
+      for (auto& variant : {title, upper})
+        if (std::find(def.terms.begin(), def.terms.end(), variant) == def.terms.end()) def.terms.push_back(variant);
+    }
     pack.vendors.push_back(std::move(def));
   }
   return {};
@@ -213,12 +235,113 @@ Status parse_cues(const std::string& file, const YAML::Node& node, Pack& pack) {
   return {};
 }
 
+// frames: the clause and discourse layers' words for one language. Files
+// naming the same language merge.
+Status parse_frames(const std::string& file, const YAML::Node& node, Pack& pack) {
+  if (!node.IsMap()) return parse_error(file, node, "'frames' must be a mapping (language, triggers, ...)");
+  if (auto s =
+          check_keys(file, node, {"language",       "triggers",        "auxiliaries", "adverbs",     "agent_markers",
+                                  "object_markers", "clause_breaks",   "pronouns",    "references",  "comparisons",
+                                  "list_verbs",     "reporting_verbs", "modals",      "determiners", "conjunctions",
+                                  "relatives",      "qualified_nouns", "directives",  "lists",       "note"},
+                     "frames");
+      !s)
+    return s;
+  std::string language = "en";
+  if (node["language"]) {
+    auto l = scalar(file, node["language"], "frames 'language'");
+    if (!l) return std::unexpected(l.error());
+    language = *l;
+    const bool ok = language.size() >= 2 && language.size() <= 3 &&
+                    std::all_of(language.begin(), language.end(), [](char c) { return c >= 'a' && c <= 'z'; });
+    if (!ok) return parse_error(file, node["language"], "frames 'language' must be an ISO 639-1 code such as 'en'");
+  }
+  auto it = std::find_if(pack.lexicons.begin(), pack.lexicons.end(),
+                         [&](const Lexicon& l) { return l.language == language; });
+  if (it == pack.lexicons.end()) {
+    pack.lexicons.push_back(Lexicon{});
+    it = std::prev(pack.lexicons.end());
+    it->language = language;
+    it->origin = origin_of(file, node);
+  }
+  Lexicon& lex = *it;
+  if (const auto& t = node["triggers"]; t) {
+    if (!t.IsSequence()) return parse_error(file, t, "frames 'triggers' must be a list of {action, verbs, ...}");
+    for (const auto& item : t) {
+      if (!item.IsMap()) return parse_error(file, item, "a frames trigger must be a mapping with an 'action'");
+      if (auto s = check_keys(file, item, {"action", "verbs", "participles", "nouns", "note"}, "frames trigger"); !s)
+        return s;
+      TriggerDef def;
+      auto action = scalar(file, item["action"], "frames trigger 'action'");
+      if (!action) return std::unexpected(action.error());
+      if (!kActions.contains(*action))
+        return parse_error(file, item["action"], "frames trigger: unknown action '" + *action + "'");
+      def.action = *action;
+      def.origin = origin_of(file, item);
+      if (auto s = append_strings(file, item["verbs"], "frames trigger 'verbs'", def.verbs); !s) return s;
+      if (auto s = append_strings(file, item["participles"], "frames trigger 'participles'", def.participles); !s)
+        return s;
+      if (auto s = append_strings(file, item["nouns"], "frames trigger 'nouns'", def.nouns); !s) return s;
+      if (def.verbs.empty() && def.participles.empty() && def.nouns.empty())
+        return parse_error(file, item, "frames trigger for '" + def.action + "' has no verbs, participles or nouns");
+      lex.triggers.push_back(std::move(def));
+    }
+  }
+  struct Words {
+    const char* key;
+    std::vector<std::string>* into;
+  };
+  for (const Words& w : {Words{"auxiliaries", &lex.auxiliaries}, Words{"adverbs", &lex.adverbs},
+                         Words{"agent_markers", &lex.agent_markers}, Words{"object_markers", &lex.object_markers},
+                         Words{"clause_breaks", &lex.clause_breaks}, Words{"comparisons", &lex.comparisons},
+                         Words{"list_verbs", &lex.list_verbs}, Words{"reporting_verbs", &lex.reporting_verbs},
+                         Words{"modals", &lex.modals}, Words{"determiners", &lex.determiners},
+                         Words{"conjunctions", &lex.conjunctions}, Words{"relatives", &lex.relatives},
+                         Words{"qualified_nouns", &lex.qualified_nouns}, Words{"directives", &lex.directives}}) {
+    const std::string what = std::string("frames '") + w.key + "'";
+    if (auto s = append_strings(file, node[w.key], what.c_str(), *w.into); !s) return s;
+  }
+  if (const auto& p = node["pronouns"]; p) {
+    if (!p.IsMap()) return parse_error(file, p, "frames 'pronouns' must map singular/plural to lists");
+    if (auto s = check_keys(file, p, {"singular", "plural"}, "frames pronouns"); !s) return s;
+    if (auto s = append_strings(file, p["singular"], "singular pronouns", lex.singular_pronouns); !s) return s;
+    if (auto s = append_strings(file, p["plural"], "plural pronouns", lex.plural_pronouns); !s) return s;
+  }
+  if (const auto& r = node["references"]; r) {
+    if (!r.IsMap()) return parse_error(file, r, "frames 'references' must map plural/actor to lists");
+    if (auto s = check_keys(file, r, {"plural", "actor"}, "frames references"); !s) return s;
+    if (auto s = append_strings(file, r["plural"], "plural references", lex.plural_references); !s) return s;
+    if (auto s = append_strings(file, r["actor"], "actor references", lex.actor_references); !s) return s;
+  }
+  if (const auto& l = node["lists"]; l) {
+    if (!l.IsSequence()) return parse_error(file, l, "frames 'lists' must be a list of {name, terms, owner}");
+    for (const auto& item : l) {
+      if (!item.IsMap()) return parse_error(file, item, "a frames list must be a mapping with 'name' and 'terms'");
+      if (auto s = check_keys(file, item, {"name", "terms", "owner", "note"}, "frames list"); !s) return s;
+      ListDef def;
+      auto name = scalar(file, item["name"], "frames list 'name'");
+      if (!name) return std::unexpected(name.error());
+      def.name = *name;
+      def.origin = origin_of(file, item);
+      if (auto s = append_strings(file, item["terms"], "frames list 'terms'", def.terms); !s) return s;
+      if (def.terms.empty()) def.terms.push_back(def.name);
+      if (item["owner"]) {
+        auto owner = scalar(file, item["owner"], "frames list 'owner'");
+        if (!owner) return std::unexpected(owner.error());
+        def.owner = *owner;
+      }
+      lex.lists.push_back(std::move(def));
+    }
+  }
+  return {};
+}
+
 Status parse_document(const std::string& file, const YAML::Node& root, Pack& pack) {
   if (root.IsNull()) return {};
   if (!root.IsMap()) return parse_error(file, root, "a rule-pack file must be a mapping");
   if (auto s = check_keys(file, root,
                           {"pack", "vendors", "references", "countries", "bodies", "heads", "not_actors", "rules",
-                           "cues", "scopes", "placeholders"},
+                           "cues", "scopes", "placeholders", "frames"},
                           "rule-pack file");
       !s)
     return s;
@@ -250,6 +373,8 @@ Status parse_document(const std::string& file, const YAML::Node& root, Pack& pac
       if (auto s = parse_rules(file, v, pack); !s) return s;
     } else if (key == "cues") {
       if (auto s = parse_cues(file, v, pack); !s) return s;
+    } else if (key == "frames") {
+      if (auto s = parse_frames(file, v, pack); !s) return s;
     } else if (key == "scopes") {
       if (auto s = append_strings(file, v, "scopes", pack.scopes); !s) return s;
     } else if (key == "placeholders") {
@@ -361,6 +486,11 @@ Status validate(Pack& pack) {
   for (const auto& a : pack.actors)
     if (!actor_names.insert(a.name).second)
       pack.warnings.push_back(a.origin.str() + ": actor '" + a.name + "' defined twice");
+  for (const auto& lex : pack.lexicons)
+    for (const auto& l : lex.lists)
+      if (!l.owner.empty() && !actor_names.contains(l.owner))
+        return fail(ErrorCode::kConfig, l.origin.str() + ": list '" + l.name + "': owner '" + l.owner +
+                                            "' is not a country or body of the pack");
   if (pack.government_heads.empty() && pack.regulator_heads.empty())
     pack.warnings.push_back("rule pack has no head nouns: adjectives ('Italian authorities') will not name actors");
   return {};

@@ -1,0 +1,797 @@
+// The clause and discourse layers of the rule engine (rules_internal.h,
+// FrameReader). A sentence's dictionary mentions (vendors, actors, references)
+// and the lexicon's own items (action words, lists, pronouns, plural and actor
+// references) are laid out in order; each action word takes its clause (cut at
+// ';', dashes and a comma before a clause break), its voice (an auxiliary
+// before a participle is a passive, a determiner or possessive before a noun
+// form is a nominal) and then its roles:
+//   active   agent = the nearest actor to its left in the clause (a list of
+//            them: each), patients = the vendors to its right;
+//   passive  patients = the vendors to its left, agent = "by X", else an actor
+//            earlier in the sentence, else the article's last actor, else the
+//            keeper of a list in the clause;
+//   nominal  agent = a possessive ("X's ban"), "by X", or the clause's
+//            subject; patients = after an object marker ("ban on Y") or a
+//            compound ("the Y ban");
+//   list     a list of the lexicon in a clause with a vendor ("remains on the
+//            Entity List") is a listing by the list's keeper unless an actor
+//            is named.
+// What the clause leaves open comes from the article: a pronoun by its role
+// (an agent pronoun is the last actor, a patient pronoun the last vendors), a
+// plural reference ("the two firms") the vendors of the last sentence that
+// named several, an actor reference ("the regulator") the last actor.
+#include <re2/re2.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cstring>
+
+#include "parsers/rules_internal.h"
+
+namespace banwatch::rules::internal {
+namespace {
+
+constexpr std::size_t kMaxObjectWords = 24;  // how far right of a verb its objects may stand
+constexpr std::size_t kMaxAgentGapWords = 14;
+constexpr std::size_t kRecentSentences = 3;  // how far back the article's last actor may be taken from
+constexpr int kMaxFramesPerSentence = 32;
+
+bool word_byte(unsigned char c) { return std::isalnum(c) || c == '_' || c == '-' || c >= 0x80; }
+
+std::string lower(std::string_view s) {
+  std::string out(s);
+  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+// A regex matching any of `terms` as whole words, case-insensitively.
+Result<std::unique_ptr<RE2>> words_regex(const std::vector<std::string>& terms, const RE2::Options& base,
+                                         const std::string& what) {
+  RE2::Options o = base;
+  o.set_case_sensitive(false);
+  auto re = std::make_unique<RE2>(alternation(terms), o);
+  if (!re->ok()) return fail(ErrorCode::kConfig, what + ": " + re->error());
+  return re;
+}
+
+std::set<std::string, std::less<>> key_set(const std::vector<std::string>& words) {
+  std::set<std::string, std::less<>> out;
+  for (const auto& w : words) out.insert(term_key(w));
+  return out;
+}
+
+struct Word {
+  std::size_t begin, end;
+  std::string key;  // lower case
+};
+
+// The words of s[from, to), split at spaces and punctuation (an apostrophe and
+// a hyphen stay inside a word).
+std::vector<Word> words_in(std::string_view s, std::size_t from, std::size_t to) {
+  std::vector<Word> out;
+  std::size_t i = from;
+  while (i < to) {
+    while (i < to && !word_byte(static_cast<unsigned char>(s[i]))) ++i;
+    std::size_t b = i;
+    while (i < to && (word_byte(static_cast<unsigned char>(s[i])) || s[i] == '\'' || s[i] == '.')) ++i;
+    std::size_t e = i;
+    while (e > b && (s[e - 1] == '.' || s[e - 1] == '\'')) --e;
+    if (e > b) out.push_back(Word{b, e, lower(s.substr(b, e - b))});
+  }
+  return out;
+}
+
+enum class Role { kVendor, kPluralRef, kPronounSg, kPronounPl, kActor, kActorRef, kList, kNeutral };
+
+struct Item {
+  std::size_t begin = 0, end = 0;
+  Role role = Role::kNeutral;
+  const Mention* mention = nullptr;
+  int list = -1;  // into lexicon lists
+  bool in_parens = false;
+  bool possessive = false;  // followed by 's
+  std::string text;
+};
+
+bool is_vendorish(Role r) { return r == Role::kVendor || r == Role::kPluralRef; }
+bool is_actorish(Role r) { return r == Role::kActor || r == Role::kActorRef; }
+
+}  // namespace
+
+Result<std::unique_ptr<FrameReader>> FrameReader::build(const Lexicon& lexicon, const Pack& pack,
+                                                        const RE2::Options& options) {
+  auto r = std::unique_ptr<FrameReader>(new FrameReader());
+  r->lexicon_ = lexicon;
+  r->pack_ = &pack;
+  const std::string where = lexicon.origin.str() + ": frames (" + lexicon.language + ")";
+  std::vector<std::string> all;
+  for (std::size_t i = 0; i < lexicon.triggers.size(); ++i) {
+    const auto& t = lexicon.triggers[i];
+    auto add = [&](const std::vector<std::string>& list, int which) {
+      for (const auto& w : list) {
+        auto& forms = r->forms_[term_key(w)];
+        auto it = std::find_if(forms.begin(), forms.end(), [&](const Form& f) { return f.trigger == int(i); });
+        if (it == forms.end()) {
+          forms.push_back(Form{static_cast<int>(i)});
+          it = std::prev(forms.end());
+        }
+        (which == 0 ? it->verb : which == 1 ? it->participle : it->noun) = true;
+        all.push_back(w);
+      }
+    };
+    add(t.verbs, 0);
+    add(t.participles, 1);
+    add(t.nouns, 2);
+  }
+  auto tre = words_regex(all, options, where + " triggers");
+  if (!tre) return std::unexpected(tre.error());
+  r->triggers_re_ = std::move(*tre);
+  std::vector<std::string> list_terms;
+  for (std::size_t i = 0; i < lexicon.lists.size(); ++i)
+    for (const auto& t : lexicon.lists[i].terms) {
+      r->list_terms_.emplace(term_key(t), static_cast<int>(i));
+      list_terms.push_back(t);
+    }
+  auto lre = words_regex(list_terms, options, where + " lists");
+  if (!lre) return std::unexpected(lre.error());
+  r->lists_re_ = std::move(*lre);
+  std::vector<std::string> pronouns = lexicon.singular_pronouns;
+  pronouns.insert(pronouns.end(), lexicon.plural_pronouns.begin(), lexicon.plural_pronouns.end());
+  for (const auto& p : lexicon.singular_pronouns) r->singular_pronouns_.emplace(term_key(p), 1);
+  auto pre = words_regex(pronouns, options, where + " pronouns");
+  if (!pre) return std::unexpected(pre.error());
+  r->pronouns_re_ = std::move(*pre);
+  auto plre = words_regex(lexicon.plural_references, options, where + " plural references");
+  if (!plre) return std::unexpected(plre.error());
+  r->plural_refs_re_ = std::move(*plre);
+  auto are = words_regex(lexicon.actor_references, options, where + " actor references");
+  if (!are) return std::unexpected(are.error());
+  r->actor_refs_re_ = std::move(*are);
+  r->auxiliaries_ = key_set(lexicon.auxiliaries);
+  r->adverbs_ = key_set(lexicon.adverbs);
+  r->agent_markers_ = key_set(lexicon.agent_markers);
+  r->object_markers_ = key_set(lexicon.object_markers);
+  r->clause_breaks_ = key_set(lexicon.clause_breaks);
+  r->comparisons_ = key_set(lexicon.comparisons);
+  r->list_verbs_ = key_set(lexicon.list_verbs);
+  r->reporting_verbs_ = key_set(lexicon.reporting_verbs);
+  r->modals_ = key_set(lexicon.modals);
+  r->determiners_ = key_set(lexicon.determiners);
+  r->conjunctions_ = key_set(lexicon.conjunctions);
+  r->relatives_ = key_set(lexicon.relatives);
+  r->qualified_nouns_ = key_set(lexicon.qualified_nouns);
+  r->directives_ = key_set(lexicon.directives);
+  for (std::size_t i = 0; i < pack.actors.size(); ++i) r->actor_by_name_.emplace(pack.actors[i].name, int(i));
+  return r;
+}
+
+bool FrameReader::has_trigger(std::string_view s) const {
+  const re2::StringPiece in(s.data(), s.size());
+  return RE2::PartialMatch(in, *triggers_re_) || RE2::PartialMatch(in, *lists_re_);
+}
+
+bool FrameReader::has_reference(std::string_view s) const {
+  const re2::StringPiece in(s.data(), s.size());
+  return RE2::PartialMatch(in, *pronouns_re_) || RE2::PartialMatch(in, *plural_refs_re_) ||
+         RE2::PartialMatch(in, *actor_refs_re_);
+}
+
+void FrameReader::observe(const std::vector<Mention>& mentions, Discourse& d) const {
+  std::vector<int> vendors;
+  for (const auto& m : mentions) {
+    if (m.kind == MentionKind::kVendor && m.entity >= 0) {
+      if (std::find(vendors.begin(), vendors.end(), m.entity) == vendors.end()) vendors.push_back(m.entity);
+      d.last_vendor = m.entity;
+    } else if (m.kind == MentionKind::kActor) {
+      d.last_actor = Entity{m.name, m.type.empty() ? "other" : m.type, m.how, -1};
+      d.last_actor_sentence = d.sentence;
+    }
+  }
+  if (!vendors.empty()) {
+    d.last_vendors = std::move(vendors);
+    d.last_vendors_sentence = d.sentence;
+  }
+}
+
+std::vector<FrameReader::Frame> FrameReader::read(std::string_view s, const std::vector<Mention>& mentions,
+                                                  Discourse& d) const {
+  std::vector<Frame> frames;
+  const re2::StringPiece input(s.data(), s.size());
+
+  // ---- 1. the sentence's items, in order ----------------------------------
+  std::vector<Item> items;
+  for (const auto& m : mentions) {
+    Item it;
+    it.begin = m.begin;
+    it.end = m.end;
+    it.mention = &m;
+    it.role = m.kind == MentionKind::kVendor || m.kind == MentionKind::kReference ? Role::kVendor
+              : m.kind == MentionKind::kActor                                     ? Role::kActor
+                                                                                  : Role::kNeutral;
+    if (m.kind == MentionKind::kReference && m.entity < 0) continue;
+    items.push_back(it);
+  }
+  auto overlaps = [&](std::size_t b, std::size_t e) {
+    return std::any_of(items.begin(), items.end(), [&](const Item& it) { return b < it.end && it.begin < e; });
+  };
+  auto add_matches = [&](const RE2& re, Role role) {
+    re2::StringPiece g;
+    for (std::size_t pos = 0; pos < s.size() && re.Match(input, pos, s.size(), RE2::UNANCHORED, &g, 1);) {
+      const std::size_t b = static_cast<std::size_t>(g.data() - s.data()), e = b + g.size();
+      pos = std::max(e, pos + 1);
+      if (g.empty() || overlaps(b, e)) continue;
+      Item it;
+      it.begin = b;
+      it.end = e;
+      it.role = role;
+      it.text = std::string(g.data(), g.size());
+      if (role == Role::kPronounSg && !singular_pronouns_.contains(term_key(it.text))) it.role = Role::kPronounPl;
+      if (role == Role::kList) {
+        auto l = list_terms_.find(term_key(it.text));
+        if (l == list_terms_.end()) continue;
+        it.list = l->second;
+      }
+      items.push_back(std::move(it));
+    }
+  };
+  add_matches(*lists_re_, Role::kList);
+  add_matches(*plural_refs_re_, Role::kPluralRef);
+  add_matches(*actor_refs_re_, Role::kActorRef);
+  add_matches(*pronouns_re_, Role::kPronounSg);
+  std::sort(items.begin(), items.end(), [](const Item& a, const Item& b) { return a.begin < b.begin; });
+  {
+    int depth = 0;
+    std::size_t k = 0;
+    for (std::size_t i = 0; i < s.size() && k < items.size(); ++i) {
+      while (k < items.size() && items[k].begin == i) items[k++].in_parens = depth > 0;
+      if (s[i] == '(') ++depth;
+      if (s[i] == ')' && depth > 0) --depth;
+    }
+  }
+  for (auto& it : items) {
+    std::string_view after = s.substr(it.end);
+    it.possessive = after.starts_with("'s") || after.starts_with("\xE2\x80\x99s") ||
+                    (after.starts_with("'") && it.end > 0 && s[it.end - 1] == 's') ||
+                    (it.end > 2 && (s.substr(it.begin, it.end - it.begin).ends_with("'s") ||
+                                    s.substr(it.begin, it.end - it.begin).ends_with("\xE2\x80\x99s")));
+    if (it.role == Role::kPronounSg && (it.text == "its" || it.text == "Its")) it.possessive = true;
+  }
+
+  const std::vector<Word> words = words_in(s, 0, s.size());
+  auto word_at_or_after = [&](std::size_t pos) {
+    return static_cast<std::size_t>(
+        std::lower_bound(words.begin(), words.end(), pos, [](const Word& w, std::size_t p) { return w.begin < p; }) -
+        words.begin());
+  };
+  auto words_between = [&](std::size_t a, std::size_t b) {
+    return a >= b ? std::size_t{0} : word_at_or_after(b) - word_at_or_after(a);
+  };
+
+  // ---- 2. clause boundaries ---------------------------------------------------
+  // Cut points: ';', ':', a spaced dash, and a comma followed by a clause break
+  // word (", which", ", while"). A clause break without a comma also cuts
+  // ("... but the FCC banned ...").
+  std::vector<std::size_t> cuts{0};
+  std::vector<std::size_t> relative_cuts;  // cuts opened by a relative pronoun
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const char c = s[i];
+    if (c == ';' || (c == ':' && !(i > 0 && i + 1 < s.size() && std::isdigit(static_cast<unsigned char>(s[i - 1])) &&
+                                   std::isdigit(static_cast<unsigned char>(s[i + 1]))))) {
+      cuts.push_back(i + 1);
+    } else if ((s.substr(i).starts_with(" \xE2\x80\x94 ") || s.substr(i).starts_with(" \xE2\x80\x93 ") ||
+                s.substr(i).starts_with(" - ") || s.substr(i).starts_with("\xE2\x80\x94"))) {
+      cuts.push_back(i + 1);
+    }
+  }
+  for (std::size_t w = 0; w < words.size(); ++w) {
+    if (!clause_breaks_.contains(words[w].key) && !relatives_.contains(words[w].key)) continue;
+    std::size_t b = words[w].begin;
+    std::size_t j = b;
+    while (j > 0 && s[j - 1] == ' ') --j;
+    const bool comma = j > 0 && s[j - 1] == ',';
+    if (relatives_.contains(words[w].key)) {
+      if (comma) {
+        cuts.push_back(b);
+        relative_cuts.push_back(b);
+      }
+    } else if (comma || w > 0) {
+      cuts.push_back(b);
+    }
+  }
+  std::sort(cuts.begin(), cuts.end());
+  cuts.erase(std::unique(cuts.begin(), cuts.end()), cuts.end());
+  auto clause_of = [&](std::size_t pos) {
+    auto it = std::upper_bound(cuts.begin(), cuts.end(), pos);
+    const std::size_t b = *std::prev(it);
+    const std::size_t e = it == cuts.end() ? s.size() : *it;
+    return std::make_pair(b, e);
+  };
+  auto parens_at = [&](std::size_t pos) {
+    int depth = 0;
+    for (std::size_t i = 0; i < pos && i < s.size(); ++i) {
+      if (s[i] == '(') ++depth;
+      if (s[i] == ')' && depth > 0) --depth;
+    }
+    return depth > 0;
+  };
+
+  // ---- 3. the action words ---------------------------------------------------
+  struct Hit {
+    std::size_t begin, end;
+    int trigger;
+    std::string voice;  // active | passive | nominal
+  };
+  std::vector<Hit> hits;
+  {
+    re2::StringPiece g;
+    for (std::size_t pos = 0; pos < s.size() && triggers_re_->Match(input, pos, s.size(), RE2::UNANCHORED, &g, 1);) {
+      const std::size_t b = static_cast<std::size_t>(g.data() - s.data()), e = b + g.size();
+      pos = std::max(e, pos + 1);
+      auto f = forms_.find(term_key(std::string_view(g.data(), g.size())));
+      if (f == forms_.end() || f->second.empty()) continue;
+      if (overlaps(b, e)) continue;  // inside a name ("Ban Ki-moon")
+      if (e < s.size() && s[e] == '-' && e + 1 < s.size() && s[e + 1] != ' ') continue;  // "ban-proof"
+      // The words before it, skipping adverbs.
+      const std::size_t wi = word_at_or_after(b);
+      std::size_t k = wi;
+      std::string prev, prev2;
+      while (k > 0) {
+        const Word& w = words[k - 1];
+        // A comma or other stop between stops the look-back.
+        std::string_view between = s.substr(w.end, (k == wi ? b : words[k].begin) - w.end);
+        if (between.find_first_of(",;:()\"") != std::string_view::npos) break;
+        if (adverbs_.contains(w.key)) {
+          --k;
+          continue;
+        }
+        prev = w.key;
+        if (k >= 2) prev2 = words[k - 2].key;
+        break;
+      }
+      const std::string next = wi + 1 < words.size() && words[wi].begin == b ? words[wi + 1].key : "";
+      const bool prev_possessive = prev.ends_with("'s") || prev.ends_with("\xE2\x80\x99s");
+      bool prev_item = false;  // a vendor or actor right before it ("the TikTok ban")
+      for (const auto& it : items)
+        if (it.end <= b && b - it.end <= 2 && (is_vendorish(it.role) || is_actorish(it.role))) prev_item = true;
+      for (const Form& form : f->second) {
+        std::string voice;
+        if (form.participle && auxiliaries_.contains(prev)) {
+          voice = "passive";
+        } else if (form.noun && !modals_.contains(prev) &&
+                   (determiners_.contains(prev) || prev_possessive || prev_item || object_markers_.contains(next) ||
+                    agent_markers_.contains(next) || !(form.verb || form.participle))) {
+          voice = "nominal";
+        } else if (form.participle && agent_markers_.contains(next)) {
+          voice = "passive";  // a reduced passive: "Huawei, banned by the FCC"
+        } else if (form.verb) {
+          voice = "active";
+        } else if (form.participle) {
+          voice = "passive";  // a headline's passive: "Huawei banned from 5G"
+        } else {
+          continue;
+        }
+        (void)prev2;
+        hits.push_back(Hit{b, e, form.trigger, voice});
+        break;  // the first form that fits
+      }
+    }
+  }
+  for (const auto& it : items)
+    if (it.role == Role::kList) hits.push_back(Hit{it.begin, it.end, -1, "list"});
+  std::sort(hits.begin(), hits.end(), [](const Hit& a, const Hit& b) { return a.begin < b.begin; });
+
+  // ---- 4. resolution helpers -------------------------------------------------
+  // "Telegram channels", "Huawei's local distributor": the vendor's name
+  // qualifies something that is not the vendor.
+  auto qualifies_other = [&](const Item& it) {
+    const std::size_t wi = word_at_or_after(it.end);
+    for (std::size_t k = wi; k < words.size() && k < wi + 3; ++k) {
+      if (words[k].begin < it.end) continue;
+      if (qualified_nouns_.contains(words[k].key)) return true;
+      if (k == wi && reporting_verbs_.contains(words[k].key)) return true;  // ", the company said": a speaker
+      if (k == wi && it.possessive && words[k].key.size() <= 3) continue;   // "'s"
+      if (!determiners_.contains(words[k].key) && k > wi) break;
+    }
+    return false;
+  };
+  auto vendor_entity = [&](const Item& it, std::vector<Entity>& into) {
+    if (it.role == Role::kVendor && qualifies_other(it)) return;
+    if (it.role == Role::kVendor) {
+      into.push_back(Entity{it.mention->name, "", it.mention->how, it.mention->entity});
+    } else if (it.role == Role::kPluralRef || it.role == Role::kPronounPl) {
+      if (d.last_vendors.empty() || d.sentence - d.last_vendors_sentence > 6) return;
+      for (int v : d.last_vendors)
+        into.push_back(Entity{pack_->vendors[std::size_t(v)].name, "",
+                              "reference '" + it.text + "' to the vendors named in sentence " +
+                                  std::to_string(d.last_vendors_sentence + 1),
+                              v});
+    } else if (it.role == Role::kPronounSg) {
+      if (d.last_vendor < 0) return;
+      into.push_back(Entity{pack_->vendors[std::size_t(d.last_vendor)].name, "",
+                            "pronoun '" + it.text + "' as the patient: the vendor named last", d.last_vendor});
+    }
+  };
+  auto recent_actor = [&]() -> std::optional<Entity> {
+    if (!d.last_actor || d.sentence - d.last_actor_sentence > kRecentSentences) return std::nullopt;
+    Entity e = *d.last_actor;
+    e.how = "the actor named in sentence " + std::to_string(d.last_actor_sentence + 1) + " (" + e.how + ")";
+    return e;
+  };
+  // An actor item as an entity; references and pronouns resolve to the actor
+  // named last, in this sentence first.
+  auto actor_entity = [&](const Item& it) -> std::optional<Entity> {
+    if (it.role == Role::kActor) {
+      const auto* m = it.mention;
+      if (m->kind != MentionKind::kActor) return std::nullopt;
+      return Entity{m->name, m->type.empty() ? "other" : m->type, m->how, -1};
+    }
+    if (it.role == Role::kActorRef || it.role == Role::kPronounSg || it.role == Role::kPronounPl) {
+      for (auto p = items.rbegin(); p != items.rend(); ++p)
+        if (p->end <= it.begin && p->role == Role::kActor && p->mention->kind == MentionKind::kActor) {
+          Entity e{p->mention->name, p->mention->type.empty() ? "other" : p->mention->type, "", -1};
+          e.how = "'" + it.text + "' refers to the actor named earlier in the sentence (" + p->mention->how + ")";
+          return e;
+        }
+      if (auto e = recent_actor()) {
+        e->how = "'" + it.text + "' refers to " + e->how;
+        return e;
+      }
+    }
+    return std::nullopt;
+  };
+  // The list an item belongs to ("A, B and C"): the items joined to it by
+  // commas and conjunctions only.
+  auto coordinated = [&](std::size_t index, bool want_vendor) {
+    std::vector<std::size_t> out{index};
+    auto joined = [&](std::size_t a, std::size_t b) {  // items a < b joined
+      std::string_view between = s.substr(items[a].end, items[b].begin - items[a].end);
+      std::size_t i = 0;
+      if (between.starts_with("'s") || between.starts_with("\xE2\x80\x99s")) i = between.starts_with("'s") ? 2 : 4;
+      bool any = false;
+      for (const auto& w : words_in(between, i, between.size())) {
+        if (!conjunctions_.contains(w.key) && !determiners_.contains(w.key)) return false;
+        any = true;
+      }
+      const bool comma = between.find(',') != std::string_view::npos;
+      if (between.find_first_of(";:()") != std::string_view::npos) return false;
+      return any || comma;
+    };
+    auto fits = [&](const Item& it) { return want_vendor ? is_vendorish(it.role) : is_actorish(it.role); };
+    for (std::size_t j = index; j > 0 && fits(items[j - 1]) && joined(j - 1, j); --j) out.push_back(j - 1);
+    for (std::size_t j = index; j + 1 < items.size() && fits(items[j + 1]) && joined(j, j + 1); ++j)
+      out.push_back(j + 1);
+    std::sort(out.begin(), out.end());
+    return out;
+  };
+
+  // ---- 5. frames ---------------------------------------------------------------
+  std::size_t last_hit_end = 0;
+  for (std::size_t h = 0; h < hits.size() && static_cast<int>(frames.size()) < kMaxFramesPerSentence; ++h) {
+    const Hit& hit = hits[h];
+    auto [cb, ce] = clause_of(hit.begin);
+    // The object zone ends at the next action word of another clause role.
+    std::size_t zone_end = ce;
+    for (std::size_t n = h + 1; n < hits.size(); ++n)
+      if (hits[n].begin < ce && hits[n].voice == "active") {
+        zone_end = hits[n].begin;
+        break;
+      }
+    Frame f;
+    f.trigger_begin = hit.begin;
+    f.trigger_end = hit.end;
+    f.voice = hit.voice;
+    f.action = hit.trigger >= 0 ? lexicon_.triggers[std::size_t(hit.trigger)].action : "list_addition";
+    std::string agent_how;
+
+    // Items of the clause, by side.
+    std::vector<std::size_t> left, right;
+    for (std::size_t i = 0; i < items.size(); ++i) {
+      if (items[i].begin >= cb && items[i].end <= hit.begin) left.push_back(i);
+      if (items[i].begin >= hit.end && items[i].end <= zone_end &&
+          words_between(hit.end, items[i].begin) <= kMaxObjectWords)
+        right.push_back(i);
+    }
+    // The subject of a relative clause is the item before ", which".
+    std::optional<std::size_t> antecedent;
+    if (std::find(relative_cuts.begin(), relative_cuts.end(), cb) != relative_cuts.end()) {
+      for (std::size_t i = items.size(); i-- > 0;)
+        if (items[i].end <= cb) {
+          if (cb - items[i].end <= 4) antecedent = i;
+          break;
+        }
+    }
+
+    auto take_vendors = [&](const std::vector<std::size_t>& idx, std::vector<Entity>& into) {
+      for (std::size_t i : idx) vendor_entity(items[i], into);
+    };
+    auto take_agents = [&](std::size_t i, const std::string& how) {
+      for (std::size_t j : coordinated(i, false)) {
+        if (items[j].in_parens && !items[i].in_parens) continue;
+        if (auto e = actor_entity(items[j])) {
+          e->how = how + ": " + e->how;
+          f.actors.push_back(std::move(*e));
+        }
+      }
+      f.cue_begin = std::min(f.cue_begin, items[i].begin);
+    };
+    f.cue_begin = cb;
+    // "by X" after the trigger (within a few words).
+    auto by_agent = [&]() -> std::optional<std::size_t> {
+      const std::size_t wi = word_at_or_after(hit.end);
+      for (std::size_t k = wi; k < words.size() && k < wi + 10 && words[k].begin < zone_end; ++k) {
+        if (!agent_markers_.contains(words[k].key)) continue;
+        for (std::size_t i = 0; i < items.size(); ++i)
+          if (items[i].begin >= words[k].end && is_actorish(items[i].role) &&
+              words_between(words[k].end, items[i].begin) <= 3)
+            return i;
+        return std::nullopt;
+      }
+      return std::nullopt;
+    };
+    // The nearest actor to the left in the clause, outside parentheses; a
+    // vendor nearer than any actor is the subject (its own decision).
+    auto left_subject = [&](bool allow_vendor_subject) -> std::optional<std::size_t> {
+      for (auto it = left.rbegin(); it != left.rend(); ++it) {
+        const Item& item = items[*it];
+        if (item.in_parens && !parens_at(hit.begin)) continue;
+        if (words_between(item.end, hit.begin) > kMaxAgentGapWords) return std::nullopt;
+        if (is_actorish(item.role)) return *it;
+        if (item.role == Role::kPronounSg || item.role == Role::kPronounPl) {
+          if (item.possessive) continue;  // "its" before the verb qualifies a noun
+          return *it;
+        }
+        if (item.role == Role::kVendor && !item.possessive && !allow_vendor_subject) return std::nullopt;
+        if (item.role == Role::kList) continue;
+      }
+      return std::nullopt;
+    };
+
+    if (hit.voice == "active") {
+      auto subj = left_subject(false);
+      // "ordered Apple to remove X", "told carriers to stop using X": the
+      // order's giver is the actor, the one told is not.
+      std::optional<std::size_t> directive;  // word index of the directive verb
+      {
+        const std::size_t from = subj ? word_at_or_after(items[*subj].begin) : word_at_or_after(hit.begin);
+        for (std::size_t k = from, n = 0; k-- > 0 && n < 8 && words[k].begin >= cb; ++n)
+          if (directives_.contains(words[k].key)) {
+            directive = k;
+            break;
+          }
+        const std::size_t wi = word_at_or_after(hit.begin);
+        const bool to_before = wi > 0 && modals_.contains(words[wi - 1].key);
+        if (directive && !to_before) directive.reset();
+      }
+      if (directive) {
+        const std::size_t at = words[*directive].begin;
+        std::size_t giver = items.size();
+        for (auto it = left.rbegin(); it != left.rend(); ++it) {
+          const Item& item = items[*it];
+          if (item.end > at) continue;
+          if (words_between(item.end, at) > kMaxAgentGapWords) break;
+          if (is_actorish(item.role) ||
+              (!item.possessive && (item.role == Role::kPronounSg || item.role == Role::kPronounPl))) {
+            giver = *it;
+            break;
+          }
+          if (item.role == Role::kVendor && !item.possessive) break;
+        }
+        if (giver < items.size()) {
+          take_agents(giver, "giver of the order");
+        } else if (auto e = recent_actor()) {
+          e->how = "giver of the order, taken from " + e->how;
+          f.actors.push_back(std::move(*e));
+        }
+      } else if (subj) {
+        take_agents(*subj, "clause subject");
+      }
+      if (f.actors.empty() && antecedent && is_actorish(items[*antecedent].role))
+        take_agents(*antecedent, "subject of the relative clause");
+      // Patients: vendors to the right; pronouns only when no vendor is named.
+      std::vector<std::size_t> named, pronouns;
+      for (std::size_t i : right) {
+        if (is_vendorish(items[i].role)) named.push_back(i);
+        if (items[i].role == Role::kPronounSg || items[i].role == Role::kPronounPl) pronouns.push_back(i);
+      }
+      if (!named.empty() && f.action != "lift_ban") {
+        // "blocked the ban on X", "announced restrictions on X": the noun
+        // the verb governs carries the action; its own frame reads it.
+        const bool governs = std::any_of(hits.begin(), hits.end(), [&](const Hit& o) {
+          return o.voice == "nominal" && o.begin >= hit.end && o.end <= items[named.front()].begin;
+        });
+        if (governs) continue;
+      }
+      if (!named.empty()) {
+        take_vendors(named, f.vendors);
+      } else if (!pronouns.empty() && !f.actors.empty()) {
+        // "banned it", "removed their products": the patient pronoun; a
+        // possessive that belongs to the agent ("its employees") stays out.
+        const Item& p = items[pronouns.front()];
+        if (!p.possessive || words_between(hit.end, p.begin) <= 1) take_vendors({pronouns.front()}, f.vendors);
+      }
+      if (f.vendors.empty() && antecedent && is_vendorish(items[*antecedent].role))
+        take_vendors({*antecedent}, f.vendors);
+      f.confidence = 0.75;
+    } else if (hit.voice == "passive") {
+      // Patients: the nearest vendor (and its list) to the left in the clause.
+      for (auto it = left.rbegin(); it != left.rend(); ++it) {
+        const Item& item = items[*it];
+        if (is_vendorish(item.role) || item.role == Role::kPronounSg || item.role == Role::kPronounPl) {
+          if (item.possessive && item.role != Role::kVendor) continue;
+          take_vendors(coordinated(*it, true), f.vendors);
+          if (f.vendors.empty()) vendor_entity(item, f.vendors);
+          break;
+        }
+        if (is_actorish(item.role)) break;
+      }
+      if (f.vendors.empty() && antecedent) take_vendors(coordinated(*antecedent, true), f.vendors);
+      if (f.vendors.empty()) {
+        // "... were added by the Commerce Department: Huawei, ZTE": vendors to the right.
+        for (std::size_t i : right)
+          if (items[i].role == Role::kVendor) vendor_entity(items[i], f.vendors);
+      }
+      if (auto by = by_agent()) {
+        take_agents(*by, "agent after 'by'");
+      }
+      if (f.actors.empty()) {
+        // An actor earlier in the sentence ("The FCC said Huawei was banned").
+        for (std::size_t i = 0; i < items.size() && items[i].end <= hit.begin; ++i)
+          if (items[i].role == Role::kActor && !items[i].in_parens && items[i].mention->kind == MentionKind::kActor) {
+            take_agents(i, "actor earlier in the sentence");
+            break;
+          }
+      }
+      f.confidence = 0.7;
+    } else if (hit.voice == "nominal") {
+      // Agent: a possessive right before ("Italy's ban"), "by X", or the clause subject.
+      for (auto it = left.rbegin(); it != left.rend(); ++it) {
+        const Item& item = items[*it];
+        if (words_between(item.end, hit.begin) > 3) break;
+        if (item.possessive && is_actorish(item.role)) {
+          take_agents(*it, "possessive");
+          break;
+        }
+        if (item.possessive && item.role == Role::kVendor) {
+          vendor_entity(item, f.vendors);  // "TikTok's ban"
+          break;
+        }
+        if (item.role == Role::kVendor && words_between(item.end, hit.begin) <= 1) {
+          take_vendors(coordinated(*it, true), f.vendors);  // "the Huawei ban"
+          break;
+        }
+        if (is_actorish(item.role) && words_between(item.end, hit.begin) <= 1 && !item.possessive) {
+          take_agents(*it, "compound");  // "a U.S. ban"
+          break;
+        }
+      }
+      if (f.actors.empty())
+        if (auto by = by_agent()) take_agents(*by, "agent after 'by'");
+      if (f.vendors.empty()) {
+        // "ban on Y": the vendors after an object marker.
+        const std::size_t wi = word_at_or_after(hit.end);
+        if (wi < words.size() && object_markers_.contains(words[wi].key)) {
+          std::vector<std::size_t> named;
+          for (std::size_t i : right)
+            if (is_vendorish(items[i].role) && words_between(words[wi].end, items[i].begin) <= 8) named.push_back(i);
+          take_vendors(named, f.vendors);
+        }
+      }
+      if (f.actors.empty()) {
+        if (auto subj = left_subject(true)) take_agents(*subj, "clause subject");
+      }
+      f.confidence = 0.65;
+    } else {  // list
+      const ListDef& list =
+          lexicon_
+              .lists[std::size_t(items[std::size_t(std::find_if(items.begin(), items.end(),
+                                                                [&](const Item& it) { return it.begin == hit.begin; }) -
+                                                   items.begin())]
+                                     .list)];
+      // A lift word in the clause ("removed from the Entity List") makes it a lifting.
+      for (const auto& other : hits)
+        if (other.trigger >= 0 && other.begin >= cb && other.end <= ce &&
+            lexicon_.triggers[std::size_t(other.trigger)].action == "lift_ban")
+          f.action = "lift_ban";
+      std::vector<std::size_t> named;
+      for (std::size_t i = 0; i < items.size(); ++i)
+        if (items[i].begin >= cb && items[i].end <= ce && items[i].role == Role::kVendor) named.push_back(i);
+      if (named.empty() && antecedent && is_vendorish(items[*antecedent].role)) named.push_back(*antecedent);
+      take_vendors(named, f.vendors);
+      if (f.vendors.empty()) {
+        for (std::size_t i = 0; i < items.size(); ++i)
+          if (items[i].begin >= cb && items[i].end <= ce &&
+              (items[i].role == Role::kPluralRef || items[i].role == Role::kPronounPl ||
+               (items[i].role == Role::kPronounSg && !items[i].possessive)))
+            vendor_entity(items[i], f.vendors);
+      }
+      // Agent: "by X", else an actor of the clause before the list (or its
+      // possessive: "the Commerce Department's Entity List"), else the keeper.
+      if (auto by = by_agent()) take_agents(*by, "agent after 'by'");
+      if (f.actors.empty()) {
+        for (auto it = left.rbegin(); it != left.rend(); ++it)
+          if (items[*it].role == Role::kActor && !items[*it].in_parens) {
+            take_agents(*it, "actor of the clause");
+            break;
+          }
+      }
+      if (f.actors.empty() && !list.owner.empty()) {
+        if (auto a = actor_by_name_.find(list.owner); a != actor_by_name_.end()) {
+          const auto& def = pack_->actors[std::size_t(a->second)];
+          f.actors.push_back(Entity{def.name, def.type, "keeper of the " + list.name, -1});
+        }
+      }
+      f.voice = "list";
+      f.confidence = 0.7;
+    }
+    // An agentless frame takes the article's recent actor when its subject is
+    // a passive's or a nominal's open slot.
+    if (f.actors.empty() && !f.vendors.empty() && (hit.voice == "passive" || hit.voice == "nominal")) {
+      if (auto e = recent_actor()) {
+        e->how = "agent left open, taken from " + e->how;
+        f.actors.push_back(std::move(*e));
+        f.confidence -= 0.1;
+      }
+    }
+    last_hit_end = hit.end;
+    if (f.actors.empty() || f.vendors.empty()) continue;
+    frames.push_back(std::move(f));
+  }
+  (void)last_hit_end;
+
+  // ---- 6. comparisons: "a similar step by A", "followed B" -----------------------
+  if (!comparisons_.empty()) {
+    std::optional<Discourse::Act> act;
+    if (!frames.empty() && !frames.front().vendors.empty())
+      act = Discourse::Act{frames.front().vendors.front().vendor, frames.front().action, d.sentence};
+    else if (d.last_act && d.sentence - d.last_act->sentence <= 2)
+      act = d.last_act;
+    if (act) {
+      for (std::size_t w = 0; w < words.size(); ++w) {
+        if (!comparisons_.contains(words[w].key)) continue;
+        for (std::size_t i = 0; i < items.size(); ++i) {
+          if (items[i].begin < words[w].end || items[i].role != Role::kActor) continue;
+          if (words_between(words[w].end, items[i].begin) > 4) break;
+          Frame f;
+          f.action = act->action;
+          f.voice = "comparison";
+          f.trigger_begin = words[w].begin;
+          f.trigger_end = words[w].end;
+          f.cue_begin = words[w].begin;
+          for (std::size_t j : coordinated(i, false))
+            if (auto e = actor_entity(items[j])) {
+              e->how = "compared with the act before ('" + words[w].key + "'): " + e->how;
+              f.actors.push_back(std::move(*e));
+            }
+          const auto& v = pack_->vendors[std::size_t(act->vendor)];
+          f.vendors.push_back(Entity{v.name, "", "the vendor of the compared act", act->vendor});
+          f.confidence = 0.6;
+          if (!f.actors.empty()) frames.push_back(std::move(f));
+          break;
+        }
+      }
+    }
+  }
+
+  // ---- 7. the discourse after this sentence -----------------------------------------
+  observe(mentions, d);
+  for (const auto& f : frames) {
+    if (f.voice == "comparison") continue;
+    // The vendors of this sentence's frames (a pronoun's resolution included)
+    // stay the ones "they" refers to next.
+    std::vector<int> vs;
+    for (const auto& v : f.vendors)
+      if (std::find(vs.begin(), vs.end(), v.vendor) == vs.end()) vs.push_back(v.vendor);
+    if (vs.size() > 1 || d.last_vendors.empty()) {
+      d.last_vendors = vs;
+      d.last_vendors_sentence = d.sentence;
+    }
+    if (!f.actors.empty() && f.actors.front().vendor < 0) {
+      d.last_actor = f.actors.front();
+      d.last_actor_sentence = d.sentence;
+    }
+    if (!f.vendors.empty()) d.last_act = Discourse::Act{f.vendors.front().vendor, f.action, d.sentence};
+  }
+  return frames;
+}
+
+}  // namespace banwatch::rules::internal

@@ -1,0 +1,206 @@
+// The clause and discourse layers (parsers/rules_frames.cpp) through the
+// default pack: one test per kind of sentence the layers exist for. Every
+// sentence here was written for these tests.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <chrono>
+#include <string>
+#include <vector>
+
+#include "parsers/rules.h"
+
+namespace banwatch::rules {
+namespace {
+
+const std::string kDefaultPack = std::string(BANWATCH_SOURCE_DIR) + "/rules";
+
+class Frames : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    auto e = RuleEngine::load(kDefaultPack);
+    ASSERT_TRUE(e.has_value()) << e.error().message;
+    engine_ = e->release();
+  }
+  static void TearDownTestSuite() {
+    delete engine_;
+    engine_ = nullptr;
+  }
+  static std::vector<Extraction> run(const std::string& text, const std::string& published = "") {
+    ExtractContext c;
+    c.explain = true;
+    if (!published.empty()) c.published = parse_precise(published);
+    return engine_->extract(text, c);
+  }
+  // The one event for (vendor, action), or null.
+  static const Extraction* find(const std::vector<Extraction>& xs, const std::string& vendor,
+                                const std::string& action) {
+    for (const auto& x : xs)
+      if (x.event.vendor == vendor && x.event.action == action) return &x;
+    return nullptr;
+  }
+  static std::string dump(const std::vector<Extraction>& xs) {
+    std::string out;
+    for (const auto& x : xs)
+      out += x.event.actor + " | " + x.event.action + "/" + x.event.status + " | " + x.event.vendor + " [" +
+             x.event.rule_id + "]\n";
+    return out;
+  }
+  static RuleEngine* engine_;
+};
+RuleEngine* Frames::engine_ = nullptr;
+
+TEST_F(Frames, PronounObjectTakesTheVendorsNamedBefore) {
+  auto xs =
+      run("Hytera has sold handheld radios to police forces for a decade.\n\n"
+          "Last week the Bundesnetzagentur barred them from state tenders.");
+  const auto* x = find(xs, "Hytera", "ban");
+  ASSERT_NE(x, nullptr) << dump(xs);
+  EXPECT_EQ(x->event.actor, "Bundesnetzagentur");
+  ASSERT_TRUE(x->explanation.has_value());
+  EXPECT_NE(x->explanation->vendor_how.find("them"), std::string::npos) << x->explanation->vendor_how;
+}
+
+TEST_F(Frames, PluralReferenceNamesEveryVendorOfTheListBefore) {
+  auto xs =
+      run("Ministers spent the morning on Dahua and Uniview cameras.\n\n"
+          "By the evening the Home Office had excluded the two companies from its buildings.");
+  ASSERT_NE(find(xs, "Dahua", "ban"), nullptr) << dump(xs);
+  ASSERT_NE(find(xs, "Uniview", "ban"), nullptr) << dump(xs);
+  EXPECT_EQ(find(xs, "Uniview", "ban")->event.actor, "Home Office");
+}
+
+TEST_F(Frames, ActorReferenceTakesTheActorNamedBefore) {
+  auto xs =
+      run("PTS published the rules of its spectrum auction on Friday. The regulator excluded ZTE from the bidding.");
+  const auto* x = find(xs, "ZTE", "ban");
+  ASSERT_NE(x, nullptr) << dump(xs);
+  EXPECT_EQ(x->event.actor, "Swedish Post and Telecom Authority");
+}
+
+TEST_F(Frames, InterruptedClauseKeepsItsSubject) {
+  auto xs =
+      run("The Treasury Board, citing advice from its security service, prohibited Kaspersky, DeepSeek and WeChat on "
+          "government phones.");
+  for (const char* v : {"Kaspersky", "DeepSeek", "WeChat"}) {
+    const auto* x = find(xs, v, "ban");
+    ASSERT_NE(x, nullptr) << v << "\n" << dump(xs);
+    EXPECT_EQ(x->event.actor, "Treasury Board") << v;
+  }
+}
+
+TEST_F(Frames, AgentlessPassiveOnAListTakesTheKeeper) {
+  auto xs = run("Fujian Jinhua was put on the Entity List in October 2018, cutting it off from American tools.");
+  const auto* x = find(xs, "Fujian Jinhua", "list_addition");
+  ASSERT_NE(x, nullptr) << dump(xs);
+  EXPECT_EQ(x->event.actor, "Commerce Department");
+  ASSERT_TRUE(x->event.event_date.has_value());
+  EXPECT_EQ(format_precise(*x->event.event_date).substr(0, 7), "2018-10");
+}
+
+TEST_F(Frames, RemainingOnAListIsAListing) {
+  auto xs = run("Hikvision still remains on the FCC's Covered List, officials confirmed.");
+  const auto* x = find(xs, "Hikvision", "list_addition");
+  ASSERT_NE(x, nullptr) << dump(xs);
+  EXPECT_EQ(x->event.actor, "Federal Communications Commission");
+}
+
+TEST_F(Frames, PossessiveNominalNamesTheActor) {
+  auto xs = run("Italy's ban on DeepSeek took effect immediately, leaving users unable to download the app.");
+  const auto* x = find(xs, "DeepSeek", "ban");
+  ASSERT_NE(x, nullptr) << dump(xs);
+  EXPECT_EQ(x->event.actor, "Italy");
+}
+
+TEST_F(Frames, CompoundNominalWithAnAgent) {
+  auto xs = run("The Kaspersky ban imposed by the Commerce Department applies to every new sale.");
+  const auto* x = find(xs, "Kaspersky", "ban");
+  ASSERT_NE(x, nullptr) << dump(xs);
+  EXPECT_EQ(x->event.actor, "Commerce Department");
+}
+
+TEST_F(Frames, RelativeClauseTakesItsAntecedent) {
+  auto xs = run("Users flocked to Lemon8, which India blocked in June 2020 along with dozens of other apps.");
+  const auto* x = find(xs, "Lemon8", "ban");
+  ASSERT_NE(x, nullptr) << dump(xs);
+  EXPECT_EQ(x->event.actor, "India");
+}
+
+TEST_F(Frames, NegationSuppresses) {
+  auto xs = run("The Home Office has no plans to ban Xiaomi phones, a spokesperson said.");
+  EXPECT_EQ(find(xs, "Xiaomi", "ban"), nullptr) << dump(xs);
+}
+
+TEST_F(Frames, VendorAsSubjectIsItsOwnDecision) {
+  auto xs = run("Huawei barred its engineers from travelling abroad without approval.");
+  EXPECT_TRUE(xs.empty()) << dump(xs);
+}
+
+TEST_F(Frames, ComparisonCopiesTheActionToTheComparedActor) {
+  auto xs = run("Denmark barred Huawei from its 5G core, following a similar step by Sweden.");
+  ASSERT_NE(find(xs, "Huawei", "ban"), nullptr) << dump(xs);
+  int actors = 0;
+  for (const auto& x : xs)
+    if (x.event.vendor == "Huawei" && x.event.action == "ban") ++actors;
+  EXPECT_EQ(actors, 2) << dump(xs);
+}
+
+TEST_F(Frames, HeadlineAndBodyAreOneEventWithTheBodysDate) {
+  auto xs =
+      run("Norway bars TikTok from ministry phones\n\n"
+          "Norway on 21 March 2023 barred TikTok from ministry phones, the justice ministry said.");
+  int n = 0;
+  for (const auto& x : xs)
+    if (x.event.vendor == "TikTok" && x.event.action == "ban") ++n;
+  EXPECT_EQ(n, 1) << dump(xs);
+  const auto* x = find(xs, "TikTok", "ban");
+  ASSERT_NE(x, nullptr);
+  ASSERT_TRUE(x->event.event_date.has_value());
+  EXPECT_EQ(format_precise(*x->event.event_date), "2023-03-21");
+}
+
+TEST_F(Frames, SentenceInitialYearIsTheActsDate) {
+  auto xs = run("In 2019, the Pentagon barred DJI drones from its bases.");
+  const auto* x = find(xs, "DJI", "ban");
+  ASSERT_NE(x, nullptr) << dump(xs);
+  ASSERT_TRUE(x->event.event_date.has_value());
+  EXPECT_EQ(format_precise(*x->event.event_date).substr(0, 4), "2019");
+}
+
+TEST_F(Frames, CamelCaseVendorInOtherCasing) {
+  auto xs = run("Taiwan's Ministry of Digital Affairs banned Deepseek on public sector devices.");
+  ASSERT_NE(find(xs, "DeepSeek", "ban"), nullptr) << dump(xs);
+}
+
+TEST_F(Frames, ExplainNamesTheLayerAndTheRole) {
+  auto xs = run("Zenith radios made by Hytera were removed by the Home Office last year.");
+  const auto* x = find(xs, "Hytera", "remove_or_replace");
+  ASSERT_NE(x, nullptr) << dump(xs);
+  EXPECT_TRUE(x->event.rule_id.starts_with("frame.")) << x->event.rule_id;
+  ASSERT_TRUE(x->explanation.has_value());
+  EXPECT_NE(x->explanation->actor_how.find("by"), std::string::npos) << x->explanation->actor_how;
+}
+
+// Pathological input: each finishes with a bounded result (ctest's timeout
+// catches a hang).
+TEST_F(Frames, Lenient_PathologicalInputsAreBounded) {
+  std::string no_stop;
+  while (no_stop.size() < 100000) no_stop += "the regulator banned Huawei and ZTE and they were removed ";
+  auto a = run(no_stop);
+  EXPECT_LE(a.size(), 64u);
+  std::string many;
+  for (int i = 0; i < 10000; ++i) many += i % 2 ? "Huawei, " : "ZTE, ";
+  many += "were banned by the FCC.";
+  auto b = run(many);
+  EXPECT_LE(b.size(), 64u);
+  std::string nested = "The FCC banned ";
+  for (int i = 0; i < 5000; ++i) nested += "(\"[";
+  nested += "Huawei";
+  for (int i = 0; i < 5000; ++i) nested += "]\")";
+  nested += ".";
+  auto c = run(nested);
+  EXPECT_LE(c.size(), 64u);
+}
+
+}  // namespace
+}  // namespace banwatch::rules
