@@ -150,6 +150,7 @@ Result<std::unique_ptr<FrameReader>> FrameReader::build(const Lexicon& lexicon, 
   r->auxiliaries_ = key_set(lexicon.auxiliaries);
   r->adverbs_ = key_set(lexicon.adverbs);
   r->agent_markers_ = key_set(lexicon.agent_markers);
+  r->scope_markers_ = key_set(lexicon.scope_markers);
   r->object_markers_ = key_set(lexicon.object_markers);
   r->clause_breaks_ = key_set(lexicon.clause_breaks);
   r->comparisons_ = key_set(lexicon.comparisons);
@@ -161,6 +162,18 @@ Result<std::unique_ptr<FrameReader>> FrameReader::build(const Lexicon& lexicon, 
   r->relatives_ = key_set(lexicon.relatives);
   r->qualified_nouns_ = key_set(lexicon.qualified_nouns);
   r->directives_ = key_set(lexicon.directives);
+  r->prepositions_ = key_set(lexicon.prepositions);
+  r->name_connectors_ = key_set(lexicon.name_connectors);
+  // Capitalized words that never start an unknown actor's name: the pack's
+  // not_actors, and the adjectives and demonyms of its countries.
+  r->not_names_ = key_set(pack.not_actors);
+  for (const auto& a : pack.actors) {
+    for (const auto& w : a.adjectives) r->not_names_.insert(term_key(w));
+    for (const auto& w : a.demonyms) r->not_names_.insert(term_key(w));
+  }
+  auto cre = words_regex(lexicon.comparisons, options, where + " comparisons");
+  if (!cre) return std::unexpected(cre.error());
+  r->comparisons_re_ = std::move(*cre);
   for (std::size_t i = 0; i < pack.actors.size(); ++i) r->actor_by_name_.emplace(pack.actors[i].name, int(i));
   return r;
 }
@@ -256,6 +269,24 @@ std::vector<FrameReader::Frame> FrameReader::read(std::string_view s, const std:
                                     s.substr(it.begin, it.end - it.begin).ends_with("\xE2\x80\x99s")));
     if (it.role == Role::kPronounSg && (it.text == "its" || it.text == "Its")) it.possessive = true;
   }
+  // "China's ZTE", "Russia's Kaspersky Lab": a possessive actor right before
+  // a vendor only says where the vendor is from.
+  for (std::size_t i = 0; i + 1 < items.size(); ++i) {
+    if (!items[i].possessive || items[i].role != Role::kActor) continue;
+    for (std::size_t j = i + 1; j < items.size() && items[j].begin - items[i].end <= 40; ++j) {
+      if (items[j].role == Role::kVendor) {
+        const auto gap = s.substr(items[i].end, items[j].begin - items[i].end);
+        const auto gap_words = words_in(gap, 0, gap.size());
+        const bool verb_between = std::any_of(gap_words.begin(), gap_words.end(), [&](const Word& w) {
+          return forms_.contains(w.key) || list_verbs_.contains(w.key) || w.key.ends_with("ed");
+        });
+        if (gap.find_first_of(",;:()") == std::string_view::npos && gap_words.size() <= 3 + 1 && !verb_between)
+          items[i].role = Role::kNeutral;
+        break;
+      }
+      if (items[j].role != Role::kNeutral) break;
+    }
+  }
 
   const std::vector<Word> words = words_in(s, 0, s.size());
   auto word_at_or_after = [&](std::size_t pos) {
@@ -265,6 +296,78 @@ std::vector<FrameReader::Frame> FrameReader::read(std::string_view s, const std:
   };
   auto words_between = [&](std::size_t a, std::size_t b) {
     return a >= b ? std::size_t{0} : word_at_or_after(b) - word_at_or_after(a);
+  };
+  // A generic list ("a list of companies") is a listing only after a list
+  // verb ("added Huawei to a list of ..."), within a few words.
+  std::erase_if(items, [&](const Item& it) {
+    if (it.role != Role::kList || !lexicon_.lists[std::size_t(it.list)].generic) return false;
+    const std::size_t wi = word_at_or_after(it.begin);
+    for (std::size_t k = wi, n = 0; k-- > 0 && n < 10; ++n) {
+      const std::string_view between = s.substr(words[k].end, it.begin - words[k].end);
+      if (between.find_first_of(";:()") != std::string_view::npos) break;
+      if (list_verbs_.contains(words[k].key)) return false;
+    }
+    return true;
+  });
+  // Is the item right after a preposition ("an investigation into Micron")?
+  auto after_preposition = [&](const Item& it) {
+    const std::size_t wi = word_at_or_after(it.begin);
+    if (wi == 0) return false;
+    const std::string_view between = s.substr(words[wi - 1].end, it.begin - words[wi - 1].end);
+    if (between.find_first_of(",;:") != std::string_view::npos) return false;
+    return prepositions_.contains(words[wi - 1].key) || object_markers_.contains(words[wi - 1].key);
+  };
+  // An organisation the dictionaries do not know, named as the subject at the
+  // start of the clause: "Best Buy will stop selling X", "Tower Hamlets'
+  // decision to ban X". Capitalized words (and connectors inside them), at
+  // most eight words before the action word, no punctuation between.
+  auto proper_subject = [&](std::size_t clause_begin, std::size_t trigger_begin) -> std::optional<Entity> {
+    std::size_t k = word_at_or_after(clause_begin);
+    const std::size_t end = word_at_or_after(trigger_begin);
+    while (k < end &&
+           (determiners_.contains(words[k].key) || conjunctions_.contains(words[k].key) ||
+            clause_breaks_.contains(words[k].key) || relatives_.contains(words[k].key)) &&
+           !std::isupper(static_cast<unsigned char>(s[words[k].begin]) && words[k].key != "the"))
+      ++k;
+    if (k < end && words[k].key == "the") ++k;
+    const std::size_t first = k;
+    std::size_t last = k;  // one past the name's last word
+    bool possessive = false;
+    for (; k < end; ++k) {
+      const unsigned char c = static_cast<unsigned char>(s[words[k].begin]);
+      const bool capital = std::isupper(c) || std::isdigit(c);
+      if (!capital && !(name_connectors_.contains(words[k].key) && k > first)) break;
+      if (k > first && s.substr(words[k - 1].end, words[k].begin - words[k - 1].end).find_first_of(",;:()\"") !=
+                           std::string_view::npos)
+        break;
+      if (capital) last = k + 1;
+      if (words[k].key.ends_with("'s") || words[k].key.ends_with("s'")) {
+        possessive = true;
+        break;
+      }
+    }
+    if (last == first || last - first > 6) return std::nullopt;
+    if (end - last > 8) return std::nullopt;
+    // Between the name and the action word only its verb group ("will",
+    // "has", "effectively"), unless the name is a possessive ("X's decision to").
+    if (!possessive)
+      for (std::size_t j = last; j < end; ++j)
+        if (!modals_.contains(words[j].key) && !auxiliaries_.contains(words[j].key) && !adverbs_.contains(words[j].key))
+          return std::nullopt;
+    for (std::size_t j = last; j < end; ++j)
+      if (std::isupper(static_cast<unsigned char>(s[words[j].begin]))) return std::nullopt;
+    const std::string_view rest = s.substr(words[last - 1].end, trigger_begin - words[last - 1].end);
+    if (rest.find_first_of(",;:()\"") != std::string_view::npos) return std::nullopt;
+    std::string name(s.substr(words[first].begin, words[last - 1].end - words[first].begin));
+    if (possessive || name.ends_with("'s")) {
+      while (!name.empty() && (name.back() == 's' || name.back() == '\'')) name.pop_back();
+    }
+    if (name.empty() || not_names_.contains(words[first].key) || not_names_.contains(term_key(name)))
+      return std::nullopt;
+    // The name is neither a known actor nor a vendor (those are items).
+    for (const auto& it : items)
+      if (it.begin < words[last - 1].end && words[first].begin < it.end) return std::nullopt;
+    return Entity{name, "company", "subject proper noun '" + name + "'", -1};
   };
 
   // ---- 2. clause boundaries ---------------------------------------------------
@@ -411,8 +514,11 @@ std::vector<FrameReader::Frame> FrameReader::read(std::string_view s, const std:
                             "pronoun '" + it.text + "' as the patient: the vendor named last", d.last_vendor});
     }
   };
+  // The article's last actor, when recent and an authority (a company is
+  // rarely the unnamed agent of a ban or a listing).
   auto recent_actor = [&]() -> std::optional<Entity> {
     if (!d.last_actor || d.sentence - d.last_actor_sentence > kRecentSentences) return std::nullopt;
+    if (d.last_actor->type == "company") return std::nullopt;
     Entity e = *d.last_actor;
     e.how = "the actor named in sentence " + std::to_string(d.last_actor_sentence + 1) + " (" + e.how + ")";
     return e;
@@ -474,6 +580,18 @@ std::vector<FrameReader::Frame> FrameReader::read(std::string_view s, const std:
     for (std::size_t n = h + 1; n < hits.size(); ++n)
       if (hits[n].begin < ce && hits[n].voice == "active") {
         zone_end = hits[n].begin;
+        // "..., and Twitter banned X": the next verb's subject is not this
+        // verb's object.
+        for (std::size_t j = items.size(); j-- > 0;) {
+          if (items[j].end > zone_end || items[j].begin < hit.end) continue;
+          if (words_between(items[j].end, zone_end) > 2) break;
+          const std::string_view before_item = s.substr(hit.end, items[j].begin - hit.end);
+          const auto lead = words_in(before_item, 0, before_item.size());
+          if (before_item.find(',') != std::string_view::npos && !lead.empty() &&
+              conjunctions_.contains(lead.back().key))
+            zone_end = items[j].begin;
+          break;
+        }
         break;
       }
     Frame f;
@@ -507,6 +625,11 @@ std::vector<FrameReader::Frame> FrameReader::read(std::string_view s, const std:
     auto take_agents = [&](std::size_t i, const std::string& how) {
       for (std::size_t j : coordinated(i, false)) {
         if (items[j].in_parens && !items[i].in_parens) continue;
+        // "Russia's communications watchdog Roskomnadzor": the body named
+        // right after a country's description is the actor.
+        if (j + 1 < items.size() && items[j + 1].role == Role::kActor && items[j + 1].begin >= items[j].end &&
+            items[j + 1].begin - items[j].end <= 2 && items[j + 1].mention->entity >= 0)
+          j = j + 1;
         if (auto e = actor_entity(items[j])) {
           e->how = how + ": " + e->how;
           f.actors.push_back(std::move(*e));
@@ -540,6 +663,7 @@ std::vector<FrameReader::Frame> FrameReader::read(std::string_view s, const std:
           if (item.possessive) continue;  // "its" before the verb qualifies a noun
           return *it;
         }
+        if (item.role == Role::kVendor && after_preposition(item)) continue;  // "a probe into X and banned"
         if (item.role == Role::kVendor && !item.possessive && !allow_vendor_subject) return std::nullopt;
         if (item.role == Role::kList) continue;
       }
@@ -584,6 +708,9 @@ std::vector<FrameReader::Frame> FrameReader::read(std::string_view s, const std:
         }
       } else if (subj) {
         take_agents(*subj, "clause subject");
+      } else if (auto named = proper_subject(cb, hit.begin)) {
+        f.actors.push_back(std::move(*named));
+        f.confidence -= 0.1;
       }
       if (f.actors.empty() && antecedent && is_actorish(items[*antecedent].role))
         take_agents(*antecedent, "subject of the relative clause");
@@ -602,6 +729,10 @@ std::vector<FrameReader::Frame> FrameReader::read(std::string_view s, const std:
         if (governs) continue;
       }
       if (!named.empty()) {
+        // The first vendor named after the verb and the list it heads ("A, B
+        // and C", "vendors including A and B"); a vendor further on belongs
+        // to another phrase ("..., the shutdown of B's operations").
+        named = coordinated(named.front(), true);
         take_vendors(named, f.vendors);
       } else if (!pronouns.empty() && !f.actors.empty()) {
         // "banned it", "removed their products": the patient pronoun; a
@@ -625,13 +756,25 @@ std::vector<FrameReader::Frame> FrameReader::read(std::string_view s, const std:
         if (is_actorish(item.role)) break;
       }
       if (f.vendors.empty() && antecedent) take_vendors(coordinated(*antecedent, true), f.vendors);
-      if (f.vendors.empty()) {
-        // "... were added by the Commerce Department: Huawei, ZTE": vendors to the right.
-        for (std::size_t i : right)
-          if (items[i].role == Role::kVendor) vendor_entity(items[i], f.vendors);
-      }
       if (auto by = by_agent()) {
         take_agents(*by, "agent after 'by'");
+      }
+      if (f.actors.empty()) {
+        // "banned from the UK's 5G network", "from all Australian government
+        // devices": the owner of the place it is kept from.
+        const std::size_t wi = word_at_or_after(hit.end);
+        for (std::size_t k = wi; k < words.size() && k < wi + 4 && words[k].begin < zone_end; ++k) {
+          if (!scope_markers_.contains(words[k].key)) continue;
+          for (std::size_t i : right) {
+            if (items[i].begin < words[k].end) continue;
+            if (words_between(words[k].end, items[i].begin) > 8) break;
+            if (!is_actorish(items[i].role) || items[i].role == Role::kActorRef || items[i].in_parens) continue;
+            if (items[i].mention->type == "company") break;  // "pulled from Apple's store": Apple only hosts it
+            take_agents(i, "owner of the place it is kept from");
+            break;
+          }
+          break;
+        }
       }
       if (f.actors.empty()) {
         // An actor earlier in the sentence ("The FCC said Huawei was banned").
@@ -643,6 +786,13 @@ std::vector<FrameReader::Frame> FrameReader::read(std::string_view s, const std:
       }
       f.confidence = 0.7;
     } else if (hit.voice == "nominal") {
+      // "lifted the ban on X", "removed the restrictions against X": a
+      // measure taken away is a lifting.
+      if (h > 0 && hits[h - 1].trigger >= 0 && words_between(hits[h - 1].end, hit.begin) <= 3 &&
+          hits[h - 1].begin >= cb) {
+        const std::string& governing = lexicon_.triggers[std::size_t(hits[h - 1].trigger)].action;
+        if (governing == "lift_ban" || governing == "remove_or_replace") f.action = "lift_ban";
+      }
       // Agent: a possessive right before ("Italy's ban"), "by X", or the clause subject.
       for (auto it = left.rbegin(); it != left.rend(); ++it) {
         const Item& item = items[*it];
@@ -738,37 +888,49 @@ std::vector<FrameReader::Frame> FrameReader::read(std::string_view s, const std:
   }
   (void)last_hit_end;
 
-  // ---- 6. comparisons: "a similar step by A", "followed B" -----------------------
-  if (!comparisons_.empty()) {
+  // ---- 6. comparisons: "a similar step by A", "followed B", "A has done the same" ----
+  if (!lexicon_.comparisons.empty()) {
     std::optional<Discourse::Act> act;
     if (!frames.empty() && !frames.front().vendors.empty())
       act = Discourse::Act{frames.front().vendors.front().vendor, frames.front().action, d.sentence};
     else if (d.last_act && d.sentence - d.last_act->sentence <= 2)
       act = d.last_act;
-    if (act) {
-      for (std::size_t w = 0; w < words.size(); ++w) {
-        if (!comparisons_.contains(words[w].key)) continue;
-        for (std::size_t i = 0; i < items.size(); ++i) {
-          if (items[i].begin < words[w].end || items[i].role != Role::kActor) continue;
-          if (words_between(words[w].end, items[i].begin) > 4) break;
-          Frame f;
-          f.action = act->action;
-          f.voice = "comparison";
-          f.trigger_begin = words[w].begin;
-          f.trigger_end = words[w].end;
-          f.cue_begin = words[w].begin;
-          for (std::size_t j : coordinated(i, false))
-            if (auto e = actor_entity(items[j])) {
-              e->how = "compared with the act before ('" + words[w].key + "'): " + e->how;
-              f.actors.push_back(std::move(*e));
-            }
-          const auto& v = pack_->vendors[std::size_t(act->vendor)];
-          f.vendors.push_back(Entity{v.name, "", "the vendor of the compared act", act->vendor});
-          f.confidence = 0.6;
-          if (!f.actors.empty()) frames.push_back(std::move(f));
+    re2::StringPiece g;
+    for (std::size_t pos = 0;
+         act && pos < s.size() && comparisons_re_->Match(input, pos, s.size(), RE2::UNANCHORED, &g, 1);) {
+      const std::size_t cb0 = static_cast<std::size_t>(g.data() - s.data()), ce0 = cb0 + g.size();
+      pos = std::max(ce0, pos + 1);
+      const auto [clause_b, clause_e] = clause_of(cb0);
+      std::optional<std::size_t> chosen;
+      for (std::size_t i = 0; i < items.size(); ++i)
+        if (items[i].begin >= ce0 && items[i].begin < clause_e && words_between(ce0, items[i].begin) <= 4 &&
+            items[i].role == Role::kActor) {
+          chosen = i;
           break;
         }
-      }
+      if (!chosen)
+        for (std::size_t i = items.size(); i-- > 0;)
+          if (items[i].end <= cb0 && items[i].begin >= clause_b && items[i].role == Role::kActor &&
+              words_between(items[i].end, cb0) <= 6) {
+            chosen = i;
+            break;
+          }
+      if (!chosen) continue;
+      Frame f;
+      f.action = act->action;
+      f.voice = "comparison";
+      f.trigger_begin = cb0;
+      f.trigger_end = ce0;
+      f.cue_begin = clause_b;
+      for (std::size_t j : coordinated(*chosen, false))
+        if (auto e = actor_entity(items[j])) {
+          e->how = "compared with the act before ('" + std::string(g.data(), g.size()) + "'): " + e->how;
+          f.actors.push_back(std::move(*e));
+        }
+      const auto& v = pack_->vendors[std::size_t(act->vendor)];
+      f.vendors.push_back(Entity{v.name, "", "the vendor of the compared act", act->vendor});
+      f.confidence = 0.6;
+      if (!f.actors.empty()) frames.push_back(std::move(f));
     }
   }
 

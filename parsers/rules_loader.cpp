@@ -239,12 +239,13 @@ Status parse_cues(const std::string& file, const YAML::Node& node, Pack& pack) {
 // naming the same language merge.
 Status parse_frames(const std::string& file, const YAML::Node& node, Pack& pack) {
   if (!node.IsMap()) return parse_error(file, node, "'frames' must be a mapping (language, triggers, ...)");
-  if (auto s =
-          check_keys(file, node, {"language",       "triggers",        "auxiliaries", "adverbs",     "agent_markers",
-                                  "object_markers", "clause_breaks",   "pronouns",    "references",  "comparisons",
-                                  "list_verbs",     "reporting_verbs", "modals",      "determiners", "conjunctions",
-                                  "relatives",      "qualified_nouns", "directives",  "lists",       "note"},
-                     "frames");
+  if (auto s = check_keys(
+          file, node,
+          {"language",        "triggers",      "auxiliaries",     "adverbs",      "agent_markers", "scope_markers",
+           "object_markers",  "clause_breaks", "pronouns",        "references",   "comparisons",   "list_verbs",
+           "reporting_verbs", "modals",        "determiners",     "conjunctions", "relatives",     "qualified_nouns",
+           "directives",      "prepositions",  "name_connectors", "lists",        "note"},
+          "frames");
       !s)
     return s;
   std::string language = "en";
@@ -292,12 +293,14 @@ Status parse_frames(const std::string& file, const YAML::Node& node, Pack& pack)
     std::vector<std::string>* into;
   };
   for (const Words& w : {Words{"auxiliaries", &lex.auxiliaries}, Words{"adverbs", &lex.adverbs},
-                         Words{"agent_markers", &lex.agent_markers}, Words{"object_markers", &lex.object_markers},
-                         Words{"clause_breaks", &lex.clause_breaks}, Words{"comparisons", &lex.comparisons},
-                         Words{"list_verbs", &lex.list_verbs}, Words{"reporting_verbs", &lex.reporting_verbs},
-                         Words{"modals", &lex.modals}, Words{"determiners", &lex.determiners},
-                         Words{"conjunctions", &lex.conjunctions}, Words{"relatives", &lex.relatives},
-                         Words{"qualified_nouns", &lex.qualified_nouns}, Words{"directives", &lex.directives}}) {
+                         Words{"agent_markers", &lex.agent_markers}, Words{"scope_markers", &lex.scope_markers},
+                         Words{"object_markers", &lex.object_markers}, Words{"clause_breaks", &lex.clause_breaks},
+                         Words{"comparisons", &lex.comparisons}, Words{"list_verbs", &lex.list_verbs},
+                         Words{"reporting_verbs", &lex.reporting_verbs}, Words{"modals", &lex.modals},
+                         Words{"determiners", &lex.determiners}, Words{"conjunctions", &lex.conjunctions},
+                         Words{"relatives", &lex.relatives}, Words{"qualified_nouns", &lex.qualified_nouns},
+                         Words{"directives", &lex.directives}, Words{"prepositions", &lex.prepositions},
+                         Words{"name_connectors", &lex.name_connectors}}) {
     const std::string what = std::string("frames '") + w.key + "'";
     if (auto s = append_strings(file, node[w.key], what.c_str(), *w.into); !s) return s;
   }
@@ -317,7 +320,7 @@ Status parse_frames(const std::string& file, const YAML::Node& node, Pack& pack)
     if (!l.IsSequence()) return parse_error(file, l, "frames 'lists' must be a list of {name, terms, owner}");
     for (const auto& item : l) {
       if (!item.IsMap()) return parse_error(file, item, "a frames list must be a mapping with 'name' and 'terms'");
-      if (auto s = check_keys(file, item, {"name", "terms", "owner", "note"}, "frames list"); !s) return s;
+      if (auto s = check_keys(file, item, {"name", "terms", "owner", "generic", "note"}, "frames list"); !s) return s;
       ListDef def;
       auto name = scalar(file, item["name"], "frames list 'name'");
       if (!name) return std::unexpected(name.error());
@@ -329,6 +332,11 @@ Status parse_frames(const std::string& file, const YAML::Node& node, Pack& pack)
         auto owner = scalar(file, item["owner"], "frames list 'owner'");
         if (!owner) return std::unexpected(owner.error());
         def.owner = *owner;
+      }
+      if (item["generic"]) {
+        if (!item["generic"].IsScalar() || (item["generic"].Scalar() != "true" && item["generic"].Scalar() != "false"))
+          return parse_error(file, item["generic"], "frames list 'generic' must be true or false");
+        def.generic = item["generic"].Scalar() == "true";
       }
       lex.lists.push_back(std::move(def));
     }
