@@ -920,12 +920,22 @@ std::vector<Mention> Engine::mentions(std::string_view s, std::optional<int> las
         const std::string head(body[2].data(), body[2].size());
         static const std::set<std::string, std::less<>> government = {
             "Ministry", "Department", "Council", "Parliament", "Senate", "Assembly", "Administration"};
+        // The country stays in the name ("India Department of Telecom"): a
+        // body's bare name ("Department of Telecom") says nothing of where it is.
+        // A known body under its country's adjective ("Sweden's Post and
+        // Telecom Authority" is the Swedish Post and Telecom Authority).
+        int known_body = -1;
+        for (const auto& adj : a.adjectives)
+          if (auto hit = body_terms_.find(term_key(adj + " " + name)); hit != body_terms_.end())
+            known_body = hit->second;
         Mention b{m.begin,
                   m.end + static_cast<std::size_t>(body[1].data() - after_country.data()) + name.size(),
                   MentionKind::kActor,
-                  -1,
-                  name,
-                  government.contains(head) ? "government" : "regulator",
+                  known_body,
+                  known_body >= 0 ? pack_.actors[std::size_t(known_body)].name : a.name + " " + name,
+                  known_body >= 0             ? pack_.actors[std::size_t(known_body)].type
+                  : government.contains(head) ? "government"
+                                              : "regulator",
                   "named body of " + a.name + ": '" + name + "'"};
         if (!overlaps(b, accepted)) {
           accepted.push_back(std::move(b));

@@ -817,19 +817,36 @@ std::vector<FrameReader::Frame> FrameReader::read(std::string_view s, const std:
       if (f.actors.empty())
         if (auto by = by_agent()) take_agents(*by, "agent after 'by'");
       if (f.vendors.empty()) {
-        // "ban on Y": the vendors after an object marker.
+        // "ban on Y", "bans and other restrictions on Y": the vendors after an
+        // object marker a few words on.
         const std::size_t wi = word_at_or_after(hit.end);
-        if (wi < words.size() && object_markers_.contains(words[wi].key)) {
+        for (std::size_t k = wi; k < words.size() && k < wi + 4 && words[k].begin < zone_end; ++k) {
+          if (!object_markers_.contains(words[k].key)) continue;
           std::vector<std::size_t> named;
           for (std::size_t i : right)
-            if (is_vendorish(items[i].role) && words_between(words[wi].end, items[i].begin) <= 8) named.push_back(i);
+            if (is_vendorish(items[i].role) && items[i].begin >= words[k].end &&
+                words_between(words[k].end, items[i].begin) <= 8) {
+              named = coordinated(i, true);
+              break;
+            }
           take_vendors(named, f.vendors);
+          break;
         }
       }
       if (f.actors.empty()) {
         if (auto subj = left_subject(true)) take_agents(*subj, "clause subject");
       }
-      f.confidence = 0.65;
+      // "The Navy and the Pentagon have issued bans": a measure with an agent
+      // and no object is about the vendor the article just named, when this
+      // sentence names none.
+      if (f.vendors.empty() && !f.actors.empty() && d.last_vendor >= 0 && d.sentence - d.last_vendors_sentence <= 2 &&
+          std::none_of(items.begin(), items.end(), [](const Item& it) { return is_vendorish(it.role); })) {
+        const int v = d.last_vendor;
+        f.vendors.push_back(Entity{pack_->vendors[std::size_t(v)].name, "",
+                                   "the vendor the article named last (the measure names none)", v});
+        f.confidence -= 0.1;
+      }
+      f.confidence = std::min(f.confidence, 0.65);
     } else {  // list
       const ListDef& list =
           lexicon_
