@@ -151,6 +151,7 @@ Result<std::unique_ptr<FrameReader>> FrameReader::build(const Lexicon& lexicon, 
   r->adverbs_ = key_set(lexicon.adverbs);
   r->agent_markers_ = key_set(lexicon.agent_markers);
   r->scope_markers_ = key_set(lexicon.scope_markers);
+  r->possessive_pronouns_ = key_set(lexicon.possessive_pronouns);
   r->object_markers_ = key_set(lexicon.object_markers);
   r->clause_breaks_ = key_set(lexicon.clause_breaks);
   r->comparisons_ = key_set(lexicon.comparisons);
@@ -267,7 +268,9 @@ std::vector<FrameReader::Frame> FrameReader::read(std::string_view s, const std:
                     (after.starts_with("'") && it.end > 0 && s[it.end - 1] == 's') ||
                     (it.end > 2 && (s.substr(it.begin, it.end - it.begin).ends_with("'s") ||
                                     s.substr(it.begin, it.end - it.begin).ends_with("\xE2\x80\x99s")));
-    if (it.role == Role::kPronounSg && (it.text == "its" || it.text == "Its")) it.possessive = true;
+    if ((it.role == Role::kPronounSg || it.role == Role::kPronounPl) &&
+        possessive_pronouns_.contains(term_key(it.text)))
+      it.possessive = true;
   }
   // "China's ZTE", "Russia's Kaspersky Lab": a possessive actor right before
   // a vendor only says where the vendor is from.
@@ -316,6 +319,12 @@ std::vector<FrameReader::Frame> FrameReader::read(std::string_view s, const std:
     const std::string_view between = s.substr(words[wi - 1].end, it.begin - words[wi - 1].end);
     if (between.find_first_of(",;:") != std::string_view::npos) return false;
     return prepositions_.contains(words[wi - 1].key) || object_markers_.contains(words[wi - 1].key);
+  };
+  // An actor followed by a reporting verb is the speaker of what follows.
+  auto speaker = [&](const Item& it) {
+    const std::size_t wi = word_at_or_after(it.end);
+    return wi < words.size() && reporting_verbs_.contains(words[wi].key) &&
+           s.substr(it.end, words[wi].begin - it.end).find_first_of(",;:") == std::string_view::npos;
   };
   // An organisation the dictionaries do not know, named as the subject at the
   // start of the clause: "Best Buy will stop selling X", "Tower Hamlets'
@@ -658,6 +667,7 @@ std::vector<FrameReader::Frame> FrameReader::read(std::string_view s, const std:
         const Item& item = items[*it];
         if (item.in_parens && !parens_at(hit.begin)) continue;
         if (words_between(item.end, hit.begin) > kMaxAgentGapWords) return std::nullopt;
+        if (is_actorish(item.role) && speaker(item)) continue;  // "Beijing said it was concerned about the ban"
         if (is_actorish(item.role)) return *it;
         if (item.role == Role::kPronounSg || item.role == Role::kPronounPl) {
           if (item.possessive) continue;  // "its" before the verb qualifies a noun

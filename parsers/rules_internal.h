@@ -89,12 +89,13 @@ struct ListDef {  // a named list and its keeper: "added to the Entity List" wit
 struct Lexicon {
   std::string language = "en";
   std::vector<TriggerDef> triggers;
-  std::vector<std::string> auxiliaries;     // before a participle: the passive voice
-  std::vector<std::string> adverbs;         // may stand between an auxiliary and its participle
-  std::vector<std::string> agent_markers;   // "by": the agent of a passive or a nominal
-  std::vector<std::string> scope_markers;   // "from": the owner of the place a passive keeps a vendor from
-  std::vector<std::string> object_markers;  // "on", "against": the object of a nominal trigger
-  std::vector<std::string> clause_breaks;   // words that open a new clause after a comma
+  std::vector<std::string> auxiliaries;          // before a participle: the passive voice
+  std::vector<std::string> adverbs;              // may stand between an auxiliary and its participle
+  std::vector<std::string> agent_markers;        // "by": the agent of a passive or a nominal
+  std::vector<std::string> scope_markers;        // "from": the owner of the place a passive keeps a vendor from
+  std::vector<std::string> possessive_pronouns;  // "its", "their": qualify a noun, never a subject
+  std::vector<std::string> object_markers;       // "on", "against": the object of a nominal trigger
+  std::vector<std::string> clause_breaks;        // words that open a new clause after a comma
   std::vector<std::string> singular_pronouns, plural_pronouns;  // resolved by their role in the clause
   std::vector<std::string> plural_references;                   // "the two companies": the last vendors named
   std::vector<std::string> actor_references;                    // "the regulator": the actor named last
@@ -253,9 +254,9 @@ class FrameReader {
   std::unique_ptr<RE2> triggers_re_, lists_re_, pronouns_re_, plural_refs_re_, actor_refs_re_, comparisons_re_;
   std::unordered_map<std::string, std::vector<Form>> forms_;
   std::unordered_map<std::string, int> list_terms_, singular_pronouns_;
-  std::set<std::string, std::less<>> auxiliaries_, adverbs_, agent_markers_, scope_markers_, object_markers_,
-      clause_breaks_, comparisons_, list_verbs_, reporting_verbs_, modals_, determiners_, conjunctions_, relatives_,
-      qualified_nouns_, directives_, prepositions_, name_connectors_, not_names_;
+  std::set<std::string, std::less<>> auxiliaries_, adverbs_, agent_markers_, scope_markers_, possessive_pronouns_,
+      object_markers_, clause_breaks_, comparisons_, list_verbs_, reporting_verbs_, modals_, determiners_,
+      conjunctions_, relatives_, qualified_nouns_, directives_, prepositions_, name_connectors_, not_names_;
   std::unordered_map<std::string, int> actor_by_name_;
 };
 

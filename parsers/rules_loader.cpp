@@ -239,13 +239,32 @@ Status parse_cues(const std::string& file, const YAML::Node& node, Pack& pack) {
 // naming the same language merge.
 Status parse_frames(const std::string& file, const YAML::Node& node, Pack& pack) {
   if (!node.IsMap()) return parse_error(file, node, "'frames' must be a mapping (language, triggers, ...)");
-  if (auto s = check_keys(
-          file, node,
-          {"language",        "triggers",      "auxiliaries",     "adverbs",      "agent_markers", "scope_markers",
-           "object_markers",  "clause_breaks", "pronouns",        "references",   "comparisons",   "list_verbs",
-           "reporting_verbs", "modals",        "determiners",     "conjunctions", "relatives",     "qualified_nouns",
-           "directives",      "prepositions",  "name_connectors", "lists",        "note"},
-          "frames");
+  if (auto s = check_keys(file, node,
+                          {"language",
+                           "triggers",
+                           "auxiliaries",
+                           "adverbs",
+                           "agent_markers",
+                           "scope_markers",
+                           "possessive_pronouns",
+                           "object_markers",
+                           "clause_breaks",
+                           "pronouns",
+                           "references",
+                           "comparisons",
+                           "list_verbs",
+                           "reporting_verbs",
+                           "modals",
+                           "determiners",
+                           "conjunctions",
+                           "relatives",
+                           "qualified_nouns",
+                           "directives",
+                           "prepositions",
+                           "name_connectors",
+                           "lists",
+                           "note"},
+                          "frames");
       !s)
     return s;
   std::string language = "en";
@@ -292,15 +311,16 @@ Status parse_frames(const std::string& file, const YAML::Node& node, Pack& pack)
     const char* key;
     std::vector<std::string>* into;
   };
-  for (const Words& w : {Words{"auxiliaries", &lex.auxiliaries}, Words{"adverbs", &lex.adverbs},
-                         Words{"agent_markers", &lex.agent_markers}, Words{"scope_markers", &lex.scope_markers},
-                         Words{"object_markers", &lex.object_markers}, Words{"clause_breaks", &lex.clause_breaks},
-                         Words{"comparisons", &lex.comparisons}, Words{"list_verbs", &lex.list_verbs},
-                         Words{"reporting_verbs", &lex.reporting_verbs}, Words{"modals", &lex.modals},
-                         Words{"determiners", &lex.determiners}, Words{"conjunctions", &lex.conjunctions},
-                         Words{"relatives", &lex.relatives}, Words{"qualified_nouns", &lex.qualified_nouns},
-                         Words{"directives", &lex.directives}, Words{"prepositions", &lex.prepositions},
-                         Words{"name_connectors", &lex.name_connectors}}) {
+  for (const Words& w :
+       {Words{"auxiliaries", &lex.auxiliaries}, Words{"adverbs", &lex.adverbs},
+        Words{"agent_markers", &lex.agent_markers}, Words{"scope_markers", &lex.scope_markers},
+        Words{"possessive_pronouns", &lex.possessive_pronouns}, Words{"object_markers", &lex.object_markers},
+        Words{"clause_breaks", &lex.clause_breaks}, Words{"comparisons", &lex.comparisons},
+        Words{"list_verbs", &lex.list_verbs}, Words{"reporting_verbs", &lex.reporting_verbs},
+        Words{"modals", &lex.modals}, Words{"determiners", &lex.determiners}, Words{"conjunctions", &lex.conjunctions},
+        Words{"relatives", &lex.relatives}, Words{"qualified_nouns", &lex.qualified_nouns},
+        Words{"directives", &lex.directives}, Words{"prepositions", &lex.prepositions},
+        Words{"name_connectors", &lex.name_connectors}}) {
     const std::string what = std::string("frames '") + w.key + "'";
     if (auto s = append_strings(file, node[w.key], what.c_str(), *w.into); !s) return s;
   }
