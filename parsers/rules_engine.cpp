@@ -1462,12 +1462,10 @@ std::vector<Extraction> Engine::extract(std::string_view text, const ExtractCont
     discourse.sentence = i;
     discourse.paragraph = sentence.paragraph;
     const bool pattern_reach = vendor_in_sentence || (reference_in_sentence && last_vendor);
-    // The frames read a sentence that names a vendor, or one that may refer to
-    // the vendors named before (a pronoun, "the two firms", "the company").
-    const bool frame_reach =
-        frames_ &&
-        (vendor_in_sentence || (discourse.last_vendor >= 0 &&
-                                (reference_in_sentence || frames_->has_reference(s) || frames_->has_trigger(s))));
+    // The frames read a sentence with an action word that names a vendor, or
+    // that follows one (a pronoun, "the two firms" or an agentless passive may
+    // refer to the vendors named before).
+    const bool frame_reach = frames_ && (vendor_in_sentence || discourse.last_vendor >= 0);
     if (!pattern_reach && !frame_reach && !frames_) continue;
     SetHits hits = scan(s);
     const bool has_vendor = vendor_in_sentence || (reference_in_sentence && last_vendor);

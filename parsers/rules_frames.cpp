@@ -184,12 +184,6 @@ bool FrameReader::has_trigger(std::string_view s) const {
   return RE2::PartialMatch(in, *triggers_re_) || RE2::PartialMatch(in, *lists_re_);
 }
 
-bool FrameReader::has_reference(std::string_view s) const {
-  const re2::StringPiece in(s.data(), s.size());
-  return RE2::PartialMatch(in, *pronouns_re_) || RE2::PartialMatch(in, *plural_refs_re_) ||
-         RE2::PartialMatch(in, *actor_refs_re_);
-}
-
 void FrameReader::observe(const std::vector<Mention>& mentions, Discourse& d) const {
   std::vector<int> vendors;
   for (const auto& m : mentions) {

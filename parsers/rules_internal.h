@@ -234,9 +234,6 @@ class FrameReader {
   const std::string& language() const { return lexicon_.language; }
   // True when the sentence holds an action word or a list of the lexicon.
   bool has_trigger(std::string_view sentence) const;
-  // True when the sentence holds a pronoun or a plural reference (it may name
-  // the vendors of an earlier sentence).
-  bool has_reference(std::string_view sentence) const;
   // The frames of one sentence; `mentions` come from the dictionary pass,
   // sorted by position. Reads and updates the discourse.
   std::vector<Frame> read(std::string_view sentence, const std::vector<Mention>& mentions, Discourse& d) const;
