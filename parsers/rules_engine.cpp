@@ -1442,6 +1442,26 @@ std::vector<Extraction> Engine::extract(std::string_view text, const ExtractCont
   std::size_t next_vendor = 0, next_reference = 0;
 
   internal::FrameReader::Discourse discourse;
+  using Entity = internal::FrameReader::Entity;
+  auto last_actor_of = [](const std::vector<Mention>& ms) -> std::optional<Entity> {
+    std::optional<Entity> found;
+    for (const auto& m : ms)
+      if (m.kind == MentionKind::kActor) found = Entity{m.name, m.type.empty() ? "other" : m.type, m.how, -1};
+    return found;
+  };
+  // The last actor of each sentence, read when a frame asks for it.
+  std::vector<std::optional<std::optional<Entity>>> actors_seen(frames_ ? sentences.size() : 0);
+  discourse.actor_in = [&](std::size_t j) -> std::optional<Entity> {
+    if (j >= actors_seen.size()) return std::nullopt;
+    if (!actors_seen[j]) {
+      const std::string_view sj = sentences[j].view(text);
+      const SetHits h = scan(sj);
+      actors_seen[j] = (h.bodies || h.countries || h.appositives || h.failed)
+                           ? last_actor_of(sentence_mentions(sj, std::nullopt, h, MentionHints{}))
+                           : std::nullopt;
+    }
+    return *actors_seen[j];
+  };
   for (std::size_t i = 0; i < sentences.size(); ++i) {
     const auto& sentence = sentences[i];
     if (sentence.paragraph != paragraph) {
@@ -1466,15 +1486,21 @@ std::vector<Extraction> Engine::extract(std::string_view text, const ExtractCont
     // that follows one (a pronoun, "the two firms" or an agentless passive may
     // refer to the vendors named before).
     const bool frame_reach = frames_ && (vendor_in_sentence || discourse.last_vendor >= 0);
-    if (!pattern_reach && !frame_reach && !frames_) continue;
+    bool frame_candidate = frame_reach && frames_->has_trigger(s);
+    if (!pattern_reach && !frame_candidate) continue;
     SetHits hits = scan(s);
+    // Without a vendor of its own, a sentence gives a frame only through an
+    // actor (whose measure names none) or a reference to earlier vendors.
+    if (frame_candidate && !vendor_in_sentence && !reference_in_sentence && !hits.failed && !hits.bodies &&
+        !hits.countries && !hits.appositives && !frames_->may_refer(s))
+      frame_candidate = false;
+    if (!pattern_reach && !frame_candidate) continue;
     const bool has_vendor = vendor_in_sentence || (reference_in_sentence && last_vendor);
     const bool candidate = pattern_reach && (hits.failed || (has_vendor && !hits.triggers.empty()));
-    const bool frame_candidate = frame_reach && frames_->has_trigger(s);
-    // Otherwise only the actors matter (the discourse's last actor).
-    const bool actors_only = frames_ && !candidate && !frame_candidate && (hits.bodies || hits.countries);
+    // Otherwise only the vendors matter (what a later "they" refers to).
+    const bool observe_only = frames_ && !candidate && !frame_candidate && vendor_in_sentence;
     std::optional<int> vendor_after = last_vendor;
-    if (candidate || frame_candidate || actors_only) {
+    if (candidate || frame_candidate || observe_only) {
       LazyDate date([&]() -> LazyDate::Value {
         if (auto lead = internal::lead_date(s)) return {lead, "list-style lead date"};
         std::optional<PreciseTime> previous;
@@ -1504,6 +1530,7 @@ std::vector<Extraction> Engine::extract(std::string_view text, const ExtractCont
         analyse(text, sentence, cut, ms, hits, date, context, out, vendor_after);
       else if (vendor_in_sentence)
         vendor_after = vendor_in_sentence;
+      if (frames_) actors_seen[i] = last_actor_of(ms);
       if (frame_candidate)
         add_frames(text, sentence, cut, ms, discourse, date, context, out);
       else if (frames_)

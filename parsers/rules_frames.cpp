@@ -132,12 +132,23 @@ Result<std::unique_ptr<FrameReader>> FrameReader::build(const Lexicon& lexicon, 
       r->list_terms_.emplace(term_key(t), static_cast<int>(i));
       list_terms.push_back(t);
     }
+  std::vector<std::string> any = all;
+  any.insert(any.end(), list_terms.begin(), list_terms.end());
+  auto anyre = words_regex(any, options, where + " triggers and lists");
+  if (!anyre) return std::unexpected(anyre.error());
+  r->any_trigger_re_ = std::move(*anyre);
   auto lre = words_regex(list_terms, options, where + " lists");
   if (!lre) return std::unexpected(lre.error());
   r->lists_re_ = std::move(*lre);
   std::vector<std::string> pronouns = lexicon.singular_pronouns;
   pronouns.insert(pronouns.end(), lexicon.plural_pronouns.begin(), lexicon.plural_pronouns.end());
   for (const auto& p : lexicon.singular_pronouns) r->singular_pronouns_.emplace(term_key(p), 1);
+  std::vector<std::string> references = pronouns;
+  references.insert(references.end(), lexicon.plural_references.begin(), lexicon.plural_references.end());
+  references.insert(references.end(), lexicon.actor_references.begin(), lexicon.actor_references.end());
+  auto refre = words_regex(references, options, where + " references");
+  if (!refre) return std::unexpected(refre.error());
+  r->any_reference_re_ = std::move(*refre);
   auto pre = words_regex(pronouns, options, where + " pronouns");
   if (!pre) return std::unexpected(pre.error());
   r->pronouns_re_ = std::move(*pre);
@@ -180,8 +191,11 @@ Result<std::unique_ptr<FrameReader>> FrameReader::build(const Lexicon& lexicon, 
 }
 
 bool FrameReader::has_trigger(std::string_view s) const {
-  const re2::StringPiece in(s.data(), s.size());
-  return RE2::PartialMatch(in, *triggers_re_) || RE2::PartialMatch(in, *lists_re_);
+  return RE2::PartialMatch(re2::StringPiece(s.data(), s.size()), *any_trigger_re_);
+}
+
+bool FrameReader::may_refer(std::string_view s) const {
+  return RE2::PartialMatch(re2::StringPiece(s.data(), s.size()), *any_reference_re_);
 }
 
 void FrameReader::observe(const std::vector<Mention>& mentions, Discourse& d) const {
@@ -520,10 +534,21 @@ std::vector<FrameReader::Frame> FrameReader::read(std::string_view s, const std:
   // The article's last actor, when recent and an authority (a company is
   // rarely the unnamed agent of a ban or a listing).
   auto recent_actor = [&]() -> std::optional<Entity> {
-    if (!d.last_actor || d.sentence - d.last_actor_sentence > kRecentSentences) return std::nullopt;
-    if (d.last_actor->type == "company") return std::nullopt;
-    Entity e = *d.last_actor;
-    e.how = "the actor named in sentence " + std::to_string(d.last_actor_sentence + 1) + " (" + e.how + ")";
+    std::optional<Entity> found;
+    std::size_t at = 0;
+    for (std::size_t back = 1; back <= kRecentSentences && back <= d.sentence && !found; ++back) {
+      const std::size_t j = d.sentence - back;
+      if (d.last_actor && d.last_actor_sentence >= j) {
+        found = d.last_actor;
+        at = d.last_actor_sentence;
+      } else if (d.actor_in) {
+        found = d.actor_in(j);
+        at = j;
+      }
+    }
+    if (!found || found->type == "company") return std::nullopt;
+    Entity e = *found;
+    e.how = "the actor named in sentence " + std::to_string(at + 1) + " (" + e.how + ")";
     return e;
   };
   // An actor item as an entity; references and pronouns resolve to the actor

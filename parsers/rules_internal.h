@@ -6,6 +6,7 @@
 #include <re2/set.h>
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <set>
 #include <memory>
@@ -219,6 +220,10 @@ class FrameReader {
       std::size_t sentence;
     };
     std::optional<Act> last_act;  // for comparisons ("a similar step by A")
+    // The last actor named in an earlier sentence the engine did not read
+    // (asked only when a frame leaves its agent open, so a sentence without a
+    // vendor or an action word costs nothing until then).
+    std::function<std::optional<Entity>(std::size_t sentence)> actor_in;
   };
   struct Frame {
     std::string action, voice;  // voice: active | passive | nominal | list | comparison
@@ -234,6 +239,8 @@ class FrameReader {
   const std::string& language() const { return lexicon_.language; }
   // True when the sentence holds an action word or a list of the lexicon.
   bool has_trigger(std::string_view sentence) const;
+  // True when the sentence holds a pronoun or a reference of the lexicon.
+  bool may_refer(std::string_view sentence) const;
   // The frames of one sentence; `mentions` come from the dictionary pass,
   // sorted by position. Reads and updates the discourse.
   std::vector<Frame> read(std::string_view sentence, const std::vector<Mention>& mentions, Discourse& d) const;
@@ -248,7 +255,8 @@ class FrameReader {
     int trigger = -1;  // into lexicon_.triggers
     bool verb = false, participle = false, noun = false;
   };
-  std::unique_ptr<RE2> triggers_re_, lists_re_, pronouns_re_, plural_refs_re_, actor_refs_re_, comparisons_re_;
+  std::unique_ptr<RE2> triggers_re_, lists_re_, pronouns_re_, plural_refs_re_, actor_refs_re_, comparisons_re_,
+      any_trigger_re_, any_reference_re_;
   std::unordered_map<std::string, std::vector<Form>> forms_;
   std::unordered_map<std::string, int> list_terms_, singular_pronouns_;
   std::set<std::string, std::less<>> auxiliaries_, adverbs_, agent_markers_, scope_markers_, possessive_pronouns_,
