@@ -11,6 +11,7 @@
 #include <map>
 #include <mutex>
 #include <sstream>
+#include <string_view>
 #include <thread>
 
 #include <fmt/format.h>
@@ -77,6 +78,15 @@ bool etag_matches(std::string_view header, const std::string& etag) {
     i = end + 1;
   }
   return false;
+}
+
+// A directory name that is a host name: it becomes a URL's host and a
+// connect-to entry, so nothing else may pass.
+bool valid_host_name(std::string_view name) {
+  if (name.empty() || name.size() > 253 || name.front() == '.' || name.front() == '-' || name.back() == '.')
+    return false;
+  return std::all_of(name.begin(), name.end(),
+                     [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.'; });
 }
 
 }  // namespace
@@ -164,6 +174,9 @@ Result<std::unique_ptr<SiteServer>> SiteServer::start(const std::string& root, T
   for (const auto& host_dir : fs::directory_iterator(root, ec)) {
     if (!host_dir.is_directory()) continue;
     const std::string host = host_dir.path().filename().string();
+    if (!valid_host_name(host))
+      return fail(ErrorCode::kInvalidArgument,
+                  "sample site " + root + ": '" + host + "' is not a host name (lower-case letters, digits, - and .)");
     auto& files = impl->hosts[host];
     for (auto it = fs::recursive_directory_iterator(host_dir.path(), ec);
          !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {

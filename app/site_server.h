@@ -42,10 +42,12 @@ struct SiteBudget {
 
 class SiteServer {
  public:
-  // Reads `root` (a directory of host directories), then listens on
-  // 127.0.0.1 at a free port. Errors: kNotFound (no such directory, or no
-  // host in it), kBudgetExceeded (the site is larger than `budget`), kIo (a
-  // file could not be read, or no port could be bound).
+  // Reads `root` (a directory of host directories, each named by a host
+  // name in lower case), then listens on 127.0.0.1 at a free port. Errors:
+  // kNotFound (no such directory, or no host in it), kInvalidArgument (a
+  // directory whose name is not a host name), kBudgetExceeded (the site is
+  // larger than `budget`), kIo (a file could not be read, or no port could
+  // be bound).
   static Result<std::unique_ptr<SiteServer>> start(const std::string& root, Timestamp last_modified,
                                                    const SiteBudget& budget = {});
   ~SiteServer();  // stops listening and waits for the requests in progress

@@ -184,8 +184,9 @@ TEST_F(Demo, SecondRunSendsConditionalGetsHonoursRobotsAndAddsNoEvent) {
 // not reached, prints a brief, and the user's store holds no demo event.
 TEST_F(Demo, OfflineMakeRunShowsTheDemoAndExitsZero) {
   write_unreachable_config();
-  const std::string make = std::string("make --no-print-directory -C '") + BANWATCH_SOURCE_DIR +
-                           "' run-steps BANWATCH='" + BANWATCH_BINARY + "' CONFIG='" +
+  // The outer make's jobserver (make test) is not this make's.
+  const std::string make = std::string("env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make --no-print-directory -C '") +
+                           BANWATCH_SOURCE_DIR + "' run-steps BANWATCH='" + BANWATCH_BINARY + "' CONFIG='" +
                            (dir_ / "banwatch.yaml").string() + "'";
   auto o = run(make);
   ASSERT_EQ(o.code, 0) << o.out << o.err;

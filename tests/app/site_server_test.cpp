@@ -117,7 +117,7 @@ TEST_F(SiteServerTest, Spec_Rfc9110_13_1_3_IfModifiedSinceIsIgnoredWhenIfNoneMat
             200);
 }
 
-TEST_F(SiteServerTest, RefusesASiteOverItsBudgetOrWithoutHosts) {
+TEST_F(SiteServerTest, RefusesASiteOverItsBudgetWithoutHostsOrWithABadHostName) {
   SiteBudget small;
   small.max_files = 3;
   auto over = SiteServer::start(root_.string(), edition_, small);
@@ -128,6 +128,12 @@ TEST_F(SiteServerTest, RefusesASiteOverItsBudgetOrWithoutHosts) {
   auto missing = SiteServer::start((root_ / "nope").string(), edition_);
   ASSERT_FALSE(missing.has_value());
   EXPECT_EQ(missing.error().code, banwatch::ErrorCode::kNotFound);
+  fs::create_directories(root_ / "bad" / "Not:a host");
+  std::ofstream(root_ / "bad" / "Not:a host" / "index.html") << "x";
+  auto bad = SiteServer::start((root_ / "bad").string(), edition_);
+  ASSERT_FALSE(bad.has_value());
+  EXPECT_EQ(bad.error().code, banwatch::ErrorCode::kInvalidArgument);
+  EXPECT_NE(bad.error().message.find("Not:a host"), std::string::npos) << bad.error().message;
   fs::create_directories(root_ / "empty");
   auto empty = SiteServer::start((root_ / "empty").string(), edition_);
   ASSERT_FALSE(empty.has_value());
