@@ -5,6 +5,20 @@ Every outlet, person, place and article here is invented for the banwatch demo;
 the vendors are real names from the rule pack's dictionary, and nothing these
 articles report has happened. Edit the ARTICLES below and run this script
 (python3 demo/make-site.py) to regenerate the site; the output is committed.
+
+How the pages are written, so that the default rule pack reads them as intended
+(check a page with `banwatch parse article PAGE --json` and `banwatch rules test
+--file TEXT --published DATE --explain`):
+- the dateline is a paragraph of its own: "ORSBY, Dec 1 (Meridian Wire) - The
+  authority ordered ..." hides the sentence's subject from the rules;
+- the event sentence names its actor first and states its date ("... on December
+  1, 2026"), so the reports of several outlets fall into one event;
+- headlines put the vendor first ("Huawei removal order for ..."): they still
+  make the feed item a candidate whose page is fetched, but give no undated
+  event of their own;
+- the hard negatives must give no event: a vendor named without an action, a
+  ban of something that is not a vendor, a denial ("no plans to ban").
+demo_tests (tests/app/demo_test.cpp) checks the brief that results.
 """
 import html
 import os
