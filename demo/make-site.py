@@ -88,7 +88,8 @@ ARTICLES = [
     dict(host="meridianwire.test", path="/world/2026/12/03/tarrow-assembly-tiktok-vote.html", lang="en",
          published="2026-12-03T17:45:00Z", author="Ilse Marten", dateline="TARROW CITY, Dec 3",
          title="TikTok ban on Tarrow state devices passes 61-22",
-         summary="The measure passed by 61 votes to 22.",
+         summary="The Tarrow Assembly proposed a ban on TikTok on state devices on November 23, 2026; members "
+                 "approved it by 61 votes to 22.",
          paras=[
              "The Tarrow Assembly banned TikTok on state devices on December 3, 2026.",
              "The measure passed by 61 votes to 22 and takes effect in thirty days, the assembly's press "

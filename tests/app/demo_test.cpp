@@ -5,6 +5,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -131,6 +132,11 @@ TEST_F(Demo, BriefHoldsTenEventsOneCitedByTwoOutletsAndTheUserStoreStaysUntouche
     EXPECT_NE(o.out.find(e["actor"].get<std::string>()), std::string::npos) << e.dump();
   }
   EXPECT_GE(most_outlets, 2u) << "no event is cited by two outlets";
+  // The Tarrow Assembly's TikTok ban, proposed then enacted: a status change.
+  const auto status_changes = std::count_if(found.begin(), found.end(),
+                                            [](const nlohmann::json& e) { return !e["previous_event_id"].is_null(); });
+  EXPECT_EQ(status_changes, 1);
+  EXPECT_NE(o.out.find("proposed \u2192 enacted"), std::string::npos) << o.out;
   // The hard negatives give no event: a launch, a denial, a ban of scooters.
   EXPECT_EQ(vendors.count("Xiaomi"), 0u);
   EXPECT_EQ(vendors.count("WeChat"), 0u);
