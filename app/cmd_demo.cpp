@@ -106,9 +106,9 @@ int run_demo(Context& ctx, const DemoOptions& o) {
     std::cout << fmt::format(
                      "banwatch: the real sources were NOT reached ({}); here instead is the demo on the bundled "
                      "sample site (invented articles), into its own store (the configured store is not touched)",
-                     last->when.empty()
-                         ? std::string("no crawl has run")
-                         : fmt::format("the crawl of {} reached none of them, {} failed", last->when, last->failed))
+                     last->when.empty() ? std::string("no crawl has run")
+                                        : fmt::format("the crawl of {} reached none of its {} sources: no network?",
+                                                      last->when, last->failed))
               << std::endl;
   }
 
