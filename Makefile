@@ -18,13 +18,13 @@ DEB_PACKAGES := build-essential cmake pkg-config git ca-certificates \
   clang-16 libclang-rt-16-dev python3 python3-feedparser python3-readability \
   nginx-light postgresql valgrind ccache sqlite3 newsboat
 DEPS_STAMP := $(BUILD)/.deps-installed
-BANWATCH   := $(BUILD)/app/banwatch
+BANWATCH   ?= ./$(BUILD)/app/banwatch
 # Only `make bench` needs these: GNU time and pgrep for its measurements,
 # Node.js and npm for Mozilla Readability (a peer; bench/articles_peers.sh
 # installs it with npm). A Node.js already on PATH is kept.
 BENCH_PACKAGES := time procps
 
-.PHONY: all deps bench-deps build test asan run install fuzz bench clean format tidy
+.PHONY: all deps bench-deps build test asan run run-steps install fuzz bench clean format tidy
 
 all: build
 
@@ -60,12 +60,20 @@ asan: deps
 	  -E 'FeedsCorpus.FeedparserConformanceAtTarget|ArticleBenchmark.ZyteF1AtLeast096'
 
 # The main job: one crawl of the configured sources, then the digest of what is new.
+# When that crawl reached none of them (no network), the demo follows: the same
+# pipeline on the bundled sample site, into demo.db beside $(CONFIG). Exits
+# non-zero only when banwatch itself failed.
 run: build
-	@[ -f $(CONFIG) ] || ./$(BANWATCH) --config $(CONFIG) init
-	./$(BANWATCH) --config $(CONFIG) crawl -v; rc=$$?; \
-	  ./$(BANWATCH) --config $(CONFIG) digest --since last; \
-	  ./$(BANWATCH) --config $(CONFIG) stats; \
-	  [ $$rc -eq 0 ] || [ $$rc -eq 3 ]
+	@$(MAKE) --no-print-directory run-steps
+
+# `make run` without the build (tests/app run it with a test configuration).
+run-steps:
+	@[ -f $(CONFIG) ] || $(BANWATCH) --config $(CONFIG) init
+	@$(BANWATCH) --config $(CONFIG) crawl -v; rc=$$?; [ $$rc -ne 3 ] || rc=0; \
+	  $(BANWATCH) --config $(CONFIG) digest --since last || { s=$$?; [ $$rc -ne 0 ] || rc=$$s; }; \
+	  $(BANWATCH) --config $(CONFIG) stats || { s=$$?; [ $$rc -ne 0 ] || rc=$$s; }; \
+	  $(BANWATCH) --config $(CONFIG) demo --fallback || { s=$$?; [ $$rc -ne 0 ] || rc=$$s; }; \
+	  exit $$rc
 
 install: build
 	cmake --install $(BUILD) --prefix $(PREFIX)

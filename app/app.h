@@ -91,5 +91,6 @@ void add_search_command(CLI::App& app, Context& ctx);
 void add_backup_command(CLI::App& app, Context& ctx);
 void add_workers_command(CLI::App& app, Context& ctx);
 void add_migrate_command(CLI::App& app, Context& ctx);
+void add_demo_command(CLI::App& app, Context& ctx);
 
 }  // namespace banwatch::app

@@ -218,10 +218,12 @@ class CurlFetcher final : public Fetcher {
         rng_(std::random_device{}()) {
     options_.concurrency = std::max(1, options_.concurrency);
     allowed_private_.insert(options.allowed_private_addresses.begin(), options.allowed_private_addresses.end());
+    for (const auto& entry : options.connect_to) connect_to_ = curl_slist_append(connect_to_, entry.c_str());
   }
 
   ~CurlFetcher() override {
     abandon_all();
+    if (connect_to_) curl_slist_free_all(connect_to_);
     for (CURL* easy : free_handles_) curl_easy_cleanup(easy);
     if (multi_) curl_multi_cleanup(multi_);
   }
@@ -654,6 +656,7 @@ class CurlFetcher final : public Fetcher {
     curl_easy_setopt(easy, CURLOPT_PIPEWAIT, 1L);
     curl_easy_setopt(easy, CURLOPT_PROXY, "");  // environment proxies would bypass the address check
     curl_easy_setopt(easy, CURLOPT_TCP_KEEPALIVE, 1L);
+    if (connect_to_) curl_easy_setopt(easy, CURLOPT_CONNECT_TO, connect_to_);
     if (curl_multi_add_handle(multi_, easy) != CURLM_OK) {
       policy_.on_finish(t->job->origin, /*sent=*/false);
       auto failed_job = std::move(t->job);
@@ -860,6 +863,7 @@ class CurlFetcher final : public Fetcher {
   HostPolicy policy_;
   std::string robots_token_;
   std::unordered_set<std::string> allowed_private_;
+  curl_slist* connect_to_ = nullptr;  // FetcherOptions::connect_to
   CURLM* multi_ = nullptr;
   std::vector<CURL*> free_handles_;
   std::unordered_map<CURL*, std::unique_ptr<Transfer>> running_;

@@ -52,6 +52,12 @@ struct FetcherOptions {
   // IP literals exempt from the private-network refusal (an intranet host,
   // or the loopback test server while everything else stays refused).
   std::vector<std::string> allowed_private_addresses;
+  // Connection overrides, as curl's --connect-to: "HOST:PORT:CONNECT-HOST:CONNECT-PORT"
+  // sends requests for HOST:PORT to CONNECT-HOST:CONNECT-PORT, keeping the
+  // URL, the Host header, robots.txt and politeness per HOST. The address
+  // actually connected is still checked (allow it above when it is private).
+  // For a site served on loopback under its own host names (banwatch demo).
+  std::vector<std::string> connect_to;
   std::string user_agent = "banwatch/0.1";
   std::chrono::seconds robots_ttl{std::chrono::hours(24)};
 

@@ -65,7 +65,7 @@ TEST_F(Cli, VersionAndHelpGoToStdoutWithExitZero) {
 
 TEST_F(Cli, EveryCommandHasHelp) {
   for (const char* cmd : {"init", "sources list", "stats", "events", "crawl", "digest", "rules check", "parse feed",
-                          "parse article", "reextract", "search", "backup"}) {
+                          "parse article", "reextract", "search", "backup", "demo"}) {
     auto o = run(std::string(cmd) + " --help");
     EXPECT_EQ(o.code, 0) << cmd << ": " << o.err;
     EXPECT_FALSE(o.out.empty()) << cmd;

@@ -285,6 +285,38 @@ TEST(Fetcher, RedirectLoop) {
   EXPECT_EQ(server.hits("/loop-a"), 1);
 }
 
+// connect_to (curl --connect-to): a host name reaches the mapped address with
+// its URL, robots.txt and politeness its own; the address actually connected
+// is still checked.
+TEST(Fetcher, ConnectToSendsAHostToTheMappedAddressAndKeepsTheAddressCheck) {
+  TestServer server;
+  server.set("/robots.txt", text("User-agent: *\nDisallow: /private/\n"));
+  server.set("/page", text("mapped"));
+  server.set("/private/page", text("secret"));
+  auto o = test_options();
+  o.connect_to = {"news.test:80:127.0.0.1:" + std::to_string(server.port())};
+  auto f = make(o);
+  auto resp = f->fetch({"http://news.test/page"});
+  ASSERT_TRUE(resp.ok()) << resp.error->message;
+  EXPECT_EQ(resp.body, "mapped");
+  EXPECT_EQ(resp.final_url, "http://news.test/page");
+  EXPECT_EQ(server.hits("/robots.txt"), 1);
+  auto refused = f->fetch({"http://news.test/private/page"});
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error->code, ErrorCode::kRefused);
+  EXPECT_EQ(server.hits("/private/page"), 0);
+
+  // Mapped to an address that is not allowed: refused like any private address.
+  auto strict = test_options();
+  strict.allowed_private_addresses.clear();
+  strict.connect_to = o.connect_to;
+  auto g = make(strict);
+  auto blocked = g->fetch({"http://news.test/page"});
+  ASSERT_FALSE(blocked.ok());
+  EXPECT_EQ(blocked.error->code, ErrorCode::kRefused);
+  EXPECT_EQ(server.hits("/page"), 1);
+}
+
 TEST(Fetcher, RedirectToPrivateAddress) {
   TestServer server;
   // 127.0.0.2 is loopback too, but not the allowed test address.
