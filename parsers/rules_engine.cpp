@@ -1296,9 +1296,12 @@ void Engine::add_frames(std::string_view text, const text::Sentence& sentence, s
 // to a frame's for the same key.
 void merge_repeats(std::vector<Extraction>& out) {
   std::vector<Extraction> kept;
-  std::map<std::tuple<std::string, std::string, std::string>, std::size_t> index;
+  std::map<std::tuple<std::string, std::string, std::string, bool>, std::size_t> index;
   for (auto& x : out) {
-    auto key = std::make_tuple(term_key(x.event.actor), x.event.vendor, x.event.action);
+    // A proposal and its enactment told in one article are two steps of one
+    // case, not one report said twice.
+    const bool decided = x.event.status == "enacted" || x.event.status == "reversed";
+    auto key = std::make_tuple(term_key(x.event.actor), x.event.vendor, x.event.action, decided);
     auto [it, inserted] = index.emplace(key, kept.size());
     if (inserted) {
       kept.push_back(std::move(x));
