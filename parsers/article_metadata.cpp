@@ -152,6 +152,8 @@ void collect_objects(const json& root, std::vector<const json*>& out) {
 JsonLd read_json_ld(const std::vector<std::string>& scripts) {
   JsonLd best;
   int best_rank = 0;
+  std::string any_date;
+  int any_date_rank = 0;
   for (const std::string& text : scripts) {
     if (text.size() > kMaxJsonLdBytes) continue;
     json root = json::parse(text, nullptr, /*allow_exceptions=*/false);
@@ -159,6 +161,20 @@ JsonLd read_json_ld(const std::vector<std::string>& scripts) {
     std::vector<const json*> objects;
     collect_objects(root, objects);
     for (const json* obj : objects) {
+      for (const char* key : {"datePublished", "dateCreated", "uploadDate"}) {
+        auto it = obj->find(key);
+        if (it == obj->end()) continue;
+        std::string value = json_string(*it);
+        if (value.empty()) continue;
+        int date_rank = type_is(*obj, {"Article", "BlogPosting", "Report", "Posting"})                      ? 3
+                        : type_is(*obj, {"WebPage", "CreativeWork", "Object", "Recipe", "Review", "Event"}) ? 2
+                                                                                                            : 1;
+        if (date_rank > any_date_rank) {
+          any_date = std::move(value);
+          any_date_rank = date_rank;
+        }
+        break;
+      }
       int rank = 0;
       bool article = type_is(*obj, {"Article", "BlogPosting", "Report", "Posting"});
       if (article && obj->contains("articleBody"))
@@ -179,6 +195,7 @@ JsonLd read_json_ld(const std::vector<std::string>& scripts) {
       }
     }
   }
+  best.any_date_published = std::move(any_date);
   return best;
 }
 
@@ -379,6 +396,128 @@ std::string node_text(const html::Document& doc, std::size_t root) {
   return std::string(trim_view(out));
 }
 
+// ---- Publication dates -------------------------------------------------------
+
+constexpr std::size_t kMaxDateMarkup = 40;        // date-class elements looked at
+constexpr std::size_t kMaxPageText = 200u << 10;  // body text searched for dates
+
+// Class or id words that mark an element holding the publication date
+// (htmldate's and the common CMS names: "date", "datum", "entry-date",
+// "post-meta", "byline", "dateline", "published", "fecha", "meta-info" ...).
+bool date_markup_name(std::string_view cls) {
+  for (std::string_view k : {"date",     "datum",      "time",      "posted",       "publish",  "pubdate",   "byline",
+                             "dateline", "entry-meta", "post-meta", "article-meta", "postmeta", "meta-info", "metadata",
+                             "fecha",    "data-pub",   "submitted", "created",      "author",   "info",      "meta"})
+    if (cls.find(k) != std::string_view::npos) return true;
+  return false;
+}
+
+// Names of places that hold other pages' or readers' dates.
+bool foreign_place(const html::Document& doc, std::size_t i) {
+  const auto& nodes = doc.nodes();
+  int hops = 0;
+  for (std::int32_t p = static_cast<std::int32_t>(i); p >= 0 && hops < 40;
+       p = nodes[static_cast<std::size_t>(p)].parent, ++hops) {
+    auto k = static_cast<std::size_t>(p);
+    GumboTag t = nodes[k].tag;
+    if (t == GUMBO_TAG_FOOTER || t == GUMBO_TAG_ASIDE || t == GUMBO_TAG_NAV) return true;
+    std::string cls = html::to_lower_ascii(std::string(doc.attr(k, "class")) + " " + std::string(doc.attr(k, "id")));
+    if (cls.find("comment") != std::string::npos || cls.find("sidebar") != std::string::npos ||
+        cls.find("related") != std::string::npos || cls.find("footer") != std::string::npos ||
+        cls.find("widget") != std::string::npos || cls.find("teaser") != std::string::npos)
+      return true;
+  }
+  return false;
+}
+
+// The text of the body in document order (scripts, styles and templates
+// skipped), blocks separated by newlines, at most kMaxPageText bytes; `marks`
+// receives the text offset of each listed node.
+std::string page_text(const html::Document& doc, std::size_t from,
+                      std::vector<std::pair<std::size_t, std::size_t>>& marks) {
+  const auto& nodes = doc.nodes();
+  std::string out;
+  std::size_t m = 0;
+  std::sort(marks.begin(), marks.end());
+  for (std::size_t i = from; i < nodes.size() && out.size() < kMaxPageText; ++i) {
+    while (m < marks.size() && marks[m].first <= i) marks[m++].second = out.size();
+    const html::Node& n = nodes[i];
+    if (n.kind == Kind::kElement) {
+      if (n.tag == GUMBO_TAG_SCRIPT || n.tag == GUMBO_TAG_STYLE || n.tag == GUMBO_TAG_TEMPLATE ||
+          n.tag == GUMBO_TAG_NOSCRIPT) {
+        i = static_cast<std::size_t>(n.end) - 1;
+        continue;
+      }
+      if (html::is_block_tag(n.tag) || n.tag == GUMBO_TAG_BR) {
+        if (!out.empty() && out.back() != '\n') out += '\n';
+      }
+      continue;
+    }
+    std::string_view t = doc.text(i);
+    if (!out.empty() && out.back() != '\n' && out.back() != ' ') out += ' ';
+    out.append(t.substr(0, kMaxPageText - std::min(kMaxPageText, out.size())));
+  }
+  while (m < marks.size()) marks[m++].second = out.size();
+  return out;
+}
+
+bool ascii_ifind(std::string_view hay, std::string_view needle) {
+  if (needle.size() > hay.size()) return false;
+  for (std::size_t i = 0; i + needle.size() <= hay.size(); ++i) {
+    bool ok = true;
+    for (std::size_t k = 0; k < needle.size() && ok; ++k)
+      ok = std::tolower(static_cast<unsigned char>(hay[i + k])) == static_cast<unsigned char>(needle[k]);
+    if (ok) return true;
+  }
+  return false;
+}
+
+// A label just before a date in text: +1 for a publication label
+// ("Published", "Datum:", "Veröffentlicht am", "publié le", ...), -1 for a
+// modification label ("Updated", "Aktualisiert", "Stand", "mis à jour"), 0 none.
+int date_label(std::string_view before) {
+  if (before.size() > 48) before = before.substr(before.size() - 48);
+  for (std::string_view k :
+       {"updated", "aktualisiert", "stand", "zuletzt", "modified", "mis \xC3\xA0 jour", "modifi\xC3\xA9", "aggiornato",
+        "actualizado", "atualizado", "bijgewerkt", "ge\xC3\xA4ndert", "last edited", "revised"})
+    if (ascii_ifind(before, k)) return -1;
+  for (std::string_view k : {"published",
+                             "publication",
+                             "posted",
+                             "datum",
+                             "date",
+                             "ver\xC3\xB6"
+                             "ffentlicht",
+                             "erschienen",
+                             "erstellt",
+                             "publi\xC3\xA9",
+                             "pubblicato",
+                             "publicado",
+                             "publicad",
+                             "opublikowano",
+                             "gepubliceerd",
+                             "geplaatst",
+                             "written",
+                             "am ",
+                             "vom ",
+                             "le ",
+                             "on "})
+    if (ascii_ifind(before, k)) return 1;
+  return 0;
+}
+
+// The page's convention for slash dates: US English writes month first.
+dates::DayOrder slash_order(std::string_view lang_tag) {
+  std::string t = html::to_lower_ascii(trim_view(lang_tag));
+  if (t == "en" || t.starts_with("en-us") || t.starts_with("en_us")) return dates::DayOrder::kMonthFirst;
+  return dates::DayOrder::kDayFirst;
+}
+
+struct DateChoice {
+  dates::LocalDate date;
+  std::string source;
+};
+
 }  // namespace
 
 JsonLd extract_metadata(const html::Document& doc, const Options& options, Article& article) {
@@ -389,6 +528,11 @@ JsonLd extract_metadata(const html::Document& doc, const Options& options, Artic
   std::string time_published, time_any, item_published, item_modified;
   std::vector<std::string> byline_authors;
   std::string byline_text;
+  // Date places: microformats, date markup (index, is a byline), the headline.
+  std::string microformat_published, microformat_updated, item_created, time_body;
+  std::vector<std::size_t> date_markup;
+  std::size_t headline_node = 0;
+  std::size_t body_node = 0;
   auto put = [&](std::string key, std::string_view value) {
     key = html::to_lower_ascii(trim_view(key));
     if (key.empty()) return;
@@ -405,6 +549,7 @@ JsonLd extract_metadata(const html::Document& doc, const Options& options, Artic
         break;
       case GUMBO_TAG_BODY:
         in_body = true;
+        body_node = i;
         break;
       case GUMBO_TAG_TITLE:
         if (title_tag.empty() && !in_body) title_tag = node_text(doc, i);
@@ -440,7 +585,10 @@ JsonLd extract_metadata(const html::Document& doc, const Options& options, Artic
         i = static_cast<std::size_t>(n.end) - 1;
         break;
       case GUMBO_TAG_H1:
-        if (h1.empty()) h1 = node_text(doc, i);
+        if (h1.empty()) {
+          h1 = node_text(doc, i);
+          headline_node = i;
+        }
         break;
       case GUMBO_TAG_TIME: {
         std::string_view dt = doc.attr(i, "datetime");
@@ -449,6 +597,7 @@ JsonLd extract_metadata(const html::Document& doc, const Options& options, Artic
         if (time_published.empty() && (doc.has_attr(i, "pubdate") || itemprop == "datePublished"))
           time_published = std::string(dt);
         if (time_any.empty()) time_any = std::string(dt);
+        if (time_body.empty() && in_body && !foreign_place(doc, i)) time_body = std::string(dt);
         break;
       }
       default:
@@ -464,6 +613,8 @@ JsonLd extract_metadata(const html::Document& doc, const Options& options, Artic
         item_published = value.empty() ? node_text(doc, i) : std::string(value);
       if (itemprop == "dateModified" && item_modified.empty())
         item_modified = value.empty() ? node_text(doc, i) : std::string(value);
+      if ((itemprop == "dateCreated" || itemprop == "uploadDate") && item_created.empty())
+        item_created = value.empty() ? node_text(doc, i) : std::string(value);
       if (itemprop.find("author") != std::string_view::npos && byline_authors.size() < kMaxAuthors) {
         // <span itemprop="author"><span itemprop="name">X</span></span>
         std::string name;
@@ -480,11 +631,25 @@ JsonLd extract_metadata(const html::Document& doc, const Options& options, Artic
       std::string name = node_text(doc, i);
       if (name.size() < 100) byline_authors.push_back(name);
     }
-    if (byline_text.empty() && in_body) {
+    if (in_body && (doc.has_attr(i, "class") || doc.has_attr(i, "id"))) {
       std::string cls = html::to_lower_ascii(std::string(doc.attr(i, "class")) + " " + std::string(doc.attr(i, "id")));
-      if (cls.find("byline") != std::string::npos || cls.find("dateline") != std::string::npos) {
+      if (byline_text.empty() &&
+          (cls.find("byline") != std::string::npos || cls.find("dateline") != std::string::npos)) {
         std::string t = node_text(doc, i);
         if (!t.empty() && t.size() < 300) byline_text = t;
+      }
+      // hAtom / microformats: <abbr class="published" title="2009-08-06T14:12:32+0200">.
+      std::string_view stamp = doc.attr(i, "title");
+      if (stamp.empty()) stamp = doc.attr(i, "datetime");
+      if (!stamp.empty() && stamp.size() < 64) {
+        if (microformat_published.empty() &&
+            (cls.find("published") != std::string::npos || cls.find("dtstart") != std::string::npos))
+          microformat_published = std::string(stamp);
+        else if (microformat_updated.empty() && cls.find("updated") != std::string::npos)
+          microformat_updated = std::string(stamp);
+      }
+      if (date_markup.size() < kMaxDateMarkup && date_markup_name(cls) && !foreign_place(doc, i)) {
+        date_markup.push_back(i);
       }
     }
   }
@@ -510,41 +675,224 @@ JsonLd extract_metadata(const html::Document& doc, const Options& options, Artic
   else
     article.title = strip_site_suffix(title_tag, article.site_name, false);
 
-  // Dates: JSON-LD, then meta variants, microdata, <time>, the URL, a byline.
-  auto parse = [](const std::string& s) { return s.empty() ? std::nullopt : dates::parse_date(s); };
-  article.published = parse(ld.date_published);
-  if (!article.published)
-    article.published = first_date(metas, {"article:published_time",
-                                           "og:article:published_time",
-                                           "og:published_time",
-                                           "datepublished",
-                                           "pubdate",
-                                           "publishdate",
-                                           "publish-date",
-                                           "publish_date",
-                                           "published_time",
-                                           "article.published",
-                                           "parsely-pub-date",
-                                           "sailthru.date",
-                                           "dc.date.issued",
-                                           "dcterms.issued",
-                                           "dc.date",
-                                           "dcterms.date",
-                                           "date",
-                                           "citation_publication_date",
-                                           "originalpublicationdate",
-                                           "displaydate",
-                                           "article_date_original",
-                                           "dcterms.created",
-                                           "dc.date.created"});
-  if (!article.published) article.published = parse(item_published);
-  if (!article.published) article.published = parse(time_published);
-  if (!article.published) article.published = parse(time_any);
-  const std::string& page_url = options.url;
-  if (!article.published && !page_url.empty()) article.published = url_date(page_url);
-  if (!article.published && !byline_text.empty())
-    if (auto found = dates::find_prose_date(byline_text)) article.published = found->date;
+  // Language first: it settles the order of slash dates.
+  article.language = primary_language(html_lang);
+  if (article.language.empty())
+    for (const char* key : {"content-language", "language", "dc.language", "og:locale"})
+      if (const std::string* v = meta(metas, key)) {
+        article.language = primary_language(*v);
+        if (!article.language.empty()) break;
+      }
+  if (article.language.empty()) article.language = primary_language(ld.language);
+  if (article.language.empty()) article.language = primary_language(options.http_content_language);
 
+  // Canonical URL, resolved against the page URL.
+  const std::string& page_url = options.url;
+  std::string canonical = canonical_link;
+  if (canonical.empty())
+    if (const std::string* v = meta(metas, "og:url")) canonical = *v;
+  if (!canonical.empty()) {
+    if (!page_url.empty()) {
+      if (auto base = Url::parse(page_url)) {
+        if (auto resolved = base->resolve(canonical)) canonical = resolved->str();
+      }
+    } else if (auto parsed = Url::parse(canonical)) {
+      canonical = parsed->str();
+    } else {
+      // Relative, and no page URL: resolve against og:url when that is absolute.
+      const std::string* og = meta(metas, "og:url");
+      auto base = og != nullptr ? Url::parse(*og) : Result<Url>(fail(ErrorCode::kInvalidArgument, "no base"));
+      auto resolved = base ? base->resolve(canonical) : Result<Url>(fail(ErrorCode::kInvalidArgument, "no base"));
+      canonical = resolved ? resolved->str() : std::string();
+    }
+  }
+  article.canonical_url = canonical.empty() ? page_url : canonical;
+
+  // Publication date: every place the page states one, best founded first.
+  const auto min_day = std::chrono::sys_days{std::chrono::year{1995} / 1 / 1};
+  auto plausible = [&](const dates::LocalDate& d) {
+    if (d.date.precision < DatePrecision::kDay) return false;
+    const auto day = dates::local_day(d);
+    if (day < min_day) return false;
+    if (options.reference && day > std::chrono::floor<std::chrono::days>(*options.reference) + std::chrono::days{1})
+      return false;
+    return true;
+  };
+  auto take = [&](std::string_view value) -> std::optional<dates::LocalDate> {
+    if (value.empty()) return std::nullopt;
+    auto d = dates::parse_date_local(value);
+    if (d && plausible(*d)) return d;
+    return std::nullopt;
+  };
+  std::optional<DateChoice> chosen;
+  auto consider = [&](std::string_view value, std::string source) {
+    if (chosen) return;
+    if (auto d = take(value)) chosen = DateChoice{*d, std::move(source)};
+  };
+  consider(ld.date_published, "json-ld");
+  consider(ld.any_date_published, "json-ld");
+  static constexpr std::string_view kPublishedMeta[] = {"article:published_time",
+                                                        "og:article:published_time",
+                                                        "og:published_time",
+                                                        "article.published",
+                                                        "datepublished",
+                                                        "pubdate",
+                                                        "publishdate",
+                                                        "publish-date",
+                                                        "publish_date",
+                                                        "published_time",
+                                                        "parsely-pub-date",
+                                                        "sailthru.date",
+                                                        "sw-pubdate",
+                                                        "publication_date",
+                                                        "dc.date.issued",
+                                                        "dcterms.issued",
+                                                        "dc:date.issued",
+                                                        "citation_publication_date",
+                                                        "citation_date",
+                                                        "bepress_citation_date",
+                                                        "citation_online_date",
+                                                        "originalpublicationdate",
+                                                        "article_date_original",
+                                                        "displaydate",
+                                                        "dc.date",
+                                                        "dc:date",
+                                                        "dcterms.date",
+                                                        "dcterms:date",
+                                                        "date",
+                                                        "dc.date.created",
+                                                        "dcterms.created",
+                                                        "datecreated",
+                                                        "created",
+                                                        "og:pubdate",
+                                                        "pdate",
+                                                        "rnews:datepublished",
+                                                        "article:post_date",
+                                                        "cxenseparse:recs:publishtime",
+                                                        "og:regdate",
+                                                        "og:published",
+                                                        "uploaddate",
+                                                        "dc.date.available",
+                                                        "creation_date"};
+  for (std::string_view k : kPublishedMeta) {
+    if (chosen) break;
+    if (const std::string* v = meta(metas, k)) consider(*v, "meta:" + std::string(k));
+  }
+  consider(item_published, "microdata");
+  consider(time_published, "time-pubdate");
+  consider(microformat_published, "microformat");
+  consider(item_created, "microdata");
+
+  // The URL (the page's own, else its canonical address): a full day there
+  // is the publication day, and wins over a structured date of another day.
+  std::optional<PreciseTime> in_url = page_url.empty() ? std::nullopt : url_date(page_url);
+  if (!in_url && !canonical.empty()) in_url = url_date(canonical);
+  if (in_url && in_url->precision == DatePrecision::kDay) {
+    dates::LocalDate u{*in_url, std::nullopt};
+    if (plausible(u) && (!chosen || dates::local_day(chosen->date) != dates::local_day(u)))
+      chosen = DateChoice{u, "url"};
+  }
+
+  // Visible text: date markup, labelled dates, the headline's neighbourhood.
+  const dates::DayOrder order = slash_order(html_lang.empty() ? article.language : html_lang);
+  const int max_year =
+      options.reference
+          ? static_cast<int>(
+                std::chrono::year_month_day{std::chrono::floor<std::chrono::days>(*options.reference)}.year()) +
+                1
+          : 2100;
+  auto text_dates = [&](std::string_view text, bool short_years) {
+    dates::TextDateOptions o;
+    o.slash_order = order;
+    o.two_digit_years = short_years;
+    o.max_year = max_year;
+    auto found = dates::find_text_dates(text, o);
+    std::erase_if(found, [&](const dates::TextDate& t) { return !plausible(t.date); });
+    return found;
+  };
+  if (!chosen && !byline_text.empty()) {
+    auto found = text_dates(byline_text, true);
+    if (!found.empty()) chosen = DateChoice{found.front().date, "byline"};
+  }
+  if (!chosen) {
+    // Date markup: the first element whose text holds a day; a modification
+    // label ("Aktualisiert am") passes to the next date of the element.
+    for (std::size_t idx : date_markup) {
+      std::string t = node_text(doc, idx);
+      if (t.size() > 400) t.resize(400);
+      auto found = text_dates(t, true);
+      for (const auto& f : found) {
+        if (date_label(std::string_view(t).substr(0, f.begin)) < 0 && &f != &found.back()) continue;
+        chosen = DateChoice{f.date, "byline"};
+        break;
+      }
+      if (chosen) break;
+    }
+  }
+  std::string body;
+  std::vector<std::pair<std::size_t, std::size_t>> marks;
+  std::vector<dates::TextDate> body_dates;
+  std::size_t headline_at = 0;
+  if (!chosen) {
+    if (headline_node != 0) marks.emplace_back(headline_node, 0);
+    body = page_text(doc, body_node, marks);
+    if (!marks.empty()) headline_at = marks.front().second;
+    body_dates = text_dates(body, false);
+    // "Published 3 March 2020", "Datum: 18.10.2021", "publié le 3 mars 2020".
+    for (const auto& f : body_dates) {
+      std::string_view before =
+          std::string_view(body).substr(f.begin > 40 ? f.begin - 40 : 0, std::min<std::size_t>(f.begin, 40));
+      if (before.find('\n') != std::string_view::npos) before = before.substr(before.rfind('\n') + 1);
+      if (date_label(before) > 0) {
+        chosen = DateChoice{f.date, "byline"};
+        break;
+      }
+    }
+  }
+  consider(time_body, "time");
+  consider(ld.date_modified, "modified:json-ld");
+  for (std::string_view k : {"article:modified_time", "og:article:modified_time", "og:updated_time", "datemodified",
+                             "last-modified", "dc.date.modified", "dcterms.modified", "lastmod", "revised"}) {
+    if (chosen) break;
+    if (const std::string* v = meta(metas, k)) consider(*v, "modified:meta:" + std::string(k));
+  }
+  consider(item_modified, "modified:microdata");
+  consider(microformat_updated, "modified:microformat");
+  if (!chosen) {
+    auto found = text_dates(title_tag, false);
+    if (!found.empty()) chosen = DateChoice{found.front().date, "title"};
+  }
+  if (!chosen && headline_node != 0) {
+    // The first day written within a screen of the headline.
+    for (const auto& f : body_dates) {
+      if (f.begin + 600 >= headline_at && f.begin <= headline_at + 1500) {
+        chosen = DateChoice{f.date, "headline-text"};
+        break;
+      }
+    }
+  }
+  if (!chosen && !body_dates.empty()) {
+    // The text at large: the day written most often, the latest on a tie.
+    std::vector<std::pair<std::chrono::sys_days, const dates::TextDate*>> days;
+    for (const auto& f : body_dates) days.emplace_back(dates::local_day(f.date), &f);
+    std::sort(days.begin(), days.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    std::size_t best_count = 0;
+    const dates::TextDate* best = nullptr;
+    for (std::size_t a = 0; a < days.size();) {
+      std::size_t b = a;
+      while (b < days.size() && days[b].first == days[a].first) ++b;
+      if (b - a >= best_count) best_count = b - a, best = days[a].second;
+      a = b;
+    }
+    if (best != nullptr) chosen = DateChoice{best->date, "text"};
+  }
+  if (chosen) {
+    article.published = chosen->date.date;
+    article.published_offset_minutes = chosen->date.offset_minutes;
+    article.published_source = std::move(chosen->source);
+  }
+
+  auto parse = [](const std::string& s) { return s.empty() ? std::nullopt : dates::parse_date(s); };
   article.modified = parse(ld.date_modified);
   if (!article.modified)
     article.modified =
@@ -593,27 +941,6 @@ JsonLd extract_metadata(const html::Document& doc, const Options& options, Artic
     }
   }
 
-  // Canonical URL, resolved against the page URL.
-  std::string canonical = canonical_link;
-  if (canonical.empty())
-    if (const std::string* v = meta(metas, "og:url")) canonical = *v;
-  if (!canonical.empty()) {
-    if (!page_url.empty()) {
-      if (auto base = Url::parse(page_url)) {
-        if (auto resolved = base->resolve(canonical)) canonical = resolved->str();
-      }
-    } else if (auto parsed = Url::parse(canonical)) {
-      canonical = parsed->str();
-    } else {
-      // Relative, and no page URL: resolve against og:url when that is absolute.
-      const std::string* og = meta(metas, "og:url");
-      auto base = og != nullptr ? Url::parse(*og) : Result<Url>(fail(ErrorCode::kInvalidArgument, "no base"));
-      auto resolved = base ? base->resolve(canonical) : Result<Url>(fail(ErrorCode::kInvalidArgument, "no base"));
-      canonical = resolved ? resolved->str() : std::string();
-    }
-  }
-  article.canonical_url = canonical.empty() ? page_url : canonical;
-
   // Description.
   for (const char* key : {"og:description", "description", "twitter:description", "dc.description"})
     if (const std::string* v = meta(metas, key)) {
@@ -622,19 +949,18 @@ JsonLd extract_metadata(const html::Document& doc, const Options& options, Artic
     }
   if (article.description.empty()) article.description = ld.description;
 
-  // Language: declared, then HTTP (detection happens once the text is known).
-  article.language = primary_language(html_lang);
-  if (article.language.empty())
-    for (const char* key : {"content-language", "language", "dc.language", "og:locale"})
-      if (const std::string* v = meta(metas, key)) {
-        article.language = primary_language(*v);
-        if (!article.language.empty()) break;
-      }
-  if (article.language.empty()) article.language = primary_language(ld.language);
-  if (article.language.empty()) article.language = primary_language(options.http_content_language);
   return ld;
 }
 
 std::string detect_language(std::string_view text) { return guess_language(text); }
 
 }  // namespace banwatch::article::detail
+
+namespace banwatch::article {
+
+bool published_source_is_structured(std::string_view source) {
+  return source == "url" || source == "json-ld" || source.starts_with("meta:") || source == "microdata" ||
+         source == "time-pubdate" || source == "microformat";
+}
+
+}  // namespace banwatch::article
