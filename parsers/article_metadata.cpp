@@ -531,7 +531,7 @@ JsonLd extract_metadata(const html::Document& doc, const Options& options, Artic
   // Date places: microformats, date markup (index, is a byline), the headline.
   std::string microformat_published, microformat_updated, item_created, time_body;
   std::vector<std::size_t> date_markup;
-  std::size_t headline_node = 0;
+  std::size_t headline_node = 0, h2_node = 0;
   std::size_t body_node = 0;
   auto put = [&](std::string key, std::string_view value) {
     key = html::to_lower_ascii(trim_view(key));
@@ -583,6 +583,9 @@ JsonLd extract_metadata(const html::Document& doc, const Options& options, Artic
       case GUMBO_TAG_TEMPLATE:
       case GUMBO_TAG_NOSCRIPT:
         i = static_cast<std::size_t>(n.end) - 1;
+        break;
+      case GUMBO_TAG_H2:
+        if (h2_node == 0 && in_body) h2_node = i;
         break;
       case GUMBO_TAG_H1:
         if (h1.empty()) {
@@ -675,6 +678,8 @@ JsonLd extract_metadata(const html::Document& doc, const Options& options, Artic
   else
     article.title = strip_site_suffix(title_tag, article.site_name, false);
 
+  if (headline_node == 0) headline_node = h2_node;  // blogs title posts with <h2>
+
   // Language first: it settles the order of slash dates.
   article.language = primary_language(html_lang);
   if (article.language.empty())
@@ -721,6 +726,8 @@ JsonLd extract_metadata(const html::Document& doc, const Options& options, Artic
   auto take = [&](std::string_view value) -> std::optional<dates::LocalDate> {
     if (value.empty()) return std::nullopt;
     auto d = dates::parse_date_local(value);
+    if (!d && value.size() > 10 && value[4] == '-' && value[7] == '-')
+      d = dates::parse_date_local(value.substr(0, 10));  // "2022-01-10T22:06:08:684Z": the day stands
     if (d && plausible(*d)) return d;
     return std::nullopt;
   };
@@ -778,6 +785,20 @@ JsonLd extract_metadata(const html::Document& doc, const Options& options, Artic
     if (chosen) break;
     if (const std::string* v = meta(metas, k)) consider(*v, "meta:" + std::string(k));
   }
+  if (!chosen) {
+    // Other publisher names: "five_hundred_pixels:uploaded", "og:release_date" ...
+    std::vector<std::string_view> keys;
+    for (const auto& [k, v] : metas) {
+      bool dated = k.find("publish") != std::string::npos || k.find("pubdate") != std::string::npos ||
+                   k.find("pub_date") != std::string::npos || k.find("upload") != std::string::npos ||
+                   k.find("release") != std::string::npos || k.find("created") != std::string::npos;
+      bool other = k.find("modif") != std::string::npos || k.find("updat") != std::string::npos ||
+                   k.find("expir") != std::string::npos || k.find("revis") != std::string::npos;
+      if (dated && !other) keys.push_back(k);
+    }
+    std::sort(keys.begin(), keys.end());
+    for (std::string_view k : keys) consider(metas.at(std::string(k)), "meta:" + std::string(k));
+  }
   consider(item_published, "microdata");
   consider(time_published, "time-pubdate");
   consider(microformat_published, "microformat");
@@ -810,25 +831,35 @@ JsonLd extract_metadata(const html::Document& doc, const Options& options, Artic
     std::erase_if(found, [&](const dates::TextDate& t) { return !plausible(t.date); });
     return found;
   };
-  if (!chosen && !byline_text.empty()) {
-    auto found = text_dates(byline_text, true);
-    if (!found.empty()) chosen = DateChoice{found.front().date, "byline"};
-  }
-  if (!chosen) {
-    // Date markup: the first element whose text holds a day; a modification
-    // label ("Aktualisiert am") passes to the next date of the element.
+  // The first day the byline or the date markup shows.
+  auto markup_date = [&]() -> std::optional<dates::LocalDate> {
+    if (!byline_text.empty()) {
+      auto found = text_dates(byline_text, true);
+      if (!found.empty()) return found.front().date;
+    }
+    // A modification label ("Aktualisiert am") passes to the element's next date.
     for (std::size_t idx : date_markup) {
       std::string t = node_text(doc, idx);
       if (t.size() > 400) t.resize(400);
       auto found = text_dates(t, true);
       for (const auto& f : found) {
         if (date_label(std::string_view(t).substr(0, f.begin)) < 0 && &f != &found.back()) continue;
-        chosen = DateChoice{f.date, "byline"};
-        break;
+        return f.date;
       }
-      if (chosen) break;
+    }
+    return std::nullopt;
+  };
+  if (chosen && chosen->date.date.precision >= DatePrecision::kMinute && chosen->source != "url" &&
+      chosen->date.offset_minutes.value_or(0) == 0) {
+    // A time in UTC hides the publisher's day; the day the page shows next
+    // to the article settles it when it is one day off.
+    if (auto shown = markup_date()) {
+      auto delta = dates::local_day(*shown) - dates::local_day(chosen->date);
+      if (delta == std::chrono::days{1} || delta == std::chrono::days{-1}) chosen = DateChoice{*shown, "byline"};
     }
   }
+  if (!chosen)
+    if (auto shown = markup_date()) chosen = DateChoice{*shown, "byline"};
   std::string body;
   std::vector<std::pair<std::size_t, std::size_t>> marks;
   std::vector<dates::TextDate> body_dates;
@@ -863,12 +894,14 @@ JsonLd extract_metadata(const html::Document& doc, const Options& options, Artic
     if (!found.empty()) chosen = DateChoice{found.front().date, "title"};
   }
   if (!chosen && headline_node != 0) {
-    // The first day written within a screen of the headline.
-    for (const auto& f : body_dates) {
-      if (f.begin + 600 >= headline_at && f.begin <= headline_at + 1500) {
-        chosen = DateChoice{f.date, "headline-text"};
-        break;
-      }
+    // The first day written within a screen of the headline ("02.12.19" too).
+    std::size_t from = headline_at > 600 ? headline_at - 600 : 0;
+    std::size_t to = std::min(body.size(), headline_at + 1500);
+    if (from < to) {
+      std::string_view window = std::string_view(body).substr(from, to - from);
+      if (from > 0) window.remove_prefix(std::min(window.size(), window.find_first_of(" \n") + 1));
+      auto found = text_dates(window, true);
+      if (!found.empty()) chosen = DateChoice{found.front().date, "headline-text"};
     }
   }
   if (!chosen && !body_dates.empty()) {
