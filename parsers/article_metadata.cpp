@@ -422,10 +422,12 @@ bool foreign_place(const html::Document& doc, std::size_t i) {
     GumboTag t = nodes[k].tag;
     if (t == GUMBO_TAG_FOOTER || t == GUMBO_TAG_ASIDE || t == GUMBO_TAG_NAV) return true;
     std::string cls = html::to_lower_ascii(std::string(doc.attr(k, "class")) + " " + std::string(doc.attr(k, "id")));
-    if (cls.find("comment") != std::string::npos || cls.find("sidebar") != std::string::npos ||
-        cls.find("related") != std::string::npos || cls.find("footer") != std::string::npos ||
-        cls.find("widget") != std::string::npos || cls.find("teaser") != std::string::npos)
-      return true;
+    // Comments, sidebars, lists of other pages, and the site header's
+    // "today" widget ("Thursday, November 9th 2023").
+    for (std::string_view word : {"comment", "sidebar", "related", "footer", "widget", "teaser", "site-header",
+                                  "header-top", "top-header", "td-header", "masthead", "top-bar", "topbar", "head-date",
+                                  "navbar", "menu", "breadcrumb", "ticker", "weather"})
+      if (cls.find(word) != std::string::npos) return true;
   }
   return false;
 }
