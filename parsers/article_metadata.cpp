@@ -480,7 +480,7 @@ bool ascii_ifind(std::string_view hay, std::string_view needle) {
 int date_label(std::string_view before) {
   if (before.size() > 48) before = before.substr(before.size() - 48);
   for (std::string_view k :
-       {"updated", "aktualisiert", "stand", "zuletzt", "modified", "mis \xC3\xA0 jour", "modifi\xC3\xA9", "aggiornato",
+       {"updated", "aktualisiert", "modified", "mis \xC3\xA0 jour", "modifi\xC3\xA9", "aggiornato",
         "actualizado", "atualizado", "bijgewerkt", "ge\xC3\xA4ndert", "last edited", "revised"})
     if (ascii_ifind(before, k)) return -1;
   for (std::string_view k : {"published",
