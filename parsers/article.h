@@ -36,7 +36,8 @@ struct Article {
   // "meta:<name>" (e.g. "meta:article:published_time"), "microdata",
   // "time-pubdate", "microformat", "byline" (date markup and labels such as
   // "Published 3 March 2020"), "time", "modified:<source>" (only a
-  // modification date was found), "title", "headline-text", "text".
+  // modification date was found), "title", "description", "headline-text"
+  // (the first day near the headline), "text" (the day the body writes most).
   // Empty when there is no date.
   std::string published_source;
   std::optional<PreciseTime> modified;

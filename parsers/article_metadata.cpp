@@ -479,9 +479,8 @@ bool ascii_ifind(std::string_view hay, std::string_view needle) {
 // modification label ("Updated", "Aktualisiert", "Stand", "mis à jour"), 0 none.
 int date_label(std::string_view before) {
   if (before.size() > 48) before = before.substr(before.size() - 48);
-  for (std::string_view k :
-       {"updated", "aktualisiert", "modified", "mis \xC3\xA0 jour", "modifi\xC3\xA9", "aggiornato",
-        "actualizado", "atualizado", "bijgewerkt", "ge\xC3\xA4ndert", "last edited", "revised"})
+  for (std::string_view k : {"updated", "aktualisiert", "modified", "mis \xC3\xA0 jour", "modifi\xC3\xA9", "aggiornato",
+                             "actualizado", "atualizado", "bijgewerkt", "ge\xC3\xA4ndert", "last edited", "revised"})
     if (ascii_ifind(before, k)) return -1;
   for (std::string_view k : {"published",
                              "publication",
@@ -894,6 +893,13 @@ JsonLd extract_metadata(const html::Document& doc, const Options& options, Artic
   if (!chosen) {
     auto found = text_dates(title_tag, false);
     if (!found.empty()) chosen = DateChoice{found.front().date, "title"};
+  }
+  for (const char* key : {"og:description", "description"}) {
+    if (chosen) break;
+    if (const std::string* v = meta(metas, key)) {
+      auto found = text_dates(*v, false);
+      if (!found.empty()) chosen = DateChoice{found.front().date, "description"};
+    }
   }
   if (!chosen && headline_node != 0) {
     // The first day written within a screen of the headline ("02.12.19" too).

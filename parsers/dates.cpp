@@ -1753,7 +1753,7 @@ std::vector<TextDate> find_text_dates(std::string_view text, const TextDateOptio
     const char ch = text[i];
     std::optional<RawDate> r;
     if (is_digit(ch)) {
-      if (i == 0 || !(is_digit(text[i - 1]) || is_word_byte(text[i - 1]) || text[i - 1] == '.' || text[i - 1] == '/' ||
+      if (i == 0 || !(is_digit(text[i - 1]) || is_alpha(text[i - 1]) || text[i - 1] == '.' || text[i - 1] == '/' ||
                       text[i - 1] == '-' || text[i - 1] == ':' || text[i - 1] == '_'))
         r = text_date_digit(text, i, options);
       if (!r) {
