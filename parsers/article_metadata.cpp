@@ -816,7 +816,16 @@ JsonLd extract_metadata(const html::Document& doc, const Options& options, Artic
   }
 
   // Visible text: date markup, labelled dates, the headline's neighbourhood.
-  const dates::DayOrder order = slash_order(html_lang.empty() ? article.language : html_lang);
+  // Slash dates: the order the page's other dates settle, else its language's.
+  std::optional<dates::DayOrder> page_order;
+  auto order = [&]() {
+    if (!page_order) {
+      std::vector<std::pair<std::size_t, std::size_t>> none;
+      page_order = dates::settled_slash_order(page_text(doc, body_node, none));
+      if (!page_order) page_order = slash_order(html_lang.empty() ? article.language : html_lang);
+    }
+    return *page_order;
+  };
   const int max_year =
       options.reference
           ? static_cast<int>(
@@ -825,7 +834,7 @@ JsonLd extract_metadata(const html::Document& doc, const Options& options, Artic
           : 2100;
   auto text_dates = [&](std::string_view text, bool short_years) {
     dates::TextDateOptions o;
-    o.slash_order = order;
+    if (text.find('/') != std::string_view::npos) o.slash_order = order();
     o.two_digit_years = short_years;
     o.max_year = max_year;
     auto found = dates::find_text_dates(text, o);

@@ -1571,13 +1571,46 @@ int text_month(std::string_view word) {
   return 0;
 }
 
+// Non-ASCII code points that are spaces or punctuation, not letters:
+// U+0080-U+00BF (no-break space, guillemets, ...) and U+2000-U+206F (dashes,
+// quotes, thin spaces, bullets).
+bool punct_code_point(std::string_view s, std::size_t at) {
+  auto b = [&](std::size_t k) { return k < s.size() ? static_cast<unsigned char>(s[k]) : 0u; };
+  if (b(at) == 0xC2) return true;
+  return b(at) == 0xE2 && (b(at + 1) == 0x80 || b(at + 1) == 0x81);
+}
+
+// A letter (ASCII, or a non-ASCII letter) starts at s[i].
+bool letter_at(std::string_view s, std::size_t i) {
+  if (i >= s.size()) return false;
+  if (is_alpha(s[i])) return true;
+  auto c = static_cast<unsigned char>(s[i]);
+  if (c < 0x80) return false;
+  while (i > 0 && (static_cast<unsigned char>(s[i]) & 0xC0) == 0x80) --i;  // the code point's lead byte
+  return !punct_code_point(s, i);
+}
+
+// The code point that ends just before s[i] is a letter.
+bool letter_before(std::string_view s, std::size_t i) { return i > 0 && letter_at(s, i - 1); }
+
+// One past the last byte of the word that starts at s[i].
+std::size_t word_end(std::string_view s, std::size_t i) {
+  while (i < s.size() && letter_at(s, i)) {
+    if (static_cast<unsigned char>(s[i]) >= 0x80) {
+      ++i;
+      while (i < s.size() && (static_cast<unsigned char>(s[i]) & 0xC0) == 0x80) ++i;
+    } else {
+      ++i;
+    }
+  }
+  return i;
+}
+
 // A month word at s[i]: its month, and i moved past it (and an abbreviation's dot).
 int text_month_at(std::string_view s, std::size_t& i) {
-  if (i >= s.size() || !is_word_byte(s[i])) return 0;
-  if (i > 0 && is_word_byte(s[i - 1])) return 0;
-  std::size_t j = i;
-  while (j < s.size() && is_word_byte(s[j]) && j - i < 24) ++j;
-  if (j < s.size() && is_word_byte(s[j])) return 0;
+  if (!letter_at(s, i) || letter_before(s, i)) return 0;
+  std::size_t j = word_end(s, i);
+  if (j - i > 24) return 0;
   int m = text_month(s.substr(i, j - i));
   if (m == 0) return 0;
   if (j < s.size() && s[j] == '.') ++j;
@@ -1704,9 +1737,9 @@ std::optional<RawDate> text_date_digit(std::string_view s, std::size_t i, const 
   if (j + 1 < s.size()) {
     std::string_view two = s.substr(j, 2);
     if (iequals(two, "st") || iequals(two, "nd") || iequals(two, "rd") || iequals(two, "th") || iequals(two, "er"))
-      if (j + 2 >= s.size() || !is_word_byte(s[j + 2])) j += 2;
+      if (j + 2 >= s.size() || !letter_at(s, j + 2)) j += 2;
   }
-  if (j < s.size() && is_word_byte(s[j])) return std::nullopt;
+  if (j < s.size() && letter_at(s, j)) return std::nullopt;
   skip_gap(s, j);
   skip_connector(s, j);
   int month = text_month_at(s, j);
@@ -1733,9 +1766,9 @@ std::optional<RawDate> text_date_word(std::string_view s, std::size_t i) {
   if (j + 1 < s.size()) {
     std::string_view two = s.substr(j, 2);
     if (iequals(two, "st") || iequals(two, "nd") || iequals(two, "rd") || iequals(two, "th"))
-      if (j + 2 >= s.size() || !is_word_byte(s[j + 2])) j += 2;
+      if (j + 2 >= s.size() || !letter_at(s, j + 2)) j += 2;
   }
-  if (j < s.size() && (is_word_byte(s[j]) || s[j] == ':' || s[j] == '.')) return std::nullopt;
+  if (j < s.size() && (letter_at(s, j) || s[j] == ':' || s[j] == '.')) return std::nullopt;
   skip_gap(s, j, ",");
   int year = text_year_at(s, j);
   if (year == 0) return std::nullopt;
@@ -1745,6 +1778,24 @@ std::optional<RawDate> text_date_word(std::string_view s, std::size_t i) {
 }
 
 }  // namespace
+
+std::optional<DayOrder> settled_slash_order(std::string_view text) {
+  bool day_first = false, month_first = false;
+  TextDateOptions o;
+  for (std::size_t i = text.find('/'); i != std::string_view::npos && i < text.size(); i = text.find('/', i + 1)) {
+    // Back to the start of the number before the slash.
+    std::size_t b = i;
+    while (b > 0 && is_digit(text[b - 1]) && i - b < 2) --b;
+    if (b == i || (b > 0 && (is_digit(text[b - 1]) || text[b - 1] == '/'))) continue;
+    auto r = text_date_digit(text, b, o);
+    if (!r || !r->slash) continue;
+    if (r->d > 12 && r->m <= 12) day_first = true;
+    if (r->m > 12 && r->d <= 12) month_first = true;
+    i = r->end;
+  }
+  if (day_first == month_first) return std::nullopt;
+  return day_first ? DayOrder::kDayFirst : DayOrder::kMonthFirst;
+}
 
 std::vector<TextDate> find_text_dates(std::string_view text, const TextDateOptions& options) {
   std::vector<RawDate> raw;
@@ -1760,10 +1811,10 @@ std::vector<TextDate> find_text_dates(std::string_view text, const TextDateOptio
         while (i < text.size() && is_digit(text[i])) ++i;
         continue;
       }
-    } else if (is_word_byte(ch)) {
-      if (i == 0 || !is_word_byte(text[i - 1])) r = text_date_word(text, i);
+    } else if (letter_at(text, i)) {
+      if (!letter_before(text, i)) r = text_date_word(text, i);
       if (!r) {
-        while (i < text.size() && is_word_byte(text[i])) ++i;
+        i = std::max(word_end(text, i), i + 1);
         continue;
       }
     } else {

@@ -96,6 +96,12 @@ struct TextDateOptions {
   std::size_t max_dates = 64;
 };
 
+// The order of slash dates that `text` settles: day first when some slash
+// date there has a first field above 12 and none a second above 12, month
+// first the other way round; nullopt when nothing (or contradicting dates)
+// settles it.
+std::optional<DayOrder> settled_slash_order(std::string_view text);
+
 // A calendar day written in a page's text.
 struct TextDate {
   LocalDate date;  // day precision, or finer when an ISO time with a zone follows
