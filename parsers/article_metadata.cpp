@@ -463,9 +463,13 @@ std::string page_text(const html::Document& doc, std::size_t from,
   return out;
 }
 
+// `needle` (lower case) in `hay` at the start of a word, ignoring ASCII case.
 bool ascii_ifind(std::string_view hay, std::string_view needle) {
   if (needle.size() > hay.size()) return false;
   for (std::size_t i = 0; i + needle.size() <= hay.size(); ++i) {
+    if (i > 0 &&
+        (std::isalpha(static_cast<unsigned char>(hay[i - 1])) || static_cast<unsigned char>(hay[i - 1]) >= 0x80))
+      continue;
     bool ok = true;
     for (std::size_t k = 0; k < needle.size() && ok; ++k)
       ok = std::tolower(static_cast<unsigned char>(hay[i + k])) == static_cast<unsigned char>(needle[k]);
@@ -476,34 +480,23 @@ bool ascii_ifind(std::string_view hay, std::string_view needle) {
 
 // A label just before a date in text: +1 for a publication label
 // ("Published", "Datum:", "Veröffentlicht am", "publié le", ...), -1 for a
-// modification label ("Updated", "Aktualisiert", "Stand", "mis à jour"), 0 none.
+// modification label ("Updated", "Aktualisiert", "mis à jour"), 0 none.
+// `before` is the text from the start of the date's line; the label word
+// starts a word within its last 24 bytes. Bare prepositions ("am", "vom",
+// "le", "on") are no label: sentences use them for every other date ("die am
+// 15. Januar in Kraft getretene Regel").
 int date_label(std::string_view before) {
   if (before.size() > 48) before = before.substr(before.size() - 48);
+  std::string_view tail = before.size() > 24 ? before.substr(before.size() - 24) : before;
   for (std::string_view k : {"updated", "aktualisiert", "modified", "mis \xC3\xA0 jour", "modifi\xC3\xA9", "aggiornato",
                              "actualizado", "atualizado", "bijgewerkt", "ge\xC3\xA4ndert", "last edited", "revised"})
-    if (ascii_ifind(before, k)) return -1;
-  for (std::string_view k : {"published",
-                             "publication",
-                             "posted",
-                             "datum",
-                             "date",
+    if (ascii_ifind(tail, k)) return -1;
+  for (std::string_view k : {"published", "publication", "posted", "datum", "date",
                              "ver\xC3\xB6"
                              "ffentlicht",
-                             "erschienen",
-                             "erstellt",
-                             "publi\xC3\xA9",
-                             "pubblicato",
-                             "publicado",
-                             "publicad",
-                             "opublikowano",
-                             "gepubliceerd",
-                             "geplaatst",
-                             "written",
-                             "am ",
-                             "vom ",
-                             "le ",
-                             "on "})
-    if (ascii_ifind(before, k)) return 1;
+                             "erschienen", "erstellt", "publi\xC3\xA9", "pubblicato", "publicado", "publicad",
+                             "opublikowano", "gepubliceerd", "geplaatst", "written"})
+    if (ascii_ifind(tail, k)) return 1;
   return 0;
 }
 
@@ -882,7 +875,7 @@ JsonLd extract_metadata(const html::Document& doc, const Options& options, Artic
     // "Published 3 March 2020", "Datum: 18.10.2021", "publié le 3 mars 2020".
     for (const auto& f : body_dates) {
       std::string_view before =
-          std::string_view(body).substr(f.begin > 40 ? f.begin - 40 : 0, std::min<std::size_t>(f.begin, 40));
+          std::string_view(body).substr(f.begin > 64 ? f.begin - 64 : 0, std::min<std::size_t>(f.begin, 64));
       if (before.find('\n') != std::string_view::npos) before = before.substr(before.rfind('\n') + 1);
       if (date_label(before) > 0) {
         chosen = DateChoice{f.date, "byline"};
