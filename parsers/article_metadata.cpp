@@ -243,12 +243,20 @@ std::optional<PreciseTime> url_date(std::string_view url) {
   };
   for (std::size_t i = 0; i < seg.size(); ++i) {
     std::string_view s = seg[i];
-    if (s.size() == 4 && all_digits(s) && i + 1 < seg.size() && seg[i + 1].size() == 2 && all_digits(seg[i + 1])) {
+    // /2022/03/25/ and /2017/7/12/.
+    auto one_or_two = [](std::string_view x) { return (x.size() == 1 || x.size() == 2) && all_digits(x); };
+    if (s.size() == 4 && all_digits(s) && i + 1 < seg.size() && one_or_two(seg[i + 1])) {
       int y = std::stoi(std::string(s)), m = std::stoi(std::string(seg[i + 1]));
-      if (i + 2 < seg.size() && seg[i + 2].size() == 2 && all_digits(seg[i + 2]))
-        return make(y, m, std::stoi(std::string(seg[i + 2])));
-      return make(y, m, 0);
+      if (i + 2 < seg.size() && one_or_two(seg[i + 2])) return make(y, m, std::stoi(std::string(seg[i + 2])));
+      if (seg[i + 1].size() == 2) return make(y, m, 0);
+      continue;
     }
+    // A segment that is 29-10-2021 or 29.10.2021.
+    if (s.size() == 10 && all_digits(s.substr(0, 2)) && (s[2] == '-' || s[2] == '.') && s[5] == s[2] &&
+        all_digits(s.substr(3, 2)) && all_digits(s.substr(6, 4)))
+      if (auto d = make(std::stoi(std::string(s.substr(6, 4))), std::stoi(std::string(s.substr(3, 2))),
+                        std::stoi(std::string(s.substr(0, 2)))))
+        return d;
     // 2022-03-25 at the start of a segment, or a segment that is 20220325.
     if (s.size() >= 10 && all_digits(s.substr(0, 4)) && s[4] == '-' && all_digits(s.substr(5, 2)) && s[7] == '-' &&
         all_digits(s.substr(8, 2)))
@@ -732,6 +740,9 @@ JsonLd extract_metadata(const html::Document& doc, const Options& options, Artic
   };
   consider(ld.date_published, "json-ld");
   consider(ld.any_date_published, "json-ld");
+  // Names that say "published" (Open Graph, schema.org, news CMSs, scholarly
+  // citations) come before the page's own microdata; the generic "date",
+  // "DC.date" or "created", which CMSs also fill with other days, after it.
   static constexpr std::string_view kPublishedMeta[] = {"article:published_time",
                                                         "og:article:published_time",
                                                         "og:published_time",
@@ -755,27 +766,23 @@ JsonLd extract_metadata(const html::Document& doc, const Options& options, Artic
                                                         "citation_online_date",
                                                         "originalpublicationdate",
                                                         "article_date_original",
-                                                        "displaydate",
-                                                        "dc.date",
-                                                        "dc:date",
-                                                        "dcterms.date",
-                                                        "dcterms:date",
-                                                        "date",
-                                                        "dc.date.created",
-                                                        "dcterms.created",
-                                                        "datecreated",
-                                                        "created",
                                                         "og:pubdate",
-                                                        "pdate",
                                                         "rnews:datepublished",
                                                         "article:post_date",
-                                                        "cxenseparse:recs:publishtime",
-                                                        "og:regdate",
                                                         "og:published",
-                                                        "uploaddate",
-                                                        "dc.date.available",
-                                                        "creation_date"};
+                                                        "cxenseparse:recs:publishtime"};
+  static constexpr std::string_view kGenericMeta[] = {
+      "displaydate", "dc.date",    "dc:date",         "dcterms.date",      "dcterms:date",
+      "date",        "pdate",      "dc.date.created", "dcterms.created",   "datecreated",
+      "created",     "og:regdate", "uploaddate",      "dc.date.available", "creation_date"};
   for (std::string_view k : kPublishedMeta) {
+    if (chosen) break;
+    if (const std::string* v = meta(metas, k)) consider(*v, "meta:" + std::string(k));
+  }
+  consider(item_published, "microdata");
+  consider(time_published, "time-pubdate");
+  consider(microformat_published, "microformat");
+  for (std::string_view k : kGenericMeta) {
     if (chosen) break;
     if (const std::string* v = meta(metas, k)) consider(*v, "meta:" + std::string(k));
   }
@@ -793,9 +800,6 @@ JsonLd extract_metadata(const html::Document& doc, const Options& options, Artic
     std::sort(keys.begin(), keys.end());
     for (std::string_view k : keys) consider(metas.at(std::string(k)), "meta:" + std::string(k));
   }
-  consider(item_published, "microdata");
-  consider(time_published, "time-pubdate");
-  consider(microformat_published, "microformat");
   consider(item_created, "microdata");
 
   // The URL (the page's own, else its canonical address): a full day there

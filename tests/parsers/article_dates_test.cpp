@@ -152,6 +152,25 @@ TEST(ArticleDates, DateInTheCanonicalUrlWhenNoUrlIsGiven) {
   EXPECT_TRUE(published_source_is_structured(a.published_source));
 }
 
+TEST(ArticleDates, UrlForms) {
+  struct Case {
+    const char* url;
+    const char* want;
+  };
+  for (const Case& c :
+       {Case{"https://a.example/2017/7/12/title", "2017-07-12"},
+        Case{"https://a.example/news/2022/03/25/title/", "2022-03-25"},
+        Case{"https://a.example/2022-03-25-title", "2022-03-25"},
+        Case{"https://a.example/20200428/title", "2020-04-28"},
+        Case{"https://a.example/meldungen/29-10-2021", "2021-10-29"},
+        Case{"https://a.example/2022/03/title", "none"},  // a month is not a day
+        Case{"https://a.example/2017/7/title", "none"}, Case{"https://a.example/1990/05/01/title", "none"}}) {
+    Options o;
+    o.url = c.url;
+    EXPECT_EQ(local(extract_ok(page(""), o)), c.want) << c.url;
+  }
+}
+
 TEST(ArticleDates, UrlDayWinsOverAStructuredDateOfAnotherDay) {
   Options o;
   o.url = "https://news.example.com/2021/03/08/royal-interview/";
