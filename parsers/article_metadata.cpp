@@ -407,6 +407,7 @@ std::string node_text(const html::Document& doc, std::size_t root) {
 // ---- Publication dates -------------------------------------------------------
 
 constexpr std::size_t kMaxDateMarkup = 40;        // date-class elements looked at
+constexpr std::size_t kMaxPlaceChecks = 400;      // elements whose ancestors are walked
 constexpr std::size_t kMaxPageText = 200u << 10;  // body text searched for dates
 
 // Class or id words that mark an element holding the publication date
@@ -534,6 +535,7 @@ JsonLd extract_metadata(const html::Document& doc, const Options& options, Artic
   std::string microformat_published, microformat_updated, item_created, time_body;
   std::vector<std::size_t> date_markup;
   std::size_t headline_node = 0, h2_node = 0;
+  std::size_t place_checks = 0;  // ancestor walks of foreign_place(), bounded per page
   std::size_t body_node = 0;
   auto put = [&](std::string key, std::string_view value) {
     key = html::to_lower_ascii(trim_view(key));
@@ -602,7 +604,8 @@ JsonLd extract_metadata(const html::Document& doc, const Options& options, Artic
         if (time_published.empty() && (doc.has_attr(i, "pubdate") || itemprop == "datePublished"))
           time_published = std::string(dt);
         if (time_any.empty()) time_any = std::string(dt);
-        if (time_body.empty() && in_body && !foreign_place(doc, i)) time_body = std::string(dt);
+        if (time_body.empty() && in_body && place_checks++ < kMaxPlaceChecks && !foreign_place(doc, i))
+          time_body = std::string(dt);
         break;
       }
       default:
@@ -653,7 +656,8 @@ JsonLd extract_metadata(const html::Document& doc, const Options& options, Artic
         else if (microformat_updated.empty() && cls.find("updated") != std::string::npos)
           microformat_updated = std::string(stamp);
       }
-      if (date_markup.size() < kMaxDateMarkup && date_markup_name(cls) && !foreign_place(doc, i)) {
+      if (date_markup.size() < kMaxDateMarkup && date_markup_name(cls) && place_checks++ < kMaxPlaceChecks &&
+          !foreign_place(doc, i)) {
         date_markup.push_back(i);
       }
     }

@@ -244,6 +244,16 @@ TEST(ArticleDates, Lenient_BrokenIsoTimeKeepsItsDay) {
   EXPECT_EQ(local(a), "2022-01-10");
 }
 
+TEST(ArticleDates, Budget_ThousandsOfDatedTeasersStayCheap) {
+  std::string teasers;
+  for (int i = 0; i < 20000; ++i)
+    teasers += "<div class='teaser'><div class='info'><span class='date'>01.01.2020</span></div></div>";
+  auto start = steady_clock::now();
+  Article a = extract_ok(page("", "<div class='x'>" + teasers + "</div><p class='date'>05.05.2021</p>", "de"));
+  EXPECT_LT(steady_clock::now() - start, seconds{10});
+  EXPECT_FALSE(local(a) == "none");
+}
+
 TEST(ArticleDates, NoDateAnywhereGivesNone) {
   Article a = extract_ok(page(""));
   EXPECT_EQ(local(a), "none");
