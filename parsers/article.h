@@ -35,7 +35,8 @@ struct Article {
   // Where `published` came from, best founded first: "url", "json-ld",
   // "meta:<name>" (e.g. "meta:article:published_time"), "microdata",
   // "time-pubdate", "microformat", "byline" (date markup and labels such as
-  // "Published 3 March 2020"), "time", "modified:<source>" (only a
+  // "Published 3 March 2020"), "time", "script" (a publication key in
+  // an inline script's JSON), "modified:<source>" (only a
   // modification date was found), "title", "description", "headline-text"
   // (the first day near the headline), "text" (the day the body writes most).
   // Empty when there is no date.

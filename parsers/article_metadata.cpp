@@ -406,8 +406,10 @@ std::string node_text(const html::Document& doc, std::size_t root) {
 
 // ---- Publication dates -------------------------------------------------------
 
-constexpr std::size_t kMaxDateMarkup = 40;        // date-class elements looked at
-constexpr std::size_t kMaxPlaceChecks = 400;      // elements whose ancestors are walked
+constexpr std::size_t kMaxDateMarkup = 40;  // date-class elements looked at
+constexpr std::size_t kMaxPlaceChecks = 400;
+constexpr std::size_t kMaxScriptBytes =
+    4u << 20;  // inline script text searched for a date      // elements whose ancestors are walked
 constexpr std::size_t kMaxPageText = 200u << 10;  // body text searched for dates
 
 // Class or id words that mark an element holding the publication date
@@ -516,6 +518,31 @@ dates::DayOrder slash_order(std::string_view lang_tag) {
   return dates::DayOrder::kDayFirst;
 }
 
+// The value of the first publication key in script text:
+// "datePublished":"...", "publishedDate": "...", 'published_at':'...'.
+std::string script_date(std::string_view text) {
+  std::size_t best = std::string_view::npos;
+  std::string value;
+  for (std::string_view key : {"datePublished", "publishedDate", "published_at", "publishDate", "date_published",
+                               "publicationDate", "firstPublished", "publishedAt"}) {
+    for (std::size_t at = text.find(key); at != std::string_view::npos && at < best; at = text.find(key, at + 1)) {
+      std::size_t j = at + key.size();
+      if (at == 0 || (text[at - 1] != '"' && text[at - 1] != '\'') || j >= text.size() || text[j] != text[at - 1])
+        continue;
+      ++j;
+      while (j < text.size() && (text[j] == ' ' || text[j] == ':')) ++j;
+      if (j >= text.size() || (text[j] != '"' && text[j] != '\'')) continue;
+      const char quote = text[j++];
+      std::size_t end = text.find(quote, j);
+      if (end == std::string_view::npos || end - j > 40 || end == j) continue;
+      best = at;
+      value = std::string(text.substr(j, end - j));
+      break;
+    }
+  }
+  return value;
+}
+
 struct DateChoice {
   dates::LocalDate date;
   std::string source;
@@ -535,7 +562,8 @@ JsonLd extract_metadata(const html::Document& doc, const Options& options, Artic
   std::string microformat_published, microformat_updated, item_created, time_body;
   std::vector<std::size_t> date_markup;
   std::size_t headline_node = 0, h2_node = 0;
-  std::size_t place_checks = 0;  // ancestor walks of foreign_place(), bounded per page
+  std::vector<std::size_t> other_scripts;  // text nodes of inline scripts, for script_date()
+  std::size_t place_checks = 0;            // ancestor walks of foreign_place(), bounded per page
   std::size_t body_node = 0;
   auto put = [&](std::string key, std::string_view value) {
     key = html::to_lower_ascii(trim_view(key));
@@ -579,6 +607,8 @@ JsonLd extract_metadata(const html::Document& doc, const Options& options, Artic
           for (std::int32_t c = static_cast<std::int32_t>(i) + 1; c < n.end; ++c)
             s += doc.text(static_cast<std::size_t>(c));
           scripts.push_back(std::move(s));
+        } else if (n.end > static_cast<std::int32_t>(i) + 1 && other_scripts.size() < 64) {
+          other_scripts.push_back(i + 1);
         }
         i = static_cast<std::size_t>(n.end) - 1;
         break;
@@ -892,6 +922,17 @@ JsonLd extract_metadata(const html::Document& doc, const Options& options, Artic
     }
   }
   consider(time_body, "time");
+  if (!chosen) {
+    // The page's own state in inline scripts: {"datePublished":"2016-11-04T20:37:27Z"}.
+    std::size_t budget = kMaxScriptBytes;
+    for (std::size_t t : other_scripts) {
+      std::string_view text = doc.text(t);
+      if (text.size() > budget) text = text.substr(0, budget);
+      budget -= text.size();
+      if (std::string value = script_date(text); !value.empty()) consider(value, "script");
+      if (chosen || budget == 0) break;
+    }
+  }
   consider(ld.date_modified, "modified:json-ld");
   for (std::string_view k : {"article:modified_time", "og:article:modified_time", "og:updated_time", "datemodified",
                              "last-modified", "dc.date.modified", "dcterms.modified", "lastmod", "revised"}) {

@@ -114,7 +114,8 @@ struct TextDate {
 // one follows), "2021/10/18", "18.10.2021", "18-10-2021", "18/10/2021" and
 // "10/18/2021" (see slash_order), "18. Oktober 2021", "18 octobre 2021",
 // "1er mars 2020", "3 de marzo de 2020", "3 marca 2020", "18 Oct. 2021",
-// "October 18, 2021", "Oktober 18, 2021". Month names are matched without
+// "October 18, 2021", "Oktober 18, 2021", and Russian and Ukrainian genitive
+// month names ("15 августа 2016"). Month names are matched without
 // regard to ASCII case; month-only and year-only forms are not days and are
 // skipped. Years outside [min_year, max_year] are skipped. Pure and linear in
 // the text.

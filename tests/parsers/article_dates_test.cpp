@@ -254,6 +254,20 @@ TEST(ArticleDates, Budget_ThousandsOfDatedTeasersStayCheap) {
   EXPECT_FALSE(local(a) == "none");
 }
 
+TEST(ArticleDates, PageStateInAnInlineScript) {
+  Article a =
+      extract_ok(page("<script type='application/json'>{\"review\":{\"publishedDate\":\"2016-11-04T20:37:27Z\","
+                      "\"updatedDate\":null}}</script>"));
+  EXPECT_EQ(local(a), "2016-11-04T20:37:27Z");
+  EXPECT_EQ(a.published_source, "script");
+  Article b = extract_ok(page("<script>var meta = {'published_at': '2019-03-02T06:22:28+01:00'};</script>"));
+  EXPECT_EQ(local(b), "2019-03-02T06:22:28+01:00");
+  // A key that merely contains the word, or a value that is no date, is not taken.
+  Article c =
+      extract_ok(page("<script>var x = {\"notpublishedDate\": \"2016-11-04\", \"datePublished\": 7};</script>"));
+  EXPECT_EQ(local(c), "none");
+}
+
 TEST(ArticleDates, NoDateAnywhereGivesNone) {
   Article a = extract_ok(page(""));
   EXPECT_EQ(local(a), "none");

@@ -564,6 +564,8 @@ TEST(DatesTextTest, MonthNamesInEightLanguages) {
   EXPECT_EQ(Days("gepubliceerd op 3 maart 2020"), "2020-03-03 [3 maart 2020]");
   EXPECT_EQ(Days("18 okt. 2021"), "2021-10-18 [18 okt. 2021]");
   EXPECT_EQ(Days("Oktober 18, 2021"), "2021-10-18 [Oktober 18, 2021]");
+  EXPECT_EQ(Days("15 \xD0\xB0\xD0\xB2\xD0\xB3\xD1\x83\xD1\x81\xD1\x82\xD0\xB0 2016, 13:43"),
+            "2016-08-15 [15 \xD0\xB0\xD0\xB2\xD0\xB3\xD1\x83\xD1\x81\xD1\x82\xD0\xB0 2016]");  // Russian
   EXPECT_EQ(Days("3\xC2\xA0mars\xC2\xA0"
                  "2020"),
             "2020-03-03 [3\xC2\xA0mars\xC2\xA0"
