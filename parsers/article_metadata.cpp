@@ -555,7 +555,7 @@ JsonLd extract_metadata(const html::Document& doc, const Options& options, Artic
   MetaMap metas;
   std::vector<std::string> scripts;
   std::string title_tag, h1, canonical_link, html_lang;
-  std::string time_published, time_any, item_published, item_modified;
+  std::string time_published, item_published, item_modified;
   std::vector<std::string> byline_authors;
   std::string byline_text;
   // Date places: microformats, date markup (index, is a byline), the headline.
@@ -633,7 +633,6 @@ JsonLd extract_metadata(const html::Document& doc, const Options& options, Artic
         std::string_view itemprop = doc.attr(i, "itemprop");
         if (time_published.empty() && (doc.has_attr(i, "pubdate") || itemprop == "datePublished"))
           time_published = std::string(dt);
-        if (time_any.empty()) time_any = std::string(dt);
         if (time_body.empty() && in_body && place_checks++ < kMaxPlaceChecks && !foreign_place(doc, i))
           time_body = std::string(dt);
         break;
