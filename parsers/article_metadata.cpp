@@ -416,6 +416,8 @@ constexpr std::size_t kMaxPageText = 200u << 10;  // body text searched for date
 // (htmldate's and the common CMS names: "date", "datum", "entry-date",
 // "post-meta", "byline", "dateline", "published", "fecha", "meta-info" ...).
 bool date_markup_name(std::string_view cls) {
+  // "updated", "last-modified": the modification date, ranked apart.
+  if (cls.find("updat") != std::string_view::npos || cls.find("modif") != std::string_view::npos) return false;
   for (std::string_view k : {"date",     "datum",      "time",      "posted",       "publish",  "pubdate",   "byline",
                              "dateline", "entry-meta", "post-meta", "article-meta", "postmeta", "meta-info", "metadata",
                              "fecha",    "data-pub",   "submitted", "created",      "author",   "info",      "meta"})
