@@ -251,6 +251,22 @@ std::optional<PreciseTime> url_date(std::string_view url) {
       if (seg[i + 1].size() == 2) return make(y, m, 0);
       continue;
     }
+    // /2019/nov/18/ (the Guardian, PolitiFact).
+    if (s.size() == 4 && all_digits(s) && i + 2 < seg.size() && seg[i + 1].size() == 3 && one_or_two(seg[i + 2])) {
+      static constexpr std::string_view kAbbr[] = {"jan", "feb", "mar", "apr", "may", "jun",
+                                                   "jul", "aug", "sep", "oct", "nov", "dec"};
+      const std::string m = html::to_lower_ascii(seg[i + 1]);
+      for (int k = 0; k < 12; ++k)
+        if (m == kAbbr[k])
+          if (auto d = make(std::stoi(std::string(s)), k + 1, std::stoi(std::string(seg[i + 2])))) return d;
+    }
+    // A slug that ends in -20191115.
+    if (s.size() > 9 && (s[s.size() - 9] == '-' || s[s.size() - 9] == '_') && all_digits(s.substr(s.size() - 8))) {
+      std::string_view t = s.substr(s.size() - 8);
+      if (auto d = make(std::stoi(std::string(t.substr(0, 4))), std::stoi(std::string(t.substr(4, 2))),
+                        std::stoi(std::string(t.substr(6, 2)))))
+        return d;
+    }
     // A segment that is 29-10-2021 or 29.10.2021.
     if (s.size() == 10 && all_digits(s.substr(0, 2)) && (s[2] == '-' || s[2] == '.') && s[5] == s[2] &&
         all_digits(s.substr(3, 2)) && all_digits(s.substr(6, 4)))

@@ -163,6 +163,8 @@ TEST(ArticleDates, UrlForms) {
         Case{"https://a.example/2022-03-25-title", "2022-03-25"},
         Case{"https://a.example/20200428/title", "2020-04-28"},
         Case{"https://a.example/meldungen/29-10-2021", "2021-10-29"},
+        Case{"https://a.example/statements/2019/nov/18/title", "2019-11-18"},
+        Case{"https://a.example/tuft-cells-20191115/", "2019-11-15"}, Case{"https://a.example/item-12345678/", "none"},
         Case{"https://a.example/2022/03/title", "none"},  // a month is not a day
         Case{"https://a.example/2017/7/title", "none"}, Case{"https://a.example/1990/05/01/title", "none"}}) {
     Options o;
