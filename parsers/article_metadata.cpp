@@ -524,7 +524,7 @@ int date_label(std::string_view before) {
                              "ver\xC3\xB6"
                              "ffentlicht",
                              "erschienen", "erstellt", "publi\xC3\xA9", "pubblicato", "publicado", "publicad",
-                             "opublikowano", "gepubliceerd", "geplaatst", "written", "stand"})
+                             "opublikowano", "gepubliceerd", "geplaatst", "written", "stand", "data", "fecha"})
     if (ascii_ifind(tail, k)) return 1;
   return 0;
 }
