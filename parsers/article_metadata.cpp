@@ -647,7 +647,13 @@ JsonLd extract_metadata(const html::Document& doc, const Options& options, Artic
         break;
       case GUMBO_TAG_TIME: {
         std::string_view dt = doc.attr(i, "datetime");
-        if (dt.empty()) break;
+        if (dt.empty()) {
+          // <time>29.04.2020, 12:01 Uhr</time>: date markup by its tag.
+          if (in_body && !doc.has_attr(i, "class") && date_markup.size() < kMaxDateMarkup &&
+              place_checks++ < kMaxPlaceChecks && !foreign_place(doc, i))
+            date_markup.push_back(i);
+          break;
+        }
         std::string_view itemprop = doc.attr(i, "itemprop");
         if (time_published.empty() && (doc.has_attr(i, "pubdate") || itemprop == "datePublished"))
           time_published = std::string(dt);

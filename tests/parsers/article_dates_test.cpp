@@ -127,6 +127,10 @@ TEST(ArticleDates, TimeElementWithPubdateAndItemprop) {
   Article b = extract_ok(page("", "<p><time datetime='2020-06-16T08:00+02:00'>16. Juni</time></p>", "de"));
   EXPECT_EQ(local(b), "2020-06-16T08:00:00+02:00");
   EXPECT_EQ(b.published_source, "time");
+  // Without datetime, its text is read as date markup.
+  Article c = extract_ok(page("", "<p><time>29.04.2020, 12:01 Uhr</time></p>", "de"));
+  EXPECT_EQ(local(c), "2020-04-29");
+  EXPECT_EQ(c.published_source, "byline");
 }
 
 TEST(ArticleDates, DateMarkupBesideTheHeadlineNotTheSiteHeaderOrFooter) {
