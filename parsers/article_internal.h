@@ -26,6 +26,7 @@ struct JsonLd {
   std::string headline, article_body, description, date_published, date_modified;
   // datePublished (else dateCreated, uploadDate) of the best-typed object that
   // has one: an Article-like object, then a WebPage, then any other.
+  // date_modified falls back to that object's dateModified.
   std::string any_date_published;
   std::string publisher, language, url;
   std::vector<std::string> authors;

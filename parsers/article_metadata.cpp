@@ -152,7 +152,7 @@ void collect_objects(const json& root, std::vector<const json*>& out) {
 JsonLd read_json_ld(const std::vector<std::string>& scripts) {
   JsonLd best;
   int best_rank = 0;
-  std::string any_date;
+  std::string any_date, any_modified;
   int any_date_rank = 0;
   for (const std::string& text : scripts) {
     if (text.size() > kMaxJsonLdBytes) continue;
@@ -172,6 +172,8 @@ JsonLd read_json_ld(const std::vector<std::string>& scripts) {
         if (date_rank > any_date_rank) {
           any_date = std::move(value);
           any_date_rank = date_rank;
+          auto mod = obj->find("dateModified");
+          any_modified = mod == obj->end() ? std::string() : json_string(*mod);
         }
         break;
       }
@@ -196,6 +198,7 @@ JsonLd read_json_ld(const std::vector<std::string>& scripts) {
     }
   }
   best.any_date_published = std::move(any_date);
+  if (best.date_modified.empty()) best.date_modified = std::move(any_modified);
   return best;
 }
 

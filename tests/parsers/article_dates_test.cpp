@@ -71,6 +71,8 @@ TEST(ArticleDates, JsonLdDatePublishedOnAWebPageNodeInAGraph) {
   EXPECT_EQ(format_precise(*a.published), "2019-09-17T21:54:31Z");
   ASSERT_TRUE(a.published_offset_minutes.has_value());
   EXPECT_EQ(*a.published_offset_minutes, 120);
+  ASSERT_TRUE(a.modified.has_value());
+  EXPECT_EQ(format_precise(*a.modified), "2020-01-08T09:30:00Z");
 }
 
 TEST(ArticleDates, PublisherOffsetKeepsThePublishersDay) {
