@@ -11,6 +11,7 @@
 #include "app/app.h"
 #include "common/time.h"
 #include "parsers/article.h"
+#include "parsers/dates.h"
 
 namespace banwatch::app {
 namespace {
@@ -44,26 +45,37 @@ Result<std::string> read_page(const std::string& path, std::size_t max_bytes) {
   return bytes;
 }
 
+// `published` in the publisher's own offset (RFC 3339), so that its first
+// ten characters are the publisher's calendar day.
+std::string published_text(const article::Article& a) {
+  if (!a.published) return {};
+  return dates::format_local(dates::LocalDate{*a.published, a.published_offset_minutes});
+}
+
 nlohmann::json to_json(const std::string& file, const article::Article& a) {
   auto when = [](const std::optional<PreciseTime>& t) -> nlohmann::json {
     return t ? nlohmann::json(format_precise(*t)) : nlohmann::json(nullptr);
   };
-  return {{"file", file},
-          {"url", a.url},
-          {"canonical_url", a.canonical_url},
-          {"title", a.title},
-          {"text", a.text},
-          {"published", when(a.published)},
-          {"modified", when(a.modified)},
-          {"authors", a.authors},
-          {"site_name", a.site_name},
-          {"language", a.language},
-          {"description", a.description},
-          {"warnings", a.warnings}};
+  const std::string published = published_text(a);
+  return {
+      {"file", file},
+      {"url", a.url},
+      {"canonical_url", a.canonical_url},
+      {"title", a.title},
+      {"text", a.text},
+      {"published", published.empty() ? nlohmann::json(nullptr) : nlohmann::json(published)},
+      {"published_source", a.published_source.empty() ? nlohmann::json(nullptr) : nlohmann::json(a.published_source)},
+      {"modified", when(a.modified)},
+      {"authors", a.authors},
+      {"site_name", a.site_name},
+      {"language", a.language},
+      {"description", a.description},
+      {"warnings", a.warnings}};
 }
 
 void print_text(const std::string& file, const article::Article& a) {
   auto when = [](const std::optional<PreciseTime>& t) { return t ? format_precise(*t) : std::string("-"); };
+  std::string published = a.published ? published_text(a) + " (" + a.published_source + ")" : std::string("-");
   std::string authors;
   for (const auto& name : a.authors) authors += (authors.empty() ? "" : ", ") + name;
   std::cout << fmt::format("file:        {}\n", file);
@@ -71,7 +83,7 @@ void print_text(const std::string& file, const article::Article& a) {
   std::cout << fmt::format(
       "canonical:   {}\ntitle:       {}\npublished:   {}\nmodified:    {}\n"
       "authors:     {}\nsite:        {}\nlanguage:    {}\ndescription: {}\n",
-      a.canonical_url, a.title, when(a.published), when(a.modified), authors, a.site_name, a.language, a.description);
+      a.canonical_url, a.title, published, when(a.modified), authors, a.site_name, a.language, a.description);
   for (const auto& w : a.warnings) std::cout << fmt::format("warning:     {}\n", w);
   std::cout << "\n" << a.text << "\n";
 }
@@ -80,6 +92,7 @@ int run_parse_article(Context& ctx, const ParseArticleOptions& opts) {
   article::Options options;
   options.url = opts.url;
   options.http_charset = opts.charset;
+  options.reference = std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
   int failures = 0;
   bool first = true;
   // JSON: the JSON-encoded text may contain invalid UTF-8 only if the

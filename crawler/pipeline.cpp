@@ -15,6 +15,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/url.h"
+#include "crawler/published.h"
 #include "crawler/scheduler.h"
 #include "crawler/serial_executor.h"
 #include "crawler/text.h"
@@ -708,6 +709,7 @@ class Crawl {
     ao.url = r.final_url;
     ao.http_charset = r.charset();
     ao.max_bytes = deps_.config->fetch.max_bytes;
+    ao.reference = now;
     auto extracted = article::extract(r.body, ao);
     if (!extracted) return store_feed_only(info, work, extracted.error().with_context(r.final_url).message, now, out);
     if (extracted->body_partial || extracted->text.size() < kMinPageText) {
@@ -721,7 +723,7 @@ class Crawl {
     store::ArticleRecord rec = base_record(info, work, now);
     rec.url = r.final_url.empty() ? work.item.url : r.final_url;
     if (rec.title.empty()) rec.title = extracted->title;
-    if (!rec.published_at) rec.published_at = extracted->published ? extracted->published : extracted->modified;
+    rec.published_at = choose_published(work.item.published, work.item.updated, *extracted, now);
     if (!extracted->language.empty()) rec.language = extracted->language;
     rec.site_name = extracted->site_name;
     if (!extracted->authors.empty()) rec.authors = join(extracted->authors, ", ");

@@ -24,6 +24,10 @@ Content extract_content(const html::Document& doc, std::string_view title);
 // an Article-like type, else the first object with a headline).
 struct JsonLd {
   std::string headline, article_body, description, date_published, date_modified;
+  // datePublished (else dateCreated, uploadDate) of the best-typed object that
+  // has one: an Article-like object, then a WebPage, then any other.
+  // date_modified falls back to that object's dateModified.
+  std::string any_date_published;
   std::string publisher, language, url;
   std::vector<std::string> authors;
   std::optional<bool> accessible_for_free;

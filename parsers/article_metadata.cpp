@@ -152,6 +152,8 @@ void collect_objects(const json& root, std::vector<const json*>& out) {
 JsonLd read_json_ld(const std::vector<std::string>& scripts) {
   JsonLd best;
   int best_rank = 0;
+  std::string any_date, any_modified;
+  int any_date_rank = 0;
   for (const std::string& text : scripts) {
     if (text.size() > kMaxJsonLdBytes) continue;
     json root = json::parse(text, nullptr, /*allow_exceptions=*/false);
@@ -159,6 +161,22 @@ JsonLd read_json_ld(const std::vector<std::string>& scripts) {
     std::vector<const json*> objects;
     collect_objects(root, objects);
     for (const json* obj : objects) {
+      for (const char* key : {"datePublished", "dateCreated", "uploadDate"}) {
+        auto it = obj->find(key);
+        if (it == obj->end()) continue;
+        std::string value = json_string(*it);
+        if (value.empty()) continue;
+        int date_rank = type_is(*obj, {"Article", "BlogPosting", "Report", "Posting"})                      ? 3
+                        : type_is(*obj, {"WebPage", "CreativeWork", "Object", "Recipe", "Review", "Event"}) ? 2
+                                                                                                            : 1;
+        if (date_rank > any_date_rank) {
+          any_date = std::move(value);
+          any_date_rank = date_rank;
+          auto mod = obj->find("dateModified");
+          any_modified = mod == obj->end() ? std::string() : json_string(*mod);
+        }
+        break;
+      }
       int rank = 0;
       bool article = type_is(*obj, {"Article", "BlogPosting", "Report", "Posting"});
       if (article && obj->contains("articleBody"))
@@ -179,6 +197,8 @@ JsonLd read_json_ld(const std::vector<std::string>& scripts) {
       }
     }
   }
+  best.any_date_published = std::move(any_date);
+  if (best.date_modified.empty()) best.date_modified = std::move(any_modified);
   return best;
 }
 
@@ -226,12 +246,36 @@ std::optional<PreciseTime> url_date(std::string_view url) {
   };
   for (std::size_t i = 0; i < seg.size(); ++i) {
     std::string_view s = seg[i];
-    if (s.size() == 4 && all_digits(s) && i + 1 < seg.size() && seg[i + 1].size() == 2 && all_digits(seg[i + 1])) {
+    // /2022/03/25/ and /2017/7/12/.
+    auto one_or_two = [](std::string_view x) { return (x.size() == 1 || x.size() == 2) && all_digits(x); };
+    if (s.size() == 4 && all_digits(s) && i + 1 < seg.size() && one_or_two(seg[i + 1])) {
       int y = std::stoi(std::string(s)), m = std::stoi(std::string(seg[i + 1]));
-      if (i + 2 < seg.size() && seg[i + 2].size() == 2 && all_digits(seg[i + 2]))
-        return make(y, m, std::stoi(std::string(seg[i + 2])));
-      return make(y, m, 0);
+      if (i + 2 < seg.size() && one_or_two(seg[i + 2])) return make(y, m, std::stoi(std::string(seg[i + 2])));
+      if (seg[i + 1].size() == 2) return make(y, m, 0);
+      continue;
     }
+    // /2019/nov/18/ (the Guardian, PolitiFact).
+    if (s.size() == 4 && all_digits(s) && i + 2 < seg.size() && seg[i + 1].size() == 3 && one_or_two(seg[i + 2])) {
+      static constexpr std::string_view kAbbr[] = {"jan", "feb", "mar", "apr", "may", "jun",
+                                                   "jul", "aug", "sep", "oct", "nov", "dec"};
+      const std::string m = html::to_lower_ascii(seg[i + 1]);
+      for (int k = 0; k < 12; ++k)
+        if (m == kAbbr[k])
+          if (auto d = make(std::stoi(std::string(s)), k + 1, std::stoi(std::string(seg[i + 2])))) return d;
+    }
+    // A slug that ends in -20191115.
+    if (s.size() > 9 && (s[s.size() - 9] == '-' || s[s.size() - 9] == '_') && all_digits(s.substr(s.size() - 8))) {
+      std::string_view t = s.substr(s.size() - 8);
+      if (auto d = make(std::stoi(std::string(t.substr(0, 4))), std::stoi(std::string(t.substr(4, 2))),
+                        std::stoi(std::string(t.substr(6, 2)))))
+        return d;
+    }
+    // A segment that is 29-10-2021 or 29.10.2021.
+    if (s.size() == 10 && all_digits(s.substr(0, 2)) && (s[2] == '-' || s[2] == '.') && s[5] == s[2] &&
+        all_digits(s.substr(3, 2)) && all_digits(s.substr(6, 4)))
+      if (auto d = make(std::stoi(std::string(s.substr(6, 4))), std::stoi(std::string(s.substr(3, 2))),
+                        std::stoi(std::string(s.substr(0, 2)))))
+        return d;
     // 2022-03-25 at the start of a segment, or a segment that is 20220325.
     if (s.size() >= 10 && all_digits(s.substr(0, 4)) && s[4] == '-' && all_digits(s.substr(5, 2)) && s[7] == '-' &&
         all_digits(s.substr(8, 2)))
@@ -379,6 +423,152 @@ std::string node_text(const html::Document& doc, std::size_t root) {
   return std::string(trim_view(out));
 }
 
+// ---- Publication dates -------------------------------------------------------
+
+constexpr std::size_t kMaxDateMarkup = 40;  // date-class elements looked at
+constexpr std::size_t kMaxPlaceChecks = 400;
+constexpr std::size_t kMaxScriptBytes =
+    4u << 20;  // inline script text searched for a date      // elements whose ancestors are walked
+constexpr std::size_t kMaxPageText = 200u << 10;  // body text searched for dates
+
+// Class or id words that mark an element holding the publication date
+// (htmldate's and the common CMS names: "date", "datum", "entry-date",
+// "post-meta", "byline", "dateline", "published", "fecha", "meta-info" ...).
+bool date_markup_name(std::string_view cls) {
+  // "updated", "last-modified": the modification date, ranked apart.
+  if (cls.find("updat") != std::string_view::npos || cls.find("modif") != std::string_view::npos) return false;
+  for (std::string_view k : {"date",     "datum",      "time",      "posted",       "publish",  "pubdate",   "byline",
+                             "dateline", "entry-meta", "post-meta", "article-meta", "postmeta", "meta-info", "metadata",
+                             "fecha",    "data-pub",   "submitted", "created",      "author",   "info",      "meta"})
+    if (cls.find(k) != std::string_view::npos) return true;
+  return false;
+}
+
+// Names of places that hold other pages' or readers' dates.
+bool foreign_place(const html::Document& doc, std::size_t i) {
+  const auto& nodes = doc.nodes();
+  int hops = 0;
+  for (std::int32_t p = static_cast<std::int32_t>(i); p >= 0 && hops < 40;
+       p = nodes[static_cast<std::size_t>(p)].parent, ++hops) {
+    auto k = static_cast<std::size_t>(p);
+    GumboTag t = nodes[k].tag;
+    if (t == GUMBO_TAG_FOOTER || t == GUMBO_TAG_ASIDE || t == GUMBO_TAG_NAV) return true;
+    std::string cls = html::to_lower_ascii(std::string(doc.attr(k, "class")) + " " + std::string(doc.attr(k, "id")));
+    // Comments, sidebars, lists of other pages, and the site header's
+    // "today" widget ("Thursday, November 9th 2023").
+    for (std::string_view word : {"comment", "sidebar", "related", "footer", "widget", "teaser", "site-header",
+                                  "header-top", "top-header", "td-header", "masthead", "top-bar", "topbar", "head-date",
+                                  "navbar", "menu", "breadcrumb", "ticker", "weather"})
+      if (cls.find(word) != std::string::npos) return true;
+  }
+  return false;
+}
+
+// The text of the body in document order (scripts, styles and templates
+// skipped), blocks separated by newlines, at most kMaxPageText bytes; `marks`
+// receives the text offset of each listed node.
+std::string page_text(const html::Document& doc, std::size_t from,
+                      std::vector<std::pair<std::size_t, std::size_t>>& marks) {
+  const auto& nodes = doc.nodes();
+  std::string out;
+  std::size_t m = 0;
+  std::sort(marks.begin(), marks.end());
+  for (std::size_t i = from; i < nodes.size() && out.size() < kMaxPageText; ++i) {
+    while (m < marks.size() && marks[m].first <= i) marks[m++].second = out.size();
+    const html::Node& n = nodes[i];
+    if (n.kind == Kind::kElement) {
+      if (n.tag == GUMBO_TAG_SCRIPT || n.tag == GUMBO_TAG_STYLE || n.tag == GUMBO_TAG_TEMPLATE ||
+          n.tag == GUMBO_TAG_NOSCRIPT) {
+        i = static_cast<std::size_t>(n.end) - 1;
+        continue;
+      }
+      if (html::is_block_tag(n.tag) || n.tag == GUMBO_TAG_BR) {
+        if (!out.empty() && out.back() != '\n') out += '\n';
+      }
+      continue;
+    }
+    std::string_view t = doc.text(i);
+    if (!out.empty() && out.back() != '\n' && out.back() != ' ') out += ' ';
+    out.append(t.substr(0, kMaxPageText - std::min(kMaxPageText, out.size())));
+  }
+  while (m < marks.size()) marks[m++].second = out.size();
+  return out;
+}
+
+// `needle` (lower case) in `hay` at the start of a word, ignoring ASCII case.
+bool ascii_ifind(std::string_view hay, std::string_view needle) {
+  if (needle.size() > hay.size()) return false;
+  for (std::size_t i = 0; i + needle.size() <= hay.size(); ++i) {
+    if (i > 0 &&
+        (std::isalpha(static_cast<unsigned char>(hay[i - 1])) || static_cast<unsigned char>(hay[i - 1]) >= 0x80))
+      continue;
+    bool ok = true;
+    for (std::size_t k = 0; k < needle.size() && ok; ++k)
+      ok = std::tolower(static_cast<unsigned char>(hay[i + k])) == static_cast<unsigned char>(needle[k]);
+    if (ok) return true;
+  }
+  return false;
+}
+
+// A label just before a date in text: +1 for a publication label
+// ("Published", "Datum:", "Veröffentlicht am", "publié le", ...), -1 for a
+// modification label ("Updated", "Aktualisiert", "mis à jour"), 0 none.
+// `before` is the text from the start of the date's line; the label word
+// starts a word within its last 24 bytes. Bare prepositions ("am", "vom",
+// "le", "on") are no label: sentences use them for every other date ("die am
+// 15. Januar in Kraft getretene Regel").
+int date_label(std::string_view before) {
+  if (before.size() > 48) before = before.substr(before.size() - 48);
+  std::string_view tail = before.size() > 24 ? before.substr(before.size() - 24) : before;
+  for (std::string_view k : {"updated", "aktualisiert", "modified", "mis \xC3\xA0 jour", "modifi\xC3\xA9", "aggiornato",
+                             "actualizado", "atualizado", "bijgewerkt", "ge\xC3\xA4ndert", "last edited", "revised"})
+    if (ascii_ifind(tail, k)) return -1;
+  for (std::string_view k : {"published", "publication", "posted", "datum", "date",
+                             "ver\xC3\xB6"
+                             "ffentlicht",
+                             "erschienen", "erstellt", "publi\xC3\xA9", "pubblicato", "publicado", "publicad",
+                             "opublikowano", "gepubliceerd", "geplaatst", "written", "stand", "data", "fecha"})
+    if (ascii_ifind(tail, k)) return 1;
+  return 0;
+}
+
+// The page's convention for slash dates: US English writes month first.
+dates::DayOrder slash_order(std::string_view lang_tag) {
+  std::string t = html::to_lower_ascii(trim_view(lang_tag));
+  if (t == "en" || t.starts_with("en-us") || t.starts_with("en_us")) return dates::DayOrder::kMonthFirst;
+  return dates::DayOrder::kDayFirst;
+}
+
+// The value of the first publication key in script text:
+// "datePublished":"...", "publishedDate": "...", 'published_at':'...'.
+std::string script_date(std::string_view text) {
+  std::size_t best = std::string_view::npos;
+  std::string value;
+  for (std::string_view key : {"datePublished", "publishedDate", "published_at", "publishDate", "date_published",
+                               "publicationDate", "firstPublished", "publishedAt"}) {
+    for (std::size_t at = text.find(key); at != std::string_view::npos && at < best; at = text.find(key, at + 1)) {
+      std::size_t j = at + key.size();
+      if (at == 0 || (text[at - 1] != '"' && text[at - 1] != '\'') || j >= text.size() || text[j] != text[at - 1])
+        continue;
+      ++j;
+      while (j < text.size() && (text[j] == ' ' || text[j] == ':')) ++j;
+      if (j >= text.size() || (text[j] != '"' && text[j] != '\'')) continue;
+      const char quote = text[j++];
+      std::size_t end = text.find(quote, j);
+      if (end == std::string_view::npos || end - j > 40 || end == j) continue;
+      best = at;
+      value = std::string(text.substr(j, end - j));
+      break;
+    }
+  }
+  return value;
+}
+
+struct DateChoice {
+  dates::LocalDate date;
+  std::string source;
+};
+
 }  // namespace
 
 JsonLd extract_metadata(const html::Document& doc, const Options& options, Article& article) {
@@ -386,9 +576,16 @@ JsonLd extract_metadata(const html::Document& doc, const Options& options, Artic
   MetaMap metas;
   std::vector<std::string> scripts;
   std::string title_tag, h1, canonical_link, html_lang;
-  std::string time_published, time_any, item_published, item_modified;
+  std::string time_published, item_published, item_modified;
   std::vector<std::string> byline_authors;
   std::string byline_text;
+  // Date places: microformats, date markup (index, is a byline), the headline.
+  std::string microformat_published, microformat_updated, item_created, time_body;
+  std::vector<std::size_t> date_markup;
+  std::size_t headline_node = 0, h2_node = 0;
+  std::vector<std::size_t> other_scripts;  // text nodes of inline scripts, for script_date()
+  std::size_t place_checks = 0;            // ancestor walks of foreign_place(), bounded per page
+  std::size_t body_node = 0;
   auto put = [&](std::string key, std::string_view value) {
     key = html::to_lower_ascii(trim_view(key));
     if (key.empty()) return;
@@ -405,6 +602,7 @@ JsonLd extract_metadata(const html::Document& doc, const Options& options, Artic
         break;
       case GUMBO_TAG_BODY:
         in_body = true;
+        body_node = i;
         break;
       case GUMBO_TAG_TITLE:
         if (title_tag.empty() && !in_body) title_tag = node_text(doc, i);
@@ -430,6 +628,8 @@ JsonLd extract_metadata(const html::Document& doc, const Options& options, Artic
           for (std::int32_t c = static_cast<std::int32_t>(i) + 1; c < n.end; ++c)
             s += doc.text(static_cast<std::size_t>(c));
           scripts.push_back(std::move(s));
+        } else if (n.end > static_cast<std::int32_t>(i) + 1 && other_scripts.size() < 64) {
+          other_scripts.push_back(i + 1);
         }
         i = static_cast<std::size_t>(n.end) - 1;
         break;
@@ -439,16 +639,29 @@ JsonLd extract_metadata(const html::Document& doc, const Options& options, Artic
       case GUMBO_TAG_NOSCRIPT:
         i = static_cast<std::size_t>(n.end) - 1;
         break;
+      case GUMBO_TAG_H2:
+        if (h2_node == 0 && in_body) h2_node = i;
+        break;
       case GUMBO_TAG_H1:
-        if (h1.empty()) h1 = node_text(doc, i);
+        if (h1.empty()) {
+          h1 = node_text(doc, i);
+          headline_node = i;
+        }
         break;
       case GUMBO_TAG_TIME: {
         std::string_view dt = doc.attr(i, "datetime");
-        if (dt.empty()) break;
+        if (dt.empty()) {
+          // <time>29.04.2020, 12:01 Uhr</time>: date markup by its tag.
+          if (in_body && !doc.has_attr(i, "class") && date_markup.size() < kMaxDateMarkup &&
+              place_checks++ < kMaxPlaceChecks && !foreign_place(doc, i))
+            date_markup.push_back(i);
+          break;
+        }
         std::string_view itemprop = doc.attr(i, "itemprop");
         if (time_published.empty() && (doc.has_attr(i, "pubdate") || itemprop == "datePublished"))
           time_published = std::string(dt);
-        if (time_any.empty()) time_any = std::string(dt);
+        if (time_body.empty() && in_body && place_checks++ < kMaxPlaceChecks && !foreign_place(doc, i))
+          time_body = std::string(dt);
         break;
       }
       default:
@@ -464,6 +677,8 @@ JsonLd extract_metadata(const html::Document& doc, const Options& options, Artic
         item_published = value.empty() ? node_text(doc, i) : std::string(value);
       if (itemprop == "dateModified" && item_modified.empty())
         item_modified = value.empty() ? node_text(doc, i) : std::string(value);
+      if ((itemprop == "dateCreated" || itemprop == "uploadDate") && item_created.empty())
+        item_created = value.empty() ? node_text(doc, i) : std::string(value);
       if (itemprop.find("author") != std::string_view::npos && byline_authors.size() < kMaxAuthors) {
         // <span itemprop="author"><span itemprop="name">X</span></span>
         std::string name;
@@ -480,11 +695,26 @@ JsonLd extract_metadata(const html::Document& doc, const Options& options, Artic
       std::string name = node_text(doc, i);
       if (name.size() < 100) byline_authors.push_back(name);
     }
-    if (byline_text.empty() && in_body) {
+    if (in_body && (doc.has_attr(i, "class") || doc.has_attr(i, "id"))) {
       std::string cls = html::to_lower_ascii(std::string(doc.attr(i, "class")) + " " + std::string(doc.attr(i, "id")));
-      if (cls.find("byline") != std::string::npos || cls.find("dateline") != std::string::npos) {
+      if (byline_text.empty() &&
+          (cls.find("byline") != std::string::npos || cls.find("dateline") != std::string::npos)) {
         std::string t = node_text(doc, i);
         if (!t.empty() && t.size() < 300) byline_text = t;
+      }
+      // hAtom / microformats: <abbr class="published" title="2009-08-06T14:12:32+0200">.
+      std::string_view stamp = doc.attr(i, "title");
+      if (stamp.empty()) stamp = doc.attr(i, "datetime");
+      if (!stamp.empty() && stamp.size() < 64) {
+        if (microformat_published.empty() &&
+            (cls.find("published") != std::string::npos || cls.find("dtstart") != std::string::npos))
+          microformat_published = std::string(stamp);
+        else if (microformat_updated.empty() && cls.find("updated") != std::string::npos)
+          microformat_updated = std::string(stamp);
+      }
+      if (date_markup.size() < kMaxDateMarkup && date_markup_name(cls) && place_checks++ < kMaxPlaceChecks &&
+          !foreign_place(doc, i)) {
+        date_markup.push_back(i);
       }
     }
   }
@@ -510,41 +740,277 @@ JsonLd extract_metadata(const html::Document& doc, const Options& options, Artic
   else
     article.title = strip_site_suffix(title_tag, article.site_name, false);
 
-  // Dates: JSON-LD, then meta variants, microdata, <time>, the URL, a byline.
-  auto parse = [](const std::string& s) { return s.empty() ? std::nullopt : dates::parse_date(s); };
-  article.published = parse(ld.date_published);
-  if (!article.published)
-    article.published = first_date(metas, {"article:published_time",
-                                           "og:article:published_time",
-                                           "og:published_time",
-                                           "datepublished",
-                                           "pubdate",
-                                           "publishdate",
-                                           "publish-date",
-                                           "publish_date",
-                                           "published_time",
-                                           "article.published",
-                                           "parsely-pub-date",
-                                           "sailthru.date",
-                                           "dc.date.issued",
-                                           "dcterms.issued",
-                                           "dc.date",
-                                           "dcterms.date",
-                                           "date",
-                                           "citation_publication_date",
-                                           "originalpublicationdate",
-                                           "displaydate",
-                                           "article_date_original",
-                                           "dcterms.created",
-                                           "dc.date.created"});
-  if (!article.published) article.published = parse(item_published);
-  if (!article.published) article.published = parse(time_published);
-  if (!article.published) article.published = parse(time_any);
-  const std::string& page_url = options.url;
-  if (!article.published && !page_url.empty()) article.published = url_date(page_url);
-  if (!article.published && !byline_text.empty())
-    if (auto found = dates::find_prose_date(byline_text)) article.published = found->date;
+  if (headline_node == 0) headline_node = h2_node;  // blogs title posts with <h2>
 
+  // Language first: it settles the order of slash dates.
+  article.language = primary_language(html_lang);
+  if (article.language.empty())
+    for (const char* key : {"content-language", "language", "dc.language", "og:locale"})
+      if (const std::string* v = meta(metas, key)) {
+        article.language = primary_language(*v);
+        if (!article.language.empty()) break;
+      }
+  if (article.language.empty()) article.language = primary_language(ld.language);
+  if (article.language.empty()) article.language = primary_language(options.http_content_language);
+
+  // Canonical URL, resolved against the page URL.
+  const std::string& page_url = options.url;
+  std::string canonical = canonical_link;
+  if (canonical.empty())
+    if (const std::string* v = meta(metas, "og:url")) canonical = *v;
+  if (!canonical.empty()) {
+    if (!page_url.empty()) {
+      if (auto base = Url::parse(page_url)) {
+        if (auto resolved = base->resolve(canonical)) canonical = resolved->str();
+      }
+    } else if (auto parsed = Url::parse(canonical)) {
+      canonical = parsed->str();
+    } else {
+      // Relative, and no page URL: resolve against og:url when that is absolute.
+      const std::string* og = meta(metas, "og:url");
+      auto base = og != nullptr ? Url::parse(*og) : Result<Url>(fail(ErrorCode::kInvalidArgument, "no base"));
+      auto resolved = base ? base->resolve(canonical) : Result<Url>(fail(ErrorCode::kInvalidArgument, "no base"));
+      canonical = resolved ? resolved->str() : std::string();
+    }
+  }
+  article.canonical_url = canonical.empty() ? page_url : canonical;
+
+  // Publication date: every place the page states one, best founded first.
+  const auto min_day = std::chrono::sys_days{std::chrono::year{1995} / 1 / 1};
+  auto plausible = [&](const dates::LocalDate& d) {
+    if (d.date.precision < DatePrecision::kDay) return false;
+    const auto day = dates::local_day(d);
+    if (day < min_day) return false;
+    if (options.reference && day > std::chrono::floor<std::chrono::days>(*options.reference) + std::chrono::days{1})
+      return false;
+    return true;
+  };
+  auto take = [&](std::string_view value) -> std::optional<dates::LocalDate> {
+    if (value.empty()) return std::nullopt;
+    auto d = dates::parse_date_local(value);
+    if (!d && value.size() > 10 && value[4] == '-' && value[7] == '-')
+      d = dates::parse_date_local(value.substr(0, 10));  // "2022-01-10T22:06:08:684Z": the day stands
+    if (d && plausible(*d)) return d;
+    return std::nullopt;
+  };
+  std::optional<DateChoice> chosen;
+  auto consider = [&](std::string_view value, std::string source) {
+    if (chosen) return;
+    if (auto d = take(value)) chosen = DateChoice{*d, std::move(source)};
+  };
+  consider(ld.date_published, "json-ld");
+  consider(ld.any_date_published, "json-ld");
+  // Names that say "published" (Open Graph, schema.org, news CMSs, scholarly
+  // citations) come before the page's own microdata; the generic "date",
+  // "DC.date" or "created", which CMSs also fill with other days, after it.
+  static constexpr std::string_view kPublishedMeta[] = {"article:published_time",
+                                                        "og:article:published_time",
+                                                        "og:published_time",
+                                                        "article.published",
+                                                        "datepublished",
+                                                        "pubdate",
+                                                        "publishdate",
+                                                        "publish-date",
+                                                        "publish_date",
+                                                        "published_time",
+                                                        "parsely-pub-date",
+                                                        "sailthru.date",
+                                                        "sw-pubdate",
+                                                        "publication_date",
+                                                        "dc.date.issued",
+                                                        "dcterms.issued",
+                                                        "dc:date.issued",
+                                                        "citation_publication_date",
+                                                        "citation_date",
+                                                        "bepress_citation_date",
+                                                        "citation_online_date",
+                                                        "originalpublicationdate",
+                                                        "article_date_original",
+                                                        "og:pubdate",
+                                                        "rnews:datepublished",
+                                                        "article:post_date",
+                                                        "og:published",
+                                                        "cxenseparse:recs:publishtime"};
+  static constexpr std::string_view kGenericMeta[] = {
+      "displaydate", "dc.date",    "dc:date",         "dcterms.date",      "dcterms:date",
+      "date",        "pdate",      "dc.date.created", "dcterms.created",   "datecreated",
+      "created",     "og:regdate", "uploaddate",      "dc.date.available", "creation_date"};
+  for (std::string_view k : kPublishedMeta) {
+    if (chosen) break;
+    if (const std::string* v = meta(metas, k)) consider(*v, "meta:" + std::string(k));
+  }
+  consider(item_published, "microdata");
+  consider(time_published, "time-pubdate");
+  consider(microformat_published, "microformat");
+  for (std::string_view k : kGenericMeta) {
+    if (chosen) break;
+    if (const std::string* v = meta(metas, k)) consider(*v, "meta:" + std::string(k));
+  }
+  if (!chosen) {
+    // Other publisher names: "five_hundred_pixels:uploaded", "og:release_date" ...
+    std::vector<std::string_view> keys;
+    for (const auto& [k, v] : metas) {
+      bool dated = k.find("publish") != std::string::npos || k.find("pubdate") != std::string::npos ||
+                   k.find("pub_date") != std::string::npos || k.find("upload") != std::string::npos ||
+                   k.find("release") != std::string::npos || k.find("created") != std::string::npos;
+      bool other = k.find("modif") != std::string::npos || k.find("updat") != std::string::npos ||
+                   k.find("expir") != std::string::npos || k.find("revis") != std::string::npos;
+      if (dated && !other) keys.push_back(k);
+    }
+    std::sort(keys.begin(), keys.end());
+    for (std::string_view k : keys) consider(metas.at(std::string(k)), "meta:" + std::string(k));
+  }
+  consider(item_created, "microdata");
+
+  // The URL (the page's own, else its canonical address): a full day there
+  // is the publication day, and wins over a structured date of another day.
+  std::optional<PreciseTime> in_url = page_url.empty() ? std::nullopt : url_date(page_url);
+  if (!in_url && !canonical.empty()) in_url = url_date(canonical);
+  if (in_url && in_url->precision == DatePrecision::kDay) {
+    dates::LocalDate u{*in_url, std::nullopt};
+    if (plausible(u) && (!chosen || dates::local_day(chosen->date) != dates::local_day(u)))
+      chosen = DateChoice{u, "url"};
+  }
+
+  // Visible text: date markup, labelled dates, the headline's neighbourhood.
+  // Slash dates: the order the page's other dates settle, else its language's.
+  std::optional<dates::DayOrder> page_order;
+  auto order = [&]() {
+    if (!page_order) {
+      std::vector<std::pair<std::size_t, std::size_t>> none;
+      page_order = dates::settled_slash_order(page_text(doc, body_node, none));
+      if (!page_order) page_order = slash_order(html_lang.empty() ? article.language : html_lang);
+    }
+    return *page_order;
+  };
+  const int max_year =
+      options.reference
+          ? static_cast<int>(
+                std::chrono::year_month_day{std::chrono::floor<std::chrono::days>(*options.reference)}.year()) +
+                1
+          : 2100;
+  auto text_dates = [&](std::string_view text, bool short_years) {
+    dates::TextDateOptions o;
+    if (text.find('/') != std::string_view::npos) o.slash_order = order();
+    o.two_digit_years = short_years;
+    o.max_year = max_year;
+    auto found = dates::find_text_dates(text, o);
+    std::erase_if(found, [&](const dates::TextDate& t) { return !plausible(t.date); });
+    return found;
+  };
+  // The first day the byline or the date markup shows.
+  auto markup_date = [&]() -> std::optional<dates::LocalDate> {
+    if (!byline_text.empty()) {
+      auto found = text_dates(byline_text, true);
+      if (!found.empty()) return found.front().date;
+    }
+    // A modification label ("Aktualisiert am") passes to the element's next date.
+    for (std::size_t idx : date_markup) {
+      std::string t = node_text(doc, idx);
+      if (t.size() > 400) t.resize(400);
+      auto found = text_dates(t, true);
+      for (const auto& f : found) {
+        if (date_label(std::string_view(t).substr(0, f.begin)) < 0 && &f != &found.back()) continue;
+        return f.date;
+      }
+    }
+    return std::nullopt;
+  };
+  if (chosen && chosen->date.date.precision >= DatePrecision::kMinute && chosen->source != "url" &&
+      chosen->date.offset_minutes.value_or(0) == 0) {
+    // A time in UTC hides the publisher's day; the day the page shows next
+    // to the article settles it when it is one day off.
+    if (auto shown = markup_date()) {
+      auto delta = dates::local_day(*shown) - dates::local_day(chosen->date);
+      if (delta == std::chrono::days{1} || delta == std::chrono::days{-1}) chosen = DateChoice{*shown, "byline"};
+    }
+  }
+  if (!chosen)
+    if (auto shown = markup_date()) chosen = DateChoice{*shown, "byline"};
+  std::string body;
+  std::vector<std::pair<std::size_t, std::size_t>> marks;
+  std::vector<dates::TextDate> body_dates;
+  std::size_t headline_at = 0;
+  if (!chosen) {
+    if (headline_node != 0) marks.emplace_back(headline_node, 0);
+    body = page_text(doc, body_node, marks);
+    if (!marks.empty()) headline_at = marks.front().second;
+    body_dates = text_dates(body, false);
+    // "Published 3 March 2020", "Datum: 18.10.2021", "publié le 3 mars 2020".
+    for (const auto& f : body_dates) {
+      std::string_view before =
+          std::string_view(body).substr(f.begin > 64 ? f.begin - 64 : 0, std::min<std::size_t>(f.begin, 64));
+      if (before.find('\n') != std::string_view::npos) before = before.substr(before.rfind('\n') + 1);
+      if (date_label(before) > 0) {
+        chosen = DateChoice{f.date, "byline"};
+        break;
+      }
+    }
+  }
+  consider(time_body, "time");
+  if (!chosen) {
+    // The page's own state in inline scripts: {"datePublished":"2016-11-04T20:37:27Z"}.
+    std::size_t budget = kMaxScriptBytes;
+    for (std::size_t t : other_scripts) {
+      std::string_view text = doc.text(t);
+      if (text.size() > budget) text = text.substr(0, budget);
+      budget -= text.size();
+      if (std::string value = script_date(text); !value.empty()) consider(value, "script");
+      if (chosen || budget == 0) break;
+    }
+  }
+  consider(ld.date_modified, "modified:json-ld");
+  for (std::string_view k : {"article:modified_time", "og:article:modified_time", "og:updated_time", "datemodified",
+                             "last-modified", "dc.date.modified", "dcterms.modified", "lastmod", "revised"}) {
+    if (chosen) break;
+    if (const std::string* v = meta(metas, k)) consider(*v, "modified:meta:" + std::string(k));
+  }
+  consider(item_modified, "modified:microdata");
+  consider(microformat_updated, "modified:microformat");
+  if (!chosen) {
+    auto found = text_dates(title_tag, false);
+    if (!found.empty()) chosen = DateChoice{found.front().date, "title"};
+  }
+  for (const char* key : {"og:description", "description"}) {
+    if (chosen) break;
+    if (const std::string* v = meta(metas, key)) {
+      auto found = text_dates(*v, false);
+      if (!found.empty()) chosen = DateChoice{found.front().date, "description"};
+    }
+  }
+  if (!chosen && headline_node != 0) {
+    // The first day written within a screen of the headline ("02.12.19" too).
+    std::size_t from = headline_at > 600 ? headline_at - 600 : 0;
+    std::size_t to = std::min(body.size(), headline_at + 1500);
+    if (from < to) {
+      std::string_view window = std::string_view(body).substr(from, to - from);
+      if (from > 0) window.remove_prefix(std::min(window.size(), window.find_first_of(" \n") + 1));
+      auto found = text_dates(window, true);
+      if (!found.empty()) chosen = DateChoice{found.front().date, "headline-text"};
+    }
+  }
+  if (!chosen && !body_dates.empty()) {
+    // The text at large: the day written most often, the latest on a tie.
+    std::vector<std::pair<std::chrono::sys_days, const dates::TextDate*>> days;
+    for (const auto& f : body_dates) days.emplace_back(dates::local_day(f.date), &f);
+    std::sort(days.begin(), days.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    std::size_t best_count = 0;
+    const dates::TextDate* best = nullptr;
+    for (std::size_t a = 0; a < days.size();) {
+      std::size_t b = a;
+      while (b < days.size() && days[b].first == days[a].first) ++b;
+      if (b - a >= best_count) best_count = b - a, best = days[a].second;
+      a = b;
+    }
+    if (best != nullptr) chosen = DateChoice{best->date, "text"};
+  }
+  if (chosen) {
+    article.published = chosen->date.date;
+    article.published_offset_minutes = chosen->date.offset_minutes;
+    article.published_source = std::move(chosen->source);
+  }
+
+  auto parse = [](const std::string& s) { return s.empty() ? std::nullopt : dates::parse_date(s); };
   article.modified = parse(ld.date_modified);
   if (!article.modified)
     article.modified =
@@ -593,27 +1059,6 @@ JsonLd extract_metadata(const html::Document& doc, const Options& options, Artic
     }
   }
 
-  // Canonical URL, resolved against the page URL.
-  std::string canonical = canonical_link;
-  if (canonical.empty())
-    if (const std::string* v = meta(metas, "og:url")) canonical = *v;
-  if (!canonical.empty()) {
-    if (!page_url.empty()) {
-      if (auto base = Url::parse(page_url)) {
-        if (auto resolved = base->resolve(canonical)) canonical = resolved->str();
-      }
-    } else if (auto parsed = Url::parse(canonical)) {
-      canonical = parsed->str();
-    } else {
-      // Relative, and no page URL: resolve against og:url when that is absolute.
-      const std::string* og = meta(metas, "og:url");
-      auto base = og != nullptr ? Url::parse(*og) : Result<Url>(fail(ErrorCode::kInvalidArgument, "no base"));
-      auto resolved = base ? base->resolve(canonical) : Result<Url>(fail(ErrorCode::kInvalidArgument, "no base"));
-      canonical = resolved ? resolved->str() : std::string();
-    }
-  }
-  article.canonical_url = canonical.empty() ? page_url : canonical;
-
   // Description.
   for (const char* key : {"og:description", "description", "twitter:description", "dc.description"})
     if (const std::string* v = meta(metas, key)) {
@@ -622,19 +1067,18 @@ JsonLd extract_metadata(const html::Document& doc, const Options& options, Artic
     }
   if (article.description.empty()) article.description = ld.description;
 
-  // Language: declared, then HTTP (detection happens once the text is known).
-  article.language = primary_language(html_lang);
-  if (article.language.empty())
-    for (const char* key : {"content-language", "language", "dc.language", "og:locale"})
-      if (const std::string* v = meta(metas, key)) {
-        article.language = primary_language(*v);
-        if (!article.language.empty()) break;
-      }
-  if (article.language.empty()) article.language = primary_language(ld.language);
-  if (article.language.empty()) article.language = primary_language(options.http_content_language);
   return ld;
 }
 
 std::string detect_language(std::string_view text) { return guess_language(text); }
 
 }  // namespace banwatch::article::detail
+
+namespace banwatch::article {
+
+bool published_source_is_structured(std::string_view source) {
+  return source == "url" || source == "json-ld" || source.starts_with("meta:") || source == "microdata" ||
+         source == "time-pubdate" || source == "microformat";
+}
+
+}  // namespace banwatch::article

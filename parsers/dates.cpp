@@ -1,6 +1,8 @@
 #include "parsers/dates.h"
 
 #include <array>
+#include <cstdio>
+#include <cstdlib>
 #include <chrono>
 #include <cstdint>
 #include <string>
@@ -619,7 +621,7 @@ bool iso_zone(Cursor& c, Fields& f) {
   return false;
 }
 
-std::optional<PreciseTime> iso_full(std::string_view text) {
+std::optional<PreciseTime> iso_full(std::string_view text, std::optional<int>* offset_out = nullptr) {
   Cursor c{text};
   IsoDate d;
   if (!iso_date(c, d)) return std::nullopt;
@@ -638,6 +640,7 @@ std::optional<PreciseTime> iso_full(std::string_view text) {
     if (!c.done()) return std::nullopt;
   }
   if (!resolve_iso_calendar(d)) return std::nullopt;
+  if (offset_out != nullptr) *offset_out = f.offset_minutes;
   return build(f);
 }
 
@@ -816,7 +819,7 @@ bool tokenize(std::string_view s, std::vector<Token>& out) {
   return true;
 }
 
-std::optional<PreciseTime> tokens_to_date(const std::vector<Token>& toks) {
+std::optional<PreciseTime> tokens_to_date(const std::vector<Token>& toks, std::optional<int>* offset_out) {
   Fields f;
   bool have_year = false, have_month = false, have_day = false;
   bool korean = false;
@@ -919,15 +922,16 @@ std::optional<PreciseTime> tokens_to_date(const std::vector<Token>& toks) {
   }
   // Korean blogs and portals write Korea Standard Time without saying so.
   if (korean && !f.offset_minutes) f.offset_minutes = 9 * 60;
+  if (offset_out != nullptr) *offset_out = f.offset_minutes;
   return build(f);
 }
 
-std::optional<PreciseTime> lenient(std::string_view text) {
+std::optional<PreciseTime> lenient(std::string_view text, std::optional<int>* offset_out = nullptr) {
   std::vector<Token> toks;
   toks.reserve(12);
   if (!tokenize(text, toks)) return std::nullopt;
   if (toks.empty()) return std::nullopt;
-  return tokens_to_date(toks);
+  return tokens_to_date(toks, offset_out);
 }
 
 // ---------------------------------------------------------------------------
@@ -1326,6 +1330,543 @@ std::vector<FoundDate> find_prose_dates(std::string_view text, const ProseOption
     if (!found) break;
     from = found->end;
     out.push_back(*found);
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------
+// Dates as the writer stated them, and calendar days in page text.
+
+std::optional<LocalDate> parse_date_local(std::string_view text) {
+  text = trim(text);
+  if (text.empty() || text.size() > kMaxDateLength) return std::nullopt;
+  std::optional<int> offset;
+  if (is_digit(text.front())) {
+    if (auto iso = iso_full(text, &offset)) return LocalDate{*iso, offset};
+  }
+  offset.reset();
+  if (auto d = lenient(text, &offset)) return LocalDate{*d, offset};
+  return std::nullopt;
+}
+
+std::chrono::sys_days local_day(const LocalDate& d) {
+  return std::chrono::floor<days>(d.date.time + minutes{d.offset_minutes.value_or(0)});
+}
+
+std::string format_local(const LocalDate& d) {
+  const auto shifted = d.date.time + minutes{d.offset_minutes.value_or(0)};
+  const std::chrono::year_month_day ymd{std::chrono::floor<days>(shifted)};
+  const int y = static_cast<int>(ymd.year());
+  const auto m = static_cast<unsigned>(ymd.month());
+  const auto day = static_cast<unsigned>(ymd.day());
+  char buf[64];
+  switch (d.date.precision) {
+    case DatePrecision::kYear:
+      std::snprintf(buf, sizeof buf, "%04d", y);
+      return buf;
+    case DatePrecision::kMonth:
+      std::snprintf(buf, sizeof buf, "%04d-%02u", y, m);
+      return buf;
+    case DatePrecision::kDay:
+      std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", y, m, day);
+      return buf;
+    case DatePrecision::kMinute:
+    case DatePrecision::kSecond:
+      break;
+  }
+  const auto secs = (shifted - std::chrono::floor<days>(shifted)).count();
+  const int off = d.offset_minutes.value_or(0);
+  std::string zone = "Z";
+  if (off != 0) {
+    char z[16];
+    std::snprintf(z, sizeof z, "%c%02d:%02d", off < 0 ? '-' : '+', std::abs(off) / 60, std::abs(off) % 60);
+    zone = z;
+  }
+  std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02d%s", y, m, day, static_cast<int>(secs / 3600),
+                static_cast<int>(secs / 60 % 60), static_cast<int>(secs % 60), zone.c_str());
+  return buf;
+}
+
+namespace {
+
+// Month names of en, de, fr, it, es, pt, nl and pl (nominative and the
+// genitive dates use), lower case; abbreviations may be followed by a dot.
+constexpr NamedMonth kTextMonths[] = {
+    // English.
+    {"january", 1},
+    {"february", 2},
+    {"march", 3},
+    {"april", 4},
+    {"may", 5},
+    {"june", 6},
+    {"july", 7},
+    {"august", 8},
+    {"september", 9},
+    {"october", 10},
+    {"november", 11},
+    {"december", 12},
+    {"jan", 1},
+    {"feb", 2},
+    {"mar", 3},
+    {"apr", 4},
+    {"jun", 6},
+    {"jul", 7},
+    {"aug", 8},
+    {"sep", 9},
+    {"sept", 9},
+    {"oct", 10},
+    {"nov", 11},
+    {"dec", 12},
+    // German (and Austrian).
+    {"januar", 1},
+    {"j\u00e4nner", 1},
+    {"jaenner", 1},
+    {"februar", 2},
+    {"feber", 2},
+    {"m\u00e4rz", 3},
+    {"maerz", 3},
+    {"m\u00e4r", 3},
+    {"mrz", 3},
+    {"mai", 5},
+    {"juni", 6},
+    {"juli", 7},
+    {"oktober", 10},
+    {"okt", 10},
+    {"dezember", 12},
+    {"dez", 12},
+    // French.
+    {"janvier", 1},
+    {"janv", 1},
+    {"f\u00e9vrier", 2},
+    {"fevrier", 2},
+    {"f\u00e9vr", 2},
+    {"fevr", 2},
+    {"f\u00e9v", 2},
+    {"mars", 3},
+    {"avril", 4},
+    {"avr", 4},
+    {"juin", 6},
+    {"juillet", 7},
+    {"juil", 7},
+    {"ao\u00fbt", 8},
+    {"aout", 8},
+    {"septembre", 9},
+    {"octobre", 10},
+    {"novembre", 11},
+    {"d\u00e9cembre", 12},
+    {"decembre", 12},
+    {"d\u00e9c", 12},
+    // Italian.
+    {"gennaio", 1},
+    {"gen", 1},
+    {"febbraio", 2},
+    {"marzo", 3},
+    {"aprile", 4},
+    {"maggio", 5},
+    {"mag", 5},
+    {"giugno", 6},
+    {"giu", 6},
+    {"luglio", 7},
+    {"lug", 7},
+    {"agosto", 8},
+    {"ago", 8},
+    {"settembre", 9},
+    {"set", 9},
+    {"ottobre", 10},
+    {"ott", 10},
+    {"dicembre", 12},
+    {"dic", 12},
+    // Spanish.
+    {"enero", 1},
+    {"ene", 1},
+    {"febrero", 2},
+    {"abril", 4},
+    {"abr", 4},
+    {"mayo", 5},
+    {"junio", 6},
+    {"julio", 7},
+    {"septiembre", 9},
+    {"setiembre", 9},
+    {"octubre", 10},
+    {"noviembre", 11},
+    {"diciembre", 12},
+    // Portuguese.
+    {"janeiro", 1},
+    {"fevereiro", 2},
+    {"fev", 2},
+    {"mar\u00e7o", 3},
+    {"marco", 3},
+    {"maio", 5},
+    {"junho", 6},
+    {"julho", 7},
+    {"setembro", 9},
+    {"outubro", 10},
+    {"out", 10},
+    {"novembro", 11},
+    {"dezembro", 12},
+    // Dutch.
+    {"januari", 1},
+    {"februari", 2},
+    {"maart", 3},
+    {"mrt", 3},
+    {"mei", 5},
+    {"augustus", 8},
+    // Polish: nominative and genitive.
+    {"stycze\u0144", 1},
+    {"stycznia", 1},
+    {"luty", 2},
+    {"lutego", 2},
+    {"marzec", 3},
+    {"marca", 3},
+    {"kwiecie\u0144", 4},
+    {"kwietnia", 4},
+    {"maj", 5},
+    {"maja", 5},
+    {"czerwiec", 6},
+    {"czerwca", 6},
+    {"lipiec", 7},
+    {"lipca", 7},
+    {"sierpie\u0144", 8},
+    {"sierpnia", 8},
+    {"wrzesie\u0144", 9},
+    {"wrze\u015bnia", 9},
+    {"pa\u017adziernik", 10},
+    {"pa\u017adziernika", 10},
+    {"listopad", 11},
+    {"listopada", 11},
+    {"grudzie\u0144", 12},
+    {"grudnia", 12},
+    // Russian and Ukrainian genitives, as dates write them ("15 августа 2016").
+    {"\u044f\u043d\u0432\u0430\u0440\u044f", 1},
+    {"\u0444\u0435\u0432\u0440\u0430\u043b\u044f", 2},
+    {"\u043c\u0430\u0440\u0442\u0430", 3},
+    {"\u0430\u043f\u0440\u0435\u043b\u044f", 4},
+    {"\u043c\u0430\u044f", 5},
+    {"\u0438\u044e\u043d\u044f", 6},
+    {"\u0438\u044e\u043b\u044f", 7},
+    {"\u0430\u0432\u0433\u0443\u0441\u0442\u0430", 8},
+    {"\u0441\u0435\u043d\u0442\u044f\u0431\u0440\u044f", 9},
+    {"\u043e\u043a\u0442\u044f\u0431\u0440\u044f", 10},
+    {"\u043d\u043e\u044f\u0431\u0440\u044f", 11},
+    {"\u0434\u0435\u043a\u0430\u0431\u0440\u044f", 12},
+    {"\u0441\u0456\u0447\u043d\u044f", 1},
+    {"\u043b\u044e\u0442\u043e\u0433\u043e", 2},
+    {"\u0431\u0435\u0440\u0435\u0437\u043d\u044f", 3},
+    {"\u043a\u0432\u0456\u0442\u043d\u044f", 4},
+    {"\u0442\u0440\u0430\u0432\u043d\u044f", 5},
+    {"\u0447\u0435\u0440\u0432\u043d\u044f", 6},
+    {"\u043b\u0438\u043f\u043d\u044f", 7},
+    {"\u0441\u0435\u0440\u043f\u043d\u044f", 8},
+    {"\u0432\u0435\u0440\u0435\u0441\u043d\u044f", 9},
+    {"\u0436\u043e\u0432\u0442\u043d\u044f", 10},
+    {"\u043b\u0438\u0441\u0442\u043e\u043f\u0430\u0434\u0430", 11},
+    {"\u0433\u0440\u0443\u0434\u043d\u044f", 12},
+};
+
+// Lower-cases ASCII and the capitals of the Latin-1 letters month names use
+// (U+00C0-U+00DE are U+00E0-U+00FE); a word longer than any month is empty.
+struct MonthWord {
+  char buf[32];
+  std::size_t len = 0;
+  explicit MonthWord(std::string_view w) {
+    if (w.size() > sizeof(buf)) return;
+    for (std::size_t k = 0; k < w.size(); ++k) {
+      char c = w[k];
+      if (static_cast<unsigned char>(c) == 0xC3 && k + 1 < w.size()) {
+        auto n = static_cast<unsigned char>(w[k + 1]);
+        if (n >= 0x80 && n <= 0x9E && n != 0x97) {
+          buf[len++] = c;
+          buf[len++] = static_cast<char>(n + 0x20);
+          ++k;
+          continue;
+        }
+      }
+      buf[len++] = lower(c);
+    }
+  }
+};
+
+int text_month(std::string_view word) {
+  if (word.size() < 3) return 0;
+  const MonthWord w(word);
+  if (w.len == 0) return 0;
+  const std::string_view v{w.buf, w.len};
+  for (const auto& m : kTextMonths)
+    if (m.name.size() == v.size() && m.name[0] == v[0] && m.name == v) return m.month;
+  return 0;
+}
+
+// Non-ASCII code points that are spaces or punctuation, not letters:
+// U+0080-U+00BF (no-break space, guillemets, ...) and U+2000-U+206F (dashes,
+// quotes, thin spaces, bullets).
+bool punct_code_point(std::string_view s, std::size_t at) {
+  auto b = [&](std::size_t k) { return k < s.size() ? static_cast<unsigned char>(s[k]) : 0u; };
+  if (b(at) == 0xC2) return true;
+  return b(at) == 0xE2 && (b(at + 1) == 0x80 || b(at + 1) == 0x81);
+}
+
+// A letter (ASCII, or a non-ASCII letter) starts at s[i].
+bool letter_at(std::string_view s, std::size_t i) {
+  if (i >= s.size()) return false;
+  if (is_alpha(s[i])) return true;
+  auto c = static_cast<unsigned char>(s[i]);
+  if (c < 0x80) return false;
+  while (i > 0 && (static_cast<unsigned char>(s[i]) & 0xC0) == 0x80) --i;  // the code point's lead byte
+  return !punct_code_point(s, i);
+}
+
+// The code point that ends just before s[i] is a letter.
+bool letter_before(std::string_view s, std::size_t i) { return i > 0 && letter_at(s, i - 1); }
+
+// One past the last byte of the word that starts at s[i].
+std::size_t word_end(std::string_view s, std::size_t i) {
+  while (i < s.size() && letter_at(s, i)) {
+    if (static_cast<unsigned char>(s[i]) >= 0x80) {
+      ++i;
+      while (i < s.size() && (static_cast<unsigned char>(s[i]) & 0xC0) == 0x80) ++i;
+    } else {
+      ++i;
+    }
+  }
+  return i;
+}
+
+// A month word at s[i]: its month, and i moved past it (and an abbreviation's dot).
+int text_month_at(std::string_view s, std::size_t& i) {
+  if (!letter_at(s, i) || letter_before(s, i)) return 0;
+  std::size_t j = word_end(s, i);
+  if (j - i > 24) return 0;
+  int m = text_month(s.substr(i, j - i));
+  if (m == 0) return 0;
+  if (j < s.size() && s[j] == '.') ++j;
+  i = j;
+  return m;
+}
+
+std::size_t digit_run(std::string_view s, std::size_t i) {
+  std::size_t n = 0;
+  while (i + n < s.size() && is_digit(s[i + n]) && n < 9) ++n;
+  return n;
+}
+
+// Spaces, no-break spaces and (optionally) one of `punct` between date parts.
+void skip_gap(std::string_view s, std::size_t& i, std::string_view punct = "") {
+  bool took_punct = false;
+  for (;;) {
+    if (i < s.size() && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r')) {
+      ++i;
+    } else if (i + 1 < s.size() && static_cast<unsigned char>(s[i]) == 0xC2 &&
+               static_cast<unsigned char>(s[i + 1]) == 0xA0) {
+      i += 2;
+    } else if (!took_punct && i < s.size() && punct.find(s[i]) != std::string_view::npos) {
+      ++i;
+      took_punct = true;
+    } else {
+      return;
+    }
+  }
+}
+
+// "de" / "of" / "del" between day, month and year (es, pt, en).
+void skip_connector(std::string_view s, std::size_t& i) {
+  for (std::string_view w : {"de ", "of ", "del "}) {
+    if (i + w.size() <= s.size() && iequals(s.substr(i, w.size()), w)) {
+      i += w.size();
+      skip_gap(s, i);
+      return;
+    }
+  }
+}
+
+// Four-digit year at s[i], not followed by a digit; 0 when absent.
+int text_year_at(std::string_view s, std::size_t& i) {
+  if (digit_run(s, i) != 4) return 0;
+  int y = to_int(s.substr(i, 4));
+  i += 4;
+  return y;
+}
+
+struct RawDate {
+  int y = 0, m = 0, d = 0;
+  std::size_t begin = 0, end = 0;
+  char slash = 0;  // '/': the order is settled later
+  std::optional<LocalDate> timed;
+};
+
+// A numeric or named date starting at s[i] (a digit).
+std::optional<RawDate> text_date_digit(std::string_view s, std::size_t i, const TextDateOptions& o) {
+  const std::size_t n = digit_run(s, i);
+  RawDate r;
+  r.begin = i;
+  if (n == 4) {
+    // 2021-10-18, 2021/10/18, 2021.10.18.
+    char sep = i + 4 < s.size() ? s[i + 4] : '\0';
+    if (sep != '-' && sep != '/' && sep != '.') return std::nullopt;
+    std::size_t j = i + 5;
+    std::size_t mn = digit_run(s, j);
+    if (mn < 1 || mn > 2 || j + mn >= s.size() || s[j + mn] != sep) return std::nullopt;
+    std::size_t k = j + mn + 1;
+    std::size_t dn = digit_run(s, k);
+    if (dn < 1 || dn > 2) return std::nullopt;
+    r.y = to_int(s.substr(i, 4)), r.m = to_int(s.substr(j, mn)), r.d = to_int(s.substr(k, dn));
+    r.end = k + dn;
+    if (r.end < s.size() && (is_alpha(s[r.end]) && s[r.end] != 'T')) return std::nullopt;
+    // "2021-10-18T09:30:00+02:00": keep the zone the writer gave.
+    if (sep == '-' && mn == 2 && dn == 2 && r.end < s.size() && s[r.end] == 'T') {
+      std::size_t e = r.end + 1;
+      while (e < s.size() && e < r.end + 32 &&
+             (is_digit(s[e]) || s[e] == ':' || s[e] == '.' || s[e] == '+' || s[e] == '-' || s[e] == 'Z'))
+        ++e;
+      for (std::size_t e2 = e; e2 > r.end + 3; --e2) {
+        std::optional<int> off;
+        if (auto full = iso_full(s.substr(i, e2 - i), &off); full && off) {
+          r.timed = LocalDate{*full, off};
+          r.end = e2;
+          break;
+        }
+      }
+    }
+    return r;
+  }
+  if (n < 1 || n > 2) return std::nullopt;
+  const int first = to_int(s.substr(i, n));
+  std::size_t j = i + n;
+  // 18.10.2021, 18-10-2021, 18/10/2021 (and 10/18/2021).
+  if (j < s.size() && (s[j] == '.' || s[j] == '-' || s[j] == '/')) {
+    const char sep = s[j];
+    std::size_t k = j + 1;
+    std::size_t mn = digit_run(s, k);
+    if (mn >= 1 && mn <= 2 && k + mn < s.size() && s[k + mn] == sep) {
+      std::size_t yk = k + mn + 1;
+      std::size_t yn = digit_run(s, yk);
+      int second = to_int(s.substr(k, mn));
+      if (yn == 4) {
+        r.y = to_int(s.substr(yk, 4));
+      } else if (yn == 2 && sep == '.' && o.two_digit_years) {
+        r.y = 2000 + to_int(s.substr(yk, 2));
+      } else {
+        return std::nullopt;
+      }
+      r.end = yk + yn;
+      if (r.end < s.size() &&
+          (is_alpha(s[r.end]) || (s[r.end] == sep && r.end + 1 < s.size() && is_digit(s[r.end + 1]))))
+        return std::nullopt;
+      r.d = first, r.m = second;
+      if (sep == '/') r.slash = '/';
+      return r;
+    }
+  }
+  // 18. Oktober 2021, 18 octobre 2021, 1er mars 2020, 3rd March 2020,
+  // 3 de marzo de 2020, 18 Oct. 2021.
+  if (j < s.size() && s[j] == '.') ++j;
+  if (j + 1 < s.size()) {
+    std::string_view two = s.substr(j, 2);
+    if (iequals(two, "st") || iequals(two, "nd") || iequals(two, "rd") || iequals(two, "th") || iequals(two, "er"))
+      if (j + 2 >= s.size() || !letter_at(s, j + 2)) j += 2;
+  }
+  if (j < s.size() && letter_at(s, j)) return std::nullopt;
+  skip_gap(s, j);
+  skip_connector(s, j);
+  int month = text_month_at(s, j);
+  if (month == 0) return std::nullopt;
+  std::size_t k = j;
+  skip_gap(s, k, ",");
+  skip_connector(s, k);
+  int year = text_year_at(s, k);
+  if (year == 0) return std::nullopt;
+  r.y = year, r.m = month, r.d = first, r.end = k;
+  return r;
+}
+
+// "October 18, 2021", "Oktober 18 2021", "Oct. 18th, 2021" at a word.
+std::optional<RawDate> text_date_word(std::string_view s, std::size_t i) {
+  std::size_t j = i;
+  int month = text_month_at(s, j);
+  if (month == 0) return std::nullopt;
+  skip_gap(s, j);
+  std::size_t n = digit_run(s, j);
+  if (n < 1 || n > 2) return std::nullopt;
+  int day = to_int(s.substr(j, n));
+  j += n;
+  if (j + 1 < s.size()) {
+    std::string_view two = s.substr(j, 2);
+    if (iequals(two, "st") || iequals(two, "nd") || iequals(two, "rd") || iequals(two, "th"))
+      if (j + 2 >= s.size() || !letter_at(s, j + 2)) j += 2;
+  }
+  if (j < s.size() && (letter_at(s, j) || s[j] == ':' || s[j] == '.')) return std::nullopt;
+  skip_gap(s, j, ",");
+  int year = text_year_at(s, j);
+  if (year == 0) return std::nullopt;
+  RawDate r;
+  r.y = year, r.m = month, r.d = day, r.begin = i, r.end = j;
+  return r;
+}
+
+}  // namespace
+
+std::optional<DayOrder> settled_slash_order(std::string_view text) {
+  bool day_first = false, month_first = false;
+  TextDateOptions o;
+  for (std::size_t i = text.find('/'); i != std::string_view::npos && i < text.size(); i = text.find('/', i + 1)) {
+    // Back to the start of the number before the slash.
+    std::size_t b = i;
+    while (b > 0 && is_digit(text[b - 1]) && i - b < 2) --b;
+    if (b == i || (b > 0 && (is_digit(text[b - 1]) || text[b - 1] == '/'))) continue;
+    auto r = text_date_digit(text, b, o);
+    if (!r || !r->slash) continue;
+    if (r->d > 12 && r->m <= 12) day_first = true;
+    if (r->m > 12 && r->d <= 12) month_first = true;
+    i = r->end;
+  }
+  if (day_first == month_first) return std::nullopt;
+  return day_first ? DayOrder::kDayFirst : DayOrder::kMonthFirst;
+}
+
+std::vector<TextDate> find_text_dates(std::string_view text, const TextDateOptions& options) {
+  std::vector<RawDate> raw;
+  bool day_first_seen = false, month_first_seen = false;
+  for (std::size_t i = 0; i < text.size() && raw.size() < options.max_dates;) {
+    const char ch = text[i];
+    std::optional<RawDate> r;
+    if (is_digit(ch)) {
+      if (i == 0 || !(is_digit(text[i - 1]) || is_alpha(text[i - 1]) || text[i - 1] == '.' || text[i - 1] == '/' ||
+                      text[i - 1] == '-' || text[i - 1] == ':' || text[i - 1] == '_'))
+        r = text_date_digit(text, i, options);
+      if (!r) {
+        while (i < text.size() && is_digit(text[i])) ++i;
+        continue;
+      }
+    } else if (letter_at(text, i)) {
+      if (!letter_before(text, i)) r = text_date_word(text, i);
+      if (!r) {
+        i = std::max(word_end(text, i), i + 1);
+        continue;
+      }
+    } else {
+      ++i;
+      continue;
+    }
+    if (r->slash) {
+      if (r->d > 12 && r->m <= 12) day_first_seen = true;
+      if (r->m > 12 && r->d <= 12) month_first_seen = true;
+    }
+    i = r->end;
+    raw.push_back(*r);
+  }
+  DayOrder order = options.slash_order;
+  if (day_first_seen != month_first_seen) order = day_first_seen ? DayOrder::kDayFirst : DayOrder::kMonthFirst;
+  std::vector<TextDate> out;
+  for (RawDate& r : raw) {
+    if (r.slash && (order == DayOrder::kMonthFirst ? r.d <= 12 : r.m > 12)) std::swap(r.d, r.m);
+    if (r.y < options.min_year || r.y > options.max_year) continue;
+    if (r.timed) {
+      out.push_back(TextDate{*r.timed, r.begin, r.end});
+      continue;
+    }
+    Fields f;
+    f.year = r.y, f.month = r.m, f.day = r.d;
+    if (r.m < 1 || r.m > 12 || r.d < 1) continue;
+    if (auto d = build(f)) out.push_back(TextDate{LocalDate{*d, std::nullopt}, r.begin, r.end});
   }
   return out;
 }

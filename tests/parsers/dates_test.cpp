@@ -469,5 +469,132 @@ TEST(DatesTest, Spec_DcmiPeriod_OneBoundAndName) {
   EXPECT_FALSE(parse_dcmi_period("2002-10-13"));
 }
 
+// ---------------------------------------------------------------------------
+// Dates as their writer stated them, and calendar days in page text.
+
+std::string Local(std::string_view text) {
+  auto d = parse_date_local(text);
+  return d ? format_local(*d) : "none";
+}
+
+// Every day find_text_dates sees, "YYYY-MM-DD [matched text]" joined by "; ".
+std::string Days(std::string_view text, const TextDateOptions& options = {}) {
+  std::string out;
+  for (const auto& d : find_text_dates(text, options)) {
+    if (!out.empty()) out += "; ";
+    out += format_local(d.date) + " [" + std::string(text.substr(d.begin, d.end - d.begin)) + "]";
+  }
+  return out.empty() ? "none" : out;
+}
+
+TEST(DatesLocalTest, Spec_Rfc3339_Sec4_2_OffsetIsKept) {
+  EXPECT_EQ(Local("2020-02-15T07:00+09:00"), "2020-02-15T07:00:00+09:00");
+  EXPECT_EQ(Local("2019-10-19T19:08:22+02:00"), "2019-10-19T19:08:22+02:00");
+  EXPECT_EQ(Local("2013-02-16T04:36:36-05:00"), "2013-02-16T04:36:36-05:00");
+  EXPECT_EQ(Local("2021-11-04T23:00:00Z"), "2021-11-04T23:00:00Z");
+  EXPECT_EQ(Local("2020-01-01T10:00:00+00:00"), "2020-01-01T10:00:00Z");
+  EXPECT_EQ(Local("Tue, 10 Jun 2003 04:00:00 -0400"), "2003-06-10T04:00:00-04:00");
+  EXPECT_EQ(Local("2021-06-04"), "2021-06-04");
+  EXPECT_EQ(Local("2021-06"), "2021-06");
+  EXPECT_EQ(Local("not a date"), "none");
+}
+
+TEST(DatesLocalTest, LocalDayIsThePublishersDay) {
+  auto d = parse_date_local("2020-02-15T07:00+09:00");
+  ASSERT_TRUE(d.has_value());
+  EXPECT_EQ(format_precise(d->date), "2020-02-14T22:00Z");  // UTC: the previous day
+  EXPECT_EQ(local_day(*d), std::chrono::sys_days{std::chrono::year{2020} / 2 / 15});
+  auto w = parse_date_local("2023-11-08T22:35:29-08:00");
+  ASSERT_TRUE(w.has_value());
+  EXPECT_EQ(local_day(*w), std::chrono::sys_days{std::chrono::year{2023} / 11 / 8});
+}
+
+TEST(DatesTextTest, NumericForms) {
+  EXPECT_EQ(Days("Stand: 18.10.2021"), "2021-10-18 [18.10.2021]");
+  EXPECT_EQ(Days("am 5.3.2020 um 10 Uhr"), "2020-03-05 [5.3.2020]");
+  EXPECT_EQ(Days("2021-10-18 and 2021/10/19"), "2021-10-18 [2021-10-18]; 2021-10-19 [2021/10/19]");
+  EXPECT_EQ(Days("posted 18-10-2021"), "2021-10-18 [18-10-2021]");
+  EXPECT_EQ(Days("2021-10-18T23:30:00+02:00 local"), "2021-10-18T23:30:00+02:00 [2021-10-18T23:30:00+02:00]");
+  // Not days: version numbers, phone numbers, times, ISBN-like runs.
+  EXPECT_EQ(Days("version 1.2.2021a, call 030 12.10.20, ref 2021-13-45, 12345.10.2021"), "none");
+}
+
+TEST(DatesTextTest, TwoDigitYearsOnlyWhenAsked) {
+  EXPECT_EQ(Days("02.12.19"), "none");
+  TextDateOptions o;
+  o.two_digit_years = true;
+  EXPECT_EQ(Days("02.12.19", o), "2019-12-02 [02.12.19]");
+}
+
+TEST(DatesTextTest, SlashOrder) {
+  EXPECT_EQ(Days("03/04/2020"), "2020-04-03 [03/04/2020]");
+  TextDateOptions us;
+  us.slash_order = DayOrder::kMonthFirst;
+  EXPECT_EQ(Days("03/04/2020", us), "2020-03-04 [03/04/2020]");
+  // A date the text settles overrides the convention for the whole text.
+  EXPECT_EQ(Days("03/04/2020 and 13/04/2020", us), "2020-04-03 [03/04/2020]; 2020-04-13 [13/04/2020]");
+  EXPECT_EQ(Days("03/04/2020 and 04/13/2020"), "2020-03-04 [03/04/2020]; 2020-04-13 [04/13/2020]");
+  EXPECT_EQ(settled_slash_order("on 25/12/2019"), DayOrder::kDayFirst);
+  EXPECT_EQ(settled_slash_order("on 12/25/2019"), DayOrder::kMonthFirst);
+  EXPECT_EQ(settled_slash_order("on 12/11/2019"), std::nullopt);
+  EXPECT_EQ(settled_slash_order("25/12/2019 and 12/25/2019"), std::nullopt);
+}
+
+TEST(DatesTextTest, MonthNamesInEightLanguages) {
+  EXPECT_EQ(Days("Published 3 March 2020"), "2020-03-03 [3 March 2020]");
+  EXPECT_EQ(Days("October 18, 2021 at 9:00"), "2021-10-18 [October 18, 2021]");
+  EXPECT_EQ(Days("Oct. 18th, 2021"), "2021-10-18 [Oct. 18th, 2021]");
+  EXPECT_EQ(Days("3rd of March 2020"), "2020-03-03 [3rd of March 2020]");
+  EXPECT_EQ(Days("Ver\xC3\xB6"
+                 "ffentlicht am 18. Oktober 2021"),
+            "2021-10-18 [18. Oktober 2021]");
+  EXPECT_EQ(Days("5. M\xC3\xA4rz 2020 und 6. J\xC3\xA4nner 2021"),
+            "2020-03-05 [5. M\xC3\xA4rz 2020]; 2021-01-06 [6. J\xC3\xA4nner 2021]");
+  EXPECT_EQ(Days("5. M\xC3\x84RZ 2020"), "2020-03-05 [5. M\xC3\x84RZ 2020]");
+  EXPECT_EQ(Days("publi\xC3\xA9 le 1er f\xC3\xA9vrier 2020"), "2020-02-01 [1er f\xC3\xA9vrier 2020]");
+  EXPECT_EQ(Days("le 3 ao\xC3\xBBt 2019"), "2019-08-03 [3 ao\xC3\xBBt 2019]");
+  EXPECT_EQ(Days("Notizia del 14 gennaio 2020"), "2020-01-14 [14 gennaio 2020]");
+  EXPECT_EQ(Days("publicado el 3 de marzo de 2020"), "2020-03-03 [3 de marzo de 2020]");
+  EXPECT_EQ(Days("publicado em 7 de mar\xC3\xA7o de 2020"), "2020-03-07 [7 de mar\xC3\xA7o de 2020]");
+  EXPECT_EQ(Days("opublikowano 3 pa\xC5\xBA"
+                 "dziernika 2020"),
+            "2020-10-03 [3 pa\xC5\xBA"
+            "dziernika 2020]");
+  EXPECT_EQ(Days("12 marca 2021"), "2021-03-12 [12 marca 2021]");
+  EXPECT_EQ(Days("gepubliceerd op 3 maart 2020"), "2020-03-03 [3 maart 2020]");
+  EXPECT_EQ(Days("18 okt. 2021"), "2021-10-18 [18 okt. 2021]");
+  EXPECT_EQ(Days("Oktober 18, 2021"), "2021-10-18 [Oktober 18, 2021]");
+  EXPECT_EQ(Days("15 \xD0\xB0\xD0\xB2\xD0\xB3\xD1\x83\xD1\x81\xD1\x82\xD0\xB0 2016, 13:43"),
+            "2016-08-15 [15 \xD0\xB0\xD0\xB2\xD0\xB3\xD1\x83\xD1\x81\xD1\x82\xD0\xB0 2016]");  // Russian
+  EXPECT_EQ(Days("3\xC2\xA0mars\xC2\xA0"
+                 "2020"),
+            "2020-03-03 [3\xC2\xA0mars\xC2\xA0"
+            "2020]");
+}
+
+TEST(DatesTextTest, MonthsAndYearsAloneAreNotDays) {
+  EXPECT_EQ(Days("March 2020, in 2019, Mai 2021, 2020/21"), "none");
+  EXPECT_EQ(Days("the 3 marvels of 2020"), "none");
+}
+
+TEST(DatesTextTest, YearBounds) {
+  EXPECT_EQ(Days("on 3 March 1988"), "none");
+  TextDateOptions o;
+  o.min_year = 1900;
+  EXPECT_EQ(Days("on 3 March 1988", o), "1988-03-03 [3 March 1988]");
+  o.max_year = 2021;
+  EXPECT_EQ(Days("on 3 March 2022"), "2022-03-03 [3 March 2022]");
+  EXPECT_EQ(Days("on 3 March 2022", o), "none");
+}
+
+TEST(DatesTextTest, Lenient_InvalidDaysAreSkipped) {
+  EXPECT_EQ(Days("31.02.2021 and 30.02.2020 and 0.1.2020 and 31.4.2021"), "none");
+  std::string long_digits(100000, '1');
+  EXPECT_EQ(Days(long_digits), "none");
+  std::string many_slashes;
+  for (int i = 0; i < 20000; ++i) many_slashes += "1/";
+  EXPECT_EQ(Days(many_slashes), "none");
+}
+
 }  // namespace
 }  // namespace banwatch::dates
