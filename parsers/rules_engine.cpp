@@ -366,6 +366,7 @@ class Engine final : public RuleEngine {
   std::string cue_kind(std::string_view before, std::string_view prefix, std::string_view sentence,
                        bool sentence_cues) const;
   bool bad_subject(std::string_view name) const;
+  bool vendor_of_country(std::string_view s, std::size_t country_end, const std::vector<Mention>& known) const;
 
   Pack pack_;
   std::string version_;
@@ -734,6 +735,36 @@ bool Engine::match_country(const re2::StringPiece& s, std::size_t pos, re2::Stri
   return country_re_->Match(s, pos, s.size(), RE2::UNANCHORED, g, 6);
 }
 
+// "China's DeepSeek", "Russia's antivirus maker Kaspersky": a possessive
+// country before a vendor, with at most three lower-case descriptor words and
+// no action word between, says where the vendor is from.
+bool Engine::vendor_of_country(std::string_view s, std::size_t country_end, const std::vector<Mention>& known) const {
+  if (!frames_) return false;  // without a lexicon, "X's ban on Y" cannot be told from "X's Y"
+  std::size_t at = country_end;
+  if (s.substr(at).starts_with("'s"))
+    at += 2;
+  else if (s.substr(at).starts_with("\xE2\x80\x99s"))
+    at += 4;
+  else
+    return false;
+  for (const auto& v : known) {
+    if (v.kind != MentionKind::kVendor || v.begin < at) continue;
+    const std::string_view gap = s.substr(at, v.begin - at);
+    if (gap.size() > 40 || gap.find_first_of(",;:()\"") != std::string_view::npos) return false;
+    int words = 0;
+    bool word = false;
+    for (char c : gap) {
+      if (c >= 'A' && c <= 'Z') return false;
+      const bool letter = c != ' ' && c != '\t' && c != '\n';
+      if (letter && !word) ++words;
+      word = letter;
+    }
+    if (words > 3) return false;
+    return !frames_->has_trigger(gap);
+  }
+  return false;
+}
+
 bool Engine::bad_subject(std::string_view name) const {
   std::string key = term_key(name);  // also drops a leading "the "
   if (key.empty() || not_actors_.contains(key) || adjective_words_.contains(key)) return true;
@@ -954,6 +985,9 @@ std::vector<Mention> Engine::mentions(std::string_view s, std::optional<int> las
         (bare && RE2::PartialMatch(re2::StringPiece(s.data(), m.begin), counted))) {
       m.kind = MentionKind::kNeutral;
       m.how = "qualifier of an unnamed group";
+    } else if (bare && vendor_of_country(s, m.end, accepted)) {
+      m.kind = MentionKind::kNeutral;
+      m.how = "where the vendor after it is from";
     } else {
       m.how = std::string(by_form ? "country" : "country adjective") + ": '" +
               std::string(s.substr(m.begin, m.end - m.begin)) + "'";
