@@ -163,6 +163,7 @@ Result<std::unique_ptr<FrameReader>> FrameReader::build(const Lexicon& lexicon, 
   r->agent_markers_ = key_set(lexicon.agent_markers);
   r->scope_markers_ = key_set(lexicon.scope_markers);
   r->possessive_pronouns_ = key_set(lexicon.possessive_pronouns);
+  r->measure_nouns_ = key_set(lexicon.measure_nouns);
   r->object_markers_ = key_set(lexicon.object_markers);
   r->clause_breaks_ = key_set(lexicon.clause_breaks);
   r->comparisons_ = key_set(lexicon.comparisons);
@@ -393,19 +394,43 @@ std::vector<FrameReader::Frame> FrameReader::read(std::string_view s, const std:
   // ("... but the FCC banned ...").
   std::vector<std::size_t> cuts{0};
   std::vector<std::size_t> relative_cuts;  // cuts opened by a relative pronoun
+  // Dashes: a pair encloses an aside ("the council – a body tied to the
+  // cabinet – has decided"), which is skipped like a parenthesis; a lone dash
+  // cuts.
+  std::vector<std::pair<std::size_t, std::size_t>> dashes;  // [begin, end) of each dash
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    for (const char* dash : {" \xE2\x80\x94 ", " \xE2\x80\x93 ", " - "})
+      if (s.substr(i).starts_with(dash)) {
+        dashes.emplace_back(i, i + std::strlen(dash));
+        break;
+      }
+  }
+  std::vector<std::pair<std::size_t, std::size_t>> asides;
+  for (std::size_t k = 0; k + 1 < dashes.size(); k += 2) asides.emplace_back(dashes[k].first, dashes[k + 1].second);
+  if (dashes.size() % 2 == 1) cuts.push_back(dashes.back().second);
+  auto in_aside = [&](std::size_t pos) {
+    return std::any_of(asides.begin(), asides.end(), [&](const auto& a) { return pos >= a.first && pos < a.second; });
+  };
+  for (auto& it : items)
+    if (in_aside(it.begin)) it.in_parens = true;
   for (std::size_t i = 0; i < s.size(); ++i) {
     const char c = s[i];
-    if (c == ';' || (c == ':' && !(i > 0 && i + 1 < s.size() && std::isdigit(static_cast<unsigned char>(s[i - 1])) &&
-                                   std::isdigit(static_cast<unsigned char>(s[i + 1]))))) {
-      cuts.push_back(i + 1);
-    } else if ((s.substr(i).starts_with(" \xE2\x80\x94 ") || s.substr(i).starts_with(" \xE2\x80\x93 ") ||
-                s.substr(i).starts_with(" - ") || s.substr(i).starts_with("\xE2\x80\x94"))) {
+    const bool time = c == ':' && i > 0 && i + 1 < s.size() && std::isdigit(static_cast<unsigned char>(s[i - 1])) &&
+                      std::isdigit(static_cast<unsigned char>(s[i + 1]));
+    if (c == ';' || (c == ':' && !time)) {
+      // "The entities are: A, B and C": a colon before a list of vendors
+      // keeps the list in its clause.
+      if (c == ':') {
+        auto next = std::find_if(items.begin(), items.end(), [&](const Item& it) { return it.begin > i; });
+        if (next != items.end() && next->role == Role::kVendor && words_between(i, next->begin) <= 2) continue;
+      }
       cuts.push_back(i + 1);
     }
   }
   for (std::size_t w = 0; w < words.size(); ++w) {
     if (!clause_breaks_.contains(words[w].key) && !relatives_.contains(words[w].key)) continue;
     std::size_t b = words[w].begin;
+    if (in_aside(b)) continue;
     std::size_t j = b;
     while (j > 0 && s[j - 1] == ' ') --j;
     const bool comma = j > 0 && s[j - 1] == ',';
@@ -740,6 +765,18 @@ std::vector<FrameReader::Frame> FrameReader::read(std::string_view s, const std:
       } else if (auto named = proper_subject(cb, hit.begin)) {
         f.actors.push_back(std::move(*named));
         f.confidence -= 0.1;
+      } else {
+        // "The new rule forbids agencies from ...": a measure as the subject
+        // acts for whoever issued it, the authority the article named last.
+        for (std::size_t k = word_at_or_after(cb); k < words.size() && words[k].end <= hit.begin; ++k)
+          if (measure_nouns_.contains(words[k].key)) {
+            if (auto e = recent_actor()) {
+              e->how = "issuer of the measure ('" + words[k].key + "'), " + e->how;
+              f.actors.push_back(std::move(*e));
+              f.confidence -= 0.1;
+            }
+            break;
+          }
       }
       if (f.actors.empty() && antecedent && is_actorish(items[*antecedent].role))
         take_agents(*antecedent, "subject of the relative clause");

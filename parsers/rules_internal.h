@@ -95,6 +95,7 @@ struct Lexicon {
   std::vector<std::string> agent_markers;        // "by": the agent of a passive or a nominal
   std::vector<std::string> scope_markers;        // "from": the owner of the place a passive keeps a vendor from
   std::vector<std::string> possessive_pronouns;  // "its", "their": qualify a noun, never a subject
+  std::vector<std::string> measure_nouns;        // "the new rule forbids ...": a measure acts for its issuer
   std::vector<std::string> object_markers;       // "on", "against": the object of a nominal trigger
   std::vector<std::string> clause_breaks;        // words that open a new clause after a comma
   std::vector<std::string> singular_pronouns, plural_pronouns;  // resolved by their role in the clause
@@ -260,8 +261,9 @@ class FrameReader {
   std::unordered_map<std::string, std::vector<Form>> forms_;
   std::unordered_map<std::string, int> list_terms_, singular_pronouns_;
   std::set<std::string, std::less<>> auxiliaries_, adverbs_, agent_markers_, scope_markers_, possessive_pronouns_,
-      object_markers_, clause_breaks_, comparisons_, list_verbs_, reporting_verbs_, modals_, determiners_,
-      conjunctions_, relatives_, qualified_nouns_, directives_, prepositions_, name_connectors_, not_names_;
+      measure_nouns_, object_markers_, clause_breaks_, comparisons_, list_verbs_, reporting_verbs_, modals_,
+      determiners_, conjunctions_, relatives_, qualified_nouns_, directives_, prepositions_, name_connectors_,
+      not_names_;
   std::unordered_map<std::string, int> actor_by_name_;
 };
 

@@ -247,6 +247,7 @@ Status parse_frames(const std::string& file, const YAML::Node& node, Pack& pack)
                            "agent_markers",
                            "scope_markers",
                            "possessive_pronouns",
+                           "measure_nouns",
                            "object_markers",
                            "clause_breaks",
                            "pronouns",
@@ -311,16 +312,16 @@ Status parse_frames(const std::string& file, const YAML::Node& node, Pack& pack)
     const char* key;
     std::vector<std::string>* into;
   };
-  for (const Words& w :
-       {Words{"auxiliaries", &lex.auxiliaries}, Words{"adverbs", &lex.adverbs},
-        Words{"agent_markers", &lex.agent_markers}, Words{"scope_markers", &lex.scope_markers},
-        Words{"possessive_pronouns", &lex.possessive_pronouns}, Words{"object_markers", &lex.object_markers},
-        Words{"clause_breaks", &lex.clause_breaks}, Words{"comparisons", &lex.comparisons},
-        Words{"list_verbs", &lex.list_verbs}, Words{"reporting_verbs", &lex.reporting_verbs},
-        Words{"modals", &lex.modals}, Words{"determiners", &lex.determiners}, Words{"conjunctions", &lex.conjunctions},
-        Words{"relatives", &lex.relatives}, Words{"qualified_nouns", &lex.qualified_nouns},
-        Words{"directives", &lex.directives}, Words{"prepositions", &lex.prepositions},
-        Words{"name_connectors", &lex.name_connectors}}) {
+  for (const Words& w : {Words{"auxiliaries", &lex.auxiliaries}, Words{"adverbs", &lex.adverbs},
+                         Words{"agent_markers", &lex.agent_markers}, Words{"scope_markers", &lex.scope_markers},
+                         Words{"possessive_pronouns", &lex.possessive_pronouns},
+                         Words{"measure_nouns", &lex.measure_nouns}, Words{"object_markers", &lex.object_markers},
+                         Words{"clause_breaks", &lex.clause_breaks}, Words{"comparisons", &lex.comparisons},
+                         Words{"list_verbs", &lex.list_verbs}, Words{"reporting_verbs", &lex.reporting_verbs},
+                         Words{"modals", &lex.modals}, Words{"determiners", &lex.determiners},
+                         Words{"conjunctions", &lex.conjunctions}, Words{"relatives", &lex.relatives},
+                         Words{"qualified_nouns", &lex.qualified_nouns}, Words{"directives", &lex.directives},
+                         Words{"prepositions", &lex.prepositions}, Words{"name_connectors", &lex.name_connectors}}) {
     const std::string what = std::string("frames '") + w.key + "'";
     if (auto s = append_strings(file, node[w.key], what.c_str(), *w.into); !s) return s;
   }

@@ -181,6 +181,33 @@ TEST_F(Frames, ExplainNamesTheLayerAndTheRole) {
   EXPECT_NE(x->explanation->actor_how.find("by"), std::string::npos) << x->explanation->actor_how;
 }
 
+TEST_F(Frames, DashAsideIsSkippedAndKeepsTheClause) {
+  auto xs =
+      run("The Home Office \xE2\x80\x93 the department in charge of policing \xE2\x80\x93 has barred Dahua from "
+          "its estate.");
+  const auto* x = find(xs, "Dahua", "ban");
+  ASSERT_NE(x, nullptr) << dump(xs);
+  EXPECT_EQ(x->event.actor, "Home Office");
+}
+
+TEST_F(Frames, ColonBeforeAListOfVendorsKeepsTheListInItsClause) {
+  auto xs = run("The firms the FCC placed on the Covered List are: Hytera, Dahua and Hikvision.");
+  for (const char* v : {"Hytera", "Dahua", "Hikvision"}) {
+    const auto* x = find(xs, v, "list_addition");
+    ASSERT_NE(x, nullptr) << v << "\n" << dump(xs);
+    EXPECT_EQ(x->event.actor, "Federal Communications Commission");
+  }
+}
+
+TEST_F(Frames, MeasureAsSubjectActsForItsIssuer) {
+  auto xs =
+      run("Ohio's governor signed an executive order on Monday.\n\n"
+          "The order forbids state agencies from buying drones made by Autel Robotics.");
+  const auto* x = find(xs, "Autel Robotics", "ban");
+  ASSERT_NE(x, nullptr) << dump(xs);
+  EXPECT_EQ(x->event.actor, "Ohio");
+}
+
 // Pathological input: each finishes with a bounded result (ctest's timeout
 // catches a hang).
 TEST_F(Frames, Lenient_PathologicalInputsAreBounded) {
