@@ -49,7 +49,7 @@ build: deps $(BUILD)/CMakeCache.txt
 test: build
 	tests/run-ctest.sh $(BUILD) --output-on-failure -j$(JOBS)
 
-# The same tests under AddressSanitizer + UndefinedBehaviorSanitizer, but for the two
+# The same tests under AddressSanitizer + UndefinedBehaviorSanitizer, but for the
 # whole-corpus scorers (2,107 feeds, 181 and 799 pages, 289 event passages), which make test runs at full speed.
 asan: deps
 	cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DBANWATCH_SANITIZE=ON -DBANWATCH_BENCH=OFF
