@@ -966,6 +966,15 @@ std::vector<FrameReader::Frame> FrameReader::read(std::string_view s, const std:
       }
     }
     last_hit_end = hit.end;
+    if (hit.trigger >= 0) {
+      // An action some actors cannot take ("reviewing a collaboration" is no
+      // investigation when a company does it).
+      const auto& allowed = lexicon_.triggers[std::size_t(hit.trigger)].actor_types;
+      if (!allowed.empty())
+        std::erase_if(f.actors, [&](const Entity& a) {
+          return std::find(allowed.begin(), allowed.end(), a.type) == allowed.end();
+        });
+    }
     if (f.actors.empty() || f.vendors.empty()) continue;
     frames.push_back(std::move(f));
   }

@@ -78,6 +78,7 @@ struct TriggerDef {
   std::vector<std::string> verbs;        // active forms: "bans", "banned", "will not be supplying"
   std::vector<std::string> participles;  // after an auxiliary: passive ("was banned")
   std::vector<std::string> nouns;        // nominal forms: "ban", "prohibition"
+  std::vector<std::string> actor_types;  // who may take this action (empty: anyone); "investigation" is an authority's
   Origin origin;
 };
 struct ListDef {  // a named list and its keeper: "added to the Entity List" without an agent

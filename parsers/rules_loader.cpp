@@ -290,7 +290,9 @@ Status parse_frames(const std::string& file, const YAML::Node& node, Pack& pack)
     if (!t.IsSequence()) return parse_error(file, t, "frames 'triggers' must be a list of {action, verbs, ...}");
     for (const auto& item : t) {
       if (!item.IsMap()) return parse_error(file, item, "a frames trigger must be a mapping with an 'action'");
-      if (auto s = check_keys(file, item, {"action", "verbs", "participles", "nouns", "note"}, "frames trigger"); !s)
+      if (auto s = check_keys(file, item, {"action", "verbs", "participles", "nouns", "actor_types", "note"},
+                              "frames trigger");
+          !s)
         return s;
       TriggerDef def;
       auto action = scalar(file, item["action"], "frames trigger 'action'");
@@ -303,6 +305,13 @@ Status parse_frames(const std::string& file, const YAML::Node& node, Pack& pack)
       if (auto s = append_strings(file, item["participles"], "frames trigger 'participles'", def.participles); !s)
         return s;
       if (auto s = append_strings(file, item["nouns"], "frames trigger 'nouns'", def.nouns); !s) return s;
+      if (auto s = append_strings(file, item["actor_types"], "frames trigger 'actor_types'", def.actor_types); !s)
+        return s;
+      for (const auto& type : def.actor_types)
+        if (!kActorTypes.contains(type))
+          return parse_error(
+              file, item["actor_types"],
+              "frames trigger: actor type '" + type + "' is not government, regulator, company or other");
       if (def.verbs.empty() && def.participles.empty() && def.nouns.empty())
         return parse_error(file, item, "frames trigger for '" + def.action + "' has no verbs, participles or nouns");
       lex.triggers.push_back(std::move(def));
