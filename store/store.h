@@ -97,7 +97,14 @@ struct Event {
   std::optional<PreciseTime> event_date;
   Timestamp first_seen_at{};
   double confidence = 0.0;
-  std::optional<Id> previous_event_id;  // the earlier event of a status change
+  // The earlier event of a status change (proposed -> enacted -> reversed):
+  // the link made when the event was appended, or, for an event appended
+  // before the one it follows, the link its case's history gives when read
+  // (query_events; docs/store.md "Timeline").
+  std::optional<Id> previous_event_id;
+  // Filled by query_events: the status of the latest event of this event's
+  // case (vendor, actor and action), e.g. "reversed" for an enactment lifted since.
+  std::string case_status;
 };
 
 struct Mention {
@@ -140,6 +147,10 @@ struct EventQuery {
   std::optional<Id> with_mentions_after_id;
   std::vector<Id> ids;        // only these events; empty = any
   bool newest_first = false;  // order by id descending (a limit keeps the newest)
+  // Read each found event's case (vendor, actor, action) whole: fills
+  // Event::case_status and the links of events appended before the event
+  // they follow. One more indexed read per case; off for bulk readers.
+  bool with_timeline = true;
 };
 
 struct EventWithMentions {
