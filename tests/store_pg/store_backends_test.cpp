@@ -24,6 +24,9 @@
 #include <vector>
 
 #include "store/identity.h"
+#include "store/migrations.h"
+#include "store/model.h"
+#include "store/pg_internal.h"
 #include "store/pg_store.h"
 #include "store/store.h"
 
@@ -1220,6 +1223,140 @@ TEST_P(StoreBackendTest, IdentitySpellingTable) {
       EXPECT_EQ(tx.exec_params1("SELECT banwatch_identity($1)", input)[0].as<std::string>(), expected) << input;
     }
   }
+}
+
+// Schema 5 (PostgreSQL 8): a store written under the older identity rules,
+// where a headline and its dated body, or two spellings of one actor, became
+// separate events, has them merged when it is opened: citations moved,
+// links and digest cursors kept, the append-only triggers back, the
+// integrity check clean.
+void sqlite_banwatch_key(sqlite3_context* context, int, sqlite3_value** arguments) {
+  const auto* text = reinterpret_cast<const char*>(sqlite3_value_text(arguments[0]));
+  sqlite3_result_int64(context, key64(text == nullptr ? "" : text));
+}
+
+TEST_P(StoreBackendTest, MigrationMergesTheDuplicatesOfOlderIdentityRules) {
+  const auto seconds_of = [](Timestamp t) { return std::to_string(t.time_since_epoch().count()); };
+  const std::string rows =
+      "INSERT INTO articles (id, url, canonical_url, title, published_at, published_precision, fetched_at, text,"
+      " content_hash) VALUES"
+      " (1, 'https://a.example/1', 'https://a.example/1', 'UK bans Hikvision', " +
+      seconds_of(at(2026, 12, 8, 9)) + ", 'minute', " + seconds_of(at(2026, 12, 8, 10)) +
+      ", 'The UK on Monday banned Hikvision.', 'h1'),"
+      " (2, 'https://b.example/2', 'https://b.example/2', 'Hikvision banned', " +
+      seconds_of(at(2026, 12, 10, 9)) + ", 'minute', " + seconds_of(at(2026, 12, 10, 10)) +
+      ", 'HIKVISION is banned in the UK.', 'h2'),"
+      " (3, 'https://c.example/3', 'https://c.example/3', 'UK lifts ban', " +
+      seconds_of(at(2027, 5, 2)) + ", 'day', " + seconds_of(at(2027, 5, 2, 10)) +
+      ", 'The UK lifted its Hikvision ban.', 'h3');"
+      "INSERT INTO events (id, vendor, actor, actor_type, action, status, event_date, event_date_precision,"
+      " event_date_end, first_seen_at, confidence, previous_event_id, timeline_key) VALUES"
+      " (1, 'Hikvision', 'United Kingdom', 'government', 'ban', 'enacted', " +
+      seconds_of(at(2026, 12, 7)) + ", 'day', " + seconds_of(at(2026, 12, 8)) + ", " + seconds_of(at(2026, 12, 8, 10)) +
+      ", 0.9, NULL, 0),"
+      " (2, 'Hikvision', 'United Kingdom', 'government', 'ban', 'enacted', NULL, NULL, NULL, " +
+      seconds_of(at(2026, 12, 8, 10)) +
+      ", 0.8, NULL, 0),"
+      " (3, 'HIKVISION', 'the United Kingdom', 'government', 'ban', 'enacted', NULL, NULL, NULL, " +
+      seconds_of(at(2026, 12, 10, 10)) +
+      ", 0.8, NULL, 0),"
+      " (4, 'Hikvision', 'United Kingdom', 'government', 'ban', 'reversed', " +
+      seconds_of(at(2027, 5, 1)) + ", 'day', " + seconds_of(at(2027, 5, 2)) + ", " + seconds_of(at(2027, 5, 2, 10)) +
+      ", 0.9, 2, 0),"
+      " (5, 'Dahua', 'United Kingdom', 'government', 'ban', 'enacted', " +
+      seconds_of(at(2026, 12, 7)) + ", 'day', " + seconds_of(at(2026, 12, 8)) + ", " + seconds_of(at(2026, 12, 8, 10)) +
+      ", 0.9, NULL, 0);"
+      "INSERT INTO mentions (id, event_id, article_id, rule_id, evidence, evidence_hash, extracted_at,"
+      " mention_key) VALUES"
+      " (1, 1, 1, 'rule.ban', 'The UK on Monday banned Hikvision.', '" +
+      sha256_hex("The UK on Monday banned Hikvision.") +
+      "', 1, 11),"
+      " (2, 2, 1, 'rule.ban', 'UK bans Hikvision', '" +
+      sha256_hex("UK bans Hikvision") +
+      "', 1, 12),"
+      " (3, 3, 2, 'rule.ban', 'HIKVISION is banned in the UK.', '" +
+      sha256_hex("HIKVISION is banned in the UK.") +
+      "', 1, 13),"
+      " (4, 4, 3, 'rule.ban', 'The UK lifted its Hikvision ban.', '" +
+      sha256_hex("The UK lifted its Hikvision ban.") +
+      "', 1, 14),"
+      " (5, 5, 1, 'rule.ban', 'The UK on Monday banned Hikvision and Dahua.', '" +
+      sha256_hex("The UK on Monday banned Hikvision and Dahua.") +
+      "', 1, 15);"
+      "INSERT INTO digests (id, channel, created_at, up_to_event_id, up_to_mention_id, event_count)"
+      " VALUES (1, 'file', 1, 5, 5, 4);";
+  if (GetParam() == "sqlite") {
+    // A version-4 store, built by the migrations as released.
+    const std::string path = backend_->url().substr(std::string("sqlite:").size());
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+    sqlite3_create_function_v2(db, "banwatch_key", 1, SQLITE_UTF8, nullptr, sqlite_banwatch_key, nullptr, nullptr,
+                               nullptr);
+    std::string script = "BEGIN;";
+    for (const Migration& migration : sqlite_migrations()) {
+      if (migration.version <= 4) script += migration.sql + std::string(";");
+    }
+    script += rows + "INSERT INTO articles_fts (articles_fts) VALUES ('rebuild'); PRAGMA user_version = 4; COMMIT;";
+    char* message = nullptr;
+    const int rc = sqlite3_exec(db, script.c_str(), nullptr, nullptr, &message);
+    const std::string error = message != nullptr ? message : "";
+    sqlite3_free(message);
+    sqlite3_close(db);
+    ASSERT_EQ(rc, SQLITE_OK) << error;
+  } else {
+    // A version-7 store, built by the PostgreSQL migrations as released.
+    pqxx::connection connection(backend_->url());
+    pqxx::work tx(connection);
+    tx.exec(
+        "CREATE TABLE banwatch_schema (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)");
+    for (const Migration& migration : postgres_migrations()) {
+      if (migration.version > 7) continue;
+      tx.exec(migration.sql);
+      tx.exec("INSERT INTO banwatch_schema VALUES (" + std::to_string(migration.version) + ", 'm', 0)");
+    }
+    tx.exec(rows);
+    for (const char* table : {"articles", "events", "mentions", "digests"}) {
+      tx.exec(std::string("SELECT setval(pg_get_serial_sequence('") + table + "', 'id'), 100)");
+    }
+    tx.commit();
+  }
+  Store& store = open();
+  auto events = store.query_events({});
+  ASSERT_TRUE(events) << events.error().message;
+  ASSERT_EQ(events->size(), 3u);
+  // The dated body (the earliest event) keeps its id, date and every citation.
+  EXPECT_EQ((*events)[0].event.id, 1);
+  EXPECT_EQ((*events)[0].event.event_date, day_date(2026, 12, 7));
+  std::vector<Id> cited;
+  for (const Mention& m : (*events)[0].mentions) cited.push_back(m.id);
+  EXPECT_EQ(cited, (std::vector<Id>{1, 2, 3}));
+  // The lifting followed the merged undated event: it now follows the one it joined.
+  EXPECT_EQ((*events)[1].event.id, 4);
+  EXPECT_EQ((*events)[1].event.previous_event_id, std::optional<Id>(1));
+  EXPECT_EQ((*events)[0].event.case_status, "reversed");
+  EXPECT_EQ((*events)[2].event.vendor, "Dahua");
+  auto digest = store.last_digest("file");
+  ASSERT_TRUE(digest && *digest);
+  EXPECT_EQ((*digest)->up_to_event_id, 5);
+  auto check = store.integrity_check();
+  ASSERT_TRUE(check);
+  EXPECT_EQ(*check, "ok");
+  EXPECT_NE(backend_->exec("UPDATE events SET status = 'proposed' WHERE id = 1"), "");
+  EXPECT_NE(backend_->exec("UPDATE mentions SET event_id = 5 WHERE id = 1"), "");
+  EXPECT_NE(backend_->exec("DELETE FROM events WHERE id = 5"), "");
+  // The migrated rows still deduplicate and cluster what comes after.
+  ArticleRecord again = article("https://a.example/1", "UK bans Hikvision", "The UK on Monday banned Hikvision.");
+  auto repeated = store.append_article(
+      again, {event("Hikvision", "United Kingdom", "enacted", std::nullopt, "UK bans Hikvision")}, {});
+  ASSERT_TRUE(repeated) << repeated.error().message;
+  EXPECT_EQ(repeated->mentions_appended, 0);
+  ArticleRecord later = article("https://d.example/4");
+  later.published_at = PreciseTime{at(2026, 12, 12), DatePrecision::kDay};
+  auto joined = store.append_article(
+      later, {event("hikvision", "United Kingdom", "enacted", std::nullopt, "Hikvision ban stands.")}, {});
+  ASSERT_TRUE(joined) << joined.error().message;
+  EXPECT_EQ(joined->events_appended, 0);
+  EXPECT_EQ(joined->mentions_appended, 1);
 }
 
 }  // namespace
