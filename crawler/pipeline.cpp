@@ -111,7 +111,6 @@ struct ItemWork {
   std::string canonical;  // canonical URL, or the key when the item has no link
   bool has_link = false;  // canonical is an http(s) URL
   bool fetch_page = false;
-  std::optional<store::Id> existing_article;  // recrawl of a stored article
   // A claimed article-fetch queue entry: completed with this outcome once stored.
   std::optional<store::Id> queued_fetch;
   std::string queued_url;  // the entry's URL: the page to request (a redirect target, or the canonical URL)
@@ -618,17 +617,9 @@ class Crawl {
   }
 
   void append_later(SourceTask& task, const ItemWork& work, Processed out) {
-    if (work.existing_article) {
-      // A recrawl adds events to a stored article: alone, after what is pending.
-      flush_appends();
-      store::AppendOptions ao;
-      ao.cluster_window = deps_.config->store.cluster_window;
-      ao.now = out.to_append->article.fetched_at;
-      auto result = deps_.store->append_events(*work.existing_article, out.to_append->events, ao);
-      out.to_append.reset();
-      finish_append(work, result, out);
-      return post_result(task, std::move(out));
-    }
+    // A recrawled article goes the way of a new one: append_article() finds
+    // it by canonical URL, replaces a changed text (and its search entry,
+    // keeping the old version's hash) and appends only the new mentions.
     pending_appends_.push_back(PendingAppend{&task, work, std::move(out)});
     if (pending_appends_.size() >= kMaxAppendBatch) flush_appends();
   }
@@ -1002,7 +993,6 @@ Result<CrawlSummary> recrawl(const CrawlDeps& deps, const RecrawlOptions& option
     auto parsed = Url::parse(a.url);
     w.has_link = parsed && parsed->is_http();
     w.fetch_page = w.has_link;
-    w.existing_article = a.id;
     return w;
   };
 

@@ -136,6 +136,14 @@ const std::vector<Table>& tables() {
         {"up_to_mention_id", K::kInteger},
         {"event_count", K::kInteger},
         {"format", K::kText}}},
+      {"article_versions",
+       "id",
+       {{"id", K::kInteger},
+        {"article_id", K::kInteger},
+        {"content_hash", K::kText},
+        {"fetched_at", K::kInteger},
+        {"feed_only", K::kInteger},
+        {"replaced_at", K::kInteger}}},
   };
   return all;
 }

@@ -879,6 +879,11 @@ void PostgresStore::append_article_tx(pqxx::work& tx, const ArticleRecord& artic
           .text(article.item_id)
           .integer(article.source_id)
           .integer(result.article_id);
+      // The version replaced, by hash (schema 8's article_versions).
+      pg::exec(tx,
+               "INSERT INTO article_versions (article_id, content_hash, fetched_at, feed_only, replaced_at)"
+               " SELECT id, content_hash, fetched_at, feed_only, $2 FROM articles WHERE id = $1",
+               Args().integer(result.article_id).time(now));
       pg::exec(tx,
                "UPDATE articles SET url = $1, title = $2, published_at = COALESCE($3, published_at),"
                " published_precision = CASE WHEN $3::bigint IS NULL THEN published_precision ELSE $4 END,"

@@ -773,6 +773,15 @@ Status SqliteStore::append_article_locked(const ArticleRecord& article, const st
                          !article.content_hash.empty() && article.content_hash != existing_hash;
     if (upgrade || changed) {
       flush_search_index();  // the update trigger replaces the row's index entry
+      {
+        // The version replaced, by hash (schema 5's article_versions).
+        Query keep = prepare(
+            "INSERT INTO article_versions (article_id, content_hash, fetched_at, feed_only, replaced_at)"
+            " SELECT id, content_hash, fetched_at, feed_only, ? FROM articles WHERE id = ?");
+        keep.bind_time(1, now);
+        keep.bind_int(2, *existing);
+        keep.run();
+      }
       Query update = prepare(
           "UPDATE articles SET url = ?, title = ?, published_at = COALESCE(?, published_at),"
           " published_precision = CASE WHEN ? IS NULL THEN published_precision ELSE ? END,"

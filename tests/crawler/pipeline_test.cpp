@@ -636,5 +636,49 @@ TEST_F(PipelineTest, RecrawlUrlAppendsOnlyWhatIsNew) {
   EXPECT_EQ(server_.hits("/a/ban"), 2);
 }
 
+// A page changed since it was stored: recrawl --url replaces the stored text
+// and its search entry (docs/store.md, articles), so the new words are found
+// and the old ones are not; the events of the new text are appended.
+TEST_F(PipelineTest, RecrawlOfAChangedPageReplacesTheTextAndTheSearchIndex) {
+  standard_site();
+  add_source("wire", "/feed.xml");
+  ASSERT_TRUE(run().has_value());
+  ASSERT_EQ(store_->search("rollout", std::nullopt, 10).value_or(std::vector<store::SearchHit>{}).size(), 1u);
+  std::string changed = read_fixture("article-ban.html");
+  const std::string old_paragraph = "Industry groups warned that the replacement could cost several hundred million";
+  const auto at = changed.find(old_paragraph);
+  ASSERT_NE(at, std::string::npos);
+  changed.replace(at, old_paragraph.size(),
+                  "In an update, Testland also bans ZTE equipment from the core network, the ministry said; the"
+                  " quarrymen's union and operators estimated the cost at several hundred million");
+  const std::string rollout = "delay the rollout of new services";
+  changed.replace(changed.find(rollout), rollout.size(), "delay new services");
+  Route r;
+  r.body = changed;
+  server_.set("/a/ban", r);
+  FetcherOptions fo = FetcherOptions::from_config(config_.fetch);
+  auto fetcher = Fetcher::create(fo);
+  CrawlDeps deps{store_.get(), &rules_, &config_, &clock_, fetcher->get()};
+  RecrawlOptions ro;
+  ro.urls = {server_.url("/a/ban")};
+  auto recrawled = recrawl(deps, ro);
+  ASSERT_TRUE(recrawled.has_value()) << recrawled.error().message;
+  EXPECT_EQ(recrawled->pages_fetched, 1);
+  EXPECT_EQ(recrawled->articles_stored, 0);  // the same article, not a new one
+  auto hits = store_->search("quarrymen", std::nullopt, 10);
+  ASSERT_TRUE(hits.has_value()) << hits.error().message;
+  ASSERT_EQ(hits->size(), 1u);
+  EXPECT_NE(hits->front().url.find("/a/ban"), std::string::npos);
+  EXPECT_TRUE(store_->search("rollout", std::nullopt, 10).value_or(std::vector<store::SearchHit>{1}).empty());
+  std::string text;
+  store::Store::ArticleFilter filter;
+  filter.urls = {server_.url("/a/ban")};
+  ASSERT_TRUE(store_->for_each_article(filter, [&](const store::ArticleRecord& a) {
+    text = a.text;
+    return true;
+  }));
+  EXPECT_NE(text.find("quarrymen"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace banwatch::crawler

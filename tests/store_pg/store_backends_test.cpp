@@ -1359,5 +1359,44 @@ TEST_P(StoreBackendTest, MigrationMergesTheDuplicatesOfOlderIdentityRules) {
   EXPECT_EQ(joined->mentions_appended, 1);
 }
 
+// A changed page replaces the stored text and its search entry; the version
+// it replaced is kept by hash in article_versions.
+TEST_P(StoreBackendTest, AChangedTextReplacesTheStoredOneAndKeepsItsHash) {
+  Store& store = open();
+  ArticleRecord first = article("https://a.example/changing", "Ban", "Regulators discussed the vendor at length.");
+  ASSERT_TRUE(store.append_article(first, {}, {}));
+  ArticleRecord second = article("https://a.example/changing", "Ban", "Regulators banned the vendor outright.");
+  second.fetched_at = at(2026, 11, 2);
+  auto appended = store.append_article(second, {}, {});
+  ASSERT_TRUE(appended) << appended.error().message;
+  EXPECT_FALSE(appended->article_inserted);
+  auto hits = store.search("outright", std::nullopt, 10);
+  ASSERT_TRUE(hits) << hits.error().message;
+  EXPECT_EQ(hits->size(), 1u);
+  EXPECT_TRUE(store.search("length", std::nullopt, 10).value_or(std::vector<SearchHit>{{}}).empty());
+  // The same text again changes nothing.
+  ASSERT_TRUE(store.append_article(second, {}, {}));
+  auto versions = store.stats();
+  ASSERT_TRUE(versions);
+  EXPECT_EQ(versions->articles, 1);
+  if (GetParam() == "postgresql") {
+    PgSchema const& schema = static_cast<PgBackend&>(*backend_).schema();
+    EXPECT_EQ(schema.integer("SELECT count(*) FROM article_versions WHERE content_hash = '" + first.content_hash +
+                             "' AND fetched_at = " + std::to_string(first.fetched_at.time_since_epoch().count())),
+              1);
+    EXPECT_EQ(schema.integer("SELECT count(*) FROM article_versions"), 1);
+  } else {
+    // A row that does not exist makes the statement fail: the version is there.
+    EXPECT_EQ(backend_->exec("SELECT CASE WHEN (SELECT count(*) FROM article_versions WHERE content_hash = '" +
+                             first.content_hash +
+                             "') = 1 AND (SELECT count(*) FROM article_versions) = 1"
+                             " THEN 1 ELSE abs(-9223372036854775807 - 1) END"),
+              "");
+  }
+  auto check = store.integrity_check();
+  ASSERT_TRUE(check);
+  EXPECT_EQ(*check, "ok");
+}
+
 }  // namespace
 }  // namespace banwatch::store

@@ -61,3 +61,15 @@ BEGIN SELECT RAISE(ABORT, 'mentions are append-only: UPDATE refused'); END;
 -- Clustering and status-change linking walk one case in anchor order.
 DROP INDEX events_timeline;
 CREATE INDEX events_timeline ON events (timeline_key, anchor_at);
+
+-- The versions of an article's text that a changed page replaced (recrawl):
+-- the text is kept once, in articles; what it was before is known by hash.
+CREATE TABLE article_versions (
+  id           INTEGER PRIMARY KEY,
+  article_id   INTEGER NOT NULL REFERENCES articles(id),
+  content_hash TEXT    NOT NULL,
+  fetched_at   INTEGER NOT NULL,
+  feed_only    INTEGER NOT NULL DEFAULT 0,
+  replaced_at  INTEGER NOT NULL
+);
+CREATE INDEX article_versions_article ON article_versions (article_id, id);
