@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstring>
+#include <limits>
 #include <mutex>
 #include <new>
 #include <optional>
@@ -1143,6 +1144,14 @@ Result<std::vector<EventWithMentions>> PostgresStore::query_events(const EventQu
   if (query.with_mentions_after_id) {
     where += " AND id IN (SELECT event_id FROM mentions WHERE id > " + next() + ")";
     args.integer(*query.with_mentions_after_id);
+  }
+  if (query.cited_since || query.cited_until) {
+    where += " AND id IN (SELECT event_id FROM mentions WHERE extracted_at >= " + next() + " AND extracted_at < " +
+             next() + ")";
+    args.integer(query.cited_since ? query.cited_since->time_since_epoch().count()
+                                   : std::numeric_limits<std::int64_t>::min());
+    args.integer(query.cited_until ? query.cited_until->time_since_epoch().count()
+                                   : std::numeric_limits<std::int64_t>::max());
   }
   const char* order = query.newest_first ? " DESC" : "";
   std::string sql =

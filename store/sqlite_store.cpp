@@ -1084,6 +1084,8 @@ Result<std::vector<EventWithMentions>> SqliteStore::query_events(const EventQuer
   in_list("status", query.statuses.size());
   in_list("id", query.ids.size());
   if (query.with_mentions_after_id) where += " AND id IN (SELECT event_id FROM mentions WHERE id > ?)";
+  const bool cited_range = query.cited_since || query.cited_until;
+  if (cited_range) where += " AND id IN (SELECT event_id FROM mentions WHERE extracted_at >= ? AND extracted_at < ?)";
   const char* order = query.newest_first ? " DESC" : "";
   std::string sql =
       "WITH selected AS (SELECT id, vendor, actor, actor_type, action, status, scope, event_date,"
@@ -1114,6 +1116,12 @@ Result<std::vector<EventWithMentions>> SqliteStore::query_events(const EventQuer
     }
     for (Id id : query.ids) statement.bind_int(index++, id);
     if (query.with_mentions_after_id) statement.bind_int(index++, *query.with_mentions_after_id);
+    if (cited_range) {
+      statement.bind_int(index++,
+                         query.cited_since ? to_db(*query.cited_since) : std::numeric_limits<std::int64_t>::min());
+      statement.bind_int(index++,
+                         query.cited_until ? to_db(*query.cited_until) : std::numeric_limits<std::int64_t>::max());
+    }
 
     std::vector<EventWithMentions> results;
     std::unordered_map<Id, std::size_t> position;  // event id -> index in results

@@ -145,6 +145,10 @@ struct EventQuery {
   // Digest cursor for new citations: only events having a mention with
   // id > this (all of their mentions are returned).
   std::optional<Id> with_mentions_after_id;
+  // Window form of the same: only events having a mention appended
+  // (extracted_at) in [cited_since, cited_until); either bound may be open.
+  // Reads every mention: for digests, not for hot paths.
+  std::optional<Timestamp> cited_since, cited_until;
   std::vector<Id> ids;        // only these events; empty = any
   bool newest_first = false;  // order by id descending (a limit keeps the newest)
   // Read each found event's case (vendor, actor, action) whole: fills
