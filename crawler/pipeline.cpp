@@ -15,6 +15,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/url.h"
+#include "crawler/ingest.h"
 #include "crawler/scheduler.h"
 #include "crawler/serial_executor.h"
 #include "crawler/text.h"
@@ -753,12 +754,8 @@ class Crawl {
   void store_record(store::ArticleRecord rec, Processed& out) {
     if (store_failed_.load()) return;  // the run is ending: nothing more is written
     out.recorded = true;
-    rec.content_hash = sha256_hex(rec.text);
-    rules::ExtractContext ctx;
-    ctx.published = rec.published_at;
-    std::string text = rec.title.empty() ? rec.text : rec.title + "\n\n" + rec.text;
-    std::vector<store::ExtractedEvent> events;
-    for (auto& x : deps_.rules->extract(text, ctx)) events.push_back(std::move(x.event));
+    seal_article(rec);
+    std::vector<store::ExtractedEvent> events = extract_events(*deps_.rules, rec);
     if (dry_run_) {
       out.dry_run = DryRunArticle{std::move(rec), std::move(events)};
       return;

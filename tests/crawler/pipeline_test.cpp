@@ -5,6 +5,7 @@
 #include <set>
 #include <tuple>
 
+#include "crawler/ingest.h"
 #include "crawler/pipeline.h"
 #include "tests/crawler/pipeline_fixture.h"
 
@@ -678,6 +679,72 @@ TEST_F(PipelineTest, RecrawlOfAChangedPageReplacesTheTextAndTheSearchIndex) {
     return true;
   }));
   EXPECT_NE(text.find("quarrymen"), std::string::npos);
+}
+
+// reextract takes the crawler's ingest path: a report the rule pack finds now
+// in a stored article joins the event it describes (no new event), and every
+// stored citation and the digest cursor stay as they were.
+TEST_F(PipelineTest, ReextractJoinsNewReportsToStoredEventsAndKeepsCitationsAndCursors) {
+  standard_site();
+  add_source("wire", "/feed.xml");
+  ASSERT_TRUE(run().has_value());
+  auto before = store_->query_events({});
+  ASSERT_TRUE(before.has_value());
+  ASSERT_FALSE(before->empty());
+  std::set<store::Id> mention_ids;
+  store::Id last_event = 0, last_mention = 0;
+  for (const auto& e : *before) {
+    last_event = std::max(last_event, e.event.id);
+    for (const auto& m : e.mentions) {
+      mention_ids.insert(m.id);
+      last_mention = std::max(last_mention, m.id);
+    }
+  }
+  store::DigestRecord cursor;
+  cursor.channel = "file";
+  cursor.created_at = clock_.now();
+  cursor.up_to_event_id = last_event;
+  cursor.up_to_mention_id = last_mention;
+  ASSERT_TRUE(store_->record_digest(cursor).has_value());
+
+  // An article stored while the rule pack found nothing in it.
+  store::ArticleRecord missed;
+  missed.url = missed.canonical_url = "https://other.example/testland-confirms";
+  missed.title = "Testland bans Huawei gear, officials confirmed";
+  missed.text = "Officials confirmed the decision on the telecom network equipment in a short statement.";
+  missed.published_at = PreciseTime{test_now() - std::chrono::days(4), DatePrecision::kDay};
+  missed.fetched_at = test_now();
+  seal_article(missed);
+  ASSERT_TRUE(store_->append_article(missed, {}, {}).has_value());
+
+  ReextractOptions options;
+  options.clock = &clock_;
+  options.cluster_window = config_.store.cluster_window;
+  auto first = reextract(*store_, rules_, options);
+  ASSERT_TRUE(first.has_value()) << first.error().message;
+  EXPECT_EQ(first->events_appended, 0);
+  EXPECT_EQ(first->mentions_appended, 1);
+  auto after = store_->query_events({});
+  ASSERT_TRUE(after.has_value());
+  EXPECT_EQ(after->size(), before->size());
+  std::set<store::Id> still;
+  bool joined = false;
+  for (const auto& e : *after) {
+    for (const auto& m : e.mentions) {
+      still.insert(m.id);
+      if (m.article_url == missed.url) joined = e.event.actor == "Testland";
+    }
+  }
+  EXPECT_TRUE(joined);
+  for (store::Id id : mention_ids) EXPECT_TRUE(still.contains(id)) << "mention " << id << " lost";
+  auto kept = store_->last_digest("file");
+  ASSERT_TRUE(kept.has_value() && kept->has_value());
+  EXPECT_EQ((*kept)->up_to_event_id, last_event);
+  EXPECT_EQ((*kept)->up_to_mention_id, last_mention);
+  // Again: nothing new.
+  auto second = reextract(*store_, rules_, options);
+  ASSERT_TRUE(second.has_value());
+  EXPECT_EQ(second->events_appended + second->mentions_appended, 0);
 }
 
 }  // namespace
