@@ -188,6 +188,7 @@ void write_table(const std::vector<store::EventWithMentions>& events, bool with_
 int run_events(Context& ctx, const EventsOptions& opts) {
   const Timestamp now = SystemClock().now();
   store::EventQuery query;
+  query.with_timeline = true;  // the case status and the links of late-read steps
   if (!opts.since.empty()) {
     auto since = parse_bound(opts.since, now, false, "--since");
     if (!since) return ctx.report(since.error());

@@ -260,6 +260,7 @@ Result<Digest> build_digest(store::Store& store, const BuildOptions& options) {
   };
 
   store::EventQuery base;
+  base.with_timeline = true;  // where each case stands, and links read late
   base.since = options.since;
   base.until = options.until;
   // People type "hikvision"; the store keeps the rule pack's spelling. Map
@@ -357,6 +358,7 @@ Result<Digest> build_digest(store::Store& store, const BuildOptions& options) {
         wanted.insert(*de.event.previous_event_id);
   if (!wanted.empty()) {
     store::EventQuery q;
+    q.with_timeline = true;
     q.ids.assign(wanted.begin(), wanted.end());
     auto prev = store.query_events(q);
     if (!prev) return std::unexpected(prev.error().with_context("reading earlier events"));

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <map>
+#include <unordered_map>
 #include <numeric>
 #include <tuple>
 
@@ -143,27 +144,50 @@ std::string case_status(const std::vector<Candidate>& history) {
 
 void apply_timeline(std::vector<EventWithMentions>& events,
                     const std::vector<std::pair<std::int64_t, Candidate>>& cases) {
-  std::map<std::pair<std::int64_t, std::string>, std::vector<Candidate>> by_case;
-  std::map<Id, std::pair<std::int64_t, std::string>> case_of;
-  for (const auto& [key, candidate] : cases) {
-    auto name = std::make_pair(key, case_text(candidate.vendor, candidate.actor, candidate.action));
-    case_of[candidate.id] = name;
-    by_case[name].push_back(candidate);
-  }
-  std::map<Id, Id> links;
-  std::map<std::pair<std::int64_t, std::string>, std::string> statuses;
-  for (const auto& [name, history] : by_case) {
-    const std::vector<Id> found = timeline_links(history);
-    for (std::size_t i = 0; i < history.size(); ++i) {
-      if (found[i] != 0) links[history[i].id] = found[i];
+  // Most cases hold one event: grouped by key first, and only a key of
+  // several events is split by case text (a key collision) and walked.
+  std::unordered_map<std::int64_t, std::vector<const Candidate*>> by_key;
+  by_key.reserve(cases.size());
+  for (const auto& [key, candidate] : cases) by_key[key].push_back(&candidate);
+  std::unordered_map<Id, Id> links;
+  std::unordered_map<Id, std::string_view> statuses;  // event id -> its case's status
+  statuses.reserve(cases.size());
+  for (const auto& [key, members] : by_key) {
+    if (members.size() == 1) {
+      statuses.emplace(members.front()->id, members.front()->status);
+      continue;
     }
-    statuses[name] = case_status(history);
+    std::map<std::string, std::vector<Candidate>> by_case;
+    for (const Candidate* candidate : members) {
+      by_case[case_text(candidate->vendor, candidate->actor, candidate->action)].push_back(*candidate);
+    }
+    for (const auto& [text, history] : by_case) {
+      const std::vector<Id> found = timeline_links(history);
+      const Candidate* latest = &history.front();
+      for (const Candidate& candidate : history) {
+        if (anchored_before(*latest, candidate)) latest = &candidate;
+      }
+      for (std::size_t i = 0; i < history.size(); ++i) {
+        if (found[i] != 0) links.emplace(history[i].id, found[i]);
+      }
+      // `latest` points into by_case, alive until this group is done: keep
+      // the status from the stable `cases` entry of the same id instead.
+      const Id latest_id = latest->id;
+      const Candidate* stable = nullptr;
+      for (const Candidate* candidate : members) {
+        if (candidate->id == latest_id) stable = candidate;
+      }
+      for (const Candidate& candidate : history) statuses.emplace(candidate.id, stable->status);
+    }
   }
   for (EventWithMentions& entry : events) {
     Event& event = entry.event;
-    const auto name = case_of.find(event.id);
-    if (name == case_of.end()) continue;
-    event.case_status = statuses[name->second];
+    const auto status = statuses.find(event.id);
+    if (status == statuses.end()) {
+      event.case_status = event.status;  // the only event of its case
+      continue;
+    }
+    event.case_status = std::string(status->second);
     if (!event.previous_event_id) {
       if (const auto link = links.find(event.id); link != links.end()) event.previous_event_id = link->second;
     }

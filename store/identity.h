@@ -109,20 +109,23 @@ std::vector<Id> timeline_links(const std::vector<Candidate>& history);
 // (ties: the highest id). Empty for an empty history.
 std::string case_status(const std::vector<Candidate>& history);
 
-// The events of the cases of `events` (one query per backend; $1: the ids
-// of `events`). Columns as kHistorySql, then timeline_key.
+// The events of the cases that hold more than one event, among the cases
+// whose timeline keys are given ($1: SQLite a JSON array, PostgreSQL a
+// bigint[]). The count reads only the index. Columns as kHistorySql, then
+// timeline_key.
 inline constexpr const char* kCasesSqliteSql =
     "SELECT id, vendor, actor, action, status, CASE WHEN event_date IS NULL THEN 0 ELSE 1 END, anchor_at, anchor_end,"
-    " timeline_key FROM events WHERE timeline_key IN"
-    " (SELECT timeline_key FROM events WHERE id IN (SELECT value FROM json_each($1)))";
+    " timeline_key FROM events WHERE timeline_key IN (SELECT value FROM json_each($1)"
+    " WHERE (SELECT count(*) FROM events WHERE timeline_key = value) > 1)";
 inline constexpr const char* kCasesPostgresSql =
     "SELECT id, vendor, actor, action, status, CASE WHEN event_date IS NULL THEN 0 ELSE 1 END, anchor_at, anchor_end,"
-    " timeline_key FROM events WHERE timeline_key IN"
-    " (SELECT timeline_key FROM events WHERE id = ANY($1::bigint[]))";
+    " timeline_key FROM events WHERE timeline_key IN (SELECT k FROM unnest($1::bigint[]) AS k"
+    " WHERE (SELECT count(*) FROM events WHERE timeline_key = k) > 1)";
 
 // Fills case_status of every event of `events`, and previous_event_id of
 // those stored without one that timeline_links() gives one. `cases` holds
-// every event of their cases with its timeline key (kCases*Sql).
+// every event of their cases of several events with its timeline key
+// (kCases*Sql); an event of no such case is its case's latest.
 void apply_timeline(std::vector<EventWithMentions>& events,
                     const std::vector<std::pair<std::int64_t, Candidate>>& cases);
 

@@ -1156,14 +1156,14 @@ Result<std::vector<EventWithMentions>> PostgresStore::query_events(const EventQu
   const char* order = query.newest_first ? " DESC" : "";
   std::string sql =
       "WITH selected AS (SELECT id, vendor, actor, actor_type, action, status, scope, event_date,"
-      " event_date_precision, first_seen_at, confidence, previous_event_id FROM events" +
+      " event_date_precision, first_seen_at, confidence, previous_event_id, timeline_key FROM events" +
       where + " ORDER BY id" + order;
   if (query.limit > 0) sql += " LIMIT " + std::to_string(query.limit);
   sql +=
       ") SELECT e.id, e.vendor, e.actor, e.actor_type, e.action, e.status, e.scope, e.event_date,"
       " e.event_date_precision, e.first_seen_at, e.confidence, e.previous_event_id,"
       " m.id, m.article_id, m.evidence, m.rule_id, m.rule_pack_version, m.extracted_at,"
-      " a.url, a.title, s.name, a.published_at, a.published_precision"
+      " a.url, a.title, s.name, a.published_at, a.published_precision, e.timeline_key"
       " FROM selected e LEFT JOIN mentions m ON m.event_id = e.id"
       " LEFT JOIN articles a ON a.id = m.article_id LEFT JOIN sources s ON s.id = a.source_id"
       " ORDER BY e.id" +
@@ -1173,6 +1173,7 @@ Result<std::vector<EventWithMentions>> PostgresStore::query_events(const EventQu
   return transact<std::vector<EventWithMentions>>("query events", Retry::kSafe, [&](pqxx::work& tx) {
     auto rows = pg::exec(tx, sql, args);
     std::vector<EventWithMentions> results;
+    std::vector<std::string> keys;  // the timeline keys of the events, for with_timeline
     for (const auto& row : rows) {
       const Id event_id = to_int(row[0]);
       if (results.empty() || results.back().event.id != event_id) {
@@ -1180,6 +1181,7 @@ Result<std::vector<EventWithMentions>> PostgresStore::query_events(const EventQu
         Event& event = entry.event;
         event.id = event_id;
         event.vendor = to_text(row[1]);
+        if (query.with_timeline) keys.push_back(std::to_string(to_int(row[23])));
         event.actor = to_text(row[2]);
         event.actor_type = to_text(row[3]);
         event.action = to_text(row[4]);
@@ -1205,12 +1207,12 @@ Result<std::vector<EventWithMentions>> PostgresStore::query_events(const EventQu
       mention.article_published_at = optional_precise(row[21], row[22]);
     }
     if (query.with_timeline && !results.empty()) {
-      // The cases of the events found, read whole (identity::apply_timeline()).
-      std::vector<std::string> ids;
-      ids.reserve(results.size());
-      for (const EventWithMentions& entry : results) ids.push_back(std::to_string(entry.event.id));
+      // The cases of several events among those found, read whole
+      // (identity::apply_timeline()).
+      std::sort(keys.begin(), keys.end());
+      keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
       std::vector<std::pair<std::int64_t, identity::Candidate>> cases;
-      for (const auto& row : pg::exec(tx, identity::kCasesPostgresSql, Args().text_array(ids))) {
+      for (const auto& row : pg::exec(tx, identity::kCasesPostgresSql, Args().text_array(keys))) {
         identity::Candidate candidate;
         candidate.id = to_int(row[0]);
         candidate.vendor = to_text(row[1]);

@@ -1089,14 +1089,14 @@ Result<std::vector<EventWithMentions>> SqliteStore::query_events(const EventQuer
   const char* order = query.newest_first ? " DESC" : "";
   std::string sql =
       "WITH selected AS (SELECT id, vendor, actor, actor_type, action, status, scope, event_date,"
-      " event_date_precision, first_seen_at, confidence, previous_event_id FROM events" +
+      " event_date_precision, first_seen_at, confidence, previous_event_id, timeline_key FROM events" +
       where;
   if (query.limit > 0) sql += std::string(" ORDER BY id") + order + " LIMIT " + std::to_string(query.limit);
   sql +=
       ") SELECT e.id, e.vendor, e.actor, e.actor_type, e.action, e.status, e.scope, e.event_date,"
       " e.event_date_precision, e.first_seen_at, e.confidence, e.previous_event_id,"
       " m.id, m.article_id, m.evidence, m.rule_id, m.rule_pack_version, m.extracted_at,"
-      " a.url, a.title, s.name, a.published_at, a.published_precision"
+      " a.url, a.title, s.name, a.published_at, a.published_precision, e.timeline_key"
       " FROM selected e LEFT JOIN mentions m ON m.event_id = e.id"
       " LEFT JOIN articles a ON a.id = m.article_id LEFT JOIN sources s ON s.id = a.source_id";
   // No ORDER BY: rows are grouped and sorted below, which spares SQLite a
@@ -1124,6 +1124,7 @@ Result<std::vector<EventWithMentions>> SqliteStore::query_events(const EventQuer
     }
 
     std::vector<EventWithMentions> results;
+    std::vector<std::int64_t> keys;                // the timeline keys of the events, for with_timeline
     std::unordered_map<Id, std::size_t> position;  // event id -> index in results
     // Each column is fetched once and read on every row: a SQLite::Column
     // shares the statement by reference count, and making one per value cost
@@ -1161,6 +1162,7 @@ Result<std::vector<EventWithMentions>> SqliteStore::query_events(const EventQuer
         Event& event = entry.event;
         event.id = event_id;
         event.vendor = text(1);
+        if (query.with_timeline) keys.push_back(integer(23));
         event.actor = text(2);
         event.actor_type = text(3);
         event.action = text(4);
@@ -1200,17 +1202,20 @@ Result<std::vector<EventWithMentions>> SqliteStore::query_events(const EventQuer
       }
     }
     if (query.with_timeline && !results.empty()) {
-      // The cases of the events found, read whole: the status each case has
-      // reached and the links of events appended before those they follow.
-      std::string ids = "[";
-      for (const EventWithMentions& entry : results) {
-        if (ids.size() > 1) ids += ',';
-        ids += std::to_string(entry.event.id);
+      // The cases of the events found that hold more than one event, read
+      // whole: the status each has reached and the links of events appended
+      // before those they follow. A case of one event needs no read.
+      std::sort(keys.begin(), keys.end());
+      keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
+      std::string list = "[";
+      for (const std::int64_t key : keys) {
+        if (list.size() > 1) list += ',';
+        list += std::to_string(key);
       }
-      ids += ']';
+      list += ']';
       std::vector<std::pair<std::int64_t, identity::Candidate>> cases;
       Query read = prepare(identity::kCasesSqliteSql);
-      read.bind_text(1, ids);
+      read.bind_text(1, list);
       while (read.step()) {
         identity::Candidate candidate;
         candidate.id = read->getColumn(0).getInt64();

@@ -151,10 +151,12 @@ struct EventQuery {
   std::optional<Timestamp> cited_since, cited_until;
   std::vector<Id> ids;        // only these events; empty = any
   bool newest_first = false;  // order by id descending (a limit keeps the newest)
-  // Read each found event's case (vendor, actor, action) whole: fills
+  // Read the cases (vendor, actor, action) of the events found: fills
   // Event::case_status and the links of events appended before the event
-  // they follow. One more indexed read per case; off for bulk readers.
-  bool with_timeline = true;
+  // they follow. One more index probe per event, and a read of every case
+  // that holds several (docs/store.md measures it); `events` and the digest
+  // ask for it, bulk readers need not.
+  bool with_timeline = false;
 };
 
 struct EventWithMentions {

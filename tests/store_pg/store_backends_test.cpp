@@ -1157,7 +1157,9 @@ TEST_P(StoreBackendTest, EventIdentityTable) {
       auto appended = store.append_article(a, events, {});
       ASSERT_TRUE(appended) << appended.error().message;
     }
-    auto stored = store.query_events({});
+    EventQuery with_timeline;
+    with_timeline.with_timeline = true;
+    auto stored = store.query_events(with_timeline);
     ASSERT_TRUE(stored) << stored.error().message;
     std::map<std::string, Id> event_of;
     std::map<Id, std::optional<Id>> previous_of;
@@ -1321,7 +1323,9 @@ TEST_P(StoreBackendTest, MigrationMergesTheDuplicatesOfOlderIdentityRules) {
     tx.commit();
   }
   Store& store = open();
-  auto events = store.query_events({});
+  EventQuery with_timeline;
+  with_timeline.with_timeline = true;
+  auto events = store.query_events(with_timeline);
   ASSERT_TRUE(events) << events.error().message;
   ASSERT_EQ(events->size(), 3u);
   // The dated body (the earliest event) keeps its id, date and every citation.
