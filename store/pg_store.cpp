@@ -598,11 +598,24 @@ Status PostgresStore::migrate(pqxx::work& tx) {
 // point to the event it joined, and the merged rows go, with the append-only
 // triggers off only for this, inside the migration's transaction.
 void PostgresStore::merge_duplicates(pqxx::work& tx) {
-  std::vector<identity::Candidate> events;
+  // One case (timeline key) at a time, as the SQLite backend does.
+  const std::int64_t window_s = std::chrono::duration_cast<seconds>(AppendOptions{}.cluster_window).count();
+  std::vector<std::pair<Id, Id>> merges;
+  std::vector<identity::Candidate> group;
+  std::int64_t group_key = 0;
+  const auto flush = [&] {
+    if (group.size() > 1) {
+      for (const auto& merge : identity::plan_merges(std::move(group), window_s)) merges.push_back(merge);
+    }
+    group.clear();
+  };
   for (const auto& row :
        tx.exec("SELECT id, vendor, actor, action, status, CASE WHEN event_date IS NULL THEN 0 ELSE 1 END,"
-               " anchor_at, anchor_end FROM events")) {
-    identity::Candidate& candidate = events.emplace_back();
+               " anchor_at, anchor_end, timeline_key FROM events ORDER BY timeline_key, id")) {
+    const std::int64_t key = to_int(row[8]);
+    if (key != group_key) flush();
+    group_key = key;
+    identity::Candidate& candidate = group.emplace_back();
     candidate.id = to_int(row[0]);
     candidate.vendor = to_text(row[1]);
     candidate.actor = to_text(row[2]);
@@ -611,8 +624,7 @@ void PostgresStore::merge_duplicates(pqxx::work& tx) {
     candidate.dated = to_int(row[5]) != 0;
     candidate.when = {to_int(row[6]), to_int(row[7])};
   }
-  const std::int64_t window_s = std::chrono::duration_cast<seconds>(AppendOptions{}.cluster_window).count();
-  const auto merges = identity::plan_merges(std::move(events), window_s);
+  flush();
   if (merges.empty()) return;
   std::vector<std::string> from, into;
   for (const auto& [merged, joined] : merges) {

@@ -477,13 +477,27 @@ Status SqliteStore::migrate() {
 // sanctioned change to stored events and mentions, in the migration's
 // transaction, with the append-only triggers off only for it.
 void SqliteStore::merge_duplicates() {
-  std::vector<identity::Candidate> events;
+  // One case (timeline key) at a time: memory is bounded by the longest
+  // history, not by the store.
+  const std::int64_t window_s = std::chrono::duration_cast<seconds>(AppendOptions{}.cluster_window).count();
+  std::vector<std::pair<Id, Id>> merges;
+  std::vector<identity::Candidate> group;
+  std::int64_t group_key = 0;
+  const auto flush = [&] {
+    if (group.size() > 1) {
+      for (const auto& merge : identity::plan_merges(std::move(group), window_s)) merges.push_back(merge);
+    }
+    group.clear();
+  };
   {
     SQLite::Statement query(*db_,
                             "SELECT id, vendor, actor, action, status, CASE WHEN event_date IS NULL THEN 0 ELSE 1 END,"
-                            " anchor_at, anchor_end FROM events");
+                            " anchor_at, anchor_end, timeline_key FROM events ORDER BY timeline_key, id");
     while (query.executeStep()) {
-      identity::Candidate& candidate = events.emplace_back();
+      const std::int64_t key = query.getColumn(8).getInt64();
+      if (key != group_key) flush();
+      group_key = key;
+      identity::Candidate& candidate = group.emplace_back();
       candidate.id = query.getColumn(0).getInt64();
       candidate.vendor = query.getColumn(1).getString();
       candidate.actor = query.getColumn(2).getString();
@@ -492,9 +506,8 @@ void SqliteStore::merge_duplicates() {
       candidate.dated = query.getColumn(5).getInt() != 0;
       candidate.when = {query.getColumn(6).getInt64(), query.getColumn(7).getInt64()};
     }
+    flush();
   }
-  const std::int64_t window_s = std::chrono::duration_cast<seconds>(AppendOptions{}.cluster_window).count();
-  const auto merges = identity::plan_merges(std::move(events), window_s);
   if (merges.empty()) return;
   db_->exec("CREATE TEMP TABLE merged_events (id INTEGER PRIMARY KEY, into_id INTEGER NOT NULL)");
   {
