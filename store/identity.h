@@ -66,15 +66,23 @@ struct HistoryRange {
 };
 HistoryRange history_range(const Period& when, std::int64_t window_s);
 
-// The one history query of both backends ($1 timeline key, $2 lowest,
-// $3 highest; SQLite reads $N as a named parameter of index N). Columns:
-// id, vendor, actor, action, status, dated (0/1), anchor_at, anchor_end.
+// The history query ($1 timeline key, $2 lowest, $3 highest; SQLite reads
+// $N as a named parameter of index N), read for each report by the SQLite
+// backend. Columns: id, vendor, actor, action, status, dated (0/1),
+// anchor_at, anchor_end. decide() takes any history holding these rows:
+// PostgreSQL reads the whole cases of an article's reports in one round trip
+// instead (kCasesOfKeysPostgresSql, then timeline_key) and adds the events it
+// creates.
 inline constexpr const char* kHistorySql =
     "SELECT id, vendor, actor, action, status, CASE WHEN event_date IS NULL THEN 0 ELSE 1 END, anchor_at, anchor_end"
     " FROM events WHERE timeline_key = $1 AND anchor_at BETWEEN $2 AND $3"
     " UNION ALL SELECT * FROM (SELECT id, vendor, actor, action, status,"
     " CASE WHEN event_date IS NULL THEN 0 ELSE 1 END, anchor_at, anchor_end"
     " FROM events WHERE timeline_key = $1 AND anchor_at < $2 ORDER BY anchor_at DESC, id DESC LIMIT 1) AS below";
+
+inline constexpr const char* kCasesOfKeysPostgresSql =
+    "SELECT id, vendor, actor, action, status, CASE WHEN event_date IS NULL THEN 0 ELSE 1 END, anchor_at, anchor_end,"
+    " timeline_key FROM events WHERE timeline_key = ANY($1::bigint[])";
 
 struct Decision {
   Id join = 0;      // the event the report joins; 0: create a new event

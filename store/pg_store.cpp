@@ -17,6 +17,7 @@
 #include <string_view>
 #include <thread>
 #include <unistd.h>
+#include <unordered_map>
 #include <unordered_set>
 #include <utility>
 
@@ -918,8 +919,27 @@ void PostgresStore::append_events_tx(pqxx::work& tx, Id article_id, bool article
   const std::int64_t window_s = std::chrono::duration_cast<seconds>(window).count();
   std::vector<std::int64_t> keys_in_call;
   std::string scratch;
+  std::vector<std::string> keys;
   for (const ExtractedEvent& event : events) {
     if (auto valid = validate_event(event); !valid) throw Abort{valid.error()};
+    keys.push_back(std::to_string(timeline_key(event, scratch)));
+  }
+  // The whole cases of the article's reports in one round trip (the
+  // advisory locks of lock_clusters() keep them still), kept up to date with
+  // the events this call creates: identity::decide() takes any history that
+  // holds the range kHistorySql reads.
+  std::unordered_map<std::int64_t, std::vector<identity::Candidate>> cases;
+  if (!keys.empty()) {
+    for (const auto& row : pg::exec(tx, identity::kCasesOfKeysPostgresSql, Args().text_array(keys))) {
+      identity::Candidate& candidate = cases[to_int(row[8])].emplace_back();
+      candidate.id = to_int(row[0]);
+      candidate.vendor = to_text(row[1]);
+      candidate.actor = to_text(row[2]);
+      candidate.action = to_text(row[3]);
+      candidate.status = to_text(row[4]);
+      candidate.dated = to_int(row[5]) != 0;
+      candidate.when = {to_int(row[6]), to_int(row[7])};
+    }
   }
   // Dated reports first: an undated headline joins the event its dated body
   // states (identity::append_order()).
@@ -949,19 +969,7 @@ void PostgresStore::append_events_tx(pqxx::work& tx, Id article_id, bool article
     const identity::Period when = identity::anchor(event.event_date, published_at, fetched_at);
     const std::int64_t timeline = timeline_key(event, scratch);
     const identity::Report report{scratch, event.status, event.event_date.has_value(), when};
-    const identity::HistoryRange range = identity::history_range(when, window_s);
-    std::vector<identity::Candidate> history;
-    for (const auto& row :
-         pg::exec(tx, identity::kHistorySql, Args().integer(timeline).integer(range.lowest).integer(range.highest))) {
-      identity::Candidate& candidate = history.emplace_back();
-      candidate.id = to_int(row[0]);
-      candidate.vendor = to_text(row[1]);
-      candidate.actor = to_text(row[2]);
-      candidate.action = to_text(row[3]);
-      candidate.status = to_text(row[4]);
-      candidate.dated = to_int(row[5]) != 0;
-      candidate.when = {to_int(row[6]), to_int(row[7])};
-    }
+    std::vector<identity::Candidate>& history = cases[timeline];
     const identity::Decision decision = identity::decide(report, history, window_s);
     const std::string evidence_hash = sha256_hex(event.evidence);
     Args mention;
@@ -1004,10 +1012,20 @@ void PostgresStore::append_events_tx(pqxx::work& tx, Id article_id, bool article
         " RETURNING id)"
         " INSERT INTO mentions (article_id, rule_id, rule_pack_version, evidence, evidence_hash,"
         " confidence, extracted_at, mention_key, event_id)"
-        " SELECT $1, $2, $3, $4, $5, $6, $7, $8, e.id FROM e RETURNING id",
+        " SELECT $1, $2, $3, $4, $5, $6, $7, $8, e.id FROM e RETURNING event_id",
         mention);
     ++result.events_appended;
-    if (!inserted.empty()) ++result.mentions_appended;
+    if (!inserted.empty()) {
+      ++result.mentions_appended;
+      identity::Candidate& created = history.emplace_back();
+      created.id = to_int(inserted[0][0]);
+      created.vendor = event.vendor;
+      created.actor = event.actor;
+      created.action = event.action;
+      created.status = event.status;
+      created.dated = event.event_date.has_value();
+      created.when = when;
+    }
   }
 }
 
