@@ -298,6 +298,25 @@ TEST_F(IdentityEndToEnd, EveryRealEventIsOneStoredEventAndTheNextDigestShowsExac
       EXPECT_EQ(e["citations"].size(), 4u);
     }
   }
+  // The wire corrects a story: `recrawl --url` replaces the stored text, and
+  // `search` finds the new words, not the old ones.
+  Report corrected = first_reports().front();
+  corrected.sentence += " Officials later extended the measure to hospitals and quarantine centres.";
+  Route route;
+  route.body = page(corrected);
+  server_.set("/" + corrected.outlet + "/" + corrected.slug, route);
+  auto recrawled = cli({"recrawl", "--url", server_.url("/" + corrected.outlet + "/" + corrected.slug)});
+  ASSERT_EQ(recrawled.exit_code, 0) << recrawled.err;
+  auto found = cli({"search", "quarantine", "--json"});
+  ASSERT_EQ(found.exit_code, 0) << found.err;
+  ASSERT_FALSE(found.out.empty()) << "search does not find the corrected text";
+  EXPECT_EQ(nlohmann::json::parse(found.out.substr(0, found.out.find('\n')))["url"],
+            server_.url("/" + corrected.outlet + "/" + corrected.slug));
+  // The correction adds no event: it is a new report of nothing new.
+  auto after = cli({"events", "--format", "json"});
+  ASSERT_EQ(after.exit_code, 0) << after.err;
+  EXPECT_EQ(nlohmann::json::parse(after.out).size(), 9u);
+
   auto integrity = [&] {
     store::StoreOptions so;
     so.create = false;
