@@ -1,8 +1,9 @@
 // Event identity: when a report is an event already stored, and which
 // earlier event a new one follows. The one authority for clustering: the
-// SQLite and PostgreSQL backends fetch an event history with the same query
-// shape and hand it to decide(); neither decides on its own (docs/store.md,
-// "One event, many reports"). Pure: no I/O, no clock. Internal to store/.
+// SQLite and PostgreSQL backends read a case's history (kHistorySql, or the
+// whole case) and hand it to decide(); neither decides on its own
+// (docs/store.md, "One event, many reports"). Pure: no I/O, no clock.
+// Internal to store/.
 #pragma once
 
 #include <cstdint>
