@@ -1402,5 +1402,36 @@ TEST_P(StoreBackendTest, AChangedTextReplacesTheStoredOneAndKeepsItsHash) {
   EXPECT_EQ(*check, "ok");
 }
 
+// Re-extraction (append_events) places an undated report at its stored
+// article's publication date, as a crawl does: it joins the event nearby and
+// not one years away.
+TEST_P(StoreBackendTest, ReextractedUndatedReportIsAnchoredAtItsStoredArticle) {
+  Store& store = open();
+  ArticleRecord first = article("https://a.example/old", "Old ban", "The UK banned Hikvision cameras in 2023.");
+  first.published_at = PreciseTime{at(2023, 5, 2), DatePrecision::kDay};
+  ASSERT_TRUE(store.append_article(
+      first, {event("Hikvision", "United Kingdom", "enacted", day_date(2023, 5, 1), "The UK banned it in 2023.")}, {}));
+  ArticleRecord dated = article("https://a.example/dated", "Ban", "The UK on Monday banned Hikvision cameras.");
+  dated.published_at = PreciseTime{at(2026, 12, 8, 9), DatePrecision::kMinute};
+  ASSERT_TRUE(store.append_article(
+      dated, {event("Hikvision", "United Kingdom", "enacted", day_date(2026, 12, 7), "The UK on Monday banned it.")},
+      {}));
+  ArticleRecord later = article("https://b.example/later", "Hikvision banned", "The UK has banned Hikvision cameras.");
+  later.published_at = PreciseTime{at(2026, 12, 10, 9), DatePrecision::kMinute};
+  auto stored = store.append_article(later, {}, {});
+  ASSERT_TRUE(stored) << stored.error().message;
+  auto appended = store.append_events(
+      stored->article_id, {event("Hikvision", "United Kingdom", "enacted", std::nullopt, "The UK has banned it.")}, {});
+  ASSERT_TRUE(appended) << appended.error().message;
+  EXPECT_EQ(appended->events_appended, 0);
+  EXPECT_EQ(appended->mentions_appended, 1);
+  auto events = store.query_events({});
+  ASSERT_TRUE(events);
+  ASSERT_EQ(events->size(), 2u);
+  EXPECT_EQ((*events)[1].event.event_date, day_date(2026, 12, 7));
+  EXPECT_EQ((*events)[1].mentions.size(), 2u);
+  EXPECT_EQ((*events)[0].mentions.size(), 1u);
+}
+
 }  // namespace
 }  // namespace banwatch::store
