@@ -95,10 +95,6 @@ std::int64_t mention_key(const ExtractedEvent& event, std::string& scratch) {
   return key64(scratch);
 }
 
-std::string subject_key(const ExtractedEvent& event) {
-  return event.vendor + '\n' + event.actor + '\n' + event.action + '\n' + event.status;
-}
-
 Status validate_event(const ExtractedEvent& event) {
   const auto missing = [&](const char* field) {
     return fail(ErrorCode::kInvalidArgument,

@@ -29,10 +29,6 @@ inline constexpr std::int64_t kLongestPeriodSeconds = 366LL * 86400;
 // when OpenSSL has no SHA-256, which the backends turn into kStore.
 std::string sha256_hex(std::string_view data);
 
-// What a mention says, beside where it says it: one rule's sentence may state
-// several events. Vendor, actor, action and status joined by '\n'.
-std::string subject_key(const ExtractedEvent& event);
-
 // The first 8 bytes of the SHA-256 of `data`, big-endian, as a signed
 // integer: the SQL function banwatch_key() of both backends (schema 0004 of
 // SQLite, 0007 of PostgreSQL). Throws as sha256_hex() does.
