@@ -100,6 +100,7 @@ nlohmann::json event_json(const store::EventWithMentions& entry) {
           {"first_seen_at", format_iso8601(e.first_seen_at)},
           {"confidence", e.confidence},
           {"previous_event_id", e.previous_event_id ? nlohmann::json(*e.previous_event_id) : nullptr},
+          {"case_status", e.case_status},
           {"mentions", mentions}};
 }
 
@@ -122,7 +123,8 @@ void write_csv(const std::vector<store::EventWithMentions>& events, bool per_cit
   };
   std::vector<std::string> header = {
       "event_id", "event_date", "vendor",        "actor",      "actor_type",        "action",
-      "status",   "scope",      "first_seen_at", "confidence", "previous_event_id", "citations"};
+      "status",   "scope",      "first_seen_at", "confidence", "previous_event_id", "case_status",
+      "citations"};
   if (per_citation) {
     for (const char* column : {"mention_id", "source", "title", "url", "published_at", "evidence", "rule_id"}) {
       header.push_back(column);
@@ -144,6 +146,7 @@ void write_csv(const std::vector<store::EventWithMentions>& events, bool per_cit
                                        format_iso8601(e.first_seen_at),
                                        fmt::format("{:.2f}", e.confidence),
                                        e.previous_event_id ? std::to_string(*e.previous_event_id) : "",
+                                       e.case_status,
                                        std::to_string(entry.mentions.size())};
     if (!per_citation) {
       fields.push_back(entry.mentions.empty() ? "" : entry.mentions.front().article_url);
@@ -162,14 +165,15 @@ void write_csv(const std::vector<store::EventWithMentions>& events, bool per_cit
 }
 
 void write_table(const std::vector<store::EventWithMentions>& events, bool with_citations, std::ostream& out) {
-  out << fmt::format("{:>7}  {:<10}  {:<16}  {:<22}  {:<18}  {:<11}  {:>5}  {}\n", "ID", "DATE", "VENDOR", "ACTOR",
-                     "ACTION", "STATUS", "CITES", "FOLLOWS");
+  out << fmt::format("{:>7}  {:<10}  {:<16}  {:<22}  {:<18}  {:<11}  {:<11}  {:>5}  {}\n", "ID", "DATE", "VENDOR",
+                     "ACTOR", "ACTION", "STATUS", "CASE NOW", "CITES", "FOLLOWS");
   for (const auto& entry : events) {
     const store::Event& e = entry.event;
-    out << fmt::format("{:>7}  {:<10}  {:<16}  {:<22}  {:<18}  {:<11}  {:>5}  {}\n", e.id,
+    out << fmt::format("{:>7}  {:<10}  {:<16}  {:<22}  {:<18}  {:<11}  {:<11}  {:>5}  {}\n", e.id,
                        e.event_date ? format_precise(*e.event_date).substr(0, 10) : "-", clip(printable(e.vendor), 16),
                        clip(printable(e.actor), 22), clip(printable(e.action), 18), clip(printable(e.status), 11),
-                       entry.mentions.size(), e.previous_event_id ? "#" + std::to_string(*e.previous_event_id) : "");
+                       clip(printable(e.case_status.empty() ? e.status : e.case_status), 11), entry.mentions.size(),
+                       e.previous_event_id ? "#" + std::to_string(*e.previous_event_id) : "");
     if (!with_citations) continue;
     for (const auto& m : entry.mentions) {
       const std::string source = m.source_name.empty() ? "" : printable(m.source_name) + ": ";
@@ -184,6 +188,7 @@ void write_table(const std::vector<store::EventWithMentions>& events, bool with_
 int run_events(Context& ctx, const EventsOptions& opts) {
   const Timestamp now = SystemClock().now();
   store::EventQuery query;
+  query.with_timeline = true;  // the case status and the links of late-read steps
   if (!opts.since.empty()) {
     auto since = parse_bound(opts.since, now, false, "--since");
     if (!since) return ctx.report(since.error());

@@ -1,7 +1,8 @@
 // banwatch reextract [--since DATE] [--source NAME]: run the current rule pack
 // over stored articles and append only the events and mentions that are new.
 // Idempotent: the store keys a mention by article, rule and evidence, so a
-// second run over the same articles with the same pack appends nothing.
+// second run over the same articles with the same pack appends nothing. The
+// work is the crawler's ingest path (crawler/ingest.h).
 #include <signal.h>
 #include <spdlog/spdlog.h>
 
@@ -12,6 +13,7 @@
 
 #include "app/app.h"
 #include "common/lockfile.h"
+#include "crawler/ingest.h"
 #include "parsers/dates.h"
 #include "parsers/rules.h"
 
@@ -72,45 +74,32 @@ int run_reextract(Context& ctx, const ReextractOptions& opts) {
   sigaction(SIGINT, &sa, &old_int);
   sigaction(SIGTERM, &sa, &old_term);
 
-  int articles = 0;
-  std::optional<Error> failure;
-  store::AppendOptions append;
-  append.cluster_window = config.store.cluster_window;
-  auto walked = (*store)->for_each_article(filter, [&](const store::ArticleRecord& article) {
-    if (g_reextract_stop.load() != 0) return false;
-    rules::ExtractContext context;
-    context.published = article.published_at;
-    // The same text the crawler extracted from: the title, then the body.
-    std::string text = article.title.empty() ? article.text : article.title + "\n\n" + article.text;
-    std::vector<store::ExtractedEvent> events;
-    for (auto& x : (*engine)->extract(text, context)) events.push_back(std::move(x.event));
-    ++articles;
-    if (events.empty()) return true;
-    append.now = clock.now();
-    auto result = (*store)->append_events(article.id, events, append);
-    if (!result) {
-      failure = result.error().with_context(fmt::format("article {} ({})", article.id, article.url));
-      return false;
-    }
-    run.events_appended += result->events_appended;
-    run.mentions_appended += result->mentions_appended;
-    return true;
-  });
+  // The crawler's ingest path (crawler/ingest.h): the same extraction and
+  // the same identity rules as a crawl.
+  crawler::ReextractOptions options;
+  options.filter = filter;
+  options.cluster_window = config.store.cluster_window;
+  options.cancel = &g_reextract_stop;
+  options.clock = &clock;
+  auto summary = crawler::reextract(**store, **engine, options);
   sigaction(SIGINT, &old_int, nullptr);
   sigaction(SIGTERM, &old_term, nullptr);
 
   const int stop = g_reextract_stop.load();
+  const int articles = summary ? summary->articles : 0;
+  if (summary) {
+    run.events_appended = summary->events_appended;
+    run.mentions_appended = summary->mentions_appended;
+  }
   run.finished_at = clock.now();
   run.articles_stored = 0;
-  run.outcome = stop != 0 ? "interrupted" : (!walked || failure) ? "failed" : "ok";
-  if (!walked) run.message = walked.error().message;
-  if (failure) run.message = failure->message;
+  run.outcome = stop != 0 ? "interrupted" : !summary ? "failed" : "ok";
+  if (!summary) run.message = summary.error().message;
   run.message +=
       fmt::format("{}rule pack {}, {} articles read", run.message.empty() ? "" : "; ", (*engine)->version(), articles);
   if (auto finished = (*store)->finish_run(run); !finished) spdlog::warn("reextract: {}", finished.error().message);
 
-  if (!walked) return ctx.report(walked.error());
-  if (failure) return ctx.report(*failure);
+  if (!summary) return ctx.report(summary.error());
   std::cout << fmt::format("reextract: {} articles, {} new events, {} new mentions (rule pack {})\n", articles,
                            run.events_appended, run.mentions_appended, (*engine)->version());
   if (stop != 0) return stop == SIGTERM ? 143 : kExitInterrupted;

@@ -15,6 +15,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/url.h"
+#include "crawler/ingest.h"
 #include "crawler/published.h"
 #include "crawler/scheduler.h"
 #include "crawler/serial_executor.h"
@@ -112,7 +113,6 @@ struct ItemWork {
   std::string canonical;  // canonical URL, or the key when the item has no link
   bool has_link = false;  // canonical is an http(s) URL
   bool fetch_page = false;
-  std::optional<store::Id> existing_article;  // recrawl of a stored article
   // A claimed article-fetch queue entry: completed with this outcome once stored.
   std::optional<store::Id> queued_fetch;
   std::string queued_url;  // the entry's URL: the page to request (a redirect target, or the canonical URL)
@@ -619,17 +619,9 @@ class Crawl {
   }
 
   void append_later(SourceTask& task, const ItemWork& work, Processed out) {
-    if (work.existing_article) {
-      // A recrawl adds events to a stored article: alone, after what is pending.
-      flush_appends();
-      store::AppendOptions ao;
-      ao.cluster_window = deps_.config->store.cluster_window;
-      ao.now = out.to_append->article.fetched_at;
-      auto result = deps_.store->append_events(*work.existing_article, out.to_append->events, ao);
-      out.to_append.reset();
-      finish_append(work, result, out);
-      return post_result(task, std::move(out));
-    }
+    // A recrawled article goes the way of a new one: append_article() finds
+    // it by canonical URL, replaces a changed text (and its search entry,
+    // keeping the old version's hash) and appends only the new mentions.
     pending_appends_.push_back(PendingAppend{&task, work, std::move(out)});
     if (pending_appends_.size() >= kMaxAppendBatch) flush_appends();
   }
@@ -764,12 +756,8 @@ class Crawl {
   void store_record(store::ArticleRecord rec, Processed& out) {
     if (store_failed_.load()) return;  // the run is ending: nothing more is written
     out.recorded = true;
-    rec.content_hash = sha256_hex(rec.text);
-    rules::ExtractContext ctx;
-    ctx.published = rec.published_at;
-    std::string text = rec.title.empty() ? rec.text : rec.title + "\n\n" + rec.text;
-    std::vector<store::ExtractedEvent> events;
-    for (auto& x : deps_.rules->extract(text, ctx)) events.push_back(std::move(x.event));
+    seal_article(rec);
+    std::vector<store::ExtractedEvent> events = extract_events(*deps_.rules, rec);
     if (dry_run_) {
       out.dry_run = DryRunArticle{std::move(rec), std::move(events)};
       return;
@@ -1004,7 +992,6 @@ Result<CrawlSummary> recrawl(const CrawlDeps& deps, const RecrawlOptions& option
     auto parsed = Url::parse(a.url);
     w.has_link = parsed && parsed->is_http();
     w.fetch_page = w.has_link;
-    w.existing_article = a.id;
     return w;
   };
 

@@ -40,28 +40,94 @@ bool newer_event(const DigestEvent& a, const DigestEvent& b) {
   return a.event.id > b.event.id;
 }
 
-Citation to_citation(const store::Mention& m, store::Id known_mention_limit) {
+bool within(Timestamp t, const Novelty& novelty) {
+  return (!novelty.since || t >= *novelty.since) && (!novelty.until || t < *novelty.until);
+}
+
+Citation to_citation(const store::Mention& m, const Novelty& novelty) {
   Citation c;
   c.mention_id = m.id;
   c.source = m.source_name;
   c.title = m.article_title;
   c.url = m.article_url;
   c.published = m.article_published_at;
-  c.evidence = m.evidence;
-  c.is_new = m.id > known_mention_limit;
+  c.evidence = strip_dateline(m.evidence);
+  c.is_new = m.id > novelty.known_mention_limit && within(m.extracted_at, novelty);
   c.extracted_at = m.extracted_at;
   return c;
 }
 
 }  // namespace
 
+namespace {
+
+bool is_upper(char c) { return c >= 'A' && c <= 'Z'; }
+
+}  // namespace
+
+std::vector<VendorSummary> vendor_summary(const Digest& digest) {
+  std::vector<VendorSummary> rows;
+  for (const auto& g : digest.vendors) {
+    VendorSummary& row = rows.emplace_back();
+    row.vendor = g.vendor;
+    for (const auto& de : g.events) {
+      row.new_events += de.change == Change::kNewCitations ? 0 : 1;
+      row.updated_events += de.change == Change::kNewCitations ? 1 : 0;
+      row.status_changes += de.change == Change::kStatusChange ? 1 : 0;
+    }
+  }
+  return rows;
+}
+
+std::string strip_dateline(std::string_view evidence) {
+  constexpr std::size_t kMaxDateline = 80;
+  // The separator: a dash between spaces.
+  std::size_t dash = std::string_view::npos, after = 0;
+  for (std::string_view sep : {" - ", " -- ", " \u2013 ", " \u2014 "}) {
+    const std::size_t at = evidence.substr(0, kMaxDateline + sep.size()).find(sep);
+    if (at != std::string_view::npos && at <= kMaxDateline && (dash == std::string_view::npos || at < dash)) {
+      dash = at;
+      after = at + sep.size();
+    }
+  }
+  if (dash == std::string_view::npos || after >= evidence.size()) return std::string(evidence);
+  const std::string_view head = evidence.substr(0, dash);
+  // The place: capitals (and spaces, dots, hyphens, apostrophes), two letters at least.
+  std::size_t i = 0, letters = 0;
+  while (i < head.size() &&
+         (is_upper(head[i]) || head[i] == ' ' || head[i] == '.' || head[i] == '-' || head[i] == '\'')) {
+    letters += is_upper(head[i]) ? 1 : 0;
+    ++i;
+  }
+  if (letters < 2) return std::string(evidence);
+  std::string_view rest = head.substr(i);
+  // Then nothing, ", <date>" and/or "(<agency>)", with no sentence inside.
+  if (!rest.empty() && rest.front() == ',') {
+    const std::size_t paren = rest.find(" (");
+    const std::string_view date = rest.substr(1, paren == std::string_view::npos ? rest.npos : paren - 1);
+    if (date.size() > 24 || date.find_first_of(".;:!?") != std::string_view::npos) return std::string(evidence);
+    rest = paren == std::string_view::npos ? std::string_view() : rest.substr(paren);
+  }
+  while (!rest.empty() && rest.front() == ' ') rest.remove_prefix(1);
+  if (!rest.empty()) {
+    if (rest.front() != '(' || rest.back() != ')' || rest.size() > 40) return std::string(evidence);
+  }
+  std::string_view body = evidence.substr(after);
+  while (!body.empty() && body.front() == ' ') body.remove_prefix(1);
+  return body.empty() ? std::string(evidence) : std::string(body);
+}
+
 std::vector<VendorGroup> group_events(const std::vector<store::EventWithMentions>& events, store::Id known_event_limit,
                                       store::Id known_mention_limit) {
+  return group_events(events, Novelty{known_event_limit, known_mention_limit, std::nullopt, std::nullopt});
+}
+
+std::vector<VendorGroup> group_events(const std::vector<store::EventWithMentions>& events, const Novelty& novelty) {
   std::map<std::string, VendorGroup> by_vendor;
   for (const auto& ewm : events) {
     DigestEvent de;
     de.event = ewm.event;
-    if (ewm.event.id > known_event_limit) {
+    if (ewm.event.id > novelty.known_event_limit && within(ewm.event.first_seen_at, novelty)) {
       de.change = ewm.event.previous_event_id ? Change::kStatusChange : Change::kNew;
     } else {
       de.change = Change::kNewCitations;
@@ -75,7 +141,7 @@ std::vector<VendorGroup> group_events(const std::vector<store::EventWithMentions
     for (const auto& m : mentions) {
       const std::string key = m.article_url.empty() ? "#" + std::to_string(m.article_id) : m.article_url;
       if (!seen_urls.insert(key).second) continue;
-      de.citations.push_back(to_citation(m, known_mention_limit));
+      de.citations.push_back(to_citation(m, novelty));
     }
     std::stable_sort(de.citations.begin(), de.citations.end(), [](const Citation& a, const Citation& b) {
       if (a.published.has_value() != b.published.has_value()) return a.published.has_value();
@@ -113,10 +179,18 @@ bool vendor_selected(const std::vector<std::string>& filter, const std::string& 
   return false;
 }
 
-bool in_window(const store::Event& e, const BuildOptions& o) {
-  if (o.since && e.first_seen_at < *o.since) return false;
-  if (o.until && e.first_seen_at >= *o.until) return false;
+bool in_window(Timestamp t, const BuildOptions& o) {
+  if (o.since && t < *o.since) return false;
+  if (o.until && t >= *o.until) return false;
   return true;
+}
+
+// First seen in the window, or cited by a report appended in it.
+bool in_window(const store::EventWithMentions& e, const BuildOptions& o) {
+  if (in_window(e.event.first_seen_at, o)) return true;
+  for (const auto& m : e.mentions)
+    if (in_window(m.extracted_at, o)) return true;
+  return false;
 }
 
 store::Id max_mention_id(const store::EventWithMentions& e) {
@@ -177,7 +251,7 @@ Result<Digest> build_digest(store::Store& store, const BuildOptions& options) {
   auto add_all = [&](Result<std::vector<store::EventWithMentions>> r, const char* what) -> Status {
     if (!r) return std::unexpected(r.error().with_context(what));
     for (auto& e : *r) {
-      if (!vendor_selected(options.vendors, e.event.vendor) || !in_window(e.event, options)) continue;
+      if (!vendor_selected(options.vendors, e.event.vendor) || !in_window(e, options)) continue;
       if (options.use_cursor && e.event.id <= known_event && max_mention_id(e) <= known_mention) continue;
       const store::Id id = e.event.id;
       found.emplace(id, std::move(e));
@@ -186,6 +260,7 @@ Result<Digest> build_digest(store::Store& store, const BuildOptions& options) {
   };
 
   store::EventQuery base;
+  base.with_timeline = true;  // where each case stands, and links read late
   base.since = options.since;
   base.until = options.until;
   // People type "hikvision"; the store keeps the rule pack's spelling. Map
@@ -211,6 +286,15 @@ Result<Digest> build_digest(store::Store& store, const BuildOptions& options) {
     }
   } else {
     if (auto s = add_all(store.query_events(base), "reading events"); !s) return std::unexpected(s.error());
+    if (options.since || options.until) {
+      // Events first seen before the window that new reports cite: updates.
+      store::EventQuery cited = base;
+      cited.since.reset();
+      cited.until.reset();
+      cited.cited_since = options.since;
+      cited.cited_until = options.until;
+      if (auto s = add_all(store.query_events(cited), "reading new citations"); !s) return std::unexpected(s.error());
+    }
   }
 
   // Budget: keep the oldest news so the cursor can stop just before the
@@ -253,10 +337,16 @@ Result<Digest> build_digest(store::Store& store, const BuildOptions& options) {
   digest.up_to_event_id = std::max(known_event, std::min(digest.up_to_event_id, event_cap));
   digest.up_to_mention_id = std::max(known_mention, std::min(digest.up_to_mention_id, mention_cap));
 
-  // Window mode has no previous brief: everything in the window is new.
-  const store::Id event_limit = options.use_cursor ? known_event : 0;
-  const store::Id mention_limit = options.use_cursor ? known_mention : 0;
-  digest.vendors = group_events(events, event_limit, mention_limit);
+  // Window mode has no previous brief: what the window holds is new.
+  Novelty novelty;
+  if (options.use_cursor) {
+    novelty.known_event_limit = known_event;
+    novelty.known_mention_limit = known_mention;
+  } else {
+    novelty.since = options.since;
+    novelty.until = options.until;
+  }
+  digest.vendors = group_events(events, novelty);
 
   // Timeline: the earlier event of each status change.
   std::set<store::Id> wanted;
@@ -268,6 +358,7 @@ Result<Digest> build_digest(store::Store& store, const BuildOptions& options) {
         wanted.insert(*de.event.previous_event_id);
   if (!wanted.empty()) {
     store::EventQuery q;
+    q.with_timeline = true;
     q.ids.assign(wanted.begin(), wanted.end());
     auto prev = store.query_events(q);
     if (!prev) return std::unexpected(prev.error().with_context("reading earlier events"));

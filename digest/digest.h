@@ -49,6 +49,14 @@ struct VendorGroup {
   std::vector<DigestEvent> events;  // newest event date first (undated last)
 };
 
+// One row of the table a brief opens with.
+struct VendorSummary {
+  std::string vendor;
+  int new_events = 0;      // first seen in this brief (status changes included)
+  int updated_events = 0;  // known before, newly cited
+  int status_changes = 0;  // new events that change the status of an earlier one
+};
+
 struct ChangeSummary {
   int new_events = 0;  // includes status changes
   int status_changes = 0;
@@ -99,11 +107,31 @@ struct BuildOptions {
   // with a mention id > after_mention_id are known events newly cited.
   std::optional<store::DigestRecord> cursor;
   bool use_cursor = false;  // --since last: with no cursor yet, everything is new
-  // Window mode: events first seen in [since, until).
+  // Window mode: events first seen in [since, until), and events first seen
+  // before it that reports appended in it cite (as updates).
   std::optional<Timestamp> since, until;
   std::vector<std::string> vendors;  // empty = every vendor
   std::size_t max_events = 10'000;   // a budget: a brief is read by a person
 };
+
+// The table a brief opens with, one row per vendor group, in its order.
+std::vector<VendorSummary> vendor_summary(const Digest& digest);
+
+// What counts as new in a brief. Cursor mode: ids above the previous brief's
+// cursors. Window mode: an event first seen, a citation appended, within
+// [since, until). Both conditions hold when both are given.
+struct Novelty {
+  store::Id known_event_limit = 0;
+  store::Id known_mention_limit = 0;
+  std::optional<Timestamp> since, until;
+};
+
+// A report's sentence without the wire dateline it may open with:
+// "LONDON, Dec 7 (Wire) - The UK banned ..." gives "The UK banned ...".
+// A dateline is a place in capitals, optionally a date after a comma and an
+// agency in parentheses, then a dash (-, --, – or —) between spaces, within
+// the first 80 bytes; text that does not open so is returned unchanged.
+std::string strip_dateline(std::string_view evidence);
 
 // Reads events, citations and run health from the store. Errors are the
 // store's, with context.
@@ -114,5 +142,6 @@ Result<Digest> build_digest(store::Store& store, const BuildOptions& options);
 // mention cursor (0 = none): mentions at or below it are not new.
 std::vector<VendorGroup> group_events(const std::vector<store::EventWithMentions>& events, store::Id known_event_limit,
                                       store::Id known_mention_limit);
+std::vector<VendorGroup> group_events(const std::vector<store::EventWithMentions>& events, const Novelty& novelty);
 
 }  // namespace banwatch::digest

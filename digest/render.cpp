@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <nlohmann/json.hpp>
 
@@ -324,6 +325,27 @@ std::string what_changed(const Digest& d) {
   return s + ".";
 }
 
+// Code points, as a terminal counts columns for most text.
+std::size_t display_width(std::string_view text) {
+  std::size_t n = 0;
+  for (char c : text) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80 ? 1 : 0;
+  return n;
+}
+
+// The table a brief opens with: per vendor, new events, events newly cited
+// (updates) and status changes. Rows as cells, header first.
+std::vector<std::array<std::string, 4>> vendor_table(const Digest& d) {
+  std::vector<std::array<std::string, 4>> rows;
+  const auto summary = vendor_summary(d);
+  if (summary.empty()) return rows;
+  rows.push_back({"Vendor", "New events", "Updated events", "Status changes"});
+  for (const auto& v : summary) {
+    rows.push_back({one_line(v.vendor), std::to_string(v.new_events), std::to_string(v.updated_events),
+                    std::to_string(v.status_changes)});
+  }
+  return rows;
+}
+
 std::vector<std::string> status_change_notes(const Digest& d) {
   std::vector<std::string> notes;
   for (const auto& g : d.vendors)
@@ -378,6 +400,8 @@ std::string event_meta(const DigestEvent& de) {
   if (!e.actor_type.empty()) parts.push_back(one_line(e.actor_type));
   if (!e.scope.empty()) parts.push_back("scope: " + one_line(e.scope));
   parts.push_back(plural(static_cast<int>(de.citations.size()), "report", "reports"));
+  // Where the case stands now, when a later step changed it (enacted, since reversed).
+  if (!e.case_status.empty() && e.case_status != e.status) parts.push_back("now " + one_line(e.case_status));
   std::string s;
   for (std::size_t i = 0; i < parts.size(); ++i) s += (i ? " · " : "") + parts[i];
   return s;
@@ -450,6 +474,14 @@ std::string render_markdown(const Digest& d) {
   std::string out;
   out += fmt::format("# {}\n\n", escape_markdown(d.title));
   out += fmt::format("_{}_\n\n", escape_markdown(window_line(d)));
+  if (const auto table = vendor_table(d); !table.empty()) {
+    for (std::size_t r = 0; r < table.size(); ++r) {
+      out +=
+          fmt::format("| {} | {} | {} | {} |\n", escape_markdown(table[r][0]), table[r][1], table[r][2], table[r][3]);
+      if (r == 0) out += "|---|---:|---:|---:|\n";
+    }
+    out += "\n";
+  }
   out += fmt::format("**What changed:** {}\n", escape_markdown(what_changed(d)));
   for (const auto& note : status_change_notes(d)) out += fmt::format("- {}\n", escape_markdown(note));
   out += "\n";
@@ -486,6 +518,18 @@ std::string render_text(const Digest& d) {
   const std::string title = one_line(d.title);
   out += title + "\n" + std::string(std::min<std::size_t>(title.size(), kWidth), '=') + "\n";
   out += wrap(window_line(d), kWidth, "") + "\n\n";
+  if (const auto table = vendor_table(d); !table.empty()) {
+    std::size_t first = 0;
+    for (const auto& row : table) first = std::max(first, display_width(row[0]));
+    first = std::min<std::size_t>(first, 30);
+    for (const auto& row : table) {
+      std::string name = row[0];
+      const std::size_t width = display_width(name);
+      if (width < first) name += std::string(first - width, ' ');
+      out += fmt::format("  {}  {:>10}  {:>14}  {:>14}\n", name, row[1], row[2], row[3]);
+    }
+    out += "\n";
+  }
   out += wrap("What changed: " + what_changed(d), kWidth, "") + "\n";
   for (const auto& note : status_change_notes(d)) out += wrap(note, kWidth, "    ").replace(0, 4, "  * ") + "\n";
   out += "\n";
@@ -564,6 +608,19 @@ std::string render_html(const Digest& d) {
 
   o += "<div style=\"background:#fff;border:1px solid #d0d5dd;border-left:4px solid #344054;border-radius:8px;"
        "padding:10px 14px;margin:0 0 20px\">\n";
+  if (const auto table = vendor_table(d); !table.empty()) {
+    o += "<table style=\"border-collapse:collapse;font-size:14px;margin:0 0 8px\">\n";
+    for (std::size_t r = 0; r < table.size(); ++r) {
+      const char* cell = r == 0 ? "th" : "td";
+      o += "<tr>";
+      for (std::size_t c = 0; c < 4; ++c) {
+        o += fmt::format("<{} style=\"padding:2px 10px 2px 0;text-align:{}\">{}</{}>", cell, c == 0 ? "left" : "right",
+                         escape_html(table[r][c]), cell);
+      }
+      o += "</tr>\n";
+    }
+    o += "</table>\n";
+  }
   o += fmt::format("<p style=\"margin:0\"><strong>What changed:</strong> {}</p>\n", escape_html(what_changed(d)));
   const auto notes = status_change_notes(d);
   if (!notes.empty()) {
@@ -646,6 +703,7 @@ Json event_json(const store::Event& e) {
   j["first_seen_at"] = format_rfc3339(e.first_seen_at);
   j["confidence"] = e.confidence;
   j["previous_event_id"] = e.previous_event_id ? Json(*e.previous_event_id) : Json(nullptr);
+  j["case_status"] = e.case_status.empty() ? Json(nullptr) : Json(e.case_status);
   return j;
 }
 
@@ -668,6 +726,14 @@ std::string render_json(const Digest& d) {
                   {"new_citations", d.changes.new_citations},
                   {"known_events_cited", d.changes.known_events_cited},
                   {"summary", what_changed(d)}};
+  Json by_vendor = Json::array();
+  for (const auto& v : vendor_summary(d)) {
+    by_vendor.push_back({{"vendor", v.vendor},
+                         {"new_events", v.new_events},
+                         {"updated_events", v.updated_events},
+                         {"status_changes", v.status_changes}});
+  }
+  j["by_vendor"] = std::move(by_vendor);
   Json vendors = Json::array();
   for (const auto& g : d.vendors) {
     Json jg;

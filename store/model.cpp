@@ -6,6 +6,8 @@
 
 #include <stdexcept>
 
+#include "store/identity.h"
+
 namespace banwatch::store {
 
 const char* precision_name(DatePrecision p) { return to_string(p).data(); }
@@ -80,19 +82,17 @@ std::int64_t key64(std::string_view data) {
 }
 
 std::int64_t timeline_key(const ExtractedEvent& event, std::string& scratch) {
-  scratch.assign(event.vendor).append(1, '\n').append(event.actor).append(1, '\n').append(event.action);
+  scratch = identity::case_text(event.vendor, event.actor, event.action);
   return key64(scratch);
 }
 
 std::int64_t mention_key(const ExtractedEvent& event, std::string& scratch) {
+  // The subject in the spelling identity compares (schema 0005), so the key
+  // of a mention matches the event it joined, however either was spelled.
   scratch.assign(event.rule_id).append(1, '\n').append(event.evidence).append(1, '\n');
-  scratch.append(event.vendor).append(1, '\n').append(event.actor).append(1, '\n');
-  scratch.append(event.action).append(1, '\n').append(event.status);
+  scratch.append(identity::case_text(event.vendor, event.actor, event.action)).append(1, '\n');
+  scratch.append(identity::normalize(event.status));
   return key64(scratch);
-}
-
-std::string subject_key(const ExtractedEvent& event) {
-  return event.vendor + '\n' + event.actor + '\n' + event.action + '\n' + event.status;
 }
 
 Status validate_event(const ExtractedEvent& event) {

@@ -29,22 +29,19 @@ inline constexpr std::int64_t kLongestPeriodSeconds = 366LL * 86400;
 // when OpenSSL has no SHA-256, which the backends turn into kStore.
 std::string sha256_hex(std::string_view data);
 
-// What a mention says, beside where it says it: one rule's sentence may state
-// several events. Vendor, actor, action and status joined by '\n'.
-std::string subject_key(const ExtractedEvent& event);
-
 // The first 8 bytes of the SHA-256 of `data`, big-endian, as a signed
 // integer: the SQL function banwatch_key() of both backends (schema 0004 of
 // SQLite, 0007 of PostgreSQL). Throws as sha256_hex() does.
 std::int64_t key64(std::string_view data);
 
-// events.timeline_key: key64(vendor '\n' actor '\n' action). Equal keys only
-// narrow a search; callers compare the text columns too.
+// events.timeline_key: key64(identity::case_text(vendor, actor, action)), the
+// normalized names (schema 0005). Equal keys only narrow a search; the
+// identity rules compare the normalized text too.
 // `scratch` is reused across calls to spare an allocation per event.
 std::int64_t timeline_key(const ExtractedEvent& event, std::string& scratch);
 
 // mentions.mention_key, unique per article: key64(rule_id '\n' evidence '\n'
-// subject_key(event)).
+// identity::case_text(vendor, actor, action) '\n' normalize(status)) (schema 0005).
 std::int64_t mention_key(const ExtractedEvent& event, std::string& scratch);
 
 // kInvalidArgument naming the rule when a required field is empty.

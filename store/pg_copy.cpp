@@ -98,7 +98,9 @@ const std::vector<Table>& tables() {
         {"first_seen_at", K::kInteger},
         {"confidence", K::kReal},
         {"previous_event_id", K::kInteger},
-        {"timeline_key", K::kInteger}}},
+        {"timeline_key", K::kInteger},
+        {"anchor_at", K::kInteger},
+        {"anchor_end", K::kInteger}}},
       {"mentions",
        "id",
        {{"id", K::kInteger},
@@ -134,6 +136,14 @@ const std::vector<Table>& tables() {
         {"up_to_mention_id", K::kInteger},
         {"event_count", K::kInteger},
         {"format", K::kText}}},
+      {"article_versions",
+       "id",
+       {{"id", K::kInteger},
+        {"article_id", K::kInteger},
+        {"content_hash", K::kText},
+        {"fetched_at", K::kInteger},
+        {"feed_only", K::kInteger},
+        {"replaced_at", K::kInteger}}},
   };
   return all;
 }

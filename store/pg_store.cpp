@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstring>
+#include <limits>
 #include <mutex>
 #include <new>
 #include <optional>
@@ -16,10 +17,12 @@
 #include <string_view>
 #include <thread>
 #include <unistd.h>
+#include <unordered_map>
 #include <unordered_set>
 #include <utility>
 
 #include "common/url.h"
+#include "store/identity.h"
 #include "store/pg_internal.h"
 
 namespace banwatch::store {
@@ -197,8 +200,6 @@ using pg::to_text;
 using pg::to_time;
 using std::chrono::seconds;
 
-std::int64_t to_db(Timestamp t) { return t.time_since_epoch().count(); }
-
 std::optional<PreciseTime> optional_precise(const pqxx::field& time, const pqxx::field& precision) {
   if (time.is_null()) return std::nullopt;
   PreciseTime value;
@@ -232,7 +233,7 @@ Status validate_spec(const SourceSpec& spec) {
 // or join an event of this vendor, actor and action holds it, so two workers
 // never create the same event twice.
 std::string cluster_lock_key(const ExtractedEvent& event) {
-  return "event:" + event.vendor + '\n' + event.actor + '\n' + event.action;
+  return "event:" + identity::case_text(event.vendor, event.actor, event.action);
 }
 
 constexpr const char* kSourceColumns =
@@ -410,11 +411,13 @@ class PostgresStore final : public Store {
   std::string context(std::string_view what) const { return "store '" + label_ + "': " + std::string(what); }
 
   Status migrate(pqxx::work& tx);
+  static void merge_duplicates(pqxx::work& tx);  // schema 8: identity::plan_merges() applied
   Result<Id> add_or_upsert_source(const SourceSpec& spec, bool upsert);
   void append_article_tx(pqxx::work& tx, const ArticleRecord& article, const std::vector<ExtractedEvent>& events,
                          Timestamp now, std::chrono::days window, AppendResult& result);
   void append_events_tx(pqxx::work& tx, Id article_id, bool article_is_new, const std::vector<ExtractedEvent>& events,
-                        Timestamp now, std::chrono::days window, AppendResult& result);
+                        const std::optional<PreciseTime>& published_at, Timestamp fetched_at, Timestamp now,
+                        std::chrono::days window, AppendResult& result);
   static void lock_clusters(pqxx::work& tx, const std::vector<const ExtractedEvent*>& events);
   Timestamp store_now(pqxx::work& tx, Timestamp requested);
   void count_stored(pqxx::work& tx, std::int64_t articles);
@@ -583,10 +586,66 @@ Status PostgresStore::migrate(pqxx::work& tx) {
   for (const Migration& migration : postgres_migrations()) {
     if (migration.version <= version) continue;
     tx.exec(migration.sql);
+    if (migration.version == 8) merge_duplicates(tx);
     pg::exec(tx, "INSERT INTO banwatch_schema (version, name, applied_at) VALUES ($1, $2, $3)",
              Args().integer(migration.version).text(migration.name).time(system_now()));
   }
   return {};
+}
+
+// Schema 8 (SQLite's 5): the events older identity rules kept apart and the
+// present ones join (identity::plan_merges(), at the default cluster window)
+// become one: their mentions move to the earliest, links to a merged event
+// point to the event it joined, and the merged rows go, with the append-only
+// triggers off only for this, inside the migration's transaction.
+void PostgresStore::merge_duplicates(pqxx::work& tx) {
+  // One case (timeline key) at a time, as the SQLite backend does.
+  const std::int64_t window_s = std::chrono::duration_cast<seconds>(AppendOptions{}.cluster_window).count();
+  std::vector<std::pair<Id, Id>> merges;
+  std::vector<identity::Candidate> group;
+  std::int64_t group_key = 0;
+  const auto flush = [&] {
+    if (group.size() > 1) {
+      for (const auto& merge : identity::plan_merges(std::move(group), window_s)) merges.push_back(merge);
+    }
+    group.clear();
+  };
+  for (const auto& row :
+       tx.exec("SELECT id, vendor, actor, action, status, CASE WHEN event_date IS NULL THEN 0 ELSE 1 END,"
+               " anchor_at, anchor_end, timeline_key FROM events ORDER BY timeline_key, id")) {
+    const std::int64_t key = to_int(row[8]);
+    if (key != group_key) flush();
+    group_key = key;
+    identity::Candidate& candidate = group.emplace_back();
+    candidate.id = to_int(row[0]);
+    candidate.vendor = to_text(row[1]);
+    candidate.actor = to_text(row[2]);
+    candidate.action = to_text(row[3]);
+    candidate.status = to_text(row[4]);
+    candidate.dated = to_int(row[5]) != 0;
+    candidate.when = {to_int(row[6]), to_int(row[7])};
+  }
+  flush();
+  if (merges.empty()) return;
+  std::vector<std::string> from, into;
+  for (const auto& [merged, joined] : merges) {
+    from.push_back(std::to_string(merged));
+    into.push_back(std::to_string(joined));
+  }
+  tx.exec("CREATE TEMP TABLE merged_events (id BIGINT PRIMARY KEY, into_id BIGINT NOT NULL) ON COMMIT DROP");
+  pg::exec(tx, "INSERT INTO merged_events SELECT * FROM unnest($1::bigint[], $2::bigint[])",
+           Args().text_array(from).text_array(into));
+  tx.exec(
+      "ALTER TABLE events DISABLE TRIGGER events_append_only;"
+      "ALTER TABLE mentions DISABLE TRIGGER mentions_append_only;"
+      "UPDATE mentions SET event_id = m.into_id FROM merged_events m WHERE m.id = mentions.event_id;"
+      // A link to a merged event now points to the event it joined; when
+      // that one has the same status, it is no status change and goes.
+      "UPDATE events SET previous_event_id = CASE WHEN p.status = events.status THEN NULL ELSE p.id END"
+      "  FROM merged_events m JOIN events p ON p.id = m.into_id WHERE m.id = events.previous_event_id;"
+      "DELETE FROM events WHERE id IN (SELECT id FROM merged_events);"
+      "ALTER TABLE events ENABLE TRIGGER events_append_only;"
+      "ALTER TABLE mentions ENABLE TRIGGER mentions_append_only;");
 }
 
 // ---- sources -----------------------------------------------------------------------
@@ -768,6 +827,7 @@ void PostgresStore::append_article_tx(pqxx::work& tx, const ArticleRecord& artic
       throw Abort{valid.error().with_context("article '" + article.canonical_url + "'")};
     }
   }
+  std::optional<PreciseTime> published_at = article.published_at;
   Args insert_args;
   insert_args.integer(article.source_id)
       .text(article.url)
@@ -800,10 +860,13 @@ void PostgresStore::append_article_tx(pqxx::work& tx, const ArticleRecord& artic
     result.article_inserted = true;
   } else {
     // The row lock serializes appends of one article across workers.
-    auto existing = pg::exec(tx, "SELECT id, feed_only, content_hash FROM articles WHERE canonical_url = $1 FOR UPDATE",
+    auto existing = pg::exec(tx,
+                             "SELECT id, feed_only, content_hash, published_at, published_precision FROM articles"
+                             " WHERE canonical_url = $1 FOR UPDATE",
                              Args().text(article.canonical_url));
     if (existing.empty()) throw RunAgain{};
     result.article_id = to_int(existing[0][0]);
+    if (!published_at) published_at = optional_precise(existing[0][3], existing[0][4]);
     const bool existing_feed_only = to_int(existing[0][1]) != 0;
     const std::string existing_hash = to_text(existing[0][2]);
     // A page fetched after its feed-only stub replaces the stub; a changed
@@ -830,6 +893,11 @@ void PostgresStore::append_article_tx(pqxx::work& tx, const ArticleRecord& artic
           .text(article.item_id)
           .integer(article.source_id)
           .integer(result.article_id);
+      // The version replaced, by hash (schema 8's article_versions).
+      pg::exec(tx,
+               "INSERT INTO article_versions (article_id, content_hash, fetched_at, feed_only, replaced_at)"
+               " SELECT id, content_hash, fetched_at, feed_only, $2 FROM articles WHERE id = $1",
+               Args().integer(result.article_id).time(now));
       pg::exec(tx,
                "UPDATE articles SET url = $1, title = $2, published_at = COALESCE($3, published_at),"
                " published_precision = CASE WHEN $3::bigint IS NULL THEN published_precision ELSE $4 END,"
@@ -840,54 +908,124 @@ void PostgresStore::append_article_tx(pqxx::work& tx, const ArticleRecord& artic
                update);
     }
   }
-  append_events_tx(tx, result.article_id, result.article_inserted, events, now, window, result);
+  append_events_tx(tx, result.article_id, result.article_inserted, events, published_at,
+                   article.fetched_at != Timestamp{} ? article.fetched_at : now, now, window, result);
 }
 
 void PostgresStore::append_events_tx(pqxx::work& tx, Id article_id, bool article_is_new,
-                                     const std::vector<ExtractedEvent>& events, Timestamp now, std::chrono::days window,
-                                     AppendResult& result) {
-  std::unordered_set<std::string> keys_in_call;
+                                     const std::vector<ExtractedEvent>& events,
+                                     const std::optional<PreciseTime>& published_at, Timestamp fetched_at,
+                                     Timestamp now, std::chrono::days window, AppendResult& result) {
+  const std::int64_t window_s = std::chrono::duration_cast<seconds>(window).count();
+  std::vector<std::int64_t> keys_in_call;
+  std::string scratch;
+  std::vector<std::string> keys;
   for (const ExtractedEvent& event : events) {
     if (auto valid = validate_event(event); !valid) throw Abort{valid.error()};
-    const std::string evidence = pg::needs_cleaning(event.evidence) ? pg::clean_text(event.evidence) : event.evidence;
-    const std::string evidence_hash = sha256_hex(evidence);
-    // The mention key: one rule's sentence may state several events (schema 6).
-    if (!keys_in_call.insert(event.rule_id + '\n' + evidence_hash + '\n' + subject_key(event)).second) continue;
-    // The mention key decides before any event is created (in the function),
-    // so a repeated append neither adds a mention nor leaves an event without one.
-    // One round trip: schema version 4's banwatch_append_mention() clusters
-    // as the SQLite backend's find_or_create_event() does, then inserts the mention.
-    const std::int64_t window_s = std::chrono::duration_cast<seconds>(window).count();
-    Args args;
-    args.integer(article_id)
-        .text(article_is_new ? "false" : "true")
-        .text(event.vendor)
-        .text(event.actor)
-        .text(event.actor_type)
-        .text(event.action)
-        .text(event.status)
-        .text(event.scope);
-    if (event.event_date) {
-      args.time(event.event_date->time)
-          .text(precision_name(event.event_date->precision))
-          .integer(to_db(period_end(*event.event_date)));
-    } else {
-      args.null().null().null();
+    keys.push_back(std::to_string(timeline_key(event, scratch)));
+  }
+  // The whole cases of the article's reports in one round trip (the
+  // advisory locks of lock_clusters() keep them still), kept up to date with
+  // the events this call creates: identity::decide() takes any history that
+  // holds the range kHistorySql reads.
+  std::unordered_map<std::int64_t, std::vector<identity::Candidate>> cases;
+  if (!keys.empty()) {
+    for (const auto& row : pg::exec(tx, identity::kCasesOfKeysPostgresSql, Args().text_array(keys))) {
+      identity::Candidate& candidate = cases[to_int(row[8])].emplace_back();
+      candidate.id = to_int(row[0]);
+      candidate.vendor = to_text(row[1]);
+      candidate.actor = to_text(row[2]);
+      candidate.action = to_text(row[3]);
+      candidate.status = to_text(row[4]);
+      candidate.dated = to_int(row[5]) != 0;
+      candidate.when = {to_int(row[6]), to_int(row[7])};
     }
-    args.integer(window_s)
-        .integer(kLongestPeriodSeconds)
-        .time(now)
-        .real(event.confidence)
+  }
+  // Dated reports first: an undated headline joins the event its dated body
+  // states (identity::append_order()).
+  for (const std::size_t index : identity::append_order(events)) {
+    const ExtractedEvent& original = events[index];
+    ExtractedEvent cleaned;
+    const bool clean = pg::needs_cleaning(original.evidence);
+    if (clean) {
+      cleaned = original;
+      cleaned.evidence = pg::clean_text(original.evidence);
+    }
+    const ExtractedEvent& event = clean ? cleaned : original;
+    // The mention key: one rule's sentence may state several events. It
+    // decides before any event is created, so a repeated append neither
+    // adds a mention nor leaves an event without one.
+    const std::int64_t key = mention_key(event, scratch);
+    if (std::find(keys_in_call.begin(), keys_in_call.end(), key) != keys_in_call.end()) continue;
+    keys_in_call.push_back(key);
+    if (!article_is_new) {
+      auto exists = pg::exec(tx, "SELECT 1 FROM mentions WHERE article_id = $1 AND mention_key = $2",
+                             Args().integer(article_id).integer(key));
+      if (!exists.empty()) continue;
+    }
+    // The history read as the SQLite backend reads it; identity::decide()
+    // decides for both. The caller holds the case's advisory lock
+    // (lock_clusters), so no other appender changes this history meanwhile.
+    const identity::Period when = identity::anchor(event.event_date, published_at, fetched_at);
+    const std::int64_t timeline = timeline_key(event, scratch);
+    const identity::Report report{scratch, event.status, event.event_date.has_value(), when};
+    std::vector<identity::Candidate>& history = cases[timeline];
+    const identity::Decision decision = identity::decide(report, history, window_s);
+    const std::string evidence_hash = sha256_hex(event.evidence);
+    Args mention;
+    mention.integer(article_id)
         .text(event.rule_id)
         .text(event.rule_pack_version)
-        .text(evidence)
-        .text(evidence_hash);
-    auto row = pg::exec(tx,
-                        "SELECT event_created, mention_created FROM banwatch_append_mention($1, $2, $3, $4, $5, $6,"
-                        " $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)",
-                        args);
-    if (row[0][0].as<bool>()) ++result.events_appended;
-    if (row[0][1].as<bool>()) ++result.mentions_appended;
+        .text(event.evidence)
+        .text(evidence_hash)
+        .real(event.confidence)
+        .time(now)
+        .integer(key);
+    if (decision.join != 0) {
+      mention.integer(decision.join);
+      auto inserted = pg::exec(tx,
+                               "INSERT INTO mentions (article_id, rule_id, rule_pack_version, evidence, evidence_hash,"
+                               " confidence, extracted_at, mention_key, event_id)"
+                               " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
+                               " ON CONFLICT (article_id, mention_key) DO NOTHING RETURNING id",
+                               mention);
+      if (!inserted.empty()) ++result.mentions_appended;
+      continue;
+    }
+    // A new event and its first mention in one round trip.
+    mention.text(event.vendor).text(event.actor).text(event.actor_type).text(event.action).text(event.status);
+    mention.text(event.scope);
+    if (event.event_date) {
+      mention.integer(when.start).text(precision_name(event.event_date->precision)).integer(when.end);
+    } else {
+      mention.null().null().null();
+    }
+    mention.integer(decision.previous != 0 ? std::optional<std::int64_t>(decision.previous) : std::nullopt)
+        .integer(timeline)
+        .integer(when.start)
+        .integer(when.end);
+    auto inserted = pg::exec(
+        tx,
+        "WITH e AS (INSERT INTO events (vendor, actor, actor_type, action, status, scope, event_date,"
+        " event_date_precision, event_date_end, first_seen_at, confidence, previous_event_id, timeline_key,"
+        " anchor_at, anchor_end) VALUES ($9, $10, $11, $12, $13, $14, $15, $16, $17, $7, $6, $18, $19, $20, $21)"
+        " RETURNING id)"
+        " INSERT INTO mentions (article_id, rule_id, rule_pack_version, evidence, evidence_hash,"
+        " confidence, extracted_at, mention_key, event_id)"
+        " SELECT $1, $2, $3, $4, $5, $6, $7, $8, e.id FROM e RETURNING event_id",
+        mention);
+    ++result.events_appended;
+    if (!inserted.empty()) {
+      ++result.mentions_appended;
+      identity::Candidate& created = history.emplace_back();
+      created.id = to_int(inserted[0][0]);
+      created.vendor = event.vendor;
+      created.actor = event.actor;
+      created.action = event.action;
+      created.status = event.status;
+      created.dated = event.event_date.has_value();
+      created.when = when;
+    }
   }
 }
 
@@ -938,14 +1076,18 @@ Result<AppendResult> PostgresStore::append_events(Id article_id, const std::vect
         std::vector<const ExtractedEvent*> all;
         for (const auto& event : events) all.push_back(&event);
         lock_clusters(tx, all);
-        auto exists = pg::exec(tx, "SELECT 1 FROM articles WHERE id = $1 FOR UPDATE", Args().integer(article_id));
+        auto exists = pg::exec(tx,
+                               "SELECT published_at, published_precision, fetched_at FROM articles WHERE id = $1"
+                               " FOR UPDATE",
+                               Args().integer(article_id));
         if (exists.empty()) {
           throw Abort{Error(ErrorCode::kNotFound, "article id " + std::to_string(article_id) + " does not exist")};
         }
         AppendResult result;
         result.article_id = article_id;
-        append_events_tx(tx, article_id, false, events, effective_now(options, nullptr), options.cluster_window,
-                         result);
+        append_events_tx(tx, article_id, false, events, optional_precise(exists[0][0], exists[0][1]),
+                         Timestamp(seconds(to_int(exists[0][2]))), effective_now(options, nullptr),
+                         options.cluster_window, result);
         return result;
       });
 }
@@ -1033,17 +1175,25 @@ Result<std::vector<EventWithMentions>> PostgresStore::query_events(const EventQu
     where += " AND id IN (SELECT event_id FROM mentions WHERE id > " + next() + ")";
     args.integer(*query.with_mentions_after_id);
   }
+  if (query.cited_since || query.cited_until) {
+    where += " AND id IN (SELECT event_id FROM mentions WHERE extracted_at >= " + next() + " AND extracted_at < " +
+             next() + ")";
+    args.integer(query.cited_since ? query.cited_since->time_since_epoch().count()
+                                   : std::numeric_limits<std::int64_t>::min());
+    args.integer(query.cited_until ? query.cited_until->time_since_epoch().count()
+                                   : std::numeric_limits<std::int64_t>::max());
+  }
   const char* order = query.newest_first ? " DESC" : "";
   std::string sql =
       "WITH selected AS (SELECT id, vendor, actor, actor_type, action, status, scope, event_date,"
-      " event_date_precision, first_seen_at, confidence, previous_event_id FROM events" +
+      " event_date_precision, first_seen_at, confidence, previous_event_id, timeline_key FROM events" +
       where + " ORDER BY id" + order;
   if (query.limit > 0) sql += " LIMIT " + std::to_string(query.limit);
   sql +=
       ") SELECT e.id, e.vendor, e.actor, e.actor_type, e.action, e.status, e.scope, e.event_date,"
       " e.event_date_precision, e.first_seen_at, e.confidence, e.previous_event_id,"
       " m.id, m.article_id, m.evidence, m.rule_id, m.rule_pack_version, m.extracted_at,"
-      " a.url, a.title, s.name, a.published_at, a.published_precision"
+      " a.url, a.title, s.name, a.published_at, a.published_precision, e.timeline_key"
       " FROM selected e LEFT JOIN mentions m ON m.event_id = e.id"
       " LEFT JOIN articles a ON a.id = m.article_id LEFT JOIN sources s ON s.id = a.source_id"
       " ORDER BY e.id" +
@@ -1053,6 +1203,7 @@ Result<std::vector<EventWithMentions>> PostgresStore::query_events(const EventQu
   return transact<std::vector<EventWithMentions>>("query events", Retry::kSafe, [&](pqxx::work& tx) {
     auto rows = pg::exec(tx, sql, args);
     std::vector<EventWithMentions> results;
+    std::vector<std::string> keys;  // the timeline keys of the events, for with_timeline
     for (const auto& row : rows) {
       const Id event_id = to_int(row[0]);
       if (results.empty() || results.back().event.id != event_id) {
@@ -1060,6 +1211,7 @@ Result<std::vector<EventWithMentions>> PostgresStore::query_events(const EventQu
         Event& event = entry.event;
         event.id = event_id;
         event.vendor = to_text(row[1]);
+        if (query.with_timeline) keys.push_back(std::to_string(to_int(row[23])));
         event.actor = to_text(row[2]);
         event.actor_type = to_text(row[3]);
         event.action = to_text(row[4]);
@@ -1083,6 +1235,25 @@ Result<std::vector<EventWithMentions>> PostgresStore::query_events(const EventQu
       mention.article_title = to_text(row[19]);
       mention.source_name = to_text(row[20]);
       mention.article_published_at = optional_precise(row[21], row[22]);
+    }
+    if (query.with_timeline && !results.empty()) {
+      // The cases of several events among those found, read whole
+      // (identity::apply_timeline()).
+      std::sort(keys.begin(), keys.end());
+      keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
+      std::vector<std::pair<std::int64_t, identity::Candidate>> cases;
+      for (const auto& row : pg::exec(tx, identity::kCasesPostgresSql, Args().text_array(keys))) {
+        identity::Candidate candidate;
+        candidate.id = to_int(row[0]);
+        candidate.vendor = to_text(row[1]);
+        candidate.actor = to_text(row[2]);
+        candidate.action = to_text(row[3]);
+        candidate.status = to_text(row[4]);
+        candidate.dated = to_int(row[5]) != 0;
+        candidate.when = {to_int(row[6]), to_int(row[7])};
+        cases.emplace_back(to_int(row[8]), std::move(candidate));
+      }
+      identity::apply_timeline(results, cases);
     }
     return results;
   });
@@ -1283,14 +1454,21 @@ Result<std::string> PostgresStore::integrity_check() {
                "events whose previous event is not earlier");
         report(
             "SELECT count(*) FROM events"
-            " WHERE timeline_key <> banwatch_key(vendor || E'\\n' || actor || E'\\n' || action)",
+            " WHERE timeline_key <> banwatch_key(banwatch_identity(vendor) || E'\\n' || banwatch_identity(actor)"
+            " || E'\\n' || banwatch_identity(action))",
             "events whose timeline_key does not match their vendor, actor and action");
-        // A mention's subject is its event's: clustering joins only the same status.
+        // A mention's subject is its event's in the identity spelling:
+        // clustering joins only the same case and status.
         report(
             "SELECT count(*) FROM mentions m JOIN events e ON e.id = m.event_id"
-            " WHERE m.mention_key <> banwatch_key(m.rule_id || E'\\n' || m.evidence || E'\\n' || e.vendor"
-            " || E'\\n' || e.actor || E'\\n' || e.action || E'\\n' || e.status)",
+            " WHERE m.mention_key <> banwatch_key(m.rule_id || E'\\n' || m.evidence || E'\\n'"
+            " || banwatch_identity(e.vendor) || E'\\n' || banwatch_identity(e.actor) || E'\\n'"
+            " || banwatch_identity(e.action) || E'\\n' || banwatch_identity(e.status))",
             "mentions whose mention_key does not match their rule, evidence and event");
+        report(
+            "SELECT count(*) FROM events WHERE event_date IS NOT NULL"
+            " AND (anchor_at <> event_date OR anchor_end <> event_date_end)",
+            "dated events anchored elsewhere than their date");
         report(
             "SELECT count(*) FROM sources s WHERE s.removed_at IS NULL AND NOT EXISTS"
             " (SELECT 1 FROM source_state st WHERE st.source_id = s.id)",

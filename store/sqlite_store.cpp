@@ -27,6 +27,7 @@
 #include <unordered_map>
 #include <utility>
 
+#include "store/identity.h"
 #include "store/migrations.h"
 
 namespace banwatch::store {
@@ -266,6 +267,20 @@ void sql_banwatch_key(sqlite3_context* context, int, sqlite3_value** arguments) 
   }
 }
 
+// banwatch_identity(text) in SQL: identity::normalize(), the spelling names
+// are compared in (schema 0005).
+void sql_banwatch_identity(sqlite3_context* context, int, sqlite3_value** arguments) {
+  if (sqlite3_value_type(arguments[0]) == SQLITE_NULL) {
+    sqlite3_result_null(context);
+    return;
+  }
+  const auto* text = reinterpret_cast<const char*>(sqlite3_value_text(arguments[0]));
+  const int bytes = sqlite3_value_bytes(arguments[0]);
+  const std::string normalized =
+      identity::normalize(std::string_view(text == nullptr ? "" : text, static_cast<std::size_t>(bytes)));
+  sqlite3_result_text(context, normalized.data(), static_cast<int>(normalized.size()), SQLITE_TRANSIENT);
+}
+
 // ---- the backend ----------------------------------------------------------------
 
 class SqliteStore final : public Store {
@@ -341,9 +356,14 @@ class SqliteStore final : public Store {
   std::optional<Source> find_source_locked(const std::string& name);
   Status append_article_locked(const ArticleRecord& article, const std::vector<ExtractedEvent>& events, Timestamp now,
                                std::chrono::days window, AppendResult& result);
+  // `published_at` and `fetched_at` are the article's: an undated report is
+  // anchored at its article's publication (store/identity.h).
   Status append_events_locked(Id article_id, bool article_is_new, const std::vector<ExtractedEvent>& events,
-                              Timestamp now, std::chrono::days window, AppendResult& result);
-  Id find_or_create_event(const ExtractedEvent& event, Timestamp now, std::chrono::days window, bool& created);
+                              const std::optional<PreciseTime>& published_at, Timestamp fetched_at, Timestamp now,
+                              std::chrono::days window, AppendResult& result);
+  Id find_or_create_event(const ExtractedEvent& event, const identity::Period& when, Timestamp now,
+                          std::chrono::days window, bool& created);
+  void merge_duplicates();  // schema 5: identity::plan_merges() applied
   // Indexes the articles inserted since the last flush (see 0002_article_search.sql).
   void flush_search_index() {
     if (search_pending_from_ == 0) return;
@@ -389,6 +409,10 @@ Status SqliteStore::initialize() {
     if (sqlite3_create_function_v2(db_->getHandle(), "banwatch_key", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, nullptr,
                                    sql_banwatch_key, nullptr, nullptr, nullptr) != SQLITE_OK) {
       return fail(ErrorCode::kStore, context(std::string("registering banwatch_key(): ") + db_->getErrorMsg()));
+    }
+    if (sqlite3_create_function_v2(db_->getHandle(), "banwatch_identity", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC,
+                                   nullptr, sql_banwatch_identity, nullptr, nullptr, nullptr) != SQLITE_OK) {
+      return fail(ErrorCode::kStore, context(std::string("registering banwatch_identity(): ") + db_->getErrorMsg()));
     }
     if (!options_.read_only) {
       // WAL: readers never block the writer and a crash never leaves a torn
@@ -436,6 +460,7 @@ Status SqliteStore::migrate() {
     try {
       WriteTransaction transaction(*db_);
       db_->exec(migration.sql);
+      if (migration.version == 5) merge_duplicates();
       db_->exec("PRAGMA user_version = " + std::to_string(migration.version));
       transaction.commit();
     } catch (const SQLite::Exception& e) {
@@ -443,6 +468,76 @@ Status SqliteStore::migrate() {
     }
   }
   return {};
+}
+
+// Schema 5: the events older identity rules kept apart and the present ones
+// join (identity::plan_merges(), at the default cluster window) become one:
+// their mentions move to the earliest, links to a merged event point to the
+// event it joined, and the merged rows go. Like 0005's key update, the one
+// sanctioned change to stored events and mentions, in the migration's
+// transaction, with the append-only triggers off only for it.
+void SqliteStore::merge_duplicates() {
+  // One case (timeline key) at a time: memory is bounded by the longest
+  // history, not by the store.
+  const std::int64_t window_s = std::chrono::duration_cast<seconds>(AppendOptions{}.cluster_window).count();
+  std::vector<std::pair<Id, Id>> merges;
+  std::vector<identity::Candidate> group;
+  std::int64_t group_key = 0;
+  const auto flush = [&] {
+    if (group.size() > 1) {
+      for (const auto& merge : identity::plan_merges(std::move(group), window_s)) merges.push_back(merge);
+    }
+    group.clear();
+  };
+  {
+    SQLite::Statement query(*db_,
+                            "SELECT id, vendor, actor, action, status, CASE WHEN event_date IS NULL THEN 0 ELSE 1 END,"
+                            " anchor_at, anchor_end, timeline_key FROM events ORDER BY timeline_key, id");
+    while (query.executeStep()) {
+      const std::int64_t key = query.getColumn(8).getInt64();
+      if (key != group_key) flush();
+      group_key = key;
+      identity::Candidate& candidate = group.emplace_back();
+      candidate.id = query.getColumn(0).getInt64();
+      candidate.vendor = query.getColumn(1).getString();
+      candidate.actor = query.getColumn(2).getString();
+      candidate.action = query.getColumn(3).getString();
+      candidate.status = query.getColumn(4).getString();
+      candidate.dated = query.getColumn(5).getInt() != 0;
+      candidate.when = {query.getColumn(6).getInt64(), query.getColumn(7).getInt64()};
+    }
+    flush();
+  }
+  if (merges.empty()) return;
+  db_->exec("CREATE TEMP TABLE merged_events (id INTEGER PRIMARY KEY, into_id INTEGER NOT NULL)");
+  {
+    SQLite::Statement insert(*db_, "INSERT INTO merged_events (id, into_id) VALUES (?, ?)");
+    for (const auto& [from, into] : merges) {
+      insert.bind(1, static_cast<int64_t>(from));
+      insert.bind(2, static_cast<int64_t>(into));
+      insert.exec();
+      insert.reset();
+    }
+  }
+  db_->exec(
+      "DROP TRIGGER events_append_only_update;"
+      "DROP TRIGGER events_append_only_delete;"
+      "DROP TRIGGER mentions_append_only_update;"
+      "UPDATE mentions SET event_id = (SELECT into_id FROM merged_events WHERE id = mentions.event_id)"
+      " WHERE event_id IN (SELECT id FROM merged_events);"
+      // A link to a merged event now points to the event it joined; when
+      // that one has the same status, it is no status change and goes.
+      "UPDATE events SET previous_event_id = (SELECT CASE WHEN p.status = events.status THEN NULL ELSE p.id END"
+      "   FROM merged_events m JOIN events p ON p.id = m.into_id WHERE m.id = events.previous_event_id)"
+      " WHERE previous_event_id IN (SELECT id FROM merged_events);"
+      "DELETE FROM events WHERE id IN (SELECT id FROM merged_events);"
+      "DROP TABLE merged_events;"
+      "CREATE TRIGGER events_append_only_update BEFORE UPDATE ON events"
+      " BEGIN SELECT RAISE(ABORT, 'events are append-only: UPDATE refused'); END;"
+      "CREATE TRIGGER events_append_only_delete BEFORE DELETE ON events"
+      " BEGIN SELECT RAISE(ABORT, 'events are append-only: DELETE refused'); END;"
+      "CREATE TRIGGER mentions_append_only_update BEFORE UPDATE ON mentions"
+      " BEGIN SELECT RAISE(ABORT, 'mentions are append-only: UPDATE refused'); END;");
 }
 
 // ---- sources -------------------------------------------------------------------------------
@@ -634,6 +729,7 @@ Status SqliteStore::append_article_locked(const ArticleRecord& article, const st
   std::optional<Id> existing;
   bool existing_feed_only = false;
   std::string existing_hash;
+  std::optional<PreciseTime> published_at = article.published_at;
   bool inserted = false;
   {
     Query insert = prepare(
@@ -672,12 +768,15 @@ Status SqliteStore::append_article_locked(const ArticleRecord& article, const st
     if (search_pending_from_ == 0) search_pending_from_ = result.article_id;
   } else {
     {
-      Query query = prepare("SELECT id, feed_only, content_hash FROM articles WHERE canonical_url = ?");
+      Query query = prepare(
+          "SELECT id, feed_only, content_hash, published_at, published_precision FROM articles"
+          " WHERE canonical_url = ?");
       query.bind_ref(1, article.canonical_url);
       if (!query.step()) throw std::runtime_error("article '" + article.canonical_url + "' vanished during its append");
       existing = query->getColumn(0).getInt64();
       existing_feed_only = query->getColumn(1).getInt() != 0;
       existing_hash = query->getColumn(2).getString();
+      if (!published_at) published_at = optional_precise(query->getColumn(3), query->getColumn(4));
     }
     result.article_id = *existing;
     // A page fetched after its feed-only stub replaces the stub; a changed
@@ -687,6 +786,15 @@ Status SqliteStore::append_article_locked(const ArticleRecord& article, const st
                          !article.content_hash.empty() && article.content_hash != existing_hash;
     if (upgrade || changed) {
       flush_search_index();  // the update trigger replaces the row's index entry
+      {
+        // The version replaced, by hash (schema 5's article_versions).
+        Query keep = prepare(
+            "INSERT INTO article_versions (article_id, content_hash, fetched_at, feed_only, replaced_at)"
+            " SELECT id, content_hash, fetched_at, feed_only, ? FROM articles WHERE id = ?");
+        keep.bind_time(1, now);
+        keep.bind_int(2, *existing);
+        keep.run();
+      }
       Query update = prepare(
           "UPDATE articles SET url = ?, title = ?, published_at = COALESCE(?, published_at),"
           " published_precision = CASE WHEN ? IS NULL THEN published_precision ELSE ? END,"
@@ -723,16 +831,23 @@ Status SqliteStore::append_article_locked(const ArticleRecord& article, const st
       update.run();
     }
   }
-  return append_events_locked(result.article_id, result.article_inserted, events, now, window, result);
+  return append_events_locked(result.article_id, result.article_inserted, events, published_at,
+                              article.fetched_at != Timestamp{} ? article.fetched_at : now, now, window, result);
 }
 
 Status SqliteStore::append_events_locked(Id article_id, bool article_is_new, const std::vector<ExtractedEvent>& events,
+                                         const std::optional<PreciseTime>& published_at, Timestamp fetched_at,
                                          Timestamp now, std::chrono::days window, AppendResult& result) {
   // Keys already appended by this call: a handful, so a vector beats a set.
   std::vector<std::int64_t> keys_in_call;
   keys_in_call.reserve(events.size());
   for (const ExtractedEvent& event : events) {
     if (auto valid = validate_event(event); !valid) return std::unexpected(valid.error());
+  }
+  // Dated reports first: an undated headline joins the event its dated body
+  // states (identity::append_order()).
+  for (const std::size_t index : identity::append_order(events)) {
+    const ExtractedEvent& event = events[index];
     // One rule's sentence may state several events: the key covers the subject.
     const std::int64_t key = mention_key(event, key_scratch_);
     if (std::find(keys_in_call.begin(), keys_in_call.end(), key) != keys_in_call.end()) continue;
@@ -748,7 +863,8 @@ Status SqliteStore::append_events_locked(Id article_id, bool article_is_new, con
     }
     const std::string evidence_hash = sha256_hex(event.evidence);
     bool created = false;
-    const Id event_id = find_or_create_event(event, now, window, created);
+    const Id event_id =
+        find_or_create_event(event, identity::anchor(event.event_date, published_at, fetched_at), now, window, created);
     Query insert = prepare(
         "INSERT INTO mentions (event_id, article_id, rule_id, rule_pack_version, evidence, evidence_hash,"
         " confidence, extracted_at, mention_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
@@ -768,107 +884,48 @@ Status SqliteStore::append_events_locked(Id article_id, bool article_is_new, con
   return {};
 }
 
-Id SqliteStore::find_or_create_event(const ExtractedEvent& event, Timestamp now, std::chrono::days window,
-                                     bool& created) {
+Id SqliteStore::find_or_create_event(const ExtractedEvent& event, const identity::Period& when, Timestamp now,
+                                     std::chrono::days window, bool& created) {
   const std::int64_t window_s = std::chrono::duration_cast<seconds>(window).count();
-  std::optional<std::int64_t> start, end;
-  if (event.event_date) {
-    start = to_db(event.event_date->time);
-    end = to_db(period_end(*event.event_date));
-  }
-  // One walk over the vendor+actor+action history finds both
-  //  1. the event to join: same status, stated period within the window of
-  //     this one (the closest such event), or both undated; and
-  //  2. failing that, the event this one follows: the most recent earlier
-  //     event, linked when its status differs (a status change).
-  // 0: none (ids start at 1). A plain value rather than an optional keeps
-  // g++ 12's -Wmaybe-uninitialized quiet.
-  Id previous = 0;
-  std::string previous_status;
-  // The timeline key narrows each walk to one history; the text columns are
-  // compared as well, so two histories whose keys collide never mix.
+  // The history read the same way by both backends; identity::decide() is
+  // the one place that decides what joins what.
   const std::int64_t timeline = timeline_key(event, key_scratch_);
-  const auto bind_timeline = [&](Query& query) {  // parameters 1 to 4 of each walk
+  identity::Report report{key_scratch_, event.status, event.event_date.has_value(), when};
+  const identity::HistoryRange range = identity::history_range(when, window_s);
+  std::vector<identity::Candidate> history;
+  {
+    Query query = prepare(identity::kHistorySql);
     query.bind_int(1, timeline);
-    query.bind_ref(2, event.vendor);
-    query.bind_ref(3, event.actor);
-    query.bind_ref(4, event.action);
-  };
-  if (start) {
-    const std::int64_t window_start = *start - window_s;
-    const std::int64_t lowest_start = window_start - kLongestPeriodSeconds;
-    // Undated events sort after every dated one in this order (NULL is
-    // lowest), newest first: the walk reaches them only when no dated event
-    // came before this one, and then the first is the one to link, so one
-    // walk replaces a second lookup for the common case of a new history.
-    Query history = prepare(
-        "SELECT id, status, event_date, event_date_end FROM events"
-        " WHERE timeline_key = ? AND vendor = ? AND actor = ? AND action = ?"
-        " AND (event_date <= ? OR event_date IS NULL) ORDER BY event_date DESC, id DESC");
-    bind_timeline(history);
-    history.bind_int(5, *end + window_s);
-    Id best = 0;
-    std::int64_t best_distance = 0;
-    while (history.step()) {
-      const Id id = history->getColumn(0).getInt64();
-      const char* status = history->getColumn(1).getText();
-      if (history->getColumn(2).isNull()) {
-        if (previous == 0) {  // nothing dated earlier: the latest appended undated event
-          previous = id;
-          previous_status = status;
-        }
-        break;
-      }
-      const std::int64_t date = history->getColumn(2).getInt64();
-      if (previous != 0 && date < lowest_start) break;  // nothing earlier can join
-      if (date >= lowest_start && history->getColumn(3).getInt64() >= window_start && event.status == status) {
-        const std::int64_t distance = std::llabs(date + history->getColumn(3).getInt64() - (*start + *end));
-        if (best == 0 || distance < best_distance) {  // rows come newest first: ties keep the newest
-          best = id;
-          best_distance = distance;
-        }
-      }
-      if (previous == 0 && date <= *start) {
-        previous = id;
-        previous_status = status;
-      }
-    }
-    if (best != 0) return best;
-  } else {
-    Query cluster = prepare(
-        "SELECT id FROM events WHERE timeline_key = ? AND vendor = ? AND actor = ? AND action = ?"
-        " AND status = ? AND event_date IS NULL ORDER BY id DESC LIMIT 1");
-    bind_timeline(cluster);
-    cluster.bind_ref(5, event.status);
-    if (cluster.step()) return cluster->getColumn(0).getInt64();
-  }
-  if (!start) {
-    // An undated event follows the latest appended event of any date.
-    Query latest = prepare(
-        "SELECT id, status FROM events WHERE timeline_key = ? AND vendor = ? AND actor = ? AND action = ?"
-        " ORDER BY id DESC LIMIT 1");
-    bind_timeline(latest);
-    if (latest.step()) {
-      previous = latest->getColumn(0).getInt64();
-      previous_status = latest->getColumn(1).getString();
+    query.bind_int(2, range.lowest);
+    query.bind_int(3, range.highest);
+    while (query.step()) {
+      identity::Candidate& candidate = history.emplace_back();
+      candidate.id = query->getColumn(0).getInt64();
+      candidate.vendor = query->getColumn(1).getString();
+      candidate.actor = query->getColumn(2).getString();
+      candidate.action = query->getColumn(3).getString();
+      candidate.status = query->getColumn(4).getString();
+      candidate.dated = query->getColumn(5).getInt() != 0;
+      candidate.when = {query->getColumn(6).getInt64(), query->getColumn(7).getInt64()};
     }
   }
-  if (previous != 0 && previous_status == event.status) previous = 0;
+  const identity::Decision decision = identity::decide(report, history, window_s);
+  if (decision.join != 0) return decision.join;
 
   Query insert = prepare(
       "INSERT INTO events (vendor, actor, actor_type, action, status, scope, event_date, event_date_precision,"
-      " event_date_end, first_seen_at, confidence, previous_event_id, timeline_key)"
-      " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+      " event_date_end, first_seen_at, confidence, previous_event_id, timeline_key, anchor_at, anchor_end)"
+      " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
   insert->bindNoCopy(1, event.vendor);
   insert->bindNoCopy(2, event.actor);
   insert->bindNoCopy(3, event.actor_type);
   insert->bindNoCopy(4, event.action);
   insert->bindNoCopy(5, event.status);
   insert->bindNoCopy(6, event.scope);
-  if (start) {
-    insert.bind_int(7, *start);
+  if (event.event_date) {
+    insert.bind_int(7, when.start);
     insert->bind(8, precision_name(event.event_date->precision));
-    insert.bind_int(9, *end);
+    insert.bind_int(9, when.end);
   } else {
     insert->bind(7);
     insert->bind(8);
@@ -876,12 +933,14 @@ Id SqliteStore::find_or_create_event(const ExtractedEvent& event, Timestamp now,
   }
   insert.bind_time(10, now);
   insert->bind(11, event.confidence);
-  if (previous != 0) {
-    insert.bind_int(12, previous);
+  if (decision.previous != 0) {
+    insert.bind_int(12, decision.previous);
   } else {
     insert->bind(12);
   }
   insert.bind_int(13, timeline);
+  insert.bind_int(14, when.start);
+  insert.bind_int(15, when.end);
   insert.run();
   created = true;
   return db_->getLastInsertRowid();
@@ -930,17 +989,21 @@ Result<AppendResult> SqliteStore::append_events(Id article_id, const std::vector
   std::lock_guard lock(mutex_);
   return guarded(context("append events of article " + std::to_string(article_id)), [&]() -> Result<AppendResult> {
     WriteTransaction transaction(*db_);
+    std::optional<PreciseTime> published_at;
+    Timestamp fetched_at{};
     {
-      Query exists = prepare("SELECT 1 FROM articles WHERE id = ?");
+      Query exists = prepare("SELECT published_at, published_precision, fetched_at FROM articles WHERE id = ?");
       exists.bind_int(1, article_id);
       if (!exists.step()) {
         return fail(ErrorCode::kNotFound, "article id " + std::to_string(article_id) + " does not exist");
       }
+      published_at = optional_precise(exists->getColumn(0), exists->getColumn(1));
+      fetched_at = time_from_db(exists->getColumn(2).getInt64());
     }
     AppendResult result;
     result.article_id = article_id;
-    auto appended = append_events_locked(article_id, false, events, effective_now(options, nullptr),
-                                         options.cluster_window, result);
+    auto appended = append_events_locked(article_id, false, events, published_at, fetched_at,
+                                         effective_now(options, nullptr), options.cluster_window, result);
     if (!appended) return std::unexpected(appended.error());
     transaction.commit();
     return result;
@@ -1034,17 +1097,19 @@ Result<std::vector<EventWithMentions>> SqliteStore::query_events(const EventQuer
   in_list("status", query.statuses.size());
   in_list("id", query.ids.size());
   if (query.with_mentions_after_id) where += " AND id IN (SELECT event_id FROM mentions WHERE id > ?)";
+  const bool cited_range = query.cited_since || query.cited_until;
+  if (cited_range) where += " AND id IN (SELECT event_id FROM mentions WHERE extracted_at >= ? AND extracted_at < ?)";
   const char* order = query.newest_first ? " DESC" : "";
   std::string sql =
       "WITH selected AS (SELECT id, vendor, actor, actor_type, action, status, scope, event_date,"
-      " event_date_precision, first_seen_at, confidence, previous_event_id FROM events" +
+      " event_date_precision, first_seen_at, confidence, previous_event_id, timeline_key FROM events" +
       where;
   if (query.limit > 0) sql += std::string(" ORDER BY id") + order + " LIMIT " + std::to_string(query.limit);
   sql +=
       ") SELECT e.id, e.vendor, e.actor, e.actor_type, e.action, e.status, e.scope, e.event_date,"
       " e.event_date_precision, e.first_seen_at, e.confidence, e.previous_event_id,"
       " m.id, m.article_id, m.evidence, m.rule_id, m.rule_pack_version, m.extracted_at,"
-      " a.url, a.title, s.name, a.published_at, a.published_precision"
+      " a.url, a.title, s.name, a.published_at, a.published_precision, e.timeline_key"
       " FROM selected e LEFT JOIN mentions m ON m.event_id = e.id"
       " LEFT JOIN articles a ON a.id = m.article_id LEFT JOIN sources s ON s.id = a.source_id";
   // No ORDER BY: rows are grouped and sorted below, which spares SQLite a
@@ -1064,8 +1129,15 @@ Result<std::vector<EventWithMentions>> SqliteStore::query_events(const EventQuer
     }
     for (Id id : query.ids) statement.bind_int(index++, id);
     if (query.with_mentions_after_id) statement.bind_int(index++, *query.with_mentions_after_id);
+    if (cited_range) {
+      statement.bind_int(index++,
+                         query.cited_since ? to_db(*query.cited_since) : std::numeric_limits<std::int64_t>::min());
+      statement.bind_int(index++,
+                         query.cited_until ? to_db(*query.cited_until) : std::numeric_limits<std::int64_t>::max());
+    }
 
     std::vector<EventWithMentions> results;
+    std::vector<std::int64_t> keys;                // the timeline keys of the events, for with_timeline
     std::unordered_map<Id, std::size_t> position;  // event id -> index in results
     // Each column is fetched once and read on every row: a SQLite::Column
     // shares the statement by reference count, and making one per value cost
@@ -1103,6 +1175,7 @@ Result<std::vector<EventWithMentions>> SqliteStore::query_events(const EventQuer
         Event& event = entry.event;
         event.id = event_id;
         event.vendor = text(1);
+        if (query.with_timeline) keys.push_back(integer(23));
         event.actor = text(2);
         event.actor_type = text(3);
         event.action = text(4);
@@ -1140,6 +1213,34 @@ Result<std::vector<EventWithMentions>> SqliteStore::query_events(const EventQuer
       if (!std::is_sorted(entry.mentions.begin(), entry.mentions.end(), by_id)) {
         std::sort(entry.mentions.begin(), entry.mentions.end(), by_id);
       }
+    }
+    if (query.with_timeline && !results.empty()) {
+      // The cases of the events found that hold more than one event, read
+      // whole: the status each has reached and the links of events appended
+      // before those they follow. A case of one event needs no read.
+      std::sort(keys.begin(), keys.end());
+      keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
+      std::string list = "[";
+      for (const std::int64_t key : keys) {
+        if (list.size() > 1) list += ',';
+        list += std::to_string(key);
+      }
+      list += ']';
+      std::vector<std::pair<std::int64_t, identity::Candidate>> cases;
+      Query read = prepare(identity::kCasesSqliteSql);
+      read.bind_text(1, list);
+      while (read.step()) {
+        identity::Candidate candidate;
+        candidate.id = read->getColumn(0).getInt64();
+        candidate.vendor = read->getColumn(1).getString();
+        candidate.actor = read->getColumn(2).getString();
+        candidate.action = read->getColumn(3).getString();
+        candidate.status = read->getColumn(4).getString();
+        candidate.dated = read->getColumn(5).getInt() != 0;
+        candidate.when = {read->getColumn(6).getInt64(), read->getColumn(7).getInt64()};
+        cases.emplace_back(read->getColumn(8).getInt64(), std::move(candidate));
+      }
+      identity::apply_timeline(results, cases);
     }
     return results;
   });
@@ -1348,15 +1449,19 @@ Result<std::string> SqliteStore::integrity_check() {
     }
     {
       // The integer keys must match the text they were computed from (schema
-      // 0004); a mention's subject is its event's, since clustering joins
-      // only the same status.
+      // 0004, normalized by 0005); a mention's subject is its event's in the
+      // identity spelling, since clustering joins only the same case and status.
       SQLite::Statement check(
           *db_,
           "SELECT (SELECT count(*) FROM events"
-          "         WHERE timeline_key <> banwatch_key(vendor || char(10) || actor || char(10) || action)),"
+          "         WHERE timeline_key <> banwatch_key(banwatch_identity(vendor) || char(10) ||"
+          "               banwatch_identity(actor) || char(10) || banwatch_identity(action))),"
           "       (SELECT count(*) FROM mentions m JOIN events e ON e.id = m.event_id"
           "         WHERE m.mention_key <> banwatch_key(m.rule_id || char(10) || m.evidence || char(10) ||"
-          "               e.vendor || char(10) || e.actor || char(10) || e.action || char(10) || e.status))");
+          "               banwatch_identity(e.vendor) || char(10) || banwatch_identity(e.actor) || char(10) ||"
+          "               banwatch_identity(e.action) || char(10) || banwatch_identity(e.status))),"
+          "       (SELECT count(*) FROM events WHERE event_date IS NOT NULL"
+          "         AND (anchor_at <> event_date OR anchor_end <> event_date_end))");
       if (check.executeStep()) {
         if (const auto n = check.getColumn(0).getInt64(); n > 0) {
           problems.push_back("events whose timeline_key does not match their vendor, actor and action: " +
@@ -1365,6 +1470,9 @@ Result<std::string> SqliteStore::integrity_check() {
         if (const auto n = check.getColumn(1).getInt64(); n > 0) {
           problems.push_back("mentions whose mention_key does not match their rule, evidence and event: " +
                              std::to_string(n));
+        }
+        if (const auto n = check.getColumn(2).getInt64(); n > 0) {
+          problems.push_back("dated events anchored elsewhere than their date: " + std::to_string(n));
         }
       }
     }

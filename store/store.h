@@ -97,7 +97,14 @@ struct Event {
   std::optional<PreciseTime> event_date;
   Timestamp first_seen_at{};
   double confidence = 0.0;
-  std::optional<Id> previous_event_id;  // the earlier event of a status change
+  // The earlier event of a status change (proposed -> enacted -> reversed):
+  // the link made when the event was appended, or, for an event appended
+  // before the one it follows, the link its case's history gives when read
+  // (query_events; docs/store.md "Timeline").
+  std::optional<Id> previous_event_id;
+  // Filled by query_events: the status of the latest event of this event's
+  // case (vendor, actor and action), e.g. "reversed" for an enactment lifted since.
+  std::string case_status;
 };
 
 struct Mention {
@@ -138,8 +145,18 @@ struct EventQuery {
   // Digest cursor for new citations: only events having a mention with
   // id > this (all of their mentions are returned).
   std::optional<Id> with_mentions_after_id;
+  // Window form of the same: only events having a mention appended
+  // (extracted_at) in [cited_since, cited_until); either bound may be open.
+  // Reads every mention: for digests, not for hot paths.
+  std::optional<Timestamp> cited_since, cited_until;
   std::vector<Id> ids;        // only these events; empty = any
   bool newest_first = false;  // order by id descending (a limit keeps the newest)
+  // Read the cases (vendor, actor, action) of the events found: fills
+  // Event::case_status and the links of events appended before the event
+  // they follow. One more index probe per event, and a read of every case
+  // that holds several (docs/store.md measures it); `events` and the digest
+  // ask for it, bulk readers need not.
+  bool with_timeline = false;
 };
 
 struct EventWithMentions {

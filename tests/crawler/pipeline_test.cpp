@@ -5,6 +5,7 @@
 #include <set>
 #include <tuple>
 
+#include "crawler/ingest.h"
 #include "crawler/pipeline.h"
 #include "tests/crawler/pipeline_fixture.h"
 
@@ -634,6 +635,116 @@ TEST_F(PipelineTest, RecrawlUrlAppendsOnlyWhatIsNew) {
   EXPECT_EQ(r->mentions_appended, 0);
   EXPECT_EQ(fingerprint(), before);
   EXPECT_EQ(server_.hits("/a/ban"), 2);
+}
+
+// A page changed since it was stored: recrawl --url replaces the stored text
+// and its search entry (docs/store.md, articles), so the new words are found
+// and the old ones are not; the events of the new text are appended.
+TEST_F(PipelineTest, RecrawlOfAChangedPageReplacesTheTextAndTheSearchIndex) {
+  standard_site();
+  add_source("wire", "/feed.xml");
+  ASSERT_TRUE(run().has_value());
+  ASSERT_EQ(store_->search("rollout", std::nullopt, 10).value_or(std::vector<store::SearchHit>{}).size(), 1u);
+  std::string changed = read_fixture("article-ban.html");
+  const std::string old_paragraph = "Industry groups warned that the replacement could cost several hundred million";
+  const auto at = changed.find(old_paragraph);
+  ASSERT_NE(at, std::string::npos);
+  changed.replace(at, old_paragraph.size(),
+                  "In an update, Testland also bans ZTE equipment from the core network, the ministry said; the"
+                  " quarrymen's union and operators estimated the cost at several hundred million");
+  const std::string rollout = "delay the rollout of new services";
+  changed.replace(changed.find(rollout), rollout.size(), "delay new services");
+  Route r;
+  r.body = changed;
+  server_.set("/a/ban", r);
+  FetcherOptions fo = FetcherOptions::from_config(config_.fetch);
+  auto fetcher = Fetcher::create(fo);
+  CrawlDeps deps{store_.get(), &rules_, &config_, &clock_, fetcher->get()};
+  RecrawlOptions ro;
+  ro.urls = {server_.url("/a/ban")};
+  auto recrawled = recrawl(deps, ro);
+  ASSERT_TRUE(recrawled.has_value()) << recrawled.error().message;
+  EXPECT_EQ(recrawled->pages_fetched, 1);
+  EXPECT_EQ(recrawled->articles_stored, 0);  // the same article, not a new one
+  auto hits = store_->search("quarrymen", std::nullopt, 10);
+  ASSERT_TRUE(hits.has_value()) << hits.error().message;
+  ASSERT_EQ(hits->size(), 1u);
+  EXPECT_NE(hits->front().url.find("/a/ban"), std::string::npos);
+  EXPECT_TRUE(store_->search("rollout", std::nullopt, 10).value_or(std::vector<store::SearchHit>{1}).empty());
+  std::string text;
+  store::Store::ArticleFilter filter;
+  filter.urls = {server_.url("/a/ban")};
+  ASSERT_TRUE(store_->for_each_article(filter, [&](const store::ArticleRecord& a) {
+    text = a.text;
+    return true;
+  }));
+  EXPECT_NE(text.find("quarrymen"), std::string::npos);
+}
+
+// reextract takes the crawler's ingest path: a report the rule pack finds now
+// in a stored article joins the event it describes (no new event), and every
+// stored citation and the digest cursor stay as they were.
+TEST_F(PipelineTest, ReextractJoinsNewReportsToStoredEventsAndKeepsCitationsAndCursors) {
+  standard_site();
+  add_source("wire", "/feed.xml");
+  ASSERT_TRUE(run().has_value());
+  auto before = store_->query_events({});
+  ASSERT_TRUE(before.has_value());
+  ASSERT_FALSE(before->empty());
+  std::set<store::Id> mention_ids;
+  store::Id last_event = 0, last_mention = 0;
+  for (const auto& e : *before) {
+    last_event = std::max(last_event, e.event.id);
+    for (const auto& m : e.mentions) {
+      mention_ids.insert(m.id);
+      last_mention = std::max(last_mention, m.id);
+    }
+  }
+  store::DigestRecord cursor;
+  cursor.channel = "file";
+  cursor.created_at = clock_.now();
+  cursor.up_to_event_id = last_event;
+  cursor.up_to_mention_id = last_mention;
+  ASSERT_TRUE(store_->record_digest(cursor).has_value());
+
+  // An article stored while the rule pack found nothing in it.
+  store::ArticleRecord missed;
+  missed.url = missed.canonical_url = "https://other.example/testland-confirms";
+  missed.title = "Testland bans Huawei gear, officials confirmed";
+  missed.text = "Officials confirmed the decision on the telecom network equipment in a short statement.";
+  missed.published_at = PreciseTime{test_now() - std::chrono::days(4), DatePrecision::kDay};
+  missed.fetched_at = test_now();
+  seal_article(missed);
+  ASSERT_TRUE(store_->append_article(missed, {}, {}).has_value());
+
+  ReextractOptions options;
+  options.clock = &clock_;
+  options.cluster_window = config_.store.cluster_window;
+  auto first = reextract(*store_, rules_, options);
+  ASSERT_TRUE(first.has_value()) << first.error().message;
+  EXPECT_EQ(first->events_appended, 0);
+  EXPECT_EQ(first->mentions_appended, 1);
+  auto after = store_->query_events({});
+  ASSERT_TRUE(after.has_value());
+  EXPECT_EQ(after->size(), before->size());
+  std::set<store::Id> still;
+  bool joined = false;
+  for (const auto& e : *after) {
+    for (const auto& m : e.mentions) {
+      still.insert(m.id);
+      if (m.article_url == missed.url) joined = e.event.actor == "Testland";
+    }
+  }
+  EXPECT_TRUE(joined);
+  for (store::Id id : mention_ids) EXPECT_TRUE(still.contains(id)) << "mention " << id << " lost";
+  auto kept = store_->last_digest("file");
+  ASSERT_TRUE(kept.has_value() && kept->has_value());
+  EXPECT_EQ((*kept)->up_to_event_id, last_event);
+  EXPECT_EQ((*kept)->up_to_mention_id, last_mention);
+  // Again: nothing new.
+  auto second = reextract(*store_, rules_, options);
+  ASSERT_TRUE(second.has_value());
+  EXPECT_EQ(second->events_appended + second->mentions_appended, 0);
 }
 
 }  // namespace

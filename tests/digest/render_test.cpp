@@ -330,5 +330,28 @@ TEST(DigestRender, FormatNames) {
   EXPECT_EQ(media_type(Format::kAtom), "application/atom+xml");
 }
 
+// A card quotes the report's sentence, not the wire's dateline before it.
+TEST(DigestDateline, Lenient_WireDatelinesAreDroppedFromEvidence) {
+  EXPECT_EQ(strip_dateline("LONDON, Dec 7 (Wire) - The UK on Monday banned Hikvision cameras."),
+            "The UK on Monday banned Hikvision cameras.");
+  EXPECT_EQ(strip_dateline("WASHINGTON (Reuters) - The FCC added Kaspersky to its list."),
+            "The FCC added Kaspersky to its list.");
+  EXPECT_EQ(strip_dateline("NEW DELHI, December 7, 2026 -- India banned TikTok."), "India banned TikTok.");
+  EXPECT_EQ(strip_dateline("BRUSSELS \u2014 The Commission restricted Huawei."), "The Commission restricted Huawei.");
+  EXPECT_EQ(strip_dateline("ST. JOHN'S, Dec 7 (Wire) - Officials removed ZTE gear."), "Officials removed ZTE gear.");
+}
+
+TEST(DigestDateline, SentencesWithoutADatelineStayWhole) {
+  for (const char* kept : {
+           "The UK banned Hikvision - a decision long expected.",       // a dash, but no capitals before it
+           "UK bans Hikvision cameras from sensitive sites",            // a headline
+           "US officials said on Monday - after a review - it stays.",  // capitals, then a sentence
+           "LONDON - ",                                                 // nothing after the dash
+           "",
+       }) {
+    EXPECT_EQ(strip_dateline(kept), kept);
+  }
+}
+
 }  // namespace
 }  // namespace banwatch::digest

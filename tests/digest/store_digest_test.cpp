@@ -216,7 +216,10 @@ TEST_F(DigestStoreTest, Golden_SecondBriefInEveryFormat) {
   expect_golden("store-brief.atom", render_atom(*d));
 }
 
-TEST_F(DigestStoreTest, WindowModeTakesEventsFirstSeenInTheWindow) {
+// A window (--since 24h, --since DATE) holds the events first seen in it, as
+// new, and the events first seen before it that reports appended in it cite,
+// as updates with those reports marked new.
+TEST_F(DigestStoreTest, WindowModeTakesEventsFirstSeenInTheWindowAndNewReportsOfOlderOnes) {
   first_week();
   second_week();
   BuildOptions o;
@@ -224,14 +227,25 @@ TEST_F(DigestStoreTest, WindowModeTakesEventsFirstSeenInTheWindow) {
   o.since = at("2026-11-24T00:00:00Z");
   auto d = build_digest(*store_, o);
   ASSERT_TRUE(d.has_value());
-  EXPECT_EQ(d->event_count(), 1) << [&] {
-    std::string seen;
-    auto all = store_->query_events(store::EventQuery{});
-    if (all)
-      for (const auto& e : *all)
-        seen += std::to_string(e.event.id) + " " + format_iso8601(e.event.first_seen_at) + "\n";
-    return seen;
-  }();                        // only the enactment was first seen in the window
+  ASSERT_EQ(d->event_count(), 2);
+  EXPECT_EQ(d->vendors[0].vendor, "Huawei");  // the enactment, first seen in the window
+  EXPECT_EQ(d->vendors[0].events[0].change, Change::kStatusChange);
+  EXPECT_EQ(d->vendors[1].vendor, "Hikvision");  // seen on the 20th, reported again on the 25th
+  const auto& updated = d->vendors[1].events[0];
+  EXPECT_EQ(updated.change, Change::kNewCitations);
+  ASSERT_EQ(updated.citations.size(), 2u);
+  EXPECT_FALSE(updated.citations[0].is_new);
+  EXPECT_TRUE(updated.citations[1].is_new);
+  EXPECT_EQ(d->changes.new_events, 1);
+  EXPECT_EQ(d->changes.known_events_cited, 1);
+  const auto table = vendor_summary(*d);
+  ASSERT_EQ(table.size(), 2u);
+  EXPECT_EQ(table[0].vendor, "Huawei");
+  EXPECT_EQ(table[0].new_events, 1);
+  EXPECT_EQ(table[0].status_changes, 1);
+  EXPECT_EQ(table[1].vendor, "Hikvision");
+  EXPECT_EQ(table[1].new_events, 0);
+  EXPECT_EQ(table[1].updated_events, 1);
   o.vendors = {"kaspersky"};  // vendor names match case-insensitively
   o.since = at("2026-11-01T00:00:00Z");
   d = build_digest(*store_, o);

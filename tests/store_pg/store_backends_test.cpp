@@ -23,6 +23,10 @@
 #include <thread>
 #include <vector>
 
+#include "store/identity.h"
+#include "store/migrations.h"
+#include "store/model.h"
+#include "store/pg_internal.h"
 #include "store/pg_store.h"
 #include "store/store.h"
 
@@ -1002,6 +1006,431 @@ TEST_F(PgStoreTest, SqliteStoreIsCopiedAndVerified) {
   ASSERT_TRUE(compared);
   EXPECT_FALSE(compared->verified());
   fs::remove_all(dir);
+}
+
+// ---- event identity: one table of cases, both backends -------------------------------
+
+namespace identity_cases {
+
+// One report: a sentence (unique; it names the report) of an article.
+// Consecutive reports of the same article are appended in one call.
+struct Report {
+  std::string label;
+  std::string article;
+  std::optional<PreciseTime> published{};  // the article's publication date
+  std::optional<PreciseTime> date{};       // the event date the sentence states
+  std::string status = "enacted";
+  std::string actor = "United Kingdom";
+  std::string vendor = "Hikvision";
+  std::string action = "ban";
+};
+
+struct Case {
+  std::string name;
+  std::vector<Report> reports;
+  std::vector<std::vector<std::string>> events;              // the labels each stored event cites
+  std::vector<std::pair<std::string, std::string>> follows;  // event of .first follows event of .second
+};
+
+PreciseTime day(int y, unsigned m, unsigned d) { return day_date(y, m, d); }
+PreciseTime minute(int y, unsigned m, unsigned d, int hour) {
+  return PreciseTime{at(y, m, d, hour), DatePrecision::kMinute};
+}
+
+const std::vector<Case>& cases() {
+  static const std::vector<Case> table = {
+      {"HeadlineAndDatedBodyOfOneArticleAreOneEvent",
+       {{.label = "UK bans Hikvision cameras from sensitive sites",
+         .article = "a",
+         .published = minute(2026, 12, 8, 9)},
+        {.label = "The UK on Monday banned Hikvision cameras.",
+         .article = "a",
+         .published = minute(2026, 12, 8, 9),
+         .date = day(2026, 12, 7)}},
+       {{"UK bans Hikvision cameras from sensitive sites", "The UK on Monday banned Hikvision cameras."}},
+       {}},
+      {"UndatedReportOfAnotherOutletJoinsTheDatedEvent",
+       {{.label = "dated", .article = "a", .published = minute(2026, 12, 8, 9), .date = day(2026, 12, 7)},
+        {.label = "undated, three days later", .article = "b", .published = minute(2026, 12, 10, 15)}},
+       {{"dated", "undated, three days later"}},
+       {}},
+      {"DatedReportJoinsAnUndatedEventReportedFirst",
+       {{.label = "undated first", .article = "a", .published = minute(2026, 12, 8, 9)},
+        {.label = "dated later", .article = "b", .published = minute(2026, 12, 11, 9), .date = day(2026, 12, 7)}},
+       {{"undated first", "dated later"}},
+       {}},
+      {"UndatedReportJoinsTheEventNearestItsPublication",
+       {{.label = "early", .article = "a", .date = day(2026, 1, 1)},
+        {.label = "late", .article = "b", .date = day(2026, 1, 20)},
+        {.label = "published near late", .article = "c", .published = day(2026, 1, 18)},
+        {.label = "published near early", .article = "d", .published = day(2026, 1, 3)}},
+       {{"early", "published near early"}, {"late", "published near late"}},
+       {}},
+      {"TwoUndatedReportsWithinTheWindowAreOneEvent",
+       {{.label = "first", .article = "a", .published = day(2026, 4, 1)},
+        {.label = "second", .article = "b", .published = day(2026, 4, 9)}},
+       {{"first", "second"}},
+       {}},
+      {"UndatedReportsYearsApartStayTwoEvents",
+       {{.label = "2024", .article = "a", .published = day(2024, 6, 1)},
+        {.label = "2026", .article = "b", .published = day(2026, 6, 1)}},
+       {{"2024"}, {"2026"}},
+       {}},
+      {"DatedReportsYearsApartStayTwoEvents",
+       {{.label = "2024", .article = "a", .date = day(2024, 6, 1)},
+        {.label = "2026", .article = "b", .date = day(2026, 6, 1)}},
+       {{"2024"}, {"2026"}},
+       {}},
+      {"DatedReportsWithinTheWindowAreOneEventOutsideItTwo",
+       {{.label = "Feb 10", .article = "a", .date = day(2026, 2, 10)},
+        {.label = "Feb 15", .article = "b", .date = day(2026, 2, 15)},
+        {.label = "Apr 1", .article = "c", .date = day(2026, 4, 1)},
+        {.label = "April", .article = "d", .date = PreciseTime{at(2026, 4, 1), DatePrecision::kMonth}}},
+       {{"Feb 10", "Feb 15"}, {"Apr 1", "April"}},
+       {}},
+      {"UndatedArticleWithoutADateIsPlacedWhenFetched",
+       {{.label = "fetched Nov 1", .article = "a"},
+        {.label = "dated Oct 28", .article = "b", .date = day(2026, 10, 28)}},
+       {{"fetched Nov 1", "dated Oct 28"}},
+       {}},
+      {"ActorAndVendorSpellingsAreOneActor",
+       {{.label = "plain", .article = "a", .date = day(2026, 3, 2), .actor = "Federal Communications Commission"},
+        {.label = "with the",
+         .article = "b",
+         .date = day(2026, 3, 3),
+         .actor = "the Federal Communications Commission"},
+        {.label = "capitals",
+         .article = "c",
+         .date = day(2026, 3, 4),
+         .actor = "FEDERAL COMMUNICATIONS COMMISSION",
+         .vendor = "HIKVISION"},
+        {.label = "abbreviation dots", .article = "d", .date = day(2026, 3, 2), .actor = "U.S.", .vendor = "Hikvision"},
+        {.label = "abbreviation", .article = "e", .date = day(2026, 3, 3), .actor = "US", .vendor = "hikvision"}},
+       {{"plain", "with the", "capitals"}, {"abbreviation dots", "abbreviation"}},
+       {}},
+      {"AnotherActorVendorActionOrStatusIsAnotherEvent",
+       {{.label = "base", .article = "a", .date = day(2026, 3, 2)},
+        {.label = "actor", .article = "b", .date = day(2026, 3, 2), .actor = "France"},
+        {.label = "vendor", .article = "c", .date = day(2026, 3, 2), .vendor = "Dahua"},
+        {.label = "action", .article = "d", .date = day(2026, 3, 2), .action = "restrict"},
+        {.label = "status", .article = "e", .date = day(2026, 3, 1), .status = "proposed"}},
+       {{"base"}, {"actor"}, {"vendor"}, {"action"}, {"status"}},
+       {{"base", "status"}}},
+      {"ProposalEnactedTenDaysLaterIsTheEnactmentsPreviousEvent",
+       {{.label = "proposed", .article = "a", .date = day(2026, 11, 20), .status = "proposed"},
+        {.label = "proposal, undated", .article = "b", .published = day(2026, 11, 22), .status = "proposed"},
+        {.label = "enacted", .article = "c", .date = day(2026, 11, 30)},
+        {.label = "enacted, undated", .article = "d", .published = day(2026, 12, 1)},
+        {.label = "lifted", .article = "e", .date = day(2027, 5, 1), .status = "reversed"}},
+       {{"proposed", "proposal, undated"}, {"enacted", "enacted, undated"}, {"lifted"}},
+       {{"enacted", "proposed"}, {"lifted", "enacted"}}},
+      {"EnactmentReadBeforeItsProposalStillFollowsIt",
+       {{.label = "enacted", .article = "a", .date = day(2026, 11, 30)},
+        {.label = "proposed", .article = "b", .date = day(2026, 11, 20), .status = "proposed"}},
+       {{"enacted"}, {"proposed"}},
+       {{"enacted", "proposed"}}},
+  };
+  return table;
+}
+
+}  // namespace identity_cases
+
+TEST_P(StoreBackendTest, EventIdentityTable) {
+  for (const identity_cases::Case& c : identity_cases::cases()) {
+    SCOPED_TRACE(c.name);
+    // Each case in a store of its own.
+    TearDown();
+    SetUp();
+    Store& store = open();
+    std::size_t i = 0;
+    while (i < c.reports.size()) {
+      const identity_cases::Report& first = c.reports[i];
+      ArticleRecord a = article("https://" + first.article + ".example/" + c.name);
+      a.published_at = first.published;
+      std::vector<ExtractedEvent> events;
+      for (; i < c.reports.size() && c.reports[i].article == first.article; ++i) {
+        const identity_cases::Report& r = c.reports[i];
+        ExtractedEvent e = event(r.vendor, r.actor, r.status, r.date, r.label);
+        e.action = r.action;
+        events.push_back(e);
+      }
+      auto appended = store.append_article(a, events, {});
+      ASSERT_TRUE(appended) << appended.error().message;
+    }
+    EventQuery with_timeline;
+    with_timeline.with_timeline = true;
+    auto stored = store.query_events(with_timeline);
+    ASSERT_TRUE(stored) << stored.error().message;
+    std::map<std::string, Id> event_of;
+    std::map<Id, std::optional<Id>> previous_of;
+    for (const EventWithMentions& e : *stored) {
+      previous_of[e.event.id] = e.event.previous_event_id;
+      for (const Mention& m : e.mentions) event_of[m.evidence] = e.event.id;
+    }
+    EXPECT_EQ(stored->size(), c.events.size());
+    std::set<Id> distinct;
+    for (const auto& labels : c.events) {
+      ASSERT_TRUE(event_of.contains(labels.front())) << labels.front();
+      const Id id = event_of[labels.front()];
+      EXPECT_TRUE(distinct.insert(id).second) << labels.front() << " shares an event with another group";
+      for (const std::string& label : labels) EXPECT_EQ(event_of[label], id) << label << " vs " << labels.front();
+    }
+    std::map<Id, Id> expected_previous;
+    for (const auto& [later, earlier] : c.follows) expected_previous[event_of[later]] = event_of[earlier];
+    for (const auto& [id, previous] : previous_of) {
+      if (expected_previous.contains(id)) {
+        EXPECT_EQ(previous, expected_previous[id]) << "event " << id;
+      } else {
+        EXPECT_FALSE(previous.has_value()) << "event " << id << " follows " << previous.value_or(0);
+      }
+    }
+    auto check = store.integrity_check();
+    ASSERT_TRUE(check);
+    EXPECT_EQ(*check, "ok");
+  }
+}
+
+// The spelling names are compared in: identity::normalize() and the SQL
+// banwatch_identity() of each backend must agree on every case (SQLite
+// registers normalize() itself; PostgreSQL has its own SQL function, used by
+// its migration and integrity check).
+TEST_P(StoreBackendTest, IdentitySpellingTable) {
+  const std::vector<std::pair<std::string, std::string>> table = {
+      {"Hikvision", "hikvision"},
+      {"  HIKVISION  ", "hikvision"},
+      {"The Federal Communications Commission", "federal communications commission"},
+      {"the   Federal\tCommunications\nCommission", "federal communications commission"},
+      {"U.S.", "us"},
+      {"U.S. Department of Commerce", "us department of commerce"},
+      {"Ministry of Justice\u2019s", "ministry of justices"},
+      {"O'Brien", "obrien"},
+      {"Anti-Monopoly Bureau", "anti monopoly bureau"},
+      {"AT&T", "at t"},
+      {"Zürich Police", "zürich police"},
+      {"ZÜRICH", "zÜrich"},
+      {"Theodore", "theodore"},
+      {"the", "the"},
+      {"3GPP / ETSI", "3gpp etsi"},
+      {"", ""},
+  };
+  for (const auto& [input, expected] : table) {
+    EXPECT_EQ(identity::normalize(input), expected) << input;
+  }
+  Store& store = open();
+  (void)store;  // the schema exists
+  if (GetParam() == "postgresql") {
+    pqxx::connection connection(backend_->url());
+    pqxx::work tx(connection);
+    for (const auto& [input, expected] : table) {
+      EXPECT_EQ(tx.exec_params1("SELECT banwatch_identity($1)", input)[0].as<std::string>(), expected) << input;
+    }
+  }
+}
+
+// Schema 5 (PostgreSQL 8): a store written under the older identity rules,
+// where a headline and its dated body, or two spellings of one actor, became
+// separate events, has them merged when it is opened: citations moved,
+// links and digest cursors kept, the append-only triggers back, the
+// integrity check clean.
+void sqlite_banwatch_key(sqlite3_context* context, int, sqlite3_value** arguments) {
+  const auto* text = reinterpret_cast<const char*>(sqlite3_value_text(arguments[0]));
+  sqlite3_result_int64(context, key64(text == nullptr ? "" : text));
+}
+
+TEST_P(StoreBackendTest, MigrationMergesTheDuplicatesOfOlderIdentityRules) {
+  const auto seconds_of = [](Timestamp t) { return std::to_string(t.time_since_epoch().count()); };
+  const std::string rows =
+      "INSERT INTO articles (id, url, canonical_url, title, published_at, published_precision, fetched_at, text,"
+      " content_hash) VALUES"
+      " (1, 'https://a.example/1', 'https://a.example/1', 'UK bans Hikvision', " +
+      seconds_of(at(2026, 12, 8, 9)) + ", 'minute', " + seconds_of(at(2026, 12, 8, 10)) +
+      ", 'The UK on Monday banned Hikvision.', 'h1'),"
+      " (2, 'https://b.example/2', 'https://b.example/2', 'Hikvision banned', " +
+      seconds_of(at(2026, 12, 10, 9)) + ", 'minute', " + seconds_of(at(2026, 12, 10, 10)) +
+      ", 'HIKVISION is banned in the UK.', 'h2'),"
+      " (3, 'https://c.example/3', 'https://c.example/3', 'UK lifts ban', " +
+      seconds_of(at(2027, 5, 2)) + ", 'day', " + seconds_of(at(2027, 5, 2, 10)) +
+      ", 'The UK lifted its Hikvision ban.', 'h3');"
+      "INSERT INTO events (id, vendor, actor, actor_type, action, status, event_date, event_date_precision,"
+      " event_date_end, first_seen_at, confidence, previous_event_id, timeline_key) VALUES"
+      " (1, 'Hikvision', 'United Kingdom', 'government', 'ban', 'enacted', " +
+      seconds_of(at(2026, 12, 7)) + ", 'day', " + seconds_of(at(2026, 12, 8)) + ", " + seconds_of(at(2026, 12, 8, 10)) +
+      ", 0.9, NULL, 0),"
+      " (2, 'Hikvision', 'United Kingdom', 'government', 'ban', 'enacted', NULL, NULL, NULL, " +
+      seconds_of(at(2026, 12, 8, 10)) +
+      ", 0.8, NULL, 0),"
+      " (3, 'HIKVISION', 'the United Kingdom', 'government', 'ban', 'enacted', NULL, NULL, NULL, " +
+      seconds_of(at(2026, 12, 10, 10)) +
+      ", 0.8, NULL, 0),"
+      " (4, 'Hikvision', 'United Kingdom', 'government', 'ban', 'reversed', " +
+      seconds_of(at(2027, 5, 1)) + ", 'day', " + seconds_of(at(2027, 5, 2)) + ", " + seconds_of(at(2027, 5, 2, 10)) +
+      ", 0.9, 2, 0),"
+      " (5, 'Dahua', 'United Kingdom', 'government', 'ban', 'enacted', " +
+      seconds_of(at(2026, 12, 7)) + ", 'day', " + seconds_of(at(2026, 12, 8)) + ", " + seconds_of(at(2026, 12, 8, 10)) +
+      ", 0.9, NULL, 0);"
+      "INSERT INTO mentions (id, event_id, article_id, rule_id, evidence, evidence_hash, extracted_at,"
+      " mention_key) VALUES"
+      " (1, 1, 1, 'rule.ban', 'The UK on Monday banned Hikvision.', '" +
+      sha256_hex("The UK on Monday banned Hikvision.") +
+      "', 1, 11),"
+      " (2, 2, 1, 'rule.ban', 'UK bans Hikvision', '" +
+      sha256_hex("UK bans Hikvision") +
+      "', 1, 12),"
+      " (3, 3, 2, 'rule.ban', 'HIKVISION is banned in the UK.', '" +
+      sha256_hex("HIKVISION is banned in the UK.") +
+      "', 1, 13),"
+      " (4, 4, 3, 'rule.ban', 'The UK lifted its Hikvision ban.', '" +
+      sha256_hex("The UK lifted its Hikvision ban.") +
+      "', 1, 14),"
+      " (5, 5, 1, 'rule.ban', 'The UK on Monday banned Hikvision and Dahua.', '" +
+      sha256_hex("The UK on Monday banned Hikvision and Dahua.") +
+      "', 1, 15);"
+      "INSERT INTO digests (id, channel, created_at, up_to_event_id, up_to_mention_id, event_count)"
+      " VALUES (1, 'file', 1, 5, 5, 4);";
+  if (GetParam() == "sqlite") {
+    // A version-4 store, built by the migrations as released.
+    const std::string path = backend_->url().substr(std::string("sqlite:").size());
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+    sqlite3_create_function_v2(db, "banwatch_key", 1, SQLITE_UTF8, nullptr, sqlite_banwatch_key, nullptr, nullptr,
+                               nullptr);
+    std::string script = "BEGIN;";
+    for (const Migration& migration : sqlite_migrations()) {
+      if (migration.version <= 4) script += migration.sql + std::string(";");
+    }
+    script += rows + "INSERT INTO articles_fts (articles_fts) VALUES ('rebuild'); PRAGMA user_version = 4; COMMIT;";
+    char* message = nullptr;
+    const int rc = sqlite3_exec(db, script.c_str(), nullptr, nullptr, &message);
+    const std::string error = message != nullptr ? message : "";
+    sqlite3_free(message);
+    sqlite3_close(db);
+    ASSERT_EQ(rc, SQLITE_OK) << error;
+  } else {
+    // A version-7 store, built by the PostgreSQL migrations as released.
+    pqxx::connection connection(backend_->url());
+    pqxx::work tx(connection);
+    tx.exec(
+        "CREATE TABLE banwatch_schema (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)");
+    for (const Migration& migration : postgres_migrations()) {
+      if (migration.version > 7) continue;
+      tx.exec(migration.sql);
+      tx.exec("INSERT INTO banwatch_schema VALUES (" + std::to_string(migration.version) + ", 'm', 0)");
+    }
+    tx.exec(rows);
+    for (const char* table : {"articles", "events", "mentions", "digests"}) {
+      tx.exec(std::string("SELECT setval(pg_get_serial_sequence('") + table + "', 'id'), 100)");
+    }
+    tx.commit();
+  }
+  Store& store = open();
+  EventQuery with_timeline;
+  with_timeline.with_timeline = true;
+  auto events = store.query_events(with_timeline);
+  ASSERT_TRUE(events) << events.error().message;
+  ASSERT_EQ(events->size(), 3u);
+  // The dated body (the earliest event) keeps its id, date and every citation.
+  EXPECT_EQ((*events)[0].event.id, 1);
+  EXPECT_EQ((*events)[0].event.event_date, day_date(2026, 12, 7));
+  std::vector<Id> cited;
+  for (const Mention& m : (*events)[0].mentions) cited.push_back(m.id);
+  EXPECT_EQ(cited, (std::vector<Id>{1, 2, 3}));
+  // The lifting followed the merged undated event: it now follows the one it joined.
+  EXPECT_EQ((*events)[1].event.id, 4);
+  EXPECT_EQ((*events)[1].event.previous_event_id, std::optional<Id>(1));
+  EXPECT_EQ((*events)[0].event.case_status, "reversed");
+  EXPECT_EQ((*events)[2].event.vendor, "Dahua");
+  auto digest = store.last_digest("file");
+  ASSERT_TRUE(digest && *digest);
+  EXPECT_EQ((*digest)->up_to_event_id, 5);
+  auto check = store.integrity_check();
+  ASSERT_TRUE(check);
+  EXPECT_EQ(*check, "ok");
+  EXPECT_NE(backend_->exec("UPDATE events SET status = 'proposed' WHERE id = 1"), "");
+  EXPECT_NE(backend_->exec("UPDATE mentions SET event_id = 5 WHERE id = 1"), "");
+  EXPECT_NE(backend_->exec("DELETE FROM events WHERE id = 5"), "");
+  // The migrated rows still deduplicate and cluster what comes after.
+  ArticleRecord again = article("https://a.example/1", "UK bans Hikvision", "The UK on Monday banned Hikvision.");
+  auto repeated = store.append_article(
+      again, {event("Hikvision", "United Kingdom", "enacted", std::nullopt, "UK bans Hikvision")}, {});
+  ASSERT_TRUE(repeated) << repeated.error().message;
+  EXPECT_EQ(repeated->mentions_appended, 0);
+  ArticleRecord later = article("https://d.example/4");
+  later.published_at = PreciseTime{at(2026, 12, 12), DatePrecision::kDay};
+  auto joined = store.append_article(
+      later, {event("hikvision", "United Kingdom", "enacted", std::nullopt, "Hikvision ban stands.")}, {});
+  ASSERT_TRUE(joined) << joined.error().message;
+  EXPECT_EQ(joined->events_appended, 0);
+  EXPECT_EQ(joined->mentions_appended, 1);
+}
+
+// A changed page replaces the stored text and its search entry; the version
+// it replaced is kept by hash in article_versions.
+TEST_P(StoreBackendTest, AChangedTextReplacesTheStoredOneAndKeepsItsHash) {
+  Store& store = open();
+  ArticleRecord first = article("https://a.example/changing", "Ban", "Regulators discussed the vendor at length.");
+  ASSERT_TRUE(store.append_article(first, {}, {}));
+  ArticleRecord second = article("https://a.example/changing", "Ban", "Regulators banned the vendor outright.");
+  second.fetched_at = at(2026, 11, 2);
+  auto appended = store.append_article(second, {}, {});
+  ASSERT_TRUE(appended) << appended.error().message;
+  EXPECT_FALSE(appended->article_inserted);
+  auto hits = store.search("outright", std::nullopt, 10);
+  ASSERT_TRUE(hits) << hits.error().message;
+  EXPECT_EQ(hits->size(), 1u);
+  EXPECT_TRUE(store.search("length", std::nullopt, 10).value_or(std::vector<SearchHit>{{}}).empty());
+  // The same text again changes nothing.
+  ASSERT_TRUE(store.append_article(second, {}, {}));
+  auto versions = store.stats();
+  ASSERT_TRUE(versions);
+  EXPECT_EQ(versions->articles, 1);
+  if (GetParam() == "postgresql") {
+    PgSchema const& schema = static_cast<PgBackend&>(*backend_).schema();
+    EXPECT_EQ(schema.integer("SELECT count(*) FROM article_versions WHERE content_hash = '" + first.content_hash +
+                             "' AND fetched_at = " + std::to_string(first.fetched_at.time_since_epoch().count())),
+              1);
+    EXPECT_EQ(schema.integer("SELECT count(*) FROM article_versions"), 1);
+  } else {
+    // A row that does not exist makes the statement fail: the version is there.
+    EXPECT_EQ(backend_->exec("SELECT CASE WHEN (SELECT count(*) FROM article_versions WHERE content_hash = '" +
+                             first.content_hash +
+                             "') = 1 AND (SELECT count(*) FROM article_versions) = 1"
+                             " THEN 1 ELSE abs(-9223372036854775807 - 1) END"),
+              "");
+  }
+  auto check = store.integrity_check();
+  ASSERT_TRUE(check);
+  EXPECT_EQ(*check, "ok");
+}
+
+// Re-extraction (append_events) places an undated report at its stored
+// article's publication date, as a crawl does: it joins the event nearby and
+// not one years away.
+TEST_P(StoreBackendTest, ReextractedUndatedReportIsAnchoredAtItsStoredArticle) {
+  Store& store = open();
+  ArticleRecord first = article("https://a.example/old", "Old ban", "The UK banned Hikvision cameras in 2023.");
+  first.published_at = PreciseTime{at(2023, 5, 2), DatePrecision::kDay};
+  ASSERT_TRUE(store.append_article(
+      first, {event("Hikvision", "United Kingdom", "enacted", day_date(2023, 5, 1), "The UK banned it in 2023.")}, {}));
+  ArticleRecord dated = article("https://a.example/dated", "Ban", "The UK on Monday banned Hikvision cameras.");
+  dated.published_at = PreciseTime{at(2026, 12, 8, 9), DatePrecision::kMinute};
+  ASSERT_TRUE(store.append_article(
+      dated, {event("Hikvision", "United Kingdom", "enacted", day_date(2026, 12, 7), "The UK on Monday banned it.")},
+      {}));
+  ArticleRecord later = article("https://b.example/later", "Hikvision banned", "The UK has banned Hikvision cameras.");
+  later.published_at = PreciseTime{at(2026, 12, 10, 9), DatePrecision::kMinute};
+  auto stored = store.append_article(later, {}, {});
+  ASSERT_TRUE(stored) << stored.error().message;
+  auto appended = store.append_events(
+      stored->article_id, {event("Hikvision", "United Kingdom", "enacted", std::nullopt, "The UK has banned it.")}, {});
+  ASSERT_TRUE(appended) << appended.error().message;
+  EXPECT_EQ(appended->events_appended, 0);
+  EXPECT_EQ(appended->mentions_appended, 1);
+  auto events = store.query_events({});
+  ASSERT_TRUE(events);
+  ASSERT_EQ(events->size(), 2u);
+  EXPECT_EQ((*events)[1].event.event_date, day_date(2026, 12, 7));
+  EXPECT_EQ((*events)[1].mentions.size(), 2u);
+  EXPECT_EQ((*events)[0].mentions.size(), 1u);
 }
 
 }  // namespace

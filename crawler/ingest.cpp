@@ -1,0 +1,52 @@
+#include "crawler/ingest.h"
+
+#include <fmt/format.h>
+
+#include <optional>
+
+#include "crawler/text.h"
+
+namespace banwatch::crawler {
+
+void seal_article(store::ArticleRecord& article) { article.content_hash = sha256_hex(article.text); }
+
+std::vector<store::ExtractedEvent> extract_events(const rules::RuleEngine& rules, const store::ArticleRecord& article) {
+  rules::ExtractContext context;
+  context.published = article.published_at;
+  const std::string text = article.title.empty() ? article.text : article.title + "\n\n" + article.text;
+  std::vector<store::ExtractedEvent> events;
+  for (auto& extracted : rules.extract(text, context)) events.push_back(std::move(extracted.event));
+  return events;
+}
+
+Result<ReextractSummary> reextract(store::Store& store, const rules::RuleEngine& rules,
+                                   const ReextractOptions& options) {
+  if (options.clock == nullptr) return fail(ErrorCode::kInvalidArgument, "reextract: no clock");
+  ReextractSummary summary;
+  std::optional<Error> failure;
+  store::AppendOptions append;
+  append.cluster_window = options.cluster_window;
+  auto walked = store.for_each_article(options.filter, [&](const store::ArticleRecord& article) {
+    if (options.cancel != nullptr && options.cancel->load() != 0) {
+      summary.cancelled = true;
+      return false;
+    }
+    const std::vector<store::ExtractedEvent> events = extract_events(rules, article);
+    ++summary.articles;
+    if (events.empty()) return true;
+    append.now = options.clock->now();
+    auto result = store.append_events(article.id, events, append);
+    if (!result) {
+      failure = result.error().with_context(fmt::format("article {} ({})", article.id, article.url));
+      return false;
+    }
+    summary.events_appended += result->events_appended;
+    summary.mentions_appended += result->mentions_appended;
+    return true;
+  });
+  if (!walked) return std::unexpected(walked.error());
+  if (failure) return std::unexpected(*failure);
+  return summary;
+}
+
+}  // namespace banwatch::crawler
