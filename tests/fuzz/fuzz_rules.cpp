@@ -40,6 +40,37 @@ rules:
   - {id: ban.passive, action: ban, pattern: '{VENDORS}{GAP}(?P<cue>banned)\s+by\s+{ACTORS}'}
   - {id: warn.that, action: warning, pattern: '{ACTORS}{GAP}(?P<cue>warned)\b{FAR}\bthat\b{FAR}{VENDORS}'}
   - {id: ban.poss, action: ban, unless: 'channels', pattern: '{ACTORS}{POSS}?\s+(?P<cue>ban)\s+on{OBJ}{VENDORS}'}
+# The clause and discourse layers: every role and reference they read.
+frames:
+  language: en
+  triggers:
+    - {action: ban, verbs: [ban, bans, banned, bar, barred], participles: [banned, barred], nouns: [ban, bans]}
+    - {action: lift_ban, verbs: [lift, lifted], participles: [lifted], nouns: [lifting]}
+    - {action: investigation, actor_types: [government, regulator], verbs: [probed], nouns: [probe]}
+  auxiliaries: [is, was, were, been]
+  adverbs: [also, now]
+  modals: [to, will, has]
+  determiners: [a, the, its, new]
+  agent_markers: [by]
+  scope_markers: [from]
+  object_markers: [on, against]
+  conjunctions: [and, or, including]
+  relatives: [which, who]
+  clause_breaks: [while, but]
+  reporting_verbs: [said]
+  directives: [ordered, told]
+  comparisons: [a similar, did the same]
+  list_verbs: [added, remains]
+  prepositions: [into, from]
+  name_connectors: [of, and]
+  qualified_nouns: [channels]
+  measure_nouns: [rule, order]
+  pronouns: {singular: [it, its], plural: [they, them, their]}
+  possessive_pronouns: [its, their]
+  references: {plural: [the two firms], actor: [the regulator]}
+  lists:
+    - {name: Watch List, terms: [Watch List], owner: Trade Office}
+    - {name: a list, generic: true, terms: [list]}
 )yaml";
 
 const banwatch::rules::RuleEngine* engine() {
