@@ -736,7 +736,7 @@ bool Engine::match_country(const re2::StringPiece& s, std::size_t pos, re2::Stri
 }
 
 // "China's DeepSeek", "Russia's antivirus maker Kaspersky": a possessive
-// country before a vendor, with at most three lower-case descriptor words and
+// country before a vendor, with at most two lower-case descriptor words and
 // no action word between, says where the vendor is from.
 bool Engine::vendor_of_country(std::string_view s, std::size_t country_end, const std::vector<Mention>& known) const {
   if (!frames_) return false;  // without a lexicon, "X's ban on Y" cannot be told from "X's Y"
@@ -759,7 +759,7 @@ bool Engine::vendor_of_country(std::string_view s, std::size_t country_end, cons
       if (letter && !word) ++words;
       word = letter;
     }
-    if (words > 3) return false;
+    if (words > 2) return false;
     return !frames_->has_trigger(gap);
   }
   return false;
@@ -1186,7 +1186,14 @@ void Engine::analyse(std::string_view text, const text::Sentence& sentence, std:
       std::string_view before(masked.data() + mbegin, cue_end - mbegin);
       const std::size_t prefix_begin = mbegin > 60 ? mbegin - 60 : 0;
       std::string_view prefix(masked.data() + prefix_begin, mbegin - prefix_begin);
-      std::string kind = cue_kind(before, prefix, masked, rule.def->status_cues == "all");
+      // Sentence-wide cues count in the match's clause when the pack's
+      // lexicon says where clauses end ("X banned Y, but Z proposed a ban").
+      std::string_view clause = masked;
+      if (frames_) {
+        const auto [clause_b, clause_e] = frames_->clause_around(masked, mbegin, mend);
+        clause = std::string_view(masked).substr(clause_b, clause_e - clause_b);
+      }
+      std::string kind = cue_kind(before, prefix, clause, rule.def->status_cues == "all");
       if (kind == "negation") continue;
       if (!rule.def->fixed_status && !kind.empty()) status = kind;
 
@@ -1274,7 +1281,11 @@ void Engine::add_frames(std::string_view text, const text::Sentence& sentence, s
       for (auto& c : low) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
       return low;
     };
-    const std::string kind = cue_kind(lower(before), lower(prefix), s, true);
+    // Sentence-wide cues ("a draft law", "proposed legislation") count in
+    // the frame's own clause only: "X banned it, and Y has proposed a ban".
+    const std::string_view clause =
+        f.clause_end > f.clause_begin ? s.substr(f.clause_begin, f.clause_end - f.clause_begin) : s;
+    const std::string kind = cue_kind(lower(before), lower(prefix), clause, true);
     if (kind == "negation") continue;
     std::string scope;
     const re2::StringPiece input(s.data(), s.size());
@@ -1352,6 +1363,15 @@ void merge_repeats(std::vector<Extraction>& out) {
         first.event.status = status;
     }
   }
+  // A measure the same text says was lifted ("the ban, which the court
+  // lifted in May") stands reversed; the lifting is its own event.
+  std::set<std::string> lifted;
+  for (const auto& x : kept)
+    if (x.event.action == "lift_ban" && x.event.status == "enacted") lifted.insert(x.event.vendor);
+  for (auto& x : kept)
+    if (lifted.contains(x.event.vendor) && x.event.status == "enacted" &&
+        (x.event.action == "ban" || x.event.action == "restrict" || x.event.action == "list_addition"))
+      x.event.status = "reversed";
   out = std::move(kept);
 }
 

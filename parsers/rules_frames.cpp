@@ -195,6 +195,32 @@ bool FrameReader::has_trigger(std::string_view s) const {
   return RE2::PartialMatch(re2::StringPiece(s.data(), s.size()), *any_trigger_re_);
 }
 
+std::pair<std::size_t, std::size_t> FrameReader::clause_around(std::string_view s, std::size_t begin,
+                                                               std::size_t end) const {
+  std::size_t b = 0, e = s.size();
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    bool cut = s[i] == ';';
+    std::size_t at = i + 1;
+    if (s[i] == ',') {
+      std::size_t w = i + 1;
+      while (w < s.size() && s[w] == ' ') ++w;
+      std::size_t x = w;
+      while (x < s.size() && word_byte(static_cast<unsigned char>(s[x]))) ++x;
+      if (x > w && clause_breaks_.contains(lower(s.substr(w, x - w)))) {
+        cut = true;
+        at = w;
+      }
+    }
+    if (!cut) continue;
+    if (i < begin) b = at;
+    if (i >= end) {
+      e = i;
+      break;
+    }
+  }
+  return {b, std::max(b, e)};
+}
+
 bool FrameReader::may_refer(std::string_view s) const {
   return RE2::PartialMatch(re2::StringPiece(s.data(), s.size()), *any_reference_re_);
 }
@@ -691,6 +717,8 @@ std::vector<FrameReader::Frame> FrameReader::read(std::string_view s, const std:
       f.cue_begin = std::min(f.cue_begin, items[i].begin);
     };
     f.cue_begin = cb;
+    f.clause_begin = cb;
+    f.clause_end = ce;
     // "by X" after the trigger (within a few words).
     auto by_agent = [&]() -> std::optional<std::size_t> {
       const std::size_t wi = word_at_or_after(hit.end);
@@ -1014,6 +1042,8 @@ std::vector<FrameReader::Frame> FrameReader::read(std::string_view s, const std:
       f.trigger_begin = cb0;
       f.trigger_end = ce0;
       f.cue_begin = clause_b;
+      f.clause_begin = clause_b;
+      f.clause_end = clause_e;
       for (std::size_t j : coordinated(*chosen, false))
         if (auto e = actor_entity(items[j])) {
           e->how = "compared with the act before ('" + std::string(g.data(), g.size()) + "'): " + e->how;

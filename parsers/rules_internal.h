@@ -230,7 +230,8 @@ class FrameReader {
   struct Frame {
     std::string action, voice;  // voice: active | passive | nominal | list | comparison
     std::size_t trigger_begin = 0, trigger_end = 0;
-    std::size_t cue_begin = 0;  // status cues are read from here to trigger_end
+    std::size_t cue_begin = 0;                     // status cues are read from here to trigger_end
+    std::size_t clause_begin = 0, clause_end = 0;  // the clause: the scope of sentence-wide cues
     std::vector<Entity> actors;
     std::vector<Entity> vendors;
     double confidence = 0.8;
@@ -241,6 +242,9 @@ class FrameReader {
   const std::string& language() const { return lexicon_.language; }
   // True when the sentence holds an action word or a list of the lexicon.
   bool has_trigger(std::string_view sentence) const;
+  // The clause around s[begin, end): from the last cut before it to the first
+  // after it (';', or a comma before a clause break of the lexicon).
+  std::pair<std::size_t, std::size_t> clause_around(std::string_view s, std::size_t begin, std::size_t end) const;
   // True when the sentence holds a pronoun or a reference of the lexicon.
   bool may_refer(std::string_view sentence) const;
   // The frames of one sentence; `mentions` come from the dictionary pass,

@@ -208,6 +208,26 @@ TEST_F(Frames, MeasureAsSubjectActsForItsIssuer) {
   EXPECT_EQ(x->event.actor, "Ohio");
 }
 
+TEST_F(Frames, SentenceCuesStayInTheirClause) {
+  auto xs = run("Taiwan barred Temu from state phones, but the US has only proposed legislation for a similar ban.");
+  const auto* x = find(xs, "Temu", "ban");
+  ASSERT_NE(x, nullptr) << dump(xs);
+  EXPECT_EQ(x->event.actor, "Taiwan");
+  EXPECT_EQ(x->event.status, "enacted");
+}
+
+TEST_F(Frames, AMeasureTheTextSaysWasLiftedStandsReversed) {
+  auto xs =
+      run("Nepal banned TikTok in November 2023, citing social harmony.\n\n"
+          "Nine months later Nepal lifted the ban on TikTok.");
+  const auto* ban = find(xs, "TikTok", "ban");
+  const auto* lift = find(xs, "TikTok", "lift_ban");
+  ASSERT_NE(ban, nullptr) << dump(xs);
+  ASSERT_NE(lift, nullptr) << dump(xs);
+  EXPECT_EQ(ban->event.status, "reversed");
+  EXPECT_EQ(lift->event.status, "enacted");
+}
+
 // Pathological input: each finishes with a bounded result (ctest's timeout
 // catches a hang).
 TEST_F(Frames, Lenient_PathologicalInputsAreBounded) {

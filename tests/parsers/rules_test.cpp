@@ -502,7 +502,7 @@ TEST(RulesAnnotated, PrecisionAndRecallOnTheProjectsOwnSet) {
 }
 
 // What the engine reaches on the shared development set (RulesDevSet below).
-constexpr double kDevLooseF1 = 0.55, kDevLoosePrecision = 0.69, kDevStrictF1 = 0.45;
+constexpr double kDevLooseF1 = 0.55, kDevLoosePrecision = 0.69, kDevStrictF1 = 0.46;
 
 // ---- the seed example, scored by the shared tool -------------------------------
 
@@ -528,7 +528,6 @@ TEST(RulesSeed, EventEvalFindsAllTwelveAndNothingElse) {
   EXPECT_DOUBLE_EQ(j["strict"]["precision"].get<double>(), 1.0) << out;
   EXPECT_EQ(j["errors"], 0);
 }
-
 
 // ---- the shared development set, scored by the shared tool ----------------------
 // Real passages nobody here wrote (events-dev/en.jsonl). The bar is what the
