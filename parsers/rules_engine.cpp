@@ -1519,6 +1519,7 @@ std::vector<Extraction> Engine::extract(std::string_view text, const ExtractCont
     }
     return *actors_seen[j];
   };
+  std::vector<int> vendors_here;
   for (std::size_t i = 0; i < sentences.size(); ++i) {
     const auto& sentence = sentences[i];
     if (sentence.paragraph != paragraph) {
@@ -1526,8 +1527,12 @@ std::vector<Extraction> Engine::extract(std::string_view text, const ExtractCont
       last_vendor.reset();
     }
     std::optional<int> vendor_in_sentence;
+    vendors_here.clear();
     while (next_vendor < vendor_hits.size() && vendor_hits[next_vendor].first < sentence.end) {
-      if (vendor_hits[next_vendor].first >= sentence.begin) vendor_in_sentence = vendor_hits[next_vendor].second;
+      if (vendor_hits[next_vendor].first >= sentence.begin) {
+        vendor_in_sentence = vendor_hits[next_vendor].second;
+        vendors_here.push_back(vendor_hits[next_vendor].second);
+      }
       ++next_vendor;
     }
     bool reference_in_sentence = false;
@@ -1555,9 +1560,13 @@ std::vector<Extraction> Engine::extract(std::string_view text, const ExtractCont
     const bool has_vendor = vendor_in_sentence || (reference_in_sentence && last_vendor);
     const bool candidate = pattern_reach && (hits.failed || (has_vendor && !hits.triggers.empty()));
     // Otherwise only the vendors matter (what a later "they" refers to).
-    const bool observe_only = frames_ && !candidate && !frame_candidate && vendor_in_sentence;
+    if (frames_ && !candidate && !frame_candidate) {
+      frames_->observe_vendors(vendors_here, discourse);  // the dictionary hits suffice
+      if (vendor_in_sentence) last_vendor = vendor_in_sentence;
+      continue;
+    }
     std::optional<int> vendor_after = last_vendor;
-    if (candidate || frame_candidate || observe_only) {
+    if (candidate || frame_candidate) {
       LazyDate date([&]() -> LazyDate::Value {
         if (auto lead = internal::lead_date(s)) return {lead, "list-style lead date"};
         std::optional<PreciseTime> previous;

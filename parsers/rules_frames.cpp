@@ -225,6 +225,16 @@ bool FrameReader::may_refer(std::string_view s) const {
   return RE2::PartialMatch(re2::StringPiece(s.data(), s.size()), *any_reference_re_);
 }
 
+void FrameReader::observe_vendors(const std::vector<int>& vendors, Discourse& d) const {
+  if (vendors.empty()) return;
+  std::vector<int> distinct;
+  for (int v : vendors)
+    if (std::find(distinct.begin(), distinct.end(), v) == distinct.end()) distinct.push_back(v);
+  d.last_vendor = vendors.back();
+  d.last_vendors = std::move(distinct);
+  d.last_vendors_sentence = d.sentence;
+}
+
 void FrameReader::observe(const std::vector<Mention>& mentions, Discourse& d) const {
   std::vector<int> vendors;
   for (const auto& m : mentions) {

@@ -252,6 +252,8 @@ class FrameReader {
   std::vector<Frame> read(std::string_view sentence, const std::vector<Mention>& mentions, Discourse& d) const;
   // Records the vendors and actors of a sentence that gives no frame.
   void observe(const std::vector<Mention>& mentions, Discourse& d) const;
+  // Records the vendors (by index, in order) of a sentence no one reads further.
+  void observe_vendors(const std::vector<int>& vendors, Discourse& d) const;
 
  private:
   FrameReader() = default;
