@@ -587,6 +587,15 @@ std::vector<FrameReader::Frame> FrameReader::read(std::string_view s, const std:
                                   std::to_string(d.last_vendors_sentence + 1),
                               v});
     } else if (it.role == Role::kPronounSg) {
+      // The vendor named earlier in this sentence first ("a probe into X and
+      // banned its products"), else the one the article named last.
+      for (auto p = items.rbegin(); p != items.rend(); ++p)
+        if (p->end <= it.begin && p->role == Role::kVendor && p->mention->entity >= 0 && !qualifies_other(*p)) {
+          into.push_back(Entity{p->mention->name, "",
+                                "pronoun '" + it.text + "' as the patient: the vendor named earlier in the sentence",
+                                p->mention->entity});
+          return;
+        }
       if (d.last_vendor < 0) return;
       into.push_back(Entity{pack_->vendors[std::size_t(d.last_vendor)].name, "",
                             "pronoun '" + it.text + "' as the patient: the vendor named last", d.last_vendor});
