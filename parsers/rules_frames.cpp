@@ -938,7 +938,7 @@ std::vector<FrameReader::Frame> FrameReader::read(std::string_view s, const std:
           std::vector<std::size_t> named;
           for (std::size_t i : right)
             if (is_vendorish(items[i].role) && items[i].begin >= words[k].end &&
-                words_between(words[k].end, items[i].begin) <= 8) {
+                words_between(words[k].end, items[i].begin) <= 12) {
               named = coordinated(i, true);
               break;
             }
