@@ -416,6 +416,7 @@ std::vector<FrameReader::Frame> FrameReader::read(std::string_view s, const std:
     if (possessive || name.ends_with("'s")) {
       while (!name.empty() && (name.back() == 's' || name.back() == '\'')) name.pop_back();
     }
+    if (measure_nouns_.contains(words[first].key)) return std::nullopt;  // "Section 5949 prohibits": a measure
     if (name.empty() || not_names_.contains(words[first].key) || not_names_.contains(term_key(name)))
       return std::nullopt;
     // The name is neither a known actor nor a vendor (those are items).
@@ -833,6 +834,11 @@ std::vector<FrameReader::Frame> FrameReader::read(std::string_view s, const std:
         if (is_vendorish(items[i].role)) named.push_back(i);
         if (items[i].role == Role::kPronounSg || items[i].role == Role::kPronounPl) pronouns.push_back(i);
       }
+      // "removed X from the Entity List": the list's frame reads it (a lifting).
+      if (f.action == "remove_or_replace" && std::any_of(items.begin(), items.end(), [&](const Item& it) {
+            return it.role == Role::kList && it.begin >= hit.end && it.end <= zone_end;
+          }))
+        continue;
       if (!named.empty() && f.action != "lift_ban") {
         // "blocked the ban on X", "announced restrictions on X": the noun
         // the verb governs carries the action; its own frame reads it.
@@ -968,10 +974,12 @@ std::vector<FrameReader::Frame> FrameReader::read(std::string_view s, const std:
                                                    items.begin())]
                                      .list)];
       // A lift word in the clause ("removed from the Entity List") makes it a lifting.
-      for (const auto& other : hits)
-        if (other.trigger >= 0 && other.begin >= cb && other.end <= ce &&
-            lexicon_.triggers[std::size_t(other.trigger)].action == "lift_ban")
-          f.action = "lift_ban";
+      // So does a removal before the list ("removes X from the Entity List").
+      for (const auto& other : hits) {
+        if (other.trigger < 0 || other.begin < cb || other.end > ce) continue;
+        const std::string& a = lexicon_.triggers[std::size_t(other.trigger)].action;
+        if (a == "lift_ban" || (a == "remove_or_replace" && other.end <= hit.begin)) f.action = "lift_ban";
+      }
       std::vector<std::size_t> named;
       for (std::size_t i = 0; i < items.size(); ++i)
         if (items[i].begin >= cb && items[i].end <= ce && items[i].role == Role::kVendor) named.push_back(i);

@@ -228,6 +228,17 @@ TEST_F(Frames, AMeasureTheTextSaysWasLiftedStandsReversed) {
   EXPECT_EQ(lift->event.status, "enacted");
 }
 
+TEST_F(Frames, RemovalFromAListIsALifting) {
+  auto xs = run("Washington took Sandvine off the Entity List in May 2025 after the company sold its unit.");
+  const auto* x = find(xs, "Sandvine", "lift_ban");
+  ASSERT_NE(x, nullptr) << dump(xs);
+  EXPECT_EQ(find(xs, "Sandvine", "remove_or_replace"), nullptr) << dump(xs);
+  EXPECT_EQ(find(xs, "Sandvine", "list_addition"), nullptr) << dump(xs);
+  auto ys = run("Regulators in Ottawa said the Commerce Department removes Hesai from its Entity List today.");
+  ASSERT_NE(find(ys, "Hesai", "lift_ban"), nullptr) << dump(ys);
+  EXPECT_EQ(find(ys, "Hesai", "remove_or_replace"), nullptr) << dump(ys);
+}
+
 // Pathological input: each finishes with a bounded result (ctest's timeout
 // catches a hang).
 TEST_F(Frames, Lenient_PathologicalInputsAreBounded) {

@@ -502,7 +502,7 @@ TEST(RulesAnnotated, PrecisionAndRecallOnTheProjectsOwnSet) {
 }
 
 // What the engine reaches on the shared development set (RulesDevSet below).
-constexpr double kDevLooseF1 = 0.55, kDevLoosePrecision = 0.70, kDevStrictF1 = 0.48;
+constexpr double kDevLooseF1 = 0.55, kDevLoosePrecision = 0.70, kDevStrictF1 = 0.49;
 
 // ---- the seed example, scored by the shared tool -------------------------------
 
