@@ -20,6 +20,7 @@
 #include "crawler/text.h"
 #include "feeds/feed.h"
 #include "parsers/article.h"
+#include "parsers/language.h"
 
 namespace banwatch::crawler {
 
@@ -765,6 +766,7 @@ class Crawl {
     rec.content_hash = sha256_hex(rec.text);
     rules::ExtractContext ctx;
     ctx.published = rec.published_at;
+    if (auto code = language::normalize(rec.language); !code.empty()) ctx.language = code;
     std::string text = rec.title.empty() ? rec.text : rec.title + "\n\n" + rec.text;
     std::vector<store::ExtractedEvent> events;
     for (auto& x : deps_.rules->extract(text, ctx)) events.push_back(std::move(x.event));
