@@ -32,6 +32,21 @@ constexpr Language kLanguages[] = {
 
 bool letter(unsigned char c) { return std::isalpha(c) || c >= 0x80; }
 
+// Letters (UTF-8) that only one of the languages writes: a weaker signal than
+// a function word, for short texts ("Komisja wszczęła postępowanie").
+struct Letter {
+  const char* utf8;
+  std::size_t language;  // index into kLanguages
+};
+constexpr Letter kLetters[] = {
+    {"\xC3\xA4", 1}, {"\xC3\xB6", 1}, {"\xC3\xBC", 1}, {"\xC3\x9F", 1},                   // ä ö ü ß
+    {"\xC3\xA7", 2}, {"\xC3\xAA", 2}, {"\xC3\xA2", 2}, {"\xC5\x93", 2},                   // ç ê â œ
+    {"\xC3\xB2", 3}, {"\xC3\xAC", 3},                                                         // ò ì
+    {"\xC3\xB1", 4}, {"\xC2\xBF", 4}, {"\xC2\xA1", 4},                                      // ñ ¿ ¡
+    {"\xC4\x85", 5}, {"\xC4\x99", 5}, {"\xC5\x82", 5}, {"\xC5\x9B", 5}, {"\xC5\xBC", 5},  // ą ę ł ś ż
+    {"\xC5\xBA", 5}, {"\xC4\x87", 5}, {"\xC5\x84", 5},                                      // ź ć ń
+};
+
 }  // namespace
 
 std::string detect(std::string_view text, std::size_t budget) {
@@ -56,6 +71,11 @@ std::string detect(std::string_view text, std::size_t budget) {
       word.clear();
     }
   }
+  // A function word counts two, a letter of one language one.
+  for (auto& v : score) v *= 2;
+  for (const auto& l : kLetters)
+    for (std::size_t at = text.find(l.utf8); at != std::string_view::npos; at = text.find(l.utf8, at + 2))
+      ++score[l.language];
   std::size_t best = 0;  // English on a tie
   for (std::size_t l = 1; l < score.size(); ++l)
     if (score[l] > score[best]) best = l;

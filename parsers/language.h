@@ -9,7 +9,8 @@ namespace banwatch::language {
 
 // The ISO 639-1 code of the language `text` is most likely written in, read
 // from at most its first `budget` bytes: each language's most frequent
-// function words are counted and the language with the most wins. English
+// function words (and the letters only one of them writes) are counted and the
+// language with the most wins. English
 // when no word is recognised or on a tie with English.
 std::string detect(std::string_view text, std::size_t budget = 4096);
 
