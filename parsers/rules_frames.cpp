@@ -690,11 +690,18 @@ std::vector<FrameReader::Frame> FrameReader::read(std::string_view s, const std:
     // The nearest actor to the left in the clause, outside parentheses; a
     // vendor nearer than any actor is the subject (its own decision).
     auto left_subject = [&](bool allow_vendor_subject) -> std::optional<std::size_t> {
+      // An actor after a preposition ("espionage from China", "in France, a
+      // law limited X") is the subject only when no other actor is.
+      std::optional<std::size_t> governed;
       for (auto it = left.rbegin(); it != left.rend(); ++it) {
         const Item& item = items[*it];
         if (item.in_parens && !parens_at(hit.begin)) continue;
-        if (words_between(item.end, hit.begin) > kMaxAgentGapWords) return std::nullopt;
+        if (words_between(item.end, hit.begin) > kMaxAgentGapWords) break;
         if (is_actorish(item.role) && speaker(item)) continue;  // "Beijing said it was concerned about the ban"
+        if (item.role == Role::kActor && after_preposition(item)) {
+          if (!governed) governed = *it;
+          continue;
+        }
         if (is_actorish(item.role)) return *it;
         if (item.role == Role::kPronounSg || item.role == Role::kPronounPl) {
           if (item.possessive) continue;  // "its" before the verb qualifies a noun
@@ -703,10 +710,11 @@ std::vector<FrameReader::Frame> FrameReader::read(std::string_view s, const std:
         if (item.role == Role::kVendor && after_preposition(item)) continue;  // "a probe into X and banned"
         if (item.role == Role::kVendor && !item.possessive && !allow_vendor_subject) {
           if (lexicon_.objects_before_verb) continue;  // the object before its verb
-          return std::nullopt;
+          break;
         }
         if (item.role == Role::kList) continue;
       }
+      if (lexicon_.governed_subjects) return governed;
       return std::nullopt;
     };
 

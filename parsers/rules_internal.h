@@ -119,6 +119,8 @@ struct Lexicon {
   bool distant_auxiliaries = false;  // a participle is passive with an auxiliary anywhere before it in
                                      // its clause, or right after it ("verboten werden")
   bool proper_subjects = true;       // an unknown capitalized name before a verb is its actor
+  bool governed_subjects = false;    // an actor after a preposition ("En France, une loi a limité X") is
+                                     // the subject when no other actor is
   Origin origin;
 };
 

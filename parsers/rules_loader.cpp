@@ -373,14 +373,16 @@ Status parse_frames(const std::string& file, const YAML::Node& node, Pack& pack)
   if (const auto& w = node["word_order"]) {
     if (!w.IsMap()) return parse_error(file, w, "frames 'word_order' must map flags to true or false");
     if (auto s =
-            check_keys(file, w, {"objects_before_verb", "subject_after_verb", "distant_auxiliaries", "proper_subjects"},
+            check_keys(file, w, {"objects_before_verb", "subject_after_verb", "distant_auxiliaries", "proper_subjects",
+                                                       "governed_subjects"},
                        "frames word_order");
         !s)
       return s;
     for (auto [key, flag] : {std::pair{"objects_before_verb", &lex.objects_before_verb},
                              std::pair{"subject_after_verb", &lex.subject_after_verb},
                              std::pair{"distant_auxiliaries", &lex.distant_auxiliaries},
-                             std::pair{"proper_subjects", &lex.proper_subjects}}) {
+                             std::pair{"proper_subjects", &lex.proper_subjects},
+                             std::pair{"governed_subjects", &lex.governed_subjects}}) {
       if (!w[key]) continue;
       if (!w[key].IsScalar() || (w[key].Scalar() != "true" && w[key].Scalar() != "false"))
         return parse_error(file, w[key], std::string("frames word_order '") + key + "' must be true or false");
