@@ -87,17 +87,20 @@ Status parse_vendors(const std::string& file, const YAML::Node& node, Pack& pack
     for (const char* key : {"aliases", "products", "subsidiaries"})
       if (auto s = append_strings(file, v[key], key, def.terms); !s) return s;
     // A name written in camel case ("TikTok", "DeepSeek", "iFlytek") is also
-    // written "Tiktok" and "TIKTOK", in other languages' press above all.
+    // written "Tiktok" and "TIKTOK", and an acronym ("ZTE", "DJI") "Zte", in
+    // other languages' press above all.
     const std::size_t written = def.terms.size();
     for (std::size_t i = 0; i < written; ++i) {
       const std::string t = def.terms[i];
-      const bool letters = t.size() >= 4 && std::all_of(t.begin(), t.end(), [](char c) {
+      const bool letters = t.size() >= 3 && std::all_of(t.begin(), t.end(), [](char c) {
                              return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
                            });
       if (!letters) continue;
-      const bool camel = std::any_of(t.begin() + 1, t.end(), [](char c) { return c >= 'A' && c <= 'Z'; }) &&
+      const bool camel = t.size() >= 4 &&
+                         std::any_of(t.begin() + 1, t.end(), [](char c) { return c >= 'A' && c <= 'Z'; }) &&
                          std::any_of(t.begin(), t.end(), [](char c) { return c >= 'a' && c <= 'z'; });
-      if (!camel) continue;
+      const bool acronym = t.size() <= 5 && std::all_of(t.begin(), t.end(), [](char c) { return c >= 'A' && c <= 'Z'; });
+      if (!camel && !acronym) continue;
       std::string title = t, upper = t;
       for (std::size_t k = 0; k < t.size(); ++k) {
         const auto c = static_cast<unsigned char>(t[k]);
