@@ -25,12 +25,13 @@ std::string lower(std::string_view s) {
 }
 
 // Abbreviations after which a period never ends the sentence (titles, months
-// and the like are always followed by more of the same sentence).
-constexpr std::array<std::string_view, 52> kNeverEnd = {
+// and the like are always followed by more of the same sentence; Spanish
+// "EE. UU.").
+constexpr std::array<std::string_view, 53> kNeverEnd = {
     "mr",   "mrs", "ms",   "dr",     "prof", "sen",  "rep", "gov",  "gen", "col",  "lt",  "sgt", "capt",
     "cmdr", "adm", "maj",  "st",     "hon",  "pres", "rev", "jan",  "feb", "mar",  "apr", "jun", "jul",
     "aug",  "sep", "sept", "oct",    "nov",  "dec",  "no",  "nos",  "fig", "figs", "vol", "pp",  "para",
-    "art",  "sec", "ch",   "approx", "dept", "est",  "ave", "blvd", "mt",  "ft",   "vs",  "v",   "cf"};
+    "art",  "sec", "ch",   "approx", "dept", "est",  "ave", "blvd", "mt",  "ft",   "vs",  "v",   "cf", "ee"};
 
 // Abbreviations that usually continue the sentence but may end it ("...a deal
 // with Huawei Technologies Co. The deal..."): they end it only when the next
