@@ -504,7 +504,7 @@ TEST(RulesAnnotated, PrecisionAndRecallOnTheProjectsOwnSet) {
 // What the engine reaches on the shared development set (RulesDevSet below).
 constexpr double kDevLooseF1 = 0.53, kDevLoosePrecision = 0.69, kDevStrictF1 = 0.43;
 // The multilingual set (RulesDevSet below).
-constexpr double kDevMultiLooseF1Bar = 0.35, kDevMultiLoosePrecisionBar = 0.69;
+constexpr double kDevMultiLooseF1Bar = 0.39, kDevMultiLoosePrecisionBar = 0.74;
 
 // ---- the seed example, scored by the shared tool -------------------------------
 
