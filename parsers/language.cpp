@@ -4,6 +4,7 @@
 #include <array>
 #include <cctype>
 #include <string>
+#include <unordered_map>
 
 namespace banwatch::language {
 namespace {
@@ -47,20 +48,31 @@ constexpr Letter kLetters[] = {
     {"\xC5\xBA", 5}, {"\xC4\x87", 5}, {"\xC5\x84", 5},                                      // ź ć ń
 };
 
+// The languages each function word belongs to (a bit per language), built once.
+const std::unordered_map<std::string, unsigned>& word_languages() {
+  static const auto* table = [] {
+    auto* t = new std::unordered_map<std::string, unsigned>();
+    for (std::size_t l = 0; l < std::size(kLanguages); ++l)
+      for (const char* w : kLanguages[l].words)
+        if (w) (*t)[w] |= 1u << l;
+    return t;
+  }();
+  return *table;
+}
+
 }  // namespace
 
 std::string detect(std::string_view text, std::size_t budget) {
   text = text.substr(0, std::min(text.size(), budget));
   std::array<int, std::size(kLanguages)> score{};
+  const auto& table = word_languages();
   std::string word;
   auto count = [&]() {
     if (word.empty() || word.size() > 8) return;
+    const auto it = table.find(word);
+    if (it == table.end()) return;
     for (std::size_t l = 0; l < std::size(kLanguages); ++l)
-      for (const char* w : kLanguages[l].words)
-        if (w && word == w) {
-          ++score[l];
-          break;
-        }
+      if (it->second & (1u << l)) ++score[l];
   };
   for (std::size_t i = 0; i <= text.size(); ++i) {
     const unsigned char c = i < text.size() ? static_cast<unsigned char>(text[i]) : ' ';
