@@ -1,6 +1,6 @@
 // banwatch rules check [--rules DIR]: load, validate and compile the rule
 // pack, reporting every problem.
-// banwatch rules test (--text T | --file F | -) [--published DATE] [--json]
+// banwatch rules test (--text T | --file F | -) [--lang L] [--published DATE] [--json]
 // [--explain]: the events the rule pack reads out of a text.
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -13,6 +13,7 @@
 #include "app/app.h"
 #include "common/time.h"
 #include "parsers/dates.h"
+#include "parsers/language.h"
 #include "parsers/rules.h"
 
 namespace banwatch::app {
@@ -30,6 +31,7 @@ struct RulesTestOptions {
   std::string file;
   std::string input;  // "-" for standard input
   std::string published;
+  std::string lang;  // ISO 639-1; "" = detected from the text
   bool json = false;
   bool explain = false;
 };
@@ -113,6 +115,15 @@ int run_rules_test(Context& ctx, const RulesTestOptions& opts) {
   if (!text) return ctx.report(text.error());
   rules::ExtractContext context;
   context.explain = opts.explain;
+  if (!opts.lang.empty()) {
+    const std::string code = language::normalize(opts.lang);
+    if (code.empty())
+      return ctx.report(Error(ErrorCode::kInvalidArgument,
+                              "rules test: --lang " + opts.lang + " is not a language code (en, de, fr, ...)"));
+    context.language = code;
+  } else {
+    context.language = language::detect(*text);
+  }
   if (!opts.published.empty()) {
     auto published = parse_precise(opts.published);
     if (!published) published = dates::parse_date(opts.published);
@@ -129,10 +140,12 @@ int run_rules_test(Context& ctx, const RulesTestOptions& opts) {
   if (opts.json) {
     nlohmann::json events = nlohmann::json::array();
     for (const auto& x : extractions) events.push_back(event_json(x, *text, opts.explain));
-    nlohmann::json out = {{"events", std::move(events)}, {"rule_pack_version", (*engine)->version()}};
+    nlohmann::json out = {
+        {"events", std::move(events)}, {"rule_pack_version", (*engine)->version()}, {"language", *context.language}};
     std::cout << out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
     return kExitOk;
   }
+  if (opts.explain) std::cout << "language: " << *context.language << (opts.lang.empty() ? " (detected)\n" : "\n");
   if (extractions.empty()) std::cout << "no events\n";
   for (const auto& x : extractions) {
     const auto& e = x.event;
@@ -171,6 +184,7 @@ void add_rules_commands(CLI::App& app, Context& ctx) {
   test_cmd->add_option("--file", test->file, "A file holding the text (paragraphs separated by blank lines)")
       ->type_name("FILE");
   test_cmd->add_option("input", test->input, "\"-\" to read the text from standard input");
+  test_cmd->add_option("--lang", test->lang, "The text's language (en, de, fr, it, es, pl); detected when not given");
   test_cmd->add_option("--published", test->published, "The article's published date, for relative dates")
       ->type_name("DATE");
   test_cmd->add_option("--rules", test->rules, "Rule pack directory or file (default: the configuration's)")

@@ -5,6 +5,7 @@
 #include <optional>
 
 #include "crawler/text.h"
+#include "parsers/language.h"
 
 namespace banwatch::crawler {
 
@@ -13,6 +14,8 @@ void seal_article(store::ArticleRecord& article) { article.content_hash = sha256
 std::vector<store::ExtractedEvent> extract_events(const rules::RuleEngine& rules, const store::ArticleRecord& article) {
   rules::ExtractContext context;
   context.published = article.published_at;
+  // The article's declared language picks the lexicon; without one the text's is detected.
+  if (auto code = language::normalize(article.language); !code.empty()) context.language = code;
   const std::string text = article.title.empty() ? article.text : article.title + "\n\n" + article.text;
   std::vector<store::ExtractedEvent> events;
   for (auto& extracted : rules.extract(text, context)) events.push_back(std::move(extracted.event));

@@ -19,6 +19,10 @@ namespace banwatch::rules {
 struct ExtractContext {
   std::optional<PreciseTime> published;  // resolves relative dates ("on Monday")
   bool explain = false;                  // fill Explanation
+  // The text's language (ISO 639-1: "en", "de", ...); when unset it is
+  // detected from the text (parsers/language.h). The clause layer reads with
+  // that language's lexicon; the pattern rules (English) run on English only.
+  std::optional<std::string> language;
 };
 
 struct Explanation {

@@ -54,6 +54,55 @@ const RE2& relative() {
   return re;
 }
 
+// Dates written day first with the month named in German, French, Italian,
+// Spanish or Polish ("am 15. März 2022", "le 1er avril 2025", "23 marzo
+// 2022", "el 20 de febrero", "15 marca 2022 r."); the year may be missing.
+struct ForeignMonth {
+  std::string_view name;
+  int month;
+};
+constexpr ForeignMonth kForeignMonths[] = {
+    {"januar", 1},     {"jänner", 1},     {"janvier", 1},       {"gennaio", 1},   {"enero", 1},     {"stycznia", 1},
+    {"februar", 2},    {"février", 2},    {"fevrier", 2},       {"febbraio", 2},  {"febrero", 2},   {"lutego", 2},
+    {"märz", 3},       {"mars", 3},       {"marzo", 3},         {"marca", 3},     {"april", 4},     {"avril", 4},
+    {"aprile", 4},     {"abril", 4},      {"kwietnia", 4},      {"mai", 5},       {"maggio", 5},    {"mayo", 5},
+    {"maja", 5},       {"juni", 6},       {"juin", 6},          {"giugno", 6},    {"junio", 6},     {"czerwca", 6},
+    {"juli", 7},       {"juillet", 7},    {"luglio", 7},        {"julio", 7},     {"lipca", 7},     {"august", 8},
+    {"août", 8},       {"aout", 8},       {"agosto", 8},        {"sierpnia", 8},  {"september", 9}, {"septembre", 9},
+    {"settembre", 9},  {"septiembre", 9}, {"setiembre", 9},     {"września", 9},  {"oktober", 10},  {"octobre", 10},
+    {"ottobre", 10},   {"octubre", 10},   {"października", 10}, {"november", 11}, {"novembre", 11}, {"noviembre", 11},
+    {"listopada", 11}, {"dezember", 12},  {"décembre", 12},     {"decembre", 12}, {"dicembre", 12}, {"diciembre", 12},
+    {"grudnia", 12},
+};
+
+const RE2& foreign_day_month() {
+  static const RE2 re([] {
+    std::string names;
+    for (const auto& m : kForeignMonths) names += (names.empty() ? "" : "|") + std::string(m.name);
+    return R"((?i)\b(\d{1,2})(?:\.|er|º)?\s+(?:de\s+)?()" + names +
+           R"()(?:\s+(?:de\s+|del\s+)?((?:19|20)\d\d))?(?:\b|\s|$))";
+  }());
+  return re;
+}
+
+int foreign_month_number(std::string_view name) {
+  std::string l;
+  for (char c : name) l.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+  for (const auto& m : kForeignMonths) {
+    if (m.name == l) return m.month;
+    // Upper-case non-ASCII first letters ("Märzen" aside): compare after the first byte.
+    if (l.size() == m.name.size() && l.size() > 2 && l.substr(1) == m.name.substr(1)) return m.month;
+  }
+  return 0;
+}
+
+// A year after a preposition of these languages ("im Jahr 2018", "en 2017",
+// "nel 2019", "w 2020 r.").
+const RE2& foreign_bare_year() {
+  static const RE2 re(R"(\b(?i:im\s+jahre?|seit|bereits|en|depuis|nel|dal|desde|w|od)\s+((?:19|20)\d\d)\b)");
+  return re;
+}
+
 int month_number(std::string_view m) {
   static constexpr std::string_view names[] = {"jan", "feb", "mar", "apr", "may", "jun",
                                                "jul", "aug", "sep", "oct", "nov", "dec"};
@@ -148,6 +197,34 @@ std::optional<DateFinding> sentence_date(std::string_view s, const std::optional
     }
     offset = e > offset ? e : offset + 1;
   }
+  // 1b. Day and month named in another language.
+  {
+    re2::StringPiece input(s.data(), s.size());
+    re2::StringPiece g[4];
+    std::size_t pos = 0;
+    const std::optional<PreciseTime>& reference = published ? published : previous;
+    while (pos < s.size() && foreign_day_month().Match(input, pos, s.size(), RE2::UNANCHORED, g, 4)) {
+      const std::size_t b = static_cast<std::size_t>(g[0].data() - s.data());
+      pos = std::max(b + g[0].size(), pos + 1);
+      const int m = foreign_month_number(std::string_view(g[2].data(), g[2].size()));
+      const int d = std::atoi(std::string(g[1].data(), g[1].size()).c_str());
+      if (m == 0) continue;
+      std::optional<year_month_day> cand;
+      if (g[3].data() != nullptr) {
+        cand = year_month_day(year(std::atoi(std::string(g[3].data(), g[3].size()).c_str())),
+                              std::chrono::month(unsigned(m)), std::chrono::day(unsigned(d)));
+      } else if (reference) {
+        const year_month_day ref = ymd_of(*reference);
+        cand = year_month_day(ref.year(), std::chrono::month(unsigned(m)), std::chrono::day(unsigned(d)));
+        if (cand->ok() && sys_days(*cand) > sys_days(ref))
+          cand = year_month_day(ref.year() - years(1), cand->month(), cand->day());
+      }
+      if (!cand || !cand->ok()) continue;
+      std::string text(g[0].data(), g[0].size());
+      while (!text.empty() && is_space(text.back())) text.pop_back();
+      return DateFinding{day_of(sys_days(*cand)), "explicit date '" + text + "'", false};
+    }
+  }
   // 2. Relative references.
   {
     re2::StringPiece input(s.data(), s.size());
@@ -209,7 +286,7 @@ std::optional<DateFinding> sentence_date(std::string_view s, const std::optional
   // 4. A bare year ("back in 2017").
   {
     std::string y;
-    if (RE2::PartialMatch(s, bare_year(), &y))
+    if (RE2::PartialMatch(s, bare_year(), &y) || RE2::PartialMatch(s, foreign_bare_year(), &y))
       return DateFinding{year_of(std::atoi(y.c_str())), "year '" + y + "'", false};
   }
   return std::nullopt;

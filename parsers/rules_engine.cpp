@@ -20,6 +20,7 @@
 #include <set>
 #include <sstream>
 
+#include "parsers/language.h"
 #include "parsers/rules.h"
 #include "parsers/rules_internal.h"
 #include "parsers/sentences.h"
@@ -363,8 +364,9 @@ class Engine final : public RuleEngine {
   void analyse(std::string_view text, const text::Sentence& sentence, std::string_view s,
                const std::vector<Mention>& ms, const SetHits& hits, LazyDate& date, const ExtractContext& context,
                std::vector<Extraction>& out, std::optional<int>& vendor_after) const;
-  std::string cue_kind(std::string_view before, std::string_view prefix, std::string_view sentence,
-                       bool sentence_cues) const;
+  // `language`: its own cues apply besides the pack-wide ones.
+  std::string cue_kind(std::string_view before, std::string_view prefix, std::string_view sentence, bool sentence_cues,
+                       const std::string& language = "en") const;
   bool bad_subject(std::string_view name) const;
   bool vendor_of_country(std::string_view s, std::size_t country_end, const std::vector<Mention>& known) const;
 
@@ -394,12 +396,14 @@ class Engine final : public RuleEngine {
   // is the one extract() reads with (English when the pack has it).
   std::vector<std::unique_ptr<internal::FrameReader>> readers_;
   const internal::FrameReader* frames_ = nullptr;
+  // The reader of `language`; null when the pack has no lexicon for it.
+  const internal::FrameReader* reader_for(const std::string& language) const;
 
   std::vector<Mention> sentence_mentions(std::string_view s, std::optional<int> last_vendor, const SetHits& hits,
                                          const MentionHints& known) const;
-  void add_frames(std::string_view text, const text::Sentence& sentence, std::string_view s,
-                  const std::vector<Mention>& ms, internal::FrameReader::Discourse& discourse, LazyDate& date,
-                  const ExtractContext& context, std::vector<Extraction>& out) const;
+  void add_frames(const internal::FrameReader& frames, std::string_view text, const text::Sentence& sentence,
+                  std::string_view s, const std::vector<Mention>& ms, internal::FrameReader::Discourse& discourse,
+                  LazyDate& date, const ExtractContext& context, std::vector<Extraction>& out) const;
 };
 
 RE2::Options base_options(const LoadOptions& options) {
@@ -523,7 +527,7 @@ Result<std::unique_ptr<Engine>> Engine::build(Pack pack, const LoadOptions& opti
       if (tolerate(error)) continue;
       return std::unexpected(error);
     }
-    grouped[{c.kind, c.where}].push_back(c.regex);
+    grouped[{c.language.empty() ? c.kind : c.language + ":" + c.kind, c.where}].push_back(c.regex);
   }
   for (auto& [key, list] : grouped) {
     std::string alt;
@@ -1022,15 +1026,18 @@ std::vector<Mention> Engine::mentions(std::string_view s, std::optional<int> las
 }
 
 std::string Engine::cue_kind(std::string_view before, std::string_view prefix, std::string_view sentence,
-                             bool sentence_cues) const {
+                             bool sentence_cues, const std::string& language) const {
   auto matches = [](const std::unique_ptr<RE2>& re, std::string_view text) {
     return re && RE2::PartialMatch(re2::StringPiece(text.data(), text.size()), *re);
   };
-  auto hit = [&](const char* kind, bool near) {
-    auto it = cues_.find(kind);
+  auto hit_in = [&](const std::string& key, bool near) {
+    auto it = cues_.find(key);
     if (it == cues_.end()) return false;
     if (near) return matches(it->second.before, before) || matches(it->second.prefix, prefix);
     return sentence_cues && matches(it->second.sentence, sentence);
+  };
+  auto hit = [&](const char* kind, bool near) {
+    return hit_in(kind, near) || (language != "en" && hit_in(language + ":" + kind, near));
   };
   // Nearest cues first: the words between subject and verb decide, then the
   // sentence's framing ("according to a draft decree").
@@ -1260,10 +1267,16 @@ void Engine::analyse(std::string_view text, const text::Sentence& sentence, std:
   }
 }
 
-void Engine::add_frames(std::string_view text, const text::Sentence& sentence, std::string_view s,
-                        const std::vector<Mention>& ms, internal::FrameReader::Discourse& discourse, LazyDate& date,
-                        const ExtractContext& context, std::vector<Extraction>& out) const {
-  const auto frames = frames_->read(s, ms, discourse);
+const internal::FrameReader* Engine::reader_for(const std::string& language) const {
+  for (const auto& r : readers_)
+    if (r->language() == language) return r.get();
+  return nullptr;
+}
+
+void Engine::add_frames(const internal::FrameReader& reader, std::string_view text, const text::Sentence& sentence,
+                        std::string_view s, const std::vector<Mention>& ms, internal::FrameReader::Discourse& discourse,
+                        LazyDate& date, const ExtractContext& context, std::vector<Extraction>& out) const {
+  const auto frames = reader.read(s, ms, discourse);
   std::optional<std::string> evidence;
   // One event per actor and vendor in a sentence, as with the patterns: what
   // a pattern (or an earlier action word) read here wins.
@@ -1285,7 +1298,7 @@ void Engine::add_frames(std::string_view text, const text::Sentence& sentence, s
     // the frame's own clause only: "X banned it, and Y has proposed a ban".
     const std::string_view clause =
         f.clause_end > f.clause_begin ? s.substr(f.clause_begin, f.clause_end - f.clause_begin) : s;
-    const std::string kind = cue_kind(lower(before), lower(prefix), clause, true);
+    const std::string kind = cue_kind(lower(before), lower(prefix), clause, true, reader.language());
     if (kind == "negation") continue;
     std::string scope;
     const re2::StringPiece input(s.data(), s.size());
@@ -1401,6 +1414,12 @@ std::vector<Extraction> Engine::extract(std::string_view text, const ExtractCont
     }
   }
   if (vendor_hits.empty()) return out;
+  // The language picks the clause layer's lexicon; the pattern rules are
+  // English and read English text only.
+  const std::string language = context.language ? *context.language : banwatch::language::detect(text);
+  const bool english = language == "en";
+  const internal::FrameReader* reader = english ? frames_ : reader_for(language);
+  if (!english && !reader) return out;
   auto blank_line_before = [&](std::size_t i) {  // text[i] == '\n' ends a blank line
     std::size_t j = i;
     while (j > 0 && (text[j - 1] == ' ' || text[j - 1] == '\t' || text[j - 1] == '\r')) --j;
@@ -1408,7 +1427,7 @@ std::vector<Extraction> Engine::extract(std::string_view text, const ExtractCont
   };
   std::vector<text::Sentence> sentences;
   std::vector<std::pair<std::size_t, std::size_t>> read_ranges;  // the paragraphs split into sentences
-  if (frames_) {
+  if (reader) {
     // The clause and discourse layers read the whole text: an actor or a
     // reference may stand in a paragraph that names no vendor.
     read_ranges.emplace_back(0, text.size());
@@ -1507,7 +1526,7 @@ std::vector<Extraction> Engine::extract(std::string_view text, const ExtractCont
     return found;
   };
   // The last actor of each sentence, read when a frame asks for it.
-  std::vector<std::optional<std::optional<Entity>>> actors_seen(frames_ ? sentences.size() : 0);
+  std::vector<std::optional<std::optional<Entity>>> actors_seen(reader ? sentences.size() : 0);
   discourse.actor_in = [&](std::size_t j) -> std::optional<Entity> {
     if (j >= actors_seen.size()) return std::nullopt;
     if (!actors_seen[j]) {
@@ -1543,25 +1562,25 @@ std::vector<Extraction> Engine::extract(std::string_view text, const ExtractCont
     std::string_view s = sentence.view(text);
     discourse.sentence = i;
     discourse.paragraph = sentence.paragraph;
-    const bool pattern_reach = vendor_in_sentence || (reference_in_sentence && last_vendor);
+    const bool pattern_reach = english && (vendor_in_sentence || (reference_in_sentence && last_vendor));
     // The frames read a sentence with an action word that names a vendor, or
     // that follows one (a pronoun, "the two firms" or an agentless passive may
     // refer to the vendors named before).
-    const bool frame_reach = frames_ && (vendor_in_sentence || discourse.last_vendor >= 0);
-    bool frame_candidate = frame_reach && frames_->has_trigger(s);
+    const bool frame_reach = reader && (vendor_in_sentence || discourse.last_vendor >= 0);
+    bool frame_candidate = frame_reach && reader->has_trigger(s);
     if (!pattern_reach && !frame_candidate) continue;
     SetHits hits = scan(s);
     // Without a vendor of its own, a sentence gives a frame only through an
     // actor (whose measure names none) or a reference to earlier vendors.
     if (frame_candidate && !vendor_in_sentence && !reference_in_sentence && !hits.failed && !hits.bodies &&
-        !hits.countries && !hits.appositives && !frames_->may_refer(s))
+        !hits.countries && !hits.appositives && !reader->may_refer(s))
       frame_candidate = false;
     if (!pattern_reach && !frame_candidate) continue;
     const bool has_vendor = vendor_in_sentence || (reference_in_sentence && last_vendor);
     const bool candidate = pattern_reach && (hits.failed || (has_vendor && !hits.triggers.empty()));
     // Otherwise only the vendors matter (what a later "they" refers to).
-    if (frames_ && !candidate && !frame_candidate) {
-      frames_->observe_vendors(vendors_here, discourse);  // the dictionary hits suffice
+    if (reader && !candidate && !frame_candidate) {
+      reader->observe_vendors(vendors_here, discourse);  // the dictionary hits suffice
       if (vendor_in_sentence) last_vendor = vendor_in_sentence;
       continue;
     }
@@ -1596,17 +1615,17 @@ std::vector<Extraction> Engine::extract(std::string_view text, const ExtractCont
         analyse(text, sentence, cut, ms, hits, date, context, out, vendor_after);
       else if (vendor_in_sentence)
         vendor_after = vendor_in_sentence;
-      if (frames_) actors_seen[i] = last_actor_of(ms);
+      if (reader) actors_seen[i] = last_actor_of(ms);
       if (frame_candidate)
-        add_frames(text, sentence, cut, ms, discourse, date, context, out);
-      else if (frames_)
-        frames_->observe(ms, discourse);
+        add_frames(*reader, text, sentence, cut, ms, discourse, date, context, out);
+      else if (reader)
+        reader->observe(ms, discourse);
     } else if (vendor_in_sentence) {
       vendor_after = vendor_in_sentence;
     }
     last_vendor = vendor_after;
   }
-  if (frames_) merge_repeats(out);
+  if (reader) merge_repeats(out);
   return out;
 }
 

@@ -535,9 +535,17 @@ std::vector<FrameReader::Frame> FrameReader::read(std::string_view s, const std:
       bool prev_item = false;  // a vendor or actor right before it ("the TikTok ban")
       for (const auto& it : items)
         if (it.end <= b && b - it.end <= 2 && (is_vendorish(it.role) || is_actorish(it.role))) prev_item = true;
+      // Word orders with the auxiliary apart from its participle: anywhere
+      // before it in the clause, or right after it ("verboten werden").
+      bool distant_auxiliary = false;
+      if (lexicon_.distant_auxiliaries) {
+        distant_auxiliary = auxiliaries_.contains(next);
+        for (std::size_t a = word_at_or_after(clause_of(b).first); a < wi && !distant_auxiliary; ++a)
+          distant_auxiliary = auxiliaries_.contains(words[a].key);
+      }
       for (const Form& form : f->second) {
         std::string voice;
-        if (form.participle && auxiliaries_.contains(prev)) {
+        if (form.participle && (auxiliaries_.contains(prev) || distant_auxiliary)) {
           voice = "passive";
         } else if (form.noun && !modals_.contains(prev) &&
                    (determiners_.contains(prev) || prev_possessive || prev_item || object_markers_.contains(next) ||
@@ -755,20 +763,31 @@ std::vector<FrameReader::Frame> FrameReader::read(std::string_view s, const std:
     // The nearest actor to the left in the clause, outside parentheses; a
     // vendor nearer than any actor is the subject (its own decision).
     auto left_subject = [&](bool allow_vendor_subject) -> std::optional<std::size_t> {
+      // An actor after a preposition ("espionage from China", "in France, a
+      // law limited X") is the subject only when no other actor is.
+      std::optional<std::size_t> governed;
       for (auto it = left.rbegin(); it != left.rend(); ++it) {
         const Item& item = items[*it];
         if (item.in_parens && !parens_at(hit.begin)) continue;
-        if (words_between(item.end, hit.begin) > kMaxAgentGapWords) return std::nullopt;
+        if (words_between(item.end, hit.begin) > kMaxAgentGapWords) break;
         if (is_actorish(item.role) && speaker(item)) continue;  // "Beijing said it was concerned about the ban"
+        if (item.role == Role::kActor && after_preposition(item)) {
+          if (!governed) governed = *it;
+          continue;
+        }
         if (is_actorish(item.role)) return *it;
         if (item.role == Role::kPronounSg || item.role == Role::kPronounPl) {
           if (item.possessive) continue;  // "its" before the verb qualifies a noun
           return *it;
         }
         if (item.role == Role::kVendor && after_preposition(item)) continue;  // "a probe into X and banned"
-        if (item.role == Role::kVendor && !item.possessive && !allow_vendor_subject) return std::nullopt;
+        if (item.role == Role::kVendor && !item.possessive && !allow_vendor_subject) {
+          if (lexicon_.objects_before_verb) continue;  // the object before its verb
+          break;
+        }
         if (item.role == Role::kList) continue;
       }
+      if (lexicon_.governed_subjects) return governed;
       return std::nullopt;
     };
 
@@ -810,7 +829,7 @@ std::vector<FrameReader::Frame> FrameReader::read(std::string_view s, const std:
         }
       } else if (subj) {
         take_agents(*subj, "clause subject");
-      } else if (auto named = proper_subject(cb, hit.begin)) {
+      } else if (auto named = lexicon_.proper_subjects ? proper_subject(cb, hit.begin) : std::nullopt) {
         f.actors.push_back(std::move(*named));
         f.confidence -= 0.1;
       } else {
@@ -828,6 +847,17 @@ std::vector<FrameReader::Frame> FrameReader::read(std::string_view s, const std:
       }
       if (f.actors.empty() && antecedent && is_actorish(items[*antecedent].role))
         take_agents(*antecedent, "subject of the relative clause");
+      if (f.actors.empty() && lexicon_.subject_after_verb) {
+        // The subject after its verb ("Am Freitag verbot die Regierung X"),
+        // before the first vendor.
+        for (std::size_t i : right) {
+          if (is_vendorish(items[i].role)) break;
+          if (is_actorish(items[i].role) && !items[i].in_parens) {
+            take_agents(i, "clause subject after the verb");
+            break;
+          }
+        }
+      }
       // Patients: vendors to the right; pronouns only when no vendor is named.
       std::vector<std::size_t> named, pronouns;
       for (std::size_t i : right) {
@@ -858,6 +888,19 @@ std::vector<FrameReader::Frame> FrameReader::read(std::string_view s, const std:
         // possessive that belongs to the agent ("its employees") stays out.
         const Item& p = items[pronouns.front()];
         if (!p.possessive || words_between(hit.end, p.begin) <= 1) take_vendors({pronouns.front()}, f.vendors);
+      }
+      if (f.vendors.empty() && lexicon_.objects_before_verb && named.empty()) {
+        // The object before its verb ("die Regierung hat X verboten"): the
+        // vendor nearest the verb after its subject.
+        const std::size_t from = subj ? items[*subj].end : cb;
+        for (auto it = left.rbegin(); it != left.rend(); ++it) {
+          const Item& item = items[*it];
+          if (item.begin < from) break;
+          if (is_vendorish(item.role) && !qualifies_other(item)) {
+            take_vendors(coordinated(*it, true), f.vendors);
+            break;
+          }
+        }
       }
       if (f.vendors.empty() && antecedent && is_vendorish(items[*antecedent].role))
         take_vendors({*antecedent}, f.vendors);

@@ -68,6 +68,7 @@ struct CueDef {
   std::string where;  // before (between subject and verb) | prefix (just before the match) | sentence
   std::string regex;
   Origin origin;
+  std::string language;  // "" = every language
 };
 
 // The words of one language that the clause and discourse layers read
@@ -114,6 +115,14 @@ struct Lexicon {
   std::vector<std::string> prepositions;     // a vendor after one is no clause subject ("a probe into X and banned")
   std::vector<std::string> name_connectors;  // lower-case words inside a name ("University of X")
   std::vector<ListDef> lists;
+  // Word order (`word_order:`), for languages whose clauses differ from English:
+  bool objects_before_verb = false;  // an active verb with no vendor after it takes those before it
+  bool subject_after_verb = false;   // an active verb with no actor before it takes the one after it
+  bool distant_auxiliaries = false;  // a participle is passive with an auxiliary anywhere before it in
+                                     // its clause, or right after it ("verboten werden")
+  bool proper_subjects = true;       // an unknown capitalized name before a verb is its actor
+  bool governed_subjects = false;    // an actor after a preposition ("En France, une loi a limité X") is
+                                     // the subject when no other actor is
   Origin origin;
 };
 

@@ -87,17 +87,21 @@ Status parse_vendors(const std::string& file, const YAML::Node& node, Pack& pack
     for (const char* key : {"aliases", "products", "subsidiaries"})
       if (auto s = append_strings(file, v[key], key, def.terms); !s) return s;
     // A name written in camel case ("TikTok", "DeepSeek", "iFlytek") is also
-    // written "Tiktok" and "TIKTOK", in other languages' press above all.
+    // written "Tiktok" and "TIKTOK", and an acronym ("ZTE", "DJI") "Zte", in
+    // other languages' press above all.
     const std::size_t written = def.terms.size();
     for (std::size_t i = 0; i < written; ++i) {
       const std::string t = def.terms[i];
-      const bool letters = t.size() >= 4 && std::all_of(t.begin(), t.end(), [](char c) {
+      const bool letters = t.size() >= 3 && std::all_of(t.begin(), t.end(), [](char c) {
                              return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
                            });
       if (!letters) continue;
-      const bool camel = std::any_of(t.begin() + 1, t.end(), [](char c) { return c >= 'A' && c <= 'Z'; }) &&
+      const bool camel = t.size() >= 4 &&
+                         std::any_of(t.begin() + 1, t.end(), [](char c) { return c >= 'A' && c <= 'Z'; }) &&
                          std::any_of(t.begin(), t.end(), [](char c) { return c >= 'a' && c <= 'z'; });
-      if (!camel) continue;
+      const bool acronym =
+          t.size() <= 5 && std::all_of(t.begin(), t.end(), [](char c) { return c >= 'A' && c <= 'Z'; });
+      if (!camel && !acronym) continue;
       std::string title = t, upper = t;
       for (std::size_t k = 0; k < t.size(); ++k) {
         const auto c = static_cast<unsigned char>(t[k]);
@@ -215,8 +219,16 @@ Status parse_rules(const std::string& file, const YAML::Node& node, Pack& pack) 
 Status parse_cues(const std::string& file, const YAML::Node& node, Pack& pack) {
   if (!node.IsMap())
     return parse_error(file, node, "'cues' must be a mapping of proposed/considering/reversed/negation");
+  // `language: de` makes the file's cues apply to text of that language only.
+  std::string language;
+  if (node["language"]) {
+    auto l = scalar(file, node["language"], "cues 'language'");
+    if (!l) return std::unexpected(l.error());
+    language = *l;
+  }
   for (const auto& kv : node) {
     std::string kind = kv.first.Scalar();
+    if (kind == "language") continue;
     if (kind != "proposed" && kind != "considering" && kind != "reversed" && kind != "negation")
       return parse_error(file, kv.first, "unknown cue kind '" + kind + "'");
     if (!kv.second.IsMap())
@@ -228,7 +240,7 @@ Status parse_cues(const std::string& file, const YAML::Node& node, Pack& pack) {
       if (!w.second.IsSequence()) return parse_error(file, w.second, "cues must be a list of regexes");
       for (const auto& item : w.second) {
         if (!item.IsScalar()) return parse_error(file, item, "a cue must be a regex string");
-        pack.cues.push_back(CueDef{kind, where, item.Scalar(), origin_of(file, item)});
+        pack.cues.push_back(CueDef{kind, where, item.Scalar(), origin_of(file, item), language});
       }
     }
   }
@@ -264,6 +276,7 @@ Status parse_frames(const std::string& file, const YAML::Node& node, Pack& pack)
                            "prepositions",
                            "name_connectors",
                            "lists",
+                           "word_order",
                            "note"},
                           "frames");
       !s)
@@ -369,6 +382,25 @@ Status parse_frames(const std::string& file, const YAML::Node& node, Pack& pack)
         def.generic = item["generic"].Scalar() == "true";
       }
       lex.lists.push_back(std::move(def));
+    }
+  }
+  if (const auto& w = node["word_order"]) {
+    if (!w.IsMap()) return parse_error(file, w, "frames 'word_order' must map flags to true or false");
+    if (auto s = check_keys(file, w,
+                            {"objects_before_verb", "subject_after_verb", "distant_auxiliaries", "proper_subjects",
+                             "governed_subjects"},
+                            "frames word_order");
+        !s)
+      return s;
+    for (auto [key, flag] :
+         {std::pair{"objects_before_verb", &lex.objects_before_verb},
+          std::pair{"subject_after_verb", &lex.subject_after_verb},
+          std::pair{"distant_auxiliaries", &lex.distant_auxiliaries},
+          std::pair{"proper_subjects", &lex.proper_subjects}, std::pair{"governed_subjects", &lex.governed_subjects}}) {
+      if (!w[key]) continue;
+      if (!w[key].IsScalar() || (w[key].Scalar() != "true" && w[key].Scalar() != "false"))
+        return parse_error(file, w[key], std::string("frames word_order '") + key + "' must be true or false");
+      *flag = w[key].Scalar() == "true";
     }
   }
   return {};

@@ -25,18 +25,26 @@ std::string lower(std::string_view s) {
 }
 
 // Abbreviations after which a period never ends the sentence (titles, months
-// and the like are always followed by more of the same sentence).
-constexpr std::array<std::string_view, 52> kNeverEnd = {
-    "mr",   "mrs", "ms",   "dr",     "prof", "sen",  "rep", "gov",  "gen", "col",  "lt",  "sgt", "capt",
-    "cmdr", "adm", "maj",  "st",     "hon",  "pres", "rev", "jan",  "feb", "mar",  "apr", "jun", "jul",
-    "aug",  "sep", "sept", "oct",    "nov",  "dec",  "no",  "nos",  "fig", "figs", "vol", "pp",  "para",
-    "art",  "sec", "ch",   "approx", "dept", "est",  "ave", "blvd", "mt",  "ft",   "vs",  "v",   "cf"};
+// and the like are always followed by more of the same sentence; Spanish
+// "EE. UU.").
+constexpr std::array<std::string_view, 53> kNeverEnd = {
+    "mr",     "mrs",  "ms",  "dr",  "prof", "sen", "rep", "gov",  "gen", "col", "lt",   "sgt", "capt", "cmdr",
+    "adm",    "maj",  "st",  "hon", "pres", "rev", "jan", "feb",  "mar", "apr", "jun",  "jul", "aug",  "sep",
+    "sept",   "oct",  "nov", "dec", "no",   "nos", "fig", "figs", "vol", "pp",  "para", "art", "sec",  "ch",
+    "approx", "dept", "est", "ave", "blvd", "mt",  "ft",  "vs",   "v",   "cf",  "ee"};
 
 // Abbreviations that usually continue the sentence but may end it ("...a deal
 // with Huawei Technologies Co. The deal..."): they end it only when the next
 // word is a typical sentence opener.
-constexpr std::array<std::string_view, 14> kMayEnd = {"inc", "corp", "co",  "ltd", "llc",  "plc", "bros",
-                                                      "jr",  "sr",   "etc", "al",  "gmbh", "ag",  "bhd"};
+// "r." (Polish "rok": "w 2020 r.") likewise.
+constexpr std::array<std::string_view, 15> kMayEnd = {"inc", "corp", "co", "ltd",  "llc", "plc", "bros", "jr",
+                                                      "sr",  "etc",  "al", "gmbh", "ag",  "bhd", "r"};
+
+// Month names after a German ordinal day ("am 15. März"): the period is the
+// ordinal's, not the sentence's.
+constexpr std::array<std::string_view, 13> kOrdinalMonths = {"januar",  "jänner",   "februar", "märz",   "april",
+                                                             "mai",     "juni",     "juli",    "august", "september",
+                                                             "oktober", "november", "dezember"};
 
 // Words that typically open a sentence; used to decide after ambiguous
 // abbreviations and dotted acronyms ("U.S.").
@@ -123,6 +131,11 @@ bool period_ends(std::string_view t, std::size_t dot, std::size_t next) {
     return contains(kOpeners, next_word(t, next));
   }
   if (word.size() == 1 && is_upper(word[0])) return false;  // an initial: "J. D. Vance"
+  if (word.size() <= 2 && std::all_of(word.begin(), word.end(), is_digit)) {
+    std::size_t e = next;  // the next word, with its non-ASCII letters ("März")
+    while (e < t.size() && (is_alpha(t[e]) || static_cast<unsigned char>(t[e]) >= 0x80)) ++e;
+    if (contains(kOrdinalMonths, lower(t.substr(next, e - next)))) return false;
+  }
   if (contains(kNeverEnd, w)) return false;
   if (contains(kMayEnd, w)) return contains(kOpeners, next_word(t, next));
   return true;

@@ -1,0 +1,300 @@
+// The clause layer in German, French, Italian, Spanish and Polish through the
+// default pack (rules/frames-<lang>.yaml), language detection
+// (parsers/language.h), dates written in those languages, and `rules check`
+// on a broken language file. Every sentence here was written for these tests.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "parsers/language.h"
+#include "parsers/rules.h"
+
+namespace banwatch::rules {
+namespace {
+
+namespace fs = std::filesystem;
+
+const std::string kDefaultPack = std::string(BANWATCH_SOURCE_DIR) + "/rules";
+
+class FramesLang : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    auto e = RuleEngine::load(kDefaultPack);
+    ASSERT_TRUE(e.has_value()) << e.error().message;
+    engine_ = e->release();
+  }
+  static void TearDownTestSuite() {
+    delete engine_;
+    engine_ = nullptr;
+  }
+  // `lang` empty: detected from the text.
+  static std::vector<Extraction> run(const std::string& text, const std::string& lang = "",
+                                     const std::string& published = "") {
+    ExtractContext c;
+    c.explain = true;
+    if (!lang.empty()) c.language = lang;
+    if (!published.empty()) c.published = parse_precise(published);
+    return engine_->extract(text, c);
+  }
+  static const Extraction* find(const std::vector<Extraction>& xs, const std::string& vendor,
+                                const std::string& action) {
+    for (const auto& x : xs)
+      if (x.event.vendor == vendor && x.event.action == action) return &x;
+    return nullptr;
+  }
+  static std::string dump(const std::vector<Extraction>& xs) {
+    std::string out;
+    for (const auto& x : xs)
+      out += x.event.actor + " | " + x.event.action + "/" + x.event.status + " | " + x.event.vendor + " [" +
+             x.event.rule_id + "]\n";
+    return out;
+  }
+  // The action word an event was read from.
+  static std::string trigger_of(const std::string& text, const Extraction& x) {
+    if (!x.explanation) return "";
+    const std::string sentence = text.substr(x.sentence_begin, x.sentence_end - x.sentence_begin);
+    return sentence.substr(x.explanation->match_begin, x.explanation->match_end - x.explanation->match_begin);
+  }
+  static RuleEngine* engine_;
+};
+RuleEngine* FramesLang::engine_ = nullptr;
+
+// ---- language detection ---------------------------------------------------------
+
+TEST(Language, DetectsEachLanguageByItsFunctionWords) {
+  EXPECT_EQ(language::detect("The ministry said it was reviewing the contracts with the supplier."), "en");
+  EXPECT_EQ(language::detect("Die Behörde hat die Nutzung der App auf den Geräten der Mitarbeiter untersagt."), "de");
+  EXPECT_EQ(language::detect("Le ministère a annoncé que les agents ne pourront plus utiliser cette application."),
+            "fr");
+  EXPECT_EQ(language::detect("Il ministero ha deciso che gli uffici non potranno più usare il programma."), "it");
+  EXPECT_EQ(language::detect("El ministerio ha decidido que los funcionarios no podrán usar la aplicación."), "es");
+  EXPECT_EQ(language::detect("Ministerstwo poinformowało, że urzędnicy nie będą mogli korzystać z aplikacji."), "pl");
+}
+
+TEST(Language, ShortTextFallsBackOnLettersThenEnglish) {
+  EXPECT_EQ(language::detect("Urząd wszczął postępowanie."), "pl");
+  EXPECT_EQ(language::detect("Zoom"), "en");
+  EXPECT_EQ(language::detect(""), "en");
+}
+
+TEST(Language, NormalizesDeclaredTags) {
+  EXPECT_EQ(language::normalize("de-DE"), "de");
+  EXPECT_EQ(language::normalize("FR_fr"), "fr");
+  EXPECT_EQ(language::normalize("pl"), "pl");
+  EXPECT_EQ(language::normalize("deu"), "");
+  EXPECT_EQ(language::normalize(""), "");
+}
+
+// ---- German -----------------------------------------------------------------------
+
+TEST_F(FramesLang, GermanPerfectObjectBeforeTheVerb) {
+  const std::string text = "Das Bundesinnenministerium hat Telegram auf allen Diensthandys verboten.";
+  auto xs = run(text);
+  const auto* x = find(xs, "Telegram", "ban");
+  ASSERT_NE(x, nullptr) << dump(xs);
+  EXPECT_EQ(x->event.actor, "German Federal Ministry of the Interior");
+  EXPECT_EQ(x->event.status, "enacted");
+  EXPECT_EQ(trigger_of(text, *x), "verboten");  // what `rules test --explain` shows
+}
+
+TEST_F(FramesLang, GermanSubjectAfterTheVerb) {
+  auto xs = run("Am Dienstag sperrte die Bundesregierung die Nutzung von TikTok in allen Ministerien.");
+  const auto* x = find(xs, "TikTok", "ban");
+  ASSERT_NE(x, nullptr) << dump(xs);
+  EXPECT_EQ(x->event.actor, "Germany");
+}
+
+TEST_F(FramesLang, GermanPassiveWithTheAuxiliaryApart) {
+  auto xs = run("In Polen wurde der Einsatz von Hikvision-Kameras in Behörden untersagt.");
+  const auto* x = find(xs, "Hikvision", "ban");
+  ASSERT_NE(x, nullptr) << dump(xs);
+  EXPECT_EQ(x->event.actor, "Poland");
+  EXPECT_EQ(x->event.rule_id, "frame.ban.passive");
+}
+
+TEST_F(FramesLang, GermanNominalWithObjectMarker) {
+  auto xs = run("Die EU-Kommission hat ein förmliches Verfahren gegen Temu eingeleitet.");
+  const auto* x = find(xs, "Temu", "investigation");
+  ASSERT_NE(x, nullptr) << dump(xs);
+  EXPECT_EQ(x->event.actor, "European Commission");
+}
+
+TEST_F(FramesLang, GermanNegationAndPlanCues) {
+  auto negated = run("Das Bundesamt für Sicherheit in der Informationstechnik hat Kaspersky nicht verboten.");
+  EXPECT_EQ(find(negated, "Kaspersky", "ban"), nullptr) << dump(negated);
+  auto planned = run("Die Bundesregierung plant ein Verbot von Huawei im Kernnetz.");
+  const auto* x = find(planned, "Huawei", "ban");
+  ASSERT_NE(x, nullptr) << dump(planned);
+  EXPECT_EQ(x->event.status, "proposed");
+}
+
+TEST_F(FramesLang, GermanWarningAndOrdinalDate) {
+  auto xs = run("Am 15. März 2022 warnte das BSI vor dem Einsatz von Kaspersky.");
+  const auto* x = find(xs, "Kaspersky", "warning");
+  ASSERT_NE(x, nullptr) << dump(xs);
+  EXPECT_EQ(x->event.actor, "BSI");
+  ASSERT_TRUE(x->event.event_date.has_value());
+  EXPECT_EQ(format_precise(*x->event.event_date), "2022-03-15");
+}
+
+// ---- French -------------------------------------------------------------------------
+
+TEST_F(FramesLang, FrenchCompoundPastAndDate) {
+  auto xs =
+      run("Le 12 mars, le gouvernement français a interdit TikTok sur les téléphones des agents.", "", "2023-04-02");
+  const auto* x = find(xs, "TikTok", "ban");
+  ASSERT_NE(x, nullptr) << dump(xs);
+  EXPECT_EQ(x->event.actor, "France");
+  ASSERT_TRUE(x->event.event_date.has_value());
+  EXPECT_EQ(format_precise(*x->event.event_date), "2023-03-12");
+}
+
+TEST_F(FramesLang, FrenchPassiveWithAgent) {
+  auto xs = run("L'application DeepSeek a été bloquée par la CNIL la semaine dernière.");
+  const auto* x = find(xs, "DeepSeek", "ban");
+  ASSERT_NE(x, nullptr) << dump(xs);
+  EXPECT_EQ(x->event.actor, "CNIL");
+}
+
+TEST_F(FramesLang, FrenchNegationAndConsideration) {
+  auto negated = run("Le gouvernement français n'a pas interdit Huawei dans les réseaux 5G.");
+  EXPECT_EQ(find(negated, "Huawei", "ban"), nullptr) << dump(negated);
+  auto weighed = run("Le gouvernement français envisage de bannir Huawei des réseaux 5G.");
+  const auto* x = find(weighed, "Huawei", "ban");
+  ASSERT_NE(x, nullptr) << dump(weighed);
+  EXPECT_EQ(x->event.status, "considering");
+}
+
+// ---- Italian -------------------------------------------------------------------------
+
+TEST_F(FramesLang, ItalianActiveAndDate) {
+  auto xs = run("Il 30 marzo 2023 il Garante per la privacy ha bloccato ChatGPT in Italia.");
+  const auto* x = find(xs, "ChatGPT", "ban");
+  ASSERT_NE(x, nullptr) << dump(xs);
+  EXPECT_EQ(x->event.actor, "Garante");
+  ASSERT_TRUE(x->event.event_date.has_value());
+  EXPECT_EQ(format_precise(*x->event.event_date), "2023-03-30");
+}
+
+TEST_F(FramesLang, ItalianNominalInvestigation) {
+  auto xs = run("L'Antitrust italiano ha avviato un'istruttoria nei confronti di TikTok per i contenuti pericolosi.");
+  const auto* x = find(xs, "TikTok", "investigation");
+  ASSERT_NE(x, nullptr) << dump(xs);
+  EXPECT_EQ(x->event.actor, "Italian Competition Authority");
+}
+
+TEST_F(FramesLang, ItalianNegation) {
+  auto xs = run("Il governo italiano non ha vietato Hikvision negli edifici pubblici.");
+  EXPECT_EQ(find(xs, "Hikvision", "ban"), nullptr) << dump(xs);
+}
+
+// ---- Spanish ---------------------------------------------------------------------------
+
+TEST_F(FramesLang, SpanishNominalAfterADirective) {
+  auto xs = run("La Agencia Española de Protección de Datos ha ordenado la suspensión de Worldcoin en España.");
+  const auto* x = find(xs, "Worldcoin", "ban");
+  ASSERT_NE(x, nullptr) << dump(xs);
+  EXPECT_EQ(x->event.actor, "AEPD");
+}
+
+TEST_F(FramesLang, SpanishInvestigationAndDate) {
+  auto xs = run("El 20 de febrero de 2024 la Comisión Europea abrió una investigación contra Temu.");
+  const auto* x = find(xs, "Temu", "investigation");
+  ASSERT_NE(x, nullptr) << dump(xs);
+  EXPECT_EQ(x->event.actor, "European Commission");
+  ASSERT_TRUE(x->event.event_date.has_value());
+  EXPECT_EQ(format_precise(*x->event.event_date), "2024-02-20");
+}
+
+TEST_F(FramesLang, SpanishNegation) {
+  auto xs = run("El Gobierno español no ha prohibido Huawei en las redes de la Policía.");
+  EXPECT_EQ(find(xs, "Huawei", "ban"), nullptr) << dump(xs);
+}
+
+// ---- Polish ------------------------------------------------------------------------------
+
+TEST_F(FramesLang, PolishInflectedVendorAndActor) {
+  auto xs = run("Komisja Europejska wszczęła postępowanie przeciwko TikTokowi w sprawie ochrony nieletnich.");
+  const auto* x = find(xs, "TikTok", "investigation");
+  ASSERT_NE(x, nullptr) << dump(xs);
+  EXPECT_EQ(x->event.actor, "European Commission");
+}
+
+TEST_F(FramesLang, PolishObjectBeforeTheVerbAndDate) {
+  auto xs = run("W dniu 3 lutego 2025 r. Huaweia wykluczył z przetargu Urząd Komunikacji Elektronicznej.");
+  const auto* x = find(xs, "Huawei", "ban");
+  ASSERT_NE(x, nullptr) << dump(xs);
+  EXPECT_EQ(x->event.actor, "Polish Office of Electronic Communications");
+  ASSERT_TRUE(x->event.event_date.has_value());
+  EXPECT_EQ(format_precise(*x->event.event_date), "2025-02-03");
+}
+
+TEST_F(FramesLang, PolishPlanCue) {
+  auto xs = run("Rząd polski planuje zakaz używania DeepSeeka w administracji.");
+  const auto* x = find(xs, "DeepSeek", "ban");
+  ASSERT_NE(x, nullptr) << dump(xs);
+  EXPECT_EQ(x->event.actor, "Poland");
+  EXPECT_EQ(x->event.status, "proposed");
+}
+
+// ---- language selection ---------------------------------------------------------------------
+
+TEST_F(FramesLang, EnglishPatternsDoNotReadOtherLanguages) {
+  // Forced to German, an English sentence gives no event (its words are not
+  // in the German lexicon and the English patterns are not run).
+  auto xs = run("The FCC banned Huawei from U.S. networks.", "de");
+  EXPECT_TRUE(xs.empty()) << dump(xs);
+  auto en = run("The FCC banned Huawei from U.S. networks.");
+  EXPECT_NE(find(en, "Huawei", "ban"), nullptr) << dump(en);
+}
+
+TEST_F(FramesLang, UnknownLanguageGivesNoEvents) {
+  auto xs = run("Het ministerie heeft TikTok verboden op werktelefoons.", "nl");
+  EXPECT_TRUE(xs.empty()) << dump(xs);
+}
+
+// ---- rules check on a language file ---------------------------------------------------------
+
+TEST(FramesLangCheck, ReportsFileLineAndKeyOfABadLanguageFile) {
+  const fs::path dir = fs::temp_directory_path() / ("banwatch-frames-lang-" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  {
+    std::ofstream(dir / "vendors.yaml") << "vendors:\n  - name: Kaspersky\n";
+    std::ofstream(dir / "frames-de.yaml") << "frames:\n"
+                                             "  language: de\n"
+                                             "  triggers:\n"
+                                             "    - action: ban\n"
+                                             "      verbs: [verbietet]\n"
+                                             "  word_order: {objects_before_verb: yes please}\n";
+  }
+  const auto report = RuleEngine::check(dir.string());
+  fs::remove_all(dir);
+  ASSERT_FALSE(report.problems.empty());
+  const std::string& p = report.problems.front();
+  EXPECT_NE(p.find("frames-de.yaml:6"), std::string::npos) << p;
+  EXPECT_NE(p.find("objects_before_verb"), std::string::npos) << p;
+}
+
+TEST(FramesLangCheck, ReportsAnUnknownKeyInALanguageFile) {
+  const fs::path dir = fs::temp_directory_path() / ("banwatch-frames-lang-key-" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  {
+    std::ofstream(dir / "vendors.yaml") << "vendors:\n  - name: Kaspersky\n";
+    std::ofstream(dir / "frames-fr.yaml") << "frames:\n"
+                                             "  language: fr\n"
+                                             "  auxilaires: [est]\n";
+  }
+  const auto report = RuleEngine::check(dir.string());
+  fs::remove_all(dir);
+  ASSERT_FALSE(report.problems.empty());
+  const std::string& p = report.problems.front();
+  EXPECT_NE(p.find("frames-fr.yaml:3"), std::string::npos) << p;
+  EXPECT_NE(p.find("auxilaires"), std::string::npos) << p;
+}
+
+}  // namespace
+}  // namespace banwatch::rules
