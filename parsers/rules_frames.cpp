@@ -516,7 +516,7 @@ std::vector<FrameReader::Frame> FrameReader::read(std::string_view s, const std:
       // The words before it, skipping adverbs.
       const std::size_t wi = word_at_or_after(b);
       std::size_t k = wi;
-      std::string prev, prev2;
+      std::string prev;
       while (k > 0) {
         const Word& w = words[k - 1];
         // A comma or other stop between stops the look-back.
@@ -527,7 +527,6 @@ std::vector<FrameReader::Frame> FrameReader::read(std::string_view s, const std:
           continue;
         }
         prev = w.key;
-        if (k >= 2) prev2 = words[k - 2].key;
         break;
       }
       const std::string next = wi + 1 < words.size() && words[wi].begin == b ? words[wi + 1].key : "";
@@ -560,7 +559,6 @@ std::vector<FrameReader::Frame> FrameReader::read(std::string_view s, const std:
         } else {
           continue;
         }
-        (void)prev2;
         hits.push_back(Hit{b, e, form.trigger, voice});
         break;  // the first form that fits
       }
@@ -678,7 +676,6 @@ std::vector<FrameReader::Frame> FrameReader::read(std::string_view s, const std:
   };
 
   // ---- 5. frames ---------------------------------------------------------------
-  std::size_t last_hit_end = 0;
   for (std::size_t h = 0; h < hits.size() && static_cast<int>(frames.size()) < kMaxFramesPerSentence; ++h) {
     const Hit& hit = hits[h];
     auto [cb, ce] = clause_of(hit.begin);
@@ -1063,7 +1060,6 @@ std::vector<FrameReader::Frame> FrameReader::read(std::string_view s, const std:
         f.confidence -= 0.1;
       }
     }
-    last_hit_end = hit.end;
     if (hit.trigger >= 0) {
       // An action some actors cannot take ("reviewing a collaboration" is no
       // investigation when a company does it).
@@ -1076,7 +1072,6 @@ std::vector<FrameReader::Frame> FrameReader::read(std::string_view s, const std:
     if (f.actors.empty() || f.vendors.empty()) continue;
     frames.push_back(std::move(f));
   }
-  (void)last_hit_end;
 
   // ---- 6. comparisons: "a similar step by A", "followed B", "A has done the same" ----
   if (!lexicon_.comparisons.empty()) {
