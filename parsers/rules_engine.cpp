@@ -1202,6 +1202,9 @@ void Engine::analyse(std::string_view text, const text::Sentence& sentence, std:
       }
       std::string kind = cue_kind(before, prefix, clause, rule.def->status_cues == "all");
       if (kind == "negation") continue;
+      // Advice and pressure: the frames read the adviser's warning; the one
+      // advised or pressed takes no act.
+      if (frames_ && frames_->advised_or_pressed(masked, cue_begin)) continue;
       if (!rule.def->fixed_status && !kind.empty()) status = kind;
 
       std::string scope;

@@ -120,7 +120,21 @@ Result<std::unique_ptr<FrameReader>> FrameReader::build(const Lexicon& lexicon, 
       }
     };
     add(t.verbs, 0);
-    add(t.participles, 1);
+    // A participle agrees with its patient ("vietato", "vietate"): each form
+    // also reads with the other endings of its group.
+    std::vector<std::string> participles = t.participles;
+    for (const auto& p : t.participles)
+      for (const auto& group : lexicon.endings) {
+        const std::string* longest = nullptr;
+        for (const auto& e : group)
+          if (p.size() > e.size() + 2 && p.ends_with(e) && (!longest || e.size() > longest->size())) longest = &e;
+        if (!longest) continue;
+        const std::string stem = p.substr(0, p.size() - longest->size());
+        for (const auto& e : group)
+          if (&e != longest) participles.push_back(stem + e);
+        break;
+      }
+    add(participles, 1);
     add(t.nouns, 2);
   }
   auto tre = words_regex(all, options, where + " triggers");
@@ -175,6 +189,10 @@ Result<std::unique_ptr<FrameReader>> FrameReader::build(const Lexicon& lexicon, 
   r->relatives_ = key_set(lexicon.relatives);
   r->qualified_nouns_ = key_set(lexicon.qualified_nouns);
   r->directives_ = key_set(lexicon.directives);
+  r->advisories_ = key_set(lexicon.advisories);
+  for (const auto& w : r->advisories_) r->directives_.insert(w);
+  r->pressures_ = key_set(lexicon.pressures);
+  for (const auto& w : r->pressures_) r->directives_.insert(w);
   r->prepositions_ = key_set(lexicon.prepositions);
   r->name_connectors_ = key_set(lexicon.name_connectors);
   // Capitalized words that never start an unknown actor's name: the pack's
@@ -219,6 +237,17 @@ std::pair<std::size_t, std::size_t> FrameReader::clause_around(std::string_view 
     }
   }
   return {b, std::max(b, e)};
+}
+
+bool FrameReader::advised_or_pressed(std::string_view s, std::size_t at) const {
+  const auto clause = clause_around(s, at, std::min(at + 1, s.size()));
+  const std::vector<Word> before = words_in(s, clause.first, std::min(at, s.size()));
+  for (std::size_t k = before.size(), n = 0; k-- > 0 && n < 10; ++n) {
+    if (!directives_.contains(before[k].key)) continue;
+    if (k + 2 >= before.size()) return false;  // no one told: "pushes to revoke"
+    return advisories_.contains(before[k].key) || pressures_.contains(before[k].key);
+  }
+  return false;
 }
 
 bool FrameReader::may_refer(std::string_view s) const {
@@ -793,17 +822,27 @@ std::vector<FrameReader::Frame> FrameReader::read(std::string_view s, const std:
       // "ordered Apple to remove X", "told carriers to stop using X": the
       // order's giver is the actor, the one told is not.
       std::optional<std::size_t> directive;  // word index of the directive verb
+      bool negated_form = false;             // the action word opens with "not" or "to"
       {
-        const std::size_t from = subj ? word_at_or_after(items[*subj].begin) : word_at_or_after(hit.begin);
-        for (std::size_t k = from, n = 0; k-- > 0 && n < 8 && words[k].begin >= cb; ++n)
+        // The directive stands a few words before the action word, with the
+        // one told between ("asked its citizens to stop buying X"); the action
+        // word follows a modal ("to"), or opens with one or an adverb ("not to use").
+        const std::size_t wi = word_at_or_after(hit.begin);
+        std::size_t before = wi;
+        while (before > 0 && adverbs_.contains(words[before - 1].key)) --before;
+        const bool to_before = before > 0 && modals_.contains(words[before - 1].key);
+        negated_form = wi < words.size() && words[wi].begin == hit.begin && words[wi].end < hit.end &&
+                       (modals_.contains(words[wi].key) || adverbs_.contains(words[wi].key));
+        for (std::size_t k = wi, n = 0; (to_before || negated_form) && k-- > 0 && n < 10 && words[k].begin >= cb; ++n)
           if (directives_.contains(words[k].key)) {
+            // Someone is told: "pushes to revoke X" is the subject's own step.
+            if (to_before && k + 2 >= before) break;
             directive = k;
             break;
           }
-        const std::size_t wi = word_at_or_after(hit.begin);
-        const bool to_before = wi > 0 && modals_.contains(words[wi - 1].key);
-        if (directive && !to_before) directive.reset();
       }
+      // "not to use X" is a prohibition only as the content of an order.
+      if (negated_form && !directive) continue;
       if (directive) {
         const std::size_t at = words[*directive].begin;
         std::size_t giver = items.size();
@@ -823,6 +862,14 @@ std::vector<FrameReader::Frame> FrameReader::read(std::string_view s, const std:
         } else if (auto e = recent_actor()) {
           e->how = "giver of the order, taken from " + e->how;
           f.actors.push_back(std::move(*e));
+        }
+        // Advice is a warning against the vendor, whatever it says to do
+        // ("urged carriers to drop X"); an order to stop using is a ban;
+        // pressure is no act of the one who presses ("lobbied Brazil to ban X").
+        if (pressures_.contains(words[*directive].key)) continue;
+        if (advisories_.contains(words[*directive].key)) {
+          f.action = "warning";
+          std::erase_if(f.actors, [](const Entity& a) { return a.type == "company"; });
         }
       } else if (subj) {
         take_agents(*subj, "clause subject");

@@ -112,9 +112,14 @@ struct Lexicon {
   std::vector<std::string> relatives;        // ", which ...": the clause's subject is the word before
   std::vector<std::string> qualified_nouns;  // "Telegram channels", "Huawei's distributor": not the vendor itself
   std::vector<std::string> directives;       // "ordered Apple to remove X": the order's giver is the actor
+  std::vector<std::string> advisories;       // directives that only advise ("urged carriers to drop X"): a warning
+  std::vector<std::string> pressures;        // "lobbied Brazil to ban X": pressure, no act of the one who presses
   std::vector<std::string> prepositions;     // a vendor after one is no clause subject ("a probe into X and banned")
   std::vector<std::string> name_connectors;  // lower-case words inside a name ("University of X")
   std::vector<ListDef> lists;
+  // Endings that replace each other on a participle (gender and number
+  // agreement): with {"o", "a", "i", "e"}, "vietato" also reads "vietate".
+  std::vector<std::vector<std::string>> endings;
   // Word order (`word_order:`), for languages whose clauses differ from English:
   bool objects_before_verb = false;  // an active verb with no vendor after it takes those before it
   bool subject_after_verb = false;   // an active verb with no actor before it takes the one after it
@@ -254,6 +259,10 @@ class FrameReader {
   // The clause around s[begin, end): from the last cut before it to the first
   // after it (';', or a comma before a clause break of the lexicon).
   std::pair<std::size_t, std::size_t> clause_around(std::string_view s, std::size_t begin, std::size_t end) const;
+  // True when the action word at s[at] is the content of advice or pressure
+  // ("urged councils to stop buying X", "lobbied Lisbon to exclude X"): the
+  // adviser's act is a warning (a frame reads it), the presser's none.
+  bool advised_or_pressed(std::string_view s, std::size_t at) const;
   // True when the sentence holds a pronoun or a reference of the lexicon.
   bool may_refer(std::string_view sentence) const;
   // The frames of one sentence; `mentions` come from the dictionary pass,
@@ -278,8 +287,8 @@ class FrameReader {
   std::unordered_map<std::string, int> list_terms_, singular_pronouns_;
   std::set<std::string, std::less<>> auxiliaries_, adverbs_, agent_markers_, scope_markers_, possessive_pronouns_,
       measure_nouns_, object_markers_, clause_breaks_, comparisons_, list_verbs_, reporting_verbs_, modals_,
-      determiners_, conjunctions_, relatives_, qualified_nouns_, directives_, prepositions_, name_connectors_,
-      not_names_;
+      determiners_, conjunctions_, relatives_, qualified_nouns_, directives_, advisories_, pressures_, prepositions_,
+      name_connectors_, not_names_;
   std::unordered_map<std::string, int> actor_by_name_;
 };
 

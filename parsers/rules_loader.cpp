@@ -273,6 +273,9 @@ Status parse_frames(const std::string& file, const YAML::Node& node, Pack& pack)
                            "relatives",
                            "qualified_nouns",
                            "directives",
+                           "advisories",
+                           "pressures",
+                           "endings",
                            "prepositions",
                            "name_connectors",
                            "lists",
@@ -334,16 +337,27 @@ Status parse_frames(const std::string& file, const YAML::Node& node, Pack& pack)
     const char* key;
     std::vector<std::string>* into;
   };
-  for (const Words& w : {Words{"auxiliaries", &lex.auxiliaries}, Words{"adverbs", &lex.adverbs},
-                         Words{"agent_markers", &lex.agent_markers}, Words{"scope_markers", &lex.scope_markers},
+  for (const Words& w : {Words{"auxiliaries", &lex.auxiliaries},
+                         Words{"adverbs", &lex.adverbs},
+                         Words{"agent_markers", &lex.agent_markers},
+                         Words{"scope_markers", &lex.scope_markers},
                          Words{"possessive_pronouns", &lex.possessive_pronouns},
-                         Words{"measure_nouns", &lex.measure_nouns}, Words{"object_markers", &lex.object_markers},
-                         Words{"clause_breaks", &lex.clause_breaks}, Words{"comparisons", &lex.comparisons},
-                         Words{"list_verbs", &lex.list_verbs}, Words{"reporting_verbs", &lex.reporting_verbs},
-                         Words{"modals", &lex.modals}, Words{"determiners", &lex.determiners},
-                         Words{"conjunctions", &lex.conjunctions}, Words{"relatives", &lex.relatives},
-                         Words{"qualified_nouns", &lex.qualified_nouns}, Words{"directives", &lex.directives},
-                         Words{"prepositions", &lex.prepositions}, Words{"name_connectors", &lex.name_connectors}}) {
+                         Words{"measure_nouns", &lex.measure_nouns},
+                         Words{"object_markers", &lex.object_markers},
+                         Words{"clause_breaks", &lex.clause_breaks},
+                         Words{"comparisons", &lex.comparisons},
+                         Words{"list_verbs", &lex.list_verbs},
+                         Words{"reporting_verbs", &lex.reporting_verbs},
+                         Words{"modals", &lex.modals},
+                         Words{"determiners", &lex.determiners},
+                         Words{"conjunctions", &lex.conjunctions},
+                         Words{"relatives", &lex.relatives},
+                         Words{"qualified_nouns", &lex.qualified_nouns},
+                         Words{"directives", &lex.directives},
+                         Words{"advisories", &lex.advisories},
+                         Words{"pressures", &lex.pressures},
+                         Words{"prepositions", &lex.prepositions},
+                         Words{"name_connectors", &lex.name_connectors}}) {
     const std::string what = std::string("frames '") + w.key + "'";
     if (auto s = append_strings(file, node[w.key], what.c_str(), *w.into); !s) return s;
   }
@@ -382,6 +396,19 @@ Status parse_frames(const std::string& file, const YAML::Node& node, Pack& pack)
         def.generic = item["generic"].Scalar() == "true";
       }
       lex.lists.push_back(std::move(def));
+    }
+  }
+  if (const auto& e = node["endings"]; e) {
+    if (!e.IsSequence()) return parse_error(file, e, "frames 'endings' must be a list of lists of word endings");
+    for (const auto& group : e) {
+      std::vector<std::string> endings;
+      if (!group.IsSequence()) return parse_error(file, group, "frames 'endings': each item must be a list of endings");
+      for (const auto& item : group) {
+        if (!item.IsScalar()) return parse_error(file, item, "frames 'endings' must be lists of strings");
+        endings.push_back(item.Scalar());  // "" is an ending: the bare form
+      }
+      if (endings.size() < 2) return parse_error(file, group, "frames 'endings': a group needs two endings or more");
+      lex.endings.push_back(std::move(endings));
     }
   }
   if (const auto& w = node["word_order"]) {

@@ -243,6 +243,18 @@ TEST_F(FramesLang, PolishPlanCue) {
 
 // ---- language selection ---------------------------------------------------------------------
 
+// A participle agrees with its patient: the lexicon lists one form and its
+// endings (`endings:`) give the others.
+TEST_F(FramesLang, ParticipleAgreementReadsEveryEnding) {
+  const auto fr = run("Depuis lundi, Telegram et Signal sont désormais proscrits en Suisse.", "fr");
+  ASSERT_NE(find(fr, "Telegram", "ban"), nullptr) << dump(fr);
+  EXPECT_EQ(find(fr, "Signal", "ban")->event.actor, "Switzerland");
+  const auto it = run("Da ieri WeChat e Telegram sono vietate nella pubblica amministrazione in Italia.", "it");
+  EXPECT_NE(find(it, "WeChat", "ban"), nullptr) << dump(it);
+  const auto es = run("Las aplicaciones Telegram y WeChat fueron bloqueadas en Venezuela durante un mes.", "es");
+  EXPECT_NE(find(es, "Telegram", "ban"), nullptr) << dump(es);
+}
+
 TEST_F(FramesLang, EnglishPatternsDoNotReadOtherLanguages) {
   // Forced to German, an English sentence gives no event (its words are not
   // in the German lexicon and the English patterns are not run).
@@ -277,6 +289,23 @@ TEST(FramesLangCheck, ReportsFileLineAndKeyOfABadLanguageFile) {
   const std::string& p = report.problems.front();
   EXPECT_NE(p.find("frames-de.yaml:6"), std::string::npos) << p;
   EXPECT_NE(p.find("objects_before_verb"), std::string::npos) << p;
+}
+
+TEST(FramesLangCheck, ReportsAnEndingsGroupOfOne) {
+  const fs::path dir = fs::temp_directory_path() / ("banwatch-frames-lang-end-" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  {
+    std::ofstream(dir / "vendors.yaml") << "vendors:\n  - name: Kaspersky\n";
+    std::ofstream(dir / "frames-it.yaml") << "frames:\n"
+                                             "  language: it\n"
+                                             "  endings: [[o, a], [i]]\n";
+  }
+  const auto report = RuleEngine::check(dir.string());
+  fs::remove_all(dir);
+  ASSERT_FALSE(report.problems.empty());
+  const std::string& p = report.problems.front();
+  EXPECT_NE(p.find("frames-it.yaml:3"), std::string::npos) << p;
+  EXPECT_NE(p.find("endings"), std::string::npos) << p;
 }
 
 TEST(FramesLangCheck, ReportsAnUnknownKeyInALanguageFile) {

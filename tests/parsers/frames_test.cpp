@@ -239,6 +239,56 @@ TEST_F(Frames, RemovalFromAListIsALifting) {
   EXPECT_EQ(find(ys, "Hesai", "remove_or_replace"), nullptr) << dump(ys);
 }
 
+// Advice (a directive that only advises) is the adviser's warning against
+// the vendor, whatever it advises to do; the one advised takes no act.
+TEST_F(Frames, AdviceIsTheAdvisersWarning) {
+  auto xs = run("The Dutch interior ministry has urged local councils to stop buying Hikvision cameras.");
+  const auto* x = find(xs, "Hikvision", "warning");
+  ASSERT_NE(x, nullptr) << dump(xs);
+  EXPECT_EQ(x->event.actor, "Netherlands");
+  EXPECT_EQ(find(xs, "Hikvision", "stop_using"), nullptr) << dump(xs);
+}
+
+// Pressure and lobbying are no act of anyone ("lobbied X to ban Y").
+TEST_F(Frames, PressureToActIsNoEvent) {
+  auto xs = run("Washington has lobbied Lisbon for months to exclude Huawei from its 5G rollout.");
+  EXPECT_TRUE(xs.empty()) << dump(xs);
+}
+
+// A directive with no one told is the subject's own step ("moves to revoke").
+TEST_F(Frames, DirectiveWithNoOneToldIsTheSubjectsOwnStep) {
+  auto xs = run("The FCC asked to revoke the licence of China Unicom Americas.");
+  EXPECT_NE(find(xs, "China Unicom", "ban"), nullptr) << dump(xs);
+}
+
+// "not to install X" is a prohibition only as the content of an order; a
+// bare "do not use" describes a habit.
+TEST_F(Frames, NegatedUseIsABanOnlyInsideAnOrder) {
+  auto ordered = run("Japan's defence ministry instructed its staff not to install WeChat on work phones.");
+  const auto* x = find(ordered, "WeChat", "ban");
+  ASSERT_NE(x, nullptr) << dump(ordered);
+  EXPECT_EQ(x->event.actor, "Japan");
+  auto habit = run("Most German ministries do not use Zoom for internal meetings.");
+  EXPECT_TRUE(habit.empty()) << dump(habit);
+}
+
+// An agentless passive takes the place it applies in as its actor
+// ("banned in Nepal"), as it takes the place a vendor is kept from.
+TEST_F(Frames, PassiveTakesThePlaceItAppliesIn) {
+  auto xs =
+      run("Since last spring the short-video app has been hard to reach. TikTok was blocked in Nepal for nine months.");
+  const auto* x = find(xs, "TikTok", "ban");
+  ASSERT_NE(x, nullptr) << dump(xs);
+  EXPECT_EQ(x->event.actor, "Nepal");
+}
+
+// Sanctioning a company puts it on a sanctions list: a listing.
+TEST_F(Frames, SanctioningIsAListing) {
+  auto xs = run("The Treasury Department sanctioned Positive Technologies over its work for Russian intelligence.");
+  EXPECT_NE(find(xs, "Positive Technologies", "list_addition"), nullptr) << dump(xs);
+  EXPECT_EQ(find(xs, "Positive Technologies", "restrict"), nullptr) << dump(xs);
+}
+
 // Pathological input: each finishes with a bounded result (ctest's timeout
 // catches a hang).
 TEST_F(Frames, Lenient_PathologicalInputsAreBounded) {
