@@ -1193,6 +1193,10 @@ Result<std::vector<EventWithMentions>> PostgresStore::query_events(const EventQu
     where += " AND id IN (SELECT event_id FROM mentions WHERE article_id = ANY(" + next() + "::bigint[]))";
     args.text_array(ids);
   }
+  if (query.case_of) {
+    where += " AND timeline_key = (SELECT timeline_key FROM events WHERE id = " + next() + ")";
+    args.integer(*query.case_of);
+  }
   if (query.with_mentions_after_id) {
     where += " AND id IN (SELECT event_id FROM mentions WHERE id > " + next() + ")";
     args.integer(*query.with_mentions_after_id);

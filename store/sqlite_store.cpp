@@ -1103,6 +1103,7 @@ Result<std::vector<EventWithMentions>> SqliteStore::query_events(const EventQuer
     for (std::size_t i = 0; i < query.article_ids.size(); ++i) where += i == 0 ? "?" : ", ?";
     where += "))";
   }
+  if (query.case_of) where += " AND timeline_key = (SELECT timeline_key FROM events WHERE id = ?)";
   if (query.with_mentions_after_id) where += " AND id IN (SELECT event_id FROM mentions WHERE id > ?)";
   const bool cited_range = query.cited_since || query.cited_until;
   if (cited_range) where += " AND id IN (SELECT event_id FROM mentions WHERE extracted_at >= ? AND extracted_at < ?)";
@@ -1137,6 +1138,7 @@ Result<std::vector<EventWithMentions>> SqliteStore::query_events(const EventQuer
     }
     for (Id id : query.ids) statement.bind_int(index++, id);
     for (Id id : query.article_ids) statement.bind_int(index++, id);
+    if (query.case_of) statement.bind_int(index++, *query.case_of);
     if (query.with_mentions_after_id) statement.bind_int(index++, *query.with_mentions_after_id);
     if (cited_range) {
       statement.bind_int(index++,

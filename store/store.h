@@ -154,6 +154,10 @@ struct EventQuery {
   // Only events cited by one of these articles (e.g. the hits of search());
   // empty = any.
   std::vector<Id> article_ids;
+  // Only the events of this event's case (vendor, actor and action as the
+  // store identifies them: "the FCC" is "FCC"), this one included. Read
+  // through the case index, whatever the store's size.
+  std::optional<Id> case_of;
   bool newest_first = false;  // order by id descending (a limit keeps the newest)
   // Read the cases (vendor, actor, action) of the events found: fills
   // Event::case_status and the links of events appended before the event

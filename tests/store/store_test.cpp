@@ -822,7 +822,8 @@ TEST_F(StoreTest, EventQueryFilters) {
 }
 
 // Paging newest first (the web UI's "older" link), events cited by given
-// articles (its text filter, fed by search()), and one article read whole.
+// articles (its text filter, fed by search()), the events of one case (its
+// case history), and one article read whole.
 TEST_F(StoreTest, EventQueryPagesBeforeAnIdAndFiltersByCitingArticle) {
   open();
   const AppendResult a = append(article("a"), {event("Zentel", "Germany", "enacted", day_date(2026, 1, 10), "1")});
@@ -837,6 +838,10 @@ TEST_F(StoreTest, EventQueryPagesBeforeAnIdAndFiltersByCitingArticle) {
   EXPECT_EQ(ids(events({.before_event_id = 3, .vendors = {"Zentel"}})), (std::vector<Id>{1}));
   EXPECT_EQ(ids(events({.article_ids = {c.article_id, a.article_id}})), (std::vector<Id>{1, 3}));
   EXPECT_TRUE(events({.article_ids = {999}}).empty());
+  append(article("d"), {event("zentel", "the Germany", "proposed", day_date(2026, 4, 1), "4")});
+  EXPECT_EQ(ids(events({.case_of = 1})), (std::vector<Id>{1, 4})) << "the case as the store spells it";
+  EXPECT_EQ(ids(events({.case_of = 2})), (std::vector<Id>{2}));
+  EXPECT_TRUE(events({.case_of = 999}).empty());
 
   auto stored = store_->get_article(c.article_id);
   ASSERT_TRUE(stored.has_value()) << stored.error().message;

@@ -440,6 +440,16 @@ TEST_P(StoreBackendTest, PagesBeforeAnIdFiltersByCitingArticleAndReadsOneArticle
   ASSERT_EQ(by_article->size(), 1u);
   EXPECT_EQ((*by_article)[0].event.vendor, "Huawei");
 
+  ASSERT_TRUE(store.append_article(article("https://a.example/3"),
+                                   {event("HUAWEI", "the France", "reversed", day_date(2026, 10, 20), "France lifts.")},
+                                   options));
+  EventQuery same_case;
+  same_case.case_of = (*all)[0].event.id;
+  auto steps = store.query_events(same_case);
+  ASSERT_TRUE(steps);
+  ASSERT_EQ(steps->size(), 2u) << "the case as the store spells it";
+  EXPECT_EQ((*steps)[1].event.status, "reversed");
+
   auto stored = store.get_article(first->article_id);
   ASSERT_TRUE(stored) << stored.error().message;
   EXPECT_EQ(stored->title, "One");
