@@ -42,7 +42,7 @@ def main():
     if len(args) != 2:
         print(__doc__, file=sys.stderr)
         return 2
-    binary, site = args
+    binary, site = (os.path.abspath(a) for a in args)
     chromium = shutil.which("chromium")
     driver_path = shutil.which("chromedriver") or "/usr/bin/chromedriver"
     if not chromium or not os.path.exists(driver_path):
