@@ -77,12 +77,14 @@ std::string render_timeline_svg(const std::vector<store::EventWithMentions>& eve
   const bool monthly = (to.year() - from.year()).count() < 2;
   year_month tick{from.year(), monthly ? from.month() : January};
   const year_month end_tick{to.year(), to.month()};
+  // Every month labelled over a short span; over a longer one every quarter.
+  const bool every_month = (end_tick - tick).count() <= 8;
   int ticks = 0;
   for (; tick <= end_tick && ticks < 400; tick += months{monthly ? 1 : 12}, ++ticks) {
     const Timestamp at = sys_days{tick / 1};
     if (at < first) continue;
     const double x = x_of(at);
-    const bool labelled = !monthly || static_cast<unsigned>(tick.month()) % 3 == 1;
+    const bool labelled = !monthly || every_month || static_cast<unsigned>(tick.month()) % 3 == 1;
     svg +=
         fmt::format("<line class=\"tick\" x1=\"{:.1f}\" y1=\"{}\" x2=\"{:.1f}\" y2=\"{}\"/>", x, axis_y, x, axis_y + 4);
     if (labelled) {
