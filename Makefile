@@ -16,7 +16,8 @@ DEB_PACKAGES := build-essential cmake pkg-config git ca-certificates \
   libyaml-cpp-dev libxml2-dev libhowardhinnant-date-dev libcpp-httplib-dev zlib1g-dev \
   libbrotli-dev libutf8proc-dev libssl-dev libpqxx-dev \
   clang-16 libclang-rt-16-dev python3 python3-feedparser python3-readability \
-  nginx-light postgresql valgrind ccache sqlite3 newsboat
+  nginx-light postgresql valgrind ccache sqlite3 newsboat \
+  chromium chromium-driver python3-selenium
 DEPS_STAMP := $(BUILD)/.deps-installed
 BANWATCH   ?= ./$(BUILD)/app/banwatch
 # Only `make bench` needs these: GNU time and pgrep for its measurements,

@@ -92,5 +92,6 @@ void add_backup_command(CLI::App& app, Context& ctx);
 void add_workers_command(CLI::App& app, Context& ctx);
 void add_migrate_command(CLI::App& app, Context& ctx);
 void add_demo_command(CLI::App& app, Context& ctx);
+void add_serve_command(CLI::App& app, Context& ctx);
 
 }  // namespace banwatch::app

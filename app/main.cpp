@@ -74,6 +74,7 @@ int run(int argc, char** argv) {
   add_workers_command(app, ctx);
   add_migrate_command(app, ctx);
   add_demo_command(app, ctx);
+  add_serve_command(app, ctx);
 
   // Logging is set up before any subcommand callback runs.
   app.parse_complete_callback([&] {

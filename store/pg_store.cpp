@@ -369,6 +369,7 @@ class PostgresStore final : public Store {
   Status for_each_article(const ArticleFilter& filter, const std::function<bool(const ArticleRecord&)>& visit) override;
 
   Result<std::vector<EventWithMentions>> query_events(const EventQuery& query) override;
+  Result<ArticleRecord> get_article(Id article_id) override;
   Result<std::vector<SearchHit>> search(const std::string& query, std::optional<Timestamp> since,
                                         std::size_t limit) override;
 
@@ -1138,6 +1139,17 @@ Status PostgresStore::for_each_article(const ArticleFilter& filter,
   }
 }
 
+Result<ArticleRecord> PostgresStore::get_article(Id article_id) {
+  std::lock_guard lock(mutex_);
+  return transact<ArticleRecord>("article " + std::to_string(article_id), Retry::kSafe, [&](pqxx::work& tx) {
+    auto rows = pg::exec(tx, std::string("SELECT ") + kArticleColumns + " FROM articles a WHERE a.id = $1",
+                         Args().integer(article_id));
+    if (rows.empty())
+      throw Abort{Error(ErrorCode::kNotFound, "article " + std::to_string(article_id) + " does not exist")};
+    return read_article(rows[0]);
+  });
+}
+
 Result<std::vector<EventWithMentions>> PostgresStore::query_events(const EventQuery& query) {
   std::string where = " WHERE true";
   Args args;
@@ -1156,6 +1168,10 @@ Result<std::vector<EventWithMentions>> PostgresStore::query_events(const EventQu
     where += " AND id > " + next();
     args.integer(*query.after_event_id);
   }
+  if (query.before_event_id) {
+    where += " AND id < " + next();
+    args.integer(*query.before_event_id);
+  }
   const auto in_list = [&](const char* column, const std::vector<std::string>& values) {
     if (values.empty()) return;
     where += std::string(" AND ") + column + " = ANY(" + next() + "::text[])";
@@ -1170,6 +1186,16 @@ Result<std::vector<EventWithMentions>> PostgresStore::query_events(const EventQu
     for (Id id : query.ids) ids.push_back(std::to_string(id));
     where += " AND id = ANY(" + next() + "::bigint[])";
     args.text_array(ids);
+  }
+  if (!query.article_ids.empty()) {
+    std::vector<std::string> ids;
+    for (Id id : query.article_ids) ids.push_back(std::to_string(id));
+    where += " AND id IN (SELECT event_id FROM mentions WHERE article_id = ANY(" + next() + "::bigint[]))";
+    args.text_array(ids);
+  }
+  if (query.case_of) {
+    where += " AND timeline_key = (SELECT timeline_key FROM events WHERE id = " + next() + ")";
+    args.integer(*query.case_of);
   }
   if (query.with_mentions_after_id) {
     where += " AND id IN (SELECT event_id FROM mentions WHERE id > " + next() + ")";

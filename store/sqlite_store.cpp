@@ -313,6 +313,7 @@ class SqliteStore final : public Store {
   Status for_each_article(const ArticleFilter& filter, const std::function<bool(const ArticleRecord&)>& visit) override;
 
   Result<std::vector<EventWithMentions>> query_events(const EventQuery& query) override;
+  Result<ArticleRecord> get_article(Id article_id) override;
   Result<std::vector<SearchHit>> search(const std::string& query, std::optional<Timestamp> since,
                                         std::size_t limit) override;
 
@@ -1083,6 +1084,7 @@ Result<std::vector<EventWithMentions>> SqliteStore::query_events(const EventQuer
   const bool time_range = query.since || query.until;
   if (time_range) where += std::string(" AND ") + time_column + " >= ? AND " + time_column + " < ?";
   if (query.after_event_id) where += " AND id > ?";
+  if (query.before_event_id) where += " AND id < ?";
   // With a time range the time index is the one to use: a unary + keeps
   // SQLite from preferring another index for an IN list (ids: the rowid).
   const auto in_list = [&](const char* column, std::size_t count) {
@@ -1096,6 +1098,12 @@ Result<std::vector<EventWithMentions>> SqliteStore::query_events(const EventQuer
   in_list("action", query.actions.size());
   in_list("status", query.statuses.size());
   in_list("id", query.ids.size());
+  if (!query.article_ids.empty()) {
+    where += " AND id IN (SELECT event_id FROM mentions WHERE article_id IN (";
+    for (std::size_t i = 0; i < query.article_ids.size(); ++i) where += i == 0 ? "?" : ", ?";
+    where += "))";
+  }
+  if (query.case_of) where += " AND timeline_key = (SELECT timeline_key FROM events WHERE id = ?)";
   if (query.with_mentions_after_id) where += " AND id IN (SELECT event_id FROM mentions WHERE id > ?)";
   const bool cited_range = query.cited_since || query.cited_until;
   if (cited_range) where += " AND id IN (SELECT event_id FROM mentions WHERE extracted_at >= ? AND extracted_at < ?)";
@@ -1124,10 +1132,13 @@ Result<std::vector<EventWithMentions>> SqliteStore::query_events(const EventQuer
       statement.bind_int(index++, query.until ? to_db(*query.until) : std::numeric_limits<std::int64_t>::max());
     }
     if (query.after_event_id) statement.bind_int(index++, *query.after_event_id);
+    if (query.before_event_id) statement.bind_int(index++, *query.before_event_id);
     for (const auto* list : {&query.vendors, &query.actors, &query.actions, &query.statuses}) {
       for (const std::string& value : *list) statement.bind_text(index++, value);
     }
     for (Id id : query.ids) statement.bind_int(index++, id);
+    for (Id id : query.article_ids) statement.bind_int(index++, id);
+    if (query.case_of) statement.bind_int(index++, *query.case_of);
     if (query.with_mentions_after_id) statement.bind_int(index++, *query.with_mentions_after_id);
     if (cited_range) {
       statement.bind_int(index++,
@@ -1243,6 +1254,17 @@ Result<std::vector<EventWithMentions>> SqliteStore::query_events(const EventQuer
       identity::apply_timeline(results, cases);
     }
     return results;
+  });
+}
+
+Result<ArticleRecord> SqliteStore::get_article(Id article_id) {
+  std::lock_guard lock(mutex_);
+  return guarded(context("read article"), [&]() -> Result<ArticleRecord> {
+    static const std::string sql = std::string("SELECT ") + kArticleColumns + " FROM articles WHERE id = ?";
+    Query query = prepare(sql);
+    query.bind_int(1, article_id);
+    if (!query.step()) return fail(ErrorCode::kNotFound, "article " + std::to_string(article_id) + " does not exist");
+    return read_article(*query);
   });
 }
 

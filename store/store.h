@@ -140,6 +140,7 @@ struct EventQuery {
   std::optional<Timestamp> until;
   bool by_event_date = false;
   std::optional<Id> after_event_id;                             // digest cursor: events with id > this
+  std::optional<Id> before_event_id;                            // paging newest first: events with id < this
   std::vector<std::string> vendors, actors, actions, statuses;  // empty = any
   std::size_t limit = 0;                                        // 0 = no limit
   // Digest cursor for new citations: only events having a mention with
@@ -149,7 +150,14 @@ struct EventQuery {
   // (extracted_at) in [cited_since, cited_until); either bound may be open.
   // Reads every mention: for digests, not for hot paths.
   std::optional<Timestamp> cited_since, cited_until;
-  std::vector<Id> ids;        // only these events; empty = any
+  std::vector<Id> ids;  // only these events; empty = any
+  // Only events cited by one of these articles (e.g. the hits of search());
+  // empty = any.
+  std::vector<Id> article_ids;
+  // Only the events of this event's case (vendor, actor and action as the
+  // store identifies them: "the FCC" is "FCC"), this one included. Read
+  // through the case index, whatever the store's size.
+  std::optional<Id> case_of;
   bool newest_first = false;  // order by id descending (a limit keeps the newest)
   // Read the cases (vendor, actor, action) of the events found: fills
   // Event::case_status and the links of events appended before the event
@@ -298,6 +306,11 @@ class Store {
                                   const std::function<bool(const ArticleRecord&)>& visit) = 0;
 
   virtual Result<std::vector<EventWithMentions>> query_events(const EventQuery& query) = 0;
+  // One stored article, with its text (kNotFound). Both backends implement
+  // it; the default (kUnsupported) serves stand-ins that hold no articles.
+  virtual Result<ArticleRecord> get_article(Id article_id) {
+    return fail(ErrorCode::kUnsupported, "article " + std::to_string(article_id) + ": this store keeps no articles");
+  }
   virtual Result<std::vector<SearchHit>> search(const std::string& query, std::optional<Timestamp> since,
                                                 std::size_t limit) = 0;
 

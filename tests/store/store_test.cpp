@@ -821,6 +821,38 @@ TEST_F(StoreTest, EventQueryFilters) {
   EXPECT_DOUBLE_EQ(e.confidence, 0.9);
 }
 
+// Paging newest first (the web UI's "older" link), events cited by given
+// articles (its text filter, fed by search()), the events of one case (its
+// case history), and one article read whole.
+TEST_F(StoreTest, EventQueryPagesBeforeAnIdAndFiltersByCitingArticle) {
+  open();
+  const AppendResult a = append(article("a"), {event("Zentel", "Germany", "enacted", day_date(2026, 1, 10), "1")});
+  append(article("b"), {event("Kova", "France", "proposed", day_date(2026, 2, 10), "2")});
+  const AppendResult c = append(article("c"), {event("Zentel", "Peru", "enacted", day_date(2026, 3, 10), "3")});
+  auto ids = [](const std::vector<EventWithMentions>& found) {
+    std::vector<Id> out;
+    for (const auto& e : found) out.push_back(e.event.id);
+    return out;
+  };
+  EXPECT_EQ(ids(events({.before_event_id = 3, .limit = 1, .newest_first = true})), (std::vector<Id>{2}));
+  EXPECT_EQ(ids(events({.before_event_id = 3, .vendors = {"Zentel"}})), (std::vector<Id>{1}));
+  EXPECT_EQ(ids(events({.article_ids = {c.article_id, a.article_id}})), (std::vector<Id>{1, 3}));
+  EXPECT_TRUE(events({.article_ids = {999}}).empty());
+  append(article("d"), {event("zentel", "the Germany", "proposed", day_date(2026, 4, 1), "4")});
+  EXPECT_EQ(ids(events({.case_of = 1})), (std::vector<Id>{1, 4})) << "the case as the store spells it";
+  EXPECT_EQ(ids(events({.case_of = 2})), (std::vector<Id>{2}));
+  EXPECT_TRUE(events({.case_of = 999}).empty());
+
+  auto stored = store_->get_article(c.article_id);
+  ASSERT_TRUE(stored.has_value()) << stored.error().message;
+  EXPECT_EQ(stored->id, c.article_id);
+  EXPECT_EQ(stored->title, "Title of c");
+  EXPECT_EQ(stored->text, article("c").text);
+  auto missing = store_->get_article(999);
+  ASSERT_FALSE(missing.has_value());
+  EXPECT_EQ(missing.error().code, ErrorCode::kNotFound);
+}
+
 TEST_F(StoreTest, DigestCursor) {
   open();
   auto none = store_->last_digest("email");

@@ -412,6 +412,53 @@ TEST_P(StoreBackendTest, QueryFiltersAndDigestCursor) {
   EXPECT_EQ((*citations)[0].mentions.size(), 2u);
 }
 
+TEST_P(StoreBackendTest, PagesBeforeAnIdFiltersByCitingArticleAndReadsOneArticle) {
+  Store& store = open();
+  AppendOptions options;
+  options.now = at(2026, 11, 1);
+  auto first = store.append_article(
+      article("https://a.example/1", "One", "France bans Huawei."),
+      {event("Huawei", "France", "enacted", day_date(2026, 10, 1), "France bans Huawei.")}, options);
+  ASSERT_TRUE(first);
+  ASSERT_TRUE(store.append_article(article("https://a.example/2"),
+                                   {event("ZTE", "Italy", "proposed", std::nullopt, "Italy may ban ZTE.")}, options));
+  auto all = store.query_events({});
+  ASSERT_TRUE(all);
+  ASSERT_EQ(all->size(), 2u);
+  EventQuery older;
+  older.before_event_id = (*all)[1].event.id;
+  older.newest_first = true;
+  older.limit = 5;
+  auto page = store.query_events(older);
+  ASSERT_TRUE(page);
+  ASSERT_EQ(page->size(), 1u);
+  EXPECT_EQ((*page)[0].event.vendor, "Huawei");
+  EventQuery cited;
+  cited.article_ids = {first->article_id};
+  auto by_article = store.query_events(cited);
+  ASSERT_TRUE(by_article);
+  ASSERT_EQ(by_article->size(), 1u);
+  EXPECT_EQ((*by_article)[0].event.vendor, "Huawei");
+
+  ASSERT_TRUE(store.append_article(article("https://a.example/3"),
+                                   {event("HUAWEI", "the France", "reversed", day_date(2026, 10, 20), "France lifts.")},
+                                   options));
+  EventQuery same_case;
+  same_case.case_of = (*all)[0].event.id;
+  auto steps = store.query_events(same_case);
+  ASSERT_TRUE(steps);
+  ASSERT_EQ(steps->size(), 2u) << "the case as the store spells it";
+  EXPECT_EQ((*steps)[1].event.status, "reversed");
+
+  auto stored = store.get_article(first->article_id);
+  ASSERT_TRUE(stored) << stored.error().message;
+  EXPECT_EQ(stored->title, "One");
+  EXPECT_EQ(stored->text, "France bans Huawei.");
+  auto missing = store.get_article(first->article_id + 1000);
+  ASSERT_FALSE(missing);
+  EXPECT_EQ(missing.error().code, ErrorCode::kNotFound);
+}
+
 TEST_P(StoreBackendTest, SearchFindsWordsWithSnippets) {
   Store& store = open();
   auto a = article("https://a.example/s1", "Telecom rules tighten",
