@@ -192,6 +192,7 @@ Result<std::unique_ptr<FrameReader>> FrameReader::build(const Lexicon& lexicon, 
   r->advisories_ = key_set(lexicon.advisories);
   for (const auto& w : r->advisories_) r->directives_.insert(w);
   r->pressures_ = key_set(lexicon.pressures);
+  r->name_suffixes_ = key_set(lexicon.name_suffixes);
   for (const auto& w : r->pressures_) r->directives_.insert(w);
   r->prepositions_ = key_set(lexicon.prepositions);
   r->name_connectors_ = key_set(lexicon.name_connectors);
@@ -689,6 +690,7 @@ std::vector<FrameReader::Frame> FrameReader::read(std::string_view s, const std:
       if (between.starts_with("'s") || between.starts_with("\xE2\x80\x99s")) i = between.starts_with("'s") ? 2 : 4;
       bool any = false;
       for (const auto& w : words_in(between, i, between.size())) {
+        if (name_suffixes_.contains(w.key)) continue;  // "Huawei Technologies Co., Ltd., and ZTE"
         if (!conjunctions_.contains(w.key) && !determiners_.contains(w.key)) return false;
         any = true;
       }

@@ -276,6 +276,7 @@ Status parse_frames(const std::string& file, const YAML::Node& node, Pack& pack)
                            "advisories",
                            "pressures",
                            "endings",
+                           "name_suffixes",
                            "prepositions",
                            "name_connectors",
                            "lists",
@@ -356,6 +357,7 @@ Status parse_frames(const std::string& file, const YAML::Node& node, Pack& pack)
                          Words{"directives", &lex.directives},
                          Words{"advisories", &lex.advisories},
                          Words{"pressures", &lex.pressures},
+                         Words{"name_suffixes", &lex.name_suffixes},
                          Words{"prepositions", &lex.prepositions},
                          Words{"name_connectors", &lex.name_connectors}}) {
     const std::string what = std::string("frames '") + w.key + "'";

@@ -289,6 +289,15 @@ TEST_F(Frames, SanctioningIsAListing) {
   EXPECT_EQ(find(xs, "Positive Technologies", "restrict"), nullptr) << dump(xs);
 }
 
+// A company's legal form stays inside a list of names: "Co., Ltd., and".
+TEST_F(Frames, LegalFormsInsideAListOfVendors) {
+  auto xs =
+      run("Estonia's cyber security agency issued a warning against routers from Huawei Technologies Co., Ltd., "
+          "and ZTE Corporation.");
+  EXPECT_NE(find(xs, "Huawei", "warning"), nullptr) << dump(xs);
+  EXPECT_NE(find(xs, "ZTE", "warning"), nullptr) << dump(xs);
+}
+
 // Pathological input: each finishes with a bounded result (ctest's timeout
 // catches a hang).
 TEST_F(Frames, Lenient_PathologicalInputsAreBounded) {
