@@ -670,9 +670,7 @@ std::string render_html(const Digest& d) {
   o += fmt::format("<p style=\"margin:0 0 6px;font-size:14px\">{}</p>\n", escape_html(health_line(d.health)));
   if (!d.health.failing_sources.empty()) {
     o += "<ul style=\"margin:0;padding-left:20px;font-size:14px\">\n";
-    for (const auto& g : failure_groups(d.health))
-      o += fmt::format("<li>{}: <span style=\"color:#475467\">{} ({})</span></li>\n", escape_html(g.cause),
-                       g.names.size(), escape_html(first_names(g.names)));
+    for (const auto& g : failure_groups(d.health)) o += fmt::format("<li>{}</li>\n", escape_html(group_line(g)));
     o += "</ul>\n";
   }
   o += "<p style=\"margin:24px 0 8px;font-size:12px;color:#667085\">Sent by banwatch.</p>\n";
