@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "../crawler/test_server.h"
+#include "run_in_dir.h"
 
 namespace {
 
@@ -27,17 +28,8 @@ namespace fs = std::filesystem;
 using banwatch::testing::Route;
 using banwatch::testing::TestServer;
 
-struct Outcome {
-  int code = -1;
-  std::string out, err;
-};
-
-std::string read_file(const fs::path& p) {
-  std::ifstream in(p);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+using banwatch::testing::Outcome;
+using banwatch::testing::read_file;
 
 std::size_t count(const std::string& text, const std::string& what) {
   std::size_t n = 0;
@@ -66,9 +58,7 @@ const char* kBanItem =
 class Ops : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("bw-ops-" + std::to_string(::getpid()) + "-" +
-                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
+    dir_ = banwatch::testing::fresh_test_directory("bw-ops");
     fs::create_directories(dir_ / "briefs");
     server_.set("/feed.xml", feed_route(""));
     server_.set("/other.xml", feed_route(""));
@@ -76,15 +66,7 @@ class Ops : public ::testing::Test {
   void TearDown() override { fs::remove_all(dir_); }
 
   Outcome run(const std::string& command, const std::string& env = "") {
-    auto out = dir_ / "stdout", err = dir_ / "stderr";
-    std::string cmd = "cd '" + dir_.string() + "' && env -u BANWATCH_CONFIG -u BANWATCH_DB " + env + " " + command +
-                      " >'" + out.string() + "' 2>'" + err.string() + "' </dev/null";
-    int status = std::system(cmd.c_str());
-    Outcome o;
-    o.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    o.out = read_file(out);
-    o.err = read_file(err);
-    return o;
+    return banwatch::testing::run_in(dir_, command, env);
   }
   Outcome banwatch(const std::string& args) { return run(std::string(BANWATCH_BINARY) + " " + args); }
 
