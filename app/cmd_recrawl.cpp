@@ -77,9 +77,12 @@ int run_recrawl(Context& ctx, const RecrawlCommandOptions& opts) {
   progress.clear();
   if (!result) return ctx.report(result.error());
   std::cerr << failures_block(ctx, result->failures, result->sources, "recrawl");
-  std::cout << fmt::format("recrawl: {} pages fetched, {} from feed content, {} new articles, {} events, {} mentions\n",
-                           result->pages_fetched, result->feed_only, result->articles_stored, result->events_appended,
-                           result->mentions_appended);
+  // -q: the summary only when events were found.
+  if (ctx.options.verbosity >= 0 || result->events_appended > 0)
+    std::cout << fmt::format(
+        "recrawl: {} pages fetched, {} from feed content, {} new articles, {} events, {} mentions\n",
+        result->pages_fetched, result->feed_only, result->articles_stored, result->events_appended,
+        result->mentions_appended);
   if (result->cancelled) return g_recrawl_stop.load() == SIGTERM ? 143 : kExitInterrupted;
   // Nothing fetched at all: the same exit code as a crawl that reached nothing.
   if (result->failed > 0 && result->pages_fetched == 0 && result->fetched == 0) return kExitFailure;

@@ -114,8 +114,10 @@ int run_reextract(Context& ctx, const ReextractOptions& opts) {
   if (auto finished = (*store)->finish_run(run); !finished) spdlog::warn("reextract: {}", finished.error().message);
 
   if (!summary) return ctx.report(summary.error());
-  std::cout << fmt::format("reextract: {} articles, {} new events, {} new mentions (rule pack {})\n", articles,
-                           run.events_appended, run.mentions_appended, (*engine)->version());
+  // -q: the summary only when events were found.
+  if (ctx.options.verbosity >= 0 || run.events_appended > 0)
+    std::cout << fmt::format("reextract: {} articles, {} new events, {} new mentions (rule pack {})\n", articles,
+                             run.events_appended, run.mentions_appended, (*engine)->version());
   if (stop != 0) return stop == SIGTERM ? 143 : kExitInterrupted;
   return kExitOk;
 }

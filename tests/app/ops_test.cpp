@@ -249,6 +249,10 @@ TEST_F(Ops, QuietCrawlSpeaksOnlyOfNewFailuresAndFoundEvents) {
   EXPECT_EQ(found.code, 3);
   EXPECT_NE(found.out.find("1 events"), std::string::npos) << found.out << found.err;
   EXPECT_TRUE(found.err.empty()) << found.err;
+  // Nothing new to extract: reextract -q says nothing.
+  auto reextract = banwatch("-q reextract");
+  EXPECT_EQ(reextract.code, 0) << reextract.err;
+  EXPECT_TRUE(reextract.out.empty() && reextract.err.empty()) << reextract.out << reextract.err;
 }
 
 // ---- 5. progress on a terminal ------------------------------------------------
