@@ -16,6 +16,11 @@
 #include "common/error.h"
 #include "store/store.h"
 
+namespace banwatch::crawler {
+struct CrawlSummary;
+struct SourceReport;
+}  // namespace banwatch::crawler
+
 namespace banwatch::app {
 
 // Documented in docs/cli.md.
@@ -51,9 +56,9 @@ class Context {
   std::string store_path();
   // Path of the rule pack: the config's `rules`, resolved.
   Result<std::string> rules_path();
-  // Upserts the configuration's sources into the store's source registry (by
-  // name, keeping fetch state), so `sources add` and the config file feed one
-  // registry. Called by every command that reads sources.
+  // Imports the configuration's sources into the store, their one home: a
+  // name the store has never held is added; one it holds or had removed is
+  // left as the store has it. Called by every command that reads sources.
   Status sync_sources();
 
   // Prints "banwatch: <message>" to stderr and returns the exit code for it.
@@ -68,6 +73,18 @@ class Context {
 
 // Maps an error code to the documented exit code.
 int exit_code_for(const Error& error);
+
+// A crawl's exit code: 0 when every source was reached, 3 (partial) when some
+// failed and the rest were stored, 1 when none could be reached.
+int crawl_exit_code(const crawler::CrawlSummary& summary);
+
+// The failed sources grouped by cause, a few lines (common/failure.h):
+//   banwatch: crawl: 33 of 40 sources failed
+//     DNS failure: 30 (a, b, c and 27 more)
+// With -q (verbosity < 0) only the sources that failed for the first time
+// (consecutive_errors <= 1), and "" when there are none.
+std::string failures_block(const Context& ctx, const std::vector<crawler::SourceReport>& failures, int sources,
+                           std::string_view what);
 
 // Text from articles and feeds, made safe for a terminal: control
 // characters (which could carry escape sequences) become spaces.

@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 
 #include "app/app.h"
+#include "app/progress.h"
 #include "common/lockfile.h"
 #include "crawler/pipeline.h"
 #include "crawler/worker.h"
@@ -115,10 +116,16 @@ std::string queue_line(const crawler::CrawlSummary& s) {
       s.pages_queued, s.queue_completed, s.queue_already_stored, s.queue_retried);
 }
 
-void print_failures(const crawler::CrawlSummary& s) {
+// The failed sources in one short block, grouped by cause. With -q only
+// the sources that did not fail the time before (cron then mails a change,
+// not every run); with -v one line per source too.
+void print_failures(const Context& ctx, const crawler::CrawlSummary& s) {
+  if (s.failures.empty()) return;
+  std::cerr << failures_block(ctx, s.failures, s.sources, "crawl");
+  if (ctx.options.verbosity < 1) return;
   for (const auto& f : s.failures) {
     std::string next = f.next_due ? format_iso8601(*f.next_due) : "now";
-    std::cerr << fmt::format("banwatch: source {} failed: {} ({} consecutive error{}; next try {})\n", f.name,
+    std::cerr << fmt::format("  {}: {} ({} consecutive error{}; next try {})\n", f.name,
                              f.error ? f.error->message : "unknown error", f.consecutive_errors,
                              f.consecutive_errors == 1 ? "" : "s", next);
   }
@@ -173,7 +180,7 @@ int run_crawl_worker(Context& ctx, const CrawlCommandOptions& opts) {
   options.idle_sleep = std::chrono::seconds(static_cast<long long>(opts.idle_seconds));
   options.cancel = &g_stop_signal;
   options.pass_done = [&ctx, &opts](const crawler::CrawlSummary& s) {
-    print_failures(s);
+    print_failures(ctx, s);
     if (ctx.options.verbosity >= 1)
       std::cout << "worker " << opts.worker << ": " << summary_line(s, {}) << "; " << queue_line(s) << "\n";
   };
@@ -192,7 +199,7 @@ int run_crawl_worker(Context& ctx, const CrawlCommandOptions& opts) {
               << summary_line(s.totals, elapsed) << "; " << queue_line(s.totals) << "\n";
   }
   if (s.cancelled) return g_stop_signal.load() == SIGTERM ? 143 : kExitInterrupted;
-  return s.totals.failed > 0 ? kExitPartial : kExitOk;
+  return crawl_exit_code(s.totals);
 }
 
 int run_crawl(Context& ctx, const CrawlCommandOptions& opts) {
@@ -221,6 +228,12 @@ int run_crawl(Context& ctx, const CrawlCommandOptions& opts) {
   options.all = opts.all;
   options.dry_run = opts.dry_run;
   options.cancel = &g_stop_signal;
+  ProgressLine progress(ctx, "crawl:");
+  if (progress.enabled()) {
+    options.progress = [&progress](std::size_t done, std::size_t total, const crawler::CrawlSummary& so_far) {
+      progress.update(done, total, "sources", so_far.failed ? fmt::format("{} failed", so_far.failed) : "");
+    };
+  }
   options.source_done = [](const crawler::SourceReport& r) {
     spdlog::debug("source {}: HTTP {}{}, {} items, {} new, {} stored, {} events", r.name, r.status,
                   r.not_modified ? " (not modified)" : "", r.items, r.items_new, r.articles_stored, r.events_appended);
@@ -240,10 +253,11 @@ int run_crawl(Context& ctx, const CrawlCommandOptions& opts) {
     return crawler::crawl(deps, options);
   }();
   auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
+  progress.clear();
   if (!result) return ctx.report(result.error());
 
   const auto& s = *result;
-  print_failures(s);
+  print_failures(ctx, s);
   if (!opts.metrics_file.empty() && !opts.dry_run) {
     if (auto st = write_crawl_metrics(opts.metrics_file, s, clock.now(), elapsed); !st)
       return ctx.report(st.error().with_context("metrics file " + opts.metrics_file));
@@ -254,9 +268,11 @@ int run_crawl(Context& ctx, const CrawlCommandOptions& opts) {
     if (ctx.options.verbosity >= 0) std::cerr << summary_line(s, elapsed) << "\n";
     return signo == SIGTERM ? 143 : kExitInterrupted;
   }
-  if (ctx.options.verbosity >= 1 || (ctx.options.verbosity >= 0 && ctx.stdout_is_terminal()) || opts.dry_run)
+  // -q prints the summary only when the crawl found events.
+  if (ctx.options.verbosity >= 1 || (ctx.options.verbosity >= 0 && ctx.stdout_is_terminal()) || opts.dry_run ||
+      (ctx.options.verbosity < 0 && s.events_appended > 0))
     std::cout << summary_line(s, elapsed) << "\n";
-  return s.failed > 0 ? kExitPartial : kExitOk;
+  return crawl_exit_code(s);
 }
 
 }  // namespace

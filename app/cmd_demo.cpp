@@ -200,9 +200,7 @@ int run_demo(Context& ctx, const DemoOptions& o) {
                    s.events_appended, s.mentions_appended, format_duration(elapsed))
             << fmt::format("sample site: {} requests, {} for robots.txt, {} answered 304 Not Modified\n",
                            requests.size(), robots, not_modified);
-  for (const auto& f : s.failures)
-    std::cerr << fmt::format("banwatch: demo source {} failed: {}\n", f.name,
-                             f.error ? f.error->message : "unknown error");
+  std::cerr << failures_block(ctx, s.failures, s.sources, "demo");
 
   // The brief of everything the demo store holds (every run shows it whole).
   digest::BuildOptions build;

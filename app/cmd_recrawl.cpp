@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include "app/app.h"
+#include "app/progress.h"
 #include "common/lockfile.h"
 #include "crawler/pipeline.h"
 #include "parsers/rules.h"
@@ -60,16 +61,9 @@ int run_recrawl(Context& ctx, const RecrawlCommandOptions& opts) {
   SystemClock clock;
   crawler::CrawlDeps deps{*store, rules->get(), &config, &clock, nullptr};
   options.cancel = &g_recrawl_stop;
-  bool bar = ctx.options.verbosity >= 0 && ::isatty(STDERR_FILENO) == 1;
-  if (bar) {
-    options.progress = [](std::size_t done, std::size_t total) {
-      constexpr int kWidth = 30;
-      int filled = total ? static_cast<int>(done * kWidth / total) : kWidth;
-      std::cerr << fmt::format("\rrecrawl [{}{}] {}/{}", std::string(filled, '#'), std::string(kWidth - filled, ' '),
-                               done, total)
-                << std::flush;
-    };
-  }
+  ProgressLine progress(ctx, "recrawl:");
+  if (progress.enabled())
+    options.progress = [&progress](std::size_t done, std::size_t total) { progress.update(done, total, "pages"); };
   g_recrawl_stop.store(0);
   struct sigaction sa = {}, old_int = {}, old_term = {};
   sa.sa_handler = on_recrawl_signal;
@@ -80,14 +74,18 @@ int run_recrawl(Context& ctx, const RecrawlCommandOptions& opts) {
   auto result = crawler::recrawl(deps, options);
   sigaction(SIGINT, &old_int, nullptr);
   sigaction(SIGTERM, &old_term, nullptr);
-  if (bar) std::cerr << "\n";
+  progress.clear();
   if (!result) return ctx.report(result.error());
-  for (const auto& f : result->failures)
-    std::cerr << "banwatch: source " << f.name << " failed: " << (f.error ? f.error->message : "") << "\n";
-  std::cout << fmt::format("recrawl: {} pages fetched, {} from feed content, {} new articles, {} events, {} mentions\n",
-                           result->pages_fetched, result->feed_only, result->articles_stored, result->events_appended,
-                           result->mentions_appended);
+  std::cerr << failures_block(ctx, result->failures, result->sources, "recrawl");
+  // -q: the summary only when events were found.
+  if (ctx.options.verbosity >= 0 || result->events_appended > 0)
+    std::cout << fmt::format(
+        "recrawl: {} pages fetched, {} from feed content, {} new articles, {} events, {} mentions\n",
+        result->pages_fetched, result->feed_only, result->articles_stored, result->events_appended,
+        result->mentions_appended);
   if (result->cancelled) return g_recrawl_stop.load() == SIGTERM ? 143 : kExitInterrupted;
+  // Nothing fetched at all: the same exit code as a crawl that reached nothing.
+  if (result->failed > 0 && result->pages_fetched == 0 && result->fetched == 0) return kExitFailure;
   return result->failed > 0 ? kExitPartial : kExitOk;
 }
 

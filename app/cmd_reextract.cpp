@@ -12,6 +12,7 @@
 #include <fmt/format.h>
 
 #include "app/app.h"
+#include "app/progress.h"
 #include "common/lockfile.h"
 #include "crawler/ingest.h"
 #include "parsers/dates.h"
@@ -81,7 +82,20 @@ int run_reextract(Context& ctx, const ReextractOptions& opts) {
   options.cluster_window = config.store.cluster_window;
   options.cancel = &g_reextract_stop;
   options.clock = &clock;
+  ProgressLine progress(ctx, "reextract:");
+  if (progress.enabled()) {
+    // The total is known when every article is read.
+    std::size_t total = 0;
+    if (!filter.since && !filter.source_name) {
+      if (auto counts = (*store)->stats(); counts) total = static_cast<std::size_t>(counts->articles);
+    }
+    options.progress = [&progress, total](int read, int events) {
+      progress.update(static_cast<std::size_t>(read), total, "articles",
+                      events ? fmt::format("{} new events", events) : "");
+    };
+  }
   auto summary = crawler::reextract(**store, **engine, options);
+  progress.clear();
   sigaction(SIGINT, &old_int, nullptr);
   sigaction(SIGTERM, &old_term, nullptr);
 
@@ -100,8 +114,10 @@ int run_reextract(Context& ctx, const ReextractOptions& opts) {
   if (auto finished = (*store)->finish_run(run); !finished) spdlog::warn("reextract: {}", finished.error().message);
 
   if (!summary) return ctx.report(summary.error());
-  std::cout << fmt::format("reextract: {} articles, {} new events, {} new mentions (rule pack {})\n", articles,
-                           run.events_appended, run.mentions_appended, (*engine)->version());
+  // -q: the summary only when events were found.
+  if (ctx.options.verbosity >= 0 || run.events_appended > 0)
+    std::cout << fmt::format("reextract: {} articles, {} new events, {} new mentions (rule pack {})\n", articles,
+                             run.events_appended, run.mentions_appended, (*engine)->version());
   if (stop != 0) return stop == SIGTERM ? 143 : kExitInterrupted;
   return kExitOk;
 }

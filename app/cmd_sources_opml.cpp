@@ -59,6 +59,7 @@ int run_import(Context& ctx, const ImportOptions& opts) {
   for (const auto& w : doc->warnings) std::cerr << fmt::format("banwatch: {}: {}\n", opts.file, w);
   auto store = ctx.store();
   if (!store) return ctx.report(store.error());
+  if (auto st = ctx.sync_sources(); !st) return ctx.report(st.error());  // the configured ones count too
   auto existing = (*store)->list_sources();
   if (!existing) return ctx.report(existing.error());
   std::set<std::string> names, urls;

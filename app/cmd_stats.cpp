@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "app/app.h"
+#include "common/failure.h"
 #include "common/time.h"
 
 namespace banwatch::app {
@@ -31,6 +32,13 @@ nlohmann::json run_json(const store::Run& run) {
           {"message", run.message}};
 }
 
+std::vector<FailureGroup> failure_groups(const store::Stats& s) {
+  std::vector<NamedFailure> failures;
+  for (const auto& source : s.failing_sources)
+    failures.push_back({source.spec.name, source.state.last_error, source.state.last_status});
+  return group_failures(failures);
+}
+
 int run_stats(Context& ctx, const StatsOptions& opts) {
   auto store = ctx.store(false);
   if (!store) return ctx.report(store.error());
@@ -45,6 +53,7 @@ int run_stats(Context& ctx, const StatsOptions& opts) {
     for (const auto& source : s.failing_sources) {
       failing.push_back(
           {{"name", source.spec.name},
+           {"cause", failure_cause(source.state.last_error, source.state.last_status)},
            {"url", source.spec.url},
            {"consecutive_errors", source.state.consecutive_errors},
            {"last_status", source.state.last_status},
@@ -52,6 +61,8 @@ int run_stats(Context& ctx, const StatsOptions& opts) {
            {"last_success",
             source.state.last_success ? nlohmann::json(format_iso8601(*source.state.last_success)) : nullptr}});
     }
+    nlohmann::json causes = nlohmann::json::array();
+    for (const auto& g : failure_groups(s)) causes.push_back({{"cause", g.cause}, {"sources", g.names}});
     nlohmann::json out = {{"store", ctx.store_path()},
                           {"schema_version", s.schema_version},
                           {"counts",
@@ -63,7 +74,8 @@ int run_stats(Context& ctx, const StatsOptions& opts) {
                             {"digests", s.digests}}},
                           {"events_per_vendor", vendors},
                           {"last_run", s.last_run ? run_json(*s.last_run) : nlohmann::json(nullptr)},
-                          {"failing_sources", failing}};
+                          {"failing_sources", failing},
+                          {"failure_causes", causes}};
     std::cout << out.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
     return kExitOk;
   }
@@ -100,13 +112,18 @@ int run_stats(Context& ctx, const StatsOptions& opts) {
   } else {
     std::cout << "  none yet\n";
   }
-  std::cout << fmt::format("\nfailing sources: {}\n", s.failing_sources.size());
-  for (const auto& source : s.failing_sources) {
-    std::cout << fmt::format("  {:<28} {:>3} {}, last status {}, last success {}\n", source.spec.name,
-                             source.state.consecutive_errors, source.state.consecutive_errors == 1 ? "error" : "errors",
-                             source.state.last_status ? std::to_string(source.state.last_status) : "-",
-                             source.state.last_success ? format_iso8601(*source.state.last_success) : "never");
-    if (!source.state.last_error.empty()) std::cout << "    " << source.state.last_error << "\n";
+  // Grouped by cause, a line a cause; -v adds a line a source.
+  std::cout << fmt::format("\nfailing sources: {}\n", s.failing_sources.size())
+            << format_failure_groups(failure_groups(s));
+  if (ctx.options.verbosity >= 1) {
+    for (const auto& source : s.failing_sources) {
+      std::cout << fmt::format("  {:<28} {:>3} {}, last status {}, last success {}\n", source.spec.name,
+                               source.state.consecutive_errors,
+                               source.state.consecutive_errors == 1 ? "error" : "errors",
+                               source.state.last_status ? std::to_string(source.state.last_status) : "-",
+                               source.state.last_success ? format_iso8601(*source.state.last_success) : "never");
+      if (!source.state.last_error.empty()) std::cout << "    " << source.state.last_error << "\n";
+    }
   }
   return kExitOk;
 }

@@ -3,10 +3,12 @@
 #include <filesystem>
 #include <iostream>
 #include <unordered_map>
+#include <unordered_set>
 
 #include <spdlog/spdlog.h>
 
 #include "app/app.h"
+#include "common/url.h"
 #include "common/version.h"
 
 namespace banwatch::app {
@@ -113,18 +115,36 @@ Status Context::sync_sources() {
   if (!c) return std::unexpected(c.error());
   auto s = store();
   if (!s) return std::unexpected(s.error());
-  // Only what differs is written: every crawl (and every worker of a
-  // shared store, all starting together) syncs, and rewriting each row each
-  // time made N workers queue behind each other's row locks at start-up.
+  // The store is the one home of sources (docs/configuration.md#sources).
+  // The configuration's `sources:` seed it: a source is added the first time
+  // its name is seen, and from then on the store's row is the source. A name
+  // the store holds, or once held and had removed, is not written again, so
+  // `sources remove`, `disable` and `enable` stick. Nothing is written when
+  // nothing is new (every worker of a shared store syncs at start-up).
   auto stored = (*s)->list_sources();
   if (!stored) return std::unexpected(stored.error());
-  std::unordered_map<std::string, const store::SourceSpec*> current;
-  for (const auto& source : *stored) current.emplace(source.spec.name, &source.spec);
-  const auto unchanged = [&](const store::SourceSpec& spec) {
-    auto found = current.find(spec.name);
-    return found != current.end() && *found->second == spec;
-  };
+  auto removed = (*s)->removed_source_names();
+  if (!removed) return std::unexpected(removed.error());
+  std::unordered_map<std::string, const store::Source*> by_name;
+  std::unordered_map<std::string, std::string> by_url;  // URL -> name
+  for (const auto& source : *stored) {
+    by_name.emplace(source.spec.name, &source);
+    by_url.emplace(canonical_url_string(source.spec.url), source.spec.name);
+  }
+  const std::unordered_set<std::string> retired(removed->begin(), removed->end());
+  const std::string file = (*c)->path.empty() ? std::string("the configuration") : (*c)->path;
   for (const auto& src : (*c)->sources) {
+    if (retired.contains(src.name)) continue;
+    if (auto held = by_name.find(src.name); held != by_name.end()) {
+      if (held->second->spec.url != src.url)
+        spdlog::info("source {}: {} gives {}, the store (its home) {}; the store's is used", src.name, file, src.url,
+                     held->second->spec.url);
+      continue;
+    }
+    if (auto same = by_url.find(canonical_url_string(src.url)); same != by_url.end()) {
+      spdlog::warn("source {} in {} not added: source {} has the same URL {}", src.name, file, same->second, src.url);
+      continue;
+    }
     store::SourceSpec spec;
     spec.name = src.name;
     spec.url = src.url;
@@ -133,8 +153,8 @@ Status Context::sync_sources() {
     spec.tags = src.tags;
     spec.enabled = src.enabled;
     spec.article_policy = src.articles;
-    if (unchanged(spec)) continue;
     if (auto st = (*s)->upsert_source(spec); !st) return std::unexpected(st.error().with_context("source " + src.name));
+    by_url.emplace(canonical_url_string(src.url), src.name);
   }
   return {};
 }

@@ -94,6 +94,29 @@ std::string sockaddr_ip(const struct sockaddr* addr) {
 
 bool transient_status(int status) { return status == 429 || (status >= 500 && status <= 599); }
 
+// The cause a transfer error is reported under (common/failure.h groups by
+// it): the first words of the message after the URL.
+std::string_view curl_cause(CURLcode code) {
+  switch (code) {
+    case CURLE_COULDNT_RESOLVE_HOST:
+    case CURLE_COULDNT_RESOLVE_PROXY:
+      return "DNS failure";
+    case CURLE_COULDNT_CONNECT:
+      return "connection refused";
+    case CURLE_OPERATION_TIMEDOUT:
+      return "timeout";
+    case CURLE_SSL_CONNECT_ERROR:
+    case CURLE_PEER_FAILED_VERIFICATION:
+    case CURLE_SSL_CERTPROBLEM:
+    case CURLE_SSL_CIPHER:
+    case CURLE_SSL_CACERT_BADFILE:
+    case CURLE_SSL_ISSUER_ERROR:
+      return "TLS failure";
+    default:
+      return "connection failure";
+  }
+}
+
 bool transient_curl_error(CURLcode code) {
   switch (code) {
     case CURLE_COULDNT_RESOLVE_HOST:
@@ -464,7 +487,10 @@ class CurlFetcher final : public Fetcher {
       // §2.3.1.4: unreachable (5xx, 429, network): assume complete disallow,
       // and ask again soon rather than after the full TTL.
       origin.robots = Robots::disallow_all();
+      // The reason without robots.txt's own URL: the refused request names its URL.
       origin.robots_unreachable_reason = r.ok() ? fmt::format("HTTP {}", r.status) : r.error->message;
+      if (const std::string prefix = r.final_url + ": "; origin.robots_unreachable_reason.starts_with(prefix))
+        origin.robots_unreachable_reason.erase(0, prefix.size());
       // A host that cannot be reached at all is a network failure of the
       // request, not a policy refusal: the source's error says so.
       origin.robots_unreachable_code =
@@ -507,13 +533,16 @@ class CurlFetcher final : public Fetcher {
             auto job = std::move(origin.waiting.front());
             origin.waiting.pop_front();
             --waiting_count_;
+            // A host that could not be reached reads as that (DNS, connect,
+            // timeout), not as a robots.txt refusal: the root cause first.
+            const bool unreachable = !origin.robots_unreachable_reason.empty();
+            ErrorCode code = unreachable ? origin.robots_unreachable_code : ErrorCode::kRefused;
             std::string why =
-                origin.robots_unreachable_reason.empty()
-                    ? "robots.txt disallows " + job->path_and_query
+                !unreachable ? "robots.txt disallows " + job->path_and_query
+                : code == ErrorCode::kNetwork
+                    ? origin.robots_unreachable_reason + " (reaching robots.txt)"
                     : "robots.txt unreachable (" + origin.robots_unreachable_reason + "): disallowed for now";
             std::string message = job->url + ": " + why;
-            ErrorCode code =
-                origin.robots_unreachable_reason.empty() ? ErrorCode::kRefused : origin.robots_unreachable_code;
             fail_job(std::move(job), Error(code, std::move(message)));
             continue;
           }
@@ -737,7 +766,7 @@ class CurlFetcher final : public Fetcher {
         return;
       }
       std::string detail = t.errbuf[0] ? std::string(t.errbuf) : std::string(curl_easy_strerror(code));
-      Error error(ErrorCode::kNetwork, fmt::format("{}: {}", r.final_url, detail));
+      Error error(ErrorCode::kNetwork, fmt::format("{}: {}: {}", r.final_url, curl_cause(code), detail));
       if (code == CURLE_BAD_CONTENT_ENCODING || code == CURLE_UNSUPPORTED_PROTOCOL) {
         error.code = code == CURLE_UNSUPPORTED_PROTOCOL ? ErrorCode::kRefused : ErrorCode::kParse;
         fail_job(std::move(job), std::move(error), r.status);

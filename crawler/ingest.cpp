@@ -36,7 +36,10 @@ Result<ReextractSummary> reextract(store::Store& store, const rules::RuleEngine&
     }
     const std::vector<store::ExtractedEvent> events = extract_events(rules, article);
     ++summary.articles;
-    if (events.empty()) return true;
+    if (events.empty()) {
+      if (options.progress) options.progress(summary.articles, summary.events_appended);
+      return true;
+    }
     append.now = options.clock->now();
     auto result = store.append_events(article.id, events, append);
     if (!result) {
@@ -45,6 +48,7 @@ Result<ReextractSummary> reextract(store::Store& store, const rules::RuleEngine&
     }
     summary.events_appended += result->events_appended;
     summary.mentions_appended += result->mentions_appended;
+    if (options.progress) options.progress(summary.articles, summary.events_appended);
     return true;
   });
   if (!walked) return std::unexpected(walked.error());

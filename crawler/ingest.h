@@ -8,6 +8,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <functional>
 #include <vector>
 
 #include "common/error.h"
@@ -28,8 +29,9 @@ std::vector<store::ExtractedEvent> extract_events(const rules::RuleEngine& rules
 struct ReextractOptions {
   store::Store::ArticleFilter filter;
   std::chrono::days cluster_window{14};
-  const std::atomic<int>* cancel = nullptr;  // non-zero: stop before the next article
-  const Clock* clock = nullptr;              // required
+  const std::atomic<int>* cancel = nullptr;                              // non-zero: stop before the next article
+  const Clock* clock = nullptr;                                          // required
+  std::function<void(int articles_read, int events_appended)> progress;  // after each article
 };
 
 struct ReextractSummary {

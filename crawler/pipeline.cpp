@@ -925,6 +925,9 @@ Result<CrawlSummary> crawl(const CrawlDeps& deps, const CrawlOptions& options) {
       auto it =
           std::find_if(sources->begin(), sources->end(), [&](const store::Source& s) { return s.spec.name == name; });
       if (it == sources->end()) return fail(ErrorCode::kNotFound, "no source named \"" + name + "\"");
+      if (!it->spec.enabled)
+        return fail(ErrorCode::kInvalidArgument,
+                    "source \"" + name + "\" is disabled (banwatch sources enable " + name + ")");
       selected.push_back(*it);
     }
   } else if (!options.queue) {
@@ -942,6 +945,13 @@ Result<CrawlSummary> crawl(const CrawlDeps& deps, const CrawlOptions& options) {
   if (!holder) return std::unexpected(holder.error());
   Crawl crawl(deps, *holder->fetcher, options.dry_run, default_warn(options.warn));
   crawl.source_done = options.source_done;
+  if (options.progress) {
+    crawl.source_done = [&crawl, &options, done = std::size_t{0},
+                         total = selected.size()](const SourceReport& r) mutable {
+      if (options.source_done) options.source_done(r);
+      options.progress(++done, total, crawl.summary());
+    };
+  }
   crawl.dry_run_article = options.dry_run_article;
   crawl.queue = options.dry_run ? nullptr : options.queue;
   crawl.summary().sources = static_cast<int>(selected.size());

@@ -99,12 +99,18 @@ struct CrawlOptions {
   bool dry_run = false;                                  // fetch and extract, write nothing
   const std::atomic<int>* cancel = nullptr;              // non-zero: stop (signal number)
   std::function<void(const std::string&)> warn;          // default: spdlog warn
-  std::function<void(const SourceReport&)> source_done;  // progress
+  std::function<void(const SourceReport&)> source_done;  // each source, when it is done
+  std::function<void(std::size_t done, std::size_t total, const CrawlSummary& so_far)> progress;
   std::function<void(const DryRunArticle&)> dry_run_article;
   const ArticleQueue* queue = nullptr;  // worker mode; null on a single machine
 };
 
-// One scheduled pass. Errors: kNotFound (a named source), kStore (a write
+// Whether a crawl reached none of its sources: some were tried, every one
+// failed (the exit code of a total outage, not of a partial failure).
+inline bool reached_none(const CrawlSummary& s) { return s.failed > 0 && s.fetched == 0 && s.not_modified == 0; }
+
+// One scheduled pass. Errors: kNotFound (a named source), kInvalidArgument
+// (a named source is disabled), kStore (a write
 // failed; the run stops, what was committed stays), kCancelled is not an
 // error: summary.cancelled is set.
 Result<CrawlSummary> crawl(const CrawlDeps& deps, const CrawlOptions& options);

@@ -8,6 +8,8 @@
 #include <cctype>
 #include <nlohmann/json.hpp>
 
+#include "common/failure.h"
+
 namespace banwatch::digest {
 
 using Json = nlohmann::ordered_json;
@@ -371,16 +373,16 @@ std::string health_line(const Health& h) {
   return s;
 }
 
-std::string failing_detail(const FailingSource& f) {
-  std::string s = plural(f.consecutive_errors, "error", "errors") + " in a row";
-  if (f.last_status > 0 && f.last_error.find(std::to_string(f.last_status)) == std::string::npos)
-    s += fmt::format(", HTTP {}", f.last_status);
-  if (!f.last_error.empty()) s += ", " + one_line(f.last_error);
-  if (f.last_success)
-    s += fmt::format("; last success {}", format_human(*f.last_success));
-  else
-    s += "; never succeeded";
-  return s;
+// The failing sources by cause, a line a cause (common/failure.h): short
+// however many sources fail for the same reason.
+std::vector<FailureGroup> failure_groups(const Health& h) {
+  std::vector<NamedFailure> failures;
+  for (const auto& f : h.failing_sources) failures.push_back({one_line(f.name), f.last_error, f.last_status});
+  return group_failures(failures);
+}
+
+std::string group_line(const FailureGroup& g) {
+  return fmt::format("{}: {} ({})", g.cause, g.names.size(), first_names(g.names));
 }
 
 std::string citation_meta(const Citation& c) {
@@ -505,8 +507,7 @@ std::string render_markdown(const Digest& d) {
   }
   out += "## Run health\n\n";
   out += escape_markdown(health_line(d.health)) + "\n";
-  for (const auto& f : d.health.failing_sources)
-    out += fmt::format("- {}: {}\n", markdown_link(f.name, f.url), escape_markdown(failing_detail(f)));
+  for (const auto& g : failure_groups(d.health)) out += fmt::format("- {}\n", escape_markdown(group_line(g)));
   return out;
 }
 
@@ -557,8 +558,7 @@ std::string render_text(const Digest& d) {
   }
   out += "Run health\n----------\n";
   out += wrap(health_line(d.health), kWidth, "") + "\n";
-  for (const auto& f : d.health.failing_sources)
-    out += wrap(fmt::format("{} <{}>: {}", one_line(f.name), one_line(f.url), failing_detail(f)), kWidth, "  ") + "\n";
+  for (const auto& g : failure_groups(d.health)) out += wrap("- " + group_line(g), kWidth, "  ") + "\n";
   return out;
 }
 
@@ -670,9 +670,7 @@ std::string render_html(const Digest& d) {
   o += fmt::format("<p style=\"margin:0 0 6px;font-size:14px\">{}</p>\n", escape_html(health_line(d.health)));
   if (!d.health.failing_sources.empty()) {
     o += "<ul style=\"margin:0;padding-left:20px;font-size:14px\">\n";
-    for (const auto& f : d.health.failing_sources)
-      o += fmt::format("<li>{}: <span style=\"color:#475467\">{}</span></li>\n", html_link(f.name, f.url),
-                       escape_html(failing_detail(f)));
+    for (const auto& g : failure_groups(d.health)) o += fmt::format("<li>{}</li>\n", escape_html(group_line(g)));
     o += "</ul>\n";
   }
   o += "<p style=\"margin:24px 0 8px;font-size:12px;color:#667085\">Sent by banwatch.</p>\n";
@@ -782,6 +780,7 @@ std::string render_json(const Digest& d) {
   for (const auto& f : d.health.failing_sources)
     failing.push_back({{"name", f.name},
                        {"url", f.url},
+                       {"cause", failure_cause(f.last_error, f.last_status)},
                        {"consecutive_errors", f.consecutive_errors},
                        {"last_status", f.last_status},
                        {"last_error", f.last_error},

@@ -355,6 +355,7 @@ class PostgresStore final : public Store {
   Status upsert_source(const SourceSpec& spec) override;
   Status remove_source(const std::string& name) override;
   Result<std::vector<Source>> list_sources() override;
+  Result<std::vector<std::string>> removed_source_names() override;
   Result<Source> get_source(const std::string& name) override;
   Status save_fetch_state(Id source_id, const FetchState& state) override;
 
@@ -737,6 +738,17 @@ Result<std::vector<Source>> PostgresStore::list_sources() {
     sources.reserve(rows.size());
     for (const auto& row : rows) sources.push_back(read_source(row));
     return sources;
+  });
+}
+
+Result<std::vector<std::string>> PostgresStore::removed_source_names() {
+  std::lock_guard lock(mutex_);
+  return transact<std::vector<std::string>>("list removed sources", Retry::kSafe, [&](pqxx::work& tx) {
+    auto rows = tx.exec("SELECT name FROM sources WHERE removed_at IS NOT NULL ORDER BY name COLLATE \"C\"");
+    std::vector<std::string> names;
+    names.reserve(rows.size());
+    for (const auto& row : rows) names.push_back(row[0].as<std::string>());
+    return names;
   });
 }
 

@@ -299,6 +299,7 @@ class SqliteStore final : public Store {
   Status upsert_source(const SourceSpec& spec) override;
   Status remove_source(const std::string& name) override;
   Result<std::vector<Source>> list_sources() override;
+  Result<std::vector<std::string>> removed_source_names() override;
   Result<Source> get_source(const std::string& name) override;
   Status save_fetch_state(Id source_id, const FetchState& state) override;
 
@@ -644,6 +645,16 @@ Result<std::vector<Source>> SqliteStore::list_sources() {
     std::vector<Source> sources;
     while (query.step()) sources.push_back(read_source(*query));
     return sources;
+  });
+}
+
+Result<std::vector<std::string>> SqliteStore::removed_source_names() {
+  std::lock_guard lock(mutex_);
+  return guarded(context("list removed sources"), [&]() -> Result<std::vector<std::string>> {
+    Query query = prepare("SELECT name FROM sources WHERE removed_at IS NOT NULL ORDER BY name");
+    std::vector<std::string> names;
+    while (query.step()) names.push_back(query->getColumn(0).getString());
+    return names;
   });
 }
 

@@ -274,6 +274,9 @@ class Store {
   virtual Status upsert_source(const SourceSpec& spec) = 0;   // by name; keeps state
   virtual Status remove_source(const std::string& name) = 0;  // kNotFound
   virtual Result<std::vector<Source>> list_sources() = 0;
+  // Sources retired by remove_source(), by name: the configuration's sources
+  // are imported once, and a removed one is not imported again.
+  virtual Result<std::vector<std::string>> removed_source_names() = 0;
   virtual Result<Source> get_source(const std::string& name) = 0;  // kNotFound
   virtual Status save_fetch_state(Id source_id, const FetchState& state) = 0;
 

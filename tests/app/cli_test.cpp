@@ -10,43 +10,23 @@
 #include <sstream>
 #include <string>
 
+#include "run_in_dir.h"
+
 namespace {
 
 namespace fs = std::filesystem;
 
-struct Outcome {
-  int code = -1;
-  std::string out, err;
-};
-
-std::string read_file(const fs::path& p) {
-  std::ifstream in(p);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+using banwatch::testing::Outcome;
+using banwatch::testing::read_file;
 
 class Cli : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("bw-cli-" + std::to_string(::getpid()) + "-" +
-                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
+  void SetUp() override { dir_ = banwatch::testing::fresh_test_directory("bw-cli"); }
   void TearDown() override { fs::remove_all(dir_); }
 
   // Runs banwatch in the test's directory with a clean environment.
   Outcome run(const std::string& args, const std::string& env = "") {
-    auto out = dir_ / "stdout", err = dir_ / "stderr";
-    std::string cmd = "cd '" + dir_.string() + "' && env -u BANWATCH_CONFIG -u BANWATCH_DB " + env + " " +
-                      BANWATCH_BINARY + " " + args + " >'" + out.string() + "' 2>'" + err.string() + "' </dev/null";
-    int status = std::system(cmd.c_str());
-    Outcome o;
-    o.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    o.out = read_file(out);
-    o.err = read_file(err);
-    return o;
+    return banwatch::testing::run_in(dir_, std::string(BANWATCH_BINARY) + " " + args, env);
   }
   void write(const std::string& name, const std::string& text) { std::ofstream(dir_ / name) << text; }
 

@@ -78,6 +78,7 @@ class FailingStore final : public store::Store {
   Status upsert_source(const store::SourceSpec& s) override { return inner_.upsert_source(s); }
   Status remove_source(const std::string& n) override { return inner_.remove_source(n); }
   Result<std::vector<store::Source>> list_sources() override { return inner_.list_sources(); }
+  Result<std::vector<std::string>> removed_source_names() override { return inner_.removed_source_names(); }
   Result<store::Source> get_source(const std::string& n) override { return inner_.get_source(n); }
   Status save_fetch_state(store::Id id, const store::FetchState& st) override {
     if (state_saves++ == fail_state_at) return fail(ErrorCode::kStore, "injected: database or disk is full");

@@ -2,11 +2,14 @@
 // and the Atom feed read back by banwatch's own feed parser and by
 // python3-feedparser.
 #include <gtest/gtest.h>
+
+#include <algorithm>
 #include <libxml/HTMLparser.h>
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
@@ -67,13 +70,38 @@ TEST(DigestRender, EmptyDigestSaysNothingNew) {
   EXPECT_TRUE(j["vendors"].empty());
 }
 
-TEST(DigestRender, FailingSourceCountsItsErrorsInGoodEnglish) {
+// However many sources fail for one reason, the run health is a line a
+// cause: it must not run longer than the events above it.
+TEST(DigestRender, RunHealthGroupsFailingSourcesByCause) {
   Digest d = sample_digest();
-  ASSERT_FALSE(d.health.failing_sources.empty());
-  d.health.failing_sources.front().consecutive_errors = 1;
-  const std::string text = render_markdown(d);
-  EXPECT_NE(text.find("1 error in a row"), std::string::npos) << text;
-  EXPECT_EQ(text.find("1 errors"), std::string::npos) << text;
+  d.health.failing_sources.clear();
+  for (int i = 0; i < 30; ++i) {
+    FailingSource f;
+    f.name = "outlet-" + std::to_string(i);
+    f.url = "https://outlet-" + std::to_string(i) + ".example/feed";
+    f.consecutive_errors = 3;
+    f.last_error = f.url + ": DNS failure: Could not resolve host: outlet-" + std::to_string(i) + ".example";
+    d.health.failing_sources.push_back(f);
+  }
+  FailingSource gone;
+  gone.name = "gone";
+  gone.last_status = 410;
+  gone.last_error = "https://gone.example/feed: HTTP 410 Gone";
+  d.health.failing_sources.push_back(gone);
+  for (Format f : {Format::kMarkdown, Format::kText, Format::kHtml}) {
+    const std::string out = render(d, f);
+    const std::string health = out.substr(out.find("Run health"));
+    EXPECT_NE(health.find("DNS failure: 30 (outlet-0, outlet-1, outlet-2 and 27 more)"), std::string::npos)
+        << to_string(f) << "\n"
+        << health;
+    EXPECT_NE(health.find("HTTP 410: 1 (gone)"), std::string::npos) << to_string(f) << "\n" << health;
+    EXPECT_EQ(health.find("outlet-29"), std::string::npos) << to_string(f) << "\n" << health;
+  }
+  const std::string text = render(d, Format::kText);
+  const std::string health = text.substr(text.find("Run health"));
+  EXPECT_LE(std::count(health.begin(), health.end(), '\n'), 6) << health;
+  const auto j = nlohmann::json::parse(render_json(d));
+  EXPECT_EQ(j["health"]["failing_sources"][0]["cause"], "DNS failure");
 }
 
 // ---- escaping ------------------------------------------------------------------

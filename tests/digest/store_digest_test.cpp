@@ -395,6 +395,7 @@ class CursorFailingStore final : public store::Store {
   Status upsert_source(const store::SourceSpec& spec) override { return s_.upsert_source(spec); }
   Status remove_source(const std::string& name) override { return s_.remove_source(name); }
   Result<std::vector<store::Source>> list_sources() override { return s_.list_sources(); }
+  Result<std::vector<std::string>> removed_source_names() override { return s_.removed_source_names(); }
   Result<store::Source> get_source(const std::string& name) override { return s_.get_source(name); }
   Status save_fetch_state(store::Id id, const store::FetchState& st) override { return s_.save_fetch_state(id, st); }
   Result<std::optional<store::Id>> find_article(const std::string& url) override { return s_.find_article(url); }

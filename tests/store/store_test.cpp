@@ -490,11 +490,14 @@ TEST_F(StoreTest, SourcesAddUpsertRemove) {
   EXPECT_EQ(store_->get_source("wire").error().code, ErrorCode::kNotFound);
   EXPECT_EQ(store_->remove_source("wire").error().code, ErrorCode::kNotFound);
   EXPECT_TRUE(store_->list_sources()->empty());
+  // Remembered as removed, so the configuration does not import it again.
+  EXPECT_EQ(*store_->removed_source_names(), std::vector<std::string>{"wire"});
   // Added again, it keeps its id (old articles still cite it) but starts afresh.
   auto again = store_->add_source(spec);
   ASSERT_TRUE(again.has_value());
   EXPECT_EQ(*again, *id);
   EXPECT_EQ(store_->get_source("wire")->state.etag, "");
+  EXPECT_TRUE(store_->removed_source_names()->empty());
 }
 
 TEST_F(StoreTest, FetchStateRoundTrip) {
