@@ -50,7 +50,9 @@ std::string unknown_command(CLI::App& app, const std::vector<std::string>& args)
     if (arg == "--") return "";
     if (arg.size() > 1 && arg[0] == '-') {
       if (arg.find('=') != std::string::npos) continue;
-      const CLI::Option* option = level->get_option_no_throw(arg);
+      const CLI::Option* option = nullptr;  // the command's own, else a parent's (they fall through)
+      for (const CLI::App* owner = level; owner && !option; owner = owner->get_parent())
+        option = owner->get_option_no_throw(arg);
       if (option && option->get_items_expected_min() > 0) ++i;  // its value
       continue;
     }

@@ -185,9 +185,6 @@ std::string format_duration(milliseconds d) {
   return out;
 }
 
-namespace {
-
-// The end of the period a date states: 2026-03 ends on April 1st.
 Timestamp period_end(const PreciseTime& t) {
   const sys_days day = floor<days>(t.time);
   const year_month_day ymd{day};
@@ -205,8 +202,6 @@ Timestamp period_end(const PreciseTime& t) {
   }
   return t.time;
 }
-
-}  // namespace
 
 std::optional<Timestamp> parse_time_bound(std::string_view text, Timestamp now, bool upper) {
   if (auto duration = parse_duration(text)) return now - duration_cast<seconds>(*duration);

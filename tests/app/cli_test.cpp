@@ -13,22 +13,14 @@
 #include <vector>
 
 #include "common/lockfile.h"
+#include "tests/app/run_binary.h"
 
 namespace {
 
 namespace fs = std::filesystem;
 
-struct Outcome {
-  int code = -1;
-  std::string out, err;
-};
-
-std::string read_file(const fs::path& p) {
-  std::ifstream in(p);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+using banwatch::testing::Outcome;
+using banwatch::testing::read_file;
 
 class Cli : public ::testing::Test {
  protected:
@@ -42,15 +34,7 @@ class Cli : public ::testing::Test {
 
   // Runs banwatch in the test's directory with a clean environment.
   Outcome run(const std::string& args, const std::string& env = "") {
-    auto out = dir_ / "stdout", err = dir_ / "stderr";
-    std::string cmd = "cd '" + dir_.string() + "' && env -u BANWATCH_CONFIG -u BANWATCH_DB " + env + " " +
-                      BANWATCH_BINARY + " " + args + " >'" + out.string() + "' 2>'" + err.string() + "' </dev/null";
-    int status = std::system(cmd.c_str());
-    Outcome o;
-    o.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    o.out = read_file(out);
-    o.err = read_file(err);
-    return o;
+    return banwatch::testing::run_in(dir_, std::string(BANWATCH_BINARY) + " " + args, env);
   }
   void write(const std::string& name, const std::string& text) { std::ofstream(dir_ / name) << text; }
 
@@ -195,6 +179,8 @@ TEST_F(Cli, AnUnknownCommandIsNamedWithTheClosestOne) {
   EXPECT_EQ(after_options.code, 2);
   EXPECT_NE(after_options.err.find("unknown command 'evnets'; did you mean 'events'?"), std::string::npos)
       << after_options.err;
+  auto parent_option = run("sources --db listed.db list");
+  EXPECT_EQ(parent_option.err.find("unknown command"), std::string::npos) << "a parent's option is no command";
   auto nested = run("sources lsit");
   EXPECT_EQ(nested.code, 2);
   EXPECT_NE(nested.err.find("unknown command 'sources lsit'; did you mean 'sources list'?"), std::string::npos)

@@ -17,22 +17,14 @@
 #include <nlohmann/json.hpp>
 
 #include "../crawler/test_server.h"
+#include "tests/app/run_binary.h"
 
 namespace {
 
 namespace fs = std::filesystem;
 
-struct Outcome {
-  int code = -1;
-  std::string out, err;
-};
-
-std::string read_file(const fs::path& p) {
-  std::ifstream in(p);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+using banwatch::testing::Outcome;
+using banwatch::testing::read_file;
 
 // One line of --access-log: method, host, path, status, If-None-Match, If-Modified-Since.
 struct Hit {
@@ -73,17 +65,7 @@ class Demo : public ::testing::Test {
   }
   void TearDown() override { fs::remove_all(dir_); }
 
-  Outcome run(const std::string& command) {
-    auto out = dir_ / "stdout", err = dir_ / "stderr";
-    std::string cmd = "cd '" + dir_.string() + "' && env -u BANWATCH_CONFIG -u BANWATCH_DB " + command + " >'" +
-                      out.string() + "' 2>'" + err.string() + "' </dev/null";
-    int status = std::system(cmd.c_str());
-    Outcome o;
-    o.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    o.out = read_file(out);
-    o.err = read_file(err);
-    return o;
-  }
+  Outcome run(const std::string& command) { return banwatch::testing::run_in(dir_, command); }
   Outcome banwatch(const std::string& args) { return run(std::string(BANWATCH_BINARY) + " " + args); }
 
   // The events of a store, as `banwatch events --format jsonl` gives them.

@@ -2,17 +2,15 @@
 // is fetched by the crawler's fetcher (robots.txt, the private-address guard,
 // the body budget), served here by a loopback server.
 #include <gtest/gtest.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <nlohmann/json.hpp>
 
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <string>
 
 #include "../crawler/test_server.h"
+#include "tests/app/run_binary.h"
 
 namespace {
 
@@ -20,17 +18,7 @@ namespace fs = std::filesystem;
 using banwatch::testing::Route;
 using banwatch::testing::TestServer;
 
-struct Outcome {
-  int code = -1;
-  std::string out, err;
-};
-
-std::string read_file(const fs::path& p) {
-  std::ifstream in(p);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+using banwatch::testing::Outcome;
 
 Route page(std::string body, std::string type) {
   Route r;
@@ -66,16 +54,8 @@ class ParseFetch : public ::testing::Test {
   void TearDown() override { fs::remove_all(dir_); }
 
   Outcome run(const std::string& args) {
-    auto out = dir_ / "stdout", err = dir_ / "stderr";
-    std::string cmd = "cd '" + dir_.string() + "' && env -u BANWATCH_CONFIG -u BANWATCH_DB " + BANWATCH_BINARY +
-                      " --set fetch.host_delay=0s --set fetch.retries=0 " + args + " >'" + out.string() + "' 2>'" +
-                      err.string() + "' </dev/null";
-    int status = std::system(cmd.c_str());
-    Outcome o;
-    o.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    o.out = read_file(out);
-    o.err = read_file(err);
-    return o;
+    return banwatch::testing::run_in(
+        dir_, std::string(BANWATCH_BINARY) + " --set fetch.host_delay=0s --set fetch.retries=0 " + args);
   }
 
   TestServer server_;
