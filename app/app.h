@@ -14,6 +14,7 @@
 
 #include "common/config.h"
 #include "common/error.h"
+#include "common/time.h"
 #include "store/store.h"
 
 namespace banwatch::crawler {
@@ -89,6 +90,37 @@ std::string failures_block(const Context& ctx, const std::vector<crawler::Source
 // Text from articles and feeds, made safe for a terminal: control
 // characters (which could carry escape sequences) become spaces.
 std::string printable(std::string_view text);
+
+// Shared option readers (app/options.cpp): every command reads dates, names
+// and numbers the same way, and a bad value is a usage error (exit 2) that says
+// what is accepted.
+
+// --since / --until: common/time.h's parse_time_bound(), with an error naming
+// the option, the value and the accepted forms.
+Result<Timestamp> time_option(std::string_view option, std::string_view text, Timestamp now, bool upper = false);
+// --vendor and --actor values as events carry them: a name or alias of the
+// rule pack, in any letter case, becomes its canonical name; a name the pack
+// does not know is kept as given.
+void canonical_names(Context& ctx, std::vector<std::string>& vendors, std::vector<std::string>& actors);
+// A validator that accepts only `values` and names them when it refuses.
+CLI::Validator one_of(std::vector<std::string> values);
+// A validator for counts such as --limit: a whole number, 0 or more.
+CLI::Validator whole_number();
+
+// --wait SECONDS, for every command that takes the store's run lock: how long
+// to wait for another run's lock before exiting 75 (the lock's message names it).
+void add_wait_option(CLI::App& cmd, double& seconds);
+std::chrono::milliseconds wait_for(double seconds);
+
+// `parse feed URL` and `parse article URL`: the page fetched as the crawler
+// fetches it (the fetch.* budgets, robots.txt, the private-address guard,
+// which `allow_private_networks` lifts as crawl's --allow-private-networks does).
+struct FetchedInput {
+  std::string body, final_url, content_type, charset;
+};
+bool is_http_url(std::string_view text);
+Result<FetchedInput> fetch_input(Context& ctx, const std::string& url, bool allow_private_networks,
+                                 const std::string& accept);
 
 // Registration, one per file. `parent` is the app or a command group.
 void add_init_command(CLI::App& app, Context& ctx);

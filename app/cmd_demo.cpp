@@ -36,7 +36,8 @@ struct DemoOptions {
   std::string dir;   // where demo.db and demo-brief.html go; "" = the configuration file's directory
   std::string data;  // the demo directory (site/ and banwatch-demo.yaml); "" = bundled
   bool fallback = false;
-  std::string access_log;  // the sample site's requests, one a line
+  std::string access_log;   // the sample site's requests, one a line
+  double wait_seconds = 0;  // for another demo run's lock
 };
 
 // The bundled demo directory: the source tree's (a checkout's `make run`),
@@ -146,7 +147,7 @@ int run_demo(Context& ctx, const DemoOptions& o) {
   Config config = **loaded;
   config.store.path = db;
 
-  auto lock = RunLock::acquire(lock_path_for_store(db), std::chrono::seconds(0));
+  auto lock = RunLock::acquire(lock_path_for_store(db), wait_for(o.wait_seconds));
   if (!lock) return ctx.report(lock.error());
   auto edition = parse_precise(kSiteEdition);
   auto server = SiteServer::start(*data + "/site", edition->time);
@@ -236,6 +237,7 @@ void add_demo_command(CLI::App& app, Context& ctx) {
                 "Only when the configured sources' last crawl reached none of them (what `make run` does)");
   cmd->add_option("--access-log", o->access_log, "Write the sample site's requests to FILE (tab-separated)")
       ->type_name("FILE");
+  add_wait_option(*cmd, o->wait_seconds);
   cmd->callback([&ctx, o] { ctx.exit_code = run_demo(ctx, *o); });
 }
 

@@ -30,15 +30,6 @@ struct DigestOptions {
   std::string title;
 };
 
-// A time bound from an option: a duration counts back from now, a date is
-// taken as given (its precision's start, UTC).
-Result<Timestamp> parse_bound(const std::string& text, Timestamp now, const char* option) {
-  if (auto d = parse_duration(text)) return now - std::chrono::duration_cast<std::chrono::seconds>(*d);
-  if (auto t = parse_precise(text)) return t->time;
-  return fail(ErrorCode::kInvalidArgument,
-              fmt::format("{} '{}': expected last, a duration (24h, 7d) or a date (2026-11-26)", option, text));
-}
-
 bool is_directory(const std::string& path) {
   struct stat st {};
   return ::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
@@ -143,15 +134,17 @@ int run_digest_command(Context& ctx, const DigestOptions& o) {
   digest::RunRequest request;
   request.build.now = now;
   request.build.vendors = o.vendors;
+  std::vector<std::string> no_actors;
+  canonical_names(ctx, request.build.vendors, no_actors);
   if (!o.title.empty()) request.build.title = o.title;
   request.since_last = o.since == "last";
   if (!request.since_last) {
-    auto since = parse_bound(o.since, now, "--since");
+    auto since = time_option("--since", o.since, now);
     if (!since) return ctx.report(since.error());
     request.build.since = *since;
   }
   if (!o.until.empty()) {
-    auto until = parse_bound(o.until, now, "--until");
+    auto until = time_option("--until", o.until, now, /*upper=*/true);
     if (!until) return ctx.report(until.error());
     request.build.until = *until;
   }
@@ -237,8 +230,11 @@ void add_digest_command(CLI::App& app, Context& ctx) {
   cmd->add_option("--since", o->since,
                   "last (since this channel's previous brief; the default), a duration (24h, 7d) or a date")
       ->default_val("last");
-  cmd->add_option("--until", o->until, "Only events first seen before this date or duration ago");
-  cmd->add_option("--vendor", o->vendors, "Only this vendor (repeatable); the cursor then stays put");
+  cmd->add_option("--until", o->until, "Only events first seen before the end of this date, or this long ago")
+      ->type_name("DATE|DURATION");
+  cmd->add_option("--vendor", o->vendors,
+                  "Only this vendor: its name or an alias, any case (repeatable); the cursor then stays put")
+      ->type_name("V");
   cmd->add_option("--format", o->format, "markdown, html, text, json or atom (default: digest.format)")
       ->check(CLI::IsMember({"markdown", "md", "html", "text", "txt", "json", "atom"}));
   cmd->add_option(

@@ -10,8 +10,10 @@
 #include <vector>
 
 #include "app/app.h"
+#include "common/charset.h"
 #include "common/time.h"
 #include "digest/render.h"
+#include "parsers/rules.h"
 
 namespace banwatch::app {
 namespace {
@@ -24,38 +26,6 @@ struct EventsOptions {
   std::string group = "event";   // event: one row per event | cluster: each event with its citations
   std::size_t limit = 0;
 };
-
-// The end of the period a date states: --until 2026-03 includes all of March.
-Timestamp period_end(const PreciseTime& t) {
-  using namespace std::chrono;
-  const sys_days day = floor<days>(t.time);
-  const year_month_day ymd{day};
-  switch (t.precision) {
-    case DatePrecision::kYear:
-      return Timestamp(sys_days{(ymd.year() + years{1}) / January / 1});
-    case DatePrecision::kMonth:
-      return Timestamp(sys_days{(year_month{ymd.year(), ymd.month()} + months{1}) / 1});
-    case DatePrecision::kDay:
-      return Timestamp(day + days{1});
-    case DatePrecision::kMinute:
-      return floor<minutes>(t.time) + minutes{1};
-    case DatePrecision::kSecond:
-      return t.time + seconds{1};
-  }
-  return t.time;
-}
-
-// A bound given as a date ("2026-03", "2026-03-25T10:00Z") or as a duration
-// back from now ("7d", "24h"). An upper bound includes the whole stated period.
-Result<Timestamp> parse_bound(const std::string& text, Timestamp now, bool upper, const char* option) {
-  if (auto duration = parse_duration(text)) {
-    return now - std::chrono::duration_cast<std::chrono::seconds>(*duration);
-  }
-  if (auto date = parse_precise(text)) return upper ? period_end(*date) : date->time;
-  return fail(ErrorCode::kInvalidArgument,
-              fmt::format("{} '{}': expected a date (2026-03, 2026-03-25, 2026-03-25T10:00Z) or a duration (7d, 24h)",
-                          option, text));
-}
 
 // At most `width` code points, with "…" when cut; never splits a UTF-8 sequence.
 std::string clip(std::string_view text, std::size_t width) {
@@ -169,11 +139,14 @@ void write_table(const std::vector<store::EventWithMentions>& events, bool with_
                      "ACTOR", "ACTION", "STATUS", "CASE NOW", "CITES", "FOLLOWS");
   for (const auto& entry : events) {
     const store::Event& e = entry.event;
-    out << fmt::format("{:>7}  {:<10}  {:<16}  {:<22}  {:<18}  {:<11}  {:<11}  {:>5}  {}\n", e.id,
-                       e.event_date ? format_precise(*e.event_date).substr(0, 10) : "-", clip(printable(e.vendor), 16),
-                       clip(printable(e.actor), 22), clip(printable(e.action), 18), clip(printable(e.status), 11),
-                       clip(printable(e.case_status.empty() ? e.status : e.case_status), 11), entry.mentions.size(),
-                       e.previous_event_id ? "#" + std::to_string(*e.previous_event_id) : "");
+    // Names are fitted to their columns by display width, so a cut or a
+    // non-ASCII name keeps the columns after it in line.
+    out << fmt::format("{:>7}  {:<10}  {}  {}  {}  {}  {}  {:>5}  {}\n", e.id,
+                       e.event_date ? format_precise(*e.event_date).substr(0, 10) : "-",
+                       fit_width(printable(e.vendor), 16), fit_width(printable(e.actor), 22),
+                       fit_width(printable(e.action), 18), fit_width(printable(e.status), 11),
+                       fit_width(printable(e.case_status.empty() ? e.status : e.case_status), 11),
+                       entry.mentions.size(), e.previous_event_id ? "#" + std::to_string(*e.previous_event_id) : "");
     if (!with_citations) continue;
     for (const auto& m : entry.mentions) {
       const std::string source = m.source_name.empty() ? "" : printable(m.source_name) + ": ";
@@ -190,18 +163,19 @@ int run_events(Context& ctx, const EventsOptions& opts) {
   store::EventQuery query;
   query.with_timeline = true;  // the case status and the links of late-read steps
   if (!opts.since.empty()) {
-    auto since = parse_bound(opts.since, now, false, "--since");
+    auto since = time_option("--since", opts.since, now);
     if (!since) return ctx.report(since.error());
     query.since = *since;
   }
   if (!opts.until.empty()) {
-    auto until = parse_bound(opts.until, now, true, "--until");
+    auto until = time_option("--until", opts.until, now, /*upper=*/true);
     if (!until) return ctx.report(until.error());
     query.until = *until;
   }
   query.by_event_date = opts.by == "date";
   query.vendors = opts.vendors;
   query.actors = opts.actors;
+  canonical_names(ctx, query.vendors, query.actors);
   query.actions = opts.actions;
   query.statuses = opts.statuses;
   if (opts.limit > 0) {
@@ -246,16 +220,21 @@ void add_events_command(CLI::App& app, Context& ctx) {
       ->type_name("DATE|DURATION");
   cmd->add_option("--until", opts->until, "Events first seen before the end of this date, or this long ago")
       ->type_name("DATE|DURATION");
-  cmd->add_option("--vendor", opts->vendors, "Only this vendor (repeatable)")->type_name("V");
-  cmd->add_option("--actor", opts->actors, "Only this actor (repeatable)")->type_name("A");
-  cmd->add_option("--action", opts->actions, "Only this action: ban, restrict, ... (repeatable)")->type_name("X");
-  cmd->add_option("--status", opts->statuses, "Only this status: enacted, proposed, considering, reversed (repeatable)")
-      ->type_name("S");
+  cmd->add_option("--vendor", opts->vendors, "Only this vendor: its name or an alias, any case (repeatable)")
+      ->type_name("V");
+  cmd->add_option("--actor", opts->actors, "Only this actor: its name or an alias (FCC), any case (repeatable)")
+      ->type_name("A");
+  cmd->add_option("--action", opts->actions, "Only this action (repeatable)")
+      ->type_name("X")
+      ->check(one_of(rules::event_actions()));
+  cmd->add_option("--status", opts->statuses, "Only this status (repeatable)")
+      ->type_name("S")
+      ->check(one_of(rules::event_statuses()));
   cmd->add_option("--by", opts->by,
                   "Apply --since/--until to when banwatch first saw the event, or to the event's date")
       ->check(CLI::IsMember({"seen", "date"}))
       ->capture_default_str();
-  cmd->add_option("--limit", opts->limit, "Only the newest N events (0: all)")->type_name("N");
+  cmd->add_option("--limit", opts->limit, "Only the newest N events (0: all)")->type_name("N")->check(whole_number());
   cmd->add_option("--format", opts->format, "Output format")
       ->check(CLI::IsMember({"table", "json", "jsonl", "csv", "atom"}))
       ->capture_default_str();

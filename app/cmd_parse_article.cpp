@@ -21,6 +21,7 @@ struct ParseArticleOptions {
   std::string url;
   std::string charset;
   bool json = false;
+  bool allow_private_networks = false;
 };
 
 Result<std::string> read_page(const std::string& path, std::size_t max_bytes) {
@@ -100,6 +101,17 @@ int run_parse_article(Context& ctx, const ParseArticleOptions& opts) {
   auto dump = [](const nlohmann::json& j) { return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace); };
   for (const auto& file : opts.files) {
     Result<article::Article> result = [&]() -> Result<article::Article> {
+      if (is_http_url(file)) {
+        auto page =
+            fetch_input(ctx, file, opts.allow_private_networks, "text/html, application/xhtml+xml;q=0.9, */*;q=0.5");
+        if (!page) return std::unexpected(page.error());
+        article::Options fetched = options;
+        if (fetched.url.empty()) fetched.url = page->final_url;
+        if (fetched.http_charset.empty()) fetched.http_charset = page->charset;
+        auto extracted = article::extract(page->body, fetched);
+        if (!extracted) return std::unexpected(extracted.error().with_context(file));
+        return extracted;
+      }
       auto bytes = read_page(file, options.max_bytes);
       if (!bytes) return std::unexpected(bytes.error());
       auto extracted = article::extract(*bytes, options);
@@ -131,10 +143,15 @@ int run_parse_article(Context& ctx, const ParseArticleOptions& opts) {
 
 void add_parse_article_command(CLI::App& parse, Context& ctx) {
   auto opts = std::make_shared<ParseArticleOptions>();
-  auto* cmd = parse.add_subcommand("article", "Extract the main text and metadata of saved article pages");
-  cmd->add_option("files", opts->files, "HTML files (\"-\" for standard input)")->required();
-  cmd->add_option("--url", opts->url, "The page's URL: resolves links, dates in the URL");
-  cmd->add_option("--charset", opts->charset, "The charset the server declared; overrides <meta charset>");
+  auto* cmd = parse.add_subcommand("article", "Extract the main text and metadata of article pages, saved or fetched");
+  cmd->add_option("files", opts->files,
+                  "HTML files (\"-\" for standard input), or http(s) URLs fetched as a crawl fetches them")
+      ->required();
+  cmd->add_option("--url", opts->url, "The page's URL: resolves links, dates in the URL (default: a fetched page's)");
+  cmd->add_option("--charset", opts->charset,
+                  "The charset the server declared; overrides <meta charset> (default: a fetched page's)");
+  cmd->add_flag("--allow-private-networks", opts->allow_private_networks,
+                "Allow fetching from loopback and private addresses");
   cmd->add_flag("--json", opts->json, "JSON: one object per file (JSON Lines for several files)");
   cmd->callback([&ctx, opts] { ctx.exit_code = run_parse_article(ctx, *opts); });
 }

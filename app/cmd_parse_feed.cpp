@@ -20,6 +20,7 @@ struct ParseFeedOptions {
   std::string charset;
   std::string content_type;
   bool json = false;
+  bool allow_private_networks = false;
 };
 
 Result<std::string> read_input(const std::string& path, std::size_t max_bytes) {
@@ -130,7 +131,19 @@ int run_parse_feed(Context& ctx, const ParseFeedOptions& opts) {
   options.base_url = opts.url;
   options.http_charset = opts.charset;
   options.http_content_type = opts.content_type;
-  auto bytes = read_input(opts.file, options.max_bytes);
+  Result<std::string> bytes;
+  if (is_http_url(opts.file)) {
+    auto fetched = fetch_input(ctx, opts.file, opts.allow_private_networks,
+                               "application/rss+xml, application/atom+xml, application/feed+json, application/xml, "
+                               "text/xml;q=0.9, */*;q=0.5");
+    if (!fetched) return ctx.report(fetched.error());
+    if (options.base_url.empty()) options.base_url = fetched->final_url;
+    if (options.http_charset.empty()) options.http_charset = fetched->charset;
+    if (options.http_content_type.empty()) options.http_content_type = fetched->content_type;
+    bytes = std::move(fetched->body);
+  } else {
+    bytes = read_input(opts.file, options.max_bytes);
+  }
   if (!bytes) return ctx.report(bytes.error());
   auto result = feeds::parse(*bytes, options);
   if (!result) {
@@ -149,11 +162,17 @@ int run_parse_feed(Context& ctx, const ParseFeedOptions& opts) {
 
 void add_parse_feed_command(CLI::App& parse, Context& ctx) {
   auto opts = std::make_shared<ParseFeedOptions>();
-  auto* cmd = parse.add_subcommand("feed", "Parse a saved feed or sitemap and print what banwatch reads");
-  cmd->add_option("file", opts->file, "Feed file (\"-\" for standard input)")->required();
-  cmd->add_option("--url", opts->url, "The feed's URL: base for relative links");
-  cmd->add_option("--charset", opts->charset, "The charset the server declared (HTTP Content-Type)");
-  cmd->add_option("--content-type", opts->content_type, "The server's Content-Type, when known");
+  auto* cmd = parse.add_subcommand("feed", "Parse a feed or sitemap, saved or fetched, and print what banwatch reads");
+  cmd->add_option("file", opts->file,
+                  "Feed file (\"-\" for standard input), or an http(s) URL fetched as a crawl fetches it")
+      ->required();
+  cmd->add_option("--url", opts->url, "The feed's URL: base for relative links (default: a fetched feed's)");
+  cmd->add_option("--charset", opts->charset,
+                  "The charset the server declared (HTTP Content-Type; default: a fetched feed's)");
+  cmd->add_option("--content-type", opts->content_type,
+                  "The server's Content-Type, when known (default: a fetched feed's)");
+  cmd->add_flag("--allow-private-networks", opts->allow_private_networks,
+                "Allow fetching from loopback and private addresses");
   cmd->add_flag("--json", opts->json, "Print JSON");
   cmd->callback([&ctx, opts] { ctx.exit_code = run_parse_feed(ctx, *opts); });
 }

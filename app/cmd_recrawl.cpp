@@ -27,6 +27,7 @@ struct RecrawlCommandOptions {
   std::string since;
   bool force = false;
   bool allow_private_networks = false;
+  double wait_seconds = 0;
 };
 
 int run_recrawl(Context& ctx, const RecrawlCommandOptions& opts) {
@@ -37,11 +38,9 @@ int run_recrawl(Context& ctx, const RecrawlCommandOptions& opts) {
   options.urls = opts.urls;
   if (!opts.source.empty()) options.source = opts.source;
   if (!opts.since.empty()) {
-    auto since = parse_precise(opts.since);
-    if (!since)
-      return ctx.report(Error(ErrorCode::kInvalidArgument,
-                              "recrawl: --since " + opts.since + " is not a date (2026-11-01 or 2026-11-01T10:00Z)"));
-    options.since = since->time;
+    auto since = time_option("--since", opts.since, SystemClock().now());
+    if (!since) return ctx.report(since.error());
+    options.since = *since;
   }
   options.force = opts.force;
 
@@ -49,7 +48,7 @@ int run_recrawl(Context& ctx, const RecrawlCommandOptions& opts) {
   if (!loaded) return ctx.report(loaded.error());
   Config config = **loaded;
   if (opts.allow_private_networks) config.fetch.allow_private_networks = true;
-  auto lock = RunLock::acquire(lock_path_for_store(ctx.store_path()), std::chrono::milliseconds(0));
+  auto lock = RunLock::acquire(lock_path_for_store(ctx.store_path()), wait_for(opts.wait_seconds));
   if (!lock) return ctx.report(lock.error());
   auto store = ctx.store();
   if (!store) return ctx.report(store.error());
@@ -96,9 +95,11 @@ void add_recrawl_command(CLI::App& app, Context& ctx) {
   auto* cmd = app.add_subcommand("recrawl", "Fetch articles again, re-extract, append only what is new");
   cmd->add_option("--url", opts->urls, "This article URL (repeatable)")->type_name("URL");
   cmd->add_option("--source", opts->source, "Every item of this source's feed")->type_name("NAME");
-  cmd->add_option("--since", opts->since, "Every article fetched since DATE")->type_name("DATE");
+  cmd->add_option("--since", opts->since, "Every article fetched since: a date (2026-11-01) or a duration (7d)")
+      ->type_name("DATE|DURATION");
   cmd->add_flag("--force", opts->force, "Fetch without conditional headers");
   cmd->add_flag("--allow-private-networks", opts->allow_private_networks, "Allow loopback and private addresses");
+  add_wait_option(*cmd, opts->wait_seconds);
   cmd->callback([&ctx, opts] { ctx.exit_code = run_recrawl(ctx, *opts); });
 }
 

@@ -15,7 +15,6 @@
 #include "app/progress.h"
 #include "common/lockfile.h"
 #include "crawler/ingest.h"
-#include "parsers/dates.h"
 #include "parsers/rules.h"
 
 namespace banwatch::app {
@@ -28,17 +27,15 @@ struct ReextractOptions {
   std::string since;
   std::string source;
   std::string rules;
+  double wait_seconds = 0;
 };
 
 int run_reextract(Context& ctx, const ReextractOptions& opts) {
   store::Store::ArticleFilter filter;
   if (!opts.since.empty()) {
-    auto since = parse_precise(opts.since);
-    if (!since) since = dates::parse_date(opts.since);
-    if (!since)
-      return ctx.report(Error(ErrorCode::kInvalidArgument,
-                              "reextract: --since " + opts.since + " is not a date (2026-11-01 or 2026-11-01T10:00Z)"));
-    filter.since = since->time;
+    auto since = time_option("--since", opts.since, SystemClock().now());
+    if (!since) return ctx.report(since.error());
+    filter.since = *since;
   }
   if (!opts.source.empty()) filter.source_name = opts.source;
 
@@ -54,7 +51,7 @@ int run_reextract(Context& ctx, const ReextractOptions& opts) {
   auto engine = rules::RuleEngine::load(rules_path);
   if (!engine) return ctx.report(engine.error());
 
-  auto lock = RunLock::acquire(lock_path_for_store(ctx.store_path()), std::chrono::milliseconds(0));
+  auto lock = RunLock::acquire(lock_path_for_store(ctx.store_path()), wait_for(opts.wait_seconds));
   if (!lock) return ctx.report(lock.error());
   auto store = ctx.store(/*create=*/false);
   if (!store) return ctx.report(store.error());
@@ -128,10 +125,12 @@ void add_reextract_command(CLI::App& app, Context& ctx) {
   auto opts = std::make_shared<ReextractOptions>();
   auto* cmd =
       app.add_subcommand("reextract", "Run the current rule pack over stored articles; append only what is new");
-  cmd->add_option("--since", opts->since, "Only articles fetched since DATE")->type_name("DATE");
+  cmd->add_option("--since", opts->since, "Only articles fetched since: a date (2026-11-01) or a duration (7d)")
+      ->type_name("DATE|DURATION");
   cmd->add_option("--source", opts->source, "Only articles of this source")->type_name("NAME");
   cmd->add_option("--rules", opts->rules, "Rule pack directory or file (default: the configuration's)")
       ->type_name("DIR");
+  add_wait_option(*cmd, opts->wait_seconds);
   cmd->callback([&ctx, opts] { ctx.exit_code = run_reextract(ctx, *opts); });
 }
 

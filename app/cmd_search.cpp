@@ -38,16 +38,9 @@ std::string highlight(const std::string& snippet, bool terminal) {
 int run_search(Context& ctx, const SearchOptions& opts) {
   std::optional<Timestamp> since;
   if (!opts.since.empty()) {
-    const Timestamp now = SystemClock().now();
-    if (auto duration = parse_duration(opts.since)) {
-      since = now - std::chrono::duration_cast<std::chrono::seconds>(*duration);
-    } else if (auto date = parse_precise(opts.since)) {
-      since = date->time;
-    } else {
-      return ctx.report(
-          Error(ErrorCode::kInvalidArgument,
-                fmt::format("--since '{}': expected a date (2026-03-01) or a duration (30d)", opts.since)));
-    }
+    auto bound = time_option("--since", opts.since, SystemClock().now());
+    if (!bound) return ctx.report(bound.error());
+    since = *bound;
   }
   auto store = ctx.store(false);
   if (!store) return ctx.report(store.error());
@@ -87,7 +80,10 @@ void add_search_command(CLI::App& app, Context& ctx) {
   cmd->add_option("QUERY", opts->query, "What to look for")->required();
   cmd->add_option("--since", opts->since, "Only articles published since: a date (2026-03-01) or a duration (30d)")
       ->type_name("DATE|DURATION");
-  cmd->add_option("--limit", opts->limit, "At most N articles (0: all)")->capture_default_str();
+  cmd->add_option("--limit", opts->limit, "At most N articles (0: all)")
+      ->type_name("N")
+      ->check(whole_number())
+      ->capture_default_str();
   cmd->add_flag("--json", opts->json, "One JSON object a line");
   cmd->callback([&ctx, opts] { ctx.exit_code = run_search(ctx, *opts); });
 }

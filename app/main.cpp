@@ -3,8 +3,13 @@
 #include <CLI/CLI.hpp>
 #include <spdlog/spdlog.h>
 
+#include <fmt/format.h>
+
+#include <algorithm>
 #include <cstdlib>
 #include <iostream>
+#include <string_view>
+#include <vector>
 
 #include "app/app.h"
 #include "app/logging.h"
@@ -17,6 +22,64 @@ using namespace banwatch::app;
 std::string env_or(const char* name, const std::string& fallback) {
   const char* v = std::getenv(name);
   return v && *v ? std::string(v) : fallback;
+}
+
+std::size_t edit_distance(std::string_view a, std::string_view b) {
+  std::vector<std::size_t> row(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    std::size_t diagonal = row[0];
+    row[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      const std::size_t above = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diagonal = above;
+    }
+  }
+  return row[b.size()];
+}
+
+// The first word where a command is expected that names none ("banwatch
+// crawll", "banwatch sources lst"), as a usage error naming the word and the
+// closest command; "" when every command word is known. Options are skipped
+// with their values.
+std::string unknown_command(CLI::App& app, const std::vector<std::string>& args) {
+  CLI::App* level = &app;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    const std::string& arg = args[i];
+    if (arg == "--") return "";
+    if (arg.size() > 1 && arg[0] == '-') {
+      if (arg.find('=') != std::string::npos) continue;
+      const CLI::Option* option = nullptr;  // the command's own, else a parent's (they fall through)
+      for (const CLI::App* owner = level; owner && !option; owner = owner->get_parent())
+        option = owner->get_option_no_throw(arg);
+      if (option && option->get_items_expected_min() > 0) ++i;  // its value
+      continue;
+    }
+    const auto commands = level->get_subcommands([](CLI::App*) { return true; });
+    if (commands.empty()) return "";  // a command's own arguments
+    const auto named = std::find_if(commands.begin(), commands.end(),
+                                    [&arg](const CLI::App* command) { return command->check_name(arg); });
+    if (named != commands.end()) {
+      level = *named;
+      continue;
+    }
+    std::string best;
+    std::size_t best_distance = 3;  // suggest only what is close
+    for (const CLI::App* command : commands) {
+      const std::size_t d = edit_distance(arg, command->get_name());
+      if (d < best_distance) {
+        best_distance = d;
+        best = command->get_name();
+      }
+    }
+    const std::string where = level == &app ? "" : level->get_name() + " ";
+    if (!best.empty()) return fmt::format("unknown command '{}{}'; did you mean '{}{}'?", where, arg, where, best);
+    std::string names;
+    for (const CLI::App* command : commands) names += (names.empty() ? "" : ", ") + command->get_name();
+    return fmt::format("unknown command '{}{}' (one of: {})", where, arg, names);
+  }
+  return "";
 }
 
 int run(int argc, char** argv) {
@@ -66,7 +129,8 @@ int run(int argc, char** argv) {
   add_stats_command(app, ctx);
   add_reextract_command(app, ctx);
   add_rules_commands(app, ctx);
-  auto* parse = app.add_subcommand("parse", "Parse a feed or an article page from a file and print what banwatch sees");
+  auto* parse = app.add_subcommand(
+      "parse", "Parse a feed or an article page, from a file or a URL, and print what banwatch sees");
   parse->require_subcommand(1);
   add_parse_feed_command(*parse, ctx);
   add_parse_article_command(*parse, ctx);
@@ -82,9 +146,27 @@ int run(int argc, char** argv) {
     setup_logging(o.verbosity, o.log_format);
   });
 
+  // Errors found before the options are applied follow --log-format too.
+  const std::vector<std::string> args(argv + 1, argv + argc);
+  const auto json_requested = [&args] {
+    for (std::size_t i = 0; i < args.size(); ++i)
+      if (args[i] == "--log-format=json" || (args[i] == "--log-format" && i + 1 < args.size() && args[i + 1] == "json"))
+        return true;
+    return false;
+  };
+  if (const std::string unknown = unknown_command(app, args); !unknown.empty()) {
+    if (json_requested()) setup_logging(0, "json");
+    std::cerr << "banwatch: " << unknown << "\n";
+    return kExitUsage;
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
+    if (e.get_exit_code() != 0 && json_requested()) {
+      setup_logging(0, "json");
+      std::cerr << "banwatch: " << e.what() << "\n";  // one line, at level error
+      return kExitUsage;
+    }
     int code = app.exit(e);
     return code == 0 ? kExitOk : kExitUsage;
   }

@@ -1125,4 +1125,48 @@ std::string nfc(std::string_view utf8) {
   return result;
 }
 
+namespace {
+
+// The next character of `text` at `pos`: its byte length and its columns.
+std::pair<std::size_t, std::size_t> next_character(std::string_view text, std::size_t pos) {
+  utf8proc_int32_t point = 0;
+  const utf8proc_ssize_t n = utf8proc_iterate(reinterpret_cast<const utf8proc_uint8_t*>(text.data() + pos),
+                                              static_cast<utf8proc_ssize_t>(text.size() - pos), &point);
+  if (n <= 0) return {1, 1};
+  const int columns = utf8proc_charwidth(point);
+  return {static_cast<std::size_t>(n), columns < 0 ? 0 : static_cast<std::size_t>(columns)};
+}
+
+}  // namespace
+
+std::size_t display_width(std::string_view utf8) {
+  std::size_t columns = 0;
+  for (std::size_t pos = 0; pos < utf8.size();) {
+    const auto [bytes, width] = next_character(utf8, pos);
+    pos += bytes;
+    columns += width;
+  }
+  return columns;
+}
+
+std::string fit_width(std::string_view utf8, std::size_t width) {
+  const std::size_t columns = display_width(utf8);
+  if (columns <= width) return std::string(utf8) + std::string(width - columns, ' ');
+  if (width == 0) return {};
+  std::size_t pos = 0, used = 0;
+  while (pos < utf8.size()) {  // keep what fits in width - 1 columns, then the ellipsis
+    const auto [bytes, w] = next_character(utf8, pos);
+    if (used + w > width - 1) break;
+    pos += bytes;
+    used += w;
+  }
+  // Combining marks that follow the last kept character stay with it.
+  while (pos < utf8.size()) {
+    const auto [bytes, w] = next_character(utf8, pos);
+    if (w != 0) break;
+    pos += bytes;
+  }
+  return std::string(utf8.substr(0, pos)) + "…" + std::string(width - 1 - used, ' ');
+}
+
 }  // namespace banwatch

@@ -87,4 +87,12 @@ bool is_valid_utf8(std::string_view bytes);
 // first replaced with U+FFFD, so the result is always valid UTF-8.
 std::string nfc(std::string_view utf8);
 
+// The columns UTF-8 text takes on a terminal: a wide (East Asian) character
+// two, a combining mark none, anything else one (utf8proc's widths; an
+// invalid byte counts one).
+std::size_t display_width(std::string_view utf8);
+// `utf8` in exactly `width` columns: cut at a character boundary with "…" as
+// its last column when longer, padded with spaces when shorter.
+std::string fit_width(std::string_view utf8, std::size_t width);
+
 }  // namespace banwatch

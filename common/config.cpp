@@ -1,4 +1,5 @@
 #include "common/config.h"
+#include "common/yaml_keys.h"
 
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
@@ -307,6 +308,9 @@ Config read_root(const Reader& r, const YAML::Node& root) {
 Result<Config> parse_config(std::string_view yaml, std::string_view name) {
   try {
     YAML::Node root = YAML::Load(std::string(yaml));
+    if (auto duplicate = find_duplicate_key(root))
+      return fail(ErrorCode::kConfig, fmt::format("{}:{}: {}: duplicate key (first given at line {})", name,
+                                                  duplicate->line, duplicate->key, duplicate->first_line));
     Reader reader{std::string(name)};
     return read_root(reader, root);
   } catch (const ConfigError& e) {

@@ -185,6 +185,30 @@ std::string format_duration(milliseconds d) {
   return out;
 }
 
+Timestamp period_end(const PreciseTime& t) {
+  const sys_days day = floor<days>(t.time);
+  const year_month_day ymd{day};
+  switch (t.precision) {
+    case DatePrecision::kYear:
+      return Timestamp(sys_days{(ymd.year() + years{1}) / January / 1});
+    case DatePrecision::kMonth:
+      return Timestamp(sys_days{(year_month{ymd.year(), ymd.month()} + months{1}) / 1});
+    case DatePrecision::kDay:
+      return Timestamp(day + days{1});
+    case DatePrecision::kMinute:
+      return floor<minutes>(t.time) + minutes{1};
+    case DatePrecision::kSecond:
+      return t.time + seconds{1};
+  }
+  return t.time;
+}
+
+std::optional<Timestamp> parse_time_bound(std::string_view text, Timestamp now, bool upper) {
+  if (auto duration = parse_duration(text)) return now - duration_cast<seconds>(*duration);
+  if (auto date = parse_precise(text)) return upper ? period_end(*date) : date->time;
+  return std::nullopt;
+}
+
 Timestamp SystemClock::now() const { return time_point_cast<seconds>(system_clock::now()); }
 
 }  // namespace banwatch

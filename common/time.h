@@ -39,6 +39,19 @@ std::optional<PreciseTime> parse_precise(std::string_view s);
 std::optional<std::chrono::milliseconds> parse_duration(std::string_view s);
 std::string format_duration(std::chrono::milliseconds d);
 
+// The end of the period a date states (exclusive): 2026-03 ends at
+// 2026-04-01T00:00Z, 2026-03-25T10:00Z at 10:01.
+Timestamp period_end(const PreciseTime& t);
+
+// A point in time as every command's --since and --until take it: a date
+// ("2026-03", "2026-03-25", "2026-03-25T10:00Z") or a duration back from `now`
+// ("7d", "24h", "1h30m"). An upper bound (`upper`) includes the whole period the
+// date states: --until 2026-03 includes all of March. nullopt on anything else.
+std::optional<Timestamp> parse_time_bound(std::string_view text, Timestamp now, bool upper = false);
+// The forms parse_time_bound() accepts, for error messages.
+inline constexpr std::string_view kTimeBoundForms =
+    "a date (2026-03, 2026-03-25, 2026-03-25T10:00Z) or a duration back from now (7d, 24h, 1h30m)";
+
 // The clock is an interface so that scheduling is tested with a fake clock.
 class Clock {
  public:

@@ -379,6 +379,7 @@ class CurlFetcher final : public Fetcher {
     std::vector<std::pair<std::string, std::string>> headers;  // lower-case names
     curl_slist* request_headers = nullptr;
     bool over_budget = false;
+    bool cut = false;   // the body reached the request's keep_first_bytes
     bool sent = false;  // the request went out (politeness counts from then)
     std::string refused_ip;
     char errbuf[CURL_ERROR_SIZE] = {};
@@ -459,6 +460,7 @@ class CurlFetcher final : public Fetcher {
     job->request.url = origin_key + "/robots.txt";
     job->request.check_robots = false;
     job->request.accept = "text/plain, */*;q=0.5";
+    job->request.keep_first_bytes = kRobotsMaxBytes;  // RFC 9309 §2.5
     job->url = job->request.url;
     job->origin = origin_key;
     job->path_and_query = "/robots.txt";
@@ -576,6 +578,15 @@ class CurlFetcher final : public Fetcher {
   static size_t on_write(char* data, size_t size, size_t count, void* user) {
     auto* t = static_cast<Transfer*>(user);
     size_t n = size * count;
+    if (const std::size_t keep = t->job->request.keep_first_bytes; keep > 0) {
+      if (t->body.size() + n <= keep) {
+        t->body.append(data, n);
+        return n;
+      }
+      t->body.append(data, keep - t->body.size());
+      t->cut = true;
+      return 0;  // ends the transfer; complete() keeps what came
+    }
     if (t->body.size() + n > t->owner->options_.max_bytes) {
       t->over_budget = true;
       return 0;  // aborts the transfer: the limit counts decoded bytes
@@ -750,6 +761,7 @@ class CurlFetcher final : public Fetcher {
     char* ip = nullptr;
     if (curl_easy_getinfo(t.easy, CURLINFO_PRIMARY_IP, &ip) == CURLE_OK && ip) r.primary_ip = ip;
     counters_.bytes += static_cast<std::int64_t>(t.body.size());
+    if (code == CURLE_WRITE_ERROR && t.cut) code = CURLE_OK;  // as much as was wanted
 
     if (code != CURLE_OK) {
       if (!t.refused_ip.empty()) {

@@ -73,6 +73,10 @@ struct Request {
   std::string last_modified;  // sent as If-Modified-Since when not empty
   std::string accept;         // Accept header; "" = */*
   bool check_robots = true;
+  // When not 0: a longer body is cut at this many bytes and the response is
+  // complete with what came (in place of max_bytes). For robots.txt, whose
+  // first 500 KiB are read and obeyed (RFC 9309 §2.5).
+  std::size_t keep_first_bytes = 0;
   // Decides whether a redirect to `target` is followed (null: every http(s)
   // redirect is). A worker follows redirects only to hosts it leases; one it
   // refuses ends the request with kRefused and the target in `not_followed`.

@@ -8,8 +8,10 @@
 namespace banwatch::crawler {
 namespace {
 
-// Budget on rules kept from one file: a hostile robots.txt cannot make every
-// match expensive.
+// Budget on the rules kept from one file, so a hostile robots.txt cannot make
+// every match expensive. Only rules of groups that may apply to us are kept
+// and counted, each kind on its own budget: rules for other crawlers cannot
+// crowd out the groups we obey, and the "*" groups' cannot crowd out ours.
 constexpr std::size_t kMaxRules = 20'000;
 constexpr std::size_t kMaxPatternBytes = 4096;
 
@@ -145,11 +147,12 @@ Robots Robots::parse(std::string_view body, std::string_view product_token) {
     std::vector<std::string> agents;
     std::vector<Rule> rules;
     std::optional<std::chrono::milliseconds> delay;
+    bool ours = false, star = false;  // names our product token; names "*"
   };
   std::vector<Group> groups;
   std::vector<std::string> sitemaps;
   bool last_was_agent = false;
-  std::size_t rule_count = 0;
+  std::size_t our_rules = 0, star_rules = 0;
 
   std::size_t pos = 0;
   while (pos < body.size()) {
@@ -172,22 +175,33 @@ Robots Robots::parse(std::string_view body, std::string_view product_token) {
     std::string_view value = trim(line.substr(colon + 1));
 
     switch (key) {
-      case Key::kUserAgent:
+      case Key::kUserAgent: {
         if (!last_was_agent || groups.empty()) groups.emplace_back();
-        groups.back().agents.push_back(agent_token(value));
+        Group& group = groups.back();
+        group.agents.push_back(agent_token(value));
+        if (group.agents.back() == "*") group.star = true;
+        if (!token.empty() && token != "*" && group.agents.back() == token) group.ours = true;
         last_was_agent = true;
         break;
+      }
       case Key::kAllow:
-      case Key::kDisallow:
+      case Key::kDisallow: {
         last_was_agent = false;
         // Rules before any user-agent line belong to no group (§2.2.1).
-        if (groups.empty() || value.empty() || rule_count >= kMaxRules) break;
+        if (groups.empty() || value.empty()) break;
+        Group& group = groups.back();
+        if (!group.ours && !group.star) break;  // another crawler's
+        std::size_t& count = group.ours ? our_rules : star_rules;
+        if (count >= kMaxRules) break;
         if (value.size() > kMaxPatternBytes) value = value.substr(0, kMaxPatternBytes);
-        groups.back().rules.push_back(Rule{key == Key::kAllow, robots_normalize(value)});
-        ++rule_count;
+        group.rules.push_back(Rule{key == Key::kAllow, robots_normalize(value)});
+        ++count;
         break;
+      }
       case Key::kCrawlDelay:
-        last_was_agent = false;
+        // Not a rule (§2.2.2 knows only allow and disallow): like Sitemap, it
+        // does not end a run of user-agent lines (§2.2.1), and it applies to
+        // the whole group.
         if (!groups.empty()) {
           if (auto d = parse_delay(value)) groups.back().delay = d;
         }

@@ -71,6 +71,17 @@ class RuleEngine {
   virtual std::string version() const = 0;  // the pack's declared version + content hash
   virtual std::size_t rule_count() const = 0;
   virtual std::vector<std::string> warnings() const = 0;  // non-fatal problems from load
+
+  // The name events carry for the vendor or actor a user names: the pack's
+  // canonical name for its name or any of its aliases, in any letter case
+  // ("hikvision" -> "Hikvision", "fcc" -> "Federal Communications
+  // Commission"). nullopt when the pack knows no such name.
+  virtual std::optional<std::string> canonical_vendor(std::string_view) const { return std::nullopt; }
+  virtual std::optional<std::string> canonical_actor(std::string_view) const { return std::nullopt; }
 };
+
+// Every action and every status an event can have, as rules name them.
+const std::vector<std::string>& event_actions();
+const std::vector<std::string>& event_statuses();
 
 }  // namespace banwatch::rules

@@ -340,6 +340,8 @@ class Engine final : public RuleEngine {
   std::string version() const override { return version_; }
   std::size_t rule_count() const override { return rules_.size(); }
   std::vector<std::string> warnings() const override { return pack_.warnings; }
+  std::optional<std::string> canonical_vendor(std::string_view name) const override;
+  std::optional<std::string> canonical_actor(std::string_view name) const override;
 
  private:
   struct SetHits {
@@ -677,6 +679,38 @@ Engine::SetHits Engine::scan(std::string_view sentence) const {
       hits.triggers.push_back(i);
   }
   return hits;
+}
+
+namespace {
+
+bool same_ignoring_case(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
+         });
+}
+
+// The definition whose name, else whose alias, is `name` (the canonical name
+// first: an alias of one definition may be written like another's name).
+template <typename Def, typename Terms>
+std::optional<std::string> find_canonical(const std::vector<Def>& defs, std::string_view name, Terms terms) {
+  for (const auto& def : defs)
+    if (same_ignoring_case(def.name, name)) return def.name;
+  for (const auto& def : defs)
+    for (const auto& term : terms(def))
+      if (same_ignoring_case(term, name)) return def.name;
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<std::string> Engine::canonical_vendor(std::string_view name) const {
+  return find_canonical(
+      pack_.vendors, name, [](const internal::VendorDef& d) -> const auto& { return d.terms; });
+}
+
+std::optional<std::string> Engine::canonical_actor(std::string_view name) const {
+  return find_canonical(
+      pack_.actors, name, [](const internal::ActorDef& d) -> const auto& { return d.forms; });
 }
 
 bool Engine::is_candidate(std::string_view text) const {

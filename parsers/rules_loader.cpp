@@ -8,6 +8,7 @@
 #include <sstream>
 #include <set>
 
+#include "common/yaml_keys.h"
 #include "parsers/rules_internal.h"
 
 namespace banwatch::rules::internal {
@@ -18,6 +19,27 @@ const std::set<std::string, std::less<>> kActions = {"ban",        "restrict",  
                                                      "warning",    "investigation",   "lift_ban"};
 const std::set<std::string, std::less<>> kStatuses = {"enacted", "proposed", "considering", "reversed"};
 const std::set<std::string, std::less<>> kActorTypes = {"government", "regulator", "company", "other"};
+
+}  // namespace
+
+}  // namespace banwatch::rules::internal
+
+namespace banwatch::rules {
+
+const std::vector<std::string>& event_actions() {
+  static const std::vector<std::string> actions(internal::kActions.begin(), internal::kActions.end());
+  return actions;
+}
+
+const std::vector<std::string>& event_statuses() {
+  static const std::vector<std::string> statuses(internal::kStatuses.begin(), internal::kStatuses.end());
+  return statuses;
+}
+
+}  // namespace banwatch::rules
+
+namespace banwatch::rules::internal {
+namespace {
 
 // Nesting and size budgets for untrusted YAML.
 constexpr std::size_t kMaxYamlBytes = 8u << 20;
@@ -555,8 +577,13 @@ Status parse_yaml_into(std::string_view yaml, const std::string& name, Pack& pac
     const std::string text(yaml);
     if (auto counted = check_document_count(text, name); !counted) return counted;
     std::vector<YAML::Node> docs = YAML::LoadAll(text);
-    for (const auto& doc : docs)
+    for (const auto& doc : docs) {
+      if (auto duplicate = find_duplicate_key(doc))
+        return fail(ErrorCode::kParse, name + ":" + std::to_string(duplicate->line) + ": " + duplicate->key +
+                                           ": duplicate key (first given at line " +
+                                           std::to_string(duplicate->first_line) + ")");
       if (auto s = parse_document(name, doc, pack); !s) return s;
+    }
   } catch (const YAML::Exception& e) {
     return fail(ErrorCode::kParse, name + ":" + std::to_string(e.mark.line + 1) + ": " + e.msg);
   } catch (const std::exception& e) {

@@ -16,25 +16,6 @@ DatePrecision precision_from_name(std::string_view name) {
   return date_precision_from_string(name).value_or(DatePrecision::kSecond);
 }
 
-Timestamp period_end(const PreciseTime& t) {
-  using namespace std::chrono;
-  const sys_days day_start = floor<days>(t.time);
-  const year_month_day ymd{day_start};
-  switch (t.precision) {
-    case DatePrecision::kYear:
-      return Timestamp(sys_days{(ymd.year() + years{1}) / January / 1});
-    case DatePrecision::kMonth:
-      return Timestamp(sys_days{(year_month{ymd.year(), ymd.month()} + months{1}) / 1});
-    case DatePrecision::kDay:
-      return Timestamp(day_start + days{1});
-    case DatePrecision::kMinute:
-      return floor<minutes>(t.time) + minutes{1};
-    case DatePrecision::kSecond:
-      return t.time + seconds{1};
-  }
-  return t.time + seconds{1};
-}
-
 namespace {
 
 // The digest and its context are fetched once per thread: OpenSSL 3's

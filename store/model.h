@@ -18,9 +18,8 @@ namespace banwatch::store {
 const char* precision_name(DatePrecision p);
 DatePrecision precision_from_name(std::string_view name);  // unknown: second
 
-// The exclusive end of the period a precise time states: 2022-03 (month) ends
-// at 2022-04-01T00:00:00Z.
-Timestamp period_end(const PreciseTime& t);
+// period_end(), the exclusive end of the period a precise time states, is
+// common/time.h's.
 
 // The longest period a stated date can cover (a leap year), for index ranges.
 inline constexpr std::int64_t kLongestPeriodSeconds = 366LL * 86400;

@@ -476,5 +476,25 @@ TEST(CharsetTest, Spec_Xml_AppendixF_Ebcdic) {
   EXPECT_EQ(d.encoding, "IBM037");
 }
 
+// Terminal tables: columns, not bytes or code points.
+TEST(CharsetTest, DisplayWidthCountsColumns) {
+  EXPECT_EQ(display_width("Huawei"), 6u);
+  EXPECT_EQ(display_width("Bundesamt für"), 13u);  // ü: two bytes, one column
+  EXPECT_EQ(display_width("cafe\u0301"), 4u);      // a combining accent takes none
+  EXPECT_EQ(display_width("\u534e\u4e3a"), 4u);    // 华为: two wide characters
+  EXPECT_EQ(display_width("\xff"), 1u);            // an invalid byte still shows
+}
+
+TEST(CharsetTest, FitWidthCutsWithAnEllipsisAndPads) {
+  EXPECT_EQ(fit_width("ZTE", 6), "ZTE   ");
+  EXPECT_EQ(fit_width("Hikvision", 9), "Hikvision");
+  EXPECT_EQ(fit_width("Hikvision", 6), "Hikvi…");
+  EXPECT_EQ(fit_width("Behörde für Sicherheit", 8), "Behörde…");
+  EXPECT_EQ(display_width(fit_width("Behörde für Sicherheit", 8)), 8u);
+  // A wide character that would straddle the edge is left out, and a space keeps the width.
+  EXPECT_EQ(fit_width("\u534e\u4e3a\u6280\u672f", 6), "\u534e\u4e3a… ");
+  EXPECT_EQ(fit_width("cafe\u0301 noir", 5), "cafe\u0301…");
+}
+
 }  // namespace
 }  // namespace banwatch

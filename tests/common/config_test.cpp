@@ -82,6 +82,16 @@ TEST(Config, UnknownKeysAreRejectedWithFileLineAndKey) {
   expect_error("colour: red\n", "colour: unknown key");
 }
 
+// YAML 1.2 section 3.2.1.1: the keys of a mapping are unique. yaml-cpp keeps
+// the first and drops the repeat without a word; banwatch names it.
+TEST(Config, Spec_Yaml12_3_2_1_1_ADuplicateKeyIsAnErrorWithFileAndLine) {
+  expect_error("fetch:\n  concurrency: 4\nstore:\n  path: a.db\nfetch:\n  timeout: 5s\n",
+               "bad.yaml:5: fetch: duplicate key (first given at line 1)");
+  expect_error("fetch:\n  timeout: 5s\n  retries: 1\n  timeout: 9s\n", "bad.yaml:4: fetch.timeout: duplicate key");
+  expect_error("sources:\n  - name: a\n    url: https://a.example/feed\n    name: b\n",
+               "bad.yaml:4: sources.name: duplicate key");
+}
+
 TEST(Config, WrongTypesAndBadValuesAreRejected) {
   expect_error("fetch:\n  concurrency: many\n", "fetch.concurrency: expected a whole number");
   expect_error("fetch:\n  concurrency: 0\n", "out of range");

@@ -48,6 +48,22 @@ TEST(Time, DurationsAsUsersWriteThem) {
   EXPECT_EQ(format_duration(hours(48)), "2d");
 }
 
+// Every command's --since and --until read the same forms.
+TEST(Time, CommandLineBoundsAreDatesOrDurationsBackFromNow) {
+  const Timestamp now = sys_days(year{2026} / 11 / 26) + hours(12);
+  EXPECT_EQ(parse_time_bound("7d", now), now - days(7));
+  EXPECT_EQ(parse_time_bound("1h30m", now), now - minutes(90));
+  EXPECT_EQ(parse_time_bound("2026-03", now), Timestamp(sys_days(year{2026} / 3 / 1)));
+  EXPECT_EQ(parse_time_bound("2026-03", now, /*upper=*/true), Timestamp(sys_days(year{2026} / 4 / 1)));
+  EXPECT_EQ(parse_time_bound("2026-03-25", now, true), Timestamp(sys_days(year{2026} / 3 / 26)));
+  EXPECT_EQ(parse_time_bound("2026-03-25T10:00Z", now, true),
+            Timestamp(sys_days(year{2026} / 3 / 25) + hours(10) + minutes(1)));
+  EXPECT_EQ(parse_time_bound("7d", now, true), now - days(7));
+  for (const char* bad : {"", "last", "seven days", "-7d", "2026-13-01", "7x"}) {
+    EXPECT_FALSE(parse_time_bound(bad, now)) << bad;
+  }
+}
+
 TEST(Time, FakeClockMovesOnlyWhenTold) {
   FakeClock clock(sys_days(year{2026} / 1 / 1));
   auto t0 = clock.now();

@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "crawler/fetcher.h"
+#include "crawler/robots.h"
 #include "tests/crawler/test_server.h"
 
 namespace banwatch::crawler {
@@ -432,6 +433,30 @@ TEST(Fetcher, RobotsTxtDisallow) {
   EXPECT_TRUE(f->fetch({server.url("/news/secret/ok")}).ok());
   EXPECT_TRUE(f->fetch({server.url("/private")}).ok());
   EXPECT_EQ(server.hits("/robots.txt"), 1);  // cached per origin
+}
+
+// §2.5: a crawler must parse at least the first 500 KiB of robots.txt. A
+// longer file (here also longer than the body budget) is read up to the
+// limit and obeyed, not refused whole as unreachable.
+TEST(Fetcher, Spec_RFC9309_2_5_ALongRobotsTxtIsReadUpToTheLimit) {
+  TestServer server;
+  std::string robots = "User-agent: *\nDisallow: /private\n";
+  while (robots.size() < kRobotsMaxBytes + 200'000) robots += "# padding padding padding padding padding\n";
+  robots += "Disallow: /late\n";
+  server.set("/robots.txt", text(robots));
+  server.set("/news", text("news"));
+  server.set("/private", text("no"));
+  server.set("/late", text("past the limit: never read"));
+  auto o = test_options();
+  o.max_bytes = 100'000;
+  auto f = make(o);
+  auto news = f->fetch({server.url("/news")});
+  EXPECT_TRUE(news.ok()) << news.error->message;
+  auto denied = f->fetch({server.url("/private")});
+  ASSERT_FALSE(denied.ok());
+  EXPECT_NE(denied.error->message.find("robots.txt disallows"), std::string::npos) << denied.error->message;
+  EXPECT_TRUE(f->fetch({server.url("/late")}).ok());
+  EXPECT_EQ(server.hits("/robots.txt"), 1);
 }
 
 TEST(Fetcher, RobotsTxt500) {

@@ -110,6 +110,37 @@ TEST(Robots, Spec_2_5_BytesPastTheLimitAreIgnored) {
   EXPECT_TRUE(r.allowed("/"));
 }
 
+// §2.2.1 and §2.5: the rule budget is a guard against hostile files; rules
+// written for other crawlers must not use it up before the group we obey.
+TEST(Robots, Spec_RFC9309_2_2_1_RulesForOtherCrawlersDoNotHideOurGroup) {
+  std::string body = "User-agent: otherbot\n";
+  for (int i = 0; i < 21'000; ++i) body += "Disallow: /o" + std::to_string(i) + "\n";
+  body += "\nUser-agent: *\nDisallow: /\n";
+  ASSERT_LT(body.size(), kRobotsMaxBytes);
+  auto r = Robots::parse(body, "banwatch");
+  EXPECT_FALSE(r.allowed("/news"));
+  EXPECT_EQ(r.rules().size(), 1u) << "another crawler's rules are not kept";
+}
+
+TEST(Robots, Spec_RFC9309_2_2_1_StarRulesDoNotHideOurOwnGroup) {
+  std::string body = "User-agent: *\n";
+  for (int i = 0; i < 25'000; ++i) body += "Disallow: /s" + std::to_string(i) + "\n";
+  body += "\nUser-agent: banwatch\nDisallow: /private\n";
+  ASSERT_LT(body.size(), kRobotsMaxBytes);
+  auto r = Robots::parse(body, "banwatch");
+  EXPECT_FALSE(r.allowed("/private/a"));
+  EXPECT_TRUE(r.allowed("/s1")) << "our own group replaces the * group";
+}
+
+// §2.2.1: a group is a run of user-agent lines and the rules after it;
+// Crawl-delay is no rule, so it does not end the run.
+TEST(Robots, Spec_RFC9309_2_2_1_CrawlDelayDoesNotEndARunOfUserAgentLines) {
+  auto r = Robots::parse("User-agent: banwatch\nCrawl-delay: 5\nUser-agent: otherbot\nDisallow: /x\n", "banwatch");
+  EXPECT_FALSE(r.allowed("/x"));
+  ASSERT_TRUE(r.crawl_delay().has_value());
+  EXPECT_EQ(r.crawl_delay()->count(), 5000);
+}
+
 TEST(Robots, Spec_2_3_1_DisallowAllAndAllowAll) {
   EXPECT_FALSE(Robots::disallow_all().allowed("/a"));
   EXPECT_TRUE(Robots::disallow_all().allowed("/robots.txt"));

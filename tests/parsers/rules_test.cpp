@@ -127,6 +127,38 @@ TEST(RulesLoad, Spec_UnknownPlaceholderActionAndKeysAreErrors) {
   EXPECT_NE(bad_key.error().message.find("k.yaml:2"), std::string::npos) << bad_key.error().message;
 }
 
+// YAML 1.2 section 3.2.1.1: mapping keys are unique. A second `vendors:` in
+// one document was dropped without a word (its vendors never watched).
+TEST(RulesLoad, Spec_Yaml12_3_2_1_1_ADuplicateKeyIsAnErrorWithFileAndLine) {
+  auto top = RuleEngine::load_yaml(std::string(kMiniPack) + "vendors:\n  - {name: Latecomer}\n", "dup.yaml");
+  ASSERT_FALSE(top);
+  EXPECT_NE(top.error().message.find("dup.yaml:40: vendors: duplicate key (first given at line 3)"), std::string::npos)
+      << top.error().message;
+  auto nested = RuleEngine::load_yaml("vendors:\n  - {name: A, aliases: [B], aliases: [C]}\n", "n.yaml");
+  ASSERT_FALSE(nested);
+  EXPECT_NE(nested.error().message.find("n.yaml:2: vendors.aliases: duplicate key"), std::string::npos)
+      << nested.error().message;
+  // Documents of one file, and files of one pack, still add up.
+  EXPECT_TRUE(RuleEngine::load_yaml(std::string(kMiniPack) + "---\nvendors:\n  - {name: Latecomer}\n", "docs.yaml"));
+  EXPECT_TRUE(RuleEngine::load(kDefaultPack)) << "the default pack has no repeated key";
+}
+
+// What `events --vendor` and `--actor` resolve a user's name with.
+TEST(RulesLoad, CanonicalNamesComeFromNamesAndAliasesInAnyCase) {
+  auto engine = RuleEngine::load_yaml(kMiniPack, "mini.yaml");
+  ASSERT_TRUE(engine) << engine.error().message;
+  EXPECT_EQ((*engine)->canonical_vendor("acmesoft"), "Acmesoft");
+  EXPECT_EQ((*engine)->canonical_vendor("ZENITH CAMERA CO"), "Zenithcam");
+  EXPECT_EQ((*engine)->canonical_vendor("Freedonia"), std::nullopt);
+  EXPECT_EQ((*engine)->canonical_actor("fto"), "Freedonian Trade Office");
+  EXPECT_EQ((*engine)->canonical_actor("freedonia"), "Freedonia");
+  EXPECT_EQ((*engine)->canonical_actor("Acmesoft"), std::nullopt);
+  auto full = RuleEngine::load(kDefaultPack);
+  ASSERT_TRUE(full) << full.error().message;
+  EXPECT_EQ((*full)->canonical_actor("FCC"), "Federal Communications Commission");
+  EXPECT_EQ((*full)->canonical_vendor("hikvision"), "Hikvision");
+}
+
 TEST(RulesLoad, Lenient_MalformedYamlIsAnErrorNotACrash) {
   for (const char* yaml : {"rules: [", "- just a list", "vendors: 3", "\x01\x02\xff",
                            "rules:\n  - {id: a, action: ban}\n", "cues: {negation: {anywhere: ['x']}}"}) {

@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "common/charset.h"
 #include "store/store.h"
 
 namespace banwatch::store {
@@ -89,6 +90,32 @@ class StoreCliTest : public ::testing::Test {
         {event("Zentel", "enacted", "A second outlet confirmed the Zentel ban.",
                PreciseTime{at(2026, 3, 2), DatePrecision::kDay})},
         "Zentel ban confirmed");
+  }
+
+  // One more article with one event, as a crawl would store it.
+  void add_event(const std::string& slug, const std::string& vendor, const std::string& actor) {
+    auto opened = open_store(db_, {});
+    ASSERT_TRUE(opened.has_value()) << opened.error().message;
+    auto sources = (*opened)->list_sources();
+    ASSERT_TRUE(sources.has_value() && !sources->empty());
+    ArticleRecord a;
+    a.source_id = sources->front().id;
+    a.url = a.canonical_url = "https://wire.example/" + slug;
+    a.title = vendor + " news";
+    a.fetched_at = at(2026, 4, 1);
+    a.text = actor + " banned " + vendor + ".";
+    ExtractedEvent e;
+    e.vendor = vendor;
+    e.actor = actor;
+    e.actor_type = "regulator";
+    e.action = "ban";
+    e.status = "enacted";
+    e.evidence = a.text;
+    e.rule_id = "ban.v1";
+    e.confidence = 0.9;
+    AppendOptions options;
+    options.now = a.fetched_at;
+    ASSERT_TRUE((*opened)->append_article(a, {e}, options).has_value());
   }
 
   // Runs banwatch in the test directory (no banwatch.yaml there: defaults).
@@ -198,6 +225,66 @@ TEST_F(StoreCliTest, EventsFilters) {
   EXPECT_NE(stderr_text().find("--since 'yesterday-ish'"), std::string::npos) << stderr_text();
   Output bad_format = run("events --format xml");
   EXPECT_EQ(bad_format.code, 2);
+}
+
+// Events carry the rule pack's canonical names: a user's "hikvision" or
+// "FCC" (an alias in rules/bodies.yaml) finds them.
+TEST_F(StoreCliTest, VendorAndActorFiltersResolveThePacksNamesInAnyCase) {
+  add_event("fcc", "Hikvision", "Federal Communications Commission");
+  const auto vendors = [&](const std::string& args) {
+    Output out = run("events --format json " + args);
+    EXPECT_EQ(out.code, 0) << args << ": " << stderr_text();
+    std::vector<std::string> found;
+    if (out.code == 0)
+      for (const auto& e : nlohmann::json::parse(out.out)) found.push_back(e["vendor"]);
+    return found;
+  };
+  const std::vector<std::string> hikvision = {"Hikvision"};
+  EXPECT_EQ(vendors("--vendor hikvision"), hikvision);
+  EXPECT_EQ(vendors("--vendor HIKVISION"), hikvision);
+  EXPECT_EQ(vendors("--actor FCC"), hikvision);
+  EXPECT_EQ(vendors("--actor fcc --vendor Hikvision"), hikvision);
+  EXPECT_EQ(vendors("--actor 'federal communications commission'"), hikvision);
+  EXPECT_EQ(vendors("--vendor Kova"), std::vector<std::string>{"Kova"}) << "a name the pack lacks is kept";
+  Output digest = run("digest --since 2026-01-01 --vendor hikvision --format json");
+  ASSERT_EQ(digest.code, 0) << stderr_text();
+  EXPECT_NE(digest.out.find("Hikvision"), std::string::npos) << digest.out;
+  EXPECT_EQ(digest.out.find("Zentel"), std::string::npos) << digest.out;
+}
+
+TEST_F(StoreCliTest, BadFilterValuesAreUsageErrorsNamingWhatIsAccepted) {
+  Output action = run("events --action banz");
+  EXPECT_EQ(action.code, 2);
+  EXPECT_NE(stderr_text().find("'banz' is not one of: "), std::string::npos) << stderr_text();
+  EXPECT_NE(stderr_text().find("lift_ban"), std::string::npos) << stderr_text();
+  Output status = run("events --status enactd");
+  EXPECT_EQ(status.code, 2);
+  EXPECT_NE(stderr_text().find("considering, enacted, proposed, reversed"), std::string::npos) << stderr_text();
+  for (const char* command : {"events --limit -1", "events --limit ten", "search zentel --limit -1"}) {
+    Output limit = run(command);
+    EXPECT_EQ(limit.code, 2) << command << ": " << stderr_text();
+    EXPECT_NE(stderr_text().find("--limit"), std::string::npos) << command << ": " << stderr_text();
+    EXPECT_NE(stderr_text().find("expected 0 or more"), std::string::npos) << command << ": " << stderr_text();
+  }
+}
+
+// A long or non-ASCII name is cut to its column by display width, so every
+// column after it starts where the header's does.
+TEST_F(StoreCliTest, EventsTableStaysAlignedWhenANameIsCut) {
+  add_event("bsi", "Überwachungskameras Großhandel", "Bundesamt für Sicherheit in der Informationstechnik");
+  Output table = run("events");
+  ASSERT_EQ(table.code, 0) << stderr_text();
+  std::istringstream in(table.out);
+  std::string header, line, cut;
+  std::getline(in, header);
+  while (std::getline(in, line))
+    if (line.find("Bundesamt") != std::string::npos) cut = line;
+  ASSERT_FALSE(cut.empty()) << table.out;
+  EXPECT_NE(cut.find("…"), std::string::npos) << cut;
+  const auto column = [](const std::string& text, std::size_t byte) { return display_width(text.substr(0, byte)); };
+  EXPECT_EQ(column(cut, cut.find("Bundesamt")), column(header, header.find("ACTOR")));
+  EXPECT_EQ(column(cut, cut.find("ban ")), column(header, header.find("ACTION")));
+  EXPECT_EQ(column(cut, cut.find("enacted")), column(header, header.find("STATUS")));
 }
 
 TEST_F(StoreCliTest, StatsCountsPerTableAndVendor) {
