@@ -387,7 +387,7 @@ class Engine final : public RuleEngine {
   // country_re_'s groups 1 and 2 alone; null when match_country must not use them.
   std::unique_ptr<RE2> country_forms_re_, country_tail_re_;
   std::unordered_map<std::string, int> vendor_terms_, body_terms_, country_forms_, country_adjectives_;
-  std::set<std::string> regulator_heads_, not_actors_, adjective_words_, head_modifiers_;
+  std::set<std::string> regulator_heads_, court_heads_, not_actors_, adjective_words_, head_modifiers_;
   // Cue regexes by kind and scope.
   struct CueSet {
     std::unique_ptr<RE2> before, prefix, sentence;
@@ -475,9 +475,11 @@ Result<std::unique_ptr<Engine>> Engine::build(Pack pack, const LoadOptions& opti
   }
   for (const auto& w : p.not_actors) e->not_actors_.insert(term_key(w));
   for (const auto& h : p.regulator_heads) e->regulator_heads_.insert(term_key(h));
+  for (const auto& h : p.court_heads) e->court_heads_.insert(term_key(h));
   for (const auto& w : p.head_modifiers) e->head_modifiers_.insert(term_key(w));
   std::vector<std::string> heads = p.government_heads;
   heads.insert(heads.end(), p.regulator_heads.begin(), p.regulator_heads.end());
+  heads.insert(heads.end(), p.court_heads.begin(), p.court_heads.end());
   const std::string heads_alt = internal::alternation(heads);
   const std::string poss = kPossessive;
 
@@ -798,7 +800,7 @@ bool Engine::vendor_of_country(std::string_view s, std::size_t country_end, cons
       word = letter;
     }
     if (words > 2) return false;
-    return !frames_->has_trigger(gap);
+    return !frames_->relates(gap);
   }
   return false;
 }
@@ -972,6 +974,7 @@ std::vector<Mention> Engine::mentions(std::string_view s, std::optional<int> las
       std::string head = last_space == std::string::npos ? t : t.substr(last_space + 1);
       // Two-word regulator heads ("data protection authority") end in a one-word head too.
       if (regulator_heads_.contains(head)) m.type = "regulator";
+      if (court_heads_.contains(head)) m.type = "other";  // "Ireland's High Court"
     }
     // "Sweden's Post and Telecom Authority": a named body of that country.
     if (!tail_ok && by_form) {

@@ -240,6 +240,13 @@ std::pair<std::size_t, std::size_t> FrameReader::clause_around(std::string_view 
   return {b, std::max(b, e)};
 }
 
+bool FrameReader::relates(std::string_view gap) const {
+  if (has_trigger(gap)) return true;
+  for (const auto& w : words_in(gap, 0, gap.size()))
+    if (prepositions_.contains(w.key) || object_markers_.contains(w.key)) return true;
+  return false;
+}
+
 bool FrameReader::advised_or_pressed(std::string_view s, std::size_t at) const {
   const auto clause = clause_around(s, at, std::min(at + 1, s.size()));
   const std::vector<Word> before = words_in(s, clause.first, std::min(at, s.size()));
@@ -356,7 +363,10 @@ std::vector<FrameReader::Frame> FrameReader::read(std::string_view s, const std:
         const auto gap = s.substr(items[i].end, items[j].begin - items[i].end);
         const auto gap_words = words_in(gap, 0, gap.size());
         const bool verb_between = std::any_of(gap_words.begin(), gap_words.end(), [&](const Word& w) {
-          return forms_.contains(w.key) || list_verbs_.contains(w.key) || w.key.ends_with("ed");
+          // A verb or a preposition between ("X's sanctions against Y") relates
+          // them; only a description ("China's telecom giant Huawei") qualifies.
+          return forms_.contains(w.key) || list_verbs_.contains(w.key) || w.key.ends_with("ed") ||
+                 prepositions_.contains(w.key) || object_markers_.contains(w.key);
         });
         if (gap.find_first_of(",;:()") == std::string_view::npos && gap_words.size() <= 3 + 1 && !verb_between)
           items[i].role = Role::kNeutral;
@@ -366,6 +376,13 @@ std::vector<FrameReader::Frame> FrameReader::read(std::string_view s, const std:
     }
   }
 
+  // "Facebook's WhatsApp", "ByteDance's CapCut": a vendor's possessive right
+  // before another vendor names the owner of what is meant.
+  for (std::size_t i = 0; i + 1 < items.size(); ++i) {
+    if (!items[i].possessive || items[i].role != Role::kVendor || items[i + 1].role != Role::kVendor) continue;
+    const auto gap = s.substr(items[i].end, items[i + 1].begin - items[i].end);
+    if (gap.size() <= 5 && gap.find_first_of(",;:()") == std::string_view::npos) items[i].role = Role::kNeutral;
+  }
   const std::vector<Word> words = words_in(s, 0, s.size());
   auto word_at_or_after = [&](std::size_t pos) {
     return static_cast<std::size_t>(
@@ -904,6 +921,23 @@ std::vector<FrameReader::Frame> FrameReader::read(std::string_view s, const std:
           }
         }
       }
+      // A court that blocks a measure, or an actor from taking one, lifts it
+      // ("a judge blocked the ministry from imposing restrictions on X"); a
+      // court that blocks a vendor bans it.
+      if (f.action == "ban" && !f.actors.empty() &&
+          std::all_of(f.actors.begin(), f.actors.end(), [](const Entity& a) { return a.type == "other"; })) {
+        std::optional<std::size_t> first_vendor;
+        for (std::size_t i : right)
+          if (is_vendorish(items[i].role)) {
+            first_vendor = items[i].begin;
+            break;
+          }
+        const bool actor_first = !right.empty() && is_actorish(items[right.front()].role);
+        const bool measure_first = first_vendor && std::any_of(hits.begin(), hits.end(), [&](const Hit& o) {
+                                     return o.voice == "nominal" && o.begin >= hit.end && o.end <= *first_vendor;
+                                   });
+        if (first_vendor && (actor_first || measure_first)) f.action = "lift_ban";
+      }
       // Patients: vendors to the right; pronouns only when no vendor is named.
       std::vector<std::size_t> named, pronouns;
       for (std::size_t i : right) {
@@ -952,9 +986,16 @@ std::vector<FrameReader::Frame> FrameReader::read(std::string_view s, const std:
         take_vendors({*antecedent}, f.vendors);
       f.confidence = 0.75;
     } else if (hit.voice == "passive") {
-      // Patients: the nearest vendor (and its list) to the left in the clause.
+      // Patients: the nearest vendor (and its list) to the left in the clause;
+      // one after an agent marker belongs to an aside when another stands
+      // before it ("The app, owned by X, was banned"; but "radios made by X
+      // were banned" are X's).
       for (auto it = left.rbegin(); it != left.rend(); ++it) {
         const Item& item = items[*it];
+        if (const std::size_t wi = word_at_or_after(item.begin);
+            is_vendorish(item.role) && wi > 0 && agent_markers_.contains(words[wi - 1].key) &&
+            std::any_of(std::next(it), left.rend(), [&](std::size_t j) { return is_vendorish(items[j].role); }))
+          continue;
         if (is_vendorish(item.role) || item.role == Role::kPronounSg || item.role == Role::kPronounPl) {
           if (item.possessive && item.role != Role::kVendor) continue;
           take_vendors(coordinated(*it, true), f.vendors);

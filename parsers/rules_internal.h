@@ -138,7 +138,7 @@ struct Pack {
   std::vector<VendorDef> vendors;
   std::vector<std::string> references;  // "the software maker", "the company"
   std::vector<ActorDef> actors;
-  std::vector<std::string> government_heads, regulator_heads, appositive_heads;
+  std::vector<std::string> government_heads, regulator_heads, court_heads, appositive_heads;
   std::vector<std::string> head_modifiers;  // words allowed between a country word and its head noun
   std::vector<std::string> not_actors;      // capitalized words never taken as an actor name
   std::vector<RuleDef> rules;
@@ -257,6 +257,10 @@ class FrameReader {
   const std::string& language() const { return lexicon_.language; }
   // True when the sentence holds an action word or a list of the lexicon.
   bool has_trigger(std::string_view sentence) const;
+  // True when the words between an owner's possessive and a vendor relate
+  // them ("X's ban on Y", "X's sanctions against Y") rather than describe
+  // the vendor ("China's telecom giant Y"): an action word or a preposition.
+  bool relates(std::string_view gap) const;
   // The clause around s[begin, end): from the last cut before it to the first
   // after it (';', or a comma before a clause break of the lexicon).
   std::pair<std::size_t, std::size_t> clause_around(std::string_view s, std::size_t begin, std::size_t end) const;

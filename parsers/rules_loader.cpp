@@ -483,10 +483,12 @@ Status parse_document(const std::string& file, const YAML::Node& root, Pack& pac
         if (auto s = parse_actor(file, a, key == "countries", pack); !s) return s;
     } else if (key == "heads") {
       if (!v.IsMap()) return parse_error(file, v, "'heads' must map government/regulator/appositive to lists");
-      if (auto s = check_keys(file, v, {"government", "regulator", "appositive", "modifiers"}, "heads"); !s) return s;
+      if (auto s = check_keys(file, v, {"government", "regulator", "court", "appositive", "modifiers"}, "heads"); !s)
+        return s;
       if (auto s = append_strings(file, v["modifiers"], "head modifiers", pack.head_modifiers); !s) return s;
       if (auto s = append_strings(file, v["government"], "government heads", pack.government_heads); !s) return s;
       if (auto s = append_strings(file, v["regulator"], "regulator heads", pack.regulator_heads); !s) return s;
+      if (auto s = append_strings(file, v["court"], "court heads", pack.court_heads); !s) return s;
       if (auto s = append_strings(file, v["appositive"], "appositive heads", pack.appositive_heads); !s) return s;
     } else if (key == "not_actors") {
       if (auto s = append_strings(file, v, "not_actors", pack.not_actors); !s) return s;

@@ -133,27 +133,6 @@ Result<std::uint64_t> positive_integer(const std::string& key, const std::string
   return value;
 }
 
-// The end of the period a date states (as store/model.h's, which is internal
-// to the store): until=2026-03 includes all of March.
-Timestamp period_end(const PreciseTime& t) {
-  using namespace std::chrono;
-  const sys_days day_start = floor<days>(t.time);
-  const year_month_day ymd{day_start};
-  switch (t.precision) {
-    case DatePrecision::kYear:
-      return Timestamp(sys_days{(ymd.year() + years{1}) / January / 1});
-    case DatePrecision::kMonth:
-      return Timestamp(sys_days{(year_month{ymd.year(), ymd.month()} + months{1}) / 1});
-    case DatePrecision::kDay:
-      return Timestamp(day_start + days{1});
-    case DatePrecision::kMinute:
-      return floor<minutes>(t.time) + minutes{1};
-    case DatePrecision::kSecond:
-      return t.time + seconds{1};
-  }
-  return t.time + seconds{1};
-}
-
 Result<Timestamp> time_bound(const std::string& key, const std::string& text, Timestamp now, bool upper) {
   if (auto duration = parse_duration(text)) {
     return now - std::chrono::duration_cast<std::chrono::seconds>(*duration);

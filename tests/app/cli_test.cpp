@@ -244,8 +244,10 @@ TEST_F(Cli, TheCommandTableNamesEveryOptionOfEveryCommand) {
   const std::string docs = read_file(fs::path(BANWATCH_SOURCE_DIR) / "docs/cli.md");
   ASSERT_FALSE(docs.empty());
   for (const std::string command :
-       {"init", "sources list", "events", "digest", "search", "stats", "recrawl", "reextract", "rules check",
-        "rules test", "parse feed", "parse article", "backup", "workers", "migrate", "demo"}) {
+       {"init",           "sources list",   "events",          "digest",     "search",     "stats",
+        "recrawl",        "reextract",      "rules check",     "rules test", "parse feed", "parse article",
+        "backup",         "workers",        "migrate",         "demo",       "crawl",      "sources add",
+        "sources remove", "sources enable", "sources disable", "serve"}) {
     std::string rows;  // every table row that opens with the command
     std::istringstream lines(docs);
     for (std::string line; std::getline(lines, line);)
@@ -291,7 +293,7 @@ TEST_F(Cli, TheReadmeOpensWithMakeRunAndMakeTestThenTheFirstAnswers) {
   std::istringstream lines(readme);
   int n = 0;
   for (std::string line; n < 40 && std::getline(lines, line); ++n) first_screen += line + "\n";
-  for (const char* needed : {"build/app/banwatch", "make install", "banwatch sources add ", "enabled: false",
+  for (const char* needed : {"build/app/banwatch", "make install", "banwatch sources add ", "banwatch sources disable ",
                              "  ID  DATE        VENDOR", "(new)"}) {
     EXPECT_NE(first_screen.find(needed), std::string::npos) << needed;
   }

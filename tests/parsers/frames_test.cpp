@@ -298,6 +298,41 @@ TEST_F(Frames, LegalFormsInsideAListOfVendors) {
   EXPECT_NE(find(xs, "ZTE", "warning"), nullptr) << dump(xs);
 }
 
+// A court that blocks a measure, or an actor from taking one, lifts it; a
+// court that blocks a vendor bans it. Courts act for their country.
+TEST_F(Frames, CourtBlockingAMeasureLiftsIt) {
+  auto lifted = run("A federal judge on Friday blocked the Commerce Department from imposing its rules on WeChat.");
+  const auto* x = find(lifted, "WeChat", "lift_ban");
+  ASSERT_NE(x, nullptr) << dump(lifted);
+  EXPECT_EQ(x->event.actor, "U.S. federal court");
+  EXPECT_EQ(x->event.actor_type, "other");
+  EXPECT_EQ(find(lifted, "WeChat", "ban"), nullptr) << dump(lifted);
+  auto banned = run("In April a Moscow court blocked Telegram across the country.");
+  const auto* y = find(banned, "Telegram", "ban");
+  ASSERT_NE(y, nullptr) << dump(banned);
+  EXPECT_EQ(y->event.actor, "Russia");
+  EXPECT_EQ(y->event.actor_type, "other");
+}
+
+// An owner's possessive before its product names what is meant ("Meta's
+// WhatsApp"); a possessive with a relation between ("the ministry's
+// sanctions against X") is the agent, not the vendor's origin.
+TEST_F(Frames, PossessiveOwnerAndPossessiveAgent) {
+  auto owner = run("A Brazilian court ordered carriers to block Meta's WhatsApp for two days.");
+  EXPECT_NE(find(owner, "WhatsApp", "ban"), nullptr) << dump(owner);
+  EXPECT_EQ(find(owner, "Meta", "ban"), nullptr) << dump(owner);
+  auto agent = run("A federal judge has halted the Commerce Department's sanctions against WeChat.");
+  const auto* x = find(agent, "WeChat", "lift_ban");
+  ASSERT_NE(x, nullptr) << dump(agent);
+  EXPECT_EQ(x->event.actor, "U.S. federal court");
+}
+
+// A vendor inside an ownership aside is no patient of the passive after it.
+TEST_F(Frames, OwnershipAsideIsNoPatient) {
+  auto xs = run("Lawmakers debated TikTok again. The app, owned by ByteDance, was banned on state phones in Texas.");
+  EXPECT_EQ(find(xs, "ByteDance", "ban"), nullptr) << dump(xs);
+}
+
 // Pathological input: each finishes with a bounded result (ctest's timeout
 // catches a hang).
 TEST_F(Frames, Lenient_PathologicalInputsAreBounded) {
