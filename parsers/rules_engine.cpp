@@ -1218,6 +1218,14 @@ void Engine::analyse(std::string_view text, const text::Sentence& sentence, std:
         vendors.push_back(&ms[static_cast<std::size_t>(i)]);
       }
       if (actors.empty() || vendors.empty()) continue;
+      if (frames_ && cue.data() != nullptr) {
+        // The vendors stand in another clause than the action word ("will
+        // exclude risky gear without a ruling on X"): not its object.
+        const re2::StringPiece& vg = g[static_cast<std::size_t>(rule.vendors_group)];
+        const std::size_t vb = static_cast<std::size_t>(vg.data() - masked.data());
+        const auto [clause_b, clause_e] = frames_->clause_around(masked, cue_begin, cue_end);
+        if (vb >= clause_e || vb + vg.size() <= clause_b) continue;
+      }
       if (rule.unless) {
         // The match and what directly follows it ("banned Telegram channels").
         const std::size_t tail_end = std::min(masked.size(), mend + 40);

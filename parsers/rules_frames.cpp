@@ -160,6 +160,7 @@ Result<std::unique_ptr<FrameReader>> FrameReader::build(const Lexicon& lexicon, 
   std::vector<std::string> references = pronouns;
   references.insert(references.end(), lexicon.plural_references.begin(), lexicon.plural_references.end());
   references.insert(references.end(), lexicon.actor_references.begin(), lexicon.actor_references.end());
+  references.insert(references.end(), lexicon.state_references.begin(), lexicon.state_references.end());
   auto refre = words_regex(references, options, where + " references");
   if (!refre) return std::unexpected(refre.error());
   r->any_reference_re_ = std::move(*refre);
@@ -169,7 +170,9 @@ Result<std::unique_ptr<FrameReader>> FrameReader::build(const Lexicon& lexicon, 
   auto plre = words_regex(lexicon.plural_references, options, where + " plural references");
   if (!plre) return std::unexpected(plre.error());
   r->plural_refs_re_ = std::move(*plre);
-  auto are = words_regex(lexicon.actor_references, options, where + " actor references");
+  std::vector<std::string> actor_refs = lexicon.actor_references;
+  actor_refs.insert(actor_refs.end(), lexicon.state_references.begin(), lexicon.state_references.end());
+  auto are = words_regex(actor_refs, options, where + " actor references");
   if (!are) return std::unexpected(are.error());
   r->actor_refs_re_ = std::move(*are);
   r->auxiliaries_ = key_set(lexicon.auxiliaries);
@@ -193,6 +196,7 @@ Result<std::unique_ptr<FrameReader>> FrameReader::build(const Lexicon& lexicon, 
   for (const auto& w : r->advisories_) r->directives_.insert(w);
   r->pressures_ = key_set(lexicon.pressures);
   r->name_suffixes_ = key_set(lexicon.name_suffixes);
+  r->state_references_ = key_set(lexicon.state_references);
   for (const auto& w : r->pressures_) r->directives_.insert(w);
   r->prepositions_ = key_set(lexicon.prepositions);
   r->name_connectors_ = key_set(lexicon.name_connectors);
@@ -220,7 +224,8 @@ std::pair<std::size_t, std::size_t> FrameReader::clause_around(std::string_view 
   for (std::size_t i = 0; i < s.size(); ++i) {
     bool cut = s[i] == ';';
     std::size_t at = i + 1;
-    if (s[i] == ',') {
+    // A comma, or a space inside the clause, before a clause break.
+    if (s[i] == ',' || (s[i] == ' ' && i > 0 && word_byte(static_cast<unsigned char>(s[i - 1])))) {
       std::size_t w = i + 1;
       while (w < s.size() && s[w] == ' ') ++w;
       std::size_t x = w;
@@ -379,9 +384,21 @@ std::vector<FrameReader::Frame> FrameReader::read(std::string_view s, const std:
   // "Facebook's WhatsApp", "ByteDance's CapCut": a vendor's possessive right
   // before another vendor names the owner of what is meant.
   for (std::size_t i = 0; i + 1 < items.size(); ++i) {
-    if (!items[i].possessive || items[i].role != Role::kVendor || items[i + 1].role != Role::kVendor) continue;
+    if (items[i].role != Role::kVendor || items[i + 1].role != Role::kVendor) continue;
     const auto gap = s.substr(items[i].end, items[i + 1].begin - items[i].end);
-    if (gap.size() <= 5 && gap.find_first_of(",;:()") == std::string_view::npos) items[i].role = Role::kNeutral;
+    if (gap.find_first_of(",;:()") != std::string_view::npos || gap.size() > 24) continue;
+    // The possessive is the item's own or a legal form's after it ("Facebook Inc's").
+    bool owner = items[i].possessive && gap.size() <= 5;
+    if (!owner && (gap.find("'s ") != std::string_view::npos || gap.find("\xE2\x80\x99s ") != std::string_view::npos)) {
+      owner = true;
+      for (const auto& w : words_in(gap, 0, gap.size())) {
+        std::string key = w.key;
+        for (const char* poss : {"'s", "\xE2\x80\x99s"})
+          if (key.ends_with(poss)) key.resize(key.size() - std::strlen(poss));
+        if (!name_suffixes_.contains(key) && !key.empty()) owner = false;
+      }
+    }
+    if (owner) items[i].role = Role::kNeutral;
   }
   const std::vector<Word> words = words_in(s, 0, s.size());
   auto word_at_or_after = [&](std::size_t pos) {
@@ -684,16 +701,34 @@ std::vector<FrameReader::Frame> FrameReader::read(std::string_view s, const std:
       return Entity{m->name, m->type.empty() ? "other" : m->type, m->how, -1};
     }
     if (it.role == Role::kActorRef || it.role == Role::kPronounSg || it.role == Role::kPronounPl) {
-      for (auto p = items.rbegin(); p != items.rend(); ++p)
-        if (p->end <= it.begin && p->role == Role::kActor && p->mention->kind == MentionKind::kActor) {
-          Entity e{p->mention->name, p->mention->type.empty() ? "other" : p->mention->type, "", -1};
-          e.how = "'" + it.text + "' refers to the actor named earlier in the sentence (" + p->mention->how + ")";
-          return e;
+      const bool pronoun = it.role != Role::kActorRef;
+      std::optional<Entity> found;
+      for (auto p = items.rbegin(); p != items.rend() && !found; ++p) {
+        if (p->end > it.begin) continue;
+        // "DJI said it will suspend sales": a pronoun's nearest antecedent
+        // is a vendor, whose own decision this is.
+        if (pronoun && p->role == Role::kVendor && p->mention->entity >= 0 && !p->possessive) return std::nullopt;
+        if (p->role == Role::kActor && p->mention->kind == MentionKind::kActor) {
+          found = Entity{p->mention->name, p->mention->type.empty() ? "other" : p->mention->type, "", -1};
+          found->how = "'" + it.text + "' refers to the actor named earlier in the sentence (" + p->mention->how + ")";
         }
-      if (auto e = recent_actor()) {
-        e->how = "'" + it.text + "' refers to " + e->how;
-        return e;
       }
+      if (!found)
+        if (auto e = recent_actor()) {
+          e->how = "'" + it.text + "' refers to " + e->how;
+          found = std::move(e);
+        }
+      // "the government" of a body named before is its country's.
+      if (found && it.role == Role::kActorRef && state_references_.contains(term_key(it.text)))
+        if (auto a = actor_by_name_.find(found->name); a != actor_by_name_.end()) {
+          const auto& def = pack_->actors[std::size_t(a->second)];
+          if (!def.is_country && !def.country.empty()) {
+            found->how += ", whose country is " + def.country;
+            found->name = def.country;
+            found->type = "government";
+          }
+        }
+      return found;
     }
     return std::nullopt;
   };

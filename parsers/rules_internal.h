@@ -103,6 +103,7 @@ struct Lexicon {
   std::vector<std::string> singular_pronouns, plural_pronouns;  // resolved by their role in the clause
   std::vector<std::string> plural_references;                   // "the two companies": the last vendors named
   std::vector<std::string> actor_references;                    // "the regulator": the actor named last
+  std::vector<std::string> state_references;                    // "the government": the country of the actor named last
   std::vector<std::string> comparisons;                         // "a similar step by A": A takes the compared action
   std::vector<std::string> list_verbs;                          // "remains on", "added to" with a list
   std::vector<std::string> reporting_verbs;  // "said", "reported": their subject is the speaker, not an agent
@@ -293,7 +294,7 @@ class FrameReader {
   std::set<std::string, std::less<>> auxiliaries_, adverbs_, agent_markers_, scope_markers_, possessive_pronouns_,
       measure_nouns_, object_markers_, clause_breaks_, comparisons_, list_verbs_, reporting_verbs_, modals_,
       determiners_, conjunctions_, relatives_, qualified_nouns_, directives_, advisories_, pressures_, name_suffixes_,
-      prepositions_, name_connectors_, not_names_;
+      state_references_, prepositions_, name_connectors_, not_names_;
   std::unordered_map<std::string, int> actor_by_name_;
 };
 

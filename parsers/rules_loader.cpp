@@ -393,9 +393,10 @@ Status parse_frames(const std::string& file, const YAML::Node& node, Pack& pack)
   }
   if (const auto& r = node["references"]; r) {
     if (!r.IsMap()) return parse_error(file, r, "frames 'references' must map plural/actor to lists");
-    if (auto s = check_keys(file, r, {"plural", "actor"}, "frames references"); !s) return s;
+    if (auto s = check_keys(file, r, {"plural", "actor", "state"}, "frames references"); !s) return s;
     if (auto s = append_strings(file, r["plural"], "plural references", lex.plural_references); !s) return s;
     if (auto s = append_strings(file, r["actor"], "actor references", lex.actor_references); !s) return s;
+    if (auto s = append_strings(file, r["state"], "state references", lex.state_references); !s) return s;
   }
   if (const auto& l = node["lists"]; l) {
     if (!l.IsSequence()) return parse_error(file, l, "frames 'lists' must be a list of {name, terms, owner}");

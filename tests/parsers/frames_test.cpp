@@ -333,6 +333,29 @@ TEST_F(Frames, OwnershipAsideIsNoPatient) {
   EXPECT_EQ(find(xs, "ByteDance", "ban"), nullptr) << dump(xs);
 }
 
+// "the government" after a body stands for the body's country.
+TEST_F(Frames, StateReferenceTakesTheCountryOfTheBodyNamedBefore) {
+  auto xs =
+      run("The FCC has warned carriers about foreign routers for years. The government has now blocked TP-Link "
+          "from federal networks.");
+  const auto* x = find(xs, "TP-Link", "ban");
+  ASSERT_NE(x, nullptr) << dump(xs);
+  EXPECT_EQ(x->event.actor, "United States");
+}
+
+// "X said it will suspend sales": the pronoun is the vendor speaking of
+// its own decision, not the country named in the dateline.
+TEST_F(Frames, PronounAfterAVendorSpeakerIsTheVendor) {
+  auto xs = run("HANOI, Vietnam (Wire) - Xiaomi said it will suspend sales in two provinces while it reviews prices.");
+  EXPECT_TRUE(xs.empty()) << dump(xs);
+}
+
+// "without a decision on X": what follows "without" is no object of the verb.
+TEST_F(Frames, WithoutOpensAnotherClause) {
+  auto xs = run("Norway has said it will exclude risky equipment without any formal ruling on Huawei.");
+  EXPECT_EQ(find(xs, "Huawei", "ban"), nullptr) << dump(xs);
+}
+
 // Pathological input: each finishes with a bounded result (ctest's timeout
 // catches a hang).
 TEST_F(Frames, Lenient_PathologicalInputsAreBounded) {
