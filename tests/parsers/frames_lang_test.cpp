@@ -255,6 +255,14 @@ TEST_F(FramesLang, ParticipleAgreementReadsEveryEnding) {
   EXPECT_NE(find(es, "Telegram", "ban"), nullptr) << dump(es);
 }
 
+// Advice in another language is the adviser's warning too.
+TEST_F(FramesLang, FrenchAdviceIsAWarning) {
+  const auto xs = run("La Commission européenne exhorte les opérateurs à exclure ZTE de leurs réseaux.", "fr");
+  const auto* x = find(xs, "ZTE", "warning");
+  ASSERT_NE(x, nullptr) << dump(xs);
+  EXPECT_EQ(find(xs, "ZTE", "ban"), nullptr) << dump(xs);
+}
+
 TEST_F(FramesLang, EnglishPatternsDoNotReadOtherLanguages) {
   // Forced to German, an English sentence gives no event (its words are not
   // in the German lexicon and the English patterns are not run).
