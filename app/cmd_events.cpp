@@ -14,6 +14,7 @@
 #include "common/time.h"
 #include "digest/render.h"
 #include "parsers/rules.h"
+#include "serve/serve.h"
 
 namespace banwatch::app {
 namespace {
@@ -40,39 +41,6 @@ std::string clip(std::string_view text, std::size_t width) {
 }
 
 std::string date_text(const std::optional<PreciseTime>& t) { return t ? format_precise(*t) : ""; }
-
-nlohmann::json mention_json(const store::Mention& m) {
-  return {{"id", m.id},
-          {"article_id", m.article_id},
-          {"url", m.article_url},
-          {"title", m.article_title},
-          {"source", m.source_name},
-          {"published_at", m.article_published_at ? nlohmann::json(format_precise(*m.article_published_at)) : nullptr},
-          {"evidence", m.evidence},
-          {"rule_id", m.rule_id},
-          {"rule_pack_version", m.rule_pack_version},
-          {"extracted_at", format_iso8601(m.extracted_at)}};
-}
-
-nlohmann::json event_json(const store::EventWithMentions& entry) {
-  const store::Event& e = entry.event;
-  nlohmann::json mentions = nlohmann::json::array();
-  for (const auto& m : entry.mentions) mentions.push_back(mention_json(m));
-  return {{"id", e.id},
-          {"vendor", e.vendor},
-          {"actor", e.actor},
-          {"actor_type", e.actor_type},
-          {"action", e.action},
-          {"status", e.status},
-          {"scope", e.scope},
-          {"event_date", e.event_date ? nlohmann::json(format_precise(*e.event_date)) : nullptr},
-          {"event_date_precision", e.event_date ? nlohmann::json(to_string(e.event_date->precision)) : nullptr},
-          {"first_seen_at", format_iso8601(e.first_seen_at)},
-          {"confidence", e.confidence},
-          {"previous_event_id", e.previous_event_id ? nlohmann::json(*e.previous_event_id) : nullptr},
-          {"case_status", e.case_status},
-          {"mentions", mentions}};
-}
 
 // RFC 4180: fields with a comma, quote or line break are quoted, quotes doubled.
 std::string csv_field(std::string_view text) {
@@ -192,11 +160,11 @@ int run_events(Context& ctx, const EventsOptions& opts) {
   const bool citations = opts.group == "cluster";
   if (opts.format == "json") {
     nlohmann::json all = nlohmann::json::array();
-    for (const auto& entry : events) all.push_back(event_json(entry));
+    for (const auto& entry : events) all.push_back(serve::event_json(entry));
     std::cout << all.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
   } else if (opts.format == "jsonl") {
     for (const auto& entry : events) {
-      std::cout << event_json(entry).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+      std::cout << serve::event_json(entry).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
     }
   } else if (opts.format == "csv") {
     write_csv(events, citations, std::cout);
