@@ -263,6 +263,18 @@ TEST_F(FramesLang, FrenchAdviceIsAWarning) {
   EXPECT_EQ(find(xs, "ZTE", "ban"), nullptr) << dump(xs);
 }
 
+// German and Austrian states act in their own right, named in German.
+TEST_F(FramesLang, GermanAndAustrianStatesAreActors) {
+  const auto a =
+      run("Seit Montag verbietet die Steiermark WeChat auf den Dienstgeräten ihrer Landesbediensteten.", "de");
+  const auto* x = find(a, "WeChat", "ban");
+  ASSERT_NE(x, nullptr) << dump(a);
+  EXPECT_EQ(x->event.actor, "Styria");
+  const auto b = run("Bayern hat Telegram auf Dienstgeräten untersagt.", "de");
+  ASSERT_NE(find(b, "Telegram", "ban"), nullptr) << dump(b);
+  EXPECT_EQ(find(b, "Telegram", "ban")->event.actor, "Bavaria");
+}
+
 TEST_F(FramesLang, EnglishPatternsDoNotReadOtherLanguages) {
   // Forced to German, an English sentence gives no event (its words are not
   // in the German lexicon and the English patterns are not run).
