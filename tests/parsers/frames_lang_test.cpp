@@ -275,6 +275,13 @@ TEST_F(FramesLang, GermanAndAustrianStatesAreActors) {
   EXPECT_EQ(find(b, "Telegram", "ban")->event.actor, "Bavaria");
 }
 
+TEST_F(FramesLang, FrenchPassiveTakesThePlaceItAppliesIn) {
+  const auto xs = run("Depuis janvier, WeChat et WhatsApp sont interdits dans l'armée suisse.", "fr");
+  const auto* x = find(xs, "WhatsApp", "ban");
+  ASSERT_NE(x, nullptr) << dump(xs);
+  EXPECT_EQ(x->event.actor, "Swiss Armed Forces");
+}
+
 TEST_F(FramesLang, EnglishPatternsDoNotReadOtherLanguages) {
   // Forced to German, an English sentence gives no event (its words are not
   // in the German lexicon and the English patterns are not run).
