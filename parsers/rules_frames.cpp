@@ -191,13 +191,14 @@ Result<std::unique_ptr<FrameReader>> FrameReader::build(const Lexicon& lexicon, 
   r->conjunctions_ = key_set(lexicon.conjunctions);
   r->relatives_ = key_set(lexicon.relatives);
   r->qualified_nouns_ = key_set(lexicon.qualified_nouns);
-  r->directives_ = key_set(lexicon.directives);
+  // Advice and pressure are directives too; which kind decides the act.
   r->advisories_ = key_set(lexicon.advisories);
-  for (const auto& w : r->advisories_) r->directives_.insert(w);
   r->pressures_ = key_set(lexicon.pressures);
+  r->directives_ = key_set(lexicon.directives);
+  r->directives_.insert(r->advisories_.begin(), r->advisories_.end());
+  r->directives_.insert(r->pressures_.begin(), r->pressures_.end());
   r->name_suffixes_ = key_set(lexicon.name_suffixes);
   r->state_references_ = key_set(lexicon.state_references);
-  for (const auto& w : r->pressures_) r->directives_.insert(w);
   r->prepositions_ = key_set(lexicon.prepositions);
   r->name_connectors_ = key_set(lexicon.name_connectors);
   // Capitalized words that never start an unknown actor's name: the pack's
