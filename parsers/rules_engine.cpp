@@ -1346,8 +1346,13 @@ void Engine::add_frames(const internal::FrameReader& reader, std::string_view te
     // the frame's own clause only: "X banned it, and Y has proposed a ban".
     const std::string_view clause =
         f.clause_end > f.clause_begin ? s.substr(f.clause_begin, f.clause_end - f.clause_begin) : s;
-    const std::string kind = cue_kind(lower(before), lower(prefix), clause, true, reader.language());
+    std::string kind = cue_kind(lower(before), lower(prefix), clause, true, reader.language());
     if (kind == "negation") continue;
+    // A court that blocks or suspends a vendor bans it: the cue that reads a
+    // court's step as the reversal of a measure is about this very act.
+    if (kind == "reversed" && f.action == "ban" && !f.actors.empty() &&
+        std::all_of(f.actors.begin(), f.actors.end(), [](const auto& a) { return a.type == "other"; }))
+      kind.clear();
     std::string scope;
     const re2::StringPiece input(s.data(), s.size());
     for (const auto& sre : scopes_) {

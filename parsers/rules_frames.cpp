@@ -65,9 +65,28 @@ struct Word {
   std::string key;  // lower case
 };
 
+using WordSet = std::set<std::string, std::less<>>;
+
+// Where the elided word at the start of s[b, e) ends ("l'" in "l'interdiction",
+// "dall'" in "dall'Autorità"), after its apostrophe (straight or typographic);
+// 0 when the word opens with no elision of `elisions` (keys with a straight
+// apostrophe).
+std::size_t elision_end(std::string_view s, std::size_t b, std::size_t e, const WordSet& elisions) {
+  for (std::size_t p = b; p < e && p < b + 8; ++p) {
+    std::size_t len = 0;
+    if (s[p] == '\'') len = 1;
+    if (s.substr(p, 3) == "\xE2\x80\x99") len = 3;
+    if (len == 0) continue;
+    if (p == b || p + len >= e) return 0;
+    return elisions.contains(lower(s.substr(b, p - b)) + "'") ? p + len : 0;
+  }
+  return 0;
+}
+
 // The words of s[from, to), split at spaces and punctuation (an apostrophe and
-// a hyphen stay inside a word).
-std::vector<Word> words_in(std::string_view s, std::size_t from, std::size_t to) {
+// a hyphen stay inside a word, but for an elided word of `elisions`, which
+// stands apart: "l'interdiction" is "l'" and "interdiction").
+std::vector<Word> words_in(std::string_view s, std::size_t from, std::size_t to, const WordSet* elisions = nullptr) {
   std::vector<Word> out;
   std::size_t i = from;
   while (i < to) {
@@ -76,9 +95,28 @@ std::vector<Word> words_in(std::string_view s, std::size_t from, std::size_t to)
     while (i < to && (word_byte(static_cast<unsigned char>(s[i])) || s[i] == '\'' || s[i] == '.')) ++i;
     std::size_t e = i;
     while (e > b && (s[e - 1] == '.' || s[e - 1] == '\'')) --e;
-    if (e > b) out.push_back(Word{b, e, lower(s.substr(b, e - b))});
+    if (e <= b) continue;
+    if (const std::size_t cut = elisions && !elisions->empty() ? elision_end(s, b, e, *elisions) : 0; cut) {
+      std::string key = lower(s.substr(b, cut - b));  // keyed with a straight apostrophe
+      if (key.ends_with("\xE2\x80\x99")) key.replace(key.size() - 3, 3, "'");
+      out.push_back(Word{b, cut, std::move(key)});
+      b = cut;
+    }
+    out.push_back(Word{b, e, lower(s.substr(b, e - b))});
   }
   return out;
+}
+
+// The entry of `set` that opens at words[k]: the word, or the word and the
+// next one ("called on", "wies an"); "" when neither is an entry.
+std::string entry_at(const std::vector<Word>& words, std::size_t k, const WordSet& set) {
+  if (k >= words.size()) return {};
+  if (set.contains(words[k].key)) return words[k].key;
+  if (k + 1 < words.size()) {
+    std::string two = words[k].key + " " + words[k + 1].key;
+    if (set.contains(two)) return two;
+  }
+  return {};
 }
 
 enum class Role { kVendor, kPluralRef, kPronounSg, kPronounPl, kActor, kActorRef, kList, kNeutral };
@@ -137,6 +175,17 @@ Result<std::unique_ptr<FrameReader>> FrameReader::build(const Lexicon& lexicon, 
     add(participles, 1);
     add(t.nouns, 2);
   }
+  // Cessations read as the ban trigger's, and only inside an order.
+  if (const auto ban = std::find_if(lexicon.triggers.begin(), lexicon.triggers.end(),
+                                    [](const TriggerDef& t) { return t.action == "ban"; });
+      ban != lexicon.triggers.end())
+    for (const auto& w : lexicon.cessations) {
+      auto& forms = r->forms_[term_key(w)];
+      Form form{static_cast<int>(ban - lexicon.triggers.begin())};
+      form.cessation = true;
+      forms.insert(forms.begin(), form);
+      all.push_back(w);
+    }
   auto tre = words_regex(all, options, where + " triggers");
   if (!tre) return std::unexpected(tre.error());
   r->triggers_re_ = std::move(*tre);
@@ -201,6 +250,12 @@ Result<std::unique_ptr<FrameReader>> FrameReader::build(const Lexicon& lexicon, 
   r->state_references_ = key_set(lexicon.state_references);
   r->prepositions_ = key_set(lexicon.prepositions);
   r->name_connectors_ = key_set(lexicon.name_connectors);
+  for (std::string w : lexicon.elisions) {  // keyed with a straight apostrophe
+    w = term_key(w);
+    if (w.ends_with("\xE2\x80\x99")) w.resize(w.size() - 3);
+    if (!w.ends_with('\'')) w.push_back('\'');
+    r->elisions_.insert(w);
+  }
   // Capitalized words that never start an unknown actor's name: the pack's
   // not_actors, and the adjectives and demonyms of its countries.
   r->not_names_ = key_set(pack.not_actors);
@@ -248,18 +303,19 @@ std::pair<std::size_t, std::size_t> FrameReader::clause_around(std::string_view 
 
 bool FrameReader::relates(std::string_view gap) const {
   if (has_trigger(gap)) return true;
-  for (const auto& w : words_in(gap, 0, gap.size()))
+  for (const auto& w : words_in(gap, 0, gap.size(), &elisions_))
     if (prepositions_.contains(w.key) || object_markers_.contains(w.key)) return true;
   return false;
 }
 
 bool FrameReader::advised_or_pressed(std::string_view s, std::size_t at) const {
   const auto clause = clause_around(s, at, std::min(at + 1, s.size()));
-  const std::vector<Word> before = words_in(s, clause.first, std::min(at, s.size()));
+  const std::vector<Word> before = words_in(s, clause.first, std::min(at, s.size()), &elisions_);
   for (std::size_t k = before.size(), n = 0; k-- > 0 && n < 10; ++n) {
-    if (!directives_.contains(before[k].key)) continue;
+    const std::string d = entry_at(before, k, directives_);
+    if (d.empty()) continue;
     if (k + 2 >= before.size()) return false;  // no one told: "pushes to revoke"
-    return advisories_.contains(before[k].key) || pressures_.contains(before[k].key);
+    return advisories_.contains(d) || pressures_.contains(d);
   }
   return false;
 }
@@ -367,7 +423,7 @@ std::vector<FrameReader::Frame> FrameReader::read(std::string_view s, const std:
     for (std::size_t j = i + 1; j < items.size() && items[j].begin - items[i].end <= 40; ++j) {
       if (items[j].role == Role::kVendor) {
         const auto gap = s.substr(items[i].end, items[j].begin - items[i].end);
-        const auto gap_words = words_in(gap, 0, gap.size());
+        const auto gap_words = words_in(gap, 0, gap.size(), &elisions_);
         const bool verb_between = std::any_of(gap_words.begin(), gap_words.end(), [&](const Word& w) {
           // A verb or a preposition between ("X's sanctions against Y") relates
           // them; only a description ("China's telecom giant Huawei") qualifies.
@@ -392,7 +448,7 @@ std::vector<FrameReader::Frame> FrameReader::read(std::string_view s, const std:
     bool owner = items[i].possessive && gap.size() <= 5;
     if (!owner && (gap.find("'s ") != std::string_view::npos || gap.find("\xE2\x80\x99s ") != std::string_view::npos)) {
       owner = true;
-      for (const auto& w : words_in(gap, 0, gap.size())) {
+      for (const auto& w : words_in(gap, 0, gap.size(), &elisions_)) {
         std::string key = w.key;
         for (const char* poss : {"'s", "\xE2\x80\x99s"})
           if (key.ends_with(poss)) key.resize(key.size() - std::strlen(poss));
@@ -401,7 +457,7 @@ std::vector<FrameReader::Frame> FrameReader::read(std::string_view s, const std:
     }
     if (owner) items[i].role = Role::kNeutral;
   }
-  const std::vector<Word> words = words_in(s, 0, s.size());
+  const std::vector<Word> words = words_in(s, 0, s.size(), &elisions_);
   auto word_at_or_after = [&](std::size_t pos) {
     return static_cast<std::size_t>(
         std::lower_bound(words.begin(), words.end(), pos, [](const Word& w, std::size_t p) { return w.begin < p; }) -
@@ -609,7 +665,23 @@ std::vector<FrameReader::Frame> FrameReader::read(std::string_view s, const std:
       }
       for (const Form& form : f->second) {
         std::string voice;
-        if (form.participle && (auxiliaries_.contains(prev) || distant_auxiliary)) {
+        if (form.cessation) {
+          // Only as the content of an order; else the word's other forms.
+          // A vendor is the one told ("ordered X to cease"), else the word's
+          // other forms read it ("ordered carriers to suspend X").
+          bool ordered = false;
+          // The order may stand across a comma ("hat X angewiesen, den Betrieb einzustellen").
+          for (std::size_t dk = wi, n = 0; dk-- > 0 && n < 10; ++n) {
+            if (entry_at(words, dk, directives_).empty()) continue;
+            const std::size_t from = dk >= 3 && lexicon_.objects_before_verb ? words[dk - 3].begin : words[dk].end;
+            ordered = std::any_of(items.begin(), items.end(), [&](const Item& it) {
+              return it.role == Role::kVendor && !it.possessive && it.begin >= from && it.end <= b;
+            });
+            break;
+          }
+          if (!ordered) continue;
+          voice = "cessation";
+        } else if (form.participle && (auxiliaries_.contains(prev) || distant_auxiliary)) {
           voice = "passive";
         } else if (form.noun && !modals_.contains(prev) &&
                    (determiners_.contains(prev) || prev_possessive || prev_item || object_markers_.contains(next) ||
@@ -742,7 +814,7 @@ std::vector<FrameReader::Frame> FrameReader::read(std::string_view s, const std:
       std::size_t i = 0;
       if (between.starts_with("'s") || between.starts_with("\xE2\x80\x99s")) i = between.starts_with("'s") ? 2 : 4;
       bool any = false;
-      for (const auto& w : words_in(between, i, between.size())) {
+      for (const auto& w : words_in(between, i, between.size(), &elisions_)) {
         if (name_suffixes_.contains(w.key)) continue;  // "Huawei Technologies Co., Ltd., and ZTE"
         if (!conjunctions_.contains(w.key) && !determiners_.contains(w.key)) return false;
         any = true;
@@ -774,7 +846,7 @@ std::vector<FrameReader::Frame> FrameReader::read(std::string_view s, const std:
           if (items[j].end > zone_end || items[j].begin < hit.end) continue;
           if (words_between(items[j].end, zone_end) > 2) break;
           const std::string_view before_item = s.substr(hit.end, items[j].begin - hit.end);
-          const auto lead = words_in(before_item, 0, before_item.size());
+          const auto lead = words_in(before_item, 0, before_item.size(), &elisions_);
           if (before_item.find(',') != std::string_view::npos && !lead.empty() &&
               conjunctions_.contains(lead.back().key))
             zone_end = items[j].begin;
@@ -841,6 +913,31 @@ std::vector<FrameReader::Frame> FrameReader::read(std::string_view s, const std:
       }
       return std::nullopt;
     };
+    // A passive that only says a measure was taken, right after its noun
+    // ("was opened", "ont été ouvertes", "è stata avviata", "wurde ...
+    // eingeleitet"): the word index after its auxiliaries and participle (the
+    // agent marker, when one follows), or `wi` when none stands there.
+    auto past_support_passive = [&](std::size_t wi) {
+      std::size_t k = wi, after_aux = wi;
+      for (; k < words.size() && k < wi + 3 && words[k].begin < zone_end; ++k) {
+        if (s.substr(words[k == wi ? k : k - 1].end, words[k].begin - words[k == wi ? k : k - 1].end)
+                    .find_first_of(",;:()") != std::string_view::npos &&
+            k > wi)
+          break;
+        if (object_markers_.contains(words[k].key) || agent_markers_.contains(words[k].key)) break;
+        if (auxiliaries_.contains(words[k].key)) {
+          after_aux = k + 1;
+        } else if (after_aux > wi) {
+          break;
+        }
+      }
+      if (after_aux == wi) return wi;
+      k = after_aux;
+      while (k < words.size() && adverbs_.contains(words[k].key)) ++k;
+      // The participle, unless the clause puts it last ("wurde von X gegen Y eingeleitet").
+      if (k < words.size() && !agent_markers_.contains(words[k].key) && !object_markers_.contains(words[k].key)) ++k;
+      return k;
+    };
     // The nearest actor to the left in the clause, outside parentheses; a
     // vendor nearer than any actor is the subject (its own decision).
     auto left_subject = [&](bool allow_vendor_subject) -> std::optional<std::size_t> {
@@ -872,7 +969,60 @@ std::vector<FrameReader::Frame> FrameReader::read(std::string_view s, const std:
       return std::nullopt;
     };
 
-    if (hit.voice == "active") {
+    if (hit.voice == "cessation") {
+      // "ordered X to cease its operations", "ha ordinato a X di interrompere
+      // il trattamento", "hat X angewiesen, den Betrieb einzustellen": the
+      // vendor told to stop is banned by whoever told it. The directive
+      // stands a few words before, the vendor told between it and the verb
+      // (or, where objects come first, just before the directive). What the
+      // vendor must stop may not be content of its users ("to stop the posts").
+      const std::size_t wi = word_at_or_after(hit.begin);
+      std::optional<std::size_t> directive;
+      for (std::size_t k = wi, n = 0; k-- > 0 && n < 10; ++n)
+        if (!entry_at(words, k, directives_).empty()) {
+          directive = k;
+          break;
+        }
+      if (!directive || pressures_.contains(entry_at(words, *directive, directives_))) continue;
+      cb = std::min(cb, clause_of(words[*directive].begin).first);
+      bool content = false;
+      for (std::size_t k = wi + 1; k < words.size() && k < wi + 5 && words[k].begin < ce && !content; ++k)
+        content = qualified_nouns_.contains(words[k].key);
+      if (content) continue;
+      const std::size_t at = words[*directive].begin, from = *directive >= 3 ? words[*directive - 3].begin : cb;
+      std::optional<std::size_t> told;
+      for (std::size_t i = 0; i < items.size(); ++i) {
+        const Item& it = items[i];
+        if (it.role != Role::kVendor || it.possessive || it.end > hit.begin) continue;
+        if (it.begin >= words[*directive].end ||
+            (lexicon_.objects_before_verb && it.begin >= std::max(from, cb) && it.end <= at))
+          told = i;
+      }
+      if (!told || qualifies_other(items[*told])) continue;
+      std::optional<std::size_t> giver;
+      for (std::size_t i = items.size(); i-- > 0;) {
+        const Item& item = items[i];
+        if (item.end > at || item.begin >= items[*told].begin) continue;
+        if (item.begin < cb || words_between(item.end, at) > kMaxAgentGapWords) break;
+        if (is_actorish(item.role) && !item.in_parens) {
+          giver = i;
+          break;
+        }
+      }
+      if (giver) {
+        take_agents(*giver, "giver of the order");
+      } else if (auto e = recent_actor()) {
+        e->how = "giver of the order, taken from " + e->how;
+        f.actors.push_back(std::move(*e));
+      }
+      if (advisories_.contains(entry_at(words, *directive, directives_))) f.action = "warning";
+      // A company's demand on another ("Lenovo told X to stop copying") is no ban.
+      std::erase_if(f.actors, [](const Entity& a) { return a.type == "company"; });
+      vendor_entity(items[*told], f.vendors);
+      if (!f.vendors.empty()) f.vendors.back().how = "the vendor told to stop: " + f.vendors.back().how;
+      f.voice = "order";
+      f.confidence = 0.7;
+    } else if (hit.voice == "active") {
       auto subj = left_subject(false);
       // "ordered Apple to remove X", "told carriers to stop using X": the
       // order's giver is the actor, the one told is not.
@@ -889,7 +1039,7 @@ std::vector<FrameReader::Frame> FrameReader::read(std::string_view s, const std:
         negated_form = wi < words.size() && words[wi].begin == hit.begin && words[wi].end < hit.end &&
                        (modals_.contains(words[wi].key) || adverbs_.contains(words[wi].key));
         for (std::size_t k = wi, n = 0; (to_before || negated_form) && k-- > 0 && n < 10 && words[k].begin >= cb; ++n)
-          if (directives_.contains(words[k].key)) {
+          if (!entry_at(words, k, directives_).empty()) {
             // Someone is told: "pushes to revoke X" is the subject's own step.
             if (to_before && k + 2 >= before) break;
             directive = k;
@@ -921,8 +1071,9 @@ std::vector<FrameReader::Frame> FrameReader::read(std::string_view s, const std:
         // Advice is a warning against the vendor, whatever it says to do
         // ("urged carriers to drop X"); an order to stop using is a ban;
         // pressure is no act of the one who presses ("lobbied Brazil to ban X").
-        if (pressures_.contains(words[*directive].key)) continue;
-        if (advisories_.contains(words[*directive].key)) {
+        const std::string said = entry_at(words, *directive, directives_);
+        if (pressures_.contains(said)) continue;
+        if (advisories_.contains(said)) {
           f.action = "warning";
           std::erase_if(f.actors, [](const Entity& a) { return a.type == "company"; });
         }
@@ -1103,8 +1254,22 @@ std::vector<FrameReader::Frame> FrameReader::read(std::string_view s, const std:
         if (auto by = by_agent()) take_agents(*by, "agent after 'by'");
       if (f.vendors.empty()) {
         // "ban on Y", "bans and other restrictions on Y": the vendors after an
-        // object marker a few words on.
-        const std::size_t wi = word_at_or_after(hit.end);
+        // object marker a few words on. A passive that only says the measure
+        // was taken stands between: "an inquiry was opened (by X) into Y".
+        std::size_t wi = word_at_or_after(hit.end);
+        if (const std::size_t past = past_support_passive(wi); past > wi) {
+          wi = past;
+          if (f.actors.empty() && wi < words.size() && agent_markers_.contains(words[wi].key))
+            if (auto by = by_agent()) take_agents(*by, "agent after 'by'");
+          // The object stands after the agent's name.
+          if (wi < words.size() && agent_markers_.contains(words[wi].key))
+            for (std::size_t i : right)
+              if (items[i].begin >= words[wi].end && is_actorish(items[i].role) &&
+                  words_between(words[wi].end, items[i].begin) <= 3) {
+                wi = word_at_or_after(items[i].end);
+                break;
+              }
+        }
         for (std::size_t k = wi; k < words.size() && k < wi + 4 && words[k].begin < zone_end; ++k) {
           if (!object_markers_.contains(words[k].key)) continue;
           std::vector<std::size_t> named;

@@ -118,6 +118,8 @@ struct Lexicon {
   std::vector<std::string> name_suffixes;    // "Co., Ltd.": a company name's legal form, inside a list of names
   std::vector<std::string> prepositions;     // a vendor after one is no clause subject ("a probe into X and banned")
   std::vector<std::string> name_connectors;  // lower-case words inside a name ("University of X")
+  std::vector<std::string> elisions;         // "l'", "dall'": an elided word, apart from the word it leans on
+  std::vector<std::string> cessations;       // "ordered X to cease ...": the vendor told to stop is banned
   std::vector<ListDef> lists;
   // Endings that replace each other on a participle (gender and number
   // agreement): with {"o", "a", "i", "e"}, "vietato" also reads "vietate".
@@ -286,6 +288,7 @@ class FrameReader {
   struct Form {
     int trigger = -1;  // into lexicon_.triggers
     bool verb = false, participle = false, noun = false;
+    bool cessation = false;  // "cease", "halt": a ban only as the content of an order to the vendor
   };
   std::unique_ptr<RE2> triggers_re_, lists_re_, pronouns_re_, plural_refs_re_, actor_refs_re_, comparisons_re_,
       any_trigger_re_, any_reference_re_;
@@ -294,7 +297,7 @@ class FrameReader {
   std::set<std::string, std::less<>> auxiliaries_, adverbs_, agent_markers_, scope_markers_, possessive_pronouns_,
       measure_nouns_, object_markers_, clause_breaks_, comparisons_, list_verbs_, reporting_verbs_, modals_,
       determiners_, conjunctions_, relatives_, qualified_nouns_, directives_, advisories_, pressures_, name_suffixes_,
-      state_references_, prepositions_, name_connectors_, not_names_;
+      state_references_, prepositions_, name_connectors_, not_names_, elisions_;
   std::unordered_map<std::string, int> actor_by_name_;
 };
 

@@ -133,6 +133,18 @@ Status parse_vendors(const std::string& file, const YAML::Node& node, Pack& pack
       for (auto& variant : {title, upper})
         if (std::find(def.terms.begin(), def.terms.end(), variant) == def.terms.end()) def.terms.push_back(variant);
     }
+    // A name of several words is also written in capitals ("CLEARVIEW AI"),
+    // in headlines and in official notices.
+    for (std::size_t i = 0; i < written; ++i) {
+      const std::string& t = def.terms[i];
+      if (t.find(' ') == std::string::npos || !std::all_of(t.begin(), t.end(), [](char c) {
+            return std::isalpha(static_cast<unsigned char>(c)) || c == ' ';
+          }))
+        continue;
+      std::string upper = t;
+      for (auto& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+      if (std::find(def.terms.begin(), def.terms.end(), upper) == def.terms.end()) def.terms.push_back(upper);
+    }
     pack.vendors.push_back(std::move(def));
   }
   return {};
@@ -169,6 +181,20 @@ Status parse_actor(const std::string& file, const YAML::Node& a, bool country, P
   if (auto s = append_strings(file, a["demonyms"], "demonyms", def.demonyms); !s) return s;
   if (std::find(def.forms.begin(), def.forms.end(), def.name) == def.forms.end())
     def.forms.insert(def.forms.begin(), def.name);
+  // A body's acronym of four letters or more is also written as a word
+  // ("CNIL", "Cnil"; "AGCOM", "Agcom"), in the press of several languages.
+  // Shorter ones are not: "Bis" is a German word, not the BIS.
+  if (!country) {
+    const std::size_t written = def.forms.size();
+    for (std::size_t i = 0; i < written; ++i) {
+      const std::string& f = def.forms[i];
+      if (f.size() < 4 || f.size() > 6 || !std::all_of(f.begin(), f.end(), [](char c) { return c >= 'A' && c <= 'Z'; }))
+        continue;
+      std::string word = f;
+      for (std::size_t k = 1; k < word.size(); ++k) word[k] = static_cast<char>(word[k] - 'A' + 'a');
+      if (std::find(def.forms.begin(), def.forms.end(), word) == def.forms.end()) def.forms.push_back(word);
+    }
+  }
   pack.actors.push_back(std::move(def));
   return {};
 }
@@ -301,6 +327,8 @@ Status parse_frames(const std::string& file, const YAML::Node& node, Pack& pack)
                            "name_suffixes",
                            "prepositions",
                            "name_connectors",
+                           "elisions",
+                           "cessations",
                            "lists",
                            "word_order",
                            "note"},
@@ -381,7 +409,9 @@ Status parse_frames(const std::string& file, const YAML::Node& node, Pack& pack)
                          Words{"pressures", &lex.pressures},
                          Words{"name_suffixes", &lex.name_suffixes},
                          Words{"prepositions", &lex.prepositions},
-                         Words{"name_connectors", &lex.name_connectors}}) {
+                         Words{"name_connectors", &lex.name_connectors},
+                         Words{"elisions", &lex.elisions},
+                         Words{"cessations", &lex.cessations}}) {
     const std::string what = std::string("frames '") + w.key + "'";
     if (auto s = append_strings(file, node[w.key], what.c_str(), *w.into); !s) return s;
   }

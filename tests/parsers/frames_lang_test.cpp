@@ -352,5 +352,44 @@ TEST(FramesLangCheck, ReportsAnUnknownKeyInALanguageFile) {
   EXPECT_NE(p.find("auxilaires"), std::string::npos) << p;
 }
 
+TEST_F(FramesLang, ElidedWordsStandApart) {
+  // "l'istruttoria", "dall'Autorità": the article or preposition leans on the
+  // next word but reads as its own (a determiner, an agent marker).
+  auto xs = run("Una nuova istruttoria è stata aperta dall'AGCM nei confronti di Shein per le sue promesse ambientali.",
+                "it");
+  const auto* x = find(xs, "Shein", "investigation");
+  ASSERT_NE(x, nullptr) << dump(xs);
+  EXPECT_EQ(x->event.actor, "Italian Competition Authority");
+  auto ys = run("L'ANSSI a ouvert l'enquête contre Hikvision au printemps.", "fr");
+  ASSERT_NE(find(ys, "Hikvision", "investigation"), nullptr) << dump(ys);
+}
+
+TEST_F(FramesLang, FrenchNominalWithItsSupportPassive) {
+  auto xs =
+      run("Des procédures ont été ouvertes par la Commission européenne contre AliExpress et Temu l'an dernier.", "fr");
+  ASSERT_NE(find(xs, "AliExpress", "investigation"), nullptr) << dump(xs);
+  const auto* x = find(xs, "Temu", "investigation");
+  ASSERT_NE(x, nullptr) << dump(xs);
+  EXPECT_EQ(x->event.actor, "European Commission");
+}
+
+TEST_F(FramesLang, OrderToTheVendorToStopInEachLanguage) {
+  struct Case {
+    const char* lang;
+    const char* text;
+  };
+  for (const Case& c : {
+           Case{"es", "La AEPD ha obligado a Worldcoin a suspender su actividad en todo el país."},
+           Case{"it", "Il Garante ha ordinato a Worldcoin di sospendere la raccolta delle iridi in Italia."},
+           Case{"fr", "La CNIL a mis en demeure Worldcoin de cesser toute collecte en France."},
+           Case{"de", "Das BSI hat Worldcoin angewiesen, den Betrieb in Deutschland sofort einzustellen."},
+       }) {
+    auto xs = run(c.text, c.lang);
+    const auto* x = find(xs, "Worldcoin", "ban");
+    ASSERT_NE(x, nullptr) << c.lang << "\n" << dump(xs);
+    EXPECT_EQ(x->event.rule_id, "frame.ban.order") << c.lang;
+  }
+}
+
 }  // namespace
 }  // namespace banwatch::rules

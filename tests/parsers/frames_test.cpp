@@ -377,5 +377,54 @@ TEST_F(Frames, Lenient_PathologicalInputsAreBounded) {
   EXPECT_LE(c.size(), 64u);
 }
 
+TEST_F(Frames, NominalWhosePassiveOnlySaysItWasTaken) {
+  // "an inquiry was opened by X into Y": the verb between the measure and its
+  // object says only that it was taken; the agent follows "by".
+  auto xs = run("Last spring an inquiry was launched by Ofcom into Temu over its delivery claims.");
+  const auto* x = find(xs, "Temu", "investigation");
+  ASSERT_NE(x, nullptr) << dump(xs);
+  EXPECT_EQ(x->event.actor, "Ofcom");
+  auto ys = run("A formal ban was imposed on Hikvision by the Commerce Department in 2019.");
+  const auto* y = find(ys, "Hikvision", "ban");
+  ASSERT_NE(y, nullptr) << dump(ys);
+  EXPECT_EQ(y->event.actor, "Commerce Department");
+}
+
+TEST_F(Frames, VendorToldToCeaseIsBannedByWhoeverToldIt) {
+  auto xs = run("The Garante ordered Replika to cease collecting the data of Italian users.");
+  const auto* x = find(xs, "Replika", "ban");
+  ASSERT_NE(x, nullptr) << dump(xs);
+  EXPECT_EQ(x->event.actor, "Garante");
+  EXPECT_EQ(x->event.rule_id, "frame.ban.order");
+  // What the vendor must stop is its users' content: no ban of the vendor.
+  EXPECT_TRUE(run("The Garante ordered Telegram to halt channels that sold stolen data.").empty());
+  // A company's demand on another is no ban.
+  EXPECT_TRUE(run("Samsung told Xiaomi to cease copying the hinge of its folding phone.").empty());
+  // Told to stop using a vendor: the vendor after the verb is the patient.
+  auto ys = run("The FCC ordered carriers to suspend Huawei equipment purchases.");
+  ASSERT_NE(find(ys, "Huawei", "ban"), nullptr) << dump(ys);
+}
+
+TEST_F(Frames, TwoWordDirectiveGivesTheOrder) {
+  auto xs = run("The European Commission called on member states to exclude ZTE from their networks.");
+  const auto* x = find(xs, "ZTE", "warning");
+  ASSERT_NE(x, nullptr) << dump(xs);
+  EXPECT_EQ(x->event.actor, "European Commission");
+}
+
+TEST_F(Frames, ACourtThatSuspendsAVendorBansIt) {
+  auto xs = run("Brazil's top court suspended Telegram nationwide in March 2022.");
+  const auto* x = find(xs, "Telegram", "ban");
+  ASSERT_NE(x, nullptr) << dump(xs);
+  EXPECT_EQ(x->event.status, "enacted");
+}
+
+TEST_F(Frames, NamesInCapitalsAndAcronymsAsWords) {
+  auto xs = run("THE REGULATOR ACTS. The Cnil has fined and banned CLEARVIEW AI from French territory.");
+  const auto* x = find(xs, "Clearview AI", "ban");
+  ASSERT_NE(x, nullptr) << dump(xs);
+  EXPECT_EQ(x->event.actor, "CNIL");
+}
+
 }  // namespace
 }  // namespace banwatch::rules
