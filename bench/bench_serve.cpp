@@ -17,7 +17,7 @@
 #include <vector>
 
 #include "serve/serve.h"
-#include "store/store.h"
+#include "store/open/open_store.h"
 
 namespace {
 

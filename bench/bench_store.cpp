@@ -22,7 +22,7 @@
 #include <string_view>
 #include <vector>
 
-#include "store/store.h"
+#include "store/open/open_store.h"
 
 namespace {
 

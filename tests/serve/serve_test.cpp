@@ -18,7 +18,7 @@
 #include <nlohmann/json.hpp>
 
 #include "serve/serve.h"
-#include "store/store.h"
+#include "store/open/open_store.h"
 
 namespace {
 

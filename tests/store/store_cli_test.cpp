@@ -15,7 +15,7 @@
 #include <vector>
 
 #include "common/charset.h"
-#include "store/store.h"
+#include "store/open/open_store.h"
 
 namespace banwatch::store {
 namespace {

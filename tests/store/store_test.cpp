@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "store/store.h"
+#include "store/open/open_store.h"
 
 namespace banwatch::store {
 namespace {

@@ -25,9 +25,10 @@
 
 #include "store/identity.h"
 #include "store/migrations.h"
-#include "store/model.h"
-#include "store/pg_internal.h"
-#include "store/pg_store.h"
+#include "store/backend.h"
+#include "store/pg/pg_internal.h"
+#include "store/pg/pg_store.h"
+#include "store/open/open_store.h"
 #include "store/store.h"
 
 namespace banwatch::store {
@@ -686,10 +687,10 @@ TEST_F(PgStoreTest, TwoWorkersClaimDisjointHosts) {
   add_sources(store, 6, 2);
   Store& other = open();
   const auto now = at(2026, 11, 1);
-  ASSERT_TRUE(store.register_worker(worker("w1", now)));
-  ASSERT_TRUE(other.register_worker(worker("w2", now)));
-  auto first = store.claim_hosts(worker("w1", now), 60s, 4);
-  auto second = other.claim_hosts(worker("w2", now), 60s, 4);
+  ASSERT_TRUE(store.work_queue().register_worker(worker("w1", now)));
+  ASSERT_TRUE(other.work_queue().register_worker(worker("w2", now)));
+  auto first = store.work_queue().claim_hosts(worker("w1", now), 60s, 4);
+  auto second = other.work_queue().claim_hosts(worker("w2", now), 60s, 4);
   ASSERT_TRUE(first) << first.error().message;
   ASSERT_TRUE(second);
   EXPECT_EQ(first->size(), 4u);
@@ -704,19 +705,19 @@ TEST_F(PgStoreTest, TwoWorkersClaimDisjointHosts) {
   EXPECT_EQ(hosts.size(), 6u);
   EXPECT_TRUE(hosts.count("host0.example:8080"));
   // Nothing is left for a third worker.
-  auto third = other.claim_hosts(worker("w3", now), 60s, 4);
+  auto third = other.work_queue().claim_hosts(worker("w3", now), 60s, 4);
   ASSERT_TRUE(third);
   EXPECT_TRUE(third->empty());
 
   // A source whose next due time lies ahead makes its host idle.
   auto source = store.get_source("src-0-0");
   ASSERT_TRUE(source);
-  ASSERT_TRUE(store.release_leases(worker("w1", now), {}));
+  ASSERT_TRUE(store.work_queue().release_leases(worker("w1", now), {}));
   FetchState later;
   later.next_due = now + 1h;
   ASSERT_TRUE(store.save_fetch_state(source->id, later));
   ASSERT_TRUE(store.save_fetch_state(store.get_source("src-0-1")->id, later));
-  auto reclaimed = store.claim_hosts(worker("w1", now), 60s, 10);
+  auto reclaimed = store.work_queue().claim_hosts(worker("w1", now), 60s, 10);
   ASSERT_TRUE(reclaimed);
   EXPECT_EQ(reclaimed->size(), 3u);  // hosts 1..3: host0 has nothing due
   for (const auto& lease : *reclaimed) EXPECT_NE(lease.host, "host0.example:8080");
@@ -726,30 +727,30 @@ TEST_F(PgStoreTest, AnExpiredLeaseIsTakenOver) {
   Store& store = open();
   add_sources(store, 1);
   const auto now = at(2026, 11, 1);
-  auto mine = store.claim_hosts(worker("dead", now), 30s, 10);
+  auto mine = store.work_queue().claim_hosts(worker("dead", now), 30s, 10);
   ASSERT_TRUE(mine);
   ASSERT_EQ(mine->size(), 1u);
   const auto token = (*mine)[0].token;
   // Before expiry nobody else gets it.
-  EXPECT_TRUE(store.claim_hosts(worker("alive", now + 29s), 30s, 10)->empty());
+  EXPECT_TRUE(store.work_queue().claim_hosts(worker("alive", now + 29s), 30s, 10)->empty());
   // After expiry it changes owner, with a new fencing token.
-  auto taken = store.claim_hosts(worker("alive", now + 31s), 30s, 10);
+  auto taken = store.work_queue().claim_hosts(worker("alive", now + 31s), 30s, 10);
   ASSERT_TRUE(taken);
   ASSERT_EQ(taken->size(), 1u);
   EXPECT_GT((*taken)[0].token, token);
   // The old owner learns that it lost the host.
-  auto renewed = store.renew_leases(worker("dead", now + 32s), 30s);
+  auto renewed = store.work_queue().renew_leases(worker("dead", now + 32s), 30s);
   ASSERT_TRUE(renewed);
   EXPECT_TRUE(renewed->empty());
   // The new owner renews; its token stays.
-  auto kept = store.renew_leases(worker("alive", now + 40s), 30s);
+  auto kept = store.work_queue().renew_leases(worker("alive", now + 40s), 30s);
   ASSERT_TRUE(kept);
   ASSERT_EQ(kept->size(), 1u);
   EXPECT_EQ((*kept)[0].token, (*taken)[0].token);
   EXPECT_EQ((*kept)[0].expires_at, now + 70s);
   // Releasing records the last request so the next owner keeps the delay.
-  ASSERT_TRUE(store.release_leases(worker("alive", now + 41s), {{"host0.example:8080", now + 41s}}));
-  auto next = store.claim_hosts(worker("third", now + 42s), 30s, 10);
+  ASSERT_TRUE(store.work_queue().release_leases(worker("alive", now + 41s), {{"host0.example:8080", now + 41s}}));
+  auto next = store.work_queue().claim_hosts(worker("third", now + 42s), 30s, 10);
   ASSERT_TRUE(next);
   ASSERT_EQ(next->size(), 1u);
   EXPECT_EQ((*next)[0].last_request_at, now + 41s);
@@ -778,7 +779,7 @@ TEST_F(PgStoreTest, ConcurrentClaimsNeverOverlap) {
       // max_hosts bounds what a worker holds: later rounds renew what it
       // has and add hosts up to the bound (8 x 10 > 60 hosts).
       for (int round = 0; round < 5; ++round) {
-        auto claimed = stores[w]->claim_hosts(me, 300s, 10);
+        auto claimed = stores[w]->work_queue().claim_hosts(me, 300s, 10);
         if (!claimed) {
           ++failures;
           continue;
@@ -808,10 +809,10 @@ TEST_F(PgStoreTest, ArticleFetchQueueSurvivesADeadWorker) {
     fetch.item_json = R"({"title":"t)" + std::to_string(i) + R"("})";
     fetches.push_back(fetch);
   }
-  auto queued = store.enqueue_article_fetches(fetches, now);
+  auto queued = store.work_queue().enqueue_article_fetches(fetches, now);
   ASSERT_TRUE(queued) << queued.error().message;
   EXPECT_EQ(*queued, 5);
-  EXPECT_EQ(*store.enqueue_article_fetches(fetches, now), 0);  // queued once
+  EXPECT_EQ(*store.work_queue().enqueue_article_fetches(fetches, now), 0);  // queued once
   // An article already stored is not queued.
   ArticleRecord stored;
   stored.url = stored.canonical_url = "https://pages.example/stored";
@@ -819,45 +820,48 @@ TEST_F(PgStoreTest, ArticleFetchQueueSurvivesADeadWorker) {
   ASSERT_TRUE(store.append_article(stored, {}, {}));
   ArticleFetch known;
   known.url = "https://pages.example/stored";
-  EXPECT_EQ(*store.enqueue_article_fetches({known}, now), 0);
+  EXPECT_EQ(*store.work_queue().enqueue_article_fetches({known}, now), 0);
 
   // Without a lease on the host nothing can be claimed.
-  EXPECT_TRUE(store.claim_article_fetches(worker("a", now), 10, 60s)->empty());
-  auto leases = store.claim_hosts(worker("a", now), 60s, 10);
+  EXPECT_TRUE(store.work_queue().claim_article_fetches(worker("a", now), 10, 60s)->empty());
+  auto leases = store.work_queue().claim_hosts(worker("a", now), 60s, 10);
   ASSERT_TRUE(leases);
   ASSERT_EQ(leases->size(), 1u);
   EXPECT_EQ((*leases)[0].host, "pages.example");
   EXPECT_EQ((*leases)[0].queued_fetches, 5);
-  auto claimed = store.claim_article_fetches(worker("a", now), 3, 60s);
+  auto claimed = store.work_queue().claim_article_fetches(worker("a", now), 3, 60s);
   ASSERT_TRUE(claimed);
   ASSERT_EQ(claimed->size(), 3u);
   EXPECT_EQ((*claimed)[0].canonical_url, "https://pages.example/a0");
   EXPECT_EQ((*claimed)[0].item_json, R"({"title":"t0"})");
   EXPECT_EQ((*claimed)[0].attempts, 1);
-  ASSERT_TRUE(store.complete_article_fetch(worker("a", now), (*claimed)[0].id, FetchOutcome::kDone, "", 0s));
-  ASSERT_TRUE(store.complete_article_fetch(worker("a", now), (*claimed)[1].id, FetchOutcome::kRetry, "timeout", 30s));
+  ASSERT_TRUE(
+      store.work_queue().complete_article_fetch(worker("a", now), (*claimed)[0].id, FetchOutcome::kDone, "", 0s));
+  ASSERT_TRUE(store.work_queue().complete_article_fetch(worker("a", now), (*claimed)[1].id, FetchOutcome::kRetry,
+                                                        "timeout", 30s));
   // Worker "a" dies holding the host and one claimed fetch. After expiry "b"
   // takes the host over and gets every unfinished fetch, the retry once it is due.
-  auto takeover = store.claim_hosts(worker("b", now + 61s), 60s, 10);
+  auto takeover = store.work_queue().claim_hosts(worker("b", now + 61s), 60s, 10);
   ASSERT_TRUE(takeover);
   ASSERT_EQ(takeover->size(), 1u);
-  auto rest = store.claim_article_fetches(worker("b", now + 61s), 10, 60s);
+  auto rest = store.work_queue().claim_article_fetches(worker("b", now + 61s), 10, 60s);
   ASSERT_TRUE(rest);
   std::set<std::string> urls;
   for (const auto& fetch : *rest) urls.insert(fetch.canonical_url);
   EXPECT_EQ(urls, (std::set<std::string>{"https://pages.example/a1", "https://pages.example/a2",
                                          "https://pages.example/a3", "https://pages.example/a4"}));
   // The dead worker's late completion is refused: the work is b's now.
-  auto late = store.complete_article_fetch(worker("a", now + 62s), (*claimed)[2].id, FetchOutcome::kDone, "", 0s);
+  auto late =
+      store.work_queue().complete_article_fetch(worker("a", now + 62s), (*claimed)[2].id, FetchOutcome::kDone, "", 0s);
   ASSERT_FALSE(late);
   EXPECT_EQ(late.error().code, ErrorCode::kNotFound);
   for (const auto& fetch : *rest) {
-    ASSERT_TRUE(
-        store.complete_article_fetch(worker("b", now + 63s), fetch.id,
-                                     fetch.canonical_url.ends_with("a4") ? FetchOutcome::kFailed : FetchOutcome::kDone,
-                                     fetch.canonical_url.ends_with("a4") ? "404" : "", 0s));
+    ASSERT_TRUE(store.work_queue().complete_article_fetch(
+        worker("b", now + 63s), fetch.id,
+        fetch.canonical_url.ends_with("a4") ? FetchOutcome::kFailed : FetchOutcome::kDone,
+        fetch.canonical_url.ends_with("a4") ? "404" : "", 0s));
   }
-  auto queue = store.work_queue_stats();
+  auto queue = store.work_queue().work_queue_stats();
   ASSERT_TRUE(queue);
   EXPECT_EQ(queue->fetches_done, 4);
   EXPECT_EQ(queue->fetches_failed, 1);
@@ -868,16 +872,16 @@ TEST_F(PgStoreTest, ArticleFetchQueueSurvivesADeadWorker) {
 TEST_F(PgStoreTest, WorkersAreListedWithLeasesAndThroughput) {
   Store& store = open();
   add_sources(store, 3);
-  ASSERT_TRUE(store.register_worker(worker("alpha")));
+  ASSERT_TRUE(store.work_queue().register_worker(worker("alpha")));
   Store& beta = open();  // one connection per worker, as on separate machines
-  ASSERT_TRUE(beta.register_worker(worker("beta")));
-  auto leases = store.claim_hosts(worker("alpha"), 600s, 2);
+  ASSERT_TRUE(beta.work_queue().register_worker(worker("beta")));
+  auto leases = store.work_queue().claim_hosts(worker("alpha"), 600s, 2);
   ASSERT_TRUE(leases);
   ASSERT_EQ(leases->size(), 2u);
   ArticleFetch fetch;
   fetch.url = "http://host0.example:8080/story";
-  ASSERT_EQ(*store.enqueue_article_fetches({fetch}, {}), 1);
-  auto claimed = store.claim_article_fetches(worker("alpha"), 10, 60s);
+  ASSERT_EQ(*store.work_queue().enqueue_article_fetches({fetch}, {}), 1);
+  auto claimed = store.work_queue().claim_article_fetches(worker("alpha"), 10, 60s);
   ASSERT_TRUE(claimed);
   ASSERT_EQ(claimed->size(), 1u);
   // The worker stores the page; its connection counts the new article.
@@ -886,8 +890,9 @@ TEST_F(PgStoreTest, WorkersAreListedWithLeasesAndThroughput) {
   page.fetched_at = at(2026, 1, 1);
   ASSERT_TRUE(store.append_article(page, {}, {}));
   ASSERT_TRUE(store.append_article(page, {}, {}));  // already stored: not counted again
-  ASSERT_TRUE(store.complete_article_fetch(worker("alpha"), (*claimed)[0].id, FetchOutcome::kDone, "", 0s));
-  auto workers = store.list_workers(300s, false);
+  ASSERT_TRUE(
+      store.work_queue().complete_article_fetch(worker("alpha"), (*claimed)[0].id, FetchOutcome::kDone, "", 0s));
+  auto workers = store.work_queue().list_workers(300s, false);
   ASSERT_TRUE(workers) << workers.error().message;
   ASSERT_EQ(workers->size(), 2u);
   EXPECT_EQ((*workers)[0].name, "alpha");
@@ -899,8 +904,8 @@ TEST_F(PgStoreTest, WorkersAreListedWithLeasesAndThroughput) {
   EXPECT_TRUE((*workers)[1].leases.empty());
   // A worker silent for longer than the window is not live.
   ASSERT_EQ(schema_->exec("UPDATE workers SET last_seen = last_seen - 3600 WHERE name = 'beta'"), "");
-  EXPECT_EQ(store.list_workers(300s, false)->size(), 1u);
-  auto everyone = store.list_workers(300s, true);
+  EXPECT_EQ(store.work_queue().list_workers(300s, false)->size(), 1u);
+  auto everyone = store.work_queue().list_workers(300s, true);
   ASSERT_TRUE(everyone);
   ASSERT_EQ(everyone->size(), 2u);
   EXPECT_FALSE((*everyone)[1].live);
@@ -909,14 +914,14 @@ TEST_F(PgStoreTest, WorkersAreListedWithLeasesAndThroughput) {
 TEST_F(PgStoreTest, OnlyOneDigestJobHoldsTheChannel) {
   Store& first = open();
   Store& second = open();
-  auto a = first.try_lock_job("digest:email");
-  auto b = second.try_lock_job("digest:email");
+  auto a = first.work_queue().try_lock_job("digest:email");
+  auto b = second.work_queue().try_lock_job("digest:email");
   ASSERT_TRUE(a && b);
   EXPECT_TRUE(*a);
   EXPECT_FALSE(*b);
-  EXPECT_TRUE(*second.try_lock_job("digest:file"));  // another channel is free
-  ASSERT_TRUE(first.unlock_job("digest:email"));
-  EXPECT_TRUE(*second.try_lock_job("digest:email"));
+  EXPECT_TRUE(*second.work_queue().try_lock_job("digest:file"));  // another channel is free
+  ASSERT_TRUE(first.work_queue().unlock_job("digest:email"));
+  EXPECT_TRUE(*second.work_queue().try_lock_job("digest:email"));
 }
 
 TEST_F(PgStoreTest, ReconnectsAfterTheConnectionIsCut) {
