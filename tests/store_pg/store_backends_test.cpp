@@ -175,9 +175,9 @@ class StoreBackendTest : public ::testing::TestWithParam<std::string> {
     return *stores_.back();
   }
 
-  static ArticleRecord article(const std::string& url, const std::string& title = "A title",
-                               const std::string& text = "Body text.") {
-    ArticleRecord a;
+  static model::ArticleRecord article(const std::string& url, const std::string& title = "A title",
+                                      const std::string& text = "Body text.") {
+    model::ArticleRecord a;
     a.url = url;
     a.canonical_url = url;
     a.title = title;
@@ -187,10 +187,10 @@ class StoreBackendTest : public ::testing::TestWithParam<std::string> {
     return a;
   }
 
-  static ExtractedEvent event(const std::string& vendor, const std::string& actor, const std::string& status,
-                              std::optional<PreciseTime> date, const std::string& evidence,
-                              const std::string& rule = "rule.ban") {
-    ExtractedEvent e;
+  static model::ExtractedEvent event(const std::string& vendor, const std::string& actor, const std::string& status,
+                                     std::optional<PreciseTime> date, const std::string& evidence,
+                                     const std::string& rule = "rule.ban") {
+    model::ExtractedEvent e;
     e.vendor = vendor;
     e.actor = actor;
     e.actor_type = "government";
@@ -259,7 +259,7 @@ TEST_P(StoreBackendTest, SourcesRoundTripWithFetchState) {
 
 TEST_P(StoreBackendTest, AppendIsIdempotent) {
   Store& store = open();
-  const auto events = std::vector<ExtractedEvent>{
+  const auto events = std::vector<model::ExtractedEvent>{
       event("Huawei", "Germany", "enacted", day_date(2026, 10, 20), "Germany banned Huawei equipment.")};
   auto first = store.append_article(article("https://a.example/1"), events, {});
   ASSERT_TRUE(first) << first.error().message;
@@ -490,8 +490,8 @@ TEST_P(StoreBackendTest, ArticlesWalkInPagesAndReplaceStubs) {
     ASSERT_TRUE(store.append_article(a, {}, {}));
   }
   int visited = 0;
-  Id previous = 0;
-  ASSERT_TRUE(store.for_each_article({}, [&](const ArticleRecord& a) {
+  model::Id previous = 0;
+  ASSERT_TRUE(store.for_each_article({}, [&](const model::ArticleRecord& a) {
     EXPECT_GT(a.id, previous);
     previous = a.id;
     ++visited;
@@ -501,12 +501,12 @@ TEST_P(StoreBackendTest, ArticlesWalkInPagesAndReplaceStubs) {
   Store::ArticleFilter filter;
   filter.since = at(2026, 1, 1) + std::chrono::hours(250);
   visited = 0;
-  ASSERT_TRUE(store.for_each_article(filter, [&](const ArticleRecord&) { return ++visited < 1000; }));
+  ASSERT_TRUE(store.for_each_article(filter, [&](const model::ArticleRecord&) { return ++visited < 1000; }));
   EXPECT_EQ(visited, 50);
   filter = {};
   filter.urls = {"https://a.example/w7", "https://a.example/w8"};
   visited = 0;
-  ASSERT_TRUE(store.for_each_article(filter, [&](const ArticleRecord&) { return ++visited < 1000; }));
+  ASSERT_TRUE(store.for_each_article(filter, [&](const model::ArticleRecord&) { return ++visited < 1000; }));
   EXPECT_EQ(visited, 2);
 
   auto stub = article("https://a.example/stub", "Stub", "Only the feed summary.");
@@ -515,13 +515,13 @@ TEST_P(StoreBackendTest, ArticlesWalkInPagesAndReplaceStubs) {
   auto page = article("https://a.example/stub", "Full", "The whole page text.");
   ASSERT_TRUE(store.append_article(page, {}, {}));
   filter.urls = {"https://a.example/stub"};
-  ASSERT_TRUE(store.for_each_article(filter, [&](const ArticleRecord& a) {
+  ASSERT_TRUE(store.for_each_article(filter, [&](const model::ArticleRecord& a) {
     EXPECT_EQ(a.text, "The whole page text.");
     EXPECT_FALSE(a.feed_only);
     return true;
   }));
   ASSERT_TRUE(store.append_article(stub, {}, {}));  // never downgraded to the stub again
-  ASSERT_TRUE(store.for_each_article(filter, [&](const ArticleRecord& a) {
+  ASSERT_TRUE(store.for_each_article(filter, [&](const model::ArticleRecord& a) {
     EXPECT_EQ(a.text, "The whole page text.");
     return true;
   }));
@@ -656,7 +656,7 @@ TEST_F(PgStoreTest, TruncateIsRefusedToo) {
   Store& store = open();
   ASSERT_TRUE(store.append_article(
       [] {
-        ArticleRecord a;
+        model::ArticleRecord a;
         a.url = a.canonical_url = "https://t.example/1";
         a.fetched_at = at(2026, 1, 1);
         return a;
@@ -668,14 +668,14 @@ TEST_F(PgStoreTest, TruncateIsRefusedToo) {
 
 TEST_F(PgStoreTest, InvalidUtf8AndNulBytesAreStoredCleaned) {
   Store& store = open();
-  ArticleRecord a;
+  model::ArticleRecord a;
   a.url = a.canonical_url = "https://t.example/bytes";
   a.title = std::string("Caf\xE9 \x00menu", 10);
   a.text = "ok \xF0\x9F\x98\x80 and \xC3\xA9";
   a.fetched_at = at(2026, 1, 1);
   auto appended = store.append_article(a, {}, {});
   ASSERT_TRUE(appended) << appended.error().message;
-  store.for_each_article({}, [&](const ArticleRecord& stored) {
+  store.for_each_article({}, [&](const model::ArticleRecord& stored) {
     EXPECT_EQ(stored.title, "Caf\xEF\xBF\xBD menu");
     EXPECT_EQ(stored.text, a.text);  // valid UTF-8 is kept byte for byte
     return true;
@@ -814,7 +814,7 @@ TEST_F(PgStoreTest, ArticleFetchQueueSurvivesADeadWorker) {
   EXPECT_EQ(*queued, 5);
   EXPECT_EQ(*store.work_queue().enqueue_article_fetches(fetches, now), 0);  // queued once
   // An article already stored is not queued.
-  ArticleRecord stored;
+  model::ArticleRecord stored;
   stored.url = stored.canonical_url = "https://pages.example/stored";
   stored.fetched_at = now;
   ASSERT_TRUE(store.append_article(stored, {}, {}));
@@ -885,7 +885,7 @@ TEST_F(PgStoreTest, WorkersAreListedWithLeasesAndThroughput) {
   ASSERT_TRUE(claimed);
   ASSERT_EQ(claimed->size(), 1u);
   // The worker stores the page; its connection counts the new article.
-  ArticleRecord page;
+  model::ArticleRecord page;
   page.url = page.canonical_url = (*claimed)[0].canonical_url;
   page.fetched_at = at(2026, 1, 1);
   ASSERT_TRUE(store.append_article(page, {}, {}));
@@ -933,7 +933,7 @@ TEST_F(PgStoreTest, ReconnectsAfterTheConnectionIsCut) {
                           " WHERE application_name = '" +
                           schema_->name() + "' AND pid <> pg_backend_pid()"),
             "");
-  ArticleRecord a;
+  model::ArticleRecord a;
   a.url = a.canonical_url = "https://t.example/after-cut";
   a.fetched_at = at(2026, 1, 1);
   auto appended = store.append_article(a, {}, {});
@@ -955,13 +955,13 @@ TEST_F(PgStoreTest, SqliteStoreIsCopiedAndVerified) {
     spec.url = "https://wire.example/feed";
     ASSERT_TRUE((*source)->add_source(spec));
     for (int i = 0; i < 700; ++i) {
-      ArticleRecord a;
+      model::ArticleRecord a;
       a.url = a.canonical_url = "https://wire.example/a" + std::to_string(i);
       a.title = "Title " + std::to_string(i);
       a.text = "Text about vendor " + std::to_string(i % 9) + " and caf\xC3\xA9.";
       a.fetched_at = at(2026, 1, 1) + std::chrono::hours(i);
       a.source_id = (*source)->get_source("wire")->id;
-      ExtractedEvent e;
+      model::ExtractedEvent e;
       e.vendor = "Vendor" + std::to_string(i % 9);
       e.actor = "Pa\xC3\xADs " + std::to_string(i % 4);  // non-ASCII: keys hash UTF-8 bytes
       e.action = "ban";
@@ -1020,7 +1020,7 @@ TEST_F(PgStoreTest, SqliteStoreIsCopiedAndVerified) {
   // Both backends compute the same timeline and mention keys: the first
   // article's event, appended again to the copy, is recognised as stored,
   // and a new report of it joins the copied event.
-  ExtractedEvent first;
+  model::ExtractedEvent first;
   first.vendor = "Vendor0";
   first.actor = "Pa\xC3\xADs 0";
   first.action = "ban";
@@ -1037,7 +1037,7 @@ TEST_F(PgStoreTest, SqliteStoreIsCopiedAndVerified) {
   ASSERT_TRUE(joined) << joined.error().message;
   EXPECT_EQ(joined->mentions_appended, 1);
   EXPECT_EQ(joined->events_appended, 0);
-  ArticleRecord fresh;
+  model::ArticleRecord fresh;
   fresh.url = fresh.canonical_url = "https://wire.example/new";
   fresh.fetched_at = at(2026, 3, 1);
   auto appended = target.append_article(fresh, {}, {});
@@ -1197,12 +1197,12 @@ TEST_P(StoreBackendTest, EventIdentityTable) {
     std::size_t i = 0;
     while (i < c.reports.size()) {
       const identity_cases::Report& first = c.reports[i];
-      ArticleRecord a = article("https://" + first.article + ".example/" + c.name);
+      model::ArticleRecord a = article("https://" + first.article + ".example/" + c.name);
       a.published_at = first.published;
-      std::vector<ExtractedEvent> events;
+      std::vector<model::ExtractedEvent> events;
       for (; i < c.reports.size() && c.reports[i].article == first.article; ++i) {
         const identity_cases::Report& r = c.reports[i];
-        ExtractedEvent e = event(r.vendor, r.actor, r.status, r.date, r.label);
+        model::ExtractedEvent e = event(r.vendor, r.actor, r.status, r.date, r.label);
         e.action = r.action;
         events.push_back(e);
       }
@@ -1213,21 +1213,21 @@ TEST_P(StoreBackendTest, EventIdentityTable) {
     with_timeline.with_timeline = true;
     auto stored = store.query_events(with_timeline);
     ASSERT_TRUE(stored) << stored.error().message;
-    std::map<std::string, Id> event_of;
-    std::map<Id, std::optional<Id>> previous_of;
+    std::map<std::string, model::Id> event_of;
+    std::map<model::Id, std::optional<model::Id>> previous_of;
     for (const EventWithMentions& e : *stored) {
       previous_of[e.event.id] = e.event.previous_event_id;
-      for (const Mention& m : e.mentions) event_of[m.evidence] = e.event.id;
+      for (const model::Mention& m : e.mentions) event_of[m.evidence] = e.event.id;
     }
     EXPECT_EQ(stored->size(), c.events.size());
-    std::set<Id> distinct;
+    std::set<model::Id> distinct;
     for (const auto& labels : c.events) {
       ASSERT_TRUE(event_of.contains(labels.front())) << labels.front();
-      const Id id = event_of[labels.front()];
+      const model::Id id = event_of[labels.front()];
       EXPECT_TRUE(distinct.insert(id).second) << labels.front() << " shares an event with another group";
       for (const std::string& label : labels) EXPECT_EQ(event_of[label], id) << label << " vs " << labels.front();
     }
-    std::map<Id, Id> expected_previous;
+    std::map<model::Id, model::Id> expected_previous;
     for (const auto& [later, earlier] : c.follows) expected_previous[event_of[later]] = event_of[earlier];
     for (const auto& [id, previous] : previous_of) {
       if (expected_previous.contains(id)) {
@@ -1383,12 +1383,12 @@ TEST_P(StoreBackendTest, MigrationMergesTheDuplicatesOfOlderIdentityRules) {
   // The dated body (the earliest event) keeps its id, date and every citation.
   EXPECT_EQ((*events)[0].event.id, 1);
   EXPECT_EQ((*events)[0].event.event_date, day_date(2026, 12, 7));
-  std::vector<Id> cited;
-  for (const Mention& m : (*events)[0].mentions) cited.push_back(m.id);
-  EXPECT_EQ(cited, (std::vector<Id>{1, 2, 3}));
+  std::vector<model::Id> cited;
+  for (const model::Mention& m : (*events)[0].mentions) cited.push_back(m.id);
+  EXPECT_EQ(cited, (std::vector<model::Id>{1, 2, 3}));
   // The lifting followed the merged undated event: it now follows the one it joined.
   EXPECT_EQ((*events)[1].event.id, 4);
-  EXPECT_EQ((*events)[1].event.previous_event_id, std::optional<Id>(1));
+  EXPECT_EQ((*events)[1].event.previous_event_id, std::optional<model::Id>(1));
   EXPECT_EQ((*events)[0].event.case_status, "reversed");
   EXPECT_EQ((*events)[2].event.vendor, "Dahua");
   auto digest = store.last_digest("file");
@@ -1401,12 +1401,13 @@ TEST_P(StoreBackendTest, MigrationMergesTheDuplicatesOfOlderIdentityRules) {
   EXPECT_NE(backend_->exec("UPDATE mentions SET event_id = 5 WHERE id = 1"), "");
   EXPECT_NE(backend_->exec("DELETE FROM events WHERE id = 5"), "");
   // The migrated rows still deduplicate and cluster what comes after.
-  ArticleRecord again = article("https://a.example/1", "UK bans Hikvision", "The UK on Monday banned Hikvision.");
+  model::ArticleRecord again =
+      article("https://a.example/1", "UK bans Hikvision", "The UK on Monday banned Hikvision.");
   auto repeated = store.append_article(
       again, {event("Hikvision", "United Kingdom", "enacted", std::nullopt, "UK bans Hikvision")}, {});
   ASSERT_TRUE(repeated) << repeated.error().message;
   EXPECT_EQ(repeated->mentions_appended, 0);
-  ArticleRecord later = article("https://d.example/4");
+  model::ArticleRecord later = article("https://d.example/4");
   later.published_at = PreciseTime{at(2026, 12, 12), DatePrecision::kDay};
   auto joined = store.append_article(
       later, {event("hikvision", "United Kingdom", "enacted", std::nullopt, "Hikvision ban stands.")}, {});
@@ -1419,9 +1420,10 @@ TEST_P(StoreBackendTest, MigrationMergesTheDuplicatesOfOlderIdentityRules) {
 // it replaced is kept by hash in article_versions.
 TEST_P(StoreBackendTest, AChangedTextReplacesTheStoredOneAndKeepsItsHash) {
   Store& store = open();
-  ArticleRecord first = article("https://a.example/changing", "Ban", "Regulators discussed the vendor at length.");
+  model::ArticleRecord first =
+      article("https://a.example/changing", "Ban", "Regulators discussed the vendor at length.");
   ASSERT_TRUE(store.append_article(first, {}, {}));
-  ArticleRecord second = article("https://a.example/changing", "Ban", "Regulators banned the vendor outright.");
+  model::ArticleRecord second = article("https://a.example/changing", "Ban", "Regulators banned the vendor outright.");
   second.fetched_at = at(2026, 11, 2);
   auto appended = store.append_article(second, {}, {});
   ASSERT_TRUE(appended) << appended.error().message;
@@ -1459,16 +1461,17 @@ TEST_P(StoreBackendTest, AChangedTextReplacesTheStoredOneAndKeepsItsHash) {
 // not one years away.
 TEST_P(StoreBackendTest, ReextractedUndatedReportIsAnchoredAtItsStoredArticle) {
   Store& store = open();
-  ArticleRecord first = article("https://a.example/old", "Old ban", "The UK banned Hikvision cameras in 2023.");
+  model::ArticleRecord first = article("https://a.example/old", "Old ban", "The UK banned Hikvision cameras in 2023.");
   first.published_at = PreciseTime{at(2023, 5, 2), DatePrecision::kDay};
   ASSERT_TRUE(store.append_article(
       first, {event("Hikvision", "United Kingdom", "enacted", day_date(2023, 5, 1), "The UK banned it in 2023.")}, {}));
-  ArticleRecord dated = article("https://a.example/dated", "Ban", "The UK on Monday banned Hikvision cameras.");
+  model::ArticleRecord dated = article("https://a.example/dated", "Ban", "The UK on Monday banned Hikvision cameras.");
   dated.published_at = PreciseTime{at(2026, 12, 8, 9), DatePrecision::kMinute};
   ASSERT_TRUE(store.append_article(
       dated, {event("Hikvision", "United Kingdom", "enacted", day_date(2026, 12, 7), "The UK on Monday banned it.")},
       {}));
-  ArticleRecord later = article("https://b.example/later", "Hikvision banned", "The UK has banned Hikvision cameras.");
+  model::ArticleRecord later =
+      article("https://b.example/later", "Hikvision banned", "The UK has banned Hikvision cameras.");
   later.published_at = PreciseTime{at(2026, 12, 10, 9), DatePrecision::kMinute};
   auto stored = store.append_article(later, {}, {});
   ASSERT_TRUE(stored) << stored.error().message;
