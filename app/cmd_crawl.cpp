@@ -168,7 +168,7 @@ int run_crawl_worker(Context& ctx, const CrawlCommandOptions& opts) {
   // split the hosts, instead of the first to claim taking its whole bound.
   auto store = ctx.store();
   if (!store) return ctx.report(store.error());
-  if (auto registered = (*store)->register_worker(options.identity); !registered) {
+  if (auto registered = (*store)->work_queue().register_worker(options.identity); !registered) {
     return ctx.report(registered.error());
   }
   auto rules = open_store_and_rules(ctx, deps);

@@ -82,13 +82,13 @@ std::vector<digest::Metric> digest_metrics(const digest::RunOutcome& outcome, Ti
 // machine sees: a channel whose lock another digest job holds is left to that
 // job. Other stores answer kUnsupported and the caller takes the file lock.
 struct DigestJobLocks {
-  store::Store* store = nullptr;
+  store::WorkQueue* work_queue = nullptr;
   bool shared = false;
   std::vector<digest::Channel*> channels;
   std::vector<std::string> held;
   void unlock() {
     for (const auto& name : held) {
-      if (auto st = store->unlock_job(name); !st)
+      if (auto st = work_queue->unlock_job(name); !st)
         spdlog::warn("digest: releasing job lock {}: {}", name, st.error().message);
     }
     held.clear();
@@ -98,10 +98,10 @@ struct DigestJobLocks {
 Result<DigestJobLocks> lock_digest_jobs(store::Store& store,
                                         const std::vector<std::unique_ptr<digest::Channel>>& owned) {
   DigestJobLocks locks;
-  locks.store = &store;
+  locks.work_queue = &store.work_queue();
   for (const auto& channel : owned) {
     const std::string name = "digest:" + channel->key();
-    auto taken = store.try_lock_job(name);
+    auto taken = locks.work_queue->try_lock_job(name);
     if (!taken && taken.error().code == ErrorCode::kUnsupported) {
       locks.shared = false;
       locks.channels.clear();

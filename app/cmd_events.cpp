@@ -72,7 +72,7 @@ void write_csv(const std::vector<store::EventWithMentions>& events, bool per_cit
   }
   row(header);
   for (const auto& entry : events) {
-    const store::Event& e = entry.event;
+    const model::Event& e = entry.event;
     std::vector<std::string> fields = {std::to_string(e.id),
                                        date_text(e.event_date),
                                        e.vendor,
@@ -106,7 +106,7 @@ void write_table(const std::vector<store::EventWithMentions>& events, bool with_
   out << fmt::format("{:>7}  {:<10}  {:<16}  {:<22}  {:<18}  {:<11}  {:<11}  {:>5}  {}\n", "ID", "DATE", "VENDOR",
                      "ACTOR", "ACTION", "STATUS", "CASE NOW", "CITES", "FOLLOWS");
   for (const auto& entry : events) {
-    const store::Event& e = entry.event;
+    const model::Event& e = entry.event;
     // Names are fitted to their columns by display width, so a cut or a
     // non-ASCII name keeps the columns after it in line.
     out << fmt::format("{:>7}  {:<10}  {}  {}  {}  {}  {}  {:>5}  {}\n", e.id,

@@ -8,7 +8,7 @@
 
 #include "app/app.h"
 #ifdef BANWATCH_HAVE_PQXX
-#include "store/pg_store.h"
+#include "store/pg/pg_store.h"
 #endif
 
 namespace banwatch::app {

@@ -32,9 +32,10 @@ int run_workers(Context& ctx, const WorkersOptions& opts) {
   const auto window_s = std::chrono::duration_cast<std::chrono::seconds>(*window);
   auto store = ctx.store(false);
   if (!store) return ctx.report(store.error());
-  auto workers = (*store)->list_workers(window_s, opts.all);
+  store::WorkQueue& work_queue = (*store)->work_queue();
+  auto workers = work_queue.list_workers(window_s, opts.all);
   if (!workers) return ctx.report(workers.error());
-  auto queue = (*store)->work_queue_stats();
+  auto queue = work_queue.work_queue_stats();
   if (!queue) return ctx.report(queue.error());
   const Timestamp now = SystemClock().now();
   const double minutes = static_cast<double>(window_s.count()) / 60.0;

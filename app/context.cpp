@@ -10,6 +10,7 @@
 #include "app/app.h"
 #include "common/url.h"
 #include "common/version.h"
+#include "store/open/open_store.h"
 
 namespace banwatch::app {
 

@@ -17,7 +17,7 @@
 #include <vector>
 
 #include "serve/serve.h"
-#include "store/store.h"
+#include "store/open/open_store.h"
 
 namespace {
 
@@ -89,7 +89,7 @@ bool build(Store& store, long total) {
       entry.article.text = "Officials reviewed the network equipment rules.";
       entry.article.content_hash = std::to_string(index);
       for (int e = 0; e < 4 && left > 0; ++e, --left) {
-        ExtractedEvent& event = entry.events.emplace_back();
+        model::ExtractedEvent& event = entry.events.emplace_back();
         event.vendor = "Vendor" + std::to_string(random() % 40);
         event.actor = "Agency " + std::to_string(random() % 5000);
         event.actor_type = "government";

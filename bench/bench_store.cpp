@@ -22,7 +22,7 @@
 #include <string_view>
 #include <vector>
 
-#include "store/store.h"
+#include "store/open/open_store.h"
 
 namespace {
 
@@ -145,7 +145,7 @@ int main(int argc, char** argv) {
     batch.clear();
     for (int a = 0; a < options.batch_articles && events_left > 0; ++a, ++article_index) {
       Store::ArticleWithEvents& entry = batch.emplace_back();
-      ArticleRecord& article = entry.article;
+      banwatch::model::ArticleRecord& article = entry.article;
       const Timestamp seen = first_day + std::chrono::seconds(static_cast<long>(seconds_per_article * article_index));
       article.url =
           "https://news" + std::to_string(article_index % 97) + ".example/story/" + std::to_string(article_index);
@@ -158,7 +158,7 @@ int main(int argc, char** argv) {
       article.text = filler;
       article.content_hash = std::to_string(article_index);
       for (int e = 0; e < options.events_per_article && events_left > 0; ++e, --events_left) {
-        ExtractedEvent& event = entry.events.emplace_back();
+        banwatch::model::ExtractedEvent& event = entry.events.emplace_back();
         event.vendor = vendors[random() % vendors.size()];
         event.actor = "Agency " + std::to_string(random() % 5000);
         event.actor_type = "government";

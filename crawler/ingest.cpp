@@ -9,15 +9,15 @@
 
 namespace banwatch::crawler {
 
-void seal_article(store::ArticleRecord& article) { article.content_hash = sha256_hex(article.text); }
+void seal_article(model::ArticleRecord& article) { article.content_hash = sha256_hex(article.text); }
 
-std::vector<store::ExtractedEvent> extract_events(const rules::RuleEngine& rules, const store::ArticleRecord& article) {
+std::vector<model::ExtractedEvent> extract_events(const rules::RuleEngine& rules, const model::ArticleRecord& article) {
   rules::ExtractContext context;
   context.published = article.published_at;
   // The article's declared language picks the lexicon; without one the text's is detected.
   if (auto code = language::normalize(article.language); !code.empty()) context.language = code;
   const std::string text = article.title.empty() ? article.text : article.title + "\n\n" + article.text;
-  std::vector<store::ExtractedEvent> events;
+  std::vector<model::ExtractedEvent> events;
   for (auto& extracted : rules.extract(text, context)) events.push_back(std::move(extracted.event));
   return events;
 }
@@ -29,12 +29,12 @@ Result<ReextractSummary> reextract(store::Store& store, const rules::RuleEngine&
   std::optional<Error> failure;
   store::AppendOptions append;
   append.cluster_window = options.cluster_window;
-  auto walked = store.for_each_article(options.filter, [&](const store::ArticleRecord& article) {
+  auto walked = store.for_each_article(options.filter, [&](const model::ArticleRecord& article) {
     if (options.cancel != nullptr && options.cancel->load() != 0) {
       summary.cancelled = true;
       return false;
     }
-    const std::vector<store::ExtractedEvent> events = extract_events(rules, article);
+    const std::vector<model::ExtractedEvent> events = extract_events(rules, article);
     ++summary.articles;
     if (events.empty()) {
       if (options.progress) options.progress(summary.articles, summary.events_appended);

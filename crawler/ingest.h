@@ -19,12 +19,12 @@
 namespace banwatch::crawler {
 
 // Completes a record for the store: its content_hash (hex SHA-256 of text).
-void seal_article(store::ArticleRecord& article);
+void seal_article(model::ArticleRecord& article);
 
 // The events the rule pack finds in an article: the title, then the body
 // (an article's headline and body are one report), with its publication
 // date for relative dates ("on Monday").
-std::vector<store::ExtractedEvent> extract_events(const rules::RuleEngine& rules, const store::ArticleRecord& article);
+std::vector<model::ExtractedEvent> extract_events(const rules::RuleEngine& rules, const model::ArticleRecord& article);
 
 struct ReextractOptions {
   store::Store::ArticleFilter filter;

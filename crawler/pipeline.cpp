@@ -114,7 +114,7 @@ struct ItemWork {
   bool has_link = false;  // canonical is an http(s) URL
   bool fetch_page = false;
   // A claimed article-fetch queue entry: completed with this outcome once stored.
-  std::optional<store::Id> queued_fetch;
+  std::optional<model::Id> queued_fetch;
   std::string queued_url;  // the entry's URL: the page to request (a redirect target, or the canonical URL)
   int queued_attempts = 0;
   store::FetchOutcome queued_outcome = store::FetchOutcome::kDone;
@@ -140,7 +140,7 @@ struct SourceTask {
 // What the processing thread reads of a source task: a copy, since the loop
 // thread goes on changing the task.
 struct TaskInfo {
-  store::Id source_id = 0;  // 0: none
+  model::Id source_id = 0;  // 0: none
   std::string kind;         // the source's kind (feed | sitemap | page)
   std::string name;         // for warnings
 };
@@ -251,7 +251,7 @@ class Crawl {
   }
 
   // Article-only work (recrawl --url / --since): no source task schedule.
-  void add_loose_item(ItemWork work, std::optional<store::Id> source_id, std::string policy) {
+  void add_loose_item(ItemWork work, std::optional<model::Id> source_id, std::string policy) {
     auto task = std::make_unique<SourceTask>();
     task->source.id = source_id.value_or(0);
     task->policy = std::move(policy);
@@ -526,7 +526,7 @@ class Crawl {
   // items stored or queued.
   void flush_queue(SourceTask& task) {
     if (task.to_queue.empty() || fatal_) return;
-    auto queued = deps_.store->enqueue_article_fetches(task.to_queue, deps_.clock->now());
+    auto queued = queue->work_queue->enqueue_article_fetches(task.to_queue, deps_.clock->now());
     task.to_queue.clear();
     if (!queued) return store_failed(queued.error());
     summary_.pages_queued += static_cast<int>(*queued);
@@ -565,16 +565,16 @@ class Crawl {
     });
   }
 
-  void complete_queued(store::Id id, store::FetchOutcome outcome, const std::string& error,
+  void complete_queued(model::Id id, store::FetchOutcome outcome, const std::string& error,
                        std::chrono::seconds retry_after = std::chrono::seconds(0)) {
     if (outcome != store::FetchOutcome::kRetry) ++summary_.queue_completed;
     if (std::string problem = complete_entry(id, outcome, error, retry_after); !problem.empty()) warn(problem);
   }
 
   // The store call of complete_queued(), for either thread: a warning, or "".
-  std::string complete_entry(store::Id id, store::FetchOutcome outcome, const std::string& error,
+  std::string complete_entry(model::Id id, store::FetchOutcome outcome, const std::string& error,
                              std::chrono::seconds retry_after = std::chrono::seconds(0)) const {
-    auto done = deps_.store->complete_article_fetch(queue->worker, id, outcome, error, retry_after);
+    auto done = queue->work_queue->complete_article_fetch(queue->worker, id, outcome, error, retry_after);
     // Not fatal: the article is stored, and whoever claims the entry next
     // finds it stored and completes it without a request.
     if (!done) return fmt::format("article queue: completing entry {}: {}", id, done.error().message);
@@ -712,7 +712,7 @@ class Crawl {
         return store_feed_only(info, work, fmt::format("{}: {}", r.final_url, why), now, out);
       }
     }
-    store::ArticleRecord rec = base_record(info, work, now);
+    model::ArticleRecord rec = base_record(info, work, now);
     rec.url = r.final_url.empty() ? work.item.url : r.final_url;
     if (rec.title.empty()) rec.title = extracted->title;
     rec.published_at = choose_published(work.item.published, work.item.updated, *extracted, now);
@@ -725,8 +725,8 @@ class Crawl {
     store_record(std::move(rec), out);
   }
 
-  static store::ArticleRecord base_record(const TaskInfo& info, const ItemWork& work, Timestamp now) {
-    store::ArticleRecord rec;
+  static model::ArticleRecord base_record(const TaskInfo& info, const ItemWork& work, Timestamp now) {
+    model::ArticleRecord rec;
     if (info.source_id) rec.source_id = info.source_id;
     rec.url = work.item.url.empty() ? work.canonical : work.item.url;
     rec.canonical_url = work.canonical;
@@ -744,7 +744,7 @@ class Crawl {
   void store_feed_only(const TaskInfo& info, const ItemWork& work, const std::string& why, Timestamp now,
                        Processed& out) {
     if (!why.empty()) out.warnings.push_back(fmt::format("source {}: {}; using the feed's content", info.name, why));
-    store::ArticleRecord rec = base_record(info, work, now);
+    model::ArticleRecord rec = base_record(info, work, now);
     std::string content = html_fragment_to_text(work.item.content);
     std::string summary = rec.description;
     rec.text = content.size() >= summary.size() ? content : summary;
@@ -753,11 +753,11 @@ class Crawl {
     store_record(std::move(rec), out);
   }
 
-  void store_record(store::ArticleRecord rec, Processed& out) {
+  void store_record(model::ArticleRecord rec, Processed& out) {
     if (store_failed_.load()) return;  // the run is ending: nothing more is written
     out.recorded = true;
     seal_article(rec);
-    std::vector<store::ExtractedEvent> events = extract_events(*deps_.rules, rec);
+    std::vector<model::ExtractedEvent> events = extract_events(*deps_.rules, rec);
     if (dry_run_) {
       out.dry_run = DryRunArticle{std::move(rec), std::move(events)};
       return;
@@ -989,7 +989,7 @@ Result<CrawlSummary> recrawl(const CrawlDeps& deps, const RecrawlOptions& option
   if (!run_id) return std::unexpected(run_id.error());
   crawl.summary().run_id = *run_id;
 
-  auto make_work = [&](const store::ArticleRecord& a) {
+  auto make_work = [&](const model::ArticleRecord& a) {
     ItemWork w;
     w.item.url = a.url;
     w.item.id = a.item_id;
@@ -1011,13 +1011,13 @@ Result<CrawlSummary> recrawl(const CrawlDeps& deps, const RecrawlOptions& option
     crawl.add_source(std::move(*source), /*recrawl=*/true, options.force);
     crawl.summary().sources = 1;
   }
-  std::vector<std::pair<ItemWork, std::optional<store::Id>>> loose;
+  std::vector<std::pair<ItemWork, std::optional<model::Id>>> loose;
   if (!options.urls.empty() || options.since) {
     store::Store::ArticleFilter filter;
     filter.since = options.since;
     filter.urls = options.urls;
     std::unordered_set<std::string> found_urls;
-    auto st = deps.store->for_each_article(filter, [&](const store::ArticleRecord& a) {
+    auto st = deps.store->for_each_article(filter, [&](const model::ArticleRecord& a) {
       found_urls.insert(a.url);
       found_urls.insert(a.canonical_url);
       loose.emplace_back(make_work(a), a.source_id);

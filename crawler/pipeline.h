@@ -26,6 +26,7 @@
 #include "feeds/feed.h"
 #include "parsers/rules.h"
 #include "store/store.h"
+#include "store/work_queue.h"
 
 namespace banwatch::crawler {
 
@@ -50,7 +51,7 @@ struct SourceReport {
 };
 
 struct CrawlSummary {
-  store::Id run_id = 0;
+  model::Id run_id = 0;
   int sources = 0, fetched = 0, not_modified = 0, failed = 0;
   int items_new = 0, pages_fetched = 0, feed_only = 0;
   int articles_stored = 0, events_appended = 0, mentions_appended = 0;
@@ -65,15 +66,15 @@ struct CrawlSummary {
 
 // What a dry run would have stored.
 struct DryRunArticle {
-  store::ArticleRecord article;
-  std::vector<store::ExtractedEvent> events;
+  model::ArticleRecord article;
+  std::vector<model::ExtractedEvent> events;
 };
 
 // Worker mode: the article-fetch queue of a shared store (docs/scale-out.md).
 // A page on a host the worker does not lease is never requested: its item is
-// queued (Store::enqueue_article_fetches, with the feed item as JSON) for
+// queued (WorkQueue::enqueue_article_fetches, with the feed item as JSON) for
 // the worker that holds that host. A page on a held host is fetched in the
-// pass, as on a single machine. Claimed entries (Store::claim_article_fetches)
+// pass, as on a single machine. Claimed entries (WorkQueue::claim_article_fetches)
 // run beside the sources: one already stored is completed without a request;
 // otherwise the page is fetched, extracted, run through the rules and stored
 // exactly as a feed item's page, then completed (kDone). A transient failure
@@ -81,6 +82,7 @@ struct DryRunArticle {
 // attempt) until `max_attempts`; then, and on a permanent failure, the feed's
 // content is stored instead and the entry ends kFailed with the error.
 struct ArticleQueue {
+  store::WorkQueue* work_queue = nullptr;  // the shared store's (Store::work_queue()); required
   store::WorkerInfo worker;
   std::set<std::string> held_hosts;          // Url::authority() of the leased hosts
   std::vector<store::ArticleFetch> claimed;  // claimed entries to run in this pass

@@ -40,9 +40,9 @@ void add(CrawlSummary& total, const CrawlSummary& pass) {
 // outside cancel or a lost lease into the pass's cancel flag. Stops with the pass.
 class LeaseKeeper {
  public:
-  LeaseKeeper(store::Store& store, const WorkerOptions& options, std::set<std::string> hosts,
+  LeaseKeeper(store::WorkQueue& queue, const WorkerOptions& options, std::set<std::string> hosts,
               std::atomic<int>& pass_cancel)
-      : store_(store), options_(options), hosts_(std::move(hosts)), pass_cancel_(pass_cancel), thread_([this] {
+      : queue_(queue), options_(options), hosts_(std::move(hosts)), pass_cancel_(pass_cancel), thread_([this] {
           run();
         }) {}
   ~LeaseKeeper() {
@@ -70,7 +70,7 @@ class LeaseKeeper {
       if (std::chrono::steady_clock::now() < next_renewal) continue;
       next_renewal = std::chrono::steady_clock::now() + renew_every;
       lock.unlock();
-      auto renewed = store_.renew_leases(options_.identity, options_.lease_duration);
+      auto renewed = queue_.renew_leases(options_.identity, options_.lease_duration);
       lock.lock();
       if (!renewed) {
         // The store reconnects by itself; a renewal that still fails is
@@ -91,7 +91,7 @@ class LeaseKeeper {
     }
   }
 
-  store::Store& store_;
+  store::WorkQueue& queue_;
   const WorkerOptions& options_;
   std::set<std::string> hosts_;
   std::atomic<int>& pass_cancel_;
@@ -118,9 +118,9 @@ void idle(const WorkerOptions& options, std::chrono::milliseconds duration) {
 // the first ones taking max_hosts each and the last finding none. Live
 // workers are those seen (claim, renewal, registration) within a lease
 // duration. Without the figures (a store error) the bound itself is used.
-std::size_t fair_claim(store::Store& store, const WorkerOptions& options) {
-  auto stats = store.work_queue_stats();
-  auto workers = store.list_workers(options.lease_duration, /*include_dead=*/false);
+std::size_t fair_claim(store::WorkQueue& queue, const WorkerOptions& options) {
+  auto stats = queue.work_queue_stats();
+  auto workers = queue.list_workers(options.lease_duration, /*include_dead=*/false);
   if (!stats || !workers || stats->hosts <= 0) return options.max_hosts;
   const auto live = static_cast<std::int64_t>(std::max<std::size_t>(1, workers->size()));
   const auto share = static_cast<std::size_t>((stats->hosts + live - 1) / live);
@@ -135,29 +135,30 @@ Result<WorkerSummary> run_worker(const CrawlDeps& deps, const WorkerOptions& opt
   }
   if (options.identity.name.empty()) return fail(ErrorCode::kInvalidArgument, "a worker needs a name (--worker NAME)");
   store::Store& store = *deps.store;
-  if (auto registered = store.register_worker(options.identity); !registered) {
+  store::WorkQueue& work_queue = store.work_queue();
+  if (auto registered = work_queue.register_worker(options.identity); !registered) {
     return std::unexpected(registered.error());
   }
   const auto warn = options.warn ? options.warn : [](const std::string& message) { spdlog::warn("{}", message); };
 
   WorkerSummary summary;
-  std::set<store::Id> crawled;  // one pass (no loop) crawls each source once
+  std::set<model::Id> crawled;  // one pass (no loop) crawls each source once
   while (!cancelled(options)) {
-    auto leases = store.claim_hosts(options.identity, options.lease_duration, fair_claim(store, options));
+    auto leases = work_queue.claim_hosts(options.identity, options.lease_duration, fair_claim(work_queue, options));
     if (!leases) {
       if (!options.loop) return std::unexpected(leases.error());
       warn("worker " + options.identity.name + ": " + leases.error().message);
       idle(options, options.idle_sleep);
       continue;
     }
-    std::vector<store::Id> due;
+    std::vector<model::Id> due;
     std::set<std::string> hosts;
     std::optional<Timestamp> politeness_until;
     bool queued_work = false;
     for (const auto& lease : *leases) {
       hosts.insert(lease.host);
       queued_work = queued_work || lease.queued_fetches > 0;
-      for (store::Id id : lease.due_source_ids) {
+      for (model::Id id : lease.due_source_ids) {
         if (options.loop || !crawled.count(id)) due.push_back(id);
       }
       if (lease.last_request_at) {
@@ -171,7 +172,7 @@ Result<WorkerSummary> run_worker(const CrawlDeps& deps, const WorkerOptions& opt
     // last as long as the leases, and are renewed and released with them.
     std::vector<store::ArticleFetch> claimed;
     if (queued_work) {
-      auto fetches = store.claim_article_fetches(options.identity, kFetchesPerPass, options.lease_duration);
+      auto fetches = work_queue.claim_article_fetches(options.identity, kFetchesPerPass, options.lease_duration);
       if (fetches) {
         claimed = std::move(*fetches);
       } else {
@@ -180,9 +181,9 @@ Result<WorkerSummary> run_worker(const CrawlDeps& deps, const WorkerOptions& opt
     }
     if (due.empty() && claimed.empty()) {
       if (!leases->empty()) {
-        std::vector<store::Store::HostRelease> releases;
+        std::vector<store::HostRelease> releases;
         for (const auto& host : hosts) releases.push_back({host, std::nullopt});
-        (void)store.release_leases(options.identity, releases);
+        (void)work_queue.release_leases(options.identity, releases);
       }
       if (!options.loop) break;
       idle(options, options.idle_sleep);
@@ -197,15 +198,16 @@ Result<WorkerSummary> run_worker(const CrawlDeps& deps, const WorkerOptions& opt
 
     auto sources = store.list_sources();
     if (!sources) {
-      (void)store.release_leases(options.identity, {});  // they expire by themselves otherwise
+      (void)work_queue.release_leases(options.identity, {});  // they expire by themselves otherwise
       if (!options.loop) return std::unexpected(sources.error());
       warn("worker " + options.identity.name + ": listing sources: " + sources.error().message);
       idle(options, options.idle_sleep);
       continue;
     }
-    std::map<store::Id, std::string> names;
+    std::map<model::Id, std::string> names;
     for (const auto& source : *sources) names[source.id] = source.spec.name;
     ArticleQueue queue;
+    queue.work_queue = &work_queue;
     queue.worker = options.identity;
     queue.retry_after = deps.config->crawl.queue_retry_after;
     queue.max_attempts = deps.config->crawl.queue_max_attempts;
@@ -213,7 +215,7 @@ Result<WorkerSummary> run_worker(const CrawlDeps& deps, const WorkerOptions& opt
     queue.claimed = std::move(claimed);
     CrawlOptions pass;
     pass.queue = &queue;
-    for (store::Id id : due) {
+    for (model::Id id : due) {
       crawled.insert(id);
       if (auto it = names.find(id); it != names.end()) pass.sources.push_back(it->second);
     }
@@ -221,15 +223,15 @@ Result<WorkerSummary> run_worker(const CrawlDeps& deps, const WorkerOptions& opt
     pass.cancel = &pass_cancel;
     pass.warn = options.warn;
     Result<CrawlSummary> result = [&] {
-      LeaseKeeper keeper(store, options, hosts, pass_cancel);
+      LeaseKeeper keeper(work_queue, options, hosts, pass_cancel);
       return crawl(deps, pass);
     }();
     // Give the hosts back with the time of the last request, so the next
     // owner keeps the per-host delay.
-    std::vector<store::Store::HostRelease> releases;
+    std::vector<store::HostRelease> releases;
     const Timestamp finished = deps.clock->now();
     for (const auto& host : hosts) releases.push_back({host, finished});
-    if (auto released = store.release_leases(options.identity, releases); !released) {
+    if (auto released = work_queue.release_leases(options.identity, releases); !released) {
       warn("worker " + options.identity.name + ": releasing leases: " + released.error().message +
            " (they expire by themselves)");
     }
@@ -253,7 +255,7 @@ Result<WorkerSummary> run_worker(const CrawlDeps& deps, const WorkerOptions& opt
   }
   summary.cancelled = cancelled(options);
   if (summary.cancelled) {
-    (void)store.release_leases(options.identity, {});
+    (void)work_queue.release_leases(options.identity, {});
   }
   summary.totals.cancelled = summary.cancelled;
   return summary;

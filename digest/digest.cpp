@@ -44,7 +44,7 @@ bool within(Timestamp t, const Novelty& novelty) {
   return (!novelty.since || t >= *novelty.since) && (!novelty.until || t < *novelty.until);
 }
 
-Citation to_citation(const store::Mention& m, const Novelty& novelty) {
+Citation to_citation(const model::Mention& m, const Novelty& novelty) {
   Citation c;
   c.mention_id = m.id;
   c.source = m.source_name;
@@ -117,8 +117,8 @@ std::string strip_dateline(std::string_view evidence) {
   return body.empty() ? std::string(evidence) : std::string(body);
 }
 
-std::vector<VendorGroup> group_events(const std::vector<store::EventWithMentions>& events, store::Id known_event_limit,
-                                      store::Id known_mention_limit) {
+std::vector<VendorGroup> group_events(const std::vector<store::EventWithMentions>& events, model::Id known_event_limit,
+                                      model::Id known_mention_limit) {
   return group_events(events, Novelty{known_event_limit, known_mention_limit, std::nullopt, std::nullopt});
 }
 
@@ -135,9 +135,9 @@ std::vector<VendorGroup> group_events(const std::vector<store::EventWithMentions
     // One event, many reports: the same article can be cited once only, even
     // when two rules matched two of its sentences.
     std::set<std::string> seen_urls;
-    std::vector<store::Mention> mentions = ewm.mentions;
+    std::vector<model::Mention> mentions = ewm.mentions;
     std::sort(mentions.begin(), mentions.end(),
-              [](const store::Mention& a, const store::Mention& b) { return a.id < b.id; });
+              [](const model::Mention& a, const model::Mention& b) { return a.id < b.id; });
     for (const auto& m : mentions) {
       const std::string key = m.article_url.empty() ? "#" + std::to_string(m.article_id) : m.article_url;
       if (!seen_urls.insert(key).second) continue;
@@ -193,8 +193,8 @@ bool in_window(const store::EventWithMentions& e, const BuildOptions& o) {
   return false;
 }
 
-store::Id max_mention_id(const store::EventWithMentions& e) {
-  store::Id m = 0;
+model::Id max_mention_id(const store::EventWithMentions& e) {
+  model::Id m = 0;
   for (const auto& mention : e.mentions) m = std::max(m, mention.id);
   return m;
 }
@@ -238,8 +238,8 @@ Result<Digest> build_digest(store::Store& store, const BuildOptions& options) {
   digest.until = options.until;
   digest.vendor_filter = options.vendors;
 
-  const store::Id known_event = options.cursor ? options.cursor->up_to_event_id : 0;
-  const store::Id known_mention = options.cursor ? options.cursor->up_to_mention_id : 0;
+  const model::Id known_event = options.cursor ? options.cursor->up_to_event_id : 0;
+  const model::Id known_mention = options.cursor ? options.cursor->up_to_mention_id : 0;
   if (options.use_cursor) {
     digest.after_event_id = known_event;
     if (options.cursor) digest.previous_brief_at = options.cursor->created_at;
@@ -247,13 +247,13 @@ Result<Digest> build_digest(store::Store& store, const BuildOptions& options) {
 
   // Fetch. Every filter is applied again here, so a backend that ignores an
   // optional query field returns a superset and the digest is still right.
-  std::unordered_map<store::Id, store::EventWithMentions> found;
+  std::unordered_map<model::Id, store::EventWithMentions> found;
   auto add_all = [&](Result<std::vector<store::EventWithMentions>> r, const char* what) -> Status {
     if (!r) return std::unexpected(r.error().with_context(what));
     for (auto& e : *r) {
       if (!vendor_selected(options.vendors, e.event.vendor) || !in_window(e, options)) continue;
       if (options.use_cursor && e.event.id <= known_event && max_mention_id(e) <= known_mention) continue;
-      const store::Id id = e.event.id;
+      const model::Id id = e.event.id;
       found.emplace(id, std::move(e));
     }
     return {};
@@ -307,17 +307,17 @@ Result<Digest> build_digest(store::Store& store, const BuildOptions& options) {
   // event newly cited takes its place by that citation, so every cut makes
   // progress on both cursors.
   auto first_new_mention = [&](const store::EventWithMentions& e) {
-    store::Id first = std::numeric_limits<store::Id>::max();
+    model::Id first = std::numeric_limits<model::Id>::max();
     for (const auto& m : e.mentions)
       if (m.id > known_mention) first = std::min(first, m.id);
     return first;
   };
   std::sort(events.begin(), events.end(), [&](const auto& a, const auto& b) {
-    const store::Id fa = first_new_mention(a), fb = first_new_mention(b);
+    const model::Id fa = first_new_mention(a), fb = first_new_mention(b);
     return fa != fb ? fa < fb : a.event.id < b.event.id;
   });
-  store::Id event_cap = std::numeric_limits<store::Id>::max();
-  store::Id mention_cap = std::numeric_limits<store::Id>::max();
+  model::Id event_cap = std::numeric_limits<model::Id>::max();
+  model::Id mention_cap = std::numeric_limits<model::Id>::max();
   if (events.size() > options.max_events) {
     for (std::size_t i = options.max_events; i < events.size(); ++i) {
       const auto& e = events[i];
@@ -349,8 +349,8 @@ Result<Digest> build_digest(store::Store& store, const BuildOptions& options) {
   digest.vendors = group_events(events, novelty);
 
   // Timeline: the earlier event of each status change.
-  std::set<store::Id> wanted;
-  std::unordered_map<store::Id, store::Event> by_id;
+  std::set<model::Id> wanted;
+  std::unordered_map<model::Id, model::Event> by_id;
   for (const auto& e : events) by_id.emplace(e.event.id, e.event);
   for (const auto& g : digest.vendors)
     for (const auto& de : g.events)

@@ -26,7 +26,7 @@ enum class Change {
 std::string_view to_string(Change change) noexcept;  // "new", "status_change", "new_citations"
 
 struct Citation {
-  store::Id mention_id = 0;
+  model::Id mention_id = 0;
   std::string source;  // the source's name; empty when the article came from a URL
   std::string title;
   std::string url;
@@ -37,9 +37,9 @@ struct Citation {
 };
 
 struct DigestEvent {
-  store::Event event;
+  model::Event event;
   Change change = Change::kNew;
-  std::optional<store::Event> previous;  // the earlier event when change == kStatusChange
+  std::optional<model::Event> previous;  // the earlier event when change == kStatusChange
   std::string evidence;                  // the sentence quoted (first citation's)
   std::vector<Citation> citations;       // oldest report first
 };
@@ -85,7 +85,7 @@ struct Digest {
   Timestamp generated_at{};
   // The window this digest covers: since/until on first_seen_at, or the cursor.
   std::optional<Timestamp> since, until;
-  std::optional<store::Id> after_event_id;     // cursor mode: the previous brief's cursor
+  std::optional<model::Id> after_event_id;     // cursor mode: the previous brief's cursor
   std::optional<Timestamp> previous_brief_at;  // when the previous brief was recorded
   std::vector<std::string> vendor_filter;
   std::vector<VendorGroup> vendors;  // vendors whose newest event is newest first
@@ -93,8 +93,8 @@ struct Digest {
   Health health;
   // The cursor this digest reaches: every event and mention with an id at or
   // below these is in it or was in an earlier brief.
-  store::Id up_to_event_id = 0;
-  store::Id up_to_mention_id = 0;
+  model::Id up_to_event_id = 0;
+  model::Id up_to_mention_id = 0;
 
   int event_count() const;
   bool empty() const { return vendors.empty(); }
@@ -121,8 +121,8 @@ std::vector<VendorSummary> vendor_summary(const Digest& digest);
 // cursors. Window mode: an event first seen, a citation appended, within
 // [since, until). Both conditions hold when both are given.
 struct Novelty {
-  store::Id known_event_limit = 0;
-  store::Id known_mention_limit = 0;
+  model::Id known_event_limit = 0;
+  model::Id known_mention_limit = 0;
   std::optional<Timestamp> since, until;
 };
 
@@ -140,8 +140,8 @@ Result<Digest> build_digest(store::Store& store, const BuildOptions& options);
 // Groups and orders already-fetched events (the pure half of build_digest, for
 // tests and for `banwatch events`). `known_mention_limit` is the previous
 // mention cursor (0 = none): mentions at or below it are not new.
-std::vector<VendorGroup> group_events(const std::vector<store::EventWithMentions>& events, store::Id known_event_limit,
-                                      store::Id known_mention_limit);
+std::vector<VendorGroup> group_events(const std::vector<store::EventWithMentions>& events, model::Id known_event_limit,
+                                      model::Id known_mention_limit);
 std::vector<VendorGroup> group_events(const std::vector<store::EventWithMentions>& events, const Novelty& novelty);
 
 }  // namespace banwatch::digest

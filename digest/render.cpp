@@ -264,7 +264,7 @@ std::string humanize(std::string_view token) {
   return out;
 }
 
-std::string event_headline(const store::Event& e) {
+std::string event_headline(const model::Event& e) {
   std::string s = e.actor.empty() ? std::string("(unknown actor)") : one_line(e.actor);
   s += " — ";
   s += humanize(one_line(e.action));
@@ -687,7 +687,7 @@ Json precise_json(const std::optional<PreciseTime>& t) {
   return format_precise(*t);
 }
 
-Json event_json(const store::Event& e) {
+Json event_json(const model::Event& e) {
   Json j;
   j["id"] = e.id;
   j["vendor"] = e.vendor;

@@ -18,7 +18,7 @@ bool cursor_may_move(const RunRequest& request) {
 RunOutcome run_digest(store::Store& store, const RunRequest& request, const std::vector<Channel*>& channels) {
   RunOutcome outcome;
   // Channels usually share one cursor: build each distinct digest once.
-  std::map<std::pair<store::Id, store::Id>, Digest> built;
+  std::map<std::pair<model::Id, model::Id>, Digest> built;
   const bool move = cursor_may_move(request);
 
   for (Channel* channel : channels) {
@@ -37,9 +37,9 @@ RunOutcome run_digest(store::Store& store, const RunRequest& request, const std:
       }
       build.cursor = *cursor;
     }
-    const std::pair<store::Id, store::Id> cache_key =
+    const std::pair<model::Id, model::Id> cache_key =
         build.cursor ? std::make_pair(build.cursor->up_to_event_id, build.cursor->up_to_mention_id)
-                     : std::make_pair(store::Id{-1}, store::Id{-1});
+                     : std::make_pair(model::Id{-1}, model::Id{-1});
     auto it = built.find(cache_key);
     if (it == built.end()) {
       auto digest = build_digest(store, build);

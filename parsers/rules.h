@@ -11,8 +11,8 @@
 #include <vector>
 
 #include "common/error.h"
+#include "common/model.h"  // model::ExtractedEvent is the engine's output type
 #include "common/time.h"
-#include "store/store.h"  // store::ExtractedEvent is the engine's output type
 
 namespace banwatch::rules {
 
@@ -32,7 +32,7 @@ struct Explanation {
 };
 
 struct Extraction {
-  store::ExtractedEvent event;
+  model::ExtractedEvent event;
   std::size_t sentence_begin = 0, sentence_end = 0;  // in the input text
   std::optional<Explanation> explanation;
 };

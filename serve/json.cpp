@@ -13,7 +13,7 @@ nlohmann::json optional_time(const std::optional<Timestamp>& t) {
   return t ? nlohmann::json(format_iso8601(*t)) : nlohmann::json("");
 }
 
-nlohmann::json mention_json(const store::Mention& m) {
+nlohmann::json mention_json(const model::Mention& m) {
   return {{"id", m.id},
           {"article_id", m.article_id},
           {"url", m.article_url},
@@ -29,7 +29,7 @@ nlohmann::json mention_json(const store::Mention& m) {
 }  // namespace
 
 nlohmann::json event_json(const store::EventWithMentions& entry) {
-  const store::Event& e = entry.event;
+  const model::Event& e = entry.event;
   nlohmann::json mentions = nlohmann::json::array();
   for (const auto& m : entry.mentions) mentions.push_back(mention_json(m));
   return {{"id", e.id},

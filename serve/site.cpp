@@ -196,9 +196,9 @@ Result<EventFilter> parse_event_filter(const Params& params, const SiteOptions& 
     filter.limit = static_cast<std::size_t>(*n);
   }
   if (auto before = single(params, "before")) {
-    auto id = positive_integer("before", *before, static_cast<std::uint64_t>(std::numeric_limits<store::Id>::max()));
+    auto id = positive_integer("before", *before, static_cast<std::uint64_t>(std::numeric_limits<model::Id>::max()));
     if (!id) return std::unexpected(id.error());
-    q.before_event_id = static_cast<store::Id>(*id);
+    q.before_event_id = static_cast<model::Id>(*id);
   }
   if (auto text = single(params, "q")) filter.text = *text;
   q.limit = filter.limit;
@@ -256,9 +256,9 @@ std::string vendor_link(const std::string& vendor) {
   return fmt::format("<a class=\"vendor\" href=\"/vendors/{}\">{}</a>", url_encode(vendor), escape_html(vendor));
 }
 
-std::string citations_html(const std::vector<store::Mention>& mentions, bool with_evidence) {
+std::string citations_html(const std::vector<model::Mention>& mentions, bool with_evidence) {
   std::string out = "<ul class=\"citations\">\n";
-  for (const store::Mention& m : mentions) {
+  for (const model::Mention& m : mentions) {
     out += "<li>" + link_or_text(m.article_url, m.article_title);
     if (!m.source_name.empty()) out += " <span class=\"source\">" + escape_html(m.source_name) + "</span>";
     if (m.article_published_at) {
@@ -272,7 +272,7 @@ std::string citations_html(const std::vector<store::Mention>& mentions, bool wit
 }
 
 std::string event_card(const store::EventWithMentions& entry) {
-  const store::Event& e = entry.event;
+  const model::Event& e = entry.event;
   std::string out = fmt::format("<article class=\"event\" id=\"event-{}\" data-event-id=\"{}\">\n<header>", e.id, e.id);
   out += badge(e.status) + " " + date_html(e.event_date) + " " + vendor_link(e.vendor);
   out += " <span class=\"sep\">·</span> <span class=\"actor\">" + escape_html(e.actor) + "</span>";
@@ -392,10 +392,10 @@ Response vendor_page(store::Store& store, const Request& request, const std::str
   return html_response(vendor, body);
 }
 
-Result<store::Id> event_id(const std::string& text) {
-  auto id = positive_integer("event id", text, static_cast<std::uint64_t>(std::numeric_limits<store::Id>::max()));
+Result<model::Id> event_id(const std::string& text) {
+  auto id = positive_integer("event id", text, static_cast<std::uint64_t>(std::numeric_limits<model::Id>::max()));
   if (!id) return std::unexpected(id.error());
-  return static_cast<store::Id>(*id);
+  return static_cast<model::Id>(*id);
 }
 
 struct EventDetail {
@@ -404,7 +404,7 @@ struct EventDetail {
 };
 
 // An event with its case (its vendor, actor and action). kNotFound.
-Result<EventDetail> read_event(store::Store& store, store::Id id) {
+Result<EventDetail> read_event(store::Store& store, model::Id id) {
   store::EventQuery query;
   query.ids = {id};
   query.with_timeline = true;
@@ -430,7 +430,7 @@ Response event_page(store::Store& store, const Request& request, const std::stri
   if (!detail) {
     return error_response(false, detail.error().code == ErrorCode::kNotFound ? 404 : 500, detail.error().message);
   }
-  const store::Event& e = detail->event.event;
+  const model::Event& e = detail->event.event;
   std::string body =
       fmt::format("<h1>{} · {} · {}</h1>\n", escape_html(e.vendor), escape_html(e.actor), escape_html(e.action));
   body += "<dl class=\"facts\">";
@@ -450,7 +450,7 @@ Response event_page(store::Store& store, const Request& request, const std::stri
 
   body += "<h2>Case history</h2>\n" + render_timeline_svg(detail->history) + "<ol class=\"history\">\n";
   for (const auto& step : detail->history) {
-    const store::Event& s = step.event;
+    const model::Event& s = step.event;
     body += fmt::format("<li{}>{} {} <a href=\"/events/{}\">#{}</a>{}</li>\n", s.id == e.id ? " class=\"current\"" : "",
                         badge(s.status), date_html(s.event_date), s.id, s.id,
                         s.previous_event_id ? fmt::format(" follows #{}", *s.previous_event_id) : "");
@@ -461,8 +461,8 @@ Response event_page(store::Store& store, const Request& request, const std::stri
   body += citations_html(detail->event.mentions, true);
 
   body += "<h2>Stored article text</h2>\n";
-  std::unordered_set<store::Id> shown;
-  for (const store::Mention& m : detail->event.mentions) {
+  std::unordered_set<model::Id> shown;
+  for (const model::Mention& m : detail->event.mentions) {
     if (!shown.insert(m.article_id).second || shown.size() > 20) continue;
     auto article = store.get_article(m.article_id);
     if (!article) {
@@ -473,7 +473,7 @@ Response event_page(store::Store& store, const Request& request, const std::stri
                         link_or_text(article->url, article->title));
     // Every sentence of this event quoted from this article is marked.
     std::vector<std::string> evidence;
-    for (const store::Mention& other : detail->event.mentions) {
+    for (const model::Mention& other : detail->event.mentions) {
       if (other.article_id == m.article_id) evidence.push_back(other.evidence);
     }
     std::string rendered = highlight_evidence(article->text, evidence.front());
@@ -572,7 +572,7 @@ Response api_event(store::Store& store, const Request& request, const std::strin
   nlohmann::json out = event_json(detail->event);
   nlohmann::json history = nlohmann::json::array();
   for (const auto& step : detail->history) {
-    const store::Event& s = step.event;
+    const model::Event& s = step.event;
     history.push_back({{"id", s.id},
                        {"status", s.status},
                        {"event_date", s.event_date ? nlohmann::json(format_precise(*s.event_date)) : nullptr},

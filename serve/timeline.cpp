@@ -98,7 +98,7 @@ std::string render_timeline_svg(const std::vector<store::EventWithMentions>& eve
   }
 
   // Links: each event to the earlier step of its case it follows, when drawn.
-  std::unordered_map<store::Id, std::pair<double, int>> position;
+  std::unordered_map<model::Id, std::pair<double, int>> position;
   for (const auto* entry : dated) {
     const Row& row = rows.at({entry->event.actor, entry->event.action});
     position[entry->event.id] = {x_of(entry->event.event_date->time), kTop + row.index * kRowHeight + kRowHeight / 2};
@@ -114,7 +114,7 @@ std::string render_timeline_svg(const std::vector<store::EventWithMentions>& eve
   }
   // Marks, over the links.
   for (const auto* entry : dated) {
-    const store::Event& e = entry->event;
+    const model::Event& e = entry->event;
     const auto& [x, y] = position.at(e.id);
     svg += fmt::format(
         "<a href=\"/events/{}\"><circle class=\"mark {}\" data-event-id=\"{}\" cx=\"{:.1f}\" cy=\"{}\" r=\"6\">"

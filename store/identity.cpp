@@ -7,7 +7,7 @@
 #include <numeric>
 #include <tuple>
 
-#include "store/model.h"
+#include "store/backend.h"
 
 namespace banwatch::store::identity {
 
@@ -113,19 +113,19 @@ Decision decide(const Report& report, const std::vector<Candidate>& history, std
   return decision;
 }
 
-std::vector<std::size_t> append_order(const std::vector<ExtractedEvent>& events) {
+std::vector<std::size_t> append_order(const std::vector<model::ExtractedEvent>& events) {
   std::vector<std::size_t> order(events.size());
   std::iota(order.begin(), order.end(), std::size_t{0});
   std::stable_partition(order.begin(), order.end(), [&](std::size_t i) { return events[i].event_date.has_value(); });
   return order;
 }
 
-std::vector<Id> timeline_links(const std::vector<Candidate>& history) {
+std::vector<model::Id> timeline_links(const std::vector<Candidate>& history) {
   std::vector<std::size_t> order(history.size());
   std::iota(order.begin(), order.end(), std::size_t{0});
   std::sort(order.begin(), order.end(),
             [&](std::size_t a, std::size_t b) { return anchored_before(history[a], history[b]); });
-  std::vector<Id> links(history.size(), 0);
+  std::vector<model::Id> links(history.size(), 0);
   for (std::size_t i = 1; i < order.size(); ++i) {
     const Candidate& before = history[order[i - 1]];
     const Candidate& event = history[order[i]];
@@ -149,8 +149,8 @@ void apply_timeline(std::vector<EventWithMentions>& events,
   std::unordered_map<std::int64_t, std::vector<const Candidate*>> by_key;
   by_key.reserve(cases.size());
   for (const auto& [key, candidate] : cases) by_key[key].push_back(&candidate);
-  std::unordered_map<Id, Id> links;
-  std::unordered_map<Id, std::string_view> statuses;  // event id -> its case's status
+  std::unordered_map<model::Id, model::Id> links;
+  std::unordered_map<model::Id, std::string_view> statuses;  // event id -> its case's status
   statuses.reserve(cases.size());
   for (const auto& [key, members] : by_key) {
     if (members.size() == 1) {
@@ -162,7 +162,7 @@ void apply_timeline(std::vector<EventWithMentions>& events,
       by_case[case_text(candidate->vendor, candidate->actor, candidate->action)].push_back(*candidate);
     }
     for (const auto& [text, history] : by_case) {
-      const std::vector<Id> found = timeline_links(history);
+      const std::vector<model::Id> found = timeline_links(history);
       const Candidate* latest = &history.front();
       for (const Candidate& candidate : history) {
         if (anchored_before(*latest, candidate)) latest = &candidate;
@@ -172,7 +172,7 @@ void apply_timeline(std::vector<EventWithMentions>& events,
       }
       // `latest` points into by_case, alive until this group is done: keep
       // the status from the stable `cases` entry of the same id instead.
-      const Id latest_id = latest->id;
+      const model::Id latest_id = latest->id;
       const Candidate* stable = nullptr;
       for (const Candidate* candidate : members) {
         if (candidate->id == latest_id) stable = candidate;
@@ -181,7 +181,7 @@ void apply_timeline(std::vector<EventWithMentions>& events,
     }
   }
   for (EventWithMentions& entry : events) {
-    Event& event = entry.event;
+    model::Event& event = entry.event;
     const auto status = statuses.find(event.id);
     if (status == statuses.end()) {
       event.case_status = event.status;  // the only event of its case
@@ -194,7 +194,7 @@ void apply_timeline(std::vector<EventWithMentions>& events,
   }
 }
 
-std::vector<std::pair<Id, Id>> plan_merges(std::vector<Candidate> events, std::int64_t window_s) {
+std::vector<std::pair<model::Id, model::Id>> plan_merges(std::vector<Candidate> events, std::int64_t window_s) {
   std::vector<std::string> texts;
   texts.reserve(events.size());
   for (const Candidate& event : events) texts.push_back(case_text(event.vendor, event.actor, event.action));
@@ -203,7 +203,7 @@ std::vector<std::pair<Id, Id>> plan_merges(std::vector<Candidate> events, std::i
   std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
     return std::tie(texts[a], events[a].id) < std::tie(texts[b], events[b].id);
   });
-  std::vector<std::pair<Id, Id>> merges;
+  std::vector<std::pair<model::Id, model::Id>> merges;
   std::vector<Candidate> kept;  // the current case's surviving events
   for (std::size_t i = 0; i < order.size(); ++i) {
     const std::size_t index = order[i];
@@ -218,6 +218,24 @@ std::vector<std::pair<Id, Id>> plan_merges(std::vector<Candidate> events, std::i
     }
   }
   return merges;
+}
+
+void MergePlanner::add(std::int64_t timeline_key, Candidate event) {
+  if (timeline_key != group_key_) flush();
+  group_key_ = timeline_key;
+  group_.push_back(std::move(event));
+}
+
+std::vector<std::pair<model::Id, model::Id>> MergePlanner::finish() {
+  flush();
+  return std::move(merges_);
+}
+
+void MergePlanner::flush() {
+  if (group_.size() > 1) {
+    for (const auto& merge : plan_merges(std::move(group_), window_s_)) merges_.push_back(merge);
+  }
+  group_.clear();
 }
 
 }  // namespace banwatch::store::identity

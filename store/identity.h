@@ -52,7 +52,7 @@ struct Report {
 
 // One stored event of the report's history, as the backends read it.
 struct Candidate {
-  Id id = 0;
+  model::Id id = 0;
   std::string vendor, actor, action, status;
   bool dated = false;
   Period when;  // anchor_at, anchor_end
@@ -86,8 +86,8 @@ inline constexpr const char* kCasesOfKeysPostgresSql =
     " timeline_key FROM events WHERE timeline_key = ANY($1::bigint[])";
 
 struct Decision {
-  Id join = 0;      // the event the report joins; 0: create a new event
-  Id previous = 0;  // for a new event: the event it follows (a status change); 0: none
+  model::Id join = 0;      // the event the report joins; 0: create a new event
+  model::Id previous = 0;  // for a new event: the event it follows (a status change); 0: none
 };
 
 // The identity rules (docs/store.md):
@@ -105,14 +105,14 @@ Decision decide(const Report& report, const std::vector<Candidate>& history, std
 // undated headline joins the event its dated body created rather than the
 // other way round (an event keeps the date of the report that created it).
 // Returns the order to append `events` in (indexes), stable otherwise.
-std::vector<std::size_t> append_order(const std::vector<ExtractedEvent>& events);
+std::vector<std::size_t> append_order(const std::vector<model::ExtractedEvent>& events);
 
 // The step before each event of one case, known once the whole case is
 // read (an event may be appended before the one it follows): rule 2 of
 // decide() applied to the whole case, that is, walking it in anchor order
 // (start, then id), the event just before, when its status differs.
 // Per entry of `history`, in its order; 0: none.
-std::vector<Id> timeline_links(const std::vector<Candidate>& history);
+std::vector<model::Id> timeline_links(const std::vector<Candidate>& history);
 
 // The case's current status: the status of its latest event in anchor order
 // (ties: the highest id). Empty for an empty history.
@@ -143,6 +143,30 @@ void apply_timeline(std::vector<EventWithMentions>& events,
 // would have joined. Returns (merged event, event it joins), the latter
 // always an earlier id that is not itself merged. Used by the schema 5
 // migration of both backends to merge duplicates of older rules.
-std::vector<std::pair<Id, Id>> plan_merges(std::vector<Candidate> events, std::int64_t window_s);
+std::vector<std::pair<model::Id, model::Id>> plan_merges(std::vector<Candidate> events, std::int64_t window_s);
+
+// Every stored event in the order MergePlanner takes them: by timeline key,
+// then id. Columns as kHistorySql, then timeline_key.
+inline constexpr const char* kEventsByCaseSql =
+    "SELECT id, vendor, actor, action, status, CASE WHEN event_date IS NULL THEN 0 ELSE 1 END,"
+    " anchor_at, anchor_end, timeline_key FROM events ORDER BY timeline_key, id";
+
+// plan_merges() over the whole store, one timeline key at a time, so that
+// memory is bounded by the longest history, not by the store: add() every
+// event read by kEventsByCaseSql, then finish().
+class MergePlanner {
+ public:
+  explicit MergePlanner(std::int64_t window_s) : window_s_(window_s) {}
+  void add(std::int64_t timeline_key, Candidate event);
+  std::vector<std::pair<model::Id, model::Id>> finish();
+
+ private:
+  void flush();
+
+  std::int64_t window_s_;
+  std::vector<std::pair<model::Id, model::Id>> merges_;
+  std::vector<Candidate> group_;
+  std::int64_t group_key_ = 0;
+};
 
 }  // namespace banwatch::store::identity

@@ -1,4 +1,4 @@
-#include "store/model.h"
+#include "store/backend.h"
 #include "store/sqlite_store.h"
 
 #include <SQLiteCpp/Backup.h>
@@ -42,8 +42,6 @@ using std::chrono::seconds;
 
 std::int64_t to_db(Timestamp t) { return t.time_since_epoch().count(); }
 Timestamp time_from_db(std::int64_t v) { return Timestamp(seconds(v)); }
-
-Timestamp system_now() { return std::chrono::floor<seconds>(std::chrono::system_clock::now()); }
 
 Error map_sqlite_error(std::string_view what, const SQLite::Exception& e) {
   const int primary = e.getErrorCode() & 0xFF;
@@ -168,10 +166,6 @@ Source read_source(SQLite::Statement& row) {
   return source;
 }
 
-constexpr const char* kRunColumns =
-    "id, kind, started_at, finished_at, outcome, fetched, not_modified, failed, articles_stored, "
-    "events_appended, mentions_appended, message";
-
 Run read_run(SQLite::Statement& row) {
   Run run;
   run.id = row.getColumn(0).getInt64();
@@ -189,12 +183,8 @@ Run read_run(SQLite::Statement& row) {
   return run;
 }
 
-constexpr const char* kArticleColumns =
-    "id, source_id, url, canonical_url, item_id, title, published_at, published_precision, fetched_at, "
-    "language, site_name, authors, description, text, content_hash, feed_only";
-
-ArticleRecord read_article(SQLite::Statement& row) {
-  ArticleRecord article;
+model::ArticleRecord read_article(SQLite::Statement& row) {
+  model::ArticleRecord article;
   article.id = row.getColumn(0).getInt64();
   if (!row.getColumn(1).isNull()) article.source_id = row.getColumn(1).getInt64();
   article.url = row.getColumn(2).getString();
@@ -213,17 +203,17 @@ ArticleRecord read_article(SQLite::Statement& row) {
   return article;
 }
 
-Status validate_spec(const SourceSpec& spec) {
-  if (spec.name.empty()) return fail(ErrorCode::kInvalidArgument, "a source needs a name");
-  if (spec.url.empty()) return fail(ErrorCode::kInvalidArgument, "source '" + spec.name + "' has no URL");
-  if (spec.kind != "feed" && spec.kind != "sitemap" && spec.kind != "page") {
-    return fail(ErrorCode::kInvalidArgument,
-                "source '" + spec.name + "': kind '" + spec.kind + "' is not feed, sitemap or page");
-  }
-  if (spec.interval.count() < 0) {
-    return fail(ErrorCode::kInvalidArgument, "source '" + spec.name + "': negative interval");
-  }
-  return {};
+// A stored event of a case's history (columns as identity::kHistorySql).
+identity::Candidate read_candidate(SQLite::Statement& row) {
+  identity::Candidate candidate;
+  candidate.id = row.getColumn(0).getInt64();
+  candidate.vendor = row.getColumn(1).getString();
+  candidate.actor = row.getColumn(2).getString();
+  candidate.action = row.getColumn(3).getString();
+  candidate.status = row.getColumn(4).getString();
+  candidate.dated = row.getColumn(5).getInt() != 0;
+  candidate.when = {row.getColumn(6).getInt64(), row.getColumn(7).getInt64()};
+  return candidate;
 }
 
 // Quotes every word of a user's query so that it is a valid FTS5 query
@@ -250,18 +240,21 @@ std::string quote_fts_terms(std::string_view query) {
   return quoted;
 }
 
-// banwatch_key(text) in SQL: key64() of the text's UTF-8 bytes (model.h), so
+// The text of a SQL function's argument, its UTF-8 bytes; nullopt for NULL.
+std::optional<std::string_view> text_argument(sqlite3_value* value) {
+  if (sqlite3_value_type(value) == SQLITE_NULL) return std::nullopt;
+  const auto* text = reinterpret_cast<const char*>(sqlite3_value_text(value));
+  const int bytes = sqlite3_value_bytes(value);
+  return std::string_view(text == nullptr ? "" : text, static_cast<std::size_t>(bytes));
+}
+
+// banwatch_key(text) in SQL: key64() of the text's UTF-8 bytes (backend.h), so
 // migrations compute the same keys as appends (0004_compact_keys.sql).
 void sql_banwatch_key(sqlite3_context* context, int, sqlite3_value** arguments) {
-  if (sqlite3_value_type(arguments[0]) == SQLITE_NULL) {
-    sqlite3_result_null(context);
-    return;
-  }
-  const auto* text = reinterpret_cast<const char*>(sqlite3_value_text(arguments[0]));
-  const int bytes = sqlite3_value_bytes(arguments[0]);
+  const auto text = text_argument(arguments[0]);
+  if (!text) return sqlite3_result_null(context);
   try {
-    sqlite3_result_int64(context,
-                         key64(std::string_view(text == nullptr ? "" : text, static_cast<std::size_t>(bytes))));
+    sqlite3_result_int64(context, key64(*text));
   } catch (const std::exception& e) {
     sqlite3_result_error(context, e.what(), -1);
   }
@@ -270,20 +263,15 @@ void sql_banwatch_key(sqlite3_context* context, int, sqlite3_value** arguments) 
 // banwatch_identity(text) in SQL: identity::normalize(), the spelling names
 // are compared in (schema 0005).
 void sql_banwatch_identity(sqlite3_context* context, int, sqlite3_value** arguments) {
-  if (sqlite3_value_type(arguments[0]) == SQLITE_NULL) {
-    sqlite3_result_null(context);
-    return;
-  }
-  const auto* text = reinterpret_cast<const char*>(sqlite3_value_text(arguments[0]));
-  const int bytes = sqlite3_value_bytes(arguments[0]);
-  const std::string normalized =
-      identity::normalize(std::string_view(text == nullptr ? "" : text, static_cast<std::size_t>(bytes)));
+  const auto text = text_argument(arguments[0]);
+  if (!text) return sqlite3_result_null(context);
+  const std::string normalized = identity::normalize(*text);
   sqlite3_result_text(context, normalized.data(), static_cast<int>(normalized.size()), SQLITE_TRANSIENT);
 }
 
 // ---- the backend ----------------------------------------------------------------
 
-class SqliteStore final : public Store {
+class SqliteStore final : public Store, public WorkQueue {
  public:
   SqliteStore(std::unique_ptr<SQLite::Database> db, std::string path, StoreOptions options)
       : db_(std::move(db)), path_(std::move(path)), options_(options) {}
@@ -295,30 +283,32 @@ class SqliteStore final : public Store {
 
   Status initialize();
 
-  Result<Id> add_source(const SourceSpec& spec) override;
+  Result<model::Id> add_source(const SourceSpec& spec) override;
   Status upsert_source(const SourceSpec& spec) override;
   Status remove_source(const std::string& name) override;
   Result<std::vector<Source>> list_sources() override;
   Result<std::vector<std::string>> removed_source_names() override;
   Result<Source> get_source(const std::string& name) override;
-  Status save_fetch_state(Id source_id, const FetchState& state) override;
+  Status save_fetch_state(model::Id source_id, const FetchState& state) override;
 
-  Result<std::optional<Id>> find_article(const std::string& canonical_url) override;
+  Result<std::optional<model::Id>> find_article(const std::string& canonical_url) override;
   Result<bool> has_item(const std::string& item_id) override;
-  Result<AppendResult> append_article(const ArticleRecord& article, const std::vector<ExtractedEvent>& events,
+  Result<AppendResult> append_article(const model::ArticleRecord& article,
+                                      const std::vector<model::ExtractedEvent>& events,
                                       const AppendOptions& options) override;
   Result<std::vector<AppendResult>> append_batch(const std::vector<ArticleWithEvents>& batch,
                                                  const AppendOptions& options) override;
-  Result<AppendResult> append_events(Id article_id, const std::vector<ExtractedEvent>& events,
+  Result<AppendResult> append_events(model::Id article_id, const std::vector<model::ExtractedEvent>& events,
                                      const AppendOptions& options) override;
-  Status for_each_article(const ArticleFilter& filter, const std::function<bool(const ArticleRecord&)>& visit) override;
+  Status for_each_article(const ArticleFilter& filter,
+                          const std::function<bool(const model::ArticleRecord&)>& visit) override;
 
   Result<std::vector<EventWithMentions>> query_events(const EventQuery& query) override;
-  Result<ArticleRecord> get_article(Id article_id) override;
+  Result<model::ArticleRecord> get_article(model::Id article_id) override;
   Result<std::vector<SearchHit>> search(const std::string& query, std::optional<Timestamp> since,
                                         std::size_t limit) override;
 
-  Result<Id> begin_run(const std::string& kind, Timestamp started_at) override;
+  Result<model::Id> begin_run(const std::string& kind, Timestamp started_at) override;
   Status finish_run(const Run& run) override;
   Result<std::optional<Run>> last_run(const std::string& kind, bool successful_only) override;
 
@@ -328,6 +318,8 @@ class SqliteStore final : public Store {
   Result<Stats> stats() override;
   Result<std::string> integrity_check() override;
   Status backup_to(const std::string& path) override;
+  // A single machine's store: every work-queue call fails with kUnsupported.
+  WorkQueue& work_queue() override { return *this; }
 
  private:
   // A prepared statement for the literal `sql`, compiled once per connection
@@ -351,20 +343,21 @@ class SqliteStore final : public Store {
     return Query(*found->second);
   }
 
-  std::string context(std::string_view what) const { return "store '" + path_ + "': " + std::string(what); }
+  std::string context(std::string_view what) const { return store_context(path_, what); }
 
   Status migrate();
-  Result<Id> add_or_upsert_source(const SourceSpec& spec, bool upsert);
+  Result<model::Id> add_or_upsert_source(const SourceSpec& spec, bool upsert);
   std::optional<Source> find_source_locked(const std::string& name);
-  Status append_article_locked(const ArticleRecord& article, const std::vector<ExtractedEvent>& events, Timestamp now,
-                               std::chrono::days window, AppendResult& result);
+  Status append_article_locked(const model::ArticleRecord& article, const std::vector<model::ExtractedEvent>& events,
+                               Timestamp now, std::chrono::days window, AppendResult& result);
   // `published_at` and `fetched_at` are the article's: an undated report is
   // anchored at its article's publication (store/identity.h).
-  Status append_events_locked(Id article_id, bool article_is_new, const std::vector<ExtractedEvent>& events,
+  Status append_events_locked(model::Id article_id, bool article_is_new,
+                              const std::vector<model::ExtractedEvent>& events,
                               const std::optional<PreciseTime>& published_at, Timestamp fetched_at, Timestamp now,
                               std::chrono::days window, AppendResult& result);
-  Id find_or_create_event(const ExtractedEvent& event, const identity::Period& when, Timestamp now,
-                          std::chrono::days window, bool& created);
+  model::Id find_or_create_event(const model::ExtractedEvent& event, const identity::Period& when, Timestamp now,
+                                 std::chrono::days window, bool& created);
   void merge_duplicates();  // schema 5: identity::plan_merges() applied
   // Indexes the articles inserted since the last flush (see 0002_article_search.sql).
   void flush_search_index() {
@@ -387,16 +380,10 @@ class SqliteStore final : public Store {
   std::unordered_map<const char*, std::unique_ptr<SQLite::Statement>> literal_statements_;
   // The first article inserted in the current write transaction and not yet
   // in the full-text index; 0 when none.
-  Id search_pending_from_ = 0;
+  model::Id search_pending_from_ = 0;
   // Reused to build key64() inputs without an allocation per event.
   std::string key_scratch_;
 };
-
-Timestamp effective_now(const AppendOptions& options, const ArticleRecord* article) {
-  if (options.now != Timestamp{}) return options.now;
-  if (article != nullptr && article->fetched_at != Timestamp{}) return article->fetched_at;
-  return system_now();
-}
 
 // ---- opening and migrating -----------------------------------------------------------
 
@@ -441,11 +428,7 @@ Status SqliteStore::initialize() {
 Status SqliteStore::migrate() {
   const int version = db_->execAndGet("PRAGMA user_version").getInt();
   const int latest = sqlite_schema_version();
-  if (version > latest) {
-    return fail(ErrorCode::kStore,
-                context("schema version " + std::to_string(version) + " is newer than this banwatch understands (" +
-                        std::to_string(latest) + "): upgrade banwatch"));
-  }
+  if (auto known = check_not_newer(path_, version, latest); !known) return known;
   if (version == latest) return {};
   if (version == 0) {
     const int objects = db_->execAndGet("SELECT count(*) FROM sqlite_master").getInt();
@@ -453,9 +436,8 @@ Status SqliteStore::migrate() {
       return fail(ErrorCode::kStore, context("the file is an SQLite database but not a banwatch store"));
     }
   }
-  if (options_.read_only) {
-    return fail(ErrorCode::kStore, context("schema version " + std::to_string(version) + " needs migrating to " +
-                                           std::to_string(latest) + "; open the store read-write once"));
+  if (auto writable = check_writable_for_migration(path_, version, latest, options_.read_only); !writable) {
+    return writable;
   }
   for (const Migration& migration : sqlite_migrations()) {
     if (migration.version <= version) continue;
@@ -481,35 +463,12 @@ Status SqliteStore::migrate() {
 void SqliteStore::merge_duplicates() {
   // One case (timeline key) at a time: memory is bounded by the longest
   // history, not by the store.
-  const std::int64_t window_s = std::chrono::duration_cast<seconds>(AppendOptions{}.cluster_window).count();
-  std::vector<std::pair<Id, Id>> merges;
-  std::vector<identity::Candidate> group;
-  std::int64_t group_key = 0;
-  const auto flush = [&] {
-    if (group.size() > 1) {
-      for (const auto& merge : identity::plan_merges(std::move(group), window_s)) merges.push_back(merge);
-    }
-    group.clear();
-  };
+  identity::MergePlanner planner(std::chrono::duration_cast<seconds>(AppendOptions{}.cluster_window).count());
   {
-    SQLite::Statement query(*db_,
-                            "SELECT id, vendor, actor, action, status, CASE WHEN event_date IS NULL THEN 0 ELSE 1 END,"
-                            " anchor_at, anchor_end, timeline_key FROM events ORDER BY timeline_key, id");
-    while (query.executeStep()) {
-      const std::int64_t key = query.getColumn(8).getInt64();
-      if (key != group_key) flush();
-      group_key = key;
-      identity::Candidate& candidate = group.emplace_back();
-      candidate.id = query.getColumn(0).getInt64();
-      candidate.vendor = query.getColumn(1).getString();
-      candidate.actor = query.getColumn(2).getString();
-      candidate.action = query.getColumn(3).getString();
-      candidate.status = query.getColumn(4).getString();
-      candidate.dated = query.getColumn(5).getInt() != 0;
-      candidate.when = {query.getColumn(6).getInt64(), query.getColumn(7).getInt64()};
-    }
-    flush();
+    SQLite::Statement query(*db_, identity::kEventsByCaseSql);
+    while (query.executeStep()) planner.add(query.getColumn(8).getInt64(), read_candidate(query));
   }
+  const std::vector<std::pair<model::Id, model::Id>> merges = planner.finish();
   if (merges.empty()) return;
   db_->exec("CREATE TEMP TABLE merged_events (id INTEGER PRIMARY KEY, into_id INTEGER NOT NULL)");
   {
@@ -553,12 +512,12 @@ std::optional<Source> SqliteStore::find_source_locked(const std::string& name) {
   return read_source(*query);
 }
 
-Result<Id> SqliteStore::add_or_upsert_source(const SourceSpec& spec, bool upsert) {
+Result<model::Id> SqliteStore::add_or_upsert_source(const SourceSpec& spec, bool upsert) {
   if (auto valid = validate_spec(spec); !valid) return std::unexpected(valid.error());
   std::lock_guard lock(mutex_);
-  return guarded(context("source '" + spec.name + "'"), [&]() -> Result<Id> {
+  return guarded(context("source '" + spec.name + "'"), [&]() -> Result<model::Id> {
     WriteTransaction transaction(*db_);
-    std::optional<Id> existing;
+    std::optional<model::Id> existing;
     bool removed = false;
     {
       Query query = prepare("SELECT id, removed_at FROM sources WHERE name = ?");
@@ -571,7 +530,7 @@ Result<Id> SqliteStore::add_or_upsert_source(const SourceSpec& spec, bool upsert
     if (existing && !removed && !upsert) {
       return fail(ErrorCode::kAlreadyExists, "source '" + spec.name + "' already exists");
     }
-    Id id = 0;
+    model::Id id = 0;
     if (existing) {
       id = *existing;
       Query update = prepare(
@@ -614,7 +573,7 @@ Result<Id> SqliteStore::add_or_upsert_source(const SourceSpec& spec, bool upsert
   });
 }
 
-Result<Id> SqliteStore::add_source(const SourceSpec& spec) { return add_or_upsert_source(spec, false); }
+Result<model::Id> SqliteStore::add_source(const SourceSpec& spec) { return add_or_upsert_source(spec, false); }
 
 Status SqliteStore::upsert_source(const SourceSpec& spec) {
   auto added = add_or_upsert_source(spec, true);
@@ -667,7 +626,7 @@ Result<Source> SqliteStore::get_source(const std::string& name) {
   });
 }
 
-Status SqliteStore::save_fetch_state(Id source_id, const FetchState& state) {
+Status SqliteStore::save_fetch_state(model::Id source_id, const FetchState& state) {
   std::lock_guard lock(mutex_);
   return guarded(context("save fetch state"), [&]() -> Status {
     WriteTransaction transaction(*db_);
@@ -706,13 +665,13 @@ Status SqliteStore::save_fetch_state(Id source_id, const FetchState& state) {
 
 // ---- articles, events, mentions -------------------------------------------------------------
 
-Result<std::optional<Id>> SqliteStore::find_article(const std::string& canonical_url) {
+Result<std::optional<model::Id>> SqliteStore::find_article(const std::string& canonical_url) {
   std::lock_guard lock(mutex_);
-  return guarded(context("find article"), [&]() -> Result<std::optional<Id>> {
+  return guarded(context("find article"), [&]() -> Result<std::optional<model::Id>> {
     Query query = prepare("SELECT id FROM articles WHERE canonical_url = ?");
     query.bind_text(1, canonical_url);
-    if (!query.step()) return std::optional<Id>();
-    return std::optional<Id>(query->getColumn(0).getInt64());
+    if (!query.step()) return std::optional<model::Id>();
+    return std::optional<model::Id>(query->getColumn(0).getInt64());
   });
 }
 
@@ -726,19 +685,20 @@ Result<bool> SqliteStore::has_item(const std::string& item_id) {
   });
 }
 
-Status SqliteStore::append_article_locked(const ArticleRecord& article, const std::vector<ExtractedEvent>& events,
-                                          Timestamp now, std::chrono::days window, AppendResult& result) {
+Status SqliteStore::append_article_locked(const model::ArticleRecord& article,
+                                          const std::vector<model::ExtractedEvent>& events, Timestamp now,
+                                          std::chrono::days window, AppendResult& result) {
   if (article.canonical_url.empty()) {
     return fail(ErrorCode::kInvalidArgument, "article '" + article.url + "' has no canonical URL");
   }
-  for (const ExtractedEvent& event : events) {
+  for (const model::ExtractedEvent& event : events) {
     if (auto valid = validate_event(event); !valid) {
       return std::unexpected(valid.error().with_context("article '" + article.canonical_url + "'"));
     }
   }
   // A new article is the common case: try the insert first and look the
   // stored row up only when its canonical URL is already there.
-  std::optional<Id> existing;
+  std::optional<model::Id> existing;
   bool existing_feed_only = false;
   std::string existing_hash;
   std::optional<PreciseTime> published_at = article.published_at;
@@ -791,12 +751,7 @@ Status SqliteStore::append_article_locked(const ArticleRecord& article, const st
       if (!published_at) published_at = optional_precise(query->getColumn(3), query->getColumn(4));
     }
     result.article_id = *existing;
-    // A page fetched after its feed-only stub replaces the stub; a changed
-    // page replaces its older text. A full text is never replaced by a stub.
-    const bool upgrade = existing_feed_only && !article.feed_only;
-    const bool changed = existing_feed_only == article.feed_only && !article.text.empty() &&
-                         !article.content_hash.empty() && article.content_hash != existing_hash;
-    if (upgrade || changed) {
+    if (replaces_text(existing_feed_only, existing_hash, article)) {
       flush_search_index();  // the update trigger replaces the row's index entry
       {
         // The version replaced, by hash (schema 5's article_versions).
@@ -847,19 +802,20 @@ Status SqliteStore::append_article_locked(const ArticleRecord& article, const st
                               article.fetched_at != Timestamp{} ? article.fetched_at : now, now, window, result);
 }
 
-Status SqliteStore::append_events_locked(Id article_id, bool article_is_new, const std::vector<ExtractedEvent>& events,
+Status SqliteStore::append_events_locked(model::Id article_id, bool article_is_new,
+                                         const std::vector<model::ExtractedEvent>& events,
                                          const std::optional<PreciseTime>& published_at, Timestamp fetched_at,
                                          Timestamp now, std::chrono::days window, AppendResult& result) {
   // Keys already appended by this call: a handful, so a vector beats a set.
   std::vector<std::int64_t> keys_in_call;
   keys_in_call.reserve(events.size());
-  for (const ExtractedEvent& event : events) {
+  for (const model::ExtractedEvent& event : events) {
     if (auto valid = validate_event(event); !valid) return std::unexpected(valid.error());
   }
   // Dated reports first: an undated headline joins the event its dated body
   // states (identity::append_order()).
   for (const std::size_t index : identity::append_order(events)) {
-    const ExtractedEvent& event = events[index];
+    const model::ExtractedEvent& event = events[index];
     // One rule's sentence may state several events: the key covers the subject.
     const std::int64_t key = mention_key(event, key_scratch_);
     if (std::find(keys_in_call.begin(), keys_in_call.end(), key) != keys_in_call.end()) continue;
@@ -875,7 +831,7 @@ Status SqliteStore::append_events_locked(Id article_id, bool article_is_new, con
     }
     const std::string evidence_hash = sha256_hex(event.evidence);
     bool created = false;
-    const Id event_id =
+    const model::Id event_id =
         find_or_create_event(event, identity::anchor(event.event_date, published_at, fetched_at), now, window, created);
     Query insert = prepare(
         "INSERT INTO mentions (event_id, article_id, rule_id, rule_pack_version, evidence, evidence_hash,"
@@ -896,8 +852,8 @@ Status SqliteStore::append_events_locked(Id article_id, bool article_is_new, con
   return {};
 }
 
-Id SqliteStore::find_or_create_event(const ExtractedEvent& event, const identity::Period& when, Timestamp now,
-                                     std::chrono::days window, bool& created) {
+model::Id SqliteStore::find_or_create_event(const model::ExtractedEvent& event, const identity::Period& when,
+                                            Timestamp now, std::chrono::days window, bool& created) {
   const std::int64_t window_s = std::chrono::duration_cast<seconds>(window).count();
   // The history read the same way by both backends; identity::decide() is
   // the one place that decides what joins what.
@@ -910,16 +866,7 @@ Id SqliteStore::find_or_create_event(const ExtractedEvent& event, const identity
     query.bind_int(1, timeline);
     query.bind_int(2, range.lowest);
     query.bind_int(3, range.highest);
-    while (query.step()) {
-      identity::Candidate& candidate = history.emplace_back();
-      candidate.id = query->getColumn(0).getInt64();
-      candidate.vendor = query->getColumn(1).getString();
-      candidate.actor = query->getColumn(2).getString();
-      candidate.action = query->getColumn(3).getString();
-      candidate.status = query->getColumn(4).getString();
-      candidate.dated = query->getColumn(5).getInt() != 0;
-      candidate.when = {query->getColumn(6).getInt64(), query->getColumn(7).getInt64()};
-    }
+    while (query.step()) history.push_back(read_candidate(*query));
   }
   const identity::Decision decision = identity::decide(report, history, window_s);
   if (decision.join != 0) return decision.join;
@@ -958,8 +905,8 @@ Id SqliteStore::find_or_create_event(const ExtractedEvent& event, const identity
   return db_->getLastInsertRowid();
 }
 
-Result<AppendResult> SqliteStore::append_article(const ArticleRecord& article,
-                                                 const std::vector<ExtractedEvent>& events,
+Result<AppendResult> SqliteStore::append_article(const model::ArticleRecord& article,
+                                                 const std::vector<model::ExtractedEvent>& events,
                                                  const AppendOptions& options) {
   std::lock_guard lock(mutex_);
   return guarded(context("append article '" + article.canonical_url + "'"), [&]() -> Result<AppendResult> {
@@ -996,7 +943,7 @@ Result<std::vector<AppendResult>> SqliteStore::append_batch(const std::vector<Ar
   });
 }
 
-Result<AppendResult> SqliteStore::append_events(Id article_id, const std::vector<ExtractedEvent>& events,
+Result<AppendResult> SqliteStore::append_events(model::Id article_id, const std::vector<model::ExtractedEvent>& events,
                                                 const AppendOptions& options) {
   std::lock_guard lock(mutex_);
   return guarded(context("append events of article " + std::to_string(article_id)), [&]() -> Result<AppendResult> {
@@ -1023,30 +970,13 @@ Result<AppendResult> SqliteStore::append_events(Id article_id, const std::vector
 }
 
 Status SqliteStore::for_each_article(const ArticleFilter& filter,
-                                     const std::function<bool(const ArticleRecord&)>& visit) {
+                                     const std::function<bool(const model::ArticleRecord&)>& visit) {
   // Keyset pagination: each page is read under the lock with the statement
   // reset afterwards, then visited without the lock, so `visit` may call the
   // store (reextract appends while it walks) and no read transaction stays
   // open across a long walk.
-  constexpr int kPageSize = 128;
-  // kArticleColumns with every column prefixed by "a.".
-  std::string sql = "SELECT ";
-  {
-    std::string_view columns = kArticleColumns;
-    bool first = true;
-    while (!columns.empty()) {
-      const auto comma = columns.find(',');
-      std::string_view column = columns.substr(0, comma);
-      while (!column.empty() && column.front() == ' ') column.remove_prefix(1);
-      if (!first) sql += ", ";
-      sql += "a.";
-      sql += column;
-      first = false;
-      if (comma == std::string_view::npos) break;
-      columns.remove_prefix(comma + 1);
-    }
-  }
-  sql += " FROM articles a";
+  constexpr std::size_t kPageSize = 128;
+  std::string sql = "SELECT " + qualified_columns(kArticleColumns, "a") + " FROM articles a";
   if (filter.source_name) sql += " JOIN sources s ON s.id = a.source_id AND s.name = ?";
   sql += " WHERE a.id > ?";
   if (filter.since) sql += " AND a.fetched_at >= ?";
@@ -1059,31 +989,22 @@ Status SqliteStore::for_each_article(const ArticleFilter& filter,
   }
   sql += " ORDER BY a.id LIMIT " + std::to_string(kPageSize);
 
-  Id after = 0;
-  while (true) {
-    std::vector<ArticleRecord> page;
-    {
-      std::lock_guard lock(mutex_);
-      auto read = guarded(context("read articles"), [&]() -> Status {
-        Query query = prepare(sql);
-        int index = 1;
-        if (filter.source_name) query.bind_text(index++, *filter.source_name);
-        query.bind_int(index++, after);
-        if (filter.since) query.bind_time(index++, *filter.since);
-        for (int pass = 0; pass < 2; ++pass) {
-          for (const std::string& url : filter.urls) query.bind_text(index++, url);
-        }
-        while (query.step()) page.push_back(read_article(*query));
-        return {};
-      });
-      if (!read) return read;
-    }
-    for (const ArticleRecord& article : page) {
-      if (!visit(article)) return {};
-    }
-    if (page.size() < static_cast<std::size_t>(kPageSize)) return {};
-    after = page.back().id;
-  }
+  const auto read_page = [&](model::Id after, std::vector<model::ArticleRecord>& page) -> Status {
+    std::lock_guard lock(mutex_);
+    return guarded(context("read articles"), [&]() -> Status {
+      Query query = prepare(sql);
+      int index = 1;
+      if (filter.source_name) query.bind_text(index++, *filter.source_name);
+      query.bind_int(index++, after);
+      if (filter.since) query.bind_time(index++, *filter.since);
+      for (int pass = 0; pass < 2; ++pass) {
+        for (const std::string& url : filter.urls) query.bind_text(index++, url);
+      }
+      while (query.step()) page.push_back(read_article(*query));
+      return {};
+    });
+  };
+  return walk_article_pages(kPageSize, read_page, visit);
 }
 
 Result<std::vector<EventWithMentions>> SqliteStore::query_events(const EventQuery& query) {
@@ -1119,18 +1040,9 @@ Result<std::vector<EventWithMentions>> SqliteStore::query_events(const EventQuer
   const bool cited_range = query.cited_since || query.cited_until;
   if (cited_range) where += " AND id IN (SELECT event_id FROM mentions WHERE extracted_at >= ? AND extracted_at < ?)";
   const char* order = query.newest_first ? " DESC" : "";
-  std::string sql =
-      "WITH selected AS (SELECT id, vendor, actor, actor_type, action, status, scope, event_date,"
-      " event_date_precision, first_seen_at, confidence, previous_event_id, timeline_key FROM events" +
-      where;
+  std::string sql = kSelectedEventsSql + where;
   if (query.limit > 0) sql += std::string(" ORDER BY id") + order + " LIMIT " + std::to_string(query.limit);
-  sql +=
-      ") SELECT e.id, e.vendor, e.actor, e.actor_type, e.action, e.status, e.scope, e.event_date,"
-      " e.event_date_precision, e.first_seen_at, e.confidence, e.previous_event_id,"
-      " m.id, m.article_id, m.evidence, m.rule_id, m.rule_pack_version, m.extracted_at,"
-      " a.url, a.title, s.name, a.published_at, a.published_precision, e.timeline_key"
-      " FROM selected e LEFT JOIN mentions m ON m.event_id = e.id"
-      " LEFT JOIN articles a ON a.id = m.article_id LEFT JOIN sources s ON s.id = a.source_id";
+  sql += kEventsWithMentionsSql;
   // No ORDER BY: rows are grouped and sorted below, which spares SQLite a
   // sorter over every joined row (a third of the time of a month's query).
 
@@ -1147,8 +1059,8 @@ Result<std::vector<EventWithMentions>> SqliteStore::query_events(const EventQuer
     for (const auto* list : {&query.vendors, &query.actors, &query.actions, &query.statuses}) {
       for (const std::string& value : *list) statement.bind_text(index++, value);
     }
-    for (Id id : query.ids) statement.bind_int(index++, id);
-    for (Id id : query.article_ids) statement.bind_int(index++, id);
+    for (model::Id id : query.ids) statement.bind_int(index++, id);
+    for (model::Id id : query.article_ids) statement.bind_int(index++, id);
     if (query.case_of) statement.bind_int(index++, *query.case_of);
     if (query.with_mentions_after_id) statement.bind_int(index++, *query.with_mentions_after_id);
     if (cited_range) {
@@ -1159,8 +1071,8 @@ Result<std::vector<EventWithMentions>> SqliteStore::query_events(const EventQuer
     }
 
     std::vector<EventWithMentions> results;
-    std::vector<std::int64_t> keys;                // the timeline keys of the events, for with_timeline
-    std::unordered_map<Id, std::size_t> position;  // event id -> index in results
+    std::vector<std::int64_t> keys;                       // the timeline keys of the events, for with_timeline
+    std::unordered_map<model::Id, std::size_t> position;  // event id -> index in results
     // Each column is fetched once and read on every row: a SQLite::Column
     // shares the statement by reference count, and making one per value cost
     // more than the strings themselves on a month of citations.
@@ -1186,7 +1098,7 @@ Result<std::vector<EventWithMentions>> SqliteStore::query_events(const EventQuer
       if (columns.empty()) {
         for (int i = 0; i < statement->getColumnCount(); ++i) columns.push_back(statement->getColumn(i));
       }
-      const Id event_id = integer(0);
+      const model::Id event_id = integer(0);
       std::size_t at = results.empty() || results.back().event.id != event_id ? results.size() : results.size() - 1;
       if (at == results.size()) {
         if (auto seen = position.find(event_id); seen != position.end()) at = seen->second;
@@ -1194,7 +1106,7 @@ Result<std::vector<EventWithMentions>> SqliteStore::query_events(const EventQuer
       if (at == results.size()) {
         position.emplace(event_id, at);
         EventWithMentions& entry = results.emplace_back();
-        Event& event = entry.event;
+        model::Event& event = entry.event;
         event.id = event_id;
         event.vendor = text(1);
         if (query.with_timeline) keys.push_back(integer(23));
@@ -1209,7 +1121,7 @@ Result<std::vector<EventWithMentions>> SqliteStore::query_events(const EventQuer
         if (!is_null(11)) event.previous_event_id = integer(11);
       }
       if (is_null(12)) continue;  // an event without mentions (none in normal operation)
-      Mention& mention = results[at].mentions.emplace_back();
+      model::Mention& mention = results[at].mentions.emplace_back();
       mention.id = integer(12);
       mention.event_id = event_id;
       mention.article_id = integer(13);
@@ -1252,15 +1164,7 @@ Result<std::vector<EventWithMentions>> SqliteStore::query_events(const EventQuer
       Query read = prepare(identity::kCasesSqliteSql);
       read.bind_text(1, list);
       while (read.step()) {
-        identity::Candidate candidate;
-        candidate.id = read->getColumn(0).getInt64();
-        candidate.vendor = read->getColumn(1).getString();
-        candidate.actor = read->getColumn(2).getString();
-        candidate.action = read->getColumn(3).getString();
-        candidate.status = read->getColumn(4).getString();
-        candidate.dated = read->getColumn(5).getInt() != 0;
-        candidate.when = {read->getColumn(6).getInt64(), read->getColumn(7).getInt64()};
-        cases.emplace_back(read->getColumn(8).getInt64(), std::move(candidate));
+        cases.emplace_back(read->getColumn(8).getInt64(), read_candidate(*read));
       }
       identity::apply_timeline(results, cases);
     }
@@ -1268,9 +1172,9 @@ Result<std::vector<EventWithMentions>> SqliteStore::query_events(const EventQuer
   });
 }
 
-Result<ArticleRecord> SqliteStore::get_article(Id article_id) {
+Result<model::ArticleRecord> SqliteStore::get_article(model::Id article_id) {
   std::lock_guard lock(mutex_);
-  return guarded(context("read article"), [&]() -> Result<ArticleRecord> {
+  return guarded(context("read article"), [&]() -> Result<model::ArticleRecord> {
     static const std::string sql = std::string("SELECT ") + kArticleColumns + " FROM articles WHERE id = ?";
     Query query = prepare(sql);
     query.bind_int(1, article_id);
@@ -1324,15 +1228,15 @@ Result<std::vector<SearchHit>> SqliteStore::search(const std::string& query, std
 
 // ---- runs, digests, maintenance ---------------------------------------------------------------
 
-Result<Id> SqliteStore::begin_run(const std::string& kind, Timestamp started_at) {
+Result<model::Id> SqliteStore::begin_run(const std::string& kind, Timestamp started_at) {
   std::lock_guard lock(mutex_);
-  return guarded(context("begin run"), [&]() -> Result<Id> {
+  return guarded(context("begin run"), [&]() -> Result<model::Id> {
     WriteTransaction transaction(*db_);
     Query insert = prepare("INSERT INTO runs (kind, started_at, outcome) VALUES (?, ?, 'running')");
     insert.bind_text(1, kind);
     insert.bind_time(2, started_at);
     insert.run();
-    const Id id = db_->getLastInsertRowid();
+    const model::Id id = db_->getLastInsertRowid();
     transaction.commit();
     return id;
   });

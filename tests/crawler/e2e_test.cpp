@@ -11,7 +11,7 @@
 #include <sstream>
 
 #include "common/lockfile.h"
-#include "store/store.h"
+#include "store/open/open_store.h"
 #include "tests/crawler/pipeline_fixture.h"
 
 extern char** environ;

@@ -20,7 +20,7 @@
 #include <set>
 #include <sstream>
 
-#include "store/store.h"
+#include "store/open/open_store.h"
 #include "tests/crawler/pipeline_fixture.h"
 
 extern char** environ;

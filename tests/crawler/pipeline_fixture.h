@@ -74,19 +74,19 @@ class FailingStore final : public store::Store {
   // Called before every append (append_article or append_batch), on the thread that appends.
   std::function<void()> before_append;
 
-  Result<store::Id> add_source(const store::SourceSpec& s) override { return inner_.add_source(s); }
+  Result<model::Id> add_source(const store::SourceSpec& s) override { return inner_.add_source(s); }
   Status upsert_source(const store::SourceSpec& s) override { return inner_.upsert_source(s); }
   Status remove_source(const std::string& n) override { return inner_.remove_source(n); }
   Result<std::vector<store::Source>> list_sources() override { return inner_.list_sources(); }
   Result<std::vector<std::string>> removed_source_names() override { return inner_.removed_source_names(); }
   Result<store::Source> get_source(const std::string& n) override { return inner_.get_source(n); }
-  Status save_fetch_state(store::Id id, const store::FetchState& st) override {
+  Status save_fetch_state(model::Id id, const store::FetchState& st) override {
     if (state_saves++ == fail_state_at) return fail(ErrorCode::kStore, "injected: database or disk is full");
     return inner_.save_fetch_state(id, st);
   }
-  Result<std::optional<store::Id>> find_article(const std::string& c) override { return inner_.find_article(c); }
+  Result<std::optional<model::Id>> find_article(const std::string& c) override { return inner_.find_article(c); }
   Result<bool> has_item(const std::string& i) override { return inner_.has_item(i); }
-  Result<store::AppendResult> append_article(const store::ArticleRecord& a, const std::vector<store::ExtractedEvent>& e,
+  Result<store::AppendResult> append_article(const model::ArticleRecord& a, const std::vector<model::ExtractedEvent>& e,
                                              const store::AppendOptions& o) override {
     if (before_append) before_append();
     if (appends++ == fail_append_at) return fail(ErrorCode::kStore, "injected: database or disk is full");
@@ -106,11 +106,11 @@ class FailingStore final : public store::Store {
     }
     return inner_.append_batch(batch, o);
   }
-  Result<store::AppendResult> append_events(store::Id id, const std::vector<store::ExtractedEvent>& e,
+  Result<store::AppendResult> append_events(model::Id id, const std::vector<model::ExtractedEvent>& e,
                                             const store::AppendOptions& o) override {
     return inner_.append_events(id, e, o);
   }
-  Status for_each_article(const ArticleFilter& f, const std::function<bool(const store::ArticleRecord&)>& v) override {
+  Status for_each_article(const ArticleFilter& f, const std::function<bool(const model::ArticleRecord&)>& v) override {
     return inner_.for_each_article(f, v);
   }
   Result<std::vector<store::EventWithMentions>> query_events(const store::EventQuery& q) override {
@@ -120,7 +120,7 @@ class FailingStore final : public store::Store {
                                                std::size_t l) override {
     return inner_.search(q, s, l);
   }
-  Result<store::Id> begin_run(const std::string& k, Timestamp t) override { return inner_.begin_run(k, t); }
+  Result<model::Id> begin_run(const std::string& k, Timestamp t) override { return inner_.begin_run(k, t); }
   Status finish_run(const store::Run& r) override { return inner_.finish_run(r); }
   Result<std::optional<store::Run>> last_run(const std::string& k, bool s) override { return inner_.last_run(k, s); }
   Result<std::optional<store::DigestRecord>> last_digest(const std::string& c) override {
@@ -130,6 +130,7 @@ class FailingStore final : public store::Store {
   Result<store::Stats> stats() override { return inner_.stats(); }
   Result<std::string> integrity_check() override { return inner_.integrity_check(); }
   Status backup_to(const std::string& p) override { return inner_.backup_to(p); }
+  store::WorkQueue& work_queue() override { return inner_.work_queue(); }
 
  private:
   store::Store& inner_;

@@ -7,6 +7,7 @@
 
 #include "crawler/ingest.h"
 #include "crawler/pipeline.h"
+#include "store/open/open_store.h"
 #include "tests/crawler/pipeline_fixture.h"
 
 namespace banwatch::crawler {
@@ -85,9 +86,9 @@ class PipelineTest : public ::testing::Test {
     return *s;
   }
 
-  std::vector<store::ArticleRecord> articles() {
-    std::vector<store::ArticleRecord> out;
-    EXPECT_TRUE(real_store_->for_each_article({}, [&](const store::ArticleRecord& a) {
+  std::vector<model::ArticleRecord> articles() {
+    std::vector<model::ArticleRecord> out;
+    EXPECT_TRUE(real_store_->for_each_article({}, [&](const model::ArticleRecord& a) {
       out.push_back(a);
       return true;
     }));
@@ -674,7 +675,7 @@ TEST_F(PipelineTest, RecrawlOfAChangedPageReplacesTheTextAndTheSearchIndex) {
   std::string text;
   store::Store::ArticleFilter filter;
   filter.urls = {server_.url("/a/ban")};
-  ASSERT_TRUE(store_->for_each_article(filter, [&](const store::ArticleRecord& a) {
+  ASSERT_TRUE(store_->for_each_article(filter, [&](const model::ArticleRecord& a) {
     text = a.text;
     return true;
   }));
@@ -691,8 +692,8 @@ TEST_F(PipelineTest, ReextractJoinsNewReportsToStoredEventsAndKeepsCitationsAndC
   auto before = store_->query_events({});
   ASSERT_TRUE(before.has_value());
   ASSERT_FALSE(before->empty());
-  std::set<store::Id> mention_ids;
-  store::Id last_event = 0, last_mention = 0;
+  std::set<model::Id> mention_ids;
+  model::Id last_event = 0, last_mention = 0;
   for (const auto& e : *before) {
     last_event = std::max(last_event, e.event.id);
     for (const auto& m : e.mentions) {
@@ -708,7 +709,7 @@ TEST_F(PipelineTest, ReextractJoinsNewReportsToStoredEventsAndKeepsCitationsAndC
   ASSERT_TRUE(store_->record_digest(cursor).has_value());
 
   // An article stored while the rule pack found nothing in it.
-  store::ArticleRecord missed;
+  model::ArticleRecord missed;
   missed.url = missed.canonical_url = "https://other.example/testland-confirms";
   missed.title = "Testland bans Huawei gear, officials confirmed";
   missed.text = "Officials confirmed the decision on the telecom network equipment in a short statement.";
@@ -727,7 +728,7 @@ TEST_F(PipelineTest, ReextractJoinsNewReportsToStoredEventsAndKeepsCitationsAndC
   auto after = store_->query_events({});
   ASSERT_TRUE(after.has_value());
   EXPECT_EQ(after->size(), before->size());
-  std::set<store::Id> still;
+  std::set<model::Id> still;
   bool joined = false;
   for (const auto& e : *after) {
     for (const auto& m : e.mentions) {
@@ -736,7 +737,7 @@ TEST_F(PipelineTest, ReextractJoinsNewReportsToStoredEventsAndKeepsCitationsAndC
     }
   }
   EXPECT_TRUE(joined);
-  for (store::Id id : mention_ids) EXPECT_TRUE(still.contains(id)) << "mention " << id << " lost";
+  for (model::Id id : mention_ids) EXPECT_TRUE(still.contains(id)) << "mention " << id << " lost";
   auto kept = store_->last_digest("file");
   ASSERT_TRUE(kept.has_value() && kept->has_value());
   EXPECT_EQ((*kept)->up_to_event_id, last_event);

@@ -9,6 +9,7 @@
 
 #include "common/url.h"
 #include "crawler/pipeline.h"
+#include "store/open/open_store.h"
 #include "tests/scaleout/worker_fixture.h"
 
 namespace banwatch::scaleout {
@@ -103,10 +104,10 @@ TEST(WorkerQueue, PagesOnAnotherHostAreFetchedOnlyByItsHolderAndStoredOnce) {
     ASSERT_TRUE(opened.has_value()) << opened.error().message;
     store::ArticleFetch fetch;
     fetch.url = orphan;
-    auto queued = (*opened)->enqueue_article_fetches({fetch}, Timestamp{});
+    auto queued = (*opened)->work_queue().enqueue_article_fetches({fetch}, Timestamp{});
     ASSERT_TRUE(queued.has_value()) << queued.error().message;
     ASSERT_EQ(*queued, 1);
-    store::ArticleRecord article;
+    model::ArticleRecord article;
     article.url = orphan;
     article.canonical_url = canonical_url_string(orphan);
     article.item_id = article.canonical_url;

@@ -309,7 +309,7 @@ TEST(DigestRender, EventsAtom_NewestFirstAndValid) {
   events[1].event.id = 2;
   events[1].event.vendor = "Huawei";
   events[1].event.first_seen_at = testing::at("2026-11-02T00:00:00Z");
-  store::Mention m;
+  model::Mention m;
   m.id = 1;
   m.article_url = "https://a.example/1";
   m.article_title = "A & B";

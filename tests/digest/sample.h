@@ -13,7 +13,7 @@ inline Timestamp at(const char* iso) { return parse_precise(iso)->time; }
 
 inline PreciseTime day(const char* iso) { return PreciseTime{at(iso), DatePrecision::kDay}; }
 
-inline Citation citation(store::Id id, std::string source, std::string title, std::string url, const char* published,
+inline Citation citation(model::Id id, std::string source, std::string title, std::string url, const char* published,
                          std::string evidence, bool is_new) {
   Citation c;
   c.mention_id = id;
@@ -55,7 +55,7 @@ inline Digest sample_digest(bool hostile = false) {
   enacted.event.confidence = 0.9;
   enacted.event.previous_event_id = 1;
   enacted.change = Change::kStatusChange;
-  store::Event previous = enacted.event;
+  model::Event previous = enacted.event;
   previous.id = 1;
   previous.status = "proposed";
   previous.previous_event_id.reset();

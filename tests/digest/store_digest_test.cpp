@@ -15,7 +15,7 @@
 #include "digest/digest.h"
 #include "digest/render.h"
 #include "digest/run.h"
-#include "store/store.h"
+#include "store/open/open_store.h"
 #include "tests/digest/golden.h"
 #include "tests/digest/sample.h"
 
@@ -61,7 +61,7 @@ class DigestStoreTest : public ::testing::Test {
   }
 
   void report(const Report& r, const char* now) {
-    store::ArticleRecord a;
+    model::ArticleRecord a;
     a.source_id = source_ids_.at(r.source);
     a.url = r.url;
     a.canonical_url = r.url;
@@ -70,7 +70,7 @@ class DigestStoreTest : public ::testing::Test {
     a.fetched_at = at(now);
     a.text = r.evidence;
     a.content_hash = std::to_string(std::hash<std::string>{}(r.url));
-    store::ExtractedEvent e;
+    model::ExtractedEvent e;
     e.vendor = r.vendor;
     e.actor = r.actor;
     e.actor_type = r.actor_type;
@@ -149,7 +149,7 @@ class DigestStoreTest : public ::testing::Test {
 
   std::string dir_;
   std::unique_ptr<store::Store> store_;
-  std::map<std::string, store::Id> source_ids_;
+  std::map<std::string, model::Id> source_ids_;
 };
 
 BuildOptions cursor_build(const char* now, std::optional<store::DigestRecord> cursor) {
@@ -266,7 +266,7 @@ class RecordingChannel final : public Channel {
   Status deliver(const Digest& d) override {
     ++attempts;
     if (failing) return fail(ErrorCode::kNetwork, label() + ": injected failure");
-    std::vector<store::Id> ids;
+    std::vector<model::Id> ids;
     for (const auto& g : d.vendors)
       for (const auto& e : g.events)
         for (const auto& c : e.citations)
@@ -276,11 +276,11 @@ class RecordingChannel final : public Channel {
   }
   bool failing = false;
   int attempts = 0;
-  std::vector<std::vector<store::Id>> received;  // new mention ids, per delivery
+  std::vector<std::vector<model::Id>> received;  // new mention ids, per delivery
 
   // Every mention id received, checking none arrives twice.
-  std::multiset<store::Id> all() const {
-    std::multiset<store::Id> s;
+  std::multiset<model::Id> all() const {
+    std::multiset<model::Id> s;
     for (const auto& r : received) s.insert(r.begin(), r.end());
     return s;
   }
@@ -297,8 +297,8 @@ RunRequest cursor_request(const char* now) {
   return r;
 }
 
-std::set<store::Id> all_mention_ids(store::Store& store) {
-  std::set<store::Id> ids;
+std::set<model::Id> all_mention_ids(store::Store& store) {
+  std::set<model::Id> ids;
   auto events = store.query_events(store::EventQuery{});
   EXPECT_TRUE(events.has_value());
   for (const auto& e : *events)
@@ -344,7 +344,7 @@ TEST_F(DigestStoreTest, CursorFailedDeliveryIsSentAgainNothingSkippedNothingTwic
   const auto expected = all_mention_ids(*store_);
   for (RecordingChannel* c : {&ok, &flaky}) {
     const auto got = c->all();
-    EXPECT_EQ(std::set<store::Id>(got.begin(), got.end()), expected) << c->key() << ": nothing skipped";
+    EXPECT_EQ(std::set<model::Id>(got.begin(), got.end()), expected) << c->key() << ": nothing skipped";
     EXPECT_EQ(got.size(), expected.size()) << c->key() << ": nothing twice";
   }
   EXPECT_EQ(ok.received.size(), 2u);
@@ -371,7 +371,7 @@ TEST_F(DigestStoreTest, BudgetCutsTheBriefWithoutSkippingAnything) {
   first_week();
   second_week();
   RecordingChannel c("c");
-  std::set<store::Id> seen;
+  std::set<model::Id> seen;
   int runs = 0;
   for (;; ++runs) {
     ASSERT_LT(runs, 10);
@@ -383,7 +383,7 @@ TEST_F(DigestStoreTest, BudgetCutsTheBriefWithoutSkippingAnything) {
     EXPECT_EQ(run.channels[0].events, 1);
   }
   const auto got = c.all();
-  EXPECT_EQ(std::set<store::Id>(got.begin(), got.end()), all_mention_ids(*store_));
+  EXPECT_EQ(std::set<model::Id>(got.begin(), got.end()), all_mention_ids(*store_));
 }
 
 // A store whose writes of the cursor fail: the brief was delivered, so the
@@ -391,24 +391,24 @@ TEST_F(DigestStoreTest, BudgetCutsTheBriefWithoutSkippingAnything) {
 class CursorFailingStore final : public store::Store {
  public:
   explicit CursorFailingStore(store::Store& inner) : s_(inner) {}
-  Result<store::Id> add_source(const store::SourceSpec& spec) override { return s_.add_source(spec); }
+  Result<model::Id> add_source(const store::SourceSpec& spec) override { return s_.add_source(spec); }
   Status upsert_source(const store::SourceSpec& spec) override { return s_.upsert_source(spec); }
   Status remove_source(const std::string& name) override { return s_.remove_source(name); }
   Result<std::vector<store::Source>> list_sources() override { return s_.list_sources(); }
   Result<std::vector<std::string>> removed_source_names() override { return s_.removed_source_names(); }
   Result<store::Source> get_source(const std::string& name) override { return s_.get_source(name); }
-  Status save_fetch_state(store::Id id, const store::FetchState& st) override { return s_.save_fetch_state(id, st); }
-  Result<std::optional<store::Id>> find_article(const std::string& url) override { return s_.find_article(url); }
+  Status save_fetch_state(model::Id id, const store::FetchState& st) override { return s_.save_fetch_state(id, st); }
+  Result<std::optional<model::Id>> find_article(const std::string& url) override { return s_.find_article(url); }
   Result<bool> has_item(const std::string& item) override { return s_.has_item(item); }
-  Result<store::AppendResult> append_article(const store::ArticleRecord& a, const std::vector<store::ExtractedEvent>& e,
+  Result<store::AppendResult> append_article(const model::ArticleRecord& a, const std::vector<model::ExtractedEvent>& e,
                                              const store::AppendOptions& o) override {
     return s_.append_article(a, e, o);
   }
-  Result<store::AppendResult> append_events(store::Id id, const std::vector<store::ExtractedEvent>& e,
+  Result<store::AppendResult> append_events(model::Id id, const std::vector<model::ExtractedEvent>& e,
                                             const store::AppendOptions& o) override {
     return s_.append_events(id, e, o);
   }
-  Status for_each_article(const ArticleFilter& f, const std::function<bool(const store::ArticleRecord&)>& v) override {
+  Status for_each_article(const ArticleFilter& f, const std::function<bool(const model::ArticleRecord&)>& v) override {
     return s_.for_each_article(f, v);
   }
   Result<std::vector<store::EventWithMentions>> query_events(const store::EventQuery& q) override {
@@ -419,7 +419,7 @@ class CursorFailingStore final : public store::Store {
                                                std::size_t limit) override {
     return s_.search(q, since, limit);
   }
-  Result<store::Id> begin_run(const std::string& kind, Timestamp t) override { return s_.begin_run(kind, t); }
+  Result<model::Id> begin_run(const std::string& kind, Timestamp t) override { return s_.begin_run(kind, t); }
   Status finish_run(const store::Run& r) override { return s_.finish_run(r); }
   Result<std::optional<store::Run>> last_run(const std::string& kind, bool ok) override {
     return s_.last_run(kind, ok);
@@ -432,6 +432,7 @@ class CursorFailingStore final : public store::Store {
   Result<store::Stats> stats() override { return s_.stats(); }
   Result<std::string> integrity_check() override { return s_.integrity_check(); }
   Status backup_to(const std::string& path) override { return s_.backup_to(path); }
+  store::WorkQueue& work_queue() override { return s_.work_queue(); }
   bool fail_record = false;
   bool fail_queries = false;
 

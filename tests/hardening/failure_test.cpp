@@ -10,7 +10,7 @@
 #include <climits>
 #include <cstdlib>
 
-#include "store/store.h"
+#include "store/open/open_store.h"
 #include "tests/hardening/fault_vfs.h"
 #include "tests/hardening/site.h"
 
@@ -29,8 +29,8 @@ long failure_stride(long points) {
   return std::max(1L, points / 40);
 }
 
-store::ArticleRecord article(int i) {
-  store::ArticleRecord a;
+model::ArticleRecord article(int i) {
+  model::ArticleRecord a;
   a.url = "https://news.example/story/" + std::to_string(i);
   a.canonical_url = a.url;
   a.item_id = "urn:story:" + std::to_string(i);
@@ -43,10 +43,10 @@ store::ArticleRecord article(int i) {
   return a;
 }
 
-std::vector<store::ExtractedEvent> events(int i) {
-  std::vector<store::ExtractedEvent> out;
+std::vector<model::ExtractedEvent> events(int i) {
+  std::vector<model::ExtractedEvent> out;
   for (int k = 0; k < (i % 3); ++k) {
-    store::ExtractedEvent e;
+    model::ExtractedEvent e;
     e.vendor = kVendors[static_cast<std::size_t>(i + k) % 4];
     e.actor = kActors[static_cast<std::size_t>(k) % 3];
     e.actor_type = "government";
@@ -68,7 +68,7 @@ struct Outcome {
 
 // The workload one crawl would write: every article with its events, then the
 // source's fetch state. Stops at the first failure, as the crawl does.
-Outcome write_all(store::Store& s, store::Id source_id) {
+Outcome write_all(store::Store& s, model::Id source_id) {
   Outcome o;
   store::AppendOptions opts;
   opts.now = Timestamp(std::chrono::sys_days(std::chrono::year{2026} / 11 / 21));
@@ -110,7 +110,7 @@ class StoreFailureInjection : public ::testing::Test {
   }
 
   // A new store with its source; returns the source id.
-  store::Id fresh(const std::string& db, std::unique_ptr<store::Store>& s) {
+  model::Id fresh(const std::string& db, std::unique_ptr<store::Store>& s) {
     for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(db + suffix);
     s = open(db, true);
     if (!s) return 0;
@@ -137,7 +137,7 @@ TEST_F(StoreFailureInjection, EveryFailurePointGivesAClearErrorRollsBackAndAReru
   // The reference, counting the operations the workload performs.
   const std::string ref_db = dir_ + "/reference.db";
   std::unique_ptr<store::Store> s;
-  store::Id source = fresh(ref_db, s);
+  model::Id source = fresh(ref_db, s);
   ASSERT_TRUE(s);
   arm_faults({FaultKind::kIoError, LONG_MAX, true});
   Outcome ref = write_all(*s, source);

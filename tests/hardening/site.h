@@ -23,7 +23,7 @@
 #include <thread>
 #include <vector>
 
-#include "store/store.h"
+#include "store/open/open_store.h"
 
 extern char** environ;
 
@@ -314,8 +314,8 @@ inline Dump dump_store(const std::string& db) {
   auto& s = **opened;
   auto check = s.integrity_check();
   d.integrity = check ? *check : "error: " + check.error().message;
-  std::map<store::Id, std::string> canonical;
-  auto walked = s.for_each_article({}, [&](const store::ArticleRecord& a) {
+  std::map<model::Id, std::string> canonical;
+  auto walked = s.for_each_article({}, [&](const model::ArticleRecord& a) {
     canonical[a.id] = a.canonical_url;
     d.articles.push_back(a.canonical_url);
     return true;

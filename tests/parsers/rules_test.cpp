@@ -70,11 +70,11 @@ std::unique_ptr<RuleEngine> mini() {
   return engine ? std::move(*engine) : nullptr;
 }
 
-std::vector<store::ExtractedEvent> events(const RuleEngine& engine, std::string_view text,
+std::vector<model::ExtractedEvent> events(const RuleEngine& engine, std::string_view text,
                                           std::optional<PreciseTime> published = std::nullopt) {
   ExtractContext context;
   context.published = published;
-  std::vector<store::ExtractedEvent> out;
+  std::vector<model::ExtractedEvent> out;
   for (auto& x : engine.extract(text, context)) out.push_back(x.event);
   return out;
 }
@@ -376,7 +376,7 @@ TEST(RulesExtract, DatesLeadExplicitRelativeAndInherited) {
       "Freedonia banned Acmesoft on June 2, 2021, Reuters reported on June 3, 2021.";
   auto got = events(*e, text, day(2024, 11, 27));  // a Wednesday
   ASSERT_EQ(got.size(), 8u);
-  auto date = [](const store::ExtractedEvent& ev) { return ev.event_date ? format_precise(*ev.event_date) : "-"; };
+  auto date = [](const model::ExtractedEvent& ev) { return ev.event_date ? format_precise(*ev.event_date) : "-"; };
   EXPECT_EQ(date(got[0]), "2024-03-04");
   EXPECT_EQ(date(got[1]), "2024-03-04");  // inherits its list item's lead date
   EXPECT_EQ(date(got[2]), "2023-05");

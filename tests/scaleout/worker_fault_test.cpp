@@ -19,6 +19,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "store/open/open_store.h"
 #include "tests/scaleout/worker_fixture.h"
 
 namespace banwatch::scaleout {
@@ -332,14 +333,14 @@ class DigestJobTest : public ::testing::Test {
     ASSERT_TRUE(opened.has_value()) << opened.error().message;
     const auto now = std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
     for (int i = 0; i < 3; ++i) {
-      store::ArticleRecord article;
+      model::ArticleRecord article;
       article.url = article.canonical_url = "https://news.example/digest/" + std::to_string(i);
       article.item_id = article.canonical_url;
       article.title = "Report " + std::to_string(i);
       article.text = hardening::ban_sentence(i * 3);
       article.content_hash = std::to_string(i);
       article.fetched_at = now;
-      store::ExtractedEvent event;
+      model::ExtractedEvent event;
       event.vendor = hardening::kVendors[static_cast<std::size_t>(i)];
       event.actor = hardening::kActors[static_cast<std::size_t>(i)];
       event.actor_type = "government";

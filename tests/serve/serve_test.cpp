@@ -18,7 +18,7 @@
 #include <nlohmann/json.hpp>
 
 #include "serve/serve.h"
-#include "store/store.h"
+#include "store/open/open_store.h"
 
 namespace {
 
@@ -54,7 +54,7 @@ class ServeTest : public ::testing::Test {
     ASSERT_TRUE(opened) << opened.error().message;
     store_ = std::move(*opened);
     ASSERT_TRUE(store_->add_source({.name = "wire", .url = "https://wire.example/feed"}));
-    const Id source = store_->get_source("wire")->id;
+    const model::Id source = store_->get_source("wire")->id;
     // Zentel, Tarrow Assembly: proposed, then enacted (a status change);
     // Zentel, Peru: undated; Kova, France: enacted.
     append("proposal", "Tarrow may ban Zentel", "The Tarrow Assembly proposed a ban on Zentel routers.",
@@ -78,9 +78,9 @@ class ServeTest : public ::testing::Test {
     fs::remove_all(dir_);
   }
 
-  static ExtractedEvent event(const std::string& vendor, const std::string& actor, const std::string& status,
-                              std::optional<PreciseTime> date, const std::string& evidence) {
-    ExtractedEvent e;
+  static model::ExtractedEvent event(const std::string& vendor, const std::string& actor, const std::string& status,
+                                     std::optional<PreciseTime> date, const std::string& evidence) {
+    model::ExtractedEvent e;
     e.vendor = vendor;
     e.actor = actor;
     e.actor_type = "government";
@@ -95,8 +95,8 @@ class ServeTest : public ::testing::Test {
   }
 
   void append(const std::string& slug, const std::string& title, const std::string& text,
-              const std::vector<ExtractedEvent>& events, Id source, Timestamp when) {
-    ArticleRecord a;
+              const std::vector<model::ExtractedEvent>& events, model::Id source, Timestamp when) {
+    model::ArticleRecord a;
     a.source_id = source;
     a.url = "https://wire.example/" + slug;
     a.canonical_url = a.url;

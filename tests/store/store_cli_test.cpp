@@ -15,7 +15,7 @@
 #include <vector>
 
 #include "common/charset.h"
-#include "store/store.h"
+#include "store/open/open_store.h"
 
 namespace banwatch::store {
 namespace {
@@ -51,9 +51,9 @@ class StoreCliTest : public ::testing::Test {
     Store& store = **opened;
     auto wire = store.add_source({.name = "wire", .url = "https://wire.example/feed"});
     ASSERT_TRUE(wire.has_value());
-    const auto add = [&](const std::string& slug, Timestamp seen, std::vector<ExtractedEvent> events,
+    const auto add = [&](const std::string& slug, Timestamp seen, std::vector<model::ExtractedEvent> events,
                          const std::string& title) {
-      ArticleRecord a;
+      model::ArticleRecord a;
       a.source_id = *wire;
       a.url = a.canonical_url = "https://wire.example/" + slug;
       a.title = title;
@@ -65,7 +65,7 @@ class StoreCliTest : public ::testing::Test {
       ASSERT_TRUE(store.append_article(a, events, options).has_value());
     };
     const auto event = [](std::string vendor, std::string status, std::string evidence, PreciseTime date) {
-      ExtractedEvent e;
+      model::ExtractedEvent e;
       e.vendor = std::move(vendor);
       e.actor = "Germany";
       e.actor_type = "government";
@@ -98,13 +98,13 @@ class StoreCliTest : public ::testing::Test {
     ASSERT_TRUE(opened.has_value()) << opened.error().message;
     auto sources = (*opened)->list_sources();
     ASSERT_TRUE(sources.has_value() && !sources->empty());
-    ArticleRecord a;
+    model::ArticleRecord a;
     a.source_id = sources->front().id;
     a.url = a.canonical_url = "https://wire.example/" + slug;
     a.title = vendor + " news";
     a.fetched_at = at(2026, 4, 1);
     a.text = actor + " banned " + vendor + ".";
-    ExtractedEvent e;
+    model::ExtractedEvent e;
     e.vendor = vendor;
     e.actor = actor;
     e.actor_type = "regulator";

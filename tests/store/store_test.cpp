@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "store/store.h"
+#include "store/open/open_store.h"
 
 namespace banwatch::store {
 namespace {
@@ -84,8 +84,8 @@ class StoreTest : public ::testing::Test {
     return *store_;
   }
 
-  static ArticleRecord article(const std::string& slug, Timestamp fetched = at(2026, 3, 1)) {
-    ArticleRecord a;
+  static model::ArticleRecord article(const std::string& slug, Timestamp fetched = at(2026, 3, 1)) {
+    model::ArticleRecord a;
     a.url = "https://news.example/" + slug + "?utm_source=x";
     a.canonical_url = "https://news.example/" + slug;
     a.item_id = "item:" + slug;
@@ -98,9 +98,9 @@ class StoreTest : public ::testing::Test {
     return a;
   }
 
-  static ExtractedEvent event(const std::string& vendor, const std::string& actor, const std::string& status,
-                              std::optional<PreciseTime> date, const std::string& evidence) {
-    ExtractedEvent e;
+  static model::ExtractedEvent event(const std::string& vendor, const std::string& actor, const std::string& status,
+                                     std::optional<PreciseTime> date, const std::string& evidence) {
+    model::ExtractedEvent e;
     e.vendor = vendor;
     e.actor = actor;
     e.actor_type = "government";
@@ -115,7 +115,7 @@ class StoreTest : public ::testing::Test {
     return e;
   }
 
-  AppendResult append(const ArticleRecord& a, const std::vector<ExtractedEvent>& events,
+  AppendResult append(const model::ArticleRecord& a, const std::vector<model::ExtractedEvent>& events,
                       Timestamp now = at(2026, 3, 1)) {
     AppendOptions options;
     options.now = now;
@@ -337,8 +337,8 @@ PRAGMA user_version = 3;
 // by integer keys computed from the same text: rows written by version 3
 // must still cluster with, and deduplicate, what is appended after.
 TEST_F(StoreTest, MigratesAVersion3StoreAndItsRowsStillClusterAndDeduplicate) {
-  const ArticleRecord old_article = article("zentel-ban", at(2026, 3, 1));
-  const ExtractedEvent old_event =
+  const model::ArticleRecord old_article = article("zentel-ban", at(2026, 3, 1));
+  const model::ExtractedEvent old_event =
       event("Zentel", "Ministry", "enacted", day_date(2026, 2, 20), "The ministry banned Zentel routers.");
   const auto seconds_of = [](Timestamp t) { return std::to_string(t.time_since_epoch().count()); };
   {
@@ -389,7 +389,7 @@ TEST_F(StoreTest, MigratesAVersion3StoreAndItsRowsStillClusterAndDeduplicate) {
   ASSERT_TRUE(reextracted.has_value()) << reextracted.error().message;
   EXPECT_EQ(reextracted->mentions_appended, 0);
   // The same sentence stating another subject is another mention.
-  ExtractedEvent other_subject = old_event;
+  model::ExtractedEvent other_subject = old_event;
   other_subject.vendor = "Quanta";
   EXPECT_EQ(append(old_article, {other_subject}).mentions_appended, 1);
   // A new report of the same ban two days later joins the migrated event (the
@@ -412,7 +412,7 @@ TEST_F(StoreTest, MigratesAVersion3StoreAndItsRowsStillClusterAndDeduplicate) {
   EXPECT_EQ(found[0].mentions[0].id, 5);
   EXPECT_EQ(found[1].event.vendor, "Quanta");
   EXPECT_EQ(found[2].event.status, "reversed");
-  EXPECT_EQ(found[2].event.previous_event_id, std::optional<Id>(3));
+  EXPECT_EQ(found[2].event.previous_event_id, std::optional<model::Id>(3));
   EXPECT_EQ(store_->integrity_check().value_or("failed"), "ok");
 }
 
@@ -547,8 +547,8 @@ TEST_F(StoreTest, FetchStateRoundTrip) {
 
 TEST_F(StoreTest, AppendIsIdempotent) {
   open();
-  const ArticleRecord a = article("one");
-  const std::vector<ExtractedEvent> extracted = {
+  const model::ArticleRecord a = article("one");
+  const std::vector<model::ExtractedEvent> extracted = {
       event("Zentel", "Germany", "enacted", day_date(2026, 2, 20), "Germany banned Zentel."),
       event("Kova", "Germany", "proposed", std::nullopt, "Germany may restrict Kova."),
   };
@@ -575,7 +575,7 @@ TEST_F(StoreTest, AppendIsIdempotent) {
   EXPECT_EQ(doubled.mentions_appended, 1);
 
   // A new rule matching the same sentence is a new mention of the same event.
-  ExtractedEvent other_rule = extracted[0];
+  model::ExtractedEvent other_rule = extracted[0];
   other_rule.rule_id = "ban.government.v2";
   auto new_rule = store_->append_events(first.article_id, {other_rule}, {});
   ASSERT_TRUE(new_rule.has_value());
@@ -602,7 +602,7 @@ TEST_F(StoreTest, OneSentenceStatingSeveralEventsKeepsEveryOne) {
   open();
   const std::string both_vendors = "Germany banned Zentel and Kova.";
   const std::string both_actors = "Germany and Austria banned Zentel.";
-  const std::vector<ExtractedEvent> extracted = {
+  const std::vector<model::ExtractedEvent> extracted = {
       event("Zentel", "Germany", "enacted", day_date(2026, 2, 20), both_vendors),
       event("Kova", "Germany", "enacted", day_date(2026, 2, 20), both_vendors),
       event("Zentel", "Germany", "enacted", day_date(2026, 2, 20), both_actors),
@@ -649,28 +649,28 @@ TEST_F(StoreTest, AFailedBatchLeavesNothingBehind) {
 
 TEST_F(StoreTest, AFullPageReplacesItsFeedOnlyStubButNotTheReverse) {
   open();
-  ArticleRecord stub = article("stub");
+  model::ArticleRecord stub = article("stub");
   stub.feed_only = true;
   stub.text = "Short summary.";
   stub.content_hash = "h1";
-  const Id id = append(stub, {}).article_id;
+  const model::Id id = append(stub, {}).article_id;
 
-  ArticleRecord full = article("stub");
+  model::ArticleRecord full = article("stub");
   full.text = "The full page text mentions a satellite operator.";
   full.content_hash = "h2";
   AppendResult upgraded = append(full, {});
   EXPECT_FALSE(upgraded.article_inserted);
   EXPECT_EQ(upgraded.article_id, id);
 
-  ArticleRecord stub_again = stub;
+  model::ArticleRecord stub_again = stub;
   stub_again.text = "Another summary.";
   stub_again.content_hash = "h3";
   append(stub_again, {});
 
-  std::vector<ArticleRecord> seen;
+  std::vector<model::ArticleRecord> seen;
   ASSERT_TRUE(store_
                   ->for_each_article({},
-                                     [&](const ArticleRecord& a) {
+                                     [&](const model::ArticleRecord& a) {
                                        seen.push_back(a);
                                        return true;
                                      })
@@ -771,33 +771,33 @@ TEST_F(StoreTest, AStatusChangeIsANewEventLinkedToTheEarlierOne) {
 TEST_F(StoreTest, EventQueryFilters) {
   open();
   ASSERT_TRUE(store_->add_source({.name = "wire", .url = "https://wire.example/feed"}).has_value());
-  const Id source = store_->get_source("wire")->id;
-  ArticleRecord a = article("a");
+  const model::Id source = store_->get_source("wire")->id;
+  model::ArticleRecord a = article("a");
   a.source_id = source;
   append(a, {event("Zentel", "Germany", "enacted", day_date(2026, 1, 10), "1")}, at(2026, 1, 11));
   append(article("b"), {event("Kova", "France", "proposed", day_date(2026, 2, 10), "2")}, at(2026, 2, 11));
-  ExtractedEvent restrict = event("Zentel", "Peru", "enacted", std::nullopt, "3");
+  model::ExtractedEvent restrict = event("Zentel", "Peru", "enacted", std::nullopt, "3");
   restrict.action = "restrict";
   append(article("c"), {restrict}, at(2026, 3, 11));
 
   auto ids = [](const std::vector<EventWithMentions>& found) {
-    std::vector<Id> out;
+    std::vector<model::Id> out;
     for (const auto& e : found) out.push_back(e.event.id);
     return out;
   };
-  EXPECT_EQ(ids(events()), (std::vector<Id>{1, 2, 3}));
-  EXPECT_EQ(ids(events({.since = at(2026, 2, 1)})), (std::vector<Id>{2, 3}));
-  EXPECT_EQ(ids(events({.since = at(2026, 2, 1), .until = at(2026, 3, 1)})), (std::vector<Id>{2}));
+  EXPECT_EQ(ids(events()), (std::vector<model::Id>{1, 2, 3}));
+  EXPECT_EQ(ids(events({.since = at(2026, 2, 1)})), (std::vector<model::Id>{2, 3}));
+  EXPECT_EQ(ids(events({.since = at(2026, 2, 1), .until = at(2026, 3, 1)})), (std::vector<model::Id>{2}));
   EXPECT_EQ(ids(events({.since = at(2026, 1, 1), .until = at(2026, 2, 1), .by_event_date = true})),
-            (std::vector<Id>{1}));
-  EXPECT_EQ(ids(events({.after_event_id = 1})), (std::vector<Id>{2, 3}));
-  EXPECT_EQ(ids(events({.vendors = {"Zentel"}})), (std::vector<Id>{1, 3}));
-  EXPECT_EQ(ids(events({.vendors = {"Zentel", "Kova"}, .actors = {"France", "Peru"}})), (std::vector<Id>{2, 3}));
-  EXPECT_EQ(ids(events({.actions = {"restrict"}})), (std::vector<Id>{3}));
-  EXPECT_EQ(ids(events({.statuses = {"proposed"}})), (std::vector<Id>{2}));
-  EXPECT_EQ(ids(events({.limit = 2})), (std::vector<Id>{1, 2}));
-  EXPECT_EQ(ids(events({.limit = 2, .newest_first = true})), (std::vector<Id>{3, 2}));
-  EXPECT_EQ(ids(events({.ids = {3, 1}})), (std::vector<Id>{1, 3}));
+            (std::vector<model::Id>{1}));
+  EXPECT_EQ(ids(events({.after_event_id = 1})), (std::vector<model::Id>{2, 3}));
+  EXPECT_EQ(ids(events({.vendors = {"Zentel"}})), (std::vector<model::Id>{1, 3}));
+  EXPECT_EQ(ids(events({.vendors = {"Zentel", "Kova"}, .actors = {"France", "Peru"}})), (std::vector<model::Id>{2, 3}));
+  EXPECT_EQ(ids(events({.actions = {"restrict"}})), (std::vector<model::Id>{3}));
+  EXPECT_EQ(ids(events({.statuses = {"proposed"}})), (std::vector<model::Id>{2}));
+  EXPECT_EQ(ids(events({.limit = 2})), (std::vector<model::Id>{1, 2}));
+  EXPECT_EQ(ids(events({.limit = 2, .newest_first = true})), (std::vector<model::Id>{3, 2}));
+  EXPECT_EQ(ids(events({.ids = {3, 1}})), (std::vector<model::Id>{1, 3}));
   EXPECT_TRUE(events({.vendors = {"Nobody"}}).empty());
 
   // A new citation of an old event is found by the mention cursor.
@@ -809,7 +809,7 @@ TEST_F(StoreTest, EventQueryFilters) {
 
   auto first = events({.ids = {1}});
   ASSERT_EQ(first.size(), 1u);
-  const Mention& m = first[0].mentions[0];
+  const model::Mention& m = first[0].mentions[0];
   EXPECT_EQ(m.source_name, "wire");
   EXPECT_EQ(m.article_url, a.url);
   EXPECT_EQ(m.evidence, "1");
@@ -817,7 +817,7 @@ TEST_F(StoreTest, EventQueryFilters) {
   EXPECT_EQ(m.rule_pack_version, "2026.11");
   EXPECT_EQ(m.extracted_at, at(2026, 1, 11));
   EXPECT_EQ(m.article_published_at, a.published_at);
-  const Event& e = first[0].event;
+  const model::Event& e = first[0].event;
   EXPECT_EQ(e.first_seen_at, at(2026, 1, 11));
   EXPECT_EQ(e.scope, "5G core network");
   EXPECT_EQ(e.actor_type, "government");
@@ -833,17 +833,17 @@ TEST_F(StoreTest, EventQueryPagesBeforeAnIdAndFiltersByCitingArticle) {
   append(article("b"), {event("Kova", "France", "proposed", day_date(2026, 2, 10), "2")});
   const AppendResult c = append(article("c"), {event("Zentel", "Peru", "enacted", day_date(2026, 3, 10), "3")});
   auto ids = [](const std::vector<EventWithMentions>& found) {
-    std::vector<Id> out;
+    std::vector<model::Id> out;
     for (const auto& e : found) out.push_back(e.event.id);
     return out;
   };
-  EXPECT_EQ(ids(events({.before_event_id = 3, .limit = 1, .newest_first = true})), (std::vector<Id>{2}));
-  EXPECT_EQ(ids(events({.before_event_id = 3, .vendors = {"Zentel"}})), (std::vector<Id>{1}));
-  EXPECT_EQ(ids(events({.article_ids = {c.article_id, a.article_id}})), (std::vector<Id>{1, 3}));
+  EXPECT_EQ(ids(events({.before_event_id = 3, .limit = 1, .newest_first = true})), (std::vector<model::Id>{2}));
+  EXPECT_EQ(ids(events({.before_event_id = 3, .vendors = {"Zentel"}})), (std::vector<model::Id>{1}));
+  EXPECT_EQ(ids(events({.article_ids = {c.article_id, a.article_id}})), (std::vector<model::Id>{1, 3}));
   EXPECT_TRUE(events({.article_ids = {999}}).empty());
   append(article("d"), {event("zentel", "the Germany", "proposed", day_date(2026, 4, 1), "4")});
-  EXPECT_EQ(ids(events({.case_of = 1})), (std::vector<Id>{1, 4})) << "the case as the store spells it";
-  EXPECT_EQ(ids(events({.case_of = 2})), (std::vector<Id>{2}));
+  EXPECT_EQ(ids(events({.case_of = 1})), (std::vector<model::Id>{1, 4})) << "the case as the store spells it";
+  EXPECT_EQ(ids(events({.case_of = 2})), (std::vector<model::Id>{2}));
   EXPECT_TRUE(events({.case_of = 999}).empty());
 
   auto stored = store_->get_article(c.article_id);
@@ -934,11 +934,11 @@ TEST_F(StoreTest, RunsAreRecorded) {
 
 TEST_F(StoreTest, SearchFindsArticlesWithHighlightedSnippets) {
   open();
-  ArticleRecord a = article("a", at(2025, 3, 10));
+  model::ArticleRecord a = article("a", at(2025, 3, 10));
   a.title = "Hikvision cameras removed";
   a.text = "Officials said the Hikvision cameras in government buildings would be replaced by March.";
   append(a, {});
-  ArticleRecord b = article("b", at(2026, 2, 1));
+  model::ArticleRecord b = article("b", at(2026, 2, 1));
   b.title = "Unrelated";
   b.text = "A story about weather and Hikvision's quarterly results.";
   append(b, {});
@@ -965,7 +965,7 @@ TEST_F(StoreTest, SearchFindsArticlesWithHighlightedSnippets) {
 TEST_F(StoreTest, ForEachArticleStreamsInIdOrderWithFilters) {
   open();
   ASSERT_TRUE(store_->add_source({.name = "wire", .url = "https://wire.example/feed"}).has_value());
-  const Id source = store_->get_source("wire")->id;
+  const model::Id source = store_->get_source("wire")->id;
   std::vector<Store::ArticleWithEvents> batch;
   for (int i = 0; i < 300; ++i) {
     Store::ArticleWithEvents entry;
@@ -975,10 +975,10 @@ TEST_F(StoreTest, ForEachArticleStreamsInIdOrderWithFilters) {
   }
   ASSERT_TRUE(store_->append_batch(batch, {}).has_value());
 
-  std::vector<Id> ids;
+  std::vector<model::Id> ids;
   ASSERT_TRUE(store_
                   ->for_each_article({},
-                                     [&](const ArticleRecord& a) {
+                                     [&](const model::ArticleRecord& a) {
                                        ids.push_back(a.id);
                                        return true;
                                      })
@@ -989,7 +989,7 @@ TEST_F(StoreTest, ForEachArticleStreamsInIdOrderWithFilters) {
   int count = 0;
   ASSERT_TRUE(store_
                   ->for_each_article({.since = at(2026, 1, 1) + std::chrono::hours(250)},
-                                     [&](const ArticleRecord&) {
+                                     [&](const model::ArticleRecord&) {
                                        ++count;
                                        return true;
                                      })
@@ -998,7 +998,7 @@ TEST_F(StoreTest, ForEachArticleStreamsInIdOrderWithFilters) {
   count = 0;
   ASSERT_TRUE(store_
                   ->for_each_article({.source_name = "wire"},
-                                     [&](const ArticleRecord& a) {
+                                     [&](const model::ArticleRecord& a) {
                                        EXPECT_EQ(a.source_id, source);
                                        ++count;
                                        return true;
@@ -1008,7 +1008,7 @@ TEST_F(StoreTest, ForEachArticleStreamsInIdOrderWithFilters) {
   std::vector<std::string> urls;
   ASSERT_TRUE(store_
                   ->for_each_article({.urls = {"https://news.example/n7", batch[9].article.url}},
-                                     [&](const ArticleRecord& a) {
+                                     [&](const model::ArticleRecord& a) {
                                        urls.push_back(a.canonical_url);
                                        return true;
                                      })
@@ -1019,7 +1019,7 @@ TEST_F(StoreTest, ForEachArticleStreamsInIdOrderWithFilters) {
   ASSERT_TRUE(store_
                   ->for_each_article(
                       {},
-                      [&](const ArticleRecord& a) {
+                      [&](const model::ArticleRecord& a) {
                         auto appended = store_->append_events(
                             a.id, {event("Zentel", "Peru", "enacted", std::nullopt, "Sentence of " + a.canonical_url)},
                             {});
@@ -1030,15 +1030,15 @@ TEST_F(StoreTest, ForEachArticleStreamsInIdOrderWithFilters) {
   EXPECT_EQ(count, 200);
   EXPECT_EQ(store_->stats()->mentions, 200);
   // Every field comes back.
-  ArticleRecord back;
+  model::ArticleRecord back;
   ASSERT_TRUE(store_
                   ->for_each_article({.urls = {"https://news.example/n4"}},
-                                     [&](const ArticleRecord& a) {
+                                     [&](const model::ArticleRecord& a) {
                                        back = a;
                                        return true;
                                      })
                   .has_value());
-  const ArticleRecord& sent = batch[4].article;
+  const model::ArticleRecord& sent = batch[4].article;
   EXPECT_EQ(back.url, sent.url);
   EXPECT_EQ(back.item_id, sent.item_id);
   EXPECT_EQ(back.title, sent.title);

@@ -25,9 +25,10 @@
 
 #include "store/identity.h"
 #include "store/migrations.h"
-#include "store/model.h"
-#include "store/pg_internal.h"
-#include "store/pg_store.h"
+#include "store/backend.h"
+#include "store/pg/pg_internal.h"
+#include "store/pg/pg_store.h"
+#include "store/open/open_store.h"
 #include "store/store.h"
 
 namespace banwatch::store {
@@ -174,9 +175,9 @@ class StoreBackendTest : public ::testing::TestWithParam<std::string> {
     return *stores_.back();
   }
 
-  static ArticleRecord article(const std::string& url, const std::string& title = "A title",
-                               const std::string& text = "Body text.") {
-    ArticleRecord a;
+  static model::ArticleRecord article(const std::string& url, const std::string& title = "A title",
+                                      const std::string& text = "Body text.") {
+    model::ArticleRecord a;
     a.url = url;
     a.canonical_url = url;
     a.title = title;
@@ -186,10 +187,10 @@ class StoreBackendTest : public ::testing::TestWithParam<std::string> {
     return a;
   }
 
-  static ExtractedEvent event(const std::string& vendor, const std::string& actor, const std::string& status,
-                              std::optional<PreciseTime> date, const std::string& evidence,
-                              const std::string& rule = "rule.ban") {
-    ExtractedEvent e;
+  static model::ExtractedEvent event(const std::string& vendor, const std::string& actor, const std::string& status,
+                                     std::optional<PreciseTime> date, const std::string& evidence,
+                                     const std::string& rule = "rule.ban") {
+    model::ExtractedEvent e;
     e.vendor = vendor;
     e.actor = actor;
     e.actor_type = "government";
@@ -258,7 +259,7 @@ TEST_P(StoreBackendTest, SourcesRoundTripWithFetchState) {
 
 TEST_P(StoreBackendTest, AppendIsIdempotent) {
   Store& store = open();
-  const auto events = std::vector<ExtractedEvent>{
+  const auto events = std::vector<model::ExtractedEvent>{
       event("Huawei", "Germany", "enacted", day_date(2026, 10, 20), "Germany banned Huawei equipment.")};
   auto first = store.append_article(article("https://a.example/1"), events, {});
   ASSERT_TRUE(first) << first.error().message;
@@ -489,8 +490,8 @@ TEST_P(StoreBackendTest, ArticlesWalkInPagesAndReplaceStubs) {
     ASSERT_TRUE(store.append_article(a, {}, {}));
   }
   int visited = 0;
-  Id previous = 0;
-  ASSERT_TRUE(store.for_each_article({}, [&](const ArticleRecord& a) {
+  model::Id previous = 0;
+  ASSERT_TRUE(store.for_each_article({}, [&](const model::ArticleRecord& a) {
     EXPECT_GT(a.id, previous);
     previous = a.id;
     ++visited;
@@ -500,12 +501,12 @@ TEST_P(StoreBackendTest, ArticlesWalkInPagesAndReplaceStubs) {
   Store::ArticleFilter filter;
   filter.since = at(2026, 1, 1) + std::chrono::hours(250);
   visited = 0;
-  ASSERT_TRUE(store.for_each_article(filter, [&](const ArticleRecord&) { return ++visited < 1000; }));
+  ASSERT_TRUE(store.for_each_article(filter, [&](const model::ArticleRecord&) { return ++visited < 1000; }));
   EXPECT_EQ(visited, 50);
   filter = {};
   filter.urls = {"https://a.example/w7", "https://a.example/w8"};
   visited = 0;
-  ASSERT_TRUE(store.for_each_article(filter, [&](const ArticleRecord&) { return ++visited < 1000; }));
+  ASSERT_TRUE(store.for_each_article(filter, [&](const model::ArticleRecord&) { return ++visited < 1000; }));
   EXPECT_EQ(visited, 2);
 
   auto stub = article("https://a.example/stub", "Stub", "Only the feed summary.");
@@ -514,13 +515,13 @@ TEST_P(StoreBackendTest, ArticlesWalkInPagesAndReplaceStubs) {
   auto page = article("https://a.example/stub", "Full", "The whole page text.");
   ASSERT_TRUE(store.append_article(page, {}, {}));
   filter.urls = {"https://a.example/stub"};
-  ASSERT_TRUE(store.for_each_article(filter, [&](const ArticleRecord& a) {
+  ASSERT_TRUE(store.for_each_article(filter, [&](const model::ArticleRecord& a) {
     EXPECT_EQ(a.text, "The whole page text.");
     EXPECT_FALSE(a.feed_only);
     return true;
   }));
   ASSERT_TRUE(store.append_article(stub, {}, {}));  // never downgraded to the stub again
-  ASSERT_TRUE(store.for_each_article(filter, [&](const ArticleRecord& a) {
+  ASSERT_TRUE(store.for_each_article(filter, [&](const model::ArticleRecord& a) {
     EXPECT_EQ(a.text, "The whole page text.");
     return true;
   }));
@@ -655,7 +656,7 @@ TEST_F(PgStoreTest, TruncateIsRefusedToo) {
   Store& store = open();
   ASSERT_TRUE(store.append_article(
       [] {
-        ArticleRecord a;
+        model::ArticleRecord a;
         a.url = a.canonical_url = "https://t.example/1";
         a.fetched_at = at(2026, 1, 1);
         return a;
@@ -667,14 +668,14 @@ TEST_F(PgStoreTest, TruncateIsRefusedToo) {
 
 TEST_F(PgStoreTest, InvalidUtf8AndNulBytesAreStoredCleaned) {
   Store& store = open();
-  ArticleRecord a;
+  model::ArticleRecord a;
   a.url = a.canonical_url = "https://t.example/bytes";
   a.title = std::string("Caf\xE9 \x00menu", 10);
   a.text = "ok \xF0\x9F\x98\x80 and \xC3\xA9";
   a.fetched_at = at(2026, 1, 1);
   auto appended = store.append_article(a, {}, {});
   ASSERT_TRUE(appended) << appended.error().message;
-  store.for_each_article({}, [&](const ArticleRecord& stored) {
+  store.for_each_article({}, [&](const model::ArticleRecord& stored) {
     EXPECT_EQ(stored.title, "Caf\xEF\xBF\xBD menu");
     EXPECT_EQ(stored.text, a.text);  // valid UTF-8 is kept byte for byte
     return true;
@@ -686,10 +687,10 @@ TEST_F(PgStoreTest, TwoWorkersClaimDisjointHosts) {
   add_sources(store, 6, 2);
   Store& other = open();
   const auto now = at(2026, 11, 1);
-  ASSERT_TRUE(store.register_worker(worker("w1", now)));
-  ASSERT_TRUE(other.register_worker(worker("w2", now)));
-  auto first = store.claim_hosts(worker("w1", now), 60s, 4);
-  auto second = other.claim_hosts(worker("w2", now), 60s, 4);
+  ASSERT_TRUE(store.work_queue().register_worker(worker("w1", now)));
+  ASSERT_TRUE(other.work_queue().register_worker(worker("w2", now)));
+  auto first = store.work_queue().claim_hosts(worker("w1", now), 60s, 4);
+  auto second = other.work_queue().claim_hosts(worker("w2", now), 60s, 4);
   ASSERT_TRUE(first) << first.error().message;
   ASSERT_TRUE(second);
   EXPECT_EQ(first->size(), 4u);
@@ -704,19 +705,19 @@ TEST_F(PgStoreTest, TwoWorkersClaimDisjointHosts) {
   EXPECT_EQ(hosts.size(), 6u);
   EXPECT_TRUE(hosts.count("host0.example:8080"));
   // Nothing is left for a third worker.
-  auto third = other.claim_hosts(worker("w3", now), 60s, 4);
+  auto third = other.work_queue().claim_hosts(worker("w3", now), 60s, 4);
   ASSERT_TRUE(third);
   EXPECT_TRUE(third->empty());
 
   // A source whose next due time lies ahead makes its host idle.
   auto source = store.get_source("src-0-0");
   ASSERT_TRUE(source);
-  ASSERT_TRUE(store.release_leases(worker("w1", now), {}));
+  ASSERT_TRUE(store.work_queue().release_leases(worker("w1", now), {}));
   FetchState later;
   later.next_due = now + 1h;
   ASSERT_TRUE(store.save_fetch_state(source->id, later));
   ASSERT_TRUE(store.save_fetch_state(store.get_source("src-0-1")->id, later));
-  auto reclaimed = store.claim_hosts(worker("w1", now), 60s, 10);
+  auto reclaimed = store.work_queue().claim_hosts(worker("w1", now), 60s, 10);
   ASSERT_TRUE(reclaimed);
   EXPECT_EQ(reclaimed->size(), 3u);  // hosts 1..3: host0 has nothing due
   for (const auto& lease : *reclaimed) EXPECT_NE(lease.host, "host0.example:8080");
@@ -726,30 +727,30 @@ TEST_F(PgStoreTest, AnExpiredLeaseIsTakenOver) {
   Store& store = open();
   add_sources(store, 1);
   const auto now = at(2026, 11, 1);
-  auto mine = store.claim_hosts(worker("dead", now), 30s, 10);
+  auto mine = store.work_queue().claim_hosts(worker("dead", now), 30s, 10);
   ASSERT_TRUE(mine);
   ASSERT_EQ(mine->size(), 1u);
   const auto token = (*mine)[0].token;
   // Before expiry nobody else gets it.
-  EXPECT_TRUE(store.claim_hosts(worker("alive", now + 29s), 30s, 10)->empty());
+  EXPECT_TRUE(store.work_queue().claim_hosts(worker("alive", now + 29s), 30s, 10)->empty());
   // After expiry it changes owner, with a new fencing token.
-  auto taken = store.claim_hosts(worker("alive", now + 31s), 30s, 10);
+  auto taken = store.work_queue().claim_hosts(worker("alive", now + 31s), 30s, 10);
   ASSERT_TRUE(taken);
   ASSERT_EQ(taken->size(), 1u);
   EXPECT_GT((*taken)[0].token, token);
   // The old owner learns that it lost the host.
-  auto renewed = store.renew_leases(worker("dead", now + 32s), 30s);
+  auto renewed = store.work_queue().renew_leases(worker("dead", now + 32s), 30s);
   ASSERT_TRUE(renewed);
   EXPECT_TRUE(renewed->empty());
   // The new owner renews; its token stays.
-  auto kept = store.renew_leases(worker("alive", now + 40s), 30s);
+  auto kept = store.work_queue().renew_leases(worker("alive", now + 40s), 30s);
   ASSERT_TRUE(kept);
   ASSERT_EQ(kept->size(), 1u);
   EXPECT_EQ((*kept)[0].token, (*taken)[0].token);
   EXPECT_EQ((*kept)[0].expires_at, now + 70s);
   // Releasing records the last request so the next owner keeps the delay.
-  ASSERT_TRUE(store.release_leases(worker("alive", now + 41s), {{"host0.example:8080", now + 41s}}));
-  auto next = store.claim_hosts(worker("third", now + 42s), 30s, 10);
+  ASSERT_TRUE(store.work_queue().release_leases(worker("alive", now + 41s), {{"host0.example:8080", now + 41s}}));
+  auto next = store.work_queue().claim_hosts(worker("third", now + 42s), 30s, 10);
   ASSERT_TRUE(next);
   ASSERT_EQ(next->size(), 1u);
   EXPECT_EQ((*next)[0].last_request_at, now + 41s);
@@ -778,7 +779,7 @@ TEST_F(PgStoreTest, ConcurrentClaimsNeverOverlap) {
       // max_hosts bounds what a worker holds: later rounds renew what it
       // has and add hosts up to the bound (8 x 10 > 60 hosts).
       for (int round = 0; round < 5; ++round) {
-        auto claimed = stores[w]->claim_hosts(me, 300s, 10);
+        auto claimed = stores[w]->work_queue().claim_hosts(me, 300s, 10);
         if (!claimed) {
           ++failures;
           continue;
@@ -808,56 +809,59 @@ TEST_F(PgStoreTest, ArticleFetchQueueSurvivesADeadWorker) {
     fetch.item_json = R"({"title":"t)" + std::to_string(i) + R"("})";
     fetches.push_back(fetch);
   }
-  auto queued = store.enqueue_article_fetches(fetches, now);
+  auto queued = store.work_queue().enqueue_article_fetches(fetches, now);
   ASSERT_TRUE(queued) << queued.error().message;
   EXPECT_EQ(*queued, 5);
-  EXPECT_EQ(*store.enqueue_article_fetches(fetches, now), 0);  // queued once
+  EXPECT_EQ(*store.work_queue().enqueue_article_fetches(fetches, now), 0);  // queued once
   // An article already stored is not queued.
-  ArticleRecord stored;
+  model::ArticleRecord stored;
   stored.url = stored.canonical_url = "https://pages.example/stored";
   stored.fetched_at = now;
   ASSERT_TRUE(store.append_article(stored, {}, {}));
   ArticleFetch known;
   known.url = "https://pages.example/stored";
-  EXPECT_EQ(*store.enqueue_article_fetches({known}, now), 0);
+  EXPECT_EQ(*store.work_queue().enqueue_article_fetches({known}, now), 0);
 
   // Without a lease on the host nothing can be claimed.
-  EXPECT_TRUE(store.claim_article_fetches(worker("a", now), 10, 60s)->empty());
-  auto leases = store.claim_hosts(worker("a", now), 60s, 10);
+  EXPECT_TRUE(store.work_queue().claim_article_fetches(worker("a", now), 10, 60s)->empty());
+  auto leases = store.work_queue().claim_hosts(worker("a", now), 60s, 10);
   ASSERT_TRUE(leases);
   ASSERT_EQ(leases->size(), 1u);
   EXPECT_EQ((*leases)[0].host, "pages.example");
   EXPECT_EQ((*leases)[0].queued_fetches, 5);
-  auto claimed = store.claim_article_fetches(worker("a", now), 3, 60s);
+  auto claimed = store.work_queue().claim_article_fetches(worker("a", now), 3, 60s);
   ASSERT_TRUE(claimed);
   ASSERT_EQ(claimed->size(), 3u);
   EXPECT_EQ((*claimed)[0].canonical_url, "https://pages.example/a0");
   EXPECT_EQ((*claimed)[0].item_json, R"({"title":"t0"})");
   EXPECT_EQ((*claimed)[0].attempts, 1);
-  ASSERT_TRUE(store.complete_article_fetch(worker("a", now), (*claimed)[0].id, FetchOutcome::kDone, "", 0s));
-  ASSERT_TRUE(store.complete_article_fetch(worker("a", now), (*claimed)[1].id, FetchOutcome::kRetry, "timeout", 30s));
+  ASSERT_TRUE(
+      store.work_queue().complete_article_fetch(worker("a", now), (*claimed)[0].id, FetchOutcome::kDone, "", 0s));
+  ASSERT_TRUE(store.work_queue().complete_article_fetch(worker("a", now), (*claimed)[1].id, FetchOutcome::kRetry,
+                                                        "timeout", 30s));
   // Worker "a" dies holding the host and one claimed fetch. After expiry "b"
   // takes the host over and gets every unfinished fetch, the retry once it is due.
-  auto takeover = store.claim_hosts(worker("b", now + 61s), 60s, 10);
+  auto takeover = store.work_queue().claim_hosts(worker("b", now + 61s), 60s, 10);
   ASSERT_TRUE(takeover);
   ASSERT_EQ(takeover->size(), 1u);
-  auto rest = store.claim_article_fetches(worker("b", now + 61s), 10, 60s);
+  auto rest = store.work_queue().claim_article_fetches(worker("b", now + 61s), 10, 60s);
   ASSERT_TRUE(rest);
   std::set<std::string> urls;
   for (const auto& fetch : *rest) urls.insert(fetch.canonical_url);
   EXPECT_EQ(urls, (std::set<std::string>{"https://pages.example/a1", "https://pages.example/a2",
                                          "https://pages.example/a3", "https://pages.example/a4"}));
   // The dead worker's late completion is refused: the work is b's now.
-  auto late = store.complete_article_fetch(worker("a", now + 62s), (*claimed)[2].id, FetchOutcome::kDone, "", 0s);
+  auto late =
+      store.work_queue().complete_article_fetch(worker("a", now + 62s), (*claimed)[2].id, FetchOutcome::kDone, "", 0s);
   ASSERT_FALSE(late);
   EXPECT_EQ(late.error().code, ErrorCode::kNotFound);
   for (const auto& fetch : *rest) {
-    ASSERT_TRUE(
-        store.complete_article_fetch(worker("b", now + 63s), fetch.id,
-                                     fetch.canonical_url.ends_with("a4") ? FetchOutcome::kFailed : FetchOutcome::kDone,
-                                     fetch.canonical_url.ends_with("a4") ? "404" : "", 0s));
+    ASSERT_TRUE(store.work_queue().complete_article_fetch(
+        worker("b", now + 63s), fetch.id,
+        fetch.canonical_url.ends_with("a4") ? FetchOutcome::kFailed : FetchOutcome::kDone,
+        fetch.canonical_url.ends_with("a4") ? "404" : "", 0s));
   }
-  auto queue = store.work_queue_stats();
+  auto queue = store.work_queue().work_queue_stats();
   ASSERT_TRUE(queue);
   EXPECT_EQ(queue->fetches_done, 4);
   EXPECT_EQ(queue->fetches_failed, 1);
@@ -868,26 +872,27 @@ TEST_F(PgStoreTest, ArticleFetchQueueSurvivesADeadWorker) {
 TEST_F(PgStoreTest, WorkersAreListedWithLeasesAndThroughput) {
   Store& store = open();
   add_sources(store, 3);
-  ASSERT_TRUE(store.register_worker(worker("alpha")));
+  ASSERT_TRUE(store.work_queue().register_worker(worker("alpha")));
   Store& beta = open();  // one connection per worker, as on separate machines
-  ASSERT_TRUE(beta.register_worker(worker("beta")));
-  auto leases = store.claim_hosts(worker("alpha"), 600s, 2);
+  ASSERT_TRUE(beta.work_queue().register_worker(worker("beta")));
+  auto leases = store.work_queue().claim_hosts(worker("alpha"), 600s, 2);
   ASSERT_TRUE(leases);
   ASSERT_EQ(leases->size(), 2u);
   ArticleFetch fetch;
   fetch.url = "http://host0.example:8080/story";
-  ASSERT_EQ(*store.enqueue_article_fetches({fetch}, {}), 1);
-  auto claimed = store.claim_article_fetches(worker("alpha"), 10, 60s);
+  ASSERT_EQ(*store.work_queue().enqueue_article_fetches({fetch}, {}), 1);
+  auto claimed = store.work_queue().claim_article_fetches(worker("alpha"), 10, 60s);
   ASSERT_TRUE(claimed);
   ASSERT_EQ(claimed->size(), 1u);
   // The worker stores the page; its connection counts the new article.
-  ArticleRecord page;
+  model::ArticleRecord page;
   page.url = page.canonical_url = (*claimed)[0].canonical_url;
   page.fetched_at = at(2026, 1, 1);
   ASSERT_TRUE(store.append_article(page, {}, {}));
   ASSERT_TRUE(store.append_article(page, {}, {}));  // already stored: not counted again
-  ASSERT_TRUE(store.complete_article_fetch(worker("alpha"), (*claimed)[0].id, FetchOutcome::kDone, "", 0s));
-  auto workers = store.list_workers(300s, false);
+  ASSERT_TRUE(
+      store.work_queue().complete_article_fetch(worker("alpha"), (*claimed)[0].id, FetchOutcome::kDone, "", 0s));
+  auto workers = store.work_queue().list_workers(300s, false);
   ASSERT_TRUE(workers) << workers.error().message;
   ASSERT_EQ(workers->size(), 2u);
   EXPECT_EQ((*workers)[0].name, "alpha");
@@ -899,8 +904,8 @@ TEST_F(PgStoreTest, WorkersAreListedWithLeasesAndThroughput) {
   EXPECT_TRUE((*workers)[1].leases.empty());
   // A worker silent for longer than the window is not live.
   ASSERT_EQ(schema_->exec("UPDATE workers SET last_seen = last_seen - 3600 WHERE name = 'beta'"), "");
-  EXPECT_EQ(store.list_workers(300s, false)->size(), 1u);
-  auto everyone = store.list_workers(300s, true);
+  EXPECT_EQ(store.work_queue().list_workers(300s, false)->size(), 1u);
+  auto everyone = store.work_queue().list_workers(300s, true);
   ASSERT_TRUE(everyone);
   ASSERT_EQ(everyone->size(), 2u);
   EXPECT_FALSE((*everyone)[1].live);
@@ -909,14 +914,14 @@ TEST_F(PgStoreTest, WorkersAreListedWithLeasesAndThroughput) {
 TEST_F(PgStoreTest, OnlyOneDigestJobHoldsTheChannel) {
   Store& first = open();
   Store& second = open();
-  auto a = first.try_lock_job("digest:email");
-  auto b = second.try_lock_job("digest:email");
+  auto a = first.work_queue().try_lock_job("digest:email");
+  auto b = second.work_queue().try_lock_job("digest:email");
   ASSERT_TRUE(a && b);
   EXPECT_TRUE(*a);
   EXPECT_FALSE(*b);
-  EXPECT_TRUE(*second.try_lock_job("digest:file"));  // another channel is free
-  ASSERT_TRUE(first.unlock_job("digest:email"));
-  EXPECT_TRUE(*second.try_lock_job("digest:email"));
+  EXPECT_TRUE(*second.work_queue().try_lock_job("digest:file"));  // another channel is free
+  ASSERT_TRUE(first.work_queue().unlock_job("digest:email"));
+  EXPECT_TRUE(*second.work_queue().try_lock_job("digest:email"));
 }
 
 TEST_F(PgStoreTest, ReconnectsAfterTheConnectionIsCut) {
@@ -928,7 +933,7 @@ TEST_F(PgStoreTest, ReconnectsAfterTheConnectionIsCut) {
                           " WHERE application_name = '" +
                           schema_->name() + "' AND pid <> pg_backend_pid()"),
             "");
-  ArticleRecord a;
+  model::ArticleRecord a;
   a.url = a.canonical_url = "https://t.example/after-cut";
   a.fetched_at = at(2026, 1, 1);
   auto appended = store.append_article(a, {}, {});
@@ -950,13 +955,13 @@ TEST_F(PgStoreTest, SqliteStoreIsCopiedAndVerified) {
     spec.url = "https://wire.example/feed";
     ASSERT_TRUE((*source)->add_source(spec));
     for (int i = 0; i < 700; ++i) {
-      ArticleRecord a;
+      model::ArticleRecord a;
       a.url = a.canonical_url = "https://wire.example/a" + std::to_string(i);
       a.title = "Title " + std::to_string(i);
       a.text = "Text about vendor " + std::to_string(i % 9) + " and caf\xC3\xA9.";
       a.fetched_at = at(2026, 1, 1) + std::chrono::hours(i);
       a.source_id = (*source)->get_source("wire")->id;
-      ExtractedEvent e;
+      model::ExtractedEvent e;
       e.vendor = "Vendor" + std::to_string(i % 9);
       e.actor = "Pa\xC3\xADs " + std::to_string(i % 4);  // non-ASCII: keys hash UTF-8 bytes
       e.action = "ban";
@@ -1015,7 +1020,7 @@ TEST_F(PgStoreTest, SqliteStoreIsCopiedAndVerified) {
   // Both backends compute the same timeline and mention keys: the first
   // article's event, appended again to the copy, is recognised as stored,
   // and a new report of it joins the copied event.
-  ExtractedEvent first;
+  model::ExtractedEvent first;
   first.vendor = "Vendor0";
   first.actor = "Pa\xC3\xADs 0";
   first.action = "ban";
@@ -1032,7 +1037,7 @@ TEST_F(PgStoreTest, SqliteStoreIsCopiedAndVerified) {
   ASSERT_TRUE(joined) << joined.error().message;
   EXPECT_EQ(joined->mentions_appended, 1);
   EXPECT_EQ(joined->events_appended, 0);
-  ArticleRecord fresh;
+  model::ArticleRecord fresh;
   fresh.url = fresh.canonical_url = "https://wire.example/new";
   fresh.fetched_at = at(2026, 3, 1);
   auto appended = target.append_article(fresh, {}, {});
@@ -1192,12 +1197,12 @@ TEST_P(StoreBackendTest, EventIdentityTable) {
     std::size_t i = 0;
     while (i < c.reports.size()) {
       const identity_cases::Report& first = c.reports[i];
-      ArticleRecord a = article("https://" + first.article + ".example/" + c.name);
+      model::ArticleRecord a = article("https://" + first.article + ".example/" + c.name);
       a.published_at = first.published;
-      std::vector<ExtractedEvent> events;
+      std::vector<model::ExtractedEvent> events;
       for (; i < c.reports.size() && c.reports[i].article == first.article; ++i) {
         const identity_cases::Report& r = c.reports[i];
-        ExtractedEvent e = event(r.vendor, r.actor, r.status, r.date, r.label);
+        model::ExtractedEvent e = event(r.vendor, r.actor, r.status, r.date, r.label);
         e.action = r.action;
         events.push_back(e);
       }
@@ -1208,21 +1213,21 @@ TEST_P(StoreBackendTest, EventIdentityTable) {
     with_timeline.with_timeline = true;
     auto stored = store.query_events(with_timeline);
     ASSERT_TRUE(stored) << stored.error().message;
-    std::map<std::string, Id> event_of;
-    std::map<Id, std::optional<Id>> previous_of;
+    std::map<std::string, model::Id> event_of;
+    std::map<model::Id, std::optional<model::Id>> previous_of;
     for (const EventWithMentions& e : *stored) {
       previous_of[e.event.id] = e.event.previous_event_id;
-      for (const Mention& m : e.mentions) event_of[m.evidence] = e.event.id;
+      for (const model::Mention& m : e.mentions) event_of[m.evidence] = e.event.id;
     }
     EXPECT_EQ(stored->size(), c.events.size());
-    std::set<Id> distinct;
+    std::set<model::Id> distinct;
     for (const auto& labels : c.events) {
       ASSERT_TRUE(event_of.contains(labels.front())) << labels.front();
-      const Id id = event_of[labels.front()];
+      const model::Id id = event_of[labels.front()];
       EXPECT_TRUE(distinct.insert(id).second) << labels.front() << " shares an event with another group";
       for (const std::string& label : labels) EXPECT_EQ(event_of[label], id) << label << " vs " << labels.front();
     }
-    std::map<Id, Id> expected_previous;
+    std::map<model::Id, model::Id> expected_previous;
     for (const auto& [later, earlier] : c.follows) expected_previous[event_of[later]] = event_of[earlier];
     for (const auto& [id, previous] : previous_of) {
       if (expected_previous.contains(id)) {
@@ -1378,12 +1383,12 @@ TEST_P(StoreBackendTest, MigrationMergesTheDuplicatesOfOlderIdentityRules) {
   // The dated body (the earliest event) keeps its id, date and every citation.
   EXPECT_EQ((*events)[0].event.id, 1);
   EXPECT_EQ((*events)[0].event.event_date, day_date(2026, 12, 7));
-  std::vector<Id> cited;
-  for (const Mention& m : (*events)[0].mentions) cited.push_back(m.id);
-  EXPECT_EQ(cited, (std::vector<Id>{1, 2, 3}));
+  std::vector<model::Id> cited;
+  for (const model::Mention& m : (*events)[0].mentions) cited.push_back(m.id);
+  EXPECT_EQ(cited, (std::vector<model::Id>{1, 2, 3}));
   // The lifting followed the merged undated event: it now follows the one it joined.
   EXPECT_EQ((*events)[1].event.id, 4);
-  EXPECT_EQ((*events)[1].event.previous_event_id, std::optional<Id>(1));
+  EXPECT_EQ((*events)[1].event.previous_event_id, std::optional<model::Id>(1));
   EXPECT_EQ((*events)[0].event.case_status, "reversed");
   EXPECT_EQ((*events)[2].event.vendor, "Dahua");
   auto digest = store.last_digest("file");
@@ -1396,12 +1401,13 @@ TEST_P(StoreBackendTest, MigrationMergesTheDuplicatesOfOlderIdentityRules) {
   EXPECT_NE(backend_->exec("UPDATE mentions SET event_id = 5 WHERE id = 1"), "");
   EXPECT_NE(backend_->exec("DELETE FROM events WHERE id = 5"), "");
   // The migrated rows still deduplicate and cluster what comes after.
-  ArticleRecord again = article("https://a.example/1", "UK bans Hikvision", "The UK on Monday banned Hikvision.");
+  model::ArticleRecord again =
+      article("https://a.example/1", "UK bans Hikvision", "The UK on Monday banned Hikvision.");
   auto repeated = store.append_article(
       again, {event("Hikvision", "United Kingdom", "enacted", std::nullopt, "UK bans Hikvision")}, {});
   ASSERT_TRUE(repeated) << repeated.error().message;
   EXPECT_EQ(repeated->mentions_appended, 0);
-  ArticleRecord later = article("https://d.example/4");
+  model::ArticleRecord later = article("https://d.example/4");
   later.published_at = PreciseTime{at(2026, 12, 12), DatePrecision::kDay};
   auto joined = store.append_article(
       later, {event("hikvision", "United Kingdom", "enacted", std::nullopt, "Hikvision ban stands.")}, {});
@@ -1414,9 +1420,10 @@ TEST_P(StoreBackendTest, MigrationMergesTheDuplicatesOfOlderIdentityRules) {
 // it replaced is kept by hash in article_versions.
 TEST_P(StoreBackendTest, AChangedTextReplacesTheStoredOneAndKeepsItsHash) {
   Store& store = open();
-  ArticleRecord first = article("https://a.example/changing", "Ban", "Regulators discussed the vendor at length.");
+  model::ArticleRecord first =
+      article("https://a.example/changing", "Ban", "Regulators discussed the vendor at length.");
   ASSERT_TRUE(store.append_article(first, {}, {}));
-  ArticleRecord second = article("https://a.example/changing", "Ban", "Regulators banned the vendor outright.");
+  model::ArticleRecord second = article("https://a.example/changing", "Ban", "Regulators banned the vendor outright.");
   second.fetched_at = at(2026, 11, 2);
   auto appended = store.append_article(second, {}, {});
   ASSERT_TRUE(appended) << appended.error().message;
@@ -1454,16 +1461,17 @@ TEST_P(StoreBackendTest, AChangedTextReplacesTheStoredOneAndKeepsItsHash) {
 // not one years away.
 TEST_P(StoreBackendTest, ReextractedUndatedReportIsAnchoredAtItsStoredArticle) {
   Store& store = open();
-  ArticleRecord first = article("https://a.example/old", "Old ban", "The UK banned Hikvision cameras in 2023.");
+  model::ArticleRecord first = article("https://a.example/old", "Old ban", "The UK banned Hikvision cameras in 2023.");
   first.published_at = PreciseTime{at(2023, 5, 2), DatePrecision::kDay};
   ASSERT_TRUE(store.append_article(
       first, {event("Hikvision", "United Kingdom", "enacted", day_date(2023, 5, 1), "The UK banned it in 2023.")}, {}));
-  ArticleRecord dated = article("https://a.example/dated", "Ban", "The UK on Monday banned Hikvision cameras.");
+  model::ArticleRecord dated = article("https://a.example/dated", "Ban", "The UK on Monday banned Hikvision cameras.");
   dated.published_at = PreciseTime{at(2026, 12, 8, 9), DatePrecision::kMinute};
   ASSERT_TRUE(store.append_article(
       dated, {event("Hikvision", "United Kingdom", "enacted", day_date(2026, 12, 7), "The UK on Monday banned it.")},
       {}));
-  ArticleRecord later = article("https://b.example/later", "Hikvision banned", "The UK has banned Hikvision cameras.");
+  model::ArticleRecord later =
+      article("https://b.example/later", "Hikvision banned", "The UK has banned Hikvision cameras.");
   later.published_at = PreciseTime{at(2026, 12, 10, 9), DatePrecision::kMinute};
   auto stored = store.append_article(later, {}, {});
   ASSERT_TRUE(stored) << stored.error().message;

@@ -1,5 +1,5 @@
-#include "store/model.h"
-#include "store/pg_store.h"
+#include "store/backend.h"
+#include "store/pg/pg_store.h"
 
 #include <openssl/evp.h>
 
@@ -23,7 +23,7 @@
 
 #include "common/url.h"
 #include "store/identity.h"
-#include "store/pg_internal.h"
+#include "store/pg/pg_internal.h"
 
 namespace banwatch::store {
 
@@ -208,31 +208,54 @@ std::optional<PreciseTime> optional_precise(const pqxx::field& time, const pqxx:
   return value;
 }
 
-Timestamp system_now() { return std::chrono::floor<seconds>(std::chrono::system_clock::now()); }
-
-std::string host_of(const std::string& url) {
-  auto parsed = Url::parse(url);
-  if (!parsed) return std::string();
-  return parsed->authority();
+// A source's spec as the parameters url, host, kind, interval_s, tags,
+// enabled, article_policy (in that order).
+Args& add_source_fields(Args& args, const SourceSpec& spec, const std::string& host) {
+  return args.text(spec.url)
+      .text(host)
+      .text(spec.kind)
+      .integer(spec.interval.count())
+      .text(tags_to_json(spec.tags))
+      .integer(spec.enabled ? 1 : 0)
+      .text(spec.article_policy);
 }
 
-Status validate_spec(const SourceSpec& spec) {
-  if (spec.name.empty()) return fail(ErrorCode::kInvalidArgument, "a source needs a name");
-  if (spec.url.empty()) return fail(ErrorCode::kInvalidArgument, "source '" + spec.name + "' has no URL");
-  if (spec.kind != "feed" && spec.kind != "sitemap" && spec.kind != "page") {
-    return fail(ErrorCode::kInvalidArgument,
-                "source '" + spec.name + "': kind '" + spec.kind + "' is not feed, sitemap or page");
+// An article's content as the parameters published_at, published_precision,
+// fetched_at, language, site_name, authors, description, text, content_hash,
+// feed_only (in that order).
+Args& add_article_content(Args& args, const model::ArticleRecord& article) {
+  if (article.published_at) {
+    args.time(article.published_at->time).text(precision_name(article.published_at->precision));
+  } else {
+    args.null().null();
   }
-  if (spec.interval.count() < 0) {
-    return fail(ErrorCode::kInvalidArgument, "source '" + spec.name + "': negative interval");
-  }
-  return {};
+  return args.time(article.fetched_at)
+      .text(article.language)
+      .text(article.site_name)
+      .text(article.authors)
+      .text(article.description)
+      .text(article.text)
+      .text(article.content_hash)
+      .integer(article.feed_only ? 1 : 0);
+}
+
+// A stored event of a case's history (columns as identity::kHistorySql).
+identity::Candidate read_candidate(const pqxx::row& row) {
+  identity::Candidate candidate;
+  candidate.id = to_int(row[0]);
+  candidate.vendor = to_text(row[1]);
+  candidate.actor = to_text(row[2]);
+  candidate.action = to_text(row[3]);
+  candidate.status = to_text(row[4]);
+  candidate.dated = to_int(row[5]) != 0;
+  candidate.when = {to_int(row[6]), to_int(row[7])};
+  return candidate;
 }
 
 // The advisory-lock key of an event's cluster: every append that may create
 // or join an event of this vendor, actor and action holds it, so two workers
 // never create the same event twice.
-std::string cluster_lock_key(const ExtractedEvent& event) {
+std::string cluster_lock_key(const model::ExtractedEvent& event) {
   return "event:" + identity::case_text(event.vendor, event.actor, event.action);
 }
 
@@ -267,10 +290,6 @@ Source read_source(const pqxx::row& row) {
   return source;
 }
 
-constexpr const char* kRunColumns =
-    "id, kind, started_at, finished_at, outcome, fetched, not_modified, failed, articles_stored, "
-    "events_appended, mentions_appended, message";
-
 Run read_run(const pqxx::row& row) {
   Run run;
   run.id = to_int(row[0]);
@@ -288,12 +307,14 @@ Run read_run(const pqxx::row& row) {
   return run;
 }
 
-constexpr const char* kArticleColumns =
-    "a.id, a.source_id, a.url, a.canonical_url, a.item_id, a.title, a.published_at, a.published_precision, "
-    "a.fetched_at, a.language, a.site_name, a.authors, a.description, a.text, a.content_hash, a.feed_only";
+// kArticleColumns of "FROM articles a".
+const std::string& article_columns() {
+  static const std::string columns = qualified_columns(kArticleColumns, "a");
+  return columns;
+}
 
-ArticleRecord read_article(const pqxx::row& row) {
-  ArticleRecord article;
+model::ArticleRecord read_article(const pqxx::row& row) {
+  model::ArticleRecord article;
   article.id = to_int(row[0]);
   article.source_id = to_optional_int(row[1]);
   article.url = to_text(row[2]);
@@ -310,12 +331,6 @@ ArticleRecord read_article(const pqxx::row& row) {
   article.content_hash = to_text(row[14]);
   article.feed_only = to_int(row[15]) != 0;
   return article;
-}
-
-Timestamp effective_now(const AppendOptions& options, const ArticleRecord* article) {
-  if (options.now != Timestamp{}) return options.now;
-  if (article != nullptr && article->fetched_at != Timestamp{}) return article->fetched_at;
-  return system_now();
 }
 
 // SQLSTATEs that mean "run the transaction again".
@@ -344,37 +359,39 @@ struct RunAgain {};
 
 // ---- the backend ------------------------------------------------------------------
 
-class PostgresStore final : public Store {
+class PostgresStore final : public Store, public WorkQueue {
  public:
   PostgresStore(std::string url, StoreOptions options)
       : url_(std::move(url)), label_(pg::redact(url_)), options_(options) {}
 
   Status initialize();
 
-  Result<Id> add_source(const SourceSpec& spec) override;
+  Result<model::Id> add_source(const SourceSpec& spec) override;
   Status upsert_source(const SourceSpec& spec) override;
   Status remove_source(const std::string& name) override;
   Result<std::vector<Source>> list_sources() override;
   Result<std::vector<std::string>> removed_source_names() override;
   Result<Source> get_source(const std::string& name) override;
-  Status save_fetch_state(Id source_id, const FetchState& state) override;
+  Status save_fetch_state(model::Id source_id, const FetchState& state) override;
 
-  Result<std::optional<Id>> find_article(const std::string& canonical_url) override;
+  Result<std::optional<model::Id>> find_article(const std::string& canonical_url) override;
   Result<bool> has_item(const std::string& item_id) override;
-  Result<AppendResult> append_article(const ArticleRecord& article, const std::vector<ExtractedEvent>& events,
+  Result<AppendResult> append_article(const model::ArticleRecord& article,
+                                      const std::vector<model::ExtractedEvent>& events,
                                       const AppendOptions& options) override;
   Result<std::vector<AppendResult>> append_batch(const std::vector<ArticleWithEvents>& batch,
                                                  const AppendOptions& options) override;
-  Result<AppendResult> append_events(Id article_id, const std::vector<ExtractedEvent>& events,
+  Result<AppendResult> append_events(model::Id article_id, const std::vector<model::ExtractedEvent>& events,
                                      const AppendOptions& options) override;
-  Status for_each_article(const ArticleFilter& filter, const std::function<bool(const ArticleRecord&)>& visit) override;
+  Status for_each_article(const ArticleFilter& filter,
+                          const std::function<bool(const model::ArticleRecord&)>& visit) override;
 
   Result<std::vector<EventWithMentions>> query_events(const EventQuery& query) override;
-  Result<ArticleRecord> get_article(Id article_id) override;
+  Result<model::ArticleRecord> get_article(model::Id article_id) override;
   Result<std::vector<SearchHit>> search(const std::string& query, std::optional<Timestamp> since,
                                         std::size_t limit) override;
 
-  Result<Id> begin_run(const std::string& kind, Timestamp started_at) override;
+  Result<model::Id> begin_run(const std::string& kind, Timestamp started_at) override;
   Status finish_run(const Run& run) override;
   Result<std::optional<Run>> last_run(const std::string& kind, bool successful_only) override;
 
@@ -384,6 +401,7 @@ class PostgresStore final : public Store {
   Result<Stats> stats() override;
   Result<std::string> integrity_check() override;
   Status backup_to(const std::string& path) override;
+  WorkQueue& work_queue() override { return *this; }
 
   Status register_worker(const WorkerInfo& worker) override;
   Result<std::vector<HostLease>> claim_hosts(const WorkerInfo& worker, std::chrono::seconds lease_duration,
@@ -393,8 +411,8 @@ class PostgresStore final : public Store {
   Result<std::int64_t> enqueue_article_fetches(const std::vector<ArticleFetch>& fetches, Timestamp now) override;
   Result<std::vector<ArticleFetch>> claim_article_fetches(const WorkerInfo& worker, std::size_t max,
                                                           std::chrono::seconds claim_duration) override;
-  Status complete_article_fetch(const WorkerInfo& worker, Id fetch_id, FetchOutcome outcome, const std::string& error,
-                                std::chrono::seconds retry_after) override;
+  Status complete_article_fetch(const WorkerInfo& worker, model::Id fetch_id, FetchOutcome outcome,
+                                const std::string& error, std::chrono::seconds retry_after) override;
   Result<std::vector<WorkerStatus>> list_workers(std::chrono::seconds window, bool include_dead) override;
   Result<WorkQueueStats> work_queue_stats() override;
   Result<bool> try_lock_job(const std::string& name) override;
@@ -410,17 +428,19 @@ class PostgresStore final : public Store {
   Result<T> transact(std::string_view what, Retry retry, Body&& body, const char* setup = nullptr);
 
   Status connect_locked(std::string_view what);
-  std::string context(std::string_view what) const { return "store '" + label_ + "': " + std::string(what); }
+  std::string context(std::string_view what) const { return store_context(label_, what); }
 
   Status migrate(pqxx::work& tx);
   static void merge_duplicates(pqxx::work& tx);  // schema 8: identity::plan_merges() applied
-  Result<Id> add_or_upsert_source(const SourceSpec& spec, bool upsert);
-  void append_article_tx(pqxx::work& tx, const ArticleRecord& article, const std::vector<ExtractedEvent>& events,
-                         Timestamp now, std::chrono::days window, AppendResult& result);
-  void append_events_tx(pqxx::work& tx, Id article_id, bool article_is_new, const std::vector<ExtractedEvent>& events,
+  Result<model::Id> add_or_upsert_source(const SourceSpec& spec, bool upsert);
+  void append_article_tx(pqxx::work& tx, const model::ArticleRecord& article,
+                         const std::vector<model::ExtractedEvent>& events, Timestamp now, std::chrono::days window,
+                         AppendResult& result);
+  void append_events_tx(pqxx::work& tx, model::Id article_id, bool article_is_new,
+                        const std::vector<model::ExtractedEvent>& events,
                         const std::optional<PreciseTime>& published_at, Timestamp fetched_at, Timestamp now,
                         std::chrono::days window, AppendResult& result);
-  static void lock_clusters(pqxx::work& tx, const std::vector<const ExtractedEvent*>& events);
+  static void lock_clusters(pqxx::work& tx, const std::vector<const model::ExtractedEvent*>& events);
   Timestamp store_now(pqxx::work& tx, Timestamp requested);
   void count_stored(pqxx::work& tx, std::int64_t articles);
   std::vector<HostLease> describe_leases(pqxx::work& tx, const pqxx::result& leased, Timestamp now);
@@ -569,18 +589,13 @@ Status PostgresStore::migrate(pqxx::work& tx) {
     }
   }
   const int latest = postgres_schema_version();
-  if (version > latest) {
-    return fail(ErrorCode::kStore,
-                context("schema version " + std::to_string(version) + " is newer than this banwatch understands (" +
-                        std::to_string(latest) + "): upgrade banwatch"));
-  }
+  if (auto known = check_not_newer(label_, version, latest); !known) return known;
   if (version == latest) return {};
   if (version == 0 && !options_.create) {
     return fail(ErrorCode::kNotFound, context("no banwatch store here (create it with `banwatch init`)"));
   }
-  if (options_.read_only) {
-    return fail(ErrorCode::kStore, context("schema version " + std::to_string(version) + " needs migrating to " +
-                                           std::to_string(latest) + "; open the store read-write once"));
+  if (auto writable = check_writable_for_migration(label_, version, latest, options_.read_only); !writable) {
+    return writable;
   }
   tx.exec(
       "CREATE TABLE IF NOT EXISTS banwatch_schema (version INTEGER PRIMARY KEY, name TEXT NOT NULL,"
@@ -602,32 +617,9 @@ Status PostgresStore::migrate(pqxx::work& tx) {
 // triggers off only for this, inside the migration's transaction.
 void PostgresStore::merge_duplicates(pqxx::work& tx) {
   // One case (timeline key) at a time, as the SQLite backend does.
-  const std::int64_t window_s = std::chrono::duration_cast<seconds>(AppendOptions{}.cluster_window).count();
-  std::vector<std::pair<Id, Id>> merges;
-  std::vector<identity::Candidate> group;
-  std::int64_t group_key = 0;
-  const auto flush = [&] {
-    if (group.size() > 1) {
-      for (const auto& merge : identity::plan_merges(std::move(group), window_s)) merges.push_back(merge);
-    }
-    group.clear();
-  };
-  for (const auto& row :
-       tx.exec("SELECT id, vendor, actor, action, status, CASE WHEN event_date IS NULL THEN 0 ELSE 1 END,"
-               " anchor_at, anchor_end, timeline_key FROM events ORDER BY timeline_key, id")) {
-    const std::int64_t key = to_int(row[8]);
-    if (key != group_key) flush();
-    group_key = key;
-    identity::Candidate& candidate = group.emplace_back();
-    candidate.id = to_int(row[0]);
-    candidate.vendor = to_text(row[1]);
-    candidate.actor = to_text(row[2]);
-    candidate.action = to_text(row[3]);
-    candidate.status = to_text(row[4]);
-    candidate.dated = to_int(row[5]) != 0;
-    candidate.when = {to_int(row[6]), to_int(row[7])};
-  }
-  flush();
+  identity::MergePlanner planner(std::chrono::duration_cast<seconds>(AppendOptions{}.cluster_window).count());
+  for (const auto& row : tx.exec(identity::kEventsByCaseSql)) planner.add(to_int(row[8]), read_candidate(row));
+  const std::vector<std::pair<model::Id, model::Id>> merges = planner.finish();
   if (merges.empty()) return;
   std::vector<std::string> from, into;
   for (const auto& [merged, joined] : merges) {
@@ -652,48 +644,35 @@ void PostgresStore::merge_duplicates(pqxx::work& tx) {
 
 // ---- sources -----------------------------------------------------------------------
 
-Result<Id> PostgresStore::add_or_upsert_source(const SourceSpec& spec, bool upsert) {
+Result<model::Id> PostgresStore::add_or_upsert_source(const SourceSpec& spec, bool upsert) {
   if (auto valid = validate_spec(spec); !valid) return std::unexpected(valid.error());
   std::lock_guard lock(mutex_);
-  return transact<Id>("source '" + spec.name + "'", Retry::kSafe, [&](pqxx::work& tx) -> Id {
+  return transact<model::Id>("source '" + spec.name + "'", Retry::kSafe, [&](pqxx::work& tx) -> model::Id {
     const std::string host = host_of(spec.url);
     auto existing =
         pg::exec(tx, "SELECT id, removed_at FROM sources WHERE name = $1 FOR UPDATE", Args().text(spec.name));
-    Id id = 0;
+    model::Id id = 0;
     if (!existing.empty()) {
       id = to_int(existing[0][0]);
       const bool removed = !existing[0][1].is_null();
       if (!removed && !upsert)
         throw Abort{Error(ErrorCode::kAlreadyExists, "source '" + spec.name + "' already exists")};
+      Args update;
+      add_source_fields(update, spec, host).integer(id);
       pg::exec(tx,
                "UPDATE sources SET url = $1, host = $2, kind = $3, interval_s = $4, tags = $5, enabled = $6,"
                " article_policy = $7, removed_at = NULL WHERE id = $8",
-               Args()
-                   .text(spec.url)
-                   .text(host)
-                   .text(spec.kind)
-                   .integer(spec.interval.count())
-                   .text(tags_to_json(spec.tags))
-                   .integer(spec.enabled ? 1 : 0)
-                   .text(spec.article_policy)
-                   .integer(id));
+               update);
       if (removed) pg::exec(tx, "DELETE FROM source_state WHERE source_id = $1", Args().integer(id));
     } else {
       // ON CONFLICT: another machine may add the same name at the same moment.
+      Args insert;
+      add_source_fields(insert.text(spec.name), spec, host).time(system_now());
       auto inserted =
           pg::exec(tx,
                    "INSERT INTO sources (name, url, host, kind, interval_s, tags, enabled, article_policy, created_at)"
                    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (name) DO NOTHING RETURNING id",
-                   Args()
-                       .text(spec.name)
-                       .text(spec.url)
-                       .text(host)
-                       .text(spec.kind)
-                       .integer(spec.interval.count())
-                       .text(tags_to_json(spec.tags))
-                       .integer(spec.enabled ? 1 : 0)
-                       .text(spec.article_policy)
-                       .time(system_now()));
+                   insert);
       if (inserted.empty()) {
         // Lost the race: run the whole call again, which now sees the row.
         throw RunAgain{};
@@ -709,7 +688,7 @@ Result<Id> PostgresStore::add_or_upsert_source(const SourceSpec& spec, bool upse
   });
 }
 
-Result<Id> PostgresStore::add_source(const SourceSpec& spec) { return add_or_upsert_source(spec, false); }
+Result<model::Id> PostgresStore::add_source(const SourceSpec& spec) { return add_or_upsert_source(spec, false); }
 
 Status PostgresStore::upsert_source(const SourceSpec& spec) {
   auto added = add_or_upsert_source(spec, true);
@@ -765,7 +744,7 @@ Result<Source> PostgresStore::get_source(const std::string& name) {
   });
 }
 
-Status PostgresStore::save_fetch_state(Id source_id, const FetchState& state) {
+Status PostgresStore::save_fetch_state(model::Id source_id, const FetchState& state) {
   std::lock_guard lock(mutex_);
   return transact<void>("save fetch state", Retry::kSafe, [&](pqxx::work& tx) {
     auto exists = pg::exec(tx, "SELECT 1 FROM sources WHERE id = $1", Args().integer(source_id));
@@ -798,12 +777,12 @@ Status PostgresStore::save_fetch_state(Id source_id, const FetchState& state) {
 
 // ---- articles, events, mentions -----------------------------------------------------
 
-Result<std::optional<Id>> PostgresStore::find_article(const std::string& canonical_url) {
+Result<std::optional<model::Id>> PostgresStore::find_article(const std::string& canonical_url) {
   std::lock_guard lock(mutex_);
-  return transact<std::optional<Id>>("find article", Retry::kSafe, [&](pqxx::work& tx) {
+  return transact<std::optional<model::Id>>("find article", Retry::kSafe, [&](pqxx::work& tx) {
     auto rows = pg::exec(tx, "SELECT id FROM articles WHERE canonical_url = $1", Args().text(canonical_url));
-    if (rows.empty()) return std::optional<Id>();
-    return std::optional<Id>(to_int(rows[0][0]));
+    if (rows.empty()) return std::optional<model::Id>();
+    return std::optional<model::Id>(to_int(rows[0][0]));
   });
 }
 
@@ -817,10 +796,10 @@ Result<bool> PostgresStore::has_item(const std::string& item_id) {
   });
 }
 
-void PostgresStore::lock_clusters(pqxx::work& tx, const std::vector<const ExtractedEvent*>& events) {
+void PostgresStore::lock_clusters(pqxx::work& tx, const std::vector<const model::ExtractedEvent*>& events) {
   // Taken in one sorted order by every appender, so appenders never deadlock on them.
   std::set<std::string> keys;
-  for (const ExtractedEvent* event : events) keys.insert(cluster_lock_key(*event));
+  for (const model::ExtractedEvent* event : events) keys.insert(cluster_lock_key(*event));
   if (keys.empty()) return;
   std::vector<std::string> sorted(keys.begin(), keys.end());
   pg::exec(tx,
@@ -829,13 +808,13 @@ void PostgresStore::lock_clusters(pqxx::work& tx, const std::vector<const Extrac
            Args().text_array(sorted));
 }
 
-void PostgresStore::append_article_tx(pqxx::work& tx, const ArticleRecord& article,
-                                      const std::vector<ExtractedEvent>& events, Timestamp now,
+void PostgresStore::append_article_tx(pqxx::work& tx, const model::ArticleRecord& article,
+                                      const std::vector<model::ExtractedEvent>& events, Timestamp now,
                                       std::chrono::days window, AppendResult& result) {
   if (article.canonical_url.empty()) {
     throw Abort{Error(ErrorCode::kInvalidArgument, "article '" + article.url + "' has no canonical URL")};
   }
-  for (const ExtractedEvent& event : events) {
+  for (const model::ExtractedEvent& event : events) {
     if (auto valid = validate_event(event); !valid) {
       throw Abort{valid.error().with_context("article '" + article.canonical_url + "'")};
     }
@@ -847,19 +826,7 @@ void PostgresStore::append_article_tx(pqxx::work& tx, const ArticleRecord& artic
       .text(article.canonical_url)
       .text(article.item_id)
       .text(article.title);
-  if (article.published_at) {
-    insert_args.time(article.published_at->time).text(precision_name(article.published_at->precision));
-  } else {
-    insert_args.null().null();
-  }
-  insert_args.time(article.fetched_at)
-      .text(article.language)
-      .text(article.site_name)
-      .text(article.authors)
-      .text(article.description)
-      .text(article.text)
-      .text(article.content_hash)
-      .integer(article.feed_only ? 1 : 0);
+  add_article_content(insert_args, article);
   // A concurrent insert of the same URL makes this one wait, then do nothing.
   auto inserted =
       pg::exec(tx,
@@ -882,30 +849,11 @@ void PostgresStore::append_article_tx(pqxx::work& tx, const ArticleRecord& artic
     if (!published_at) published_at = optional_precise(existing[0][3], existing[0][4]);
     const bool existing_feed_only = to_int(existing[0][1]) != 0;
     const std::string existing_hash = to_text(existing[0][2]);
-    // A page fetched after its feed-only stub replaces the stub; a changed
-    // page replaces its older text. A full text is never replaced by a stub.
-    const bool upgrade = existing_feed_only && !article.feed_only;
-    const bool changed = existing_feed_only == article.feed_only && !article.text.empty() &&
-                         !article.content_hash.empty() && article.content_hash != existing_hash;
-    if (upgrade || changed) {
+    if (replaces_text(existing_feed_only, existing_hash, article)) {
       Args update;
       update.text(article.url).text(article.title);
-      if (article.published_at) {
-        update.time(article.published_at->time).text(precision_name(article.published_at->precision));
-      } else {
-        update.null().null();
-      }
-      update.time(article.fetched_at)
-          .text(article.language)
-          .text(article.site_name)
-          .text(article.authors)
-          .text(article.description)
-          .text(article.text)
-          .text(article.content_hash)
-          .integer(article.feed_only ? 1 : 0)
-          .text(article.item_id)
-          .integer(article.source_id)
-          .integer(result.article_id);
+      add_article_content(update, article);
+      update.text(article.item_id).integer(article.source_id).integer(result.article_id);
       // The version replaced, by hash (schema 8's article_versions).
       pg::exec(tx,
                "INSERT INTO article_versions (article_id, content_hash, fetched_at, feed_only, replaced_at)"
@@ -925,15 +873,15 @@ void PostgresStore::append_article_tx(pqxx::work& tx, const ArticleRecord& artic
                    article.fetched_at != Timestamp{} ? article.fetched_at : now, now, window, result);
 }
 
-void PostgresStore::append_events_tx(pqxx::work& tx, Id article_id, bool article_is_new,
-                                     const std::vector<ExtractedEvent>& events,
+void PostgresStore::append_events_tx(pqxx::work& tx, model::Id article_id, bool article_is_new,
+                                     const std::vector<model::ExtractedEvent>& events,
                                      const std::optional<PreciseTime>& published_at, Timestamp fetched_at,
                                      Timestamp now, std::chrono::days window, AppendResult& result) {
   const std::int64_t window_s = std::chrono::duration_cast<seconds>(window).count();
   std::vector<std::int64_t> keys_in_call;
   std::string scratch;
   std::vector<std::string> keys;
-  for (const ExtractedEvent& event : events) {
+  for (const model::ExtractedEvent& event : events) {
     if (auto valid = validate_event(event); !valid) throw Abort{valid.error()};
     keys.push_back(std::to_string(timeline_key(event, scratch)));
   }
@@ -944,27 +892,20 @@ void PostgresStore::append_events_tx(pqxx::work& tx, Id article_id, bool article
   std::unordered_map<std::int64_t, std::vector<identity::Candidate>> cases;
   if (!keys.empty()) {
     for (const auto& row : pg::exec(tx, identity::kCasesOfKeysPostgresSql, Args().text_array(keys))) {
-      identity::Candidate& candidate = cases[to_int(row[8])].emplace_back();
-      candidate.id = to_int(row[0]);
-      candidate.vendor = to_text(row[1]);
-      candidate.actor = to_text(row[2]);
-      candidate.action = to_text(row[3]);
-      candidate.status = to_text(row[4]);
-      candidate.dated = to_int(row[5]) != 0;
-      candidate.when = {to_int(row[6]), to_int(row[7])};
+      cases[to_int(row[8])].push_back(read_candidate(row));
     }
   }
   // Dated reports first: an undated headline joins the event its dated body
   // states (identity::append_order()).
   for (const std::size_t index : identity::append_order(events)) {
-    const ExtractedEvent& original = events[index];
-    ExtractedEvent cleaned;
+    const model::ExtractedEvent& original = events[index];
+    model::ExtractedEvent cleaned;
     const bool clean = pg::needs_cleaning(original.evidence);
     if (clean) {
       cleaned = original;
       cleaned.evidence = pg::clean_text(original.evidence);
     }
-    const ExtractedEvent& event = clean ? cleaned : original;
+    const model::ExtractedEvent& event = clean ? cleaned : original;
     // The mention key: one rule's sentence may state several events. It
     // decides before any event is created, so a repeated append neither
     // adds a mention nor leaves an event without one.
@@ -1042,12 +983,12 @@ void PostgresStore::append_events_tx(pqxx::work& tx, Id article_id, bool article
   }
 }
 
-Result<AppendResult> PostgresStore::append_article(const ArticleRecord& article,
-                                                   const std::vector<ExtractedEvent>& events,
+Result<AppendResult> PostgresStore::append_article(const model::ArticleRecord& article,
+                                                   const std::vector<model::ExtractedEvent>& events,
                                                    const AppendOptions& options) {
   std::lock_guard lock(mutex_);
   return transact<AppendResult>("append article '" + article.canonical_url + "'", Retry::kSafe, [&](pqxx::work& tx) {
-    std::vector<const ExtractedEvent*> all;
+    std::vector<const model::ExtractedEvent*> all;
     for (const auto& event : events) all.push_back(&event);
     lock_clusters(tx, all);
     AppendResult result;
@@ -1061,7 +1002,7 @@ Result<std::vector<AppendResult>> PostgresStore::append_batch(const std::vector<
                                                               const AppendOptions& options) {
   std::lock_guard lock(mutex_);
   return transact<std::vector<AppendResult>>("append batch", Retry::kSafe, [&](pqxx::work& tx) {
-    std::vector<const ExtractedEvent*> all;
+    std::vector<const model::ExtractedEvent*> all;
     for (const auto& entry : batch) {
       for (const auto& event : entry.events) all.push_back(&event);
     }
@@ -1081,12 +1022,13 @@ Result<std::vector<AppendResult>> PostgresStore::append_batch(const std::vector<
   });
 }
 
-Result<AppendResult> PostgresStore::append_events(Id article_id, const std::vector<ExtractedEvent>& events,
+Result<AppendResult> PostgresStore::append_events(model::Id article_id,
+                                                  const std::vector<model::ExtractedEvent>& events,
                                                   const AppendOptions& options) {
   std::lock_guard lock(mutex_);
   return transact<AppendResult>(
       "append events of article " + std::to_string(article_id), Retry::kSafe, [&](pqxx::work& tx) {
-        std::vector<const ExtractedEvent*> all;
+        std::vector<const model::ExtractedEvent*> all;
         for (const auto& event : events) all.push_back(&event);
         lock_clusters(tx, all);
         auto exists = pg::exec(tx,
@@ -1106,11 +1048,11 @@ Result<AppendResult> PostgresStore::append_events(Id article_id, const std::vect
 }
 
 Status PostgresStore::for_each_article(const ArticleFilter& filter,
-                                       const std::function<bool(const ArticleRecord&)>& visit) {
+                                       const std::function<bool(const model::ArticleRecord&)>& visit) {
   // Keyset pagination: each page is one short transaction under the lock,
   // visited without it, so `visit` may call the store.
-  constexpr int kPageSize = 128;
-  std::string sql = std::string("SELECT ") + kArticleColumns + " FROM articles a";
+  constexpr std::size_t kPageSize = 128;
+  std::string sql = "SELECT " + article_columns() + " FROM articles a";
   int parameter = 1;
   if (filter.source_name) {
     sql += " JOIN sources s ON s.id = a.source_id AND s.name = $" + std::to_string(parameter++);
@@ -1123,39 +1065,32 @@ Status PostgresStore::for_each_article(const ArticleFilter& filter,
   }
   sql += " ORDER BY a.id LIMIT " + std::to_string(kPageSize);
 
-  Id after = 0;
-  while (true) {
-    std::vector<ArticleRecord> page;
-    {
-      std::lock_guard lock(mutex_);
-      auto read = transact<std::vector<ArticleRecord>>("read articles", Retry::kSafe, [&](pqxx::work& tx) {
-        Args args;
-        if (filter.source_name) args.text(*filter.source_name);
-        args.integer(after);
-        if (filter.since) args.time(*filter.since);
-        if (!filter.urls.empty()) args.text_array(filter.urls);
-        auto rows = pg::exec(tx, sql, args);
-        std::vector<ArticleRecord> records;
-        records.reserve(rows.size());
-        for (const auto& row : rows) records.push_back(read_article(row));
-        return records;
-      });
-      if (!read) return std::unexpected(read.error());
-      page = std::move(*read);
-    }
-    for (const ArticleRecord& article : page) {
-      if (!visit(article)) return {};
-    }
-    if (page.size() < static_cast<std::size_t>(kPageSize)) return {};
-    after = page.back().id;
-  }
+  const auto read_page = [&](model::Id after, std::vector<model::ArticleRecord>& page) -> Status {
+    std::lock_guard lock(mutex_);
+    auto read = transact<std::vector<model::ArticleRecord>>("read articles", Retry::kSafe, [&](pqxx::work& tx) {
+      Args args;
+      if (filter.source_name) args.text(*filter.source_name);
+      args.integer(after);
+      if (filter.since) args.time(*filter.since);
+      if (!filter.urls.empty()) args.text_array(filter.urls);
+      auto rows = pg::exec(tx, sql, args);
+      std::vector<model::ArticleRecord> records;
+      records.reserve(rows.size());
+      for (const auto& row : rows) records.push_back(read_article(row));
+      return records;
+    });
+    if (!read) return std::unexpected(read.error());
+    page = std::move(*read);
+    return {};
+  };
+  return walk_article_pages(kPageSize, read_page, visit);
 }
 
-Result<ArticleRecord> PostgresStore::get_article(Id article_id) {
+Result<model::ArticleRecord> PostgresStore::get_article(model::Id article_id) {
   std::lock_guard lock(mutex_);
-  return transact<ArticleRecord>("article " + std::to_string(article_id), Retry::kSafe, [&](pqxx::work& tx) {
-    auto rows = pg::exec(tx, std::string("SELECT ") + kArticleColumns + " FROM articles a WHERE a.id = $1",
-                         Args().integer(article_id));
+  return transact<model::ArticleRecord>("article " + std::to_string(article_id), Retry::kSafe, [&](pqxx::work& tx) {
+    auto rows =
+        pg::exec(tx, "SELECT " + article_columns() + " FROM articles a WHERE a.id = $1", Args().integer(article_id));
     if (rows.empty())
       throw Abort{Error(ErrorCode::kNotFound, "article " + std::to_string(article_id) + " does not exist")};
     return read_article(rows[0]);
@@ -1195,13 +1130,13 @@ Result<std::vector<EventWithMentions>> PostgresStore::query_events(const EventQu
   in_list("status", query.statuses);
   if (!query.ids.empty()) {
     std::vector<std::string> ids;
-    for (Id id : query.ids) ids.push_back(std::to_string(id));
+    for (model::Id id : query.ids) ids.push_back(std::to_string(id));
     where += " AND id = ANY(" + next() + "::bigint[])";
     args.text_array(ids);
   }
   if (!query.article_ids.empty()) {
     std::vector<std::string> ids;
-    for (Id id : query.article_ids) ids.push_back(std::to_string(id));
+    for (model::Id id : query.article_ids) ids.push_back(std::to_string(id));
     where += " AND id IN (SELECT event_id FROM mentions WHERE article_id = ANY(" + next() + "::bigint[]))";
     args.text_array(ids);
   }
@@ -1222,20 +1157,10 @@ Result<std::vector<EventWithMentions>> PostgresStore::query_events(const EventQu
                                    : std::numeric_limits<std::int64_t>::max());
   }
   const char* order = query.newest_first ? " DESC" : "";
-  std::string sql =
-      "WITH selected AS (SELECT id, vendor, actor, actor_type, action, status, scope, event_date,"
-      " event_date_precision, first_seen_at, confidence, previous_event_id, timeline_key FROM events" +
-      where + " ORDER BY id" + order;
+  std::string sql = kSelectedEventsSql + where + " ORDER BY id" + order;
   if (query.limit > 0) sql += " LIMIT " + std::to_string(query.limit);
-  sql +=
-      ") SELECT e.id, e.vendor, e.actor, e.actor_type, e.action, e.status, e.scope, e.event_date,"
-      " e.event_date_precision, e.first_seen_at, e.confidence, e.previous_event_id,"
-      " m.id, m.article_id, m.evidence, m.rule_id, m.rule_pack_version, m.extracted_at,"
-      " a.url, a.title, s.name, a.published_at, a.published_precision, e.timeline_key"
-      " FROM selected e LEFT JOIN mentions m ON m.event_id = e.id"
-      " LEFT JOIN articles a ON a.id = m.article_id LEFT JOIN sources s ON s.id = a.source_id"
-      " ORDER BY e.id" +
-      std::string(order) + ", m.id";
+  sql += kEventsWithMentionsSql;
+  sql += " ORDER BY e.id" + std::string(order) + ", m.id";
 
   std::lock_guard lock(mutex_);
   return transact<std::vector<EventWithMentions>>("query events", Retry::kSafe, [&](pqxx::work& tx) {
@@ -1243,10 +1168,10 @@ Result<std::vector<EventWithMentions>> PostgresStore::query_events(const EventQu
     std::vector<EventWithMentions> results;
     std::vector<std::string> keys;  // the timeline keys of the events, for with_timeline
     for (const auto& row : rows) {
-      const Id event_id = to_int(row[0]);
+      const model::Id event_id = to_int(row[0]);
       if (results.empty() || results.back().event.id != event_id) {
         EventWithMentions& entry = results.emplace_back();
-        Event& event = entry.event;
+        model::Event& event = entry.event;
         event.id = event_id;
         event.vendor = to_text(row[1]);
         if (query.with_timeline) keys.push_back(std::to_string(to_int(row[23])));
@@ -1261,7 +1186,7 @@ Result<std::vector<EventWithMentions>> PostgresStore::query_events(const EventQu
         event.previous_event_id = to_optional_int(row[11]);
       }
       if (row[12].is_null()) continue;
-      Mention& mention = results.back().mentions.emplace_back();
+      model::Mention& mention = results.back().mentions.emplace_back();
       mention.id = to_int(row[12]);
       mention.event_id = event_id;
       mention.article_id = to_int(row[13]);
@@ -1281,15 +1206,7 @@ Result<std::vector<EventWithMentions>> PostgresStore::query_events(const EventQu
       keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
       std::vector<std::pair<std::int64_t, identity::Candidate>> cases;
       for (const auto& row : pg::exec(tx, identity::kCasesPostgresSql, Args().text_array(keys))) {
-        identity::Candidate candidate;
-        candidate.id = to_int(row[0]);
-        candidate.vendor = to_text(row[1]);
-        candidate.actor = to_text(row[2]);
-        candidate.action = to_text(row[3]);
-        candidate.status = to_text(row[4]);
-        candidate.dated = to_int(row[5]) != 0;
-        candidate.when = {to_int(row[6]), to_int(row[7])};
-        cases.emplace_back(to_int(row[8]), std::move(candidate));
+        cases.emplace_back(to_int(row[8]), read_candidate(row));
       }
       identity::apply_timeline(results, cases);
     }
@@ -1340,9 +1257,9 @@ Result<std::vector<SearchHit>> PostgresStore::search(const std::string& query, s
 
 // ---- runs, digests, maintenance -----------------------------------------------------
 
-Result<Id> PostgresStore::begin_run(const std::string& kind, Timestamp started_at) {
+Result<model::Id> PostgresStore::begin_run(const std::string& kind, Timestamp started_at) {
   std::lock_guard lock(mutex_);
-  return transact<Id>("begin run", Retry::kNotAfterCommit, [&](pqxx::work& tx) {
+  return transact<model::Id>("begin run", Retry::kNotAfterCommit, [&](pqxx::work& tx) {
     auto row = pg::exec(tx, "INSERT INTO runs (kind, started_at, outcome) VALUES ($1, $2, 'running') RETURNING id",
                         Args().text(kind).time(started_at));
     return to_int(row[0][0]);
@@ -1770,7 +1687,7 @@ Result<std::vector<ArticleFetch>> PostgresStore::claim_article_fetches(const Wor
       });
 }
 
-Status PostgresStore::complete_article_fetch(const WorkerInfo& worker, Id fetch_id, FetchOutcome outcome,
+Status PostgresStore::complete_article_fetch(const WorkerInfo& worker, model::Id fetch_id, FetchOutcome outcome,
                                              const std::string& error, std::chrono::seconds retry_after) {
   std::lock_guard lock(mutex_);
   return transact<void>("complete article fetch " + std::to_string(fetch_id), Retry::kSafe, [&](pqxx::work& tx) {

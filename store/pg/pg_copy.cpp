@@ -16,8 +16,8 @@
 #include <vector>
 
 #include "common/url.h"
-#include "store/pg_internal.h"
-#include "store/pg_store.h"
+#include "store/pg/pg_internal.h"
+#include "store/pg/pg_store.h"
 
 namespace banwatch::store {
 namespace {
