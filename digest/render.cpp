@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/failure.h"
+#include "common/text.h"
 
 namespace banwatch::digest {
 
@@ -91,107 +92,10 @@ std::string render(const Digest& digest, Format format, const RenderOptions& opt
 
 // ---- escaping -------------------------------------------------------------------
 
-std::string sanitize_utf8(std::string_view s) {
-  static constexpr std::string_view kReplacement = "\xEF\xBF\xBD";
-  std::string out;
-  out.reserve(s.size());
-  std::size_t i = 0;
-  while (i < s.size()) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    if (c < 0x80) {
-      // C0 controls other than tab and newline are not allowed in XML 1.0 and
-      // only hide text from people; CR is folded away (CRLF -> LF).
-      if (c >= 0x20 && c != 0x7F)
-        out.push_back(static_cast<char>(c));
-      else if (c == '\t' || c == '\n')
-        out.push_back(static_cast<char>(c));
-      ++i;
-      continue;
-    }
-    std::size_t len = 0;
-    std::uint32_t cp = 0;
-    if (c >= 0xC2 && c <= 0xDF) {
-      len = 2;
-      cp = c & 0x1F;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-      len = 3;
-      cp = c & 0x0F;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-      len = 4;
-      cp = c & 0x07;
-    }
-    bool ok = len > 0 && i + len <= s.size();
-    for (std::size_t k = 1; ok && k < len; ++k) {
-      const auto cc = static_cast<unsigned char>(s[i + k]);
-      if ((cc & 0xC0) != 0x80)
-        ok = false;
-      else
-        cp = (cp << 6) | (cc & 0x3F);
-    }
-    // Overlong forms, surrogates, values past U+10FFFF, C1 controls and the
-    // XML-forbidden U+FFFE/U+FFFF are replaced.
-    if (ok) {
-      if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10FFFF)) || (cp >= 0xD800 && cp <= 0xDFFF) ||
-          cp == 0xFFFE || cp == 0xFFFF)
-        ok = false;
-    }
-    if (!ok) {
-      out += kReplacement;
-      ++i;
-      continue;
-    }
-    if (cp >= 0x80 && cp <= 0x9F) {  // C1 controls: drop
-      i += len;
-      continue;
-    }
-    out.append(s.substr(i, len));
-    i += len;
-  }
-  return out;
-}
-
-namespace {
-
-// & < > as character references, and both quotes too when `quotes`.
-std::string escape_markup(std::string_view text, bool quotes) {
-  std::string out;
-  out.reserve(text.size() + text.size() / 8);
-  for (char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += quotes ? "&quot;" : "\"";
-        break;
-      case '\'':
-        out += quotes ? "&#39;" : "'";
-        break;
-      default:
-        out.push_back(c);
-    }
-  }
-  return out;
-}
-
-}  // namespace
-
-std::string escape_html(std::string_view text) { return escape_markup(sanitize_utf8(text), true); }
+std::string escape_html(std::string_view text) { return escape_markup(sanitize_utf8(text), Quotes::kBoth); }
 
 bool is_web_url(std::string_view url) {
-  auto starts = [&](std::string_view prefix) {
-    if (url.size() < prefix.size()) return false;
-    for (std::size_t i = 0; i < prefix.size(); ++i)
-      if (std::tolower(static_cast<unsigned char>(url[i])) != prefix[i]) return false;
-    return true;
-  };
-  if (!starts("http://") && !starts("https://")) return false;
+  if (!ascii_istarts_with(url, "http://") && !ascii_istarts_with(url, "https://")) return false;
   // A URL with spaces, quotes or controls was not normalized by the store;
   // it is shown as text rather than trusted as a link.
   for (char c : url)
@@ -247,7 +151,7 @@ std::string markdown_link(std::string_view label, std::string_view url) {
 }
 
 // Slack mrkdwn: only & < > are special; links are <url|label>.
-std::string escape_slack(std::string_view text) { return escape_markup(one_line(text), false); }
+std::string escape_slack(std::string_view text) { return escape_markup(one_line(text), Quotes::kKeep); }
 
 std::string slack_link(std::string_view label, std::string_view url) {
   if (!is_web_url(url) || url.find('|') != std::string_view::npos) return escape_slack(label);
