@@ -62,6 +62,22 @@ bool ascii_istarts_with(std::string_view s, std::string_view prefix) noexcept {
 std::string_view trim_ascii_space(std::string_view s) noexcept { return trim_with<ascii_space>(s); }
 std::string_view trim_html_space(std::string_view s) noexcept { return trim_with<html_space>(s); }
 
+std::string collapse_ascii_space(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  bool space = false;
+  for (char c : s) {
+    if (is_ascii_space(c)) {
+      space = !out.empty();
+      continue;
+    }
+    if (space) out.push_back(' ');
+    space = false;
+    out.push_back(c);
+  }
+  return out;
+}
+
 bool is_ascii(std::string_view s) noexcept { return ascii_prefix(s, 0) == s.size(); }
 
 // ---- UTF-8 -------------------------------------------------------------------------
@@ -87,6 +103,12 @@ void append_utf8(std::string& out, char32_t cp) {
 void append_utf8_or_replacement(std::string& out, char32_t cp) {
   if (cp == 0 || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) cp = 0xFFFD;
   append_utf8(out, cp);
+}
+
+std::size_t utf8_length(std::string_view s) noexcept {
+  std::size_t n = 0;
+  for (char c : s) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80 ? 1 : 0;
+  return n;
 }
 
 std::size_t utf8_sequence(std::string_view s, std::size_t i, std::size_t& consumed) noexcept {

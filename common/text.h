@@ -35,6 +35,10 @@ constexpr bool is_html_space(char c) noexcept { return c == ' ' || c == '\t' || 
 std::string_view trim_ascii_space(std::string_view s) noexcept;
 std::string_view trim_html_space(std::string_view s) noexcept;
 
+// `s` with every run of is_ascii_space bytes made one space, and none at
+// either end.
+std::string collapse_ascii_space(std::string_view s);
+
 // True when every byte is below 0x80.
 bool is_ascii(std::string_view s) noexcept;
 
@@ -46,6 +50,9 @@ void append_utf8(std::string& out, char32_t cp);
 // As append_utf8(), with U+0000, surrogates and values past U+10FFFF written
 // as U+FFFD (what character references decode to).
 void append_utf8_or_replacement(std::string& out, char32_t cp);
+
+// Code points in UTF-8 text: the bytes that are not continuation bytes.
+std::size_t utf8_length(std::string_view s) noexcept;
 
 // The length (1-4) of the well-formed UTF-8 sequence at s[i], or 0 when it is
 // ill-formed; then `consumed` is the length of its maximal subpart, which one

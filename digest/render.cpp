@@ -105,23 +105,9 @@ bool is_web_url(std::string_view url) {
 
 namespace {
 
-// One line: newlines and tabs become spaces, runs of spaces collapse.
-std::string one_line(std::string_view text) {
-  const std::string clean = sanitize_utf8(text);
-  std::string out;
-  out.reserve(clean.size());
-  bool space = false;
-  for (char c : clean) {
-    if (c == '\n' || c == '\t' || c == ' ') {
-      space = !out.empty();
-      continue;
-    }
-    if (space) out.push_back(' ');
-    space = false;
-    out.push_back(c);
-  }
-  return out;
-}
+// One line: newlines and tabs become spaces, runs of spaces collapse (the
+// sanitized text holds no other white space).
+std::string one_line(std::string_view text) { return collapse_ascii_space(sanitize_utf8(text)); }
 
 // Markdown: a backslash before every character CommonMark gives a meaning
 // inline (emphasis, code, links, raw HTML, entities, tables), and before a
@@ -231,13 +217,6 @@ std::string what_changed(const Digest& d) {
   return s + ".";
 }
 
-// Code points, as a terminal counts columns for most text.
-std::size_t display_width(std::string_view text) {
-  std::size_t n = 0;
-  for (char c : text) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80 ? 1 : 0;
-  return n;
-}
-
 // The table a brief opens with: per vendor, new events, events newly cited
 // (updates) and status changes. Rows as cells, header first.
 std::vector<std::array<std::string, 4>> vendor_table(const Digest& d) {
@@ -319,24 +298,19 @@ std::string wrap(std::string_view text, std::size_t width, std::string_view inde
   std::size_t col = 0;
   std::size_t pos = 0;
   const std::string line = one_line(text);
-  auto cps = [](std::string_view w) {
-    std::size_t n = 0;
-    for (char c : w) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
-    return n;
-  };
   std::string_view rest = line;
   out += indent;
-  col = cps(indent);
+  col = utf8_length(indent);
   bool first = true;
   while (pos < rest.size()) {
     std::size_t end = rest.find(' ', pos);
     if (end == std::string_view::npos) end = rest.size();
     std::string_view word = rest.substr(pos, end - pos);
-    const std::size_t w = cps(word);
+    const std::size_t w = utf8_length(word);
     if (!first && col + 1 + w > width) {
       out += "\n";
       out += indent;
-      col = cps(indent);
+      col = utf8_length(indent);
       first = true;
     }
     if (!first) {
@@ -425,11 +399,11 @@ std::string render_text(const Digest& d) {
   out += wrap(window_line(d), kWidth, "") + "\n\n";
   if (const auto table = vendor_table(d); !table.empty()) {
     std::size_t first = 0;
-    for (const auto& row : table) first = std::max(first, display_width(row[0]));
+    for (const auto& row : table) first = std::max(first, utf8_length(row[0]));
     first = std::min<std::size_t>(first, 30);
     for (const auto& row : table) {
       std::string name = row[0];
-      const std::size_t width = display_width(name);
+      const std::size_t width = utf8_length(name);
       if (width < first) name += std::string(first - width, ' ');
       out += fmt::format("  {}  {:>10}  {:>14}  {:>14}\n", name, row[1], row[2], row[3]);
     }

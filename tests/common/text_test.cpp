@@ -30,6 +30,8 @@ TEST(WhiteSpace, TheTwoSetsDifferByVerticalTab) {
   EXPECT_EQ(trim_ascii_space("\v\t a b \r\n"), "a b");
   EXPECT_EQ(trim_html_space("\v a \f"), "\v a");
   EXPECT_EQ(trim_html_space("   "), "");
+  EXPECT_EQ(collapse_ascii_space("  a \t\n b\v\fc  "), "a b c");
+  EXPECT_EQ(collapse_ascii_space(" \n "), "");
   EXPECT_TRUE(is_ascii("plain text, 0123456789 and more than eight bytes"));
   EXPECT_FALSE(is_ascii("caf\xC3\xA9"));
   EXPECT_TRUE(is_ascii(""));
@@ -47,6 +49,11 @@ TEST(Utf8, AppendsEveryLength) {
   append_utf8_or_replacement(out, 0xD800);
   append_utf8_or_replacement(out, 0x110000);
   EXPECT_EQ(out, "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD");
+}
+
+TEST(Utf8, LengthCountsCodePoints) {
+  EXPECT_EQ(utf8_length(""), 0u);
+  EXPECT_EQ(utf8_length("caf\xC3\xA9 \xF0\x9F\x93\xB0"), 6u);
 }
 
 TEST(Utf8, SequencesAndMaximalSubparts) {
