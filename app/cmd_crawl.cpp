@@ -1,16 +1,15 @@
 // banwatch crawl: one scheduled pass over the due sources (or the named ones,
 // or all): feed -> items -> pages -> text -> rules -> store. cron runs it.
-#include <signal.h>
 #include <unistd.h>
 #include <spdlog/spdlog.h>
 
-#include <atomic>
 #include <chrono>
 #include <iostream>
 
 #include <fmt/format.h>
 
 #include "app/app.h"
+#include "app/input.h"
 #include "app/progress.h"
 #include "common/lockfile.h"
 #include "crawler/pipeline.h"
@@ -20,35 +19,6 @@
 
 namespace banwatch::app {
 namespace {
-
-std::atomic<int> g_stop_signal{0};
-static_assert(std::atomic<int>::is_always_lock_free);
-
-void on_stop_signal(int signo) { g_stop_signal.store(signo); }
-
-// SIGINT/SIGTERM set a flag the fetch loop polls; a second signal kills at
-// once (SA_RESETHAND restores the default action).
-class StopSignals {
- public:
-  StopSignals() {
-    g_stop_signal.store(0);
-    struct sigaction sa = {};
-    sa.sa_handler = on_stop_signal;
-    sigemptyset(&sa.sa_mask);
-    sa.sa_flags = SA_RESETHAND;
-    sigaction(SIGINT, &sa, &old_int_);
-    sigaction(SIGTERM, &sa, &old_term_);
-  }
-  ~StopSignals() {
-    sigaction(SIGINT, &old_int_, nullptr);
-    sigaction(SIGTERM, &old_term_, nullptr);
-  }
-  StopSignals(const StopSignals&) = delete;
-  StopSignals& operator=(const StopSignals&) = delete;
-
- private:
-  struct sigaction old_int_ = {}, old_term_ = {};
-};
 
 struct CrawlCommandOptions {
   std::vector<std::string> sources;
@@ -178,7 +148,7 @@ int run_crawl_worker(Context& ctx, const CrawlCommandOptions& opts) {
   options.max_hosts = opts.max_hosts;
   options.loop = opts.loop;
   options.idle_sleep = std::chrono::seconds(static_cast<long long>(opts.idle_seconds));
-  options.cancel = &g_stop_signal;
+  options.cancel = stop_flag();
   options.pass_done = [&ctx, &opts](const crawler::CrawlSummary& s) {
     print_failures(ctx, s);
     if (ctx.options.verbosity >= 1)
@@ -198,7 +168,7 @@ int run_crawl_worker(Context& ctx, const CrawlCommandOptions& opts) {
                              s.hosts_leased, s.leases_lost)
               << summary_line(s.totals, elapsed) << "; " << queue_line(s.totals) << "\n";
   }
-  if (s.cancelled) return g_stop_signal.load() == SIGTERM ? 143 : kExitInterrupted;
+  if (s.cancelled) return interrupted_exit_code(stop_signal());
   return crawl_exit_code(s.totals);
 }
 
@@ -227,7 +197,7 @@ int run_crawl(Context& ctx, const CrawlCommandOptions& opts) {
   options.sources = opts.sources;
   options.all = opts.all;
   options.dry_run = opts.dry_run;
-  options.cancel = &g_stop_signal;
+  options.cancel = stop_flag();
   ProgressLine progress(ctx, "crawl:");
   if (progress.enabled()) {
     options.progress = [&progress](std::size_t done, std::size_t total, const crawler::CrawlSummary& so_far) {
@@ -263,10 +233,9 @@ int run_crawl(Context& ctx, const CrawlCommandOptions& opts) {
       return ctx.report(st.error().with_context("metrics file " + opts.metrics_file));
   }
   if (s.cancelled) {
-    int signo = g_stop_signal.load();
     std::cerr << "banwatch: crawl interrupted; completed work is kept\n";
     if (ctx.options.verbosity >= 0) std::cerr << summary_line(s, elapsed) << "\n";
-    return signo == SIGTERM ? 143 : kExitInterrupted;
+    return interrupted_exit_code(stop_signal());
   }
   // -q prints the summary only when the crawl found events.
   if (ctx.options.verbosity >= 1 || (ctx.options.verbosity >= 0 && ctx.stdout_is_terminal()) || opts.dry_run ||

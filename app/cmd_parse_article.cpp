@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "app/app.h"
+#include "app/input.h"
 #include "common/time.h"
 #include "parsers/article.h"
 #include "parsers/dates.h"
@@ -23,28 +24,6 @@ struct ParseArticleOptions {
   bool json = false;
   bool allow_private_networks = false;
 };
-
-Result<std::string> read_page(const std::string& path, std::size_t max_bytes) {
-  std::string bytes;
-  if (path == "-") {
-    bytes.assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
-    return bytes;
-  }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return fail(ErrorCode::kNotFound, path + ": cannot open the file");
-  in.seekg(0, std::ios::end);
-  auto size = in.tellg();
-  if (size < 0) return fail(ErrorCode::kIo, path + ": cannot read the file");
-  if (static_cast<std::size_t>(size) > max_bytes) {
-    return fail(ErrorCode::kBudgetExceeded, fmt::format("{}: {} bytes, more than the page budget of {}", path,
-                                                        static_cast<long long>(size), max_bytes));
-  }
-  bytes.resize(static_cast<std::size_t>(size));
-  in.seekg(0);
-  in.read(bytes.data(), size);
-  if (!in) return fail(ErrorCode::kIo, path + ": cannot read the file");
-  return bytes;
-}
 
 // `published` in the publisher's own offset (RFC 3339), so that its first
 // ten characters are the publisher's calendar day.
@@ -112,7 +91,7 @@ int run_parse_article(Context& ctx, const ParseArticleOptions& opts) {
         if (!extracted) return std::unexpected(extracted.error().with_context(file));
         return extracted;
       }
-      auto bytes = read_page(file, options.max_bytes);
+      auto bytes = read_input(file, options.max_bytes, "page");
       if (!bytes) return std::unexpected(bytes.error());
       auto extracted = article::extract(*bytes, options);
       if (!extracted) return std::unexpected(extracted.error().with_context(file));

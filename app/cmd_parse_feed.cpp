@@ -8,6 +8,7 @@
 #include <iterator>
 
 #include "app/app.h"
+#include "app/input.h"
 #include "common/time.h"
 #include "feeds/feed.h"
 
@@ -22,33 +23,6 @@ struct ParseFeedOptions {
   bool json = false;
   bool allow_private_networks = false;
 };
-
-Result<std::string> read_input(const std::string& path, std::size_t max_bytes) {
-  std::string bytes;
-  if (path == "-") {
-    // Read at most one byte past the budget so the parser reports it.
-    char buffer[65536];
-    while (std::cin.read(buffer, sizeof buffer) || std::cin.gcount() > 0) {
-      bytes.append(buffer, static_cast<std::size_t>(std::cin.gcount()));
-      if (bytes.size() > max_bytes) break;
-    }
-    return bytes;
-  }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return fail(ErrorCode::kNotFound, path + ": cannot open the file");
-  in.seekg(0, std::ios::end);
-  auto size = in.tellg();
-  if (size < 0) return fail(ErrorCode::kIo, path + ": cannot read the file");
-  if (static_cast<std::size_t>(size) > max_bytes) {
-    return fail(ErrorCode::kBudgetExceeded, fmt::format("{}: {} bytes, more than the feed budget of {}", path,
-                                                        static_cast<long long>(size), max_bytes));
-  }
-  bytes.resize(static_cast<std::size_t>(size));
-  in.seekg(0);
-  in.read(bytes.data(), size);
-  if (!in) return fail(ErrorCode::kIo, path + ": cannot read the file");
-  return bytes;
-}
 
 nlohmann::json when(const std::optional<PreciseTime>& t) {
   return t ? nlohmann::json(format_iso8601(t->time)) : nlohmann::json(nullptr);
@@ -142,7 +116,7 @@ int run_parse_feed(Context& ctx, const ParseFeedOptions& opts) {
     if (options.http_content_type.empty()) options.http_content_type = fetched->content_type;
     bytes = std::move(fetched->body);
   } else {
-    bytes = read_input(opts.file, options.max_bytes);
+    bytes = read_input(opts.file, options.max_bytes, "feed");
   }
   if (!bytes) return ctx.report(bytes.error());
   auto result = feeds::parse(*bytes, options);

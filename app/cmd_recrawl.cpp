@@ -1,15 +1,14 @@
 // banwatch recrawl: fetch articles again (by URL, by source or since a date),
 // re-extract, and append only what is new.
-#include <signal.h>
 #include <unistd.h>
 #include <spdlog/spdlog.h>
 
-#include <atomic>
 #include <iostream>
 
 #include <fmt/format.h>
 
 #include "app/app.h"
+#include "app/input.h"
 #include "app/progress.h"
 #include "common/lockfile.h"
 #include "crawler/pipeline.h"
@@ -17,9 +16,6 @@
 
 namespace banwatch::app {
 namespace {
-
-std::atomic<int> g_recrawl_stop{0};
-void on_recrawl_signal(int signo) { g_recrawl_stop.store(signo); }
 
 struct RecrawlCommandOptions {
   std::vector<std::string> urls;
@@ -59,20 +55,14 @@ int run_recrawl(Context& ctx, const RecrawlCommandOptions& opts) {
 
   SystemClock clock;
   crawler::CrawlDeps deps{*store, rules->get(), &config, &clock, nullptr};
-  options.cancel = &g_recrawl_stop;
+  options.cancel = stop_flag();
   ProgressLine progress(ctx, "recrawl:");
   if (progress.enabled())
     options.progress = [&progress](std::size_t done, std::size_t total) { progress.update(done, total, "pages"); };
-  g_recrawl_stop.store(0);
-  struct sigaction sa = {}, old_int = {}, old_term = {};
-  sa.sa_handler = on_recrawl_signal;
-  sigemptyset(&sa.sa_mask);
-  sa.sa_flags = SA_RESETHAND;
-  sigaction(SIGINT, &sa, &old_int);
-  sigaction(SIGTERM, &sa, &old_term);
-  auto result = crawler::recrawl(deps, options);
-  sigaction(SIGINT, &old_int, nullptr);
-  sigaction(SIGTERM, &old_term, nullptr);
+  auto result = [&] {
+    StopSignals signals;
+    return crawler::recrawl(deps, options);
+  }();
   progress.clear();
   if (!result) return ctx.report(result.error());
   std::cerr << failures_block(ctx, result->failures, result->sources, "recrawl");
@@ -82,7 +72,7 @@ int run_recrawl(Context& ctx, const RecrawlCommandOptions& opts) {
         "recrawl: {} pages fetched, {} from feed content, {} new articles, {} events, {} mentions\n",
         result->pages_fetched, result->feed_only, result->articles_stored, result->events_appended,
         result->mentions_appended);
-  if (result->cancelled) return g_recrawl_stop.load() == SIGTERM ? 143 : kExitInterrupted;
+  if (result->cancelled) return interrupted_exit_code(stop_signal());
   // Nothing fetched at all: the same exit code as a crawl that reached nothing.
   if (result->failed > 0 && result->pages_fetched == 0 && result->fetched == 0) return kExitFailure;
   return result->failed > 0 ? kExitPartial : kExitOk;

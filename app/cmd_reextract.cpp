@@ -3,15 +3,14 @@
 // Idempotent: the store keys a mention by article, rule and evidence, so a
 // second run over the same articles with the same pack appends nothing. The
 // work is the crawler's ingest path (crawler/ingest.h).
-#include <signal.h>
 #include <spdlog/spdlog.h>
 
-#include <atomic>
 #include <iostream>
 
 #include <fmt/format.h>
 
 #include "app/app.h"
+#include "app/input.h"
 #include "app/progress.h"
 #include "common/lockfile.h"
 #include "crawler/ingest.h"
@@ -19,9 +18,6 @@
 
 namespace banwatch::app {
 namespace {
-
-std::atomic<int> g_reextract_stop{0};
-void on_reextract_signal(int signo) { g_reextract_stop.store(signo); }
 
 struct ReextractOptions {
   std::string since;
@@ -64,20 +60,14 @@ int run_reextract(Context& ctx, const ReextractOptions& opts) {
   if (!run_id) return ctx.report(run_id.error());
   run.id = *run_id;
 
-  g_reextract_stop.store(0);
-  struct sigaction sa = {}, old_int = {}, old_term = {};
-  sa.sa_handler = on_reextract_signal;
-  sigemptyset(&sa.sa_mask);
-  sa.sa_flags = SA_RESETHAND;
-  sigaction(SIGINT, &sa, &old_int);
-  sigaction(SIGTERM, &sa, &old_term);
+  std::optional<StopSignals> signals(std::in_place);
 
   // The crawler's ingest path (crawler/ingest.h): the same extraction and
   // the same identity rules as a crawl.
   crawler::ReextractOptions options;
   options.filter = filter;
   options.cluster_window = config.store.cluster_window;
-  options.cancel = &g_reextract_stop;
+  options.cancel = stop_flag();
   options.clock = &clock;
   ProgressLine progress(ctx, "reextract:");
   if (progress.enabled()) {
@@ -93,10 +83,9 @@ int run_reextract(Context& ctx, const ReextractOptions& opts) {
   }
   auto summary = crawler::reextract(**store, **engine, options);
   progress.clear();
-  sigaction(SIGINT, &old_int, nullptr);
-  sigaction(SIGTERM, &old_term, nullptr);
+  signals.reset();
 
-  const int stop = g_reextract_stop.load();
+  const int stop = stop_signal();
   const int articles = summary ? summary->articles : 0;
   if (summary) {
     run.events_appended = summary->events_appended;
@@ -115,7 +104,7 @@ int run_reextract(Context& ctx, const ReextractOptions& opts) {
   if (ctx.options.verbosity >= 0 || run.events_appended > 0)
     std::cout << fmt::format("reextract: {} articles, {} new events, {} new mentions (rule pack {})\n", articles,
                              run.events_appended, run.mentions_appended, (*engine)->version());
-  if (stop != 0) return stop == SIGTERM ? 143 : kExitInterrupted;
+  if (stop != 0) return interrupted_exit_code(stop);
   return kExitOk;
 }
 

@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "app/app.h"
+#include "app/input.h"
 #include "common/time.h"
 #include "parsers/dates.h"
 #include "parsers/language.h"
@@ -45,24 +46,7 @@ Result<std::string> read_text(const RulesTestOptions& o) {
   int sources = (!o.text.empty()) + (!o.file.empty()) + (!o.input.empty());
   if (sources != 1) return fail(ErrorCode::kInvalidArgument, "rules test: give exactly one of --text, --file or -");
   if (!o.text.empty()) return o.text;
-  std::string bytes;
-  if (o.input == "-" || o.file == "-") {
-    char buffer[65536];
-    while (std::cin.read(buffer, sizeof buffer) || std::cin.gcount() > 0) {
-      bytes.append(buffer, static_cast<std::size_t>(std::cin.gcount()));
-      if (bytes.size() > kMaxTextBytes) return fail(ErrorCode::kBudgetExceeded, "standard input: more than 32 MiB");
-    }
-    return bytes;
-  }
-  const std::string& path = o.file.empty() ? o.input : o.file;
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return fail(ErrorCode::kNotFound, path + ": cannot open the file");
-  std::ostringstream buf;
-  buf << in.rdbuf();
-  if (in.bad()) return fail(ErrorCode::kIo, path + ": cannot read the file");
-  bytes = buf.str();
-  if (bytes.size() > kMaxTextBytes) return fail(ErrorCode::kBudgetExceeded, path + ": more than 32 MiB");
-  return bytes;
+  return read_input(o.file.empty() ? o.input : o.file, kMaxTextBytes, "text");
 }
 
 nlohmann::json event_json(const rules::Extraction& x, std::string_view text, bool explain) {

@@ -9,6 +9,7 @@
 #include <set>
 
 #include "app/app.h"
+#include "app/input.h"
 #include "common/url.h"
 #include "feeds/opml.h"
 
@@ -26,18 +27,6 @@ struct ExportOptions {
   std::string title = "banwatch sources";
 };
 
-Result<std::string> read_file(const std::string& path) {
-  std::string bytes;
-  if (path == "-") {
-    bytes.assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
-    return bytes;
-  }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return fail(ErrorCode::kNotFound, path + ": cannot open the file");
-  bytes.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-  return bytes;
-}
-
 // A unique source name: the outline's title, else the feed's host, with a
 // number appended when taken.
 std::string unique_name(const feeds::OpmlFeed& feed, const std::set<std::string>& taken) {
@@ -52,7 +41,7 @@ std::string unique_name(const feeds::OpmlFeed& feed, const std::set<std::string>
 }
 
 int run_import(Context& ctx, const ImportOptions& opts) {
-  auto bytes = read_file(opts.file);
+  auto bytes = read_input(opts.file, feeds::OpmlOptions{}.max_bytes, "OPML");
   if (!bytes) return ctx.report(bytes.error());
   auto doc = feeds::parse_opml(*bytes);
   if (!doc) return ctx.report(doc.error().with_context(opts.file));

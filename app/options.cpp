@@ -7,6 +7,7 @@
 #include <cctype>
 
 #include "app/app.h"
+#include "common/text.h"
 #include "common/time.h"
 #include "crawler/fetcher.h"
 #include "parsers/rules.h"
@@ -69,9 +70,7 @@ std::chrono::milliseconds wait_for(double seconds) {
 
 bool is_http_url(std::string_view text) {
   const auto starts = [text](std::string_view scheme) {
-    return text.size() > scheme.size() && std::equal(scheme.begin(), scheme.end(), text.begin(), [](char a, char b) {
-             return a == std::tolower(static_cast<unsigned char>(b));
-           });
+    return text.size() > scheme.size() && ascii_istarts_with(text, scheme);
   };
   return starts("http://") || starts("https://");
 }

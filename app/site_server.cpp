@@ -16,6 +16,8 @@
 
 #include <fmt/format.h>
 
+#include "common/text.h"
+
 #include "parsers/dates.h"
 
 namespace banwatch::app {
@@ -108,8 +110,7 @@ struct SiteServer::Impl {
     entry.host = req.get_header_value("Host");
     if (auto colon = entry.host.rfind(':'); colon != std::string::npos && entry.host.find(']') == std::string::npos)
       entry.host.resize(colon);
-    std::transform(entry.host.begin(), entry.host.end(), entry.host.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    entry.host = ascii_lower(entry.host);
     entry.path = req.target;
     entry.if_none_match = req.get_header_value("If-None-Match");
     entry.if_modified_since = req.get_header_value("If-Modified-Since");

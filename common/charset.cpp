@@ -14,26 +14,13 @@
 
 #include <fmt/format.h>
 
+#include "common/text.h"
+
 namespace banwatch {
 namespace {
 
-char ascii_lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
-bool is_ascii_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f'; }
 bool is_ascii_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 unsigned char byte_at(std::string_view s, std::size_t i) { return static_cast<unsigned char>(s[i]); }
-
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i)
-    if (ascii_lower(a[i]) != ascii_lower(b[i])) return false;
-  return true;
-}
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && is_ascii_space(s.front())) s.remove_prefix(1);
-  while (!s.empty() && is_ascii_space(s.back())) s.remove_suffix(1);
-  return s;
-}
 
 // ---------------------------------------------------------------------------
 // Labels.
@@ -293,7 +280,7 @@ constexpr Label kLabels[] = {
 // Lowercase letters and digits only; "" when the label is implausibly long.
 std::string compact_label(std::string_view label) {
   std::string out;
-  label = trim(label);
+  label = trim_html_space(label);
   if (label.size() > 64) return out;
   for (char c : label) {
     char l = ascii_lower(c);
@@ -314,99 +301,6 @@ std::optional<Charset> lookup(std::string_view label) {
 // UTF-8.
 
 constexpr std::string_view kReplacement = "\xEF\xBF\xBD";
-
-// Length of the well-formed UTF-8 sequence at s[i], or 0 when it is not one;
-// `consumed` is then the maximal ill-formed prefix to replace with a single
-// U+FFFD (Unicode chapter 3, "U+FFFD Substitution of Maximal Subparts", as the
-// WHATWG UTF-8 decoder does).
-std::size_t utf8_sequence(std::string_view s, std::size_t i, std::size_t& consumed) {
-  const unsigned char c = byte_at(s, i);
-  std::size_t need = 0;
-  unsigned char lo = 0x80, hi = 0xBF;
-  if (c < 0x80) return 1;
-  if (c >= 0xC2 && c <= 0xDF) {
-    need = 1;
-  } else if (c >= 0xE0 && c <= 0xEF) {
-    need = 2;
-    if (c == 0xE0) lo = 0xA0;
-    if (c == 0xED) hi = 0x9F;  // no surrogates
-  } else if (c >= 0xF0 && c <= 0xF4) {
-    need = 3;
-    if (c == 0xF0) lo = 0x90;
-    if (c == 0xF4) hi = 0x8F;  // nothing above U+10FFFF
-  } else {
-    consumed = 1;
-    return 0;
-  }
-  for (std::size_t k = 1; k <= need; ++k) {
-    if (i + k >= s.size()) {
-      consumed = k;
-      return 0;
-    }
-    const unsigned char b = byte_at(s, i + k);
-    if (b < lo || b > hi) {
-      consumed = k;
-      return 0;
-    }
-    lo = 0x80, hi = 0xBF;
-  }
-  return need + 1;
-}
-
-// Length of the leading run of ASCII bytes, eight at a time.
-std::size_t ascii_prefix(std::string_view s, std::size_t i) {
-  const std::size_t start = i;
-  while (i + 8 <= s.size()) {
-    std::uint64_t word;
-    std::memcpy(&word, s.data() + i, 8);
-    if (word & 0x8080808080808080ULL) break;
-    i += 8;
-  }
-  while (i < s.size() && byte_at(s, i) < 0x80) ++i;
-  return i - start;
-}
-
-// Copies UTF-8 with ill-formed sequences replaced; returns how many.
-std::size_t repair_utf8(std::string_view s, std::string& out) {
-  std::size_t replaced = 0;
-  out.reserve(out.size() + s.size());
-  std::size_t i = 0;
-  while (i < s.size()) {
-    const std::size_t run = ascii_prefix(s, i);
-    out.append(s.substr(i, run));
-    i += run;
-    if (i >= s.size()) break;
-    std::size_t consumed = 0;
-    const std::size_t len = utf8_sequence(s, i, consumed);
-    if (len != 0) {
-      out.append(s.substr(i, len));
-      i += len;
-    } else {
-      out.append(kReplacement);
-      ++replaced;
-      i += consumed;
-    }
-  }
-  return replaced;
-}
-
-void append_utf8(std::string& out, char32_t cp) {
-  if (cp < 0x80) {
-    out.push_back(static_cast<char>(cp));
-  } else if (cp < 0x800) {
-    out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else if (cp < 0x10000) {
-    out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else {
-    out.push_back(static_cast<char>(0xF0 | (cp >> 18)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  }
-}
 
 // ---------------------------------------------------------------------------
 // Single-byte charsets decode through a 256-entry table of UTF-8 forms, built
@@ -619,27 +513,25 @@ bool same_family(std::string_view bom, std::string_view declared) {
 // ---------------------------------------------------------------------------
 // Prescan helpers (HTML Standard 13.2.3.2).
 
-bool prescan_space(char c) { return c == 0x09 || c == 0x0A || c == 0x0C || c == 0x0D || c == 0x20; }
-
 // "get an attribute": returns false when there are no more attributes.
 bool get_attribute(std::string_view s, std::size_t& i, std::string& name, std::string& value) {
   name.clear();
   value.clear();
-  while (i < s.size() && (prescan_space(s[i]) || s[i] == '/')) ++i;
+  while (i < s.size() && (is_html_space(s[i]) || s[i] == '/')) ++i;
   if (i >= s.size() || s[i] == '>') return false;
   // The name.
   while (i < s.size()) {
     const char c = s[i];
     if (c == '=' && !name.empty()) break;
-    if (prescan_space(c)) break;
+    if (is_html_space(c)) break;
     if (c == '/' || c == '>') return true;
     name.push_back(ascii_lower(c));
     ++i;
   }
-  while (i < s.size() && prescan_space(s[i])) ++i;
+  while (i < s.size() && is_html_space(s[i])) ++i;
   if (i >= s.size() || s[i] != '=') return true;
   ++i;
-  while (i < s.size() && prescan_space(s[i])) ++i;
+  while (i < s.size() && is_html_space(s[i])) ++i;
   if (i >= s.size()) return true;
   if (s[i] == '"' || s[i] == '\'') {
     const char quote = s[i++];
@@ -648,7 +540,7 @@ bool get_attribute(std::string_view s, std::size_t& i, std::string& name, std::s
     return true;
   }
   if (s[i] == '>') return true;
-  while (i < s.size() && !prescan_space(s[i]) && s[i] != '>') value.push_back(ascii_lower(s[i++]));
+  while (i < s.size() && !is_html_space(s[i]) && s[i] != '>') value.push_back(ascii_lower(s[i++]));
   return true;
 }
 
@@ -658,15 +550,15 @@ std::string charset_from_meta_content(std::string_view s) {
   while (true) {
     const std::size_t at = [&] {
       for (std::size_t k = i; k + 7 <= s.size(); ++k)
-        if (iequals(s.substr(k, 7), "charset")) return k;
+        if (ascii_iequals(s.substr(k, 7), "charset")) return k;
       return std::string_view::npos;
     }();
     if (at == std::string_view::npos) return {};
     i = at + 7;
-    while (i < s.size() && prescan_space(s[i])) ++i;
+    while (i < s.size() && is_html_space(s[i])) ++i;
     if (i >= s.size() || s[i] != '=') continue;
     ++i;
-    while (i < s.size() && prescan_space(s[i])) ++i;
+    while (i < s.size() && is_html_space(s[i])) ++i;
     if (i >= s.size()) return {};
     if (s[i] == '"' || s[i] == '\'') {
       const char quote = s[i];
@@ -675,7 +567,7 @@ std::string charset_from_meta_content(std::string_view s) {
       return std::string(s.substr(i + 1, end - i - 1));
     }
     std::size_t end = i;
-    while (end < s.size() && !prescan_space(s[end]) && s[end] != ';') ++end;
+    while (end < s.size() && !is_html_space(s[end]) && s[end] != ';') ++end;
     return std::string(s.substr(i, end - i));
   }
 }
@@ -715,28 +607,28 @@ std::string declaration_ascii(std::string_view s, XmlForm form) {
 }
 
 std::string encoding_pseudo_attribute(std::string_view decl) {
-  if (decl.size() < 6 || decl.substr(0, 5) != "<?xml" || !is_ascii_space(decl[5])) return {};
+  if (decl.size() < 6 || decl.substr(0, 5) != "<?xml" || !is_html_space(decl[5])) return {};
   const std::size_t end = decl.find("?>");
   if (end != std::string_view::npos) decl = decl.substr(0, end);
   std::size_t i = decl.find("encoding");
   while (i != std::string_view::npos) {
     std::size_t k = i + 8;
-    if (i > 0 && !is_ascii_space(decl[i - 1])) {
+    if (i > 0 && !is_html_space(decl[i - 1])) {
       i = decl.find("encoding", k);
       continue;
     }
-    while (k < decl.size() && is_ascii_space(decl[k])) ++k;
+    while (k < decl.size() && is_html_space(decl[k])) ++k;
     if (k >= decl.size() || decl[k] != '=') {
       i = decl.find("encoding", k);
       continue;
     }
     ++k;
-    while (k < decl.size() && is_ascii_space(decl[k])) ++k;
+    while (k < decl.size() && is_html_space(decl[k])) ++k;
     if (k >= decl.size() || (decl[k] != '"' && decl[k] != '\'')) return {};
     const char quote = decl[k];
     const std::size_t close = decl.find(quote, k + 1);
     if (close == std::string_view::npos) return {};
-    return std::string(trim(decl.substr(k + 1, close - k - 1)));
+    return std::string(trim_html_space(decl.substr(k + 1, close - k - 1)));
   }
   return {};
 }
@@ -846,7 +738,7 @@ Result<Decoded> to_utf8(std::string_view bytes, std::string_view charset) {
   Decoded result;
   std::optional<Charset> cs;
   const std::string_view bom = sniff_bom(bytes);
-  const std::string_view label = trim(charset);
+  const std::string_view label = trim_html_space(charset);
   std::optional<Charset> declared;
   if (!label.empty()) declared = lookup(label);
   if (!bom.empty()) {
@@ -904,12 +796,12 @@ Decoded decode_html(std::string_view bytes, std::string_view http_charset) {
     chosen = std::string(sniff_bom(bytes));
     source = "byte order mark";
   }
-  if (chosen.empty() && !trim(http_charset).empty()) {
+  if (chosen.empty() && !trim_html_space(http_charset).empty()) {
     if (auto cs = lookup(http_charset)) {
       chosen = std::string(cs->name);
       source = "HTTP charset";
     } else {
-      notes.push_back(fmt::format("unknown HTTP charset \"{}\" ignored", trim(http_charset)));
+      notes.push_back(fmt::format("unknown HTTP charset \"{}\" ignored", trim_html_space(http_charset)));
     }
   }
   if (chosen == "UTF-8" && source == "HTTP charset" && !is_valid_utf8(bytes)) {
@@ -932,7 +824,7 @@ Decoded decode_html(std::string_view bytes, std::string_view http_charset) {
     chosen = is_valid_utf8(bytes) ? "UTF-8" : "windows-1252";
     source = "";
   }
-  if (chosen == "windows-1252" && !source.empty() && is_valid_utf8(bytes) && ascii_prefix(bytes, 0) != bytes.size()) {
+  if (chosen == "windows-1252" && !source.empty() && is_valid_utf8(bytes) && !is_ascii(bytes)) {
     notes.push_back(fmt::format("{} says windows-1252 but the bytes are valid UTF-8; decoded as UTF-8", source));
     chosen = "UTF-8";
   }
@@ -975,7 +867,7 @@ std::string xml_declared_encoding(std::string_view bytes) {
     // Lenient: whitespace before the declaration (not allowed by XML 1.0
     // section 2.8, but common in generated feeds).
     std::size_t lead = 0;
-    while (lead < bytes.size() && lead < 1024 && is_ascii_space(bytes[lead])) ++lead;
+    while (lead < bytes.size() && lead < 1024 && is_html_space(bytes[lead])) ++lead;
     bytes.remove_prefix(lead);
   }
   if (bom.empty() && bytes.starts_with("\x4C\x6F\xA7\x94")) {
@@ -1010,7 +902,7 @@ std::string html_meta_charset(std::string_view bytes, std::size_t limit) {
       i = end + 3;
       continue;
     }
-    if (s.size() - i >= 6 && iequals(s.substr(i, 5), "<meta") && (prescan_space(s[i + 5]) || s[i + 5] == '/')) {
+    if (s.size() - i >= 6 && ascii_iequals(s.substr(i, 5), "<meta") && (is_html_space(s[i + 5]) || s[i + 5] == '/')) {
       i += 5;
       bool got_pragma = false;
       std::optional<bool> need_pragma;
@@ -1047,7 +939,7 @@ std::string html_meta_charset(std::string_view bytes, std::size_t limit) {
       // Another tag: skip its name and attributes, so "<" or "meta" inside
       // attribute values is not mistaken for markup.
       ++i;
-      while (i < s.size() && !prescan_space(s[i]) && s[i] != '>') ++i;
+      while (i < s.size() && !is_html_space(s[i]) && s[i] != '>') ++i;
       while (get_attribute(s, i, name, value)) {
       }
       if (i < s.size()) ++i;
@@ -1088,8 +980,8 @@ std::string charset_from_content_type(std::string_view content_type) {
     semi = next;
     const std::size_t eq = param.find('=');
     if (eq == std::string_view::npos) continue;
-    if (!iequals(trim(param.substr(0, eq)), "charset")) continue;
-    std::string_view raw = trim(param.substr(eq + 1));
+    if (!ascii_iequals(trim_html_space(param.substr(0, eq)), "charset")) continue;
+    std::string_view raw = trim_html_space(param.substr(eq + 1));
     std::string value;
     if (!raw.empty() && raw.front() == '"') {
       for (std::size_t k = 1; k < raw.size() && raw[k] != '"'; ++k) {
@@ -1099,7 +991,7 @@ std::string charset_from_content_type(std::string_view content_type) {
     } else {
       value = std::string(raw);
     }
-    value = std::string(trim(value));
+    value = std::string(trim_html_space(value));
     if (!value.empty()) return value;
   }
   return {};

@@ -358,41 +358,42 @@ Status apply_override(Config& config, std::string_view assignment) {
   if (!parsed) return std::unexpected(parsed.error());
   // Copy just the one key from the parsed config onto `config`.
   const Config& p = *parsed;
+  // Each entry copies one member, the same way: a macro keeps the key and the
+  // member side by side.
+  // clang-format off
+#define BANWATCH_COPY_KEY(key, member) {key, [](Config& c, const Config& s) { c.member = s.member; }}
+  // clang-format on
   static const std::map<std::string, std::function<void(Config&, const Config&)>> kCopy = {
-      {"store.path", [](Config& c, const Config& s) { c.store.path = s.store.path; }},
-      {"store.url", [](Config& c, const Config& s) { c.store.path = s.store.path; }},
-      {"store.busy_timeout", [](Config& c, const Config& s) { c.store.busy_timeout = s.store.busy_timeout; }},
-      {"store.cluster_window", [](Config& c, const Config& s) { c.store.cluster_window = s.store.cluster_window; }},
-      {"fetch.concurrency", [](Config& c, const Config& s) { c.fetch.concurrency = s.fetch.concurrency; }},
-      {"fetch.host_connections",
-       [](Config& c, const Config& s) { c.fetch.host_connections = s.fetch.host_connections; }},
-      {"fetch.host_delay", [](Config& c, const Config& s) { c.fetch.host_delay = s.fetch.host_delay; }},
-      {"fetch.connect_timeout", [](Config& c, const Config& s) { c.fetch.connect_timeout = s.fetch.connect_timeout; }},
-      {"fetch.timeout", [](Config& c, const Config& s) { c.fetch.timeout = s.fetch.timeout; }},
-      {"fetch.low_speed_bytes", [](Config& c, const Config& s) { c.fetch.low_speed_bytes = s.fetch.low_speed_bytes; }},
-      {"fetch.low_speed_time", [](Config& c, const Config& s) { c.fetch.low_speed_time = s.fetch.low_speed_time; }},
-      {"fetch.max_bytes", [](Config& c, const Config& s) { c.fetch.max_bytes = s.fetch.max_bytes; }},
-      {"fetch.max_redirects", [](Config& c, const Config& s) { c.fetch.max_redirects = s.fetch.max_redirects; }},
-      {"fetch.retries", [](Config& c, const Config& s) { c.fetch.retries = s.fetch.retries; }},
-      {"fetch.allow_private_networks",
-       [](Config& c, const Config& s) { c.fetch.allow_private_networks = s.fetch.allow_private_networks; }},
-      {"fetch.user_agent", [](Config& c, const Config& s) { c.fetch.user_agent = s.fetch.user_agent; }},
-      {"fetch.robots_ttl", [](Config& c, const Config& s) { c.fetch.robots_ttl = s.fetch.robots_ttl; }},
-      {"crawl.articles", [](Config& c, const Config& s) { c.crawl.articles = s.crawl.articles; }},
-      {"crawl.min_interval", [](Config& c, const Config& s) { c.crawl.min_interval = s.crawl.min_interval; }},
-      {"crawl.max_interval", [](Config& c, const Config& s) { c.crawl.max_interval = s.crawl.max_interval; }},
-      {"crawl.max_backoff", [](Config& c, const Config& s) { c.crawl.max_backoff = s.crawl.max_backoff; }},
-      {"crawl.max_items_per_source",
-       [](Config& c, const Config& s) { c.crawl.max_items_per_source = s.crawl.max_items_per_source; }},
-      {"crawl.max_item_age", [](Config& c, const Config& s) { c.crawl.max_item_age = s.crawl.max_item_age; }},
-      {"crawl.queue_retry_after",
-       [](Config& c, const Config& s) { c.crawl.queue_retry_after = s.crawl.queue_retry_after; }},
-      {"crawl.queue_max_attempts",
-       [](Config& c, const Config& s) { c.crawl.queue_max_attempts = s.crawl.queue_max_attempts; }},
-      {"digest.format", [](Config& c, const Config& s) { c.digest.format = s.digest.format; }},
-      {"digest.out", [](Config& c, const Config& s) { c.digest.out = s.digest.out; }},
-      {"rules", [](Config& c, const Config& s) { c.rules = s.rules; }},
+      BANWATCH_COPY_KEY("store.path", store.path),
+      BANWATCH_COPY_KEY("store.url", store.path),
+      BANWATCH_COPY_KEY("store.busy_timeout", store.busy_timeout),
+      BANWATCH_COPY_KEY("store.cluster_window", store.cluster_window),
+      BANWATCH_COPY_KEY("fetch.concurrency", fetch.concurrency),
+      BANWATCH_COPY_KEY("fetch.host_connections", fetch.host_connections),
+      BANWATCH_COPY_KEY("fetch.host_delay", fetch.host_delay),
+      BANWATCH_COPY_KEY("fetch.connect_timeout", fetch.connect_timeout),
+      BANWATCH_COPY_KEY("fetch.timeout", fetch.timeout),
+      BANWATCH_COPY_KEY("fetch.low_speed_bytes", fetch.low_speed_bytes),
+      BANWATCH_COPY_KEY("fetch.low_speed_time", fetch.low_speed_time),
+      BANWATCH_COPY_KEY("fetch.max_bytes", fetch.max_bytes),
+      BANWATCH_COPY_KEY("fetch.max_redirects", fetch.max_redirects),
+      BANWATCH_COPY_KEY("fetch.retries", fetch.retries),
+      BANWATCH_COPY_KEY("fetch.allow_private_networks", fetch.allow_private_networks),
+      BANWATCH_COPY_KEY("fetch.user_agent", fetch.user_agent),
+      BANWATCH_COPY_KEY("fetch.robots_ttl", fetch.robots_ttl),
+      BANWATCH_COPY_KEY("crawl.articles", crawl.articles),
+      BANWATCH_COPY_KEY("crawl.min_interval", crawl.min_interval),
+      BANWATCH_COPY_KEY("crawl.max_interval", crawl.max_interval),
+      BANWATCH_COPY_KEY("crawl.max_backoff", crawl.max_backoff),
+      BANWATCH_COPY_KEY("crawl.max_items_per_source", crawl.max_items_per_source),
+      BANWATCH_COPY_KEY("crawl.max_item_age", crawl.max_item_age),
+      BANWATCH_COPY_KEY("crawl.queue_retry_after", crawl.queue_retry_after),
+      BANWATCH_COPY_KEY("crawl.queue_max_attempts", crawl.queue_max_attempts),
+      BANWATCH_COPY_KEY("digest.format", digest.format),
+      BANWATCH_COPY_KEY("digest.out", digest.out),
+      BANWATCH_COPY_KEY("rules", rules),
   };
+#undef BANWATCH_COPY_KEY
   auto it = kCopy.find(key);
   if (it == kCopy.end())
     return fail(ErrorCode::kConfig, "--set " + key + ": not a key that can be set on the command line");

@@ -6,14 +6,10 @@
 
 #include <fmt/format.h>
 
+#include "common/text.h"
+
 namespace banwatch {
 namespace {
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 bool has(const std::string& haystack, std::string_view needle) { return haystack.find(needle) != std::string::npos; }
 
@@ -32,7 +28,7 @@ int http_status_in(const std::string& message) {
 }  // namespace
 
 std::string failure_cause(std::string_view message, int status) {
-  const std::string m = lower(message);
+  const std::string m = ascii_lower(message);
   // The transport first: a robots.txt that could not be reached names it.
   if (has(m, "dns failure") || has(m, "resolve host") || has(m, "resolve proxy") || has(m, "name resolution"))
     return "DNS failure";

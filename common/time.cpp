@@ -6,6 +6,8 @@
 #include <cctype>
 #include <charconv>
 
+#include "common/text.h"
+
 namespace banwatch {
 
 using namespace std::chrono;
@@ -72,8 +74,7 @@ bool read_digits(std::string_view s, std::size_t& pos, std::size_t n, int& out) 
 }  // namespace
 
 std::optional<PreciseTime> parse_precise(std::string_view s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
+  s = trim_ascii_space(s);
   std::size_t pos = 0;
   int y = 0, mo = 1, d = 1, h = 0, mi = 0, sec = 0;
   if (!read_digits(s, pos, 4, y)) return std::nullopt;
@@ -130,8 +131,7 @@ std::optional<PreciseTime> parse_precise(std::string_view s) {
 }
 
 std::optional<milliseconds> parse_duration(std::string_view s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
+  s = trim_ascii_space(s);
   if (s.empty()) return std::nullopt;
   milliseconds total{0};
   while (!s.empty()) {

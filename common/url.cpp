@@ -6,6 +6,8 @@
 #include <charconv>
 #include <vector>
 
+#include "common/text.h"
+
 namespace banwatch {
 namespace {
 
@@ -13,23 +15,9 @@ constexpr std::size_t kMaxUrlLength = 16 * 1024;
 
 bool is_scheme_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '+' || c == '-' || c == '.'; }
 
-std::string to_lower(std::string_view s) {
-  std::string out(s);
-  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
-std::string_view trim(std::string_view s) {
-  auto is_ws = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; };
-  while (!s.empty() && is_ws(s.front())) s.remove_prefix(1);
-  while (!s.empty() && is_ws(s.back())) s.remove_suffix(1);
-  return s;
-}
-
 // Percent-encodes bytes browsers would encode: controls, space, non-ASCII,
 // and a few delimiters that are never valid unencoded. Existing %XX is kept.
 std::string encode_component(std::string_view s, bool is_query) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
   std::string out;
   out.reserve(s.size());
   for (char ch : s) {
@@ -38,9 +26,7 @@ std::string encode_component(std::string_view s, bool is_query) {
         c <= 0x20 || c >= 0x7f || c == '"' || c == '<' || c == '>' || c == '`' || (!is_query && (c == '{' || c == '}'));
     if (c == '\t' || c == '\n' || c == '\r') continue;  // WHATWG strips these
     if (encode) {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
+      append_percent_encoded(out, c);
     } else {
       out += static_cast<char>(c);
     }
@@ -83,15 +69,22 @@ bool is_tracking_param(std::string_view name) {
   static constexpr std::array<std::string_view, 22> kExact = {
       "fbclid", "gclid", "dclid", "msclkid", "mc_cid", "mc_eid",   "igshid", "_ga",     "_gl", "yclid",  "ref_src",
       "cmpid",  "ocid",  "smid",  "smtyp",   "twclid", "wt.mc_id", "s_cid",  "mkt_tok", "spm", "_hsenc", "_hsmi"};
-  std::string lower = to_lower(name);
+  std::string lower = ascii_lower(name);
   if (lower.starts_with("utm_")) return true;
   return std::find(kExact.begin(), kExact.end(), lower) != kExact.end();
 }
 
 }  // namespace
 
+void append_percent_encoded(std::string& out, unsigned char byte) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  out += '%';
+  out += kHex[byte >> 4];
+  out += kHex[byte & 15];
+}
+
 Result<Url> Url::parse(std::string_view text) {
-  std::string_view s = trim(text);
+  std::string_view s = trim_ascii_space(text);
   if (s.empty()) return fail(ErrorCode::kInvalidArgument, "empty URL");
   if (s.size() > kMaxUrlLength) return fail(ErrorCode::kBudgetExceeded, "URL longer than 16 KiB");
   std::string cleaned;
@@ -108,7 +101,7 @@ Result<Url> Url::parse(std::string_view text) {
       !std::all_of(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(colon), is_scheme_char)) {
     return fail(ErrorCode::kInvalidArgument, "not an absolute URL (no scheme): " + std::string(s.substr(0, 200)));
   }
-  url.scheme_ = to_lower(v.substr(0, colon));
+  url.scheme_ = ascii_lower(v.substr(0, colon));
   v.remove_prefix(colon + 1);
 
   auto hash = v.find('#');
@@ -170,7 +163,7 @@ Result<Url> Url::parse(std::string_view text) {
       if (host.find_first_of(":[]") != std::string_view::npos)
         return fail(ErrorCode::kInvalidArgument, "invalid character in URL host: " + std::string(s.substr(0, 200)));
     }
-    url.host_ = to_lower(host);
+    url.host_ = ascii_lower(host);
     while (!url.host_.empty() && url.host_.back() == '.') url.host_.pop_back();  // FQDN dot
     if (special && url.host_.empty())
       return fail(ErrorCode::kInvalidArgument, "URL has no host: " + std::string(s.substr(0, 200)));
@@ -201,14 +194,14 @@ Result<Url> Url::parse(std::string_view text) {
 }
 
 Result<Url> Url::resolve(std::string_view reference) const {
-  std::string_view ref = trim(reference);
+  std::string_view ref = trim_ascii_space(reference);
   // An absolute reference (has a scheme) stands alone.
   auto colon = ref.find(':');
   auto first_delim = ref.find_first_of("/?#");
   if (colon != std::string_view::npos && colon > 0 && (first_delim == std::string_view::npos || colon < first_delim) &&
       std::isalpha(static_cast<unsigned char>(ref[0])) &&
       std::all_of(ref.begin(), ref.begin() + static_cast<std::ptrdiff_t>(colon), is_scheme_char)) {
-    std::string scheme = to_lower(ref.substr(0, colon));
+    std::string scheme = ascii_lower(ref.substr(0, colon));
     // "http:foo" relative to an http base is a relative reference (RFC 3986 §5.2.2 non-strict).
     if (!(scheme == scheme_ && !ref.substr(colon + 1).starts_with("/") && is_http())) return Url::parse(ref);
     ref.remove_prefix(colon + 1);

@@ -59,6 +59,10 @@ class Url {
   bool has_authority_ = false;
 };
 
+// Appends `byte` percent-encoded: "%" and two upper-case hex digits (RFC 3986
+// section 2.1 recommends upper case).
+void append_percent_encoded(std::string& out, unsigned char byte);
+
 // Convenience: parse + canonical().str(), or the input unchanged when it does
 // not parse.
 std::string canonical_url_string(std::string_view text);

@@ -5,6 +5,9 @@
 #include <charconv>
 #include <cmath>
 
+#include "common/text.h"
+#include "common/url.h"
+
 namespace banwatch::crawler {
 namespace {
 
@@ -15,22 +18,19 @@ namespace {
 constexpr std::size_t kMaxRules = 20'000;
 constexpr std::size_t kMaxPatternBytes = 4096;
 
+// Lines are split at CR and LF, so a field holds only blanks and tabs (and a
+// CR before a lone LF) at its ends: RFC 9309's whitespace, not the wider sets
+// of common/text.h.
 std::string_view trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
   while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
   return s;
 }
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
 enum class Key { kUserAgent, kAllow, kDisallow, kCrawlDelay, kSitemap, kOther };
 
 Key classify(std::string_view raw_key) {
-  std::string key = lower(trim(raw_key));
+  std::string key = ascii_lower(trim(raw_key));
   // Lenient_: common misspellings seen in the wild (Google's parser accepts them too).
   if (key == "user-agent" || key == "useragent" || key == "user agent") return Key::kUserAgent;
   if (key == "allow") return Key::kAllow;
@@ -59,7 +59,7 @@ std::string agent_token(std::string_view value) {
   while (end < value.size() && (std::isalpha(static_cast<unsigned char>(value[end])) || value[end] == '_' ||
                                 value[end] == '-' || value[end] == '*'))
     ++end;
-  return lower(value.substr(0, end));
+  return ascii_lower(value.substr(0, end));
 }
 
 std::optional<std::chrono::milliseconds> parse_delay(std::string_view value) {
@@ -74,26 +74,20 @@ std::optional<std::chrono::milliseconds> parse_delay(std::string_view value) {
 }  // namespace
 
 std::string robots_normalize(std::string_view path) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
   std::string out;
   out.reserve(path.size());
   for (std::size_t i = 0; i < path.size(); ++i) {
     auto c = static_cast<unsigned char>(path[i]);
     if (c == '%' && i + 2 < path.size() && hex_value(path[i + 1]) >= 0 && hex_value(path[i + 2]) >= 0) {
       auto decoded = static_cast<unsigned char>(hex_value(path[i + 1]) * 16 + hex_value(path[i + 2]));
-      if (is_unreserved(decoded)) {
+      if (is_unreserved(decoded))
         out += static_cast<char>(decoded);
-      } else {
-        out += '%';
-        out += kHex[decoded >> 4];
-        out += kHex[decoded & 15];
-      }
+      else
+        append_percent_encoded(out, decoded);
       i += 2;
     } else if (c <= 0x20 || c >= 0x7f || c == '%') {
       // A '%' that starts no escape is encoded so normalizing twice changes nothing.
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
+      append_percent_encoded(out, c);
     } else {
       out += static_cast<char>(c);
     }
@@ -141,7 +135,7 @@ Robots Robots::parse(std::string_view body, std::string_view product_token) {
   if (body.size() > kRobotsMaxBytes) body = body.substr(0, kRobotsMaxBytes);
   // Lenient_: a UTF-8 byte-order mark before the first line.
   if (body.starts_with("\xEF\xBB\xBF")) body.remove_prefix(3);
-  const std::string token = lower(product_token);
+  const std::string token = ascii_lower(product_token);
 
   struct Group {
     std::vector<std::string> agents;

@@ -20,8 +20,9 @@
 #include <cstring>
 #include <thread>
 
-#include "crawler/transport.h"
+#include "common/text.h"
 #include "digest/atomic_file.h"
+#include "transport/transport.h"
 
 extern char** environ;
 
@@ -51,15 +52,6 @@ Environment complete(Environment env) {
   return env;
 }
 
-std::string sha256_hex(std::string_view data) {
-  unsigned char md[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  EVP_Digest(data.data(), data.size(), md, &len, EVP_sha256(), nullptr);
-  std::string out;
-  for (unsigned int i = 0; i < len; ++i) out += fmt::format("{:02x}", md[i]);
-  return out;
-}
-
 std::string short_hash(std::string_view data) { return sha256_hex(data).substr(0, 12); }
 
 std::string random_hex(std::size_t bytes) {
@@ -69,9 +61,7 @@ std::string random_hex(std::size_t bytes) {
     const auto t = std::chrono::steady_clock::now().time_since_epoch().count();
     return sha256_hex(fmt::format("{}-{}", t, ::getpid())).substr(0, bytes * 2);
   }
-  std::string out;
-  for (unsigned char c : buf) out += fmt::format("{:02x}", c);
-  return out;
+  return hex_lower(std::string_view(reinterpret_cast<const char*>(buf.data()), buf.size()));
 }
 
 bool has_line_break(std::string_view s) {
@@ -290,9 +280,7 @@ std::string hmac_sha256_hex(std::string_view key, std::string_view body) {
   unsigned int len = 0;
   HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()), reinterpret_cast<const unsigned char*>(body.data()),
        body.size(), md, &len);
-  std::string out;
-  for (unsigned int i = 0; i < len; ++i) out += fmt::format("{:02x}", md[i]);
-  return out;
+  return hex_lower(std::string_view(reinterpret_cast<const char*>(md), len));
 }
 
 // ---- command ----------------------------------------------------------------------

@@ -7,6 +7,8 @@
 #include <set>
 #include <unordered_map>
 
+#include "common/text.h"
+
 namespace banwatch::digest {
 
 std::string_view to_string(Change change) noexcept {
@@ -171,10 +173,7 @@ namespace {
 bool vendor_selected(const std::vector<std::string>& filter, const std::string& vendor) {
   if (filter.empty()) return true;
   for (const auto& v : filter) {
-    if (v.size() == vendor.size() && std::equal(v.begin(), v.end(), vendor.begin(), [](char a, char b) {
-          return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
-        }))
-      return true;
+    if (ascii_iequals(v, vendor)) return true;
   }
   return false;
 }

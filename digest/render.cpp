@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/failure.h"
+#include "common/text.h"
 
 namespace banwatch::digest {
 
@@ -91,107 +92,10 @@ std::string render(const Digest& digest, Format format, const RenderOptions& opt
 
 // ---- escaping -------------------------------------------------------------------
 
-std::string sanitize_utf8(std::string_view s) {
-  static constexpr std::string_view kReplacement = "\xEF\xBF\xBD";
-  std::string out;
-  out.reserve(s.size());
-  std::size_t i = 0;
-  while (i < s.size()) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    if (c < 0x80) {
-      // C0 controls other than tab and newline are not allowed in XML 1.0 and
-      // only hide text from people; CR is folded away (CRLF -> LF).
-      if (c >= 0x20 && c != 0x7F)
-        out.push_back(static_cast<char>(c));
-      else if (c == '\t' || c == '\n')
-        out.push_back(static_cast<char>(c));
-      ++i;
-      continue;
-    }
-    std::size_t len = 0;
-    std::uint32_t cp = 0;
-    if (c >= 0xC2 && c <= 0xDF) {
-      len = 2;
-      cp = c & 0x1F;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-      len = 3;
-      cp = c & 0x0F;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-      len = 4;
-      cp = c & 0x07;
-    }
-    bool ok = len > 0 && i + len <= s.size();
-    for (std::size_t k = 1; ok && k < len; ++k) {
-      const auto cc = static_cast<unsigned char>(s[i + k]);
-      if ((cc & 0xC0) != 0x80)
-        ok = false;
-      else
-        cp = (cp << 6) | (cc & 0x3F);
-    }
-    // Overlong forms, surrogates, values past U+10FFFF, C1 controls and the
-    // XML-forbidden U+FFFE/U+FFFF are replaced.
-    if (ok) {
-      if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10FFFF)) || (cp >= 0xD800 && cp <= 0xDFFF) ||
-          cp == 0xFFFE || cp == 0xFFFF)
-        ok = false;
-    }
-    if (!ok) {
-      out += kReplacement;
-      ++i;
-      continue;
-    }
-    if (cp >= 0x80 && cp <= 0x9F) {  // C1 controls: drop
-      i += len;
-      continue;
-    }
-    out.append(s.substr(i, len));
-    i += len;
-  }
-  return out;
-}
-
-namespace {
-
-// & < > as character references, and both quotes too when `quotes`.
-std::string escape_markup(std::string_view text, bool quotes) {
-  std::string out;
-  out.reserve(text.size() + text.size() / 8);
-  for (char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += quotes ? "&quot;" : "\"";
-        break;
-      case '\'':
-        out += quotes ? "&#39;" : "'";
-        break;
-      default:
-        out.push_back(c);
-    }
-  }
-  return out;
-}
-
-}  // namespace
-
-std::string escape_html(std::string_view text) { return escape_markup(sanitize_utf8(text), true); }
+std::string escape_html(std::string_view text) { return escape_markup(sanitize_utf8(text), Quotes::kBoth); }
 
 bool is_web_url(std::string_view url) {
-  auto starts = [&](std::string_view prefix) {
-    if (url.size() < prefix.size()) return false;
-    for (std::size_t i = 0; i < prefix.size(); ++i)
-      if (std::tolower(static_cast<unsigned char>(url[i])) != prefix[i]) return false;
-    return true;
-  };
-  if (!starts("http://") && !starts("https://")) return false;
+  if (!ascii_istarts_with(url, "http://") && !ascii_istarts_with(url, "https://")) return false;
   // A URL with spaces, quotes or controls was not normalized by the store;
   // it is shown as text rather than trusted as a link.
   for (char c : url)
@@ -201,23 +105,9 @@ bool is_web_url(std::string_view url) {
 
 namespace {
 
-// One line: newlines and tabs become spaces, runs of spaces collapse.
-std::string one_line(std::string_view text) {
-  const std::string clean = sanitize_utf8(text);
-  std::string out;
-  out.reserve(clean.size());
-  bool space = false;
-  for (char c : clean) {
-    if (c == '\n' || c == '\t' || c == ' ') {
-      space = !out.empty();
-      continue;
-    }
-    if (space) out.push_back(' ');
-    space = false;
-    out.push_back(c);
-  }
-  return out;
-}
+// One line: newlines and tabs become spaces, runs of spaces collapse (the
+// sanitized text holds no other white space).
+std::string one_line(std::string_view text) { return collapse_ascii_space(sanitize_utf8(text)); }
 
 // Markdown: a backslash before every character CommonMark gives a meaning
 // inline (emphasis, code, links, raw HTML, entities, tables), and before a
@@ -247,7 +137,7 @@ std::string markdown_link(std::string_view label, std::string_view url) {
 }
 
 // Slack mrkdwn: only & < > are special; links are <url|label>.
-std::string escape_slack(std::string_view text) { return escape_markup(one_line(text), false); }
+std::string escape_slack(std::string_view text) { return escape_markup(one_line(text), Quotes::kKeep); }
 
 std::string slack_link(std::string_view label, std::string_view url) {
   if (!is_web_url(url) || url.find('|') != std::string_view::npos) return escape_slack(label);
@@ -325,13 +215,6 @@ std::string what_changed(const Digest& d) {
   }
   s[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(s[0])));
   return s + ".";
-}
-
-// Code points, as a terminal counts columns for most text.
-std::size_t display_width(std::string_view text) {
-  std::size_t n = 0;
-  for (char c : text) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80 ? 1 : 0;
-  return n;
 }
 
 // The table a brief opens with: per vendor, new events, events newly cited
@@ -415,24 +298,19 @@ std::string wrap(std::string_view text, std::size_t width, std::string_view inde
   std::size_t col = 0;
   std::size_t pos = 0;
   const std::string line = one_line(text);
-  auto cps = [](std::string_view w) {
-    std::size_t n = 0;
-    for (char c : w) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
-    return n;
-  };
   std::string_view rest = line;
   out += indent;
-  col = cps(indent);
+  col = utf8_length(indent);
   bool first = true;
   while (pos < rest.size()) {
     std::size_t end = rest.find(' ', pos);
     if (end == std::string_view::npos) end = rest.size();
     std::string_view word = rest.substr(pos, end - pos);
-    const std::size_t w = cps(word);
+    const std::size_t w = utf8_length(word);
     if (!first && col + 1 + w > width) {
       out += "\n";
       out += indent;
-      col = cps(indent);
+      col = utf8_length(indent);
       first = true;
     }
     if (!first) {
@@ -521,11 +399,11 @@ std::string render_text(const Digest& d) {
   out += wrap(window_line(d), kWidth, "") + "\n\n";
   if (const auto table = vendor_table(d); !table.empty()) {
     std::size_t first = 0;
-    for (const auto& row : table) first = std::max(first, display_width(row[0]));
+    for (const auto& row : table) first = std::max(first, utf8_length(row[0]));
     first = std::min<std::size_t>(first, 30);
     for (const auto& row : table) {
       std::string name = row[0];
-      const std::size_t width = display_width(name);
+      const std::size_t width = utf8_length(name);
       if (width < first) name += std::string(first - width, ' ');
       out += fmt::format("  {}  {:>10}  {:>14}  {:>14}\n", name, row[1], row[2], row[3]);
     }

@@ -12,6 +12,7 @@
 #include <string_view>
 #include <vector>
 
+#include "common/text.h"
 #include "common/time.h"
 #include "digest/digest.h"
 #include "store/store.h"
@@ -53,9 +54,9 @@ std::string render_slack_message(const Digest& digest);
 std::string render_teams_message(const Digest& digest);
 
 // Escaping helpers, exposed for tests and for other renderers.
-std::string sanitize_utf8(std::string_view text);  // invalid bytes -> U+FFFD, controls dropped
-std::string escape_html(std::string_view text);    // also valid for XML text and attributes
-bool is_web_url(std::string_view url);             // http:// or https:// (case-insensitive)
+using banwatch::sanitize_utf8;                   // common/text.h: invalid bytes -> U+FFFD, controls dropped
+std::string escape_html(std::string_view text);  // sanitized, then escaped for HTML/XML text and attributes
+bool is_web_url(std::string_view url);           // http:// or https:// (case-insensitive)
 
 // "26 Nov 2026 21:09 UTC".
 std::string format_human(Timestamp t);

@@ -11,22 +11,10 @@ namespace banwatch::feeds::internal {
 
 namespace {
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
-
-bool has_prefix(std::string_view s, std::string_view bytes) {
-  return s.size() >= bytes.size() && s.substr(0, bytes.size()) == bytes;
-}
-
 // Encodings named the Python way in declarations, mapped to what the
 // converter knows.
 std::string converter_name(std::string_view name) {
-  std::string n = lower(trim(name));
+  std::string n = ascii_lower(trim_html_space(name));
   if (n == "u16" || n == "utf16" || n == "utf_16") return "utf-16";
   if (n == "u32" || n == "utf32" || n == "utf_32") return "utf-32";
   if (n == "utf8" || n == "utf_8" || n == "u8") return "utf-8";
@@ -49,7 +37,7 @@ std::string declared_encoding(std::string_view head) {
     if (q < line.size() && (line[q] == '"' || line[q] == '\'')) {
       std::size_t end = line.find_first_of("\"'", q + 1);
       if (end != std::string_view::npos && line.find("?>", end) != std::string_view::npos) {
-        return lower(line.substr(q + 1, end - q - 1));
+        return ascii_lower(line.substr(q + 1, end - q - 1));
       }
     }
     if (at == 0) break;
@@ -58,28 +46,17 @@ std::string declared_encoding(std::string_view head) {
   return {};
 }
 
-// Counts well-formed multi-byte UTF-8 sequences and invalid bytes.
+// Counts well-formed multi-byte UTF-8 sequences and the bytes that start no
+// well-formed sequence.
 void utf8_census(std::string_view s, std::size_t& multibyte, std::size_t& invalid) {
   multibyte = invalid = 0;
   std::size_t i = 0;
   while (i < s.size()) {
-    unsigned char c = static_cast<unsigned char>(s[i]);
-    if (c < 0x80) {
-      ++i;
-      continue;
-    }
-    std::size_t len = c >= 0xF0 && c <= 0xF4 ? 4 : c >= 0xE0 ? 3 : c >= 0xC2 && c <= 0xDF ? 2 : 0;
-    bool ok = len != 0 && i + len <= s.size();
-    for (std::size_t k = 1; ok && k < len; ++k) {
-      ok = (static_cast<unsigned char>(s[i + k]) & 0xC0) == 0x80;
-    }
-    if (ok) {
-      ++multibyte;
-      i += len;
-    } else {
-      ++invalid;
-      ++i;
-    }
+    std::size_t consumed = 0;
+    const std::size_t len = utf8_sequence(s, i, consumed);
+    if (len > 1) ++multibyte;
+    if (len == 0) ++invalid;
+    i += len == 0 ? 1 : len;
   }
 }
 
@@ -92,9 +69,7 @@ std::optional<std::string> convert_strict(std::string_view bytes, const std::str
     return std::string(bytes);
   }
   if (name == "us-ascii") {
-    for (char c : bytes) {
-      if (static_cast<unsigned char>(c) >= 0x80) return std::nullopt;
-    }
+    if (!is_ascii(bytes)) return std::nullopt;
     return std::string(bytes);
   }
   auto decoded = to_utf8(bytes, name);
@@ -109,30 +84,30 @@ Result<DecodedDocument> decode_document(std::string_view bytes, const Options& o
   std::string_view data = bytes;
   std::string bom_encoding;
   using namespace std::string_view_literals;
-  if (has_prefix(data, "\x00\x00\xFE\xFF"sv)) {
+  if (data.starts_with("\x00\x00\xFE\xFF"sv)) {
     bom_encoding = "utf-32be";
     data.remove_prefix(4);
-  } else if (has_prefix(data, "\xFF\xFE\x00\x00"sv)) {
+  } else if (data.starts_with("\xFF\xFE\x00\x00"sv)) {
     bom_encoding = "utf-32le";
     data.remove_prefix(4);
-  } else if (has_prefix(data, "\xFE\xFF"sv) && !has_prefix(data.substr(2), "\x00\x00"sv)) {
+  } else if (data.starts_with("\xFE\xFF"sv) && !data.substr(2).starts_with("\x00\x00"sv)) {
     bom_encoding = "utf-16be";
     data.remove_prefix(2);
-  } else if (has_prefix(data, "\xFF\xFE"sv) && !has_prefix(data.substr(2), "\x00\x00"sv)) {
+  } else if (data.starts_with("\xFF\xFE"sv) && !data.substr(2).starts_with("\x00\x00"sv)) {
     bom_encoding = "utf-16le";
     data.remove_prefix(2);
-  } else if (has_prefix(data, "\xEF\xBB\xBF"sv)) {
+  } else if (data.starts_with("\xEF\xBB\xBF"sv)) {
     bom_encoding = "utf-8";
     data.remove_prefix(3);
-  } else if (has_prefix(data, "\x4C\x6F\xA7\x94"sv)) {
+  } else if (data.starts_with("\x4C\x6F\xA7\x94"sv)) {
     bom_encoding = "cp037";
-  } else if (has_prefix(data, "\x00\x3C\x00\x3F"sv)) {
+  } else if (data.starts_with("\x00\x3C\x00\x3F"sv)) {
     bom_encoding = "utf-16be";
-  } else if (has_prefix(data, "\x3C\x00\x3F\x00"sv)) {
+  } else if (data.starts_with("\x3C\x00\x3F\x00"sv)) {
     bom_encoding = "utf-16le";
-  } else if (has_prefix(data, "\x00\x00\x00\x3C"sv)) {
+  } else if (data.starts_with("\x00\x00\x00\x3C"sv)) {
     bom_encoding = "utf-32be";
-  } else if (has_prefix(data, "\x3C\x00\x00\x00"sv)) {
+  } else if (data.starts_with("\x3C\x00\x00\x00"sv)) {
     bom_encoding = "utf-32le";
   }
 
@@ -157,19 +132,19 @@ Result<DecodedDocument> decode_document(std::string_view bytes, const Options& o
     }
   }
 
-  std::string http_encoding = lower(trim(options.http_charset));
+  std::string http_encoding = ascii_lower(trim_html_space(options.http_charset));
   while (!http_encoding.empty() && (http_encoding.front() == '"' || http_encoding.front() == '\'')) {
     http_encoding.erase(0, 1);
   }
   while (!http_encoding.empty() && (http_encoding.back() == '"' || http_encoding.back() == '\'')) {
     http_encoding.pop_back();
   }
-  std::string content_type = lower(trim(options.http_content_type));
+  std::string content_type = ascii_lower(trim_html_space(options.http_content_type));
   if (auto semi = content_type.find(';'); semi != std::string::npos) {
     if (http_encoding.empty()) {
-      http_encoding = lower(charset_from_content_type(content_type));
+      http_encoding = ascii_lower(charset_from_content_type(content_type));
     }
-    content_type = std::string(trim(std::string_view(content_type).substr(0, semi)));
+    content_type = std::string(trim_html_space(std::string_view(content_type).substr(0, semi)));
   }
 
   // RFC 3023 as feedparser applies it.
@@ -225,11 +200,7 @@ Result<DecodedDocument> decode_document(std::string_view bytes, const Options& o
     }
     std::string name = converter_name(proposed);
     if ((name == "utf-8" || name == "us-ascii") && is_valid_utf8(data)) {
-      bool ascii = true;
-      if (name == "us-ascii") {
-        for (char c : data) ascii = ascii && static_cast<unsigned char>(c) < 0x80;
-      }
-      if (ascii) {
+      if (name != "us-ascii" || is_ascii(data)) {
         chosen = proposed;
         doc.text = data;  // no copy for the common case
         zero_copy = true;

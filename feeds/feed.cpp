@@ -118,7 +118,7 @@ Result<Feed> parse(std::string_view bytes, const Options& options) {
   Feed feed;
   feed.encoding = decoded->encoding;
   feed.warnings = std::move(decoded->warnings);
-  std::string_view text = internal::trim(decoded->text);
+  std::string_view text = trim_html_space(decoded->text);
   if (text.empty()) {
     return fail(ErrorCode::kParse,
                 bytes.empty() ? "not a feed: empty body" : "not a feed: the body is only whitespace");

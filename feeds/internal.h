@@ -9,6 +9,8 @@
 #include <vector>
 
 #include "common/error.h"
+#include "common/html_text.h"  // html_to_text() for titles published as HTML
+#include "common/text.h"       // trim_html_space(), append_utf8(), append_escaped_markup()
 #include "feeds/feed.h"
 
 namespace banwatch::feeds::internal {
@@ -69,9 +71,6 @@ Status parse_xml(std::string_view utf8, const Options& options, Feed& feed);
 // JSON Feed 1.0/1.1.
 Status parse_json_feed(std::string_view utf8, const Options& options, Feed& feed);
 
-// HTML fragment -> plain text: tags dropped, entities decoded, whitespace
-// collapsed. For titles published as HTML.
-std::string html_to_text(std::string_view html);
 // feedparser's heuristic: an end tag or an entity reference means HTML.
 bool looks_like_html(std::string_view text);
 // Relative URLs in the URL-valued attributes of an HTML fragment (href, src,
@@ -84,12 +83,6 @@ void fix_windows_1252_controls(std::string& text, bool html);
 // "<br/>" written "<br />" and "&#X61;" as "&#x61;": the spelling feedparser
 // normalizes HTML content to.
 void normalize_html_shorttags(std::string& html);
-// Appends `text` escaped for HTML/XML text or attribute values.
-void append_escaped(std::string& out, std::string_view text, bool attribute);
-// Appends the UTF-8 encoding of a code point.
-void append_utf8(std::string& out, std::uint32_t code_point);
-// Trims ASCII whitespace from both ends.
-std::string_view trim(std::string_view s);
 
 // `reference` resolved against `base`; the reference itself when either does
 // not parse (relative links with no base stay relative).

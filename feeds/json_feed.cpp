@@ -99,7 +99,7 @@ Status parse_json_feed(std::string_view utf8, const Options& options, Feed& feed
     std::string url = string_member(entry, "url");
     if (url.empty()) url = string_member(entry, "external_url");
     item.url = resolve_url(base, url);
-    item.title = std::string(trim(string_member(entry, "title")));
+    item.title = std::string(trim_html_space(string_member(entry, "title")));
     item.summary = string_member(entry, "summary");
     item.summary_type = "text/plain";
     std::string html = string_member(entry, "content_html");

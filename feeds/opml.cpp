@@ -18,7 +18,7 @@ namespace {
 std::string attribute(xmlNodePtr node, const char* name) {
   xmlChar* value = xmlGetProp(node, reinterpret_cast<const xmlChar*>(name));
   if (value == nullptr) return {};
-  std::string out(internal::trim(reinterpret_cast<const char*>(value)));
+  std::string out(trim_html_space(reinterpret_cast<const char*>(value)));
   xmlFree(value);
   return out;
 }
@@ -28,7 +28,7 @@ bool named(xmlNodePtr node, std::string_view name) {
 }
 
 void add_tag(std::vector<std::string>& tags, std::string_view tag) {
-  tag = internal::trim(tag);
+  tag = trim_html_space(tag);
   if (tag.empty()) return;
   for (const auto& t : tags) {
     if (t == tag) return;
@@ -82,7 +82,7 @@ Result<OpmlDocument> parse_opml(std::string_view bytes, const OpmlOptions& optio
   Options feed_options;
   auto decoded = internal::decode_document(bytes, feed_options);
   if (!decoded) return std::unexpected(decoded.error());
-  if (internal::trim(decoded->text).empty()) return fail(ErrorCode::kParse, "not OPML: empty file");
+  if (trim_html_space(decoded->text).empty()) return fail(ErrorCode::kParse, "not OPML: empty file");
   OpmlDocument result;
   Errors errors{&result.warnings};
   xmlParserCtxtPtr ctxt = xmlNewParserCtxt();
@@ -125,7 +125,7 @@ Result<OpmlDocument> parse_opml(std::string_view bytes, const OpmlOptions& optio
         if (named(h, "title")) {
           xmlChar* t = xmlNodeGetContent(h);
           if (t) {
-            result.title = std::string(internal::trim(reinterpret_cast<const char*>(t)));
+            result.title = std::string(trim_html_space(reinterpret_cast<const char*>(t)));
             xmlFree(t);
           }
         }
@@ -184,20 +184,20 @@ Result<OpmlDocument> parse_opml(std::string_view bytes, const OpmlOptions& optio
 std::string write_opml(std::string_view title, const std::vector<OpmlFeed>& feeds) {
   std::string out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<opml version=\"2.0\">\n  <head>\n";
   out += "    <title>";
-  internal::append_escaped(out, title, false);
+  append_escaped_markup(out, title, Quotes::kKeep);
   out += "</title>\n  </head>\n  <body>\n";
   auto write_feed = [&](const OpmlFeed& f, std::string_view indent) {
     out += indent;
     out += "<outline type=\"rss\" text=\"";
-    internal::append_escaped(out, f.title, true);
+    append_escaped_markup(out, f.title, Quotes::kDouble);
     out += "\" title=\"";
-    internal::append_escaped(out, f.title, true);
+    append_escaped_markup(out, f.title, Quotes::kDouble);
     out += "\" xmlUrl=\"";
-    internal::append_escaped(out, f.xml_url, true);
+    append_escaped_markup(out, f.xml_url, Quotes::kDouble);
     out += '"';
     if (!f.html_url.empty()) {
       out += " htmlUrl=\"";
-      internal::append_escaped(out, f.html_url, true);
+      append_escaped_markup(out, f.html_url, Quotes::kDouble);
       out += '"';
     }
     if (!f.tags.empty()) {
@@ -205,7 +205,7 @@ std::string write_opml(std::string_view title, const std::vector<OpmlFeed>& feed
       for (std::size_t i = 0; i < f.tags.size(); ++i) {
         if (i) out += ',';
         out += '/';
-        internal::append_escaped(out, f.tags[i], true);
+        append_escaped_markup(out, f.tags[i], Quotes::kDouble);
       }
       out += '"';
     }
@@ -224,7 +224,7 @@ std::string write_opml(std::string_view title, const std::vector<OpmlFeed>& feed
   }
   for (const auto& folder : folders) {
     out += "    <outline text=\"";
-    internal::append_escaped(out, folder, true);
+    append_escaped_markup(out, folder, Quotes::kDouble);
     out += "\">\n";
     for (const auto& f : feeds) {
       if (!f.tags.empty() && f.tags.front() == folder) write_feed(f, "      ");

@@ -1,6 +1,5 @@
-// Small text helpers: HTML to text for titles, escaping, URL resolution.
-#include <libxml/HTMLparser.h>
-
+// Small text functions of the feed reader: telling HTML from text, repairing
+// ampersands and windows-1252 controls, resolving URLs in HTML.
 #include <fmt/format.h>
 
 #include "common/url.h"
@@ -10,99 +9,11 @@ namespace banwatch::feeds::internal {
 
 namespace {
 
-bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f'; }
 bool is_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 bool is_hex(char c) { return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
 
-// Decodes the character reference starting at text[i] == '&'. On success
-// appends the character, advances i past the reference and returns true.
-bool decode_reference(std::string_view text, std::size_t& i, std::string& out) {
-  std::size_t j = i + 1;
-  if (j < text.size() && text[j] == '#') {
-    ++j;
-    bool hex = j < text.size() && (text[j] == 'x' || text[j] == 'X');
-    if (hex) ++j;
-    std::uint32_t cp = 0;
-    std::size_t digits = 0;
-    while (j < text.size() && (hex ? is_hex(text[j]) : is_digit(text[j])) && digits < 8) {
-      char c = text[j];
-      cp = cp * (hex ? 16 : 10) + static_cast<std::uint32_t>(is_digit(c) ? c - '0' : (c | 0x20) - 'a' + 10);
-      ++j;
-      ++digits;
-    }
-    if (digits == 0) return false;
-    if (j < text.size() && text[j] == ';') ++j;
-    if (cp == 0 || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) cp = 0xFFFD;
-    append_utf8(out, cp);
-    i = j;
-    return true;
-  }
-  std::size_t start = j;
-  while (j < text.size() && (is_alpha(text[j]) || is_digit(text[j])) && j - start < 32) ++j;
-  if (j == start || j >= text.size() || text[j] != ';') return false;
-  std::string name(text.substr(start, j - start));
-  if (name == "apos") {
-    out += '\'';
-  } else {
-    const htmlEntityDesc* desc = htmlEntityLookup(reinterpret_cast<const xmlChar*>(name.c_str()));
-    if (desc == nullptr) return false;
-    append_utf8(out, desc->value);
-  }
-  i = j + 1;
-  return true;
-}
-
 }  // namespace
-
-std::string_view trim(std::string_view s) {
-  std::size_t b = 0, e = s.size();
-  while (b < e && is_space(s[b])) ++b;
-  while (e > b && is_space(s[e - 1])) --e;
-  return s.substr(b, e - b);
-}
-
-void append_utf8(std::string& out, std::uint32_t cp) {
-  if (cp < 0x80) {
-    out += static_cast<char>(cp);
-  } else if (cp < 0x800) {
-    out += static_cast<char>(0xC0 | (cp >> 6));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else if (cp < 0x10000) {
-    out += static_cast<char>(0xE0 | (cp >> 12));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (cp >> 18));
-    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  }
-}
-
-void append_escaped(std::string& out, std::string_view text, bool attribute) {
-  for (char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        if (attribute) {
-          out += "&quot;";
-          break;
-        }
-        [[fallthrough]];
-      default:
-        out += c;
-    }
-  }
-}
 
 bool looks_like_html(std::string_view text) {
   // An end tag "</name>" or a character/entity reference "&name;" / "&#123;".
@@ -120,83 +31,6 @@ bool looks_like_html(std::string_view text) {
     }
   }
   return false;
-}
-
-std::string html_to_text(std::string_view html) {
-  std::string out;
-  out.reserve(html.size());
-  bool pending_space = false;
-  auto put_space = [&] {
-    if (!out.empty()) pending_space = true;
-  };
-  std::size_t i = 0;
-  while (i < html.size()) {
-    char c = html[i];
-    if (c == '<') {
-      std::size_t j = i + 1;
-      if (j < html.size() && (is_alpha(html[j]) || html[j] == '/' || html[j] == '!' || html[j] == '?')) {
-        if (html.compare(j, 3, "!--") == 0) {
-          std::size_t end = html.find("-->", j + 3);
-          i = end == std::string_view::npos ? html.size() : end + 3;
-          continue;
-        }
-        // Skip the tag, honouring quoted attribute values.
-        char quote = 0;
-        while (j < html.size()) {
-          char d = html[j];
-          if (quote) {
-            if (d == quote) quote = 0;
-          } else if (d == '"' || d == '\'') {
-            quote = d;
-          } else if (d == '>') {
-            break;
-          }
-          ++j;
-        }
-        std::string_view tag = html.substr(i + 1, std::min(j, html.size()) - i - 1);
-        // Block-level tags separate words; inline ones do not.
-        std::string_view name = tag.substr(tag.starts_with('/') ? 1 : 0);
-        std::size_t n = 0;
-        while (n < name.size() && (is_alpha(name[n]) || is_digit(name[n]))) ++n;
-        name = name.substr(0, n);
-        static constexpr std::string_view kBlocks[] = {"br",    "p",          "div", "li", "tr", "td", "h1",
-                                                       "h2",    "h3",         "h4",  "h5", "h6", "ul", "ol",
-                                                       "table", "blockquote", "hr",  "BR", "P",  "DIV"};
-        for (auto b : kBlocks) {
-          if (name == b) put_space();
-        }
-        i = j < html.size() ? j + 1 : html.size();
-        continue;
-      }
-    }
-    if (c == '&') {
-      std::string decoded;
-      std::size_t k = i;
-      if (decode_reference(html, k, decoded)) {
-        if (decoded == "\xC2\xA0") decoded = " ";
-        for (char d : decoded) {
-          if (is_space(d)) {
-            put_space();
-          } else {
-            if (pending_space) out += ' ';
-            pending_space = false;
-            out += d;
-          }
-        }
-        i = k;
-        continue;
-      }
-    }
-    if (is_space(c)) {
-      put_space();
-    } else {
-      if (pending_space) out += ' ';
-      pending_space = false;
-      out += c;
-    }
-    ++i;
-  }
-  return out;
 }
 
 bool escape_bare_ampersands(std::string_view text, std::string& out, std::size_t& fixed) {
@@ -253,7 +87,7 @@ bool escape_bare_ampersands(std::string_view text, std::string& out, std::size_t
 }
 
 std::string resolve_url(std::string_view base, std::string_view reference) {
-  std::string_view ref = trim(reference);
+  std::string_view ref = trim_html_space(reference);
   if (ref.empty()) return std::string(base);
   if (base.empty()) return std::string(ref);
   auto parsed = Url::parse(base);
@@ -279,7 +113,7 @@ bool is_url_attribute(std::string_view name) {
 }
 
 bool has_scheme(std::string_view url) {
-  url = trim(url);
+  url = trim_html_space(url);
   if (url.empty() || !is_alpha(url[0])) return false;
   for (std::size_t i = 1; i < url.size(); ++i) {
     char c = url[i];
@@ -302,19 +136,19 @@ std::string resolve_html_urls(std::string_view html, std::string_view base) {
     while (i < html.size() && (is_alpha(html[i]) || is_digit(html[i]))) ++i;  // tag name
     // Attributes until '>'.
     while (i < html.size() && html[i] != '>') {
-      while (i < html.size() && (is_space(html[i]) || html[i] == '/')) ++i;
+      while (i < html.size() && (is_html_space(html[i]) || html[i] == '/')) ++i;
       std::size_t name_start = i;
-      while (i < html.size() && !is_space(html[i]) && html[i] != '=' && html[i] != '>' && html[i] != '/') {
+      while (i < html.size() && !is_html_space(html[i]) && html[i] != '=' && html[i] != '>' && html[i] != '/') {
         ++i;
       }
       std::string_view name = html.substr(name_start, i - name_start);
-      while (i < html.size() && is_space(html[i])) ++i;
+      while (i < html.size() && is_html_space(html[i])) ++i;
       if (i >= html.size() || html[i] != '=') {
         if (name.empty() && i < html.size() && html[i] != '>') ++i;
         continue;
       }
       ++i;
-      while (i < html.size() && is_space(html[i])) ++i;
+      while (i < html.size() && is_html_space(html[i])) ++i;
       std::size_t value_start, value_end;
       if (i < html.size() && (html[i] == '"' || html[i] == '\'')) {
         char q = html[i];
@@ -324,21 +158,21 @@ std::string resolve_html_urls(std::string_view html, std::string_view base) {
         i = value_end == html.size() ? value_end : value_end + 1;
       } else {
         value_start = i;
-        while (i < html.size() && !is_space(html[i]) && html[i] != '>') ++i;
+        while (i < html.size() && !is_html_space(html[i]) && html[i] != '>') ++i;
         value_end = i;
       }
       if (!is_url_attribute(name)) continue;
       std::string_view value = html.substr(value_start, value_end - value_start);
-      if (has_scheme(value) || trim(value).empty()) continue;
+      if (has_scheme(value) || trim_html_space(value).empty()) continue;
       std::string decoded;
       // Attribute values carry entity references (&amp;); resolve the URL they denote.
       for (std::size_t k = 0; k < value.size();) {
-        if (value[k] == '&' && decode_reference(value, k, decoded)) continue;
+        if (value[k] == '&' && decode_html_reference(value, k, decoded)) continue;
         decoded += value[k++];
       }
       std::string resolved = resolve_url(base, decoded);
       out.append(html.substr(copied, value_start - copied));
-      append_escaped(out, resolved, true);
+      append_escaped_markup(out, resolved, Quotes::kDouble);
       copied = value_end;
     }
   }
@@ -396,7 +230,7 @@ void normalize_html_shorttags(std::string& html) {
     char c = html[i];
     if (c == '<') last_lt = i;
     bool inside_tag = last_lt != std::string::npos && (last_gt == std::string::npos || last_gt < last_lt);
-    if (c == '/' && inside_tag && i > 0 && i + 1 < html.size() && html[i + 1] == '>' && !is_space(html[i - 1])) {
+    if (c == '/' && inside_tag && i > 0 && i + 1 < html.size() && html[i + 1] == '>' && !is_html_space(html[i - 1])) {
       out += ' ';  // "<br/>" -> "<br />", as feedparser writes void elements
     }
     if (c == '>') last_gt = i;

@@ -478,8 +478,8 @@ Tag Reader::resolve_tag(const xmlChar* localname, const xmlChar* prefix, const x
 }
 
 TextKind Reader::text_kind_for(Tag tag, Attributes attrs) const {
-  std::string_view type = trim(attrs.get("type"));
-  std::string_view mode = trim(attrs.get("mode"));
+  std::string_view type = trim_html_space(attrs.get("type"));
+  std::string_view mode = trim_html_space(attrs.get("mode"));
   bool atom_construct = tag == Tag::kTitle || tag == Tag::kSummary || tag == Tag::kContent || tag == Tag::kSubtitle;
   if (atom_construct && (is_atom_ || !type.empty())) {
     TextKind kind = TextKind::kText;
@@ -527,7 +527,7 @@ void Reader::start_root(Tag tag, Ns ns, std::string_view local, std::string_view
   root_seen_ = true;
   switch (tag) {
     case Tag::kRss: {
-      std::string_view v = trim(attrs.get("version"));
+      std::string_view v = trim_html_space(attrs.get("version"));
       if (v == "0.91") {
         feed_.format =
             doctype_public_id_.find("Netscape") != std::string::npos ? Format::kRss091Netscape : Format::kRss091;
@@ -559,9 +559,10 @@ void Reader::start_root(Tag tag, Ns ns, std::string_view local, std::string_view
     case Tag::kFeed:
     case Tag::kEntry:
       is_atom_ = true;
-      feed_.format = (uri == "http://purl.org/atom/ns#" || (uri.empty() && trim(attrs.get("version")) == "0.3"))
-                         ? Format::kAtom03
-                         : Format::kAtom10;
+      feed_.format =
+          (uri == "http://purl.org/atom/ns#" || (uri.empty() && trim_html_space(attrs.get("version")) == "0.3"))
+              ? Format::kAtom03
+              : Format::kAtom10;
       if (tag == Tag::kEntry) open_item();
       return;
     case Tag::kUrlset:
@@ -615,11 +616,11 @@ void Reader::close_item() {
 }
 
 void Reader::start_enclosure(std::string_view url, std::string_view type, std::string_view length) {
-  if (!item_ || trim(url).empty()) return;
+  if (!item_ || trim_html_space(url).empty()) return;
   Enclosure e;
   e.url = resolve_url(current_base(), url);
-  e.type = std::string(trim(type));
-  std::string_view len = trim(length);
+  e.type = std::string(trim_html_space(type));
+  std::string_view len = trim_html_space(length);
   std::int64_t n = 0;
   bool ok = !len.empty();
   for (char c : len) {
@@ -638,7 +639,7 @@ void Reader::start_enclosure(std::string_view url, std::string_view type, std::s
 
 void Reader::start_link(Attributes attrs) {
   std::string_view href = attrs.get("href");
-  std::string_view rel = trim(attrs.get("rel"));
+  std::string_view rel = trim_html_space(attrs.get("rel"));
   if (rel.empty()) rel = "alternate";
   std::string url = resolve_url(current_base(), href);
   if (rel == "enclosure") {
@@ -646,7 +647,7 @@ void Reader::start_link(Attributes attrs) {
     return;
   }
   if (rel != "alternate") return;
-  std::string_view type = trim(attrs.get("type"));
+  std::string_view type = trim_html_space(attrs.get("type"));
   bool html_like = type.empty() || type == "text/html" || type == "application/xhtml+xml";
   if (item_) {
     if (!item_link_is_alternate_ || (html_like && item_->url.empty())) {
@@ -680,7 +681,7 @@ void Reader::start(const xmlChar* localname, const xmlChar* prefix, const xmlCha
       frame.pushed_base = true;
     }
     if (attrs.has("lang", kXmlNs)) {
-      langs_.emplace_back(trim(attrs.get("lang", kXmlNs)));
+      langs_.emplace_back(trim_html_space(attrs.get("lang", kXmlNs)));
       frame.pushed_lang = true;
     }
   }
@@ -693,7 +694,7 @@ void Reader::start(const xmlChar* localname, const xmlChar* prefix, const xmlCha
       if (c.kind != TextKind::kHtml) {
         std::string raw = std::move(c.buffer);
         c.buffer.clear();
-        append_escaped(c.buffer, raw, false);
+        append_escaped_markup(c.buffer, raw, Quotes::kKeep);
       }
     }
     bool direct = stack_.size() == c.depth;
@@ -714,11 +715,11 @@ void Reader::start(const xmlChar* localname, const xmlChar* prefix, const xmlCha
       }
       c.buffer += reinterpret_cast<const char*>(a[0]);
       c.buffer += "=\"";
-      append_escaped(
+      append_escaped_markup(
           c.buffer,
           decode_attribute(std::string_view(reinterpret_cast<const char*>(a[3]), static_cast<std::size_t>(a[4] - a[3])),
                            *attrs.scratch),
-          true);
+          Quotes::kDouble);
       c.buffer += '"';
     }
     bool is_void = is_void_html_element(local);
@@ -753,7 +754,7 @@ void Reader::start(const xmlChar* localname, const xmlChar* prefix, const xmlCha
       if (!item_ && !is_sitemap_) {
         open_item();
         constexpr std::string_view kRdfNs = "http://www.w3.org/1999/02/22-rdf-syntax-ns#";
-        if (item_ && attrs.has("about", kRdfNs)) item_->id = std::string(trim(attrs.get("about", kRdfNs)));
+        if (item_ && attrs.has("about", kRdfNs)) item_->id = std::string(trim_html_space(attrs.get("about", kRdfNs)));
       }
       return;
     case Tag::kUrl:
@@ -796,7 +797,7 @@ void Reader::start(const xmlChar* localname, const xmlChar* prefix, const xmlCha
       } else {
         begin_capture(tag, TextKind::kText);
         if (atom_element) {
-          capture_->rel = std::string(trim(attrs.get("rel")));
+          capture_->rel = std::string(trim_html_space(attrs.get("rel")));
           if (capture_->rel.empty()) capture_->rel = "alternate";
         }
       }
@@ -810,7 +811,7 @@ void Reader::start(const xmlChar* localname, const xmlChar* prefix, const xmlCha
     case Tag::kCategory:
       if (ignore_depth_ != 0) return;
       if (attrs.has("term")) {
-        std::string term(trim(attrs.get("term")));
+        std::string term(trim_html_space(attrs.get("term")));
         if (!term.empty() && item_) item_->categories.push_back(std::move(term));
         return;
       }
@@ -820,7 +821,7 @@ void Reader::start(const xmlChar* localname, const xmlChar* prefix, const xmlCha
       if (ignore_depth_ != 0 || !item_) return;
       begin_capture(tag, TextKind::kText);
       // isPermaLink defaults to true (RSS 2.0 §guid).
-      capture_->first_child = std::string(trim(attrs.get("isPermaLink")));
+      capture_->first_child = std::string(trim_html_space(attrs.get("isPermaLink")));
       return;
     case Tag::kContent:
       if (ignore_depth_ != 0) return;
@@ -832,7 +833,7 @@ void Reader::start(const xmlChar* localname, const xmlChar* prefix, const xmlCha
       }
       begin_capture(tag, text_kind_for(tag, attrs));
       if (capture_->kind == TextKind::kXhtml) capture_->markup = true;
-      capture_->strip_div = trim(attrs.get("type")) == "xhtml";
+      capture_->strip_div = trim_html_space(attrs.get("type")) == "xhtml";
       return;
     case Tag::kTitle:
     case Tag::kDescription:
@@ -846,7 +847,7 @@ void Reader::start(const xmlChar* localname, const xmlChar* prefix, const xmlCha
       if (person_depth_ != 0) return;
       begin_capture(tag, text_kind_for(tag, attrs));
       if (capture_->kind == TextKind::kXhtml) capture_->markup = true;
-      capture_->strip_div = trim(attrs.get("type")) == "xhtml";
+      capture_->strip_div = trim_html_space(attrs.get("type")) == "xhtml";
       return;
     case Tag::kFullItem:
       if (ignore_depth_ != 0 || !item_) return;
@@ -898,21 +899,21 @@ namespace {
 // Splits "jane@example.com (Jane Doe)" and "Jane Doe <jane@example.com>".
 Author parse_person(std::string_view text) {
   Author a;
-  text = trim(text);
+  text = trim_html_space(text);
   auto open = text.find('(');
   auto close = text.rfind(')');
   if (open != std::string_view::npos && close != std::string_view::npos && close > open &&
       text.substr(0, open).find('@') != std::string_view::npos) {
-    a.email = std::string(trim(text.substr(0, open)));
-    a.name = std::string(trim(text.substr(open + 1, close - open - 1)));
+    a.email = std::string(trim_html_space(text.substr(0, open)));
+    a.name = std::string(trim_html_space(text.substr(open + 1, close - open - 1)));
     return a;
   }
   auto lt = text.find('<');
   auto gt = text.rfind('>');
   if (lt != std::string_view::npos && gt != std::string_view::npos && gt > lt &&
       text.substr(lt, gt - lt).find('@') != std::string_view::npos) {
-    a.name = std::string(trim(text.substr(0, lt)));
-    a.email = std::string(trim(text.substr(lt + 1, gt - lt - 1)));
+    a.name = std::string(trim_html_space(text.substr(0, lt)));
+    a.email = std::string(trim_html_space(text.substr(lt + 1, gt - lt - 1)));
     if (a.name.empty()) a.name = a.email;
     return a;
   }
@@ -973,7 +974,7 @@ void Reader::end_capture() {
     c.kind = looks_like_html(value) ? TextKind::kHtml : TextKind::kText;
   }
   if (c.tag == Tag::kGuid) {
-    std::string id(trim(value));
+    std::string id(trim_html_space(value));
     if (item_ && item_->id.empty()) item_->id = id;
     std::string_view permalink = c.first_child;
     if (item_ && permalink != "false" && permalink != "False" &&
@@ -984,7 +985,7 @@ void Reader::end_capture() {
   }
   if (!c.rel.empty()) {
     // Atom 0.3 link whose URL is its text: treat it as an href.
-    std::string url(trim(value));
+    std::string url(trim_html_space(value));
     if (c.rel == "alternate" && item_ && !item_link_is_alternate_) {
       item_->url = resolve_url(c.base, url);
       item_link_is_alternate_ = has_item_link_ = true;
@@ -993,7 +994,7 @@ void Reader::end_capture() {
     }
     return;
   }
-  if (value.size() != trim(value).size()) value = std::string(trim(value));
+  if (value.size() != trim_html_space(value).size()) value = std::string(trim_html_space(value));
   fix_windows_1252_controls(value, c.kind == TextKind::kHtml || c.kind == TextKind::kXhtml);
   if (c.kind == TextKind::kHtml) normalize_html_shorttags(value);
   if ((c.kind == TextKind::kHtml || c.kind == TextKind::kXhtml) && !c.base.empty() &&
@@ -1006,7 +1007,7 @@ void Reader::end_capture() {
 void Reader::store_field(Tag tag, std::string value, TextKind kind, std::string_view base) {
   auto plain_title = [&](std::string& title, std::string& raw, std::string& type) {
     if (!title.empty()) return;
-    std::string_view v = trim(value);
+    std::string_view v = trim_html_space(value);
     raw = std::string(v);
     if (kind == TextKind::kHtml || kind == TextKind::kXhtml) {
       title = html_to_text(v);
@@ -1020,7 +1021,7 @@ void Reader::store_field(Tag tag, std::string value, TextKind kind, std::string_
     }
   };
   if (person_depth_ != 0) {
-    std::string v(trim(value));
+    std::string v(trim_html_space(value));
     if (tag == Tag::kName)
       person_.name = std::move(v);
     else if (tag == Tag::kEmail)
@@ -1039,7 +1040,7 @@ void Reader::store_field(Tag tag, std::string value, TextKind kind, std::string_
         return;
       case Tag::kLink:
       case Tag::kLoc:
-        if (!has_item_link_ && !trim(value).empty()) {
+        if (!has_item_link_ && !trim_html_space(value).empty()) {
           it.url = resolve_url(base, value);
           has_item_link_ = true;
         }
@@ -1066,7 +1067,7 @@ void Reader::store_field(Tag tag, std::string value, TextKind kind, std::string_
         return;
       case Tag::kId:
         if (it.id.empty()) {
-          it.id = std::string(trim(value));
+          it.id = std::string(trim_html_space(value));
           // Atom ids are IRIs; a relative one is relative to xml:base (RFC 4287 §4.2.6).
           if (is_atom_ && !base.empty() && !it.id.empty() && it.id.find(':') == std::string::npos) {
             it.id = resolve_url(base, it.id);
@@ -1078,17 +1079,17 @@ void Reader::store_field(Tag tag, std::string value, TextKind kind, std::string_
       case Tag::kIssued:
       case Tag::kNewsPublicationDate:
         // The last of repeated or synonymous date elements wins, as in feedparser.
-        if (!trim(value).empty()) it.published_raw = std::string(trim(value));
+        if (!trim_html_space(value).empty()) it.published_raw = std::string(trim_html_space(value));
         return;
       case Tag::kUpdated:
       case Tag::kModified:
       case Tag::kDcDate:
       case Tag::kLastmod:
-        if (!trim(value).empty()) it.updated_raw = std::string(trim(value));
+        if (!trim_html_space(value).empty()) it.updated_raw = std::string(trim_html_space(value));
         return;
       case Tag::kAuthor:
       case Tag::kDcCreator: {
-        if (trim(value).empty()) return;
+        if (trim_html_space(value).empty()) return;
         Author a = parse_person(value);
         add_unique(it.authors, a.name);
         it.author_details.push_back(std::move(a));
@@ -1096,13 +1097,13 @@ void Reader::store_field(Tag tag, std::string value, TextKind kind, std::string_
       }
       case Tag::kCategory:
       case Tag::kDcSubject:
-        add_unique(it.categories, std::string(trim(value)));
+        add_unique(it.categories, std::string(trim_html_space(value)));
         return;
       case Tag::kNewsKeywords: {
         std::string_view rest = value;
         while (!rest.empty()) {
           auto comma = rest.find(',');
-          add_unique(it.categories, std::string(trim(rest.substr(0, comma))));
+          add_unique(it.categories, std::string(trim_html_space(rest.substr(0, comma))));
           if (comma == std::string_view::npos) break;
           rest.remove_prefix(comma + 1);
         }
@@ -1111,11 +1112,11 @@ void Reader::store_field(Tag tag, std::string value, TextKind kind, std::string_
       case Tag::kLanguage:
       case Tag::kDcLanguage:
       case Tag::kNewsLanguage:
-        it.language = std::string(trim(value));
+        it.language = std::string(trim_html_space(value));
         std::replace(it.language.begin(), it.language.end(), '_', '-');
         return;
       case Tag::kNewsName:
-        it.publication_name = std::string(trim(value));
+        it.publication_name = std::string(trim_html_space(value));
         return;
       default:
         return;
@@ -1132,31 +1133,31 @@ void Reader::store_field(Tag tag, std::string value, TextKind kind, std::string_
     case Tag::kDescription:
     case Tag::kSubtitle:
     case Tag::kDcDescription:
-      if (feed_.description.empty()) feed_.description = std::string(trim(value));
+      if (feed_.description.empty()) feed_.description = std::string(trim_html_space(value));
       return;
     case Tag::kLanguage:
     case Tag::kDcLanguage:
-      if (feed_.language.empty()) feed_.language = std::string(trim(value));
+      if (feed_.language.empty()) feed_.language = std::string(trim_html_space(value));
       return;
     case Tag::kPubDate:
     case Tag::kPublished:
     case Tag::kIssued:
-      if (!trim(value).empty()) feed_.published_raw = std::string(trim(value));
+      if (!trim_html_space(value).empty()) feed_.published_raw = std::string(trim_html_space(value));
       return;
     case Tag::kUpdated:
     case Tag::kModified:
     case Tag::kDcDate:
     case Tag::kLastBuildDate:
-      if (!trim(value).empty()) feed_.updated_raw = std::string(trim(value));
+      if (!trim_html_space(value).empty()) feed_.updated_raw = std::string(trim_html_space(value));
       return;
     case Tag::kAuthor:
     case Tag::kDcCreator:
     case Tag::kManagingEditor:
-      if (!trim(value).empty()) add_unique(feed_.authors, parse_person(value).name);
+      if (!trim_html_space(value).empty()) add_unique(feed_.authors, parse_person(value).name);
       return;
     case Tag::kTtl: {
       int n = 0;
-      std::string_view v = trim(value);
+      std::string_view v = trim_html_space(value);
       bool ok = !v.empty() && v.size() < 8;
       for (char ch : v) {
         if (ch < '0' || ch > '9')
@@ -1168,7 +1169,7 @@ void Reader::store_field(Tag tag, std::string value, TextKind kind, std::string_
       return;
     }
     case Tag::kHour: {
-      std::string_view v = trim(value);
+      std::string_view v = trim_html_space(value);
       if (v.size() == 1 || v.size() == 2) {
         int h = 0;
         bool ok = true;
@@ -1183,7 +1184,7 @@ void Reader::store_field(Tag tag, std::string value, TextKind kind, std::string_
       return;
     }
     case Tag::kDay:
-      add_unique(feed_.skip_days, std::string(trim(value)));
+      add_unique(feed_.skip_days, std::string(trim_html_space(value)));
       return;
     default:
       return;
@@ -1251,9 +1252,9 @@ void Reader::characters(std::string_view text) {
   }
   if (!capture_) return;
   Capture& c = *capture_;
-  if (stack_.size() == c.depth && !c.top_text && !trim(text).empty()) c.top_text = true;
+  if (stack_.size() == c.depth && !c.top_text && !trim_html_space(text).empty()) c.top_text = true;
   if (c.markup && c.kind != TextKind::kHtml) {
-    append_escaped(c.buffer, text, false);
+    append_escaped_markup(c.buffer, text, Quotes::kKeep);
   } else {
     c.buffer.append(text);
   }
@@ -1377,7 +1378,7 @@ Status Reader::run(std::string_view text) {
 
   if (failure_) return std::unexpected(*failure_);
   if (!root_seen_) {
-    std::string_view head = trim(text).substr(0, 40);
+    std::string_view head = trim_html_space(text).substr(0, 40);
     std::string shown;
     for (char ch : head) shown += (static_cast<unsigned char>(ch) < 0x20) ? ' ' : ch;
     return fail_status(ErrorCode::kParse,

@@ -7,25 +7,24 @@
 
 #include "parsers/article_internal.h"
 #include "common/charset.h"
+#include "common/text.h"
 #include "parsers/html_dom.h"
 
 namespace banwatch::article {
 namespace {
-
-bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
 
 // Bytes that cannot be a web page: NULs and control characters dominate.
 bool looks_binary(std::string_view s) {
   std::size_t sample = std::min<std::size_t>(s.size(), 4096), control = 0;
   for (std::size_t i = 0; i < sample; ++i) {
     unsigned char c = static_cast<unsigned char>(s[i]);
-    if (c == 0 || (c < 0x20 && !is_space(static_cast<char>(c)) && c != 0x1B)) ++control;
+    if (c == 0 || (c < 0x20 && !is_ascii_space(static_cast<char>(c)) && c != 0x1B)) ++control;
   }
   return control * 10 > sample;
 }
 
 std::string nfc(const std::string& s) {
-  if (std::all_of(s.begin(), s.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; })) return s;
+  if (is_ascii(s)) return s;
   return banwatch::nfc(s);
 }
 
@@ -56,7 +55,7 @@ Result<Article> extract(std::string_view bytes, const Options& options) {
     return fail(ErrorCode::kBudgetExceeded, "page is " + std::to_string(bytes.size()) +
                                                 " bytes, more than the budget of " + std::to_string(options.max_bytes));
   }
-  if (std::all_of(bytes.begin(), bytes.end(), is_space)) return fail(ErrorCode::kParse, "empty page");
+  if (std::all_of(bytes.begin(), bytes.end(), is_ascii_space)) return fail(ErrorCode::kParse, "empty page");
 
   Article article;
   article.url = options.url;

@@ -6,6 +6,8 @@
 #include <cstring>
 #include <unordered_set>
 
+#include "common/text.h"
+
 namespace banwatch::html {
 
 // Gumbo allocates and frees many small blocks (tokens, attribute names,
@@ -98,8 +100,6 @@ bool is_name_char(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_' || c == ':';
 }
 
-char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
-
 // Elements that never nest: void elements and those the tree builder closes
 // implicitly (p, li, td, ...). Counting them would flag ordinary sloppy pages.
 bool ignored_for_depth(std::string_view name) {
@@ -144,7 +144,7 @@ std::size_t find_depth_overflow(std::string_view s, std::size_t max_depth) {
       continue;
     }
     name.clear();
-    while (j < n && is_name_char(s[j])) name.push_back(lower(s[j++]));
+    while (j < n && is_name_char(s[j])) name.push_back(ascii_lower(s[j++]));
     // Skip attributes to the closing '>', honouring quotes.
     char quote = 0;
     bool self_closing = false;
@@ -177,7 +177,7 @@ std::size_t find_depth_overflow(std::string_view s, std::size_t max_depth) {
         k = s.find("</", k);
         if (k == std::string_view::npos) return std::string_view::npos;
         bool match = k + 2 + name.size() <= n;
-        for (std::size_t m = 0; match && m < name.size(); ++m) match = lower(s[k + 2 + m]) == name[m];
+        for (std::size_t m = 0; match && m < name.size(); ++m) match = ascii_lower(s[k + 2 + m]) == name[m];
         if (match) break;
         k += 2;
       }
@@ -431,12 +431,6 @@ std::string collapse_whitespace(std::string_view text) {
   out.reserve(text.size());
   bool pending = false;
   append_collapsed(out, text, pending);
-  return out;
-}
-
-std::string to_lower_ascii(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = lower(c);
   return out;
 }
 

@@ -6,6 +6,8 @@
 #include <string>
 #include <unordered_map>
 
+#include "common/text.h"
+
 namespace banwatch::language {
 namespace {
 
@@ -77,7 +79,7 @@ std::string detect(std::string_view text, std::size_t budget) {
   for (std::size_t i = 0; i <= text.size(); ++i) {
     const unsigned char c = i < text.size() ? static_cast<unsigned char>(text[i]) : ' ';
     if (letter(c)) {
-      word.push_back(static_cast<char>(std::tolower(c)));
+      word.push_back(ascii_lower(static_cast<char>(c)));
     } else {
       count();
       word.clear();
@@ -100,9 +102,7 @@ std::string normalize(std::string_view declared) {
     return "";
   if (declared.size() > 2 && std::isalpha(static_cast<unsigned char>(declared[2]))) return "";
   std::string out;
-  out.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(declared[0]))));
-  out.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(declared[1]))));
-  return out;
+  return ascii_lower(declared.substr(0, 2));
 }
 
 }  // namespace banwatch::language

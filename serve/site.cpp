@@ -9,6 +9,7 @@
 #include <string>
 #include <unordered_set>
 
+#include "common/url.h"
 #include "digest/render.h"
 #include "serve/html.h"
 #include "serve/serve.h"
@@ -29,7 +30,7 @@ std::string url_encode(std::string_view text) {
     if (std::isalnum(u) || c == '-' || c == '.' || c == '_' || c == '~') {
       out.push_back(c);
     } else {
-      out += fmt::format("%{:02X}", u);
+      append_percent_encoded(out, u);
     }
   }
   return out;

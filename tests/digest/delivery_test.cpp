@@ -13,7 +13,7 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
-#include "crawler/transport.h"
+#include "transport/transport.h"
 #include "digest/atomic_file.h"
 #include "digest/deliver.h"
 #include "digest/metrics.h"

@@ -1,12 +1,13 @@
-#include "crawler/transport.h"
+#include "transport/transport.h"
 
 #include <curl/curl.h>
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <cctype>
 #include <memory>
 #include <mutex>
+
+#include "common/text.h"
 
 namespace banwatch::transport {
 
@@ -32,12 +33,6 @@ bool append(Slist& list, const std::string& value) {
   (void)list.release();
   list.reset(next);
   return true;
-}
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::tolower(c); });
-  return out;
 }
 
 bool has_control(std::string_view s) {
@@ -75,7 +70,7 @@ size_t header_cb(char* data, size_t size, size_t nitems, void* userp) {
   const std::size_t n = size * nitems;
   std::string_view line(data, n);
   constexpr std::string_view kName = "retry-after:";
-  if (line.size() > kName.size() && lower(line.substr(0, kName.size())) == kName) {
+  if (line.size() > kName.size() && ascii_istarts_with(line, kName)) {
     std::string_view v = line.substr(kName.size());
     while (!v.empty() && (v.front() == ' ' || v.front() == '\t')) v.remove_prefix(1);
     while (!v.empty() && (v.back() == '\r' || v.back() == '\n' || v.back() == ' ')) v.remove_suffix(1);
@@ -100,12 +95,12 @@ std::string redact_url(const std::string& url) {
   std::string rest = url.substr(scheme_end + 3);
   rest = rest.substr(0, rest.find_first_of("/?#"));
   if (const auto at = rest.rfind('@'); at != std::string::npos) rest = rest.substr(at + 1);
-  return lower(url.substr(0, scheme_end)) + "://" + rest;
+  return ascii_lower(url.substr(0, scheme_end)) + "://" + rest;
 }
 
 Status send_mail(const MailRequest& r) {
   const std::string where = "mail to " + redact_url(r.url);
-  const std::string scheme = lower(r.url.substr(0, r.url.find("://")));
+  const std::string scheme = ascii_lower(r.url.substr(0, r.url.find("://")));
   if (r.url.find("://") == std::string::npos || (scheme != "smtp" && scheme != "smtps"))
     return fail(ErrorCode::kInvalidArgument, where + ": the URL must start with smtp:// or smtps://");
   if (r.envelope_to.empty()) return fail(ErrorCode::kInvalidArgument, where + ": no recipient");
@@ -158,7 +153,7 @@ Status send_mail(const MailRequest& r) {
 
 Result<HttpResponse> post_http(const HttpRequest& r) {
   const std::string where = "POST " + redact_url(r.url);
-  const std::string scheme = lower(r.url.substr(0, r.url.find("://")));
+  const std::string scheme = ascii_lower(r.url.substr(0, r.url.find("://")));
   if (r.url.find("://") == std::string::npos || (scheme != "http" && scheme != "https"))
     return fail(ErrorCode::kInvalidArgument, where + ": the URL must start with http:// or https://");
   global_init();
@@ -171,7 +166,7 @@ Result<HttpResponse> post_http(const HttpRequest& r) {
   for (const auto& [name, value] : r.headers) {
     if (has_control(name) || has_control(value) || name.find(':') != std::string::npos)
       return fail(ErrorCode::kInvalidArgument, where + ": bad header " + name);
-    has_expect = has_expect || lower(name) == "expect";
+    has_expect = has_expect || ascii_lower(name) == "expect";
     if (!append(headers, name + ": " + value)) return fail(ErrorCode::kInternal, where + ": out of memory");
   }
   // No "Expect: 100-continue" round trip: webhook bodies are small.

@@ -1,7 +1,8 @@
 // Outgoing transfers that are not crawling: mail submission (SMTP, SMTPS,
 // STARTTLS) and HTTP POSTs for webhooks. Thin, blocking wrappers over one
 // libcurl easy handle each; retries and message building belong to callers
-// (digest/deliver.h). Nothing here logs: passwords and URLs (which can carry
+// (digest/deliver.h). With crawler/, the only module that uses libcurl.
+// Nothing here logs: passwords and URLs (which can carry
 // tokens) stay out of error messages except for scheme, host and port.
 #pragma once
 
