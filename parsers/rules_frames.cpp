@@ -25,7 +25,9 @@
 #include <algorithm>
 #include <cctype>
 #include <cstring>
+#include <tuple>
 
+#include "common/text.h"
 #include "parsers/rules_internal.h"
 
 namespace banwatch::rules::internal {
@@ -37,12 +39,6 @@ constexpr std::size_t kRecentSentences = 3;  // how far back the article's last 
 constexpr int kMaxFramesPerSentence = 32;
 
 bool word_byte(unsigned char c) { return std::isalnum(c) || c == '_' || c == '-' || c >= 0x80; }
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 // A regex matching any of `terms` as whole words, case-insensitively.
 Result<std::unique_ptr<RE2>> words_regex(const std::vector<std::string>& terms, const RE2::Options& base,
@@ -78,7 +74,7 @@ std::size_t elision_end(std::string_view s, std::size_t b, std::size_t e, const 
     if (s.substr(p, 3) == "\xE2\x80\x99") len = 3;
     if (len == 0) continue;
     if (p == b || p + len >= e) return 0;
-    return elisions.contains(lower(s.substr(b, p - b)) + "'") ? p + len : 0;
+    return elisions.contains(ascii_lower(s.substr(b, p - b)) + "'") ? p + len : 0;
   }
   return 0;
 }
@@ -97,12 +93,12 @@ std::vector<Word> words_in(std::string_view s, std::size_t from, std::size_t to,
     while (e > b && (s[e - 1] == '.' || s[e - 1] == '\'')) --e;
     if (e <= b) continue;
     if (const std::size_t cut = elisions && !elisions->empty() ? elision_end(s, b, e, *elisions) : 0; cut) {
-      std::string key = lower(s.substr(b, cut - b));  // keyed with a straight apostrophe
+      std::string key = ascii_lower(s.substr(b, cut - b));  // keyed with a straight apostrophe
       if (key.ends_with("\xE2\x80\x99")) key.replace(key.size() - 3, 3, "'");
       out.push_back(Word{b, cut, std::move(key)});
       b = cut;
     }
-    out.push_back(Word{b, e, lower(s.substr(b, e - b))});
+    out.push_back(Word{b, e, ascii_lower(s.substr(b, e - b))});
   }
   return out;
 }
@@ -250,6 +246,7 @@ Result<std::unique_ptr<FrameReader>> FrameReader::build(const Lexicon& lexicon, 
   r->state_references_ = key_set(lexicon.state_references);
   r->prepositions_ = key_set(lexicon.prepositions);
   r->name_connectors_ = key_set(lexicon.name_connectors);
+  r->inclusions_ = key_set(lexicon.inclusions);
   for (std::string w : lexicon.elisions) {  // keyed with a straight apostrophe
     w = term_key(w);
     if (w.ends_with("\xE2\x80\x99")) w.resize(w.size() - 3);
@@ -286,7 +283,7 @@ std::pair<std::size_t, std::size_t> FrameReader::clause_around(std::string_view 
       while (w < s.size() && s[w] == ' ') ++w;
       std::size_t x = w;
       while (x < s.size() && word_byte(static_cast<unsigned char>(s[x]))) ++x;
-      if (x > w && clause_breaks_.contains(lower(s.substr(w, x - w)))) {
+      if (x > w && clause_breaks_.contains(ascii_lower(s.substr(w, x - w)))) {
         cut = true;
         at = w;
       }
@@ -1360,11 +1357,47 @@ std::vector<FrameReader::Frame> FrameReader::read(std::string_view s, const std:
           return std::find(allowed.begin(), allowed.end(), a.type) == allowed.end();
         });
     }
+    if (!f.actors.empty() && f.vendors.empty() && (hit.voice == "active" || hit.voice == "nominal"))
+      d.open_act = Discourse::Open{f.action, f.actors, d.sentence};
     if (f.actors.empty() || f.vendors.empty()) continue;
     frames.push_back(std::move(f));
   }
 
-  // ---- 6. comparisons: "a similar step by A", "followed B", "A has done the same" ----
+  // ---- 6. a list of what a measure named before covers: "... blocked 43 apps.
+  // The apps include X, Y and Z." The sentence reads no act of its own; the
+  // vendors after an inclusion word ("include", "such as") take the measure
+  // of the last two sentences whose actor was named but whose vendors were not.
+  if (frames.empty() && d.open_act && d.open_act->sentence < d.sentence && d.sentence - d.open_act->sentence <= 2 &&
+      !inclusions_.empty()) {
+    for (std::size_t k = 0; k < words.size(); ++k) {
+      if (entry_at(words, k, inclusions_).empty()) continue;
+      std::optional<std::size_t> first;
+      for (std::size_t i = 0; i < items.size() && !first; ++i)
+        if (items[i].role == Role::kVendor && items[i].begin >= words[k].end && !items[i].possessive &&
+            words_between(words[k].end, items[i].begin) <= 4)
+          first = i;
+      if (!first) continue;
+      Frame f;
+      f.action = d.open_act->action;
+      f.voice = "listed";
+      f.trigger_begin = words[k].begin;
+      f.trigger_end = words[k].end;
+      f.cue_begin = words[k].begin;
+      std::tie(f.clause_begin, f.clause_end) = clause_of(words[k].begin);
+      for (auto a : d.open_act->actors) {
+        a.how = "actor of the measure in sentence " + std::to_string(d.open_act->sentence + 1) + " (" + a.how + ")";
+        f.actors.push_back(std::move(a));
+      }
+      for (std::size_t i : coordinated(*first, true)) vendor_entity(items[i], f.vendors);
+      for (auto& v : f.vendors) v.how = "listed as covered by that measure: " + v.how;
+      f.confidence = 0.55;
+      if (!f.vendors.empty()) frames.push_back(std::move(f));
+      d.open_act.reset();
+      break;
+    }
+  }
+
+  // ---- 7. comparisons: "a similar step by A", "followed B", "A has done the same" ----
   if (!lexicon_.comparisons.empty()) {
     std::optional<Discourse::Act> act;
     if (!frames.empty() && !frames.front().vendors.empty())
@@ -1412,7 +1445,7 @@ std::vector<FrameReader::Frame> FrameReader::read(std::string_view s, const std:
     }
   }
 
-  // ---- 7. the discourse after this sentence -----------------------------------------
+  // ---- 8. the discourse after this sentence -----------------------------------------
   observe(mentions, d);
   for (const auto& f : frames) {
     if (f.voice == "comparison") continue;

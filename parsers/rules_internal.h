@@ -120,6 +120,7 @@ struct Lexicon {
   std::vector<std::string> name_connectors;  // lower-case words inside a name ("University of X")
   std::vector<std::string> elisions;         // "l'", "dall'": an elided word, apart from the word it leans on
   std::vector<std::string> cessations;       // "ordered X to cease ...": the vendor told to stop is banned
+  std::vector<std::string> inclusions;       // "include", "such as": a list of what a measure named before covers
   std::vector<ListDef> lists;
   // Endings that replace each other on a participle (gender and number
   // agreement): with {"o", "a", "i", "e"}, "vietato" also reads "vietate".
@@ -196,6 +197,11 @@ class TermStarts {
   bool first_bytes_[256] = {};                // a match's first byte
 };
 
+// A byte RE2's \b counts as a word character (ASCII only, whatever the locale).
+constexpr bool re2_word(unsigned char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+}
+
 // Normalized lookup key for a dictionary term ("The  FCC" -> "fcc").
 std::string term_key(std::string_view s);
 
@@ -240,6 +246,15 @@ class FrameReader {
       std::size_t sentence;
     };
     std::optional<Act> last_act;  // for comparisons ("a similar step by A")
+    // A measure whose actor was named but whose vendors were not ("blocked
+    // 43 apps"): a list in the next sentences may name them ("the apps
+    // include X and Y").
+    struct Open {
+      std::string action;
+      std::vector<Entity> actors;
+      std::size_t sentence;
+    };
+    std::optional<Open> open_act;
     // The last actor named in an earlier sentence the engine did not read
     // (asked only when a frame leaves its agent open, so a sentence without a
     // vendor or an action word costs nothing until then).
@@ -297,7 +312,7 @@ class FrameReader {
   std::set<std::string, std::less<>> auxiliaries_, adverbs_, agent_markers_, scope_markers_, possessive_pronouns_,
       measure_nouns_, object_markers_, clause_breaks_, comparisons_, list_verbs_, reporting_verbs_, modals_,
       determiners_, conjunctions_, relatives_, qualified_nouns_, directives_, advisories_, pressures_, name_suffixes_,
-      state_references_, prepositions_, name_connectors_, not_names_, elisions_;
+      state_references_, prepositions_, name_connectors_, not_names_, elisions_, inclusions_;
   std::unordered_map<std::string, int> actor_by_name_;
 };
 

@@ -329,6 +329,7 @@ Status parse_frames(const std::string& file, const YAML::Node& node, Pack& pack)
                            "name_connectors",
                            "elisions",
                            "cessations",
+                           "inclusions",
                            "lists",
                            "word_order",
                            "note"},
@@ -411,7 +412,8 @@ Status parse_frames(const std::string& file, const YAML::Node& node, Pack& pack)
                          Words{"prepositions", &lex.prepositions},
                          Words{"name_connectors", &lex.name_connectors},
                          Words{"elisions", &lex.elisions},
-                         Words{"cessations", &lex.cessations}}) {
+                         Words{"cessations", &lex.cessations},
+                         Words{"inclusions", &lex.inclusions}}) {
     const std::string what = std::string("frames '") + w.key + "'";
     if (auto s = append_strings(file, node[w.key], what.c_str(), *w.into); !s) return s;
   }

@@ -5,6 +5,8 @@
 // word it closes is not an abbreviation that continues the sentence.
 #include "parsers/sentences.h"
 
+#include "common/text.h"
+
 #include <algorithm>
 #include <array>
 #include <cctype>
@@ -12,17 +14,10 @@
 namespace banwatch::text {
 namespace {
 
-bool is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v'; }
 bool is_upper(char c) { return c >= 'A' && c <= 'Z'; }
 bool is_lower(char c) { return c >= 'a' && c <= 'z'; }
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 bool is_alpha(char c) { return is_upper(c) || is_lower(c); }
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 // Abbreviations after which a period never ends the sentence (titles, months
 // and the like are always followed by more of the same sentence; Spanish
@@ -108,7 +103,7 @@ std::string_view word_before(std::string_view t, std::size_t dot) {
 std::string next_word(std::string_view t, std::size_t i) {
   std::size_t e = i;
   while (e < t.size() && is_alpha(t[e])) ++e;
-  return lower(t.substr(i, e - i));
+  return ascii_lower(t.substr(i, e - i));
 }
 
 bool can_start_sentence(std::string_view t, std::size_t i) {
@@ -125,7 +120,7 @@ bool can_start_sentence(std::string_view t, std::size_t i) {
 bool period_ends(std::string_view t, std::size_t dot, std::size_t next) {
   std::string_view word = word_before(t, dot);
   if (word.empty()) return true;  // "...)." or '".'
-  std::string w = lower(word);
+  std::string w = ascii_lower(word);
   if (w.find('.') != std::string::npos) {
     // Dotted acronym (U.S., e.g., a.m.): ends only before a typical opener.
     return contains(kOpeners, next_word(t, next));
@@ -134,7 +129,7 @@ bool period_ends(std::string_view t, std::size_t dot, std::size_t next) {
   if (word.size() <= 2 && std::all_of(word.begin(), word.end(), is_digit)) {
     std::size_t e = next;  // the next word, with its non-ASCII letters ("März")
     while (e < t.size() && (is_alpha(t[e]) || static_cast<unsigned char>(t[e]) >= 0x80)) ++e;
-    if (contains(kOrdinalMonths, lower(t.substr(next, e - next)))) return false;
+    if (contains(kOrdinalMonths, ascii_lower(t.substr(next, e - next)))) return false;
   }
   if (contains(kNeverEnd, w)) return false;
   if (contains(kMayEnd, w)) return contains(kOpeners, next_word(t, next));
@@ -170,7 +165,7 @@ std::vector<Sentence> split_sentences(std::string_view t) {
       // sentence in the same paragraph (list items).
       std::size_t j = i + 1;
       bool blank = false;
-      while (j < n && is_space(t[j])) {
+      while (j < n && is_ascii_space(t[j])) {
         if (t[j] == '\n') blank = true;
         ++j;
       }
@@ -183,7 +178,7 @@ std::vector<Sentence> split_sentences(std::string_view t) {
       i = j;
       continue;
     }
-    if (is_space(c)) {
+    if (is_ascii_space(c)) {
       ++i;
       continue;
     }
@@ -220,12 +215,12 @@ std::vector<Sentence> split_sentences(std::string_view t) {
       }
     }
     last_content = j;
-    if (j < n && !is_space(t[j])) {  // "3.5", "U.S.-made", "example.com"
+    if (j < n && !is_ascii_space(t[j])) {  // "3.5", "U.S.-made", "example.com"
       i = j;
       continue;
     }
     std::size_t k = j;
-    while (k < n && is_space(t[k]) && t[k] != '\n') ++k;
+    while (k < n && is_ascii_space(t[k]) && t[k] != '\n') ++k;
     bool at_end = k >= n || t[k] == '\n';
     bool ends = at_end || can_start_sentence(t, k);
     if (ends && c == '.' && j == i + 1 && !at_end) ends = period_ends(t, i, k);

@@ -173,7 +173,7 @@ TEST_F(FramesLang, FrenchNegationAndConsideration) {
 
 TEST_F(FramesLang, ItalianActiveAndDate) {
   auto xs = run("Il 30 marzo 2023 il Garante per la privacy ha bloccato ChatGPT in Italia.");
-  const auto* x = find(xs, "ChatGPT", "ban");
+  const auto* x = find(xs, "OpenAI", "ban");
   ASSERT_NE(x, nullptr) << dump(xs);
   EXPECT_EQ(x->event.actor, "Garante");
   ASSERT_TRUE(x->event.event_date.has_value());

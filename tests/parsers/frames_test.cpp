@@ -426,5 +426,21 @@ TEST_F(Frames, NamesInCapitalsAndAcronymsAsWords) {
   EXPECT_EQ(x->event.actor, "CNIL");
 }
 
+TEST_F(Frames, ListAfterAMeasureNamesWhatItCovers) {
+  // The measure names no vendor; the next sentence lists what it covers.
+  auto xs =
+      run("On Tuesday the Ministry of Electronics and Information Technology blocked another 30 mobile applications. "
+          "The blocked applications include WeChat, Weibo and Baidu.");
+  for (const char* v : {"WeChat", "Weibo", "Baidu"}) {
+    const auto* x = find(xs, v, "ban");
+    ASSERT_NE(x, nullptr) << v << "\n" << dump(xs);
+    EXPECT_EQ(x->event.rule_id, "frame.ban.listed");
+  }
+  // A list with no measure before it is no event.
+  EXPECT_TRUE(run("The Ministry of Electronics and Information Technology met app makers on Monday. "
+                  "They include WeChat, Weibo and Baidu.")
+                  .empty());
+}
+
 }  // namespace
 }  // namespace banwatch::rules

@@ -1,10 +1,11 @@
-// The rule engine. Per text: split into sentences; one RE2::Set pass per
-// sentence finds vendor names, generic references and action triggers; only a
-// sentence holding a vendor (or a reference to one named earlier in the
-// paragraph) and a trigger is analysed further. There, dictionary mentions are
-// replaced by tokens ("\x01A3\x02" for actor 3, "\x01V0\x02" for vendor 0) and
-// the action patterns, written against that masked sentence, pick subjects and
-// objects; status cues, negation, scope and date are read around the match.
+// The rule engine reading a text. Per text: split into sentences; one RE2::Set
+// pass per sentence finds vendor names, generic references and action
+// triggers; only a sentence holding a vendor (or a reference to one named
+// earlier in the paragraph) and a trigger is analysed further. There,
+// dictionary mentions are replaced by tokens and the action patterns, written
+// against that masked sentence, pick subjects and objects; status cues,
+// negation, scope and date are read around the match; the clause and
+// discourse layers (rules_frames.cpp) read what the patterns do not.
 #include <re2/re2.h>
 #include <re2/set.h>
 
@@ -20,282 +21,12 @@
 #include <set>
 #include <sstream>
 
+#include "common/text.h"
 #include "parsers/language.h"
-#include "parsers/rules.h"
-#include "parsers/rules_internal.h"
-#include "parsers/sentences.h"
+#include "parsers/rules_engine.h"
 
-namespace banwatch::rules {
-namespace internal {
-
-std::string term_key(std::string_view s) {
-  std::string out;
-  bool space = false;
-  for (char c : s) {
-    if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-      space = !out.empty();
-      continue;
-    }
-    if (space) out.push_back(' ');
-    space = false;
-    out.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
-  }
-  if (out.starts_with("the ")) out.erase(0, 4);
-  return out;
-}
-
+namespace banwatch::rules::internal {
 namespace {
-bool word_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; }
-}  // namespace
-
-std::string alternation(std::vector<std::string> terms) {
-  std::sort(terms.begin(), terms.end(), [](const std::string& a, const std::string& b) {
-    return a.size() != b.size() ? a.size() > b.size() : a < b;
-  });
-  terms.erase(std::unique(terms.begin(), terms.end()), terms.end());
-  std::string out = "(?:";
-  bool first = true;
-  for (const auto& t : terms) {
-    if (t.empty()) continue;
-    if (!first) out += "|";
-    first = false;
-    std::string piece;
-    if (word_char(t.front())) piece += "\\b";
-    std::string quoted = RE2::QuoteMeta(t);
-    // Flexible whitespace: "Kaspersky\ Lab" -> "Kaspersky\s+Lab".
-    std::string flex;
-    for (std::size_t i = 0; i < quoted.size(); ++i) {
-      if (quoted[i] == '\\' && i + 1 < quoted.size() && quoted[i + 1] == ' ') {
-        flex += "\\s+";
-        ++i;
-      } else {
-        flex.push_back(quoted[i]);
-      }
-    }
-    piece += flex;
-    if (word_char(t.back())) piece += "\\b";
-    out += piece;
-  }
-  if (first) out += "\\x00\\x00NEVER";
-  out += ")";
-  return out;
-}
-
-namespace {
-// RE2's \s: the bytes one space in a term stands for (alternation() makes it \s+).
-constexpr char kRe2Spaces[] = {' ', '\t', '\n', '\f', '\r'};
-// A byte RE2's \b counts as a word character (ASCII only, whatever the locale).
-bool re2_word(unsigned char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
-}
-}  // namespace
-
-TermStarts::TermStarts(const std::vector<std::string>& terms) : bigrams_(65536 / 64), short_bigrams_(65536 / 64) {
-  // Every prefix (up to three bytes) of a string a term matches: each space
-  // of the term is a run of one or more of RE2's whitespace bytes. A prefix
-  // shorter than three bytes is a whole match.
-  struct Step {
-    const std::string* term;
-    std::size_t at;      // next byte of the term
-    bool space_started;  // at a space of the term, of which one byte is read
-    std::string prefix;
-  };
-  std::vector<Step> todo;
-  for (const auto& t : terms)
-    if (!t.empty()) todo.push_back(Step{&t, 0, false, ""});
-  while (!todo.empty()) {
-    Step step = std::move(todo.back());
-    todo.pop_back();
-    const std::string& t = *step.term;
-    if (step.prefix.size() == 3 || step.at == t.size()) {
-      add_prefix(step.prefix);
-      continue;
-    }
-    if (t[step.at] != ' ') {
-      todo.push_back(Step{&t, step.at + 1, false, step.prefix + t[step.at]});
-      continue;
-    }
-    if (step.space_started) todo.push_back(Step{&t, step.at + 1, false, step.prefix});  // the run ends
-    for (char w : kRe2Spaces) todo.push_back(Step{&t, step.at, true, step.prefix + w});
-  }
-  std::sort(trigrams_.begin(), trigrams_.end());
-  trigrams_.erase(std::unique(trigrams_.begin(), trigrams_.end()), trigrams_.end());
-}
-
-void TermStarts::add_prefix(const std::string& prefix) {
-  auto byte = [&](std::size_t i) { return static_cast<unsigned char>(prefix[i]); };
-  if (!prefix.empty()) first_bytes_[byte(0)] = true;
-  if (prefix.size() == 1) {
-    short_bytes_[byte(0)] = true;
-  } else if (prefix.size() == 2) {
-    const unsigned key = byte(0) << 8 | byte(1);
-    short_bigrams_[key >> 6] |= std::uint64_t{1} << (key & 63);
-  } else if (prefix.size() == 3) {
-    const unsigned key = byte(0) << 8 | byte(1);
-    bigrams_[key >> 6] |= std::uint64_t{1} << (key & 63);
-    trigrams_.push_back(static_cast<std::uint32_t>(key << 8 | byte(2)));
-  }
-}
-
-std::size_t TermStarts::next(std::string_view text, std::size_t from) const {
-  const auto* p = reinterpret_cast<const unsigned char*>(text.data());
-  const std::size_t n = text.size();
-  const bool* first = first_bytes_;
-  for (std::size_t i = from; i < n; ++i) {
-    // Most bytes start no term: skip them four at a time.
-    while (i + 4 <= n && !(first[p[i]] | first[p[i + 1]] | first[p[i + 2]] | first[p[i + 3]])) i += 4;
-    if (i >= n) break;
-    const unsigned char c = p[i];
-    if (!first[c]) continue;
-    // A term starting with a word byte starts with \b.
-    if (re2_word(c) && i > 0 && re2_word(p[i - 1])) continue;
-    if (short_bytes_[c]) return i;
-    if (i + 1 >= n) continue;
-    const unsigned key = c << 8 | p[i + 1];
-    if (short_bigrams_[key >> 6] >> (key & 63) & 1) return i;
-    if (i + 2 >= n || !(bigrams_[key >> 6] >> (key & 63) & 1)) continue;
-    if (std::binary_search(trigrams_.begin(), trigrams_.end(), static_cast<std::uint32_t>(key << 8 | p[i + 2])))
-      return i;
-  }
-  return n;
-}
-
-}  // namespace internal
-
-namespace {
-
-using internal::alternation;
-using internal::Pack;
-using internal::term_key;
-
-constexpr char kOpen = '\x01', kClose = '\x02';
-constexpr std::size_t kMaxSentenceBytes = 4000;  // longer "sentences" are cut (runaway text)
-constexpr int kMaxMatchesPerRule = 16;
-
-// Built-in placeholders for patterns over the masked sentence.
-const char* const kActorToken = "\\x01A\\d+\\x02";
-const char* const kVendorToken = "\\x01[VR]\\d+\\x02";
-const char* const kPossessive = "(?:'s|\xE2\x80\x99s|'|\xE2\x80\x99)";
-const char* const kProper = "[A-Z][A-Za-z0-9&.\\-]*(?:\\s+(?:[A-Z][A-Za-z0-9&.\\-]*|of|de|&)){0,3}";
-
-std::string list_of(const std::string& item) {
-  std::string conj = "(?:and|or|as\\s+well\\s+as|along\\s+with|plus)";
-  return item + "(?:\\s*,\\s*" + item + ")*(?:\\s*,?\\s+" + conj + "\\s+" + item + ")?";
-}
-
-std::map<std::string, std::string> builtin_placeholders() {
-  std::string actor_item = std::string(kActorToken) + kPossessive + "?";
-  std::string vendor_item = std::string(kVendorToken) + kPossessive + "?";
-  std::map<std::string, std::string> p;
-  p["ACTORS"] = "(?:(?P<actors>" + list_of(actor_item) +
-                ")|(?:^|[,;:(]\\s*|\\b(?:that|but|while|when|after|as|and|Also|also)\\s+)(?P<subject>" +
-                list_of(kProper) + ")(?:" + kPossessive + "(?:\\s+[A-Za-z][\\w\\-]*){1,3}?)?)";
-  p["VENDORS"] = "(?P<vendors>" + list_of(vendor_item) + ")";
-  // Words inside the clause; a vendor named in passing ("fined the company
-  // and then barred ...") may stand among them, another actor may not.
-  p["GAP"] = "(?:\\s+(?:[^\\s\\x01,;:()]+|\\x01[VR]\\d+\\x02\\S*)){0,8}?\\s+";
-  p["OBJ"] = "(?:\\s+[^\\s\\x01,;:()]+){0,8}?\\s+";
-  p["FAR"] = "[^;]{0,240}?";
-  p["POSS"] = kPossessive;
-  p["ACTOR_TOKEN"] = kActorToken;
-  p["VENDOR_TOKEN"] = kVendorToken;
-  return p;
-}
-
-// Expands {NAME} placeholders (user-defined first, then built-in), a few
-// rounds deep so user placeholders may use others.
-Result<std::string> expand(const std::string& pattern, const std::map<std::string, std::string>& user,
-                           const std::map<std::string, std::string>& builtin) {
-  std::string cur = pattern;
-  for (int round = 0; round < 4; ++round) {
-    std::string out;
-    bool changed = false;
-    for (std::size_t i = 0; i < cur.size();) {
-      if (cur[i] == '{') {
-        std::size_t close = cur.find('}', i);
-        if (close != std::string::npos) {
-          std::string name = cur.substr(i + 1, close - i - 1);
-          bool upper = !name.empty() && std::all_of(name.begin(), name.end(), [](char c) {
-            return (c >= 'A' && c <= 'Z') || c == '_' || (c >= '0' && c <= '9');
-          });
-          if (upper && !std::isdigit(static_cast<unsigned char>(name[0]))) {
-            auto u = user.find(name);
-            if (u != user.end()) {
-              out += "(?:" + u->second + ")";
-              changed = true;
-            } else if (auto b = builtin.find(name); b != builtin.end()) {
-              out += b->second;
-              changed = true;
-            } else {
-              return fail(ErrorCode::kConfig, "unknown placeholder {" + name + "}");
-            }
-            i = close + 1;
-            continue;
-          }
-        }
-      }
-      out.push_back(cur[i]);
-      ++i;
-    }
-    cur = std::move(out);
-    if (!changed) return cur;
-  }
-  return fail(ErrorCode::kConfig, "placeholders nest too deeply");
-}
-
-// The body of the named group `(?P<cue>...)` in an expanded pattern.
-std::optional<std::string> cue_body(const std::string& pattern) {
-  auto at = pattern.find("(?P<cue>");
-  if (at == std::string::npos) return std::nullopt;
-  std::size_t i = at + 8;
-  int depth = 1;
-  bool in_class = false;
-  for (std::size_t j = i; j < pattern.size(); ++j) {
-    char c = pattern[j];
-    if (c == '\\') {
-      ++j;
-      continue;
-    }
-    if (in_class) {
-      if (c == ']') in_class = false;
-      continue;
-    }
-    if (c == '[')
-      in_class = true;
-    else if (c == '(')
-      ++depth;
-    else if (c == ')' && --depth == 0)
-      return pattern.substr(i, j - i);
-  }
-  return std::nullopt;
-}
-
-using internal::Mention;
-using internal::MentionKind;
-
-// A sentence's event date, worked out on first use: most candidate sentences
-// give no event, and the date reading (prose dates, relative references, the
-// previous sentences' dates) costs as much as the patterns.
-class LazyDate {
- public:
-  struct Value {
-    std::optional<PreciseTime> date;
-    std::string how;
-  };
-  explicit LazyDate(std::function<Value()> compute) : compute_(std::move(compute)) {}
-  const Value& get() {
-    if (!value_) value_ = compute_();
-    return *value_;
-  }
-
- private:
-  std::function<Value()> compute_;
-  std::optional<Value> value_;
-};
-
-struct Piece {  // masked-text segment -> original offset
-  std::size_t masked_begin, orig_begin, masked_len, orig_len;
-};
 
 bool overlaps(const Mention& m, const std::vector<Mention>& accepted) {
   for (const auto& a : accepted)
@@ -303,364 +34,7 @@ bool overlaps(const Mention& m, const std::vector<Mention>& accepted) {
   return false;
 }
 
-std::string collapse_space(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  bool space = false;
-  for (char c : s) {
-    if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-      space = !out.empty();
-      continue;
-    }
-    if (space) out.push_back(' ');
-    space = false;
-    out.push_back(c);
-  }
-  return out;
-}
-
-std::string hex64(std::uint64_t v) {
-  static const char* digits = "0123456789abcdef";
-  std::string out(16, '0');
-  for (int i = 15; i >= 0; --i, v >>= 4) out[static_cast<std::size_t>(i)] = digits[v & 15];
-  return out;
-}
-
-class Engine final : public RuleEngine {
- public:
-  // With `problems`, compile errors in rules, cues and scopes are collected
-  // and the build goes on; without, the first one is returned.
-  static Result<std::unique_ptr<Engine>> build(Pack pack, const LoadOptions& options,
-                                               std::vector<std::string>* problems = nullptr);
-  std::size_t vendor_count() const { return pack_.vendors.size(); }
-  std::size_t actor_count() const { return pack_.actors.size(); }
-
-  std::vector<Extraction> extract(std::string_view text, const ExtractContext& context) const override;
-  bool is_candidate(std::string_view text) const override;
-  std::string version() const override { return version_; }
-  std::size_t rule_count() const override { return rules_.size(); }
-  std::vector<std::string> warnings() const override { return pack_.warnings; }
-  std::optional<std::string> canonical_vendor(std::string_view name) const override;
-  std::optional<std::string> canonical_actor(std::string_view name) const override;
-
- private:
-  struct SetHits {
-    std::vector<int> triggers;  // trigger indices
-    // Which of the mention passes' own regexes match somewhere in the sentence.
-    bool bodies = false, appositives = false, countries = false;
-    bool failed = false;  // the DFA ran out of memory: treat as all
-  };
-  // What the candidate pass already knows about a sentence, so mentions()
-  // need not search again: dictionary matches found in the text (offsets in
-  // the sentence; null when they must be searched for) and which of the other
-  // passes can match at all.
-  struct MentionHints {
-    const std::vector<std::pair<std::size_t, std::size_t>>* vendors = nullptr;
-    const std::vector<std::pair<std::size_t, std::size_t>>* references = nullptr;
-    bool bodies = true, appositives = true, countries = true;
-  };
-  SetHits scan(std::string_view sentence) const;
-  std::vector<Mention> mentions(std::string_view s, std::optional<int> last_vendor, const MentionHints& hints) const;
-  bool match_body(const re2::StringPiece& s, std::size_t pos, re2::StringPiece* g) const;
-  bool match_country(const re2::StringPiece& s, std::size_t pos, re2::StringPiece* g) const;
-  void analyse(std::string_view text, const text::Sentence& sentence, std::string_view s,
-               const std::vector<Mention>& ms, const SetHits& hits, LazyDate& date, const ExtractContext& context,
-               std::vector<Extraction>& out, std::optional<int>& vendor_after) const;
-  // `language`: its own cues apply besides the pack-wide ones.
-  std::string cue_kind(std::string_view before, std::string_view prefix, std::string_view sentence, bool sentence_cues,
-                       const std::string& language = "en") const;
-  bool bad_subject(std::string_view name) const;
-  bool vendor_of_country(std::string_view s, std::size_t country_end, const std::vector<Mention>& known) const;
-
-  Pack pack_;
-  std::string version_;
-  std::unique_ptr<RE2::Set> set_;
-  int set_reference_index_ = -1, set_first_trigger_ = 0;
-  std::unique_ptr<RE2::Set> sentence_set_;  // triggers (by index), then the three below
-  int sentence_bodies_index_ = -1, sentence_appositives_index_ = -1, sentence_countries_index_ = -1;
-  std::vector<std::string> triggers_;
-  std::vector<internal::CompiledRule> rules_;
-  std::vector<std::vector<int>> rules_by_trigger_;
-  std::unique_ptr<RE2> vendor_re_, reference_re_, body_re_, country_re_, appositive_re_;
-  std::unique_ptr<internal::TermStarts> vendor_starts_;  // where vendor_re_ may match
-  std::unique_ptr<RE2> body_terms_re_;  // body_re_'s group 1 alone; null when match_body must not use it
-  // country_re_'s groups 1 and 2 alone; null when match_country must not use them.
-  std::unique_ptr<RE2> country_forms_re_, country_tail_re_;
-  std::unordered_map<std::string, int> vendor_terms_, body_terms_, country_forms_, country_adjectives_;
-  std::set<std::string> regulator_heads_, court_heads_, not_actors_, adjective_words_, head_modifiers_;
-  // Cue regexes by kind and scope.
-  struct CueSet {
-    std::unique_ptr<RE2> before, prefix, sentence;
-  };
-  std::map<std::string, CueSet> cues_;
-  std::vector<std::unique_ptr<RE2>> scopes_;
-  // The clause and discourse layers, one per language of the pack; `frames_`
-  // is the one extract() reads with (English when the pack has it).
-  std::vector<std::unique_ptr<internal::FrameReader>> readers_;
-  const internal::FrameReader* frames_ = nullptr;
-  // The reader of `language`; null when the pack has no lexicon for it.
-  const internal::FrameReader* reader_for(const std::string& language) const;
-
-  std::vector<Mention> sentence_mentions(std::string_view s, std::optional<int> last_vendor, const SetHits& hits,
-                                         const MentionHints& known) const;
-  void add_frames(const internal::FrameReader& frames, std::string_view text, const text::Sentence& sentence,
-                  std::string_view s, const std::vector<Mention>& ms, internal::FrameReader::Discourse& discourse,
-                  LazyDate& date, const ExtractContext& context, std::vector<Extraction>& out) const;
-};
-
-RE2::Options base_options(const LoadOptions& options) {
-  RE2::Options o;
-  o.set_log_errors(false);
-  o.set_max_mem(static_cast<int64_t>(options.max_regex_memory));
-  return o;
-}
-
-Result<std::unique_ptr<RE2>> compile(const std::string& regex, const RE2::Options& o, const std::string& where) {
-  auto re = std::make_unique<RE2>(regex, o);
-  if (!re->ok()) return fail(ErrorCode::kConfig, where + ": " + re->error());
-  return re;
-}
-
-Result<std::unique_ptr<Engine>> Engine::build(Pack pack, const LoadOptions& options,
-                                              std::vector<std::string>* problems) {
-  // Returns true when the build may go on after `error`.
-  auto tolerate = [problems](const Error& error) {
-    if (!problems) return false;
-    problems->push_back(error.message);
-    return true;
-  };
-  auto e = std::unique_ptr<Engine>(new Engine());
-  e->pack_ = std::move(pack);
-  Pack& p = e->pack_;
-  e->version_ = p.version + "+" + hex64(p.content_hash).substr(0, 12);
-  const RE2::Options o = base_options(options);
-  const auto builtin = builtin_placeholders();
-
-  // Dictionaries.
-  std::vector<std::string> vendor_terms;
-  for (std::size_t i = 0; i < p.vendors.size(); ++i)
-    for (const auto& t : p.vendors[i].terms) {
-      e->vendor_terms_.emplace(term_key(t), static_cast<int>(i));
-      vendor_terms.push_back(t);
-    }
-  auto vre = compile(alternation(vendor_terms), o, "vendor dictionary");
-  if (!vre) return std::unexpected(vre.error());
-  e->vendor_re_ = std::move(*vre);
-  e->vendor_starts_ = std::make_unique<internal::TermStarts>(vendor_terms);
-
-  RE2::Options ci = o;
-  ci.set_case_sensitive(false);
-  auto rre = compile(alternation(p.references), ci, "references");
-  if (!rre) return std::unexpected(rre.error());
-  e->reference_re_ = std::move(*rre);
-
-  std::vector<std::string> body_terms, country_forms, country_adjs;
-  for (std::size_t i = 0; i < p.actors.size(); ++i) {
-    const auto& a = p.actors[i];
-    for (const auto& f : a.forms) {
-      if (a.is_country) {
-        e->country_forms_.emplace(term_key(f), static_cast<int>(i));
-        country_forms.push_back(f);
-      } else {
-        e->body_terms_.emplace(term_key(f), static_cast<int>(i));
-        body_terms.push_back(f);
-      }
-    }
-    for (const auto& adj : a.adjectives) {
-      e->adjective_words_.insert(term_key(adj));
-      e->country_adjectives_.emplace(term_key(adj), static_cast<int>(i));
-      country_adjs.push_back(adj);
-    }
-    for (const auto& d : a.demonyms) e->adjective_words_.insert(term_key(d));
-  }
-  for (const auto& w : p.not_actors) e->not_actors_.insert(term_key(w));
-  for (const auto& h : p.regulator_heads) e->regulator_heads_.insert(term_key(h));
-  for (const auto& h : p.court_heads) e->court_heads_.insert(term_key(h));
-  for (const auto& w : p.head_modifiers) e->head_modifiers_.insert(term_key(w));
-  std::vector<std::string> heads = p.government_heads;
-  heads.insert(heads.end(), p.regulator_heads.begin(), p.regulator_heads.end());
-  heads.insert(heads.end(), p.court_heads.begin(), p.court_heads.end());
-  const std::string heads_alt = internal::alternation(heads);
-  const std::string poss = kPossessive;
-
-  const std::string body_alternation = alternation(body_terms);
-  const std::string body_pattern = "(?:[Tt]he\\s+)?(" + body_alternation + ")(?:\\s*\\(([A-Z][A-Za-z.&]{1,12})\\))?";
-  auto bre = compile(body_pattern, o, "body dictionary");
-  if (!bre) return std::unexpected(bre.error());
-  e->body_re_ = std::move(*bre);
-  // match_body() reads group 1 with this when no term starts with whitespace
-  // (which could take back part of the "The\s+" before it).
-  if (std::none_of(body_terms.begin(), body_terms.end(), [](const std::string& t) {
-        return !t.empty() && std::isspace(static_cast<unsigned char>(t.front()));
-      })) {
-    auto alt = compile(body_alternation, o, "body dictionary");
-    if (!alt) return std::unexpected(alt.error());
-    e->body_terms_re_ = std::move(*alt);
-  }
-  // Country forms, optionally with a head noun ("Italy's public authorities",
-  // "the U.S. government"); adjectives only with one ("Italian agencies").
-  std::string head_tail = "(?:\\s+[a-z][a-z\\-]*){0,3}?\\s+" + heads_alt;
-  const std::string country_alternation = alternation(country_forms) + "|" + alternation(country_adjs);
-  const std::string country_pattern = "(?:[Tt]he\\s+)?(?:(" + alternation(country_forms) + ")(" + poss + "?" +
-                                      head_tail + ")?|(" + alternation(country_adjs) + ")(" + head_tail +
-                                      "))(?:\\s*\\(([A-Z][A-Za-z.&]{1,12})\\))?";
-  auto cre = compile(country_pattern, o, "country dictionary");
-  if (!cre) return std::unexpected(cre.error());
-  e->country_re_ = std::move(*cre);
-  if (std::none_of(country_forms.begin(), country_forms.end(), [](const std::string& t) {
-        return !t.empty() && std::isspace(static_cast<unsigned char>(t.front()));
-      })) {
-    auto forms = compile(alternation(country_forms), o, "country dictionary");
-    if (!forms) return std::unexpected(forms.error());
-    auto tail = compile(poss + "?" + head_tail, o, "country dictionary");
-    if (!tail) return std::unexpected(tail.error());
-    e->country_forms_re_ = std::move(*forms);
-    e->country_tail_re_ = std::move(*tail);
-  }
-  const std::string appositive_pattern = "(" + alternation(p.appositive_heads) + ")\\s+(" + kProper + ")";
-  auto are = compile(appositive_pattern, o, "appositive heads");
-  if (!are) return std::unexpected(are.error());
-  e->appositive_re_ = std::move(*are);
-
-  // Cues.
-  std::map<std::pair<std::string, std::string>, std::vector<std::string>> grouped;
-  for (const auto& c : p.cues) {
-    RE2 probe(c.regex, o);
-    if (!probe.ok()) {
-      Error error(ErrorCode::kConfig, c.origin.str() + ": " + c.kind + " cue '" + c.regex + "': " + probe.error());
-      if (tolerate(error)) continue;
-      return std::unexpected(error);
-    }
-    grouped[{c.language.empty() ? c.kind : c.language + ":" + c.kind, c.where}].push_back(c.regex);
-  }
-  for (auto& [key, list] : grouped) {
-    std::string alt;
-    for (const auto& r : list) alt += (alt.empty() ? "" : "|") + std::string("(?:") + r + ")";
-    auto re = compile(alt, o, key.first + " cues");
-    if (!re) return std::unexpected(re.error());
-    auto& slot = key.second == "before"   ? e->cues_[key.first].before
-                 : key.second == "prefix" ? e->cues_[key.first].prefix
-                                          : e->cues_[key.first].sentence;
-    slot = std::move(*re);
-  }
-  for (const auto& s : p.scopes) {
-    auto re = compile(s, o, "scope '" + s + "'");
-    if (!re) {
-      if (tolerate(re.error())) continue;
-      return std::unexpected(re.error());
-    }
-    if ((*re)->NumberOfCapturingGroups() < 1) {
-      Error error(ErrorCode::kConfig, "scope '" + s + "' needs one capturing group");
-      if (tolerate(error)) continue;
-      return std::unexpected(error);
-    }
-    e->scopes_.push_back(std::move(*re));
-  }
-
-  // Rules.
-  std::map<std::string, int> trigger_ids;
-  for (const auto& def : p.rules) {
-    const std::string where = def.origin.str() + ": rule '" + def.id + "'";
-    auto compiled = [&]() -> Result<std::pair<internal::CompiledRule, std::string>> {
-      auto expanded = expand(def.pattern, p.placeholders, builtin);
-      if (!expanded) return std::unexpected(expanded.error().with_context(where));
-      internal::CompiledRule rule;
-      rule.def = &def;
-      auto re = compile(*expanded, o, where);
-      if (!re) return std::unexpected(re.error());
-      rule.re = std::move(*re);
-      const auto& groups = rule.re->NamedCapturingGroups();
-      auto group = [&](const char* name) {
-        auto it = groups.find(name);
-        return it == groups.end() ? -1 : it->second;
-      };
-      rule.actors_group = group("actors");
-      rule.vendors_group = group("vendors");
-      rule.cue_group = group("cue");
-      if (rule.vendors_group < 0) return fail(ErrorCode::kConfig, where + ": pattern has no {VENDORS}");
-      if (rule.actors_group < 0) return fail(ErrorCode::kConfig, where + ": pattern has no {ACTORS}");
-      if (rule.cue_group < 0) return fail(ErrorCode::kConfig, where + ": pattern has no (?P<cue>...) group");
-      std::string trigger = def.trigger;
-      if (trigger.empty()) {
-        auto body = cue_body(*expanded);
-        if (!body) return fail(ErrorCode::kConfig, where + ": cannot derive a trigger from the cue group");
-        trigger = *body;
-      }
-      RE2 probe(trigger, o);
-      if (!probe.ok()) return fail(ErrorCode::kConfig, where + ": trigger: " + probe.error());
-      return std::make_pair(std::move(rule), trigger);
-    }();
-    if (!compiled) {
-      if (tolerate(compiled.error())) continue;
-      return std::unexpected(compiled.error());
-    }
-    internal::CompiledRule rule = std::move(compiled->first);
-    if (!def.unless.empty()) {
-      auto unless = compile(def.unless, o, where + ": unless");
-      if (!unless) {
-        if (tolerate(unless.error())) continue;
-        return std::unexpected(unless.error());
-      }
-      rule.unless = std::move(*unless);
-    }
-    const std::string trigger = std::move(compiled->second);
-    auto [it, inserted] = trigger_ids.emplace(trigger, static_cast<int>(e->triggers_.size()));
-    if (inserted) {
-      e->triggers_.push_back(trigger);
-      e->rules_by_trigger_.emplace_back();
-    }
-    rule.trigger_index = it->second;
-    e->rules_by_trigger_[static_cast<std::size_t>(it->second)].push_back(static_cast<int>(e->rules_.size()));
-    e->rules_.push_back(std::move(rule));
-  }
-
-  // The candidate Set for whole texts (is_candidate): vendors, then the
-  // references, then the triggers.
-  e->set_ = std::make_unique<RE2::Set>(o, RE2::UNANCHORED);
-  std::string err;
-  for (const auto& v : p.vendors) {
-    if (e->set_->Add(alternation(v.terms), &err) < 0)
-      return fail(ErrorCode::kConfig, v.origin.str() + ": vendor '" + v.name + "': " + err);
-  }
-  e->set_reference_index_ = e->set_->Add(alternation(p.references), &err);
-  if (e->set_reference_index_ < 0) return fail(ErrorCode::kConfig, "references: " + err);
-  e->set_first_trigger_ = e->set_reference_index_ + 1;
-  for (const auto& t : e->triggers_)
-    if (e->set_->Add(t, &err) < 0) return fail(ErrorCode::kConfig, "trigger '" + t + "': " + err);
-  if (!e->set_->Compile())
-    return fail(ErrorCode::kBudgetExceeded, "the candidate pattern set does not fit the regex memory budget of " +
-                                                std::to_string(options.max_regex_memory) + " bytes");
-  // The Set for a sentence that names a vendor (the whole-text pass already
-  // found where vendors and references are): the triggers, then the mention
-  // passes' own regexes, so a pass that matches nowhere in the sentence is skipped.
-  e->sentence_set_ = std::make_unique<RE2::Set>(o, RE2::UNANCHORED);
-  for (const auto& t : e->triggers_)
-    if (e->sentence_set_->Add(t, &err) < 0) return fail(ErrorCode::kConfig, "trigger '" + t + "': " + err);
-  // Each entry is the part every match of the pass's regex contains (its
-  // dictionary alternation), which is lighter for the Set's DFA.
-  e->sentence_bodies_index_ = e->sentence_set_->Add(body_alternation, &err);
-  e->sentence_appositives_index_ = e->sentence_set_->Add(appositive_pattern, &err);
-  e->sentence_countries_index_ = e->sentence_set_->Add(country_alternation, &err);
-  if (e->sentence_bodies_index_ < 0 || e->sentence_appositives_index_ < 0 || e->sentence_countries_index_ < 0)
-    return fail(ErrorCode::kConfig, "actor dictionaries in the sentence set: " + err);
-  if (!e->sentence_set_->Compile())
-    return fail(ErrorCode::kBudgetExceeded, "the sentence pattern set does not fit the regex memory budget of " +
-                                                std::to_string(options.max_regex_memory) + " bytes");
-  // The Set holds the references as written (lower case), which covers their
-  // use mid-sentence; the mention pass matches them case-insensitively.
-  for (const auto& lexicon : p.lexicons) {
-    auto reader = internal::FrameReader::build(lexicon, p, o);
-    if (!reader) {
-      if (tolerate(reader.error())) continue;
-      return std::unexpected(reader.error());
-    }
-    e->readers_.push_back(std::move(*reader));
-  }
-  for (const auto& r : e->readers_)
-    if (!e->frames_ || r->language() == "en") e->frames_ = r.get();
-  if (problems && !problems->empty()) return fail(ErrorCode::kConfig, problems->front());
-  return e;
-}
+}  // namespace
 
 Engine::SetHits Engine::scan(std::string_view sentence) const {
   SetHits hits;
@@ -1256,7 +630,7 @@ void Engine::analyse(std::string_view text, const text::Sentence& sentence, std:
       for (const auto& sre : scopes_) {
         re2::StringPiece sg[2];
         if (sre->Match(minput, cue_begin, masked.size(), RE2::UNANCHORED, sg, 2) && sg[1].data() != nullptr) {
-          std::string found = collapse_space(std::string_view(sg[1].data(), sg[1].size()));
+          std::string found = collapse_ascii_space(std::string_view(sg[1].data(), sg[1].size()));
           if (found.find(kOpen) == std::string::npos) {
             scope = found;
             break;
@@ -1279,7 +653,7 @@ void Engine::analyse(std::string_view text, const text::Sentence& sentence, std:
           ev.status = status;
           ev.scope = scope;
           ev.event_date = date.get().date;
-          if (!evidence) evidence = collapse_space(sentence.view(text));
+          if (!evidence) evidence = collapse_ascii_space(sentence.view(text));
           ev.evidence = *evidence;
           ev.rule_id = rule.def->id;
           ev.rule_pack_version = version_;
@@ -1337,16 +711,11 @@ void Engine::add_frames(const internal::FrameReader& reader, std::string_view te
     const std::string_view before = s.substr(f.cue_begin, f.trigger_begin - f.cue_begin);  // not the action word itself
     const std::string_view prefix = s.substr(prefix_begin, f.cue_begin - prefix_begin);
     // Cues are written in lower case; a sentence may open with one ("If ...").
-    auto lower = [](std::string_view v) {
-      std::string low(v);
-      for (auto& c : low) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-      return low;
-    };
     // Sentence-wide cues ("a draft law", "proposed legislation") count in
     // the frame's own clause only: "X banned it, and Y has proposed a ban".
     const std::string_view clause =
         f.clause_end > f.clause_begin ? s.substr(f.clause_begin, f.clause_end - f.clause_begin) : s;
-    std::string kind = cue_kind(lower(before), lower(prefix), clause, true, reader.language());
+    std::string kind = cue_kind(ascii_lower(before), ascii_lower(prefix), clause, true, reader.language());
     if (kind == "negation") continue;
     // A court that blocks or suspends a vendor bans it: the cue that reads a
     // court's step as the reversal of a measure is about this very act.
@@ -1358,7 +727,7 @@ void Engine::add_frames(const internal::FrameReader& reader, std::string_view te
     for (const auto& sre : scopes_) {
       re2::StringPiece sg[2];
       if (sre->Match(input, f.trigger_begin, s.size(), RE2::UNANCHORED, sg, 2) && sg[1].data() != nullptr) {
-        scope = collapse_space(std::string_view(sg[1].data(), sg[1].size()));
+        scope = collapse_ascii_space(std::string_view(sg[1].data(), sg[1].size()));
         break;
       }
     }
@@ -1375,7 +744,7 @@ void Engine::add_frames(const internal::FrameReader& reader, std::string_view te
         ev.status = kind.empty() ? "enacted" : kind;
         ev.scope = scope;
         ev.event_date = date.get().date;
-        if (!evidence) evidence = collapse_space(sentence.view(text));
+        if (!evidence) evidence = collapse_ascii_space(sentence.view(text));
         ev.evidence = *evidence;
         ev.rule_id = "frame." + f.action + "." + f.voice;
         ev.rule_pack_version = version_;
@@ -1619,7 +988,11 @@ std::vector<Extraction> Engine::extract(std::string_view text, const ExtractCont
     // The frames read a sentence with an action word that names a vendor, or
     // that follows one (a pronoun, "the two firms" or an agentless passive may
     // refer to the vendors named before).
-    const bool frame_reach = reader && (vendor_in_sentence || discourse.last_vendor >= 0);
+    // So does a sentence just before a vendor is first named: its measure may
+    // be listed there ("blocked 43 apps. They include X and Y.").
+    const bool vendor_ahead = next_vendor < vendor_hits.size() &&
+                              vendor_hits[next_vendor].first < sentences[std::min(i + 2, sentences.size() - 1)].end;
+    const bool frame_reach = reader && (vendor_in_sentence || discourse.last_vendor >= 0 || vendor_ahead);
     bool frame_candidate = frame_reach && reader->has_trigger(s);
     if (!pattern_reach && !frame_candidate) continue;
     SetHits hits = scan(s);
@@ -1682,94 +1055,4 @@ std::vector<Extraction> Engine::extract(std::string_view text, const ExtractCont
   return out;
 }
 
-Result<std::string> read_file(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return fail(ErrorCode::kIo, path.string() + ": cannot open");
-  std::ostringstream buf;
-  buf << in.rdbuf();
-  if (in.bad()) return fail(ErrorCode::kIo, path.string() + ": read error");
-  return buf.str();
-}
-
-}  // namespace
-
-Result<std::unique_ptr<RuleEngine>> RuleEngine::load(const std::string& path, const LoadOptions& options) {
-  namespace fs = std::filesystem;
-  std::error_code ec;
-  std::vector<fs::path> files;
-  if (fs::is_directory(path, ec)) {
-    for (fs::directory_iterator it(path, ec), end; !ec && it != end; it.increment(ec)) {
-      const auto ext = it->path().extension();
-      if ((ext == ".yaml" || ext == ".yml") && it->is_regular_file(ec)) files.push_back(it->path());
-    }
-    if (ec) return fail(ErrorCode::kIo, path + ": " + ec.message());
-    std::sort(files.begin(), files.end());
-    if (files.empty()) return fail(ErrorCode::kNotFound, path + ": no *.yaml rule files");
-  } else if (fs::exists(path, ec)) {
-    files.push_back(path);
-  } else {
-    return fail(ErrorCode::kNotFound, path + ": rule pack not found");
-  }
-  Pack pack;
-  for (const auto& f : files) {
-    auto content = read_file(f);
-    if (!content) return std::unexpected(content.error());
-    if (auto s = internal::parse_yaml_into(*content, f.string(), pack); !s) return std::unexpected(s.error());
-  }
-  if (auto s = internal::validate(pack); !s) return std::unexpected(s.error().with_context(path));
-  auto engine = Engine::build(std::move(pack), options);
-  if (!engine) return std::unexpected(engine.error());
-  return std::unique_ptr<RuleEngine>(std::move(*engine));
-}
-
-CheckReport RuleEngine::check(const std::string& path, const LoadOptions& options) {
-  namespace fs = std::filesystem;
-  CheckReport report;
-  std::error_code ec;
-  std::vector<fs::path> files;
-  if (fs::is_directory(path, ec)) {
-    for (fs::directory_iterator it(path, ec), end; !ec && it != end; it.increment(ec)) {
-      const auto ext = it->path().extension();
-      if ((ext == ".yaml" || ext == ".yml") && it->is_regular_file(ec)) files.push_back(it->path());
-    }
-    std::sort(files.begin(), files.end());
-    if (files.empty()) report.problems.push_back(path + ": no *.yaml rule files");
-  } else if (fs::exists(path, ec)) {
-    files.push_back(path);
-  } else {
-    report.problems.push_back(path + ": rule pack not found");
-  }
-  Pack pack;
-  for (const auto& f : files) {
-    auto content = read_file(f);
-    if (!content) {
-      report.problems.push_back(content.error().message);
-      continue;
-    }
-    if (auto s = internal::parse_yaml_into(*content, f.string(), pack); !s)
-      report.problems.push_back(s.error().message);
-  }
-  if (auto s = internal::validate(pack); !s) report.problems.push_back(s.error().message);
-  report.warnings = pack.warnings;
-  report.rules = pack.rules.size();
-  report.vendors = pack.vendors.size();
-  report.actors = pack.actors.size();
-  std::vector<std::string> build_problems;
-  auto engine = Engine::build(std::move(pack), options, &build_problems);
-  if (build_problems.empty() && !engine) build_problems.push_back(engine.error().message);
-  report.problems.insert(report.problems.end(), build_problems.begin(), build_problems.end());
-  if (engine) report.version = (*engine)->version();
-  return report;
-}
-
-Result<std::unique_ptr<RuleEngine>> RuleEngine::load_yaml(std::string_view yaml, std::string_view name,
-                                                          const LoadOptions& options) {
-  Pack pack;
-  if (auto s = internal::parse_yaml_into(yaml, std::string(name), pack); !s) return std::unexpected(s.error());
-  if (auto s = internal::validate(pack); !s) return std::unexpected(s.error().with_context(name));
-  auto engine = Engine::build(std::move(pack), options);
-  if (!engine) return std::unexpected(engine.error());
-  return std::unique_ptr<RuleEngine>(std::move(*engine));
-}
-
-}  // namespace banwatch::rules
+}  // namespace banwatch::rules::internal
