@@ -8,14 +8,13 @@
 #include <cstdlib>
 
 #include "parsers/dates.h"
+#include "common/text.h"
 #include "parsers/rules_internal.h"
 
 namespace banwatch::rules::internal {
 namespace {
 
 using namespace std::chrono;
-
-bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 
 PreciseTime day_of(sys_days d) { return PreciseTime{sys_seconds(d), DatePrecision::kDay}; }
 PreciseTime month_of(year_month ym) { return PreciseTime{sys_seconds(sys_days(ym / 1)), DatePrecision::kMonth}; }
@@ -86,8 +85,7 @@ const RE2& foreign_day_month() {
 }
 
 int foreign_month_number(std::string_view name) {
-  std::string l;
-  for (char c : name) l.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+  const std::string l = ascii_lower(name);
   for (const auto& m : kForeignMonths) {
     if (m.name == l) return m.month;
     // Upper-case non-ASCII first letters ("Märzen" aside): compare after the first byte.
@@ -106,8 +104,7 @@ const RE2& foreign_bare_year() {
 int month_number(std::string_view m) {
   static constexpr std::string_view names[] = {"jan", "feb", "mar", "apr", "may", "jun",
                                                "jul", "aug", "sep", "oct", "nov", "dec"};
-  std::string l;
-  for (char c : m.substr(0, 3)) l.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+  const std::string l = ascii_lower(m.substr(0, 3));
   for (int i = 0; i < 12; ++i)
     if (l == names[i]) return i + 1;
   return 0;
@@ -115,8 +112,7 @@ int month_number(std::string_view m) {
 
 int weekday_number(std::string_view w) {
   static constexpr std::string_view names[] = {"sun", "mon", "tue", "wed", "thu", "fri", "sat"};
-  std::string l;
-  for (char c : w.substr(0, 3)) l.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+  const std::string l = ascii_lower(w.substr(0, 3));
   for (int i = 0; i < 7; ++i)
     if (l == names[i]) return i;
   return -1;
@@ -124,10 +120,10 @@ int weekday_number(std::string_view w) {
 
 std::optional<PreciseTime> resolve_relative(std::string phrase, const std::optional<PreciseTime>& previous,
                                             const std::optional<PreciseTime>& published, bool& used_previous) {
-  for (char& c : phrase) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  phrase = ascii_lower(phrase);
   std::string norm;
   for (char c : phrase) {
-    if (is_space(c)) {
+    if (is_ascii_space(c)) {
       if (!norm.empty() && norm.back() != ' ') norm.push_back(' ');
     } else {
       norm.push_back(c);
@@ -221,7 +217,7 @@ std::optional<DateFinding> sentence_date(std::string_view s, const std::optional
       }
       if (!cand || !cand->ok()) continue;
       std::string text(g[0].data(), g[0].size());
-      while (!text.empty() && is_space(text.back())) text.pop_back();
+      while (!text.empty() && is_ascii_space(text.back())) text.pop_back();
       return DateFinding{day_of(sys_days(*cand)), "explicit date '" + text + "'", false};
     }
   }

@@ -59,21 +59,15 @@ Engine::SetHits Engine::scan(std::string_view sentence) const {
 
 namespace {
 
-bool same_ignoring_case(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
-         });
-}
-
 // The definition whose name, else whose alias, is `name` (the canonical name
 // first: an alias of one definition may be written like another's name).
 template <typename Def, typename Terms>
 std::optional<std::string> find_canonical(const std::vector<Def>& defs, std::string_view name, Terms terms) {
   for (const auto& def : defs)
-    if (same_ignoring_case(def.name, name)) return def.name;
+    if (ascii_iequals(def.name, name)) return def.name;
   for (const auto& def : defs)
     for (const auto& term : terms(def))
-      if (same_ignoring_case(term, name)) return def.name;
+      if (ascii_iequals(term, name)) return def.name;
   return std::nullopt;
 }
 

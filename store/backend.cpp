@@ -42,19 +42,6 @@ void sha256(std::string_view data, unsigned char (&digest)[SHA256_DIGEST_LENGTH]
 
 }  // namespace
 
-std::string sha256_hex(std::string_view data) {
-  unsigned char digest[SHA256_DIGEST_LENGTH];
-  sha256(data, digest);
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string hex;
-  hex.reserve(2 * SHA256_DIGEST_LENGTH);
-  for (unsigned int i = 0; i < SHA256_DIGEST_LENGTH; ++i) {
-    hex.push_back(kHex[digest[i] >> 4]);
-    hex.push_back(kHex[digest[i] & 0xF]);
-  }
-  return hex;
-}
-
 std::int64_t key64(std::string_view data) {
   unsigned char digest[SHA256_DIGEST_LENGTH];
   sha256(data, digest);

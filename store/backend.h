@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "common/error.h"
+#include "common/text.h"
 #include "common/time.h"
 #include "store/store.h"
 
@@ -25,13 +26,12 @@ DatePrecision precision_from_name(std::string_view name);  // unknown: second
 // The longest period a stated date can cover (a leap year), for index ranges.
 inline constexpr std::int64_t kLongestPeriodSeconds = 366LL * 86400;
 
-// Lower-case hex SHA-256 (the evidence hash). Throws std::runtime_error only
-// when OpenSSL has no SHA-256, which the backends turn into kStore.
-std::string sha256_hex(std::string_view data);
+// The evidence hash is common/text.h's sha256_hex().
 
 // The first 8 bytes of the SHA-256 of `data`, big-endian, as a signed
 // integer: the SQL function banwatch_key() of both backends (schema 0004 of
-// SQLite, 0007 of PostgreSQL). Throws as sha256_hex() does.
+// SQLite, 0007 of PostgreSQL). Throws std::runtime_error only when OpenSSL
+// has no SHA-256, which the backends turn into kStore.
 std::int64_t key64(std::string_view data);
 
 // events.timeline_key: key64(identity::case_text(vendor, actor, action)), the
