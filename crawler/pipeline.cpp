@@ -199,6 +199,8 @@ class Crawl {
   CrawlSummary& summary() { return summary_; }
   const std::optional<Error>& fatal() const { return fatal_; }
 
+  // ---- planning sources ----
+
   void add_source(store::Source source, bool recrawl = false, bool force = false) {
     auto task = std::make_unique<SourceTask>();
     task->source = std::move(source);
@@ -720,29 +722,6 @@ class Crawl {
     }
   }
 
-  void apply(SourceTask& task, Processed out) {
-    for (const std::string& message : out.warnings) warn(message);
-    if (out.feed_only) {
-      ++task.report.feed_only;
-      ++summary_.feed_only;
-    }
-    if (out.recorded && item_finished) item_finished();
-    if (out.dry_run && dry_run_article) dry_run_article(*out.dry_run);
-    if (out.appended) {
-      if (out.appended->article_inserted) {
-        ++task.report.articles_stored;
-        ++summary_.articles_stored;
-      }
-      task.report.events_appended += out.appended->events_appended;
-      task.report.mentions_appended += out.appended->mentions_appended;
-      summary_.events_appended += out.appended->events_appended;
-      summary_.mentions_appended += out.appended->mentions_appended;
-    }
-    if (out.queue_completed) ++summary_.queue_completed;
-    if (out.store_error) store_failed(*out.store_error);
-    work_done(task);
-  }
-
   // ---- the processing thread: deps_ (thread-safe), the arguments, store_failed_ ----
 
   void process_page(const TaskInfo& info, const ItemWork& work, const Response& r, Timestamp now, Processed& out) {
@@ -820,12 +799,39 @@ class Crawl {
 
   // ---- back on the loop thread: reporting ----
 
+  // Counts what processing one item did and releases the item's unit of `task.pending`.
+  void apply(SourceTask& task, Processed out) {
+    for (const std::string& message : out.warnings) warn(message);
+    if (out.feed_only) {
+      ++task.report.feed_only;
+      ++summary_.feed_only;
+    }
+    if (out.recorded && item_finished) item_finished();
+    if (out.dry_run && dry_run_article) dry_run_article(*out.dry_run);
+    if (out.appended) {
+      if (out.appended->article_inserted) {
+        ++task.report.articles_stored;
+        ++summary_.articles_stored;
+      }
+      task.report.events_appended += out.appended->events_appended;
+      task.report.mentions_appended += out.appended->mentions_appended;
+      summary_.events_appended += out.appended->events_appended;
+      summary_.mentions_appended += out.appended->mentions_appended;
+    }
+    if (out.queue_completed) ++summary_.queue_completed;
+    if (out.store_error) store_failed(*out.store_error);
+    work_done(task);
+  }
+
+  // A failed store write ends the run: nothing more is written or started.
   void store_failed(const Error& error) {
     store_failed_ = true;
     if (!fatal_) fatal_ = error.with_context("store");
     fetcher_.cancel();
   }
 
+  // One unit of the task's outstanding work is done; after the last, the
+  // source is finalized and the next queued source starts.
   void work_done(SourceTask& task) {
     if (--task.pending > 0 || fatal_) return;
     finalize(task);
