@@ -437,6 +437,8 @@ class CurlFetcher final : public Fetcher {
     }
   }
 
+  // ---- the loop's waits ------------------------------------------------------
+
   // Only work on other threads is left: sleeps until one posts (or 100 ms).
   void wait_for_posted() {
     std::unique_lock lock(posted_mutex_);
@@ -458,6 +460,7 @@ class CurlFetcher final : public Fetcher {
   }
 
   // ---- politeness: robots.txt per origin, per-host pacing ------------------
+  // Queues the origin's robots.txt ahead of the jobs that wait for it.
   void start_robots_fetch(const std::string& origin_key, Origin& origin) {
     origin.robots_fetching = true;
     ++counters_.robots_fetches;
@@ -475,6 +478,8 @@ class CurlFetcher final : public Fetcher {
     ++waiting_count_;
   }
 
+  // Caches the origin's robots.txt answer (RFC 9309 §2.3.1) and its
+  // Crawl-delay; an unreachable one disallows all, for 10 minutes at most.
   void on_robots(const std::string& origin_key, const Response& r) {
     Origin& origin = origins_[origin_key];
     origin.robots_fetching = false;
@@ -542,6 +547,7 @@ class CurlFetcher final : public Fetcher {
     return Error(code, job.url + ": " + why);
   }
 
+  // When the next retry or waiting host is due; nullopt when nothing waits.
   std::optional<SteadyTime> next_wakeup() const {
     std::optional<SteadyTime> wake;
     if (!delayed_.empty()) wake = delayed_.top().when;
