@@ -170,6 +170,100 @@ constexpr std::size_t kMaxProcessingBytes = 64u << 20;
 // takes back, small.
 constexpr std::size_t kMaxAppendBatch = 32;
 
+// The processing thread's work on one item: the page read (or the feed's
+// content taken), the rules run, the record made ready for the store. Uses
+// only what of `deps` is thread-safe; once `store_failed` is set (a store
+// write failed), nothing more is recorded.
+class ItemProcessor {
+ public:
+  ItemProcessor(const CrawlDeps& deps, bool dry_run, const std::atomic<bool>& store_failed)
+      : deps_(deps), dry_run_(dry_run), store_failed_(store_failed) {}
+
+  // The fetched page's article, or the feed's content when the page has none.
+  void process_page(const TaskInfo& info, const ItemWork& work, const Response& r, Timestamp now,
+                    Processed& out) const {
+    std::string mime = r.mime_type();
+    if (!looks_like_html_type(mime)) {
+      return store_feed_only(info, work, fmt::format("{}: not an HTML page ({})", r.final_url, mime), now, out);
+    }
+    article::Options ao;
+    ao.url = r.final_url;
+    ao.http_charset = r.charset();
+    ao.max_bytes = deps_.config->fetch.max_bytes;
+    ao.reference = now;
+    auto extracted = article::extract(r.body, ao);
+    if (!extracted) return store_feed_only(info, work, extracted.error().with_context(r.final_url).message, now, out);
+    if (extracted->body_partial || extracted->text.size() < kMinPageText) {
+      std::string why = extracted->body_partial ? "paywalled or script-rendered page" : "no article text on the page";
+      // With nothing better in the feed, what the page gave is kept.
+      const bool feed_has_nothing = info.kind == "page" || (work.item.summary.empty() && work.item.content.empty());
+      if (!feed_has_nothing || extracted->text.empty()) {
+        return store_feed_only(info, work, fmt::format("{}: {}", r.final_url, why), now, out);
+      }
+    }
+    store::ArticleRecord rec = base_record(info, work, now);
+    rec.url = r.final_url.empty() ? work.item.url : r.final_url;
+    if (rec.title.empty()) rec.title = extracted->title;
+    rec.published_at = choose_published(work.item.published, work.item.updated, *extracted, now);
+    if (!extracted->language.empty()) rec.language = extracted->language;
+    rec.site_name = extracted->site_name;
+    if (!extracted->authors.empty()) rec.authors = join(extracted->authors, ", ");
+    if (!extracted->description.empty()) rec.description = extracted->description;
+    rec.text = std::move(extracted->text);
+    rec.feed_only = false;
+    store_record(std::move(rec), out);
+  }
+
+  // The feed's content (the longer of content and summary) as the article;
+  // `why` (when not "") is warned about.
+  void store_feed_only(const TaskInfo& info, const ItemWork& work, const std::string& why, Timestamp now,
+                       Processed& out) const {
+    if (!why.empty()) out.warnings.push_back(fmt::format("source {}: {}; using the feed's content", info.name, why));
+    store::ArticleRecord rec = base_record(info, work, now);
+    std::string content = html_fragment_to_text(work.item.content);
+    std::string summary = rec.description;
+    rec.text = content.size() >= summary.size() ? content : summary;
+    rec.feed_only = true;
+    out.feed_only = true;
+    store_record(std::move(rec), out);
+  }
+
+ private:
+  // What the feed item says of the article.
+  static store::ArticleRecord base_record(const TaskInfo& info, const ItemWork& work, Timestamp now) {
+    store::ArticleRecord rec;
+    if (info.source_id) rec.source_id = info.source_id;
+    rec.url = work.item.url.empty() ? work.canonical : work.item.url;
+    rec.canonical_url = work.canonical;
+    rec.item_id = work.key;
+    rec.title = html_fragment_to_text(work.item.title);
+    rec.published_at = work.item.published ? work.item.published : work.item.updated;
+    rec.fetched_at = now;
+    rec.language = work.item.language;
+    rec.site_name = work.item.publication_name;
+    rec.authors = join(work.item.authors, ", ");
+    rec.description = html_fragment_to_text(work.item.summary);
+    return rec;
+  }
+
+  // Seals the record and runs the rules: a dry-run article, or one to append.
+  void store_record(store::ArticleRecord rec, Processed& out) const {
+    if (store_failed_.load()) return;  // the run is ending: nothing more is written
+    out.recorded = true;
+    seal_article(rec);
+    std::vector<store::ExtractedEvent> events = extract_events(*deps_.rules, rec);
+    if (dry_run_) {
+      out.dry_run = DryRunArticle{std::move(rec), std::move(events)};
+      return;
+    }
+    out.to_append = store::Store::ArticleWithEvents{std::move(rec), std::move(events)};
+  }
+
+  const CrawlDeps& deps_;
+  bool dry_run_;
+  const std::atomic<bool>& store_failed_;
+};
+
 class Crawl {
  public:
   Crawl(const CrawlDeps& deps, Fetcher& fetcher, bool dry_run, std::function<void(const std::string&)> warn)
@@ -651,9 +745,9 @@ class Crawl {
          now]() {
           Processed out;
           if (page) {
-            process_page(info, work, *page, now, out);
+            items_.process_page(info, work, *page, now, out);
           } else {
-            store_feed_only(info, work, why, now, out);
+            items_.store_feed_only(info, work, why, now, out);
           }
           if (out.to_append) return append_later(task, work, std::move(out));
           post_result(task, std::move(out));
@@ -720,81 +814,6 @@ class Crawl {
       std::string problem = complete_entry(*work.queued_fetch, work.queued_outcome, work.queued_error);
       if (!problem.empty()) out.warnings.push_back(std::move(problem));
     }
-  }
-
-  // ---- the processing thread: deps_ (thread-safe), the arguments, store_failed_ ----
-
-  void process_page(const TaskInfo& info, const ItemWork& work, const Response& r, Timestamp now, Processed& out) {
-    std::string mime = r.mime_type();
-    if (!looks_like_html_type(mime)) {
-      return store_feed_only(info, work, fmt::format("{}: not an HTML page ({})", r.final_url, mime), now, out);
-    }
-    article::Options ao;
-    ao.url = r.final_url;
-    ao.http_charset = r.charset();
-    ao.max_bytes = deps_.config->fetch.max_bytes;
-    ao.reference = now;
-    auto extracted = article::extract(r.body, ao);
-    if (!extracted) return store_feed_only(info, work, extracted.error().with_context(r.final_url).message, now, out);
-    if (extracted->body_partial || extracted->text.size() < kMinPageText) {
-      std::string why = extracted->body_partial ? "paywalled or script-rendered page" : "no article text on the page";
-      // With nothing better in the feed, what the page gave is kept.
-      const bool feed_has_nothing = info.kind == "page" || (work.item.summary.empty() && work.item.content.empty());
-      if (!feed_has_nothing || extracted->text.empty()) {
-        return store_feed_only(info, work, fmt::format("{}: {}", r.final_url, why), now, out);
-      }
-    }
-    model::ArticleRecord rec = base_record(info, work, now);
-    rec.url = r.final_url.empty() ? work.item.url : r.final_url;
-    if (rec.title.empty()) rec.title = extracted->title;
-    rec.published_at = choose_published(work.item.published, work.item.updated, *extracted, now);
-    if (!extracted->language.empty()) rec.language = extracted->language;
-    rec.site_name = extracted->site_name;
-    if (!extracted->authors.empty()) rec.authors = join(extracted->authors, ", ");
-    if (!extracted->description.empty()) rec.description = extracted->description;
-    rec.text = std::move(extracted->text);
-    rec.feed_only = false;
-    store_record(std::move(rec), out);
-  }
-
-  static model::ArticleRecord base_record(const TaskInfo& info, const ItemWork& work, Timestamp now) {
-    model::ArticleRecord rec;
-    if (info.source_id) rec.source_id = info.source_id;
-    rec.url = work.item.url.empty() ? work.canonical : work.item.url;
-    rec.canonical_url = work.canonical;
-    rec.item_id = work.key;
-    rec.title = html_fragment_to_text(work.item.title);
-    rec.published_at = work.item.published ? work.item.published : work.item.updated;
-    rec.fetched_at = now;
-    rec.language = work.item.language;
-    rec.site_name = work.item.publication_name;
-    rec.authors = join(work.item.authors, ", ");
-    rec.description = html_fragment_to_text(work.item.summary);
-    return rec;
-  }
-
-  void store_feed_only(const TaskInfo& info, const ItemWork& work, const std::string& why, Timestamp now,
-                       Processed& out) {
-    if (!why.empty()) out.warnings.push_back(fmt::format("source {}: {}; using the feed's content", info.name, why));
-    model::ArticleRecord rec = base_record(info, work, now);
-    std::string content = html_fragment_to_text(work.item.content);
-    std::string summary = rec.description;
-    rec.text = content.size() >= summary.size() ? content : summary;
-    rec.feed_only = true;
-    out.feed_only = true;
-    store_record(std::move(rec), out);
-  }
-
-  void store_record(model::ArticleRecord rec, Processed& out) {
-    if (store_failed_.load()) return;  // the run is ending: nothing more is written
-    out.recorded = true;
-    seal_article(rec);
-    std::vector<model::ExtractedEvent> events = extract_events(*deps_.rules, rec);
-    if (dry_run_) {
-      out.dry_run = DryRunArticle{std::move(rec), std::move(events)};
-      return;
-    }
-    out.to_append = store::Store::ArticleWithEvents{std::move(rec), std::move(events)};
   }
 
   // ---- back on the loop thread: reporting ----
@@ -916,9 +935,10 @@ class Crawl {
   std::unordered_set<std::string> seen_keys_, seen_canonicals_;
   CrawlSummary summary_;
   std::optional<Error> fatal_;
-  std::atomic<bool> store_failed_{false};       // set by the processing thread at the first failed append
-  bool finishing_ = false;                      // run() has returned: results are applied, nothing is started
-  std::vector<PendingAppend> pending_appends_;  // the processing thread's alone
+  std::atomic<bool> store_failed_{false};                // set by the processing thread at the first failed append
+  ItemProcessor items_{deps_, dry_run_, store_failed_};  // runs on the processing thread
+  bool finishing_ = false;                               // run() has returned: results are applied, nothing is started
+  std::vector<PendingAppend> pending_appends_;           // the processing thread's alone
   // Last member: destroyed (its thread joined) before anything its jobs use.
   std::unique_ptr<SerialExecutor> processor_;
 
