@@ -201,7 +201,7 @@ class ItemProcessor {
         return store_feed_only(info, work, fmt::format("{}: {}", r.final_url, why), now, out);
       }
     }
-    store::ArticleRecord rec = base_record(info, work, now);
+    model::ArticleRecord rec = base_record(info, work, now);
     rec.url = r.final_url.empty() ? work.item.url : r.final_url;
     if (rec.title.empty()) rec.title = extracted->title;
     rec.published_at = choose_published(work.item.published, work.item.updated, *extracted, now);
@@ -219,7 +219,7 @@ class ItemProcessor {
   void store_feed_only(const TaskInfo& info, const ItemWork& work, const std::string& why, Timestamp now,
                        Processed& out) const {
     if (!why.empty()) out.warnings.push_back(fmt::format("source {}: {}; using the feed's content", info.name, why));
-    store::ArticleRecord rec = base_record(info, work, now);
+    model::ArticleRecord rec = base_record(info, work, now);
     std::string content = html_fragment_to_text(work.item.content);
     std::string summary = rec.description;
     rec.text = content.size() >= summary.size() ? content : summary;
@@ -230,8 +230,8 @@ class ItemProcessor {
 
  private:
   // What the feed item says of the article.
-  static store::ArticleRecord base_record(const TaskInfo& info, const ItemWork& work, Timestamp now) {
-    store::ArticleRecord rec;
+  static model::ArticleRecord base_record(const TaskInfo& info, const ItemWork& work, Timestamp now) {
+    model::ArticleRecord rec;
     if (info.source_id) rec.source_id = info.source_id;
     rec.url = work.item.url.empty() ? work.canonical : work.item.url;
     rec.canonical_url = work.canonical;
@@ -247,11 +247,11 @@ class ItemProcessor {
   }
 
   // Seals the record and runs the rules: a dry-run article, or one to append.
-  void store_record(store::ArticleRecord rec, Processed& out) const {
+  void store_record(model::ArticleRecord rec, Processed& out) const {
     if (store_failed_.load()) return;  // the run is ending: nothing more is written
     out.recorded = true;
     seal_article(rec);
-    std::vector<store::ExtractedEvent> events = extract_events(*deps_.rules, rec);
+    std::vector<model::ExtractedEvent> events = extract_events(*deps_.rules, rec);
     if (dry_run_) {
       out.dry_run = DryRunArticle{std::move(rec), std::move(events)};
       return;
@@ -347,7 +347,7 @@ class Crawl {
   }
 
   // Article-only work (recrawl --url / --since): no source task schedule.
-  void add_loose_item(ItemWork work, std::optional<store::Id> source_id, std::string policy) {
+  void add_loose_item(ItemWork work, std::optional<model::Id> source_id, std::string policy) {
     add_loose(std::move(work), source_id, std::move(policy), "");
   }
 
@@ -398,7 +398,7 @@ class Crawl {
   }
 
   // A task of its own for one article (no feed, no schedule to save), started by start_loose().
-  void add_loose(ItemWork work, std::optional<store::Id> source_id, std::string policy, std::string report_name) {
+  void add_loose(ItemWork work, std::optional<model::Id> source_id, std::string policy, std::string report_name) {
     auto task = std::make_unique<SourceTask>();
     task->source.id = source_id.value_or(0);
     task->report.name = std::move(report_name);
@@ -1029,7 +1029,7 @@ Result<std::vector<store::Source>> select_sources(std::vector<store::Source> sou
 }
 
 // A stored article as recrawl work: its page is fetched again when it has an http(s) URL.
-ItemWork recrawl_work(const store::ArticleRecord& a) {
+ItemWork recrawl_work(const model::ArticleRecord& a) {
   ItemWork w;
   w.item.url = a.url;
   w.item.id = a.item_id;
@@ -1045,7 +1045,7 @@ ItemWork recrawl_work(const store::ArticleRecord& a) {
   return w;
 }
 
-using LooseItems = std::vector<std::pair<ItemWork, std::optional<store::Id>>>;
+using LooseItems = std::vector<std::pair<ItemWork, std::optional<model::Id>>>;
 
 // The articles a recrawl names by URL or by fetch time: the stored ones,
 // then each named URL not stored yet as a new page.
@@ -1055,7 +1055,7 @@ Result<LooseItems> recrawl_items(const CrawlDeps& deps, const RecrawlOptions& op
   filter.since = options.since;
   filter.urls = options.urls;
   std::unordered_set<std::string> found_urls;
-  auto st = deps.store->for_each_article(filter, [&](const store::ArticleRecord& a) {
+  auto st = deps.store->for_each_article(filter, [&](const model::ArticleRecord& a) {
     found_urls.insert(a.url);
     found_urls.insert(a.canonical_url);
     loose.emplace_back(recrawl_work(a), a.source_id);
