@@ -296,31 +296,15 @@ class CurlFetcher final : public Fetcher {
       if (!pending_callbacks_.empty()) continue;
       if (running_.empty() && waiting_count_ == 0 && delayed_.empty()) {
         if (holds_ == 0) return {};
-        // Only work on other threads is left: sleep until one posts.
-        std::unique_lock lock(posted_mutex_);
-        if (posted_.empty()) posted_ready_.wait_for(lock, milliseconds(100));
+        wait_for_posted();
         continue;
       }
-
       int still_running = 0;
       curl_multi_perform(multi_, &still_running);
       collect_finished();
       if (!pending_callbacks_.empty()) continue;
-
-      int wait_ms = 100;  // bounded so a cancel request is seen promptly
-      auto now = SteadyClock::now();
-      auto wake = next_wakeup();
-      if (wake) {
-        // earliest_start() is time_point::min() for a host never contacted:
-        // compare before subtracting, or the difference overflows.
-        long long until = *wake <= now ? 0 : std::chrono::duration_cast<milliseconds>(*wake - now).count();
-        wait_ms = static_cast<int>(std::clamp<long long>(until, 0, 100));
-      }
-      if (running_.empty()) {
-        if (wait_ms > 0) curl_multi_poll(multi_, nullptr, 0, wait_ms, nullptr);
-      } else {
-        curl_multi_poll(multi_, nullptr, 0, wait_ms, nullptr);
-      }
+      const int wait_ms = poll_timeout_ms();
+      if (!running_.empty() || wait_ms > 0) curl_multi_poll(multi_, nullptr, 0, wait_ms, nullptr);
     }
   }
 
@@ -453,6 +437,30 @@ class CurlFetcher final : public Fetcher {
     }
   }
 
+  // ---- the loop's waits ------------------------------------------------------
+
+  // Only work on other threads is left: sleeps until one posts (or 100 ms).
+  void wait_for_posted() {
+    std::unique_lock lock(posted_mutex_);
+    if (posted_.empty()) posted_ready_.wait_for(lock, milliseconds(100));
+  }
+
+  // How long the loop may wait for curl: until the next retry or host slot
+  // is due, and at most 100 ms so a cancel request is seen promptly.
+  int poll_timeout_ms() const {
+    int wait_ms = 100;
+    auto now = SteadyClock::now();
+    if (auto wake = next_wakeup()) {
+      // earliest_start() is time_point::min() for a host never contacted:
+      // compare before subtracting, or the difference overflows.
+      long long until = *wake <= now ? 0 : std::chrono::duration_cast<milliseconds>(*wake - now).count();
+      wait_ms = static_cast<int>(std::clamp<long long>(until, 0, 100));
+    }
+    return wait_ms;
+  }
+
+  // ---- politeness: robots.txt per origin, per-host pacing ------------------
+  // Queues the origin's robots.txt ahead of the jobs that wait for it.
   void start_robots_fetch(const std::string& origin_key, Origin& origin) {
     origin.robots_fetching = true;
     ++counters_.robots_fetches;
@@ -470,6 +478,8 @@ class CurlFetcher final : public Fetcher {
     ++waiting_count_;
   }
 
+  // Caches the origin's robots.txt answer (RFC 9309 §2.3.1) and its
+  // Crawl-delay; an unreachable one disallows all, for 10 minutes at most.
   void on_robots(const std::string& origin_key, const Response& r) {
     Origin& origin = origins_[origin_key];
     origin.robots_fetching = false;
@@ -503,65 +513,41 @@ class CurlFetcher final : public Fetcher {
     if (!origin.waiting.empty()) ready_origins_.insert(origin_key);
   }
 
-  // Starts every transfer politeness and the global limit allow now.
-  void dispatch() {
-    auto now = SteadyClock::now();
-    while (!delayed_.empty() && delayed_.top().when <= now) {
-      Job* raw = delayed_.top().job;
-      delayed_.pop();
-      enqueue(std::unique_ptr<Job>(raw));
+  // What robots.txt says of the job at the front of an origin's queue.
+  enum class RobotsGate {
+    kGo,     // allowed (or not checked): the job may start
+    kWait,   // robots.txt is being fetched: the origin waits
+    kAgain,  // the front of the queue changed (a robots.txt fetch, a refusal): look again
+  };
+
+  RobotsGate check_robots(const std::string& key, Origin& origin, SteadyTime now) {
+    const Job& front = *origin.waiting.front();
+    bool fresh = origin.robots && now < origin.robots_expires;
+    if (!fresh) {
+      if (!origin.robots_fetching) start_robots_fetch(key, origin);
+      return origin.waiting.front()->request.check_robots ? RobotsGate::kWait : RobotsGate::kAgain;
     }
-    if (ready_origins_.empty()) return;
-    // The origin that has waited longest goes first. In the set's own (hash)
-    // order, the same origins would take every freed slot while the last
-    // ones starved, and a pass would end on one host working alone at its
-    // per-host rate (a third of a 4-worker benchmark run).
-    std::vector<std::pair<SteadyTime, std::string>> keys;
-    keys.reserve(ready_origins_.size());
-    for (const auto& key : ready_origins_) keys.emplace_back(policy_.last_start(key), key);
-    std::sort(keys.begin(), keys.end());
-    for (const auto& [last_start, key] : keys) {
-      Origin& origin = origins_[key];
-      while (!origin.waiting.empty()) {
-        Job& front = *origin.waiting.front();
-        if (front.request.check_robots) {
-          bool fresh = origin.robots && now < origin.robots_expires;
-          if (!fresh) {
-            if (!origin.robots_fetching) start_robots_fetch(key, origin);
-            if (origin.waiting.front()->request.check_robots) break;  // wait for robots.txt
-            continue;
-          }
-          if (!origin.robots->allowed(front.path_and_query)) {
-            auto job = std::move(origin.waiting.front());
-            origin.waiting.pop_front();
-            --waiting_count_;
-            // A host that could not be reached reads as that (DNS, connect,
-            // timeout), not as a robots.txt refusal: the root cause first.
-            const bool unreachable = !origin.robots_unreachable_reason.empty();
-            ErrorCode code = unreachable ? origin.robots_unreachable_code : ErrorCode::kRefused;
-            std::string why =
-                !unreachable ? "robots.txt disallows " + job->path_and_query
-                : code == ErrorCode::kNetwork
-                    ? origin.robots_unreachable_reason + " (reaching robots.txt)"
-                    : "robots.txt unreachable (" + origin.robots_unreachable_reason + "): disallowed for now";
-            std::string message = job->url + ": " + why;
-            fail_job(std::move(job), Error(code, std::move(message)));
-            continue;
-          }
-        }
-        if (static_cast<int>(running_.size()) >= options_.concurrency) break;
-        if (!policy_.can_start(key, now)) break;
-        auto job = std::move(origin.waiting.front());
-        origin.waiting.pop_front();
-        --waiting_count_;
-        policy_.on_start(key, now);
-        start_transfer(std::move(job));
-      }
-      if (origin.waiting.empty()) ready_origins_.erase(key);
-      if (static_cast<int>(running_.size()) >= options_.concurrency) break;
-    }
+    if (origin.robots->allowed(front.path_and_query)) return RobotsGate::kGo;
+    auto job = take_waiting(origin);
+    Error refusal = robots_refusal(origin, *job);
+    fail_job(std::move(job), std::move(refusal));
+    return RobotsGate::kAgain;
   }
 
+  // Why robots.txt keeps `job` back. A host that could not be reached reads
+  // as that (DNS, connect, timeout), not as a robots.txt refusal: the root
+  // cause first.
+  static Error robots_refusal(const Origin& origin, const Job& job) {
+    const bool unreachable = !origin.robots_unreachable_reason.empty();
+    ErrorCode code = unreachable ? origin.robots_unreachable_code : ErrorCode::kRefused;
+    std::string why = !unreachable ? "robots.txt disallows " + job.path_and_query
+                      : code == ErrorCode::kNetwork
+                          ? origin.robots_unreachable_reason + " (reaching robots.txt)"
+                          : "robots.txt unreachable (" + origin.robots_unreachable_reason + "): disallowed for now";
+    return Error(code, job.url + ": " + why);
+  }
+
+  // When the next retry or waiting host is due; nullopt when nothing waits.
   std::optional<SteadyTime> next_wakeup() const {
     std::optional<SteadyTime> wake;
     if (!delayed_.empty()) wake = delayed_.top().when;
@@ -572,6 +558,70 @@ class CurlFetcher final : public Fetcher {
       }
     }
     return wake;
+  }
+
+  // ---- dispatch: from the queues to transfers --------------------------------
+
+  // Starts every transfer politeness and the global limit allow now.
+  void dispatch() {
+    auto now = SteadyClock::now();
+    requeue_due_retries(now);
+    for (const std::string& key : origins_longest_waiting()) {
+      Origin& origin = origins_[key];
+      start_waiting(key, origin, now);
+      if (origin.waiting.empty()) ready_origins_.erase(key);
+      if (at_capacity()) break;
+    }
+  }
+
+  bool at_capacity() const { return static_cast<int>(running_.size()) >= options_.concurrency; }
+
+  // Retries whose delay has passed go back to their origin's queue.
+  void requeue_due_retries(SteadyTime now) {
+    while (!delayed_.empty() && delayed_.top().when <= now) {
+      Job* raw = delayed_.top().job;
+      delayed_.pop();
+      enqueue(std::unique_ptr<Job>(raw));
+    }
+  }
+
+  // The origins with waiting jobs, the one that has waited longest first. In
+  // the set's own (hash) order, the same origins would take every freed slot
+  // while the last ones starved, and a pass would end on one host working
+  // alone at its per-host rate (a third of a 4-worker benchmark run).
+  std::vector<std::string> origins_longest_waiting() const {
+    std::vector<std::pair<SteadyTime, std::string>> keys;
+    keys.reserve(ready_origins_.size());
+    for (const auto& key : ready_origins_) keys.emplace_back(policy_.last_start(key), key);
+    std::sort(keys.begin(), keys.end());
+    std::vector<std::string> ordered;
+    ordered.reserve(keys.size());
+    for (auto& [last_start, key] : keys) ordered.push_back(std::move(key));
+    return ordered;
+  }
+
+  // Starts the origin's waiting jobs, in order, while robots.txt, the host's
+  // politeness and the global limit allow.
+  void start_waiting(const std::string& key, Origin& origin, SteadyTime now) {
+    while (!origin.waiting.empty()) {
+      if (origin.waiting.front()->request.check_robots) {
+        const RobotsGate gate = check_robots(key, origin, now);
+        if (gate == RobotsGate::kWait) break;
+        if (gate == RobotsGate::kAgain) continue;
+      }
+      if (at_capacity()) break;
+      if (!policy_.can_start(key, now)) break;
+      auto job = take_waiting(origin);
+      policy_.on_start(key, now);
+      start_transfer(std::move(job));
+    }
+  }
+
+  std::unique_ptr<Job> take_waiting(Origin& origin) {
+    auto job = std::move(origin.waiting.front());
+    origin.waiting.pop_front();
+    --waiting_count_;
+    return job;
   }
 
   // ---- transfers -------------------------------------------------------------
@@ -662,41 +712,8 @@ class CurlFetcher final : public Fetcher {
       return;
     }
     t->easy = easy;
-    const Request& req = t->job->request;
-    if (!req.etag.empty())
-      t->request_headers = curl_slist_append(t->request_headers, ("If-None-Match: " + req.etag).c_str());
-    if (!req.last_modified.empty())
-      t->request_headers = curl_slist_append(t->request_headers, ("If-Modified-Since: " + req.last_modified).c_str());
-    t->request_headers = curl_slist_append(
-        t->request_headers, ("Accept: " + (req.accept.empty() ? std::string("*/*") : req.accept)).c_str());
-
-    curl_easy_setopt(easy, CURLOPT_URL, t->job->url.c_str());
-    curl_easy_setopt(easy, CURLOPT_PRIVATE, t.get());
-    curl_easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(easy, CURLOPT_FOLLOWLOCATION, 0L);
-    curl_easy_setopt(easy, CURLOPT_ACCEPT_ENCODING, "");  // every decoder libcurl has
-    curl_easy_setopt(easy, CURLOPT_USERAGENT, options_.user_agent.c_str());
-    curl_easy_setopt(easy, CURLOPT_HTTPHEADER, t->request_headers);
-    curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(options_.connect_timeout.count()));
-    curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, static_cast<long>(options_.timeout.count()));
-    curl_easy_setopt(easy, CURLOPT_LOW_SPEED_LIMIT, static_cast<long>(std::max(0, options_.low_speed_bytes)));
-    curl_easy_setopt(easy, CURLOPT_LOW_SPEED_TIME,
-                     static_cast<long>(std::max<long long>(1, (options_.low_speed_time.count() + 999) / 1000)));
-    curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, &CurlFetcher::on_write);
-    curl_easy_setopt(easy, CURLOPT_WRITEDATA, t.get());
-    curl_easy_setopt(easy, CURLOPT_HEADERFUNCTION, &CurlFetcher::on_header);
-    curl_easy_setopt(easy, CURLOPT_HEADERDATA, t.get());
-    curl_easy_setopt(easy, CURLOPT_OPENSOCKETFUNCTION, &CurlFetcher::on_open_socket);
-    curl_easy_setopt(easy, CURLOPT_OPENSOCKETDATA, t.get());
-    curl_easy_setopt(easy, CURLOPT_PREREQFUNCTION, &CurlFetcher::on_prereq);
-    curl_easy_setopt(easy, CURLOPT_PREREQDATA, t.get());
-    curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, t->errbuf);
-    curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(easy, CURLOPT_HTTP_VERSION, static_cast<long>(CURL_HTTP_VERSION_2TLS));
-    curl_easy_setopt(easy, CURLOPT_PIPEWAIT, 1L);
-    curl_easy_setopt(easy, CURLOPT_PROXY, "");  // environment proxies would bypass the address check
-    curl_easy_setopt(easy, CURLOPT_TCP_KEEPALIVE, 1L);
-    if (connect_to_) curl_easy_setopt(easy, CURLOPT_CONNECT_TO, connect_to_);
+    t->request_headers = request_headers(t->job->request);
+    configure_handle(*t);
     if (curl_multi_add_handle(multi_, easy) != CURLM_OK) {
       policy_.on_finish(t->job->origin, /*sent=*/false);
       auto failed_job = std::move(t->job);
@@ -705,6 +722,48 @@ class CurlFetcher final : public Fetcher {
       return;
     }
     running_.emplace(easy, std::move(t));
+  }
+
+  // The conditional-request validators and Accept of `req`.
+  static curl_slist* request_headers(const Request& req) {
+    curl_slist* headers = nullptr;
+    if (!req.etag.empty()) headers = curl_slist_append(headers, ("If-None-Match: " + req.etag).c_str());
+    if (!req.last_modified.empty())
+      headers = curl_slist_append(headers, ("If-Modified-Since: " + req.last_modified).c_str());
+    return curl_slist_append(headers, ("Accept: " + (req.accept.empty() ? std::string("*/*") : req.accept)).c_str());
+  }
+
+  // Sets up t.easy for one hop: no redirects followed by curl, every decoder,
+  // the timeouts and budgets, the callbacks that check and collect.
+  void configure_handle(Transfer& t) {
+    CURL* easy = t.easy;
+    curl_easy_setopt(easy, CURLOPT_URL, t.job->url.c_str());
+    curl_easy_setopt(easy, CURLOPT_PRIVATE, &t);
+    curl_easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(easy, CURLOPT_FOLLOWLOCATION, 0L);
+    curl_easy_setopt(easy, CURLOPT_ACCEPT_ENCODING, "");  // every decoder libcurl has
+    curl_easy_setopt(easy, CURLOPT_USERAGENT, options_.user_agent.c_str());
+    curl_easy_setopt(easy, CURLOPT_HTTPHEADER, t.request_headers);
+    curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(options_.connect_timeout.count()));
+    curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, static_cast<long>(options_.timeout.count()));
+    curl_easy_setopt(easy, CURLOPT_LOW_SPEED_LIMIT, static_cast<long>(std::max(0, options_.low_speed_bytes)));
+    curl_easy_setopt(easy, CURLOPT_LOW_SPEED_TIME,
+                     static_cast<long>(std::max<long long>(1, (options_.low_speed_time.count() + 999) / 1000)));
+    curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, &CurlFetcher::on_write);
+    curl_easy_setopt(easy, CURLOPT_WRITEDATA, &t);
+    curl_easy_setopt(easy, CURLOPT_HEADERFUNCTION, &CurlFetcher::on_header);
+    curl_easy_setopt(easy, CURLOPT_HEADERDATA, &t);
+    curl_easy_setopt(easy, CURLOPT_OPENSOCKETFUNCTION, &CurlFetcher::on_open_socket);
+    curl_easy_setopt(easy, CURLOPT_OPENSOCKETDATA, &t);
+    curl_easy_setopt(easy, CURLOPT_PREREQFUNCTION, &CurlFetcher::on_prereq);
+    curl_easy_setopt(easy, CURLOPT_PREREQDATA, &t);
+    curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, t.errbuf);
+    curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(easy, CURLOPT_HTTP_VERSION, static_cast<long>(CURL_HTTP_VERSION_2TLS));
+    curl_easy_setopt(easy, CURLOPT_PIPEWAIT, 1L);
+    curl_easy_setopt(easy, CURLOPT_PROXY, "");  // environment proxies would bypass the address check
+    curl_easy_setopt(easy, CURLOPT_TCP_KEEPALIVE, 1L);
+    if (connect_to_) curl_easy_setopt(easy, CURLOPT_CONNECT_TO, connect_to_);
   }
 
   void cleanup_transfer(Transfer& t) {
@@ -748,62 +807,17 @@ class CurlFetcher final : public Fetcher {
     return milliseconds(static_cast<long long>(static_cast<double>(base) * jitter(rng_)));
   }
 
+  // ---- responses: errors, retries, redirects ----------------------------------
+
+  // A finished transfer becomes a response, a retry, a redirect hop or a failure.
   void complete(Transfer& t, CURLcode code) {
     std::unique_ptr<Job> job = std::move(t.job);
-    Response r;
-    r.url = job->request.url;
-    r.final_url = job->url;
-    r.redirects = job->redirects;
-    r.attempts = job->attempts;
-    long status = 0;
-    curl_easy_getinfo(t.easy, CURLINFO_RESPONSE_CODE, &status);
-    r.status = static_cast<int>(status);
-    char* ip = nullptr;
-    if (curl_easy_getinfo(t.easy, CURLINFO_PRIMARY_IP, &ip) == CURLE_OK && ip) r.primary_ip = ip;
+    Response r = response_of(t, *job);
     counters_.bytes += static_cast<std::int64_t>(t.body.size());
     if (code == CURLE_WRITE_ERROR && t.cut) code = CURLE_OK;  // as much as was wanted
+    if (code != CURLE_OK) return transfer_failed(std::move(job), t, code, r);
 
-    if (code != CURLE_OK) {
-      if (!t.refused_ip.empty()) {
-        fail_job(std::move(job),
-                 Error(ErrorCode::kRefused,
-                       fmt::format("refused to connect to private address {} for {}", t.refused_ip, r.final_url)));
-        return;
-      }
-      if (t.over_budget) {
-        fail_job(std::move(job),
-                 Error(ErrorCode::kBudgetExceeded,
-                       fmt::format("{}: body larger than {} bytes (after decoding)", r.final_url, options_.max_bytes)),
-                 r.status);
-        return;
-      }
-      std::string detail = t.errbuf[0] ? std::string(t.errbuf) : std::string(curl_easy_strerror(code));
-      Error error(ErrorCode::kNetwork, fmt::format("{}: {}: {}", r.final_url, curl_cause(code), detail));
-      if (code == CURLE_BAD_CONTENT_ENCODING || code == CURLE_UNSUPPORTED_PROTOCOL) {
-        error.code = code == CURLE_UNSUPPORTED_PROTOCOL ? ErrorCode::kRefused : ErrorCode::kParse;
-        fail_job(std::move(job), std::move(error), r.status);
-        return;
-      }
-      if (transient_curl_error(code) && job->attempts <= options_.retries) {
-        milliseconds delay = backoff(job->attempts);
-        retry_later(std::move(job), delay);
-        return;
-      }
-      fail_job(std::move(job), std::move(error), r.status);
-      return;
-    }
-
-    r.content_type = header(t, "content-type");
-    r.etag = header(t, "etag");
-    r.last_modified = header(t, "last-modified");
-    r.content_encoding = header(t, "content-encoding");
-    std::string retry_after = header(t, "retry-after");
-    if (!retry_after.empty()) {
-      r.retry_after = parse_retry_after(retry_after, std::chrono::duration_cast<std::chrono::seconds>(
-                                                         std::chrono::system_clock::now().time_since_epoch())
-                                                         .count());
-    }
-
+    read_headers(t, r);
     if (r.status == 301 || r.status == 302 || r.status == 303 || r.status == 307 || r.status == 308) {
       std::string location = header(t, "location");
       if (location.empty()) {
@@ -814,26 +828,92 @@ class CurlFetcher final : public Fetcher {
       follow_redirect(std::move(job), location, r.status);
       return;
     }
-
-    if (transient_status(r.status)) {
-      bool retry_allowed = job->attempts <= options_.retries;
-      if (r.retry_after && *r.retry_after > options_.max_retry_after) retry_allowed = false;
-      if (retry_allowed) {
-        milliseconds delay = backoff(job->attempts);
-        if (r.retry_after) delay = std::max<milliseconds>(delay, *r.retry_after);
-        retry_later(std::move(job), delay);
-        return;
-      }
-    }
-
-    if (r.status >= 400 || r.status < 200 || (r.status >= 300 && r.status != 304)) {
-      std::string reason = status_reason(r.status);
-      std::string message = fmt::format("{}: HTTP {}{}{}", r.final_url, r.status, reason.empty() ? "" : " ", reason);
-      if (r.retry_after) message += fmt::format(" (Retry-After {}s)", r.retry_after->count());
-      r.error = Error(ErrorCode::kHttp, message);
-    }
+    if (auto delay = status_retry_delay(*job, r)) return retry_later(std::move(job), *delay);
+    r.error = status_error(r);
     r.body = std::move(t.body);
     finish_job(std::move(job), std::move(r));
+  }
+
+  // What is known of the hop before its headers are read: URLs, counts,
+  // status, the address connected.
+  static Response response_of(const Transfer& t, const Job& job) {
+    Response r;
+    r.url = job.request.url;
+    r.final_url = job.url;
+    r.redirects = job.redirects;
+    r.attempts = job.attempts;
+    long status = 0;
+    curl_easy_getinfo(t.easy, CURLINFO_RESPONSE_CODE, &status);
+    r.status = static_cast<int>(status);
+    char* ip = nullptr;
+    if (curl_easy_getinfo(t.easy, CURLINFO_PRIMARY_IP, &ip) == CURLE_OK && ip) r.primary_ip = ip;
+    return r;
+  }
+
+  // The response headers the caller reads: type, validators, encoding, Retry-After.
+  void read_headers(const Transfer& t, Response& r) const {
+    r.content_type = header(t, "content-type");
+    r.etag = header(t, "etag");
+    r.last_modified = header(t, "last-modified");
+    r.content_encoding = header(t, "content-encoding");
+    std::string retry_after = header(t, "retry-after");
+    if (!retry_after.empty()) {
+      r.retry_after = parse_retry_after(retry_after, std::chrono::duration_cast<std::chrono::seconds>(
+                                                         std::chrono::system_clock::now().time_since_epoch())
+                                                         .count());
+    }
+  }
+
+  // A transfer that ended without a response: a refused address, a body
+  // over budget, an undecodable body, or a network error (retried while
+  // transient and attempts are left).
+  void transfer_failed(std::unique_ptr<Job> job, const Transfer& t, CURLcode code, const Response& r) {
+    if (!t.refused_ip.empty()) {
+      fail_job(std::move(job), Error(ErrorCode::kRefused, fmt::format("refused to connect to private address {} for {}",
+                                                                      t.refused_ip, r.final_url)));
+      return;
+    }
+    if (t.over_budget) {
+      fail_job(std::move(job),
+               Error(ErrorCode::kBudgetExceeded,
+                     fmt::format("{}: body larger than {} bytes (after decoding)", r.final_url, options_.max_bytes)),
+               r.status);
+      return;
+    }
+    std::string detail = t.errbuf[0] ? std::string(t.errbuf) : std::string(curl_easy_strerror(code));
+    Error error(ErrorCode::kNetwork, fmt::format("{}: {}: {}", r.final_url, curl_cause(code), detail));
+    if (code == CURLE_BAD_CONTENT_ENCODING || code == CURLE_UNSUPPORTED_PROTOCOL) {
+      error.code = code == CURLE_UNSUPPORTED_PROTOCOL ? ErrorCode::kRefused : ErrorCode::kParse;
+      fail_job(std::move(job), std::move(error), r.status);
+      return;
+    }
+    if (transient_curl_error(code) && job->attempts <= options_.retries) {
+      milliseconds delay = backoff(job->attempts);
+      retry_later(std::move(job), delay);
+      return;
+    }
+    fail_job(std::move(job), std::move(error), r.status);
+  }
+
+  // The delay before a transient status (429, 5xx) is asked again; nullopt
+  // when no attempt is left or the server's Retry-After is too long.
+  std::optional<milliseconds> status_retry_delay(const Job& job, const Response& r) {
+    if (!transient_status(r.status)) return std::nullopt;
+    bool retry_allowed = job.attempts <= options_.retries;
+    if (r.retry_after && *r.retry_after > options_.max_retry_after) retry_allowed = false;
+    if (!retry_allowed) return std::nullopt;
+    milliseconds delay = backoff(job.attempts);
+    if (r.retry_after) delay = std::max<milliseconds>(delay, *r.retry_after);
+    return delay;
+  }
+
+  // kHttp for a final status other than 2xx and 304.
+  static std::optional<Error> status_error(const Response& r) {
+    if (!(r.status >= 400 || r.status < 200 || (r.status >= 300 && r.status != 304))) return std::nullopt;
+    std::string reason = status_reason(r.status);
+    std::string message = fmt::format("{}: HTTP {}{}{}", r.final_url, r.status, reason.empty() ? "" : " ", reason);
+    if (r.retry_after) message += fmt::format(" (Retry-After {}s)", r.retry_after->count());
+    return Error(ErrorCode::kHttp, message);
   }
 
   void follow_redirect(std::unique_ptr<Job> job, const std::string& location, int status) {

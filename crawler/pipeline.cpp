@@ -170,6 +170,100 @@ constexpr std::size_t kMaxProcessingBytes = 64u << 20;
 // takes back, small.
 constexpr std::size_t kMaxAppendBatch = 32;
 
+// The processing thread's work on one item: the page read (or the feed's
+// content taken), the rules run, the record made ready for the store. Uses
+// only what of `deps` is thread-safe; once `store_failed` is set (a store
+// write failed), nothing more is recorded.
+class ItemProcessor {
+ public:
+  ItemProcessor(const CrawlDeps& deps, bool dry_run, const std::atomic<bool>& store_failed)
+      : deps_(deps), dry_run_(dry_run), store_failed_(store_failed) {}
+
+  // The fetched page's article, or the feed's content when the page has none.
+  void process_page(const TaskInfo& info, const ItemWork& work, const Response& r, Timestamp now,
+                    Processed& out) const {
+    std::string mime = r.mime_type();
+    if (!looks_like_html_type(mime)) {
+      return store_feed_only(info, work, fmt::format("{}: not an HTML page ({})", r.final_url, mime), now, out);
+    }
+    article::Options ao;
+    ao.url = r.final_url;
+    ao.http_charset = r.charset();
+    ao.max_bytes = deps_.config->fetch.max_bytes;
+    ao.reference = now;
+    auto extracted = article::extract(r.body, ao);
+    if (!extracted) return store_feed_only(info, work, extracted.error().with_context(r.final_url).message, now, out);
+    if (extracted->body_partial || extracted->text.size() < kMinPageText) {
+      std::string why = extracted->body_partial ? "paywalled or script-rendered page" : "no article text on the page";
+      // With nothing better in the feed, what the page gave is kept.
+      const bool feed_has_nothing = info.kind == "page" || (work.item.summary.empty() && work.item.content.empty());
+      if (!feed_has_nothing || extracted->text.empty()) {
+        return store_feed_only(info, work, fmt::format("{}: {}", r.final_url, why), now, out);
+      }
+    }
+    model::ArticleRecord rec = base_record(info, work, now);
+    rec.url = r.final_url.empty() ? work.item.url : r.final_url;
+    if (rec.title.empty()) rec.title = extracted->title;
+    rec.published_at = choose_published(work.item.published, work.item.updated, *extracted, now);
+    if (!extracted->language.empty()) rec.language = extracted->language;
+    rec.site_name = extracted->site_name;
+    if (!extracted->authors.empty()) rec.authors = join(extracted->authors, ", ");
+    if (!extracted->description.empty()) rec.description = extracted->description;
+    rec.text = std::move(extracted->text);
+    rec.feed_only = false;
+    store_record(std::move(rec), out);
+  }
+
+  // The feed's content (the longer of content and summary) as the article;
+  // `why` (when not "") is warned about.
+  void store_feed_only(const TaskInfo& info, const ItemWork& work, const std::string& why, Timestamp now,
+                       Processed& out) const {
+    if (!why.empty()) out.warnings.push_back(fmt::format("source {}: {}; using the feed's content", info.name, why));
+    model::ArticleRecord rec = base_record(info, work, now);
+    std::string content = html_fragment_to_text(work.item.content);
+    std::string summary = rec.description;
+    rec.text = content.size() >= summary.size() ? content : summary;
+    rec.feed_only = true;
+    out.feed_only = true;
+    store_record(std::move(rec), out);
+  }
+
+ private:
+  // What the feed item says of the article.
+  static model::ArticleRecord base_record(const TaskInfo& info, const ItemWork& work, Timestamp now) {
+    model::ArticleRecord rec;
+    if (info.source_id) rec.source_id = info.source_id;
+    rec.url = work.item.url.empty() ? work.canonical : work.item.url;
+    rec.canonical_url = work.canonical;
+    rec.item_id = work.key;
+    rec.title = html_fragment_to_text(work.item.title);
+    rec.published_at = work.item.published ? work.item.published : work.item.updated;
+    rec.fetched_at = now;
+    rec.language = work.item.language;
+    rec.site_name = work.item.publication_name;
+    rec.authors = join(work.item.authors, ", ");
+    rec.description = html_fragment_to_text(work.item.summary);
+    return rec;
+  }
+
+  // Seals the record and runs the rules: a dry-run article, or one to append.
+  void store_record(model::ArticleRecord rec, Processed& out) const {
+    if (store_failed_.load()) return;  // the run is ending: nothing more is written
+    out.recorded = true;
+    seal_article(rec);
+    std::vector<model::ExtractedEvent> events = extract_events(*deps_.rules, rec);
+    if (dry_run_) {
+      out.dry_run = DryRunArticle{std::move(rec), std::move(events)};
+      return;
+    }
+    out.to_append = store::Store::ArticleWithEvents{std::move(rec), std::move(events)};
+  }
+
+  const CrawlDeps& deps_;
+  bool dry_run_;
+  const std::atomic<bool>& store_failed_;
+};
+
 class Crawl {
  public:
   Crawl(const CrawlDeps& deps, Fetcher& fetcher, bool dry_run, std::function<void(const std::string&)> warn)
@@ -198,6 +292,8 @@ class Crawl {
 
   CrawlSummary& summary() { return summary_; }
   const std::optional<Error>& fatal() const { return fatal_; }
+
+  // ---- planning sources ----
 
   void add_source(store::Source source, bool recrawl = false, bool force = false) {
     auto task = std::make_unique<SourceTask>();
@@ -252,15 +348,7 @@ class Crawl {
 
   // Article-only work (recrawl --url / --since): no source task schedule.
   void add_loose_item(ItemWork work, std::optional<model::Id> source_id, std::string policy) {
-    auto task = std::make_unique<SourceTask>();
-    task->source.id = source_id.value_or(0);
-    task->policy = std::move(policy);
-    task->recrawl = true;
-    task->loose = true;
-    task->feed_ok = true;
-    SourceTask* raw = task.get();
-    tasks_.push_back(std::move(task));
-    loose_.push_back({raw, std::move(work)});
+    add_loose(std::move(work), source_id, std::move(policy), "");
   }
 
   // Worker mode: claimed queue entries. One already stored is completed at
@@ -274,38 +362,14 @@ class Crawl {
         complete_queued(fetch.id, store::FetchOutcome::kDone, "");
         continue;
       }
-      auto parsed = parse_queued_item(fetch.item_json);
-      ItemWork work;
-      if (parsed) {
-        work.key = parsed->first;
-        work.item = std::move(parsed->second);
-      } else {
-        // The page itself is still worth fetching; only the feed-only fallback is lost.
-        warn(fmt::format("article queue: entry {} ({}): {}", fetch.id, fetch.url, parsed.error().message));
-      }
-      if (work.key.empty()) work.key = fetch.canonical_url;
-      if (work.item.url.empty()) work.item.url = fetch.url;
-      work.canonical = fetch.canonical_url;
-      work.has_link = true;
-      work.fetch_page = true;
-      work.queued_fetch = fetch.id;
-      work.queued_url = fetch.url;
-      work.queued_attempts = fetch.attempts;
+      ItemWork work = claimed_work(fetch);
       // A feed of this pass listing the same page leaves it to this entry.
       seen_canonicals_.insert(work.canonical);
-      auto task = std::make_unique<SourceTask>();
-      task->source.id = fetch.source_id.value_or(0);
-      task->report.name = "article queue";
-      task->policy = "all";
-      task->recrawl = true;  // no feed, no schedule to save
-      task->loose = true;
-      task->feed_ok = true;
-      SourceTask* raw = task.get();
-      tasks_.push_back(std::move(task));
-      loose_.push_back({raw, std::move(work)});
+      add_loose(std::move(work), fetch.source_id, "all", "article queue");
     }
   }
 
+  // Fetches and processes every task added by add_loose_item() and add_claimed_fetches().
   void start_loose() {
     for (auto& [task, work] : loose_) {
       ++task->pending;
@@ -315,11 +379,62 @@ class Crawl {
     loose_.clear();
   }
 
+  // Runs the pass to its end (every source and loose item done, or the
+  // cancel flag set, or the store failed), lets the processing thread finish
+  // what it holds, and returns the summary.
+  CrawlSummary run_to_end(const std::atomic<int>* cancel) {
+    start_loose();
+    start_more();
+    auto status = fetcher_.run(cancel);
+    if (!status && status.error().code == ErrorCode::kCancelled && !fatal_) summary_.cancelled = true;
+    finish_processing();
+    return summary_;
+  }
+
  private:
   void warn(const std::string& message) {
     if (summary_.warnings.size() < 1000) summary_.warnings.push_back(message);
     if (warn_) warn_(message);
   }
+
+  // A task of its own for one article (no feed, no schedule to save), started by start_loose().
+  void add_loose(ItemWork work, std::optional<model::Id> source_id, std::string policy, std::string report_name) {
+    auto task = std::make_unique<SourceTask>();
+    task->source.id = source_id.value_or(0);
+    task->report.name = std::move(report_name);
+    task->policy = std::move(policy);
+    task->recrawl = true;
+    task->loose = true;
+    task->feed_ok = true;
+    SourceTask* raw = task.get();
+    tasks_.push_back(std::move(task));
+    loose_.push_back({raw, std::move(work)});
+  }
+
+  // The work of a claimed queue entry: its feed item (when readable), the
+  // page to request and the entry to complete.
+  ItemWork claimed_work(const store::ArticleFetch& fetch) {
+    auto parsed = parse_queued_item(fetch.item_json);
+    ItemWork work;
+    if (parsed) {
+      work.key = parsed->first;
+      work.item = std::move(parsed->second);
+    } else {
+      // The page itself is still worth fetching; only the feed-only fallback is lost.
+      warn(fmt::format("article queue: entry {} ({}): {}", fetch.id, fetch.url, parsed.error().message));
+    }
+    if (work.key.empty()) work.key = fetch.canonical_url;
+    if (work.item.url.empty()) work.item.url = fetch.url;
+    work.canonical = fetch.canonical_url;
+    work.has_link = true;
+    work.fetch_page = true;
+    work.queued_fetch = fetch.id;
+    work.queued_url = fetch.url;
+    work.queued_attempts = fetch.attempts;
+    return work;
+  }
+
+  // ---- fetching feeds ----
 
   void start_source(SourceTask& task) {
     Request req;
@@ -353,24 +468,28 @@ class Crawl {
     std::string body = std::move(r.body);
     task.feed = std::move(r);
     if (task.source.spec.kind == "page") {
-      ItemWork work;
-      work.item.url = task.feed.final_url;
-      work.item.id = task.source.spec.url;
-      work.key = item_key(task.source.spec.name, task.source.spec.url);
-      auto url = Url::parse(task.source.spec.url);
-      work.canonical = url ? url->canonical().str() : work.key;
-      work.fetch_page = false;
-      ++task.report.items;
-      ++task.report.items_new;
-      ++task.pending;
-      Response page = task.feed;
-      page.body = std::move(body);
-      submit_processing(task, std::move(work), std::move(page), "");
-      work_done(task);
-      return;
+      process_page_source(task, std::move(body));
+    } else {
+      process_feed_bytes(task, body, task.feed, /*depth=*/0);
     }
-    process_feed_bytes(task, body, task.feed, /*depth=*/0);
     work_done(task);
+  }
+
+  // A source of kind "page": the response is the article itself.
+  void process_page_source(SourceTask& task, std::string body) {
+    ItemWork work;
+    work.item.url = task.feed.final_url;
+    work.item.id = task.source.spec.url;
+    work.key = item_key(task.source.spec.name, task.source.spec.url);
+    auto url = Url::parse(task.source.spec.url);
+    work.canonical = url ? url->canonical().str() : work.key;
+    work.fetch_page = false;
+    ++task.report.items;
+    ++task.report.items_new;
+    ++task.pending;
+    Response page = task.feed;
+    page.body = std::move(body);
+    submit_processing(task, std::move(work), std::move(page), "");
   }
 
   void process_feed_bytes(SourceTask& task, std::string_view body, const Response& r, int depth) {
@@ -395,23 +514,7 @@ class Crawl {
     }
     if (feed->format == feeds::Format::kSitemapIndex) {
       if (depth > 0) return;  // one level of index: nested indexes are not followed
-      std::size_t count = 0;
-      for (auto& child : feed->items) {
-        if (count++ >= kMaxChildSitemaps) break;
-        ++task.pending;
-        Request req;
-        req.url = child.url;
-        req.accept = kFeedAccept;
-        fetcher_.submit(std::move(req), [this, &task](Response&& cr) {
-          if (!cr.ok()) {
-            warn(fmt::format("source {}: child sitemap: {}", task.report.name, cr.error->message));
-          } else if (!cr.not_modified()) {
-            process_feed_bytes(task, cr.body, cr, 1);
-          }
-          work_done(task);
-        });
-      }
-      return;
+      return fetch_child_sitemaps(task, feed->items);
     }
     bool truncated = std::any_of(feed->warnings.begin(), feed->warnings.end(),
                                  [](const std::string& w) { return w.find("truncated") != std::string::npos; });
@@ -426,6 +529,29 @@ class Crawl {
     flush_queue(task);
   }
 
+  // The first kMaxChildSitemaps sitemaps of an index, each read as the
+  // source's feed (one level deep).
+  void fetch_child_sitemaps(SourceTask& task, const std::vector<feeds::Item>& children) {
+    std::size_t count = 0;
+    for (const auto& child : children) {
+      if (count++ >= kMaxChildSitemaps) break;
+      ++task.pending;
+      Request req;
+      req.url = child.url;
+      req.accept = kFeedAccept;
+      fetcher_.submit(std::move(req), [this, &task](Response&& cr) {
+        if (!cr.ok()) {
+          warn(fmt::format("source {}: child sitemap: {}", task.report.name, cr.error->message));
+        } else if (!cr.not_modified()) {
+          process_feed_bytes(task, cr.body, cr, 1);
+        }
+        work_done(task);
+      });
+    }
+  }
+
+  // ---- discovering articles ----
+
   void select_items(SourceTask& task, std::vector<feeds::Item> items) {
     const auto& cc = deps_.config->crawl;
     Timestamp now = deps_.clock->now();
@@ -436,22 +562,12 @@ class Crawl {
       if (taken >= static_cast<std::size_t>(std::max(0, cc.max_items_per_source))) break;
       auto date = item.published ? item.published : item.updated;
       if (!task.recrawl && date && date->time < oldest) continue;
-      ItemWork work;
-      work.key = item_key(task.source.spec.name, item.id.empty() ? item.url : item.id);
-      if (auto url = Url::parse(item.url); url && url->is_http()) {
-        work.canonical = url->canonical().str();
-        work.has_link = true;
-      } else {
-        work.canonical = work.key;
-      }
+      ItemWork work = item_work(task, item);
       if (!seen_keys_.insert(work.key).second || !seen_canonicals_.insert(work.canonical).second) continue;
       if (!task.recrawl) {
-        auto has = deps_.store->has_item(work.key);
-        if (!has) return store_failed(has.error());
-        if (*has) continue;
-        auto found = deps_.store->find_article(work.canonical);
-        if (!found) return store_failed(found.error());
-        if (*found) continue;  // the same article under another id or source
+        auto stored = stored_before(work);
+        if (!stored) return store_failed(stored.error());
+        if (*stored) continue;
       }
       ++taken;
       ++task.report.items_new;
@@ -463,6 +579,32 @@ class Crawl {
     }
   }
 
+  // A feed item's key and canonical URL (the key when it has no http(s) link).
+  static ItemWork item_work(const SourceTask& task, const feeds::Item& item) {
+    ItemWork work;
+    work.key = item_key(task.source.spec.name, item.id.empty() ? item.url : item.id);
+    if (auto url = Url::parse(item.url); url && url->is_http()) {
+      work.canonical = url->canonical().str();
+      work.has_link = true;
+    } else {
+      work.canonical = work.key;
+    }
+    return work;
+  }
+
+  // Whether an earlier run stored the item, or the same article under
+  // another id or source.
+  Result<bool> stored_before(const ItemWork& work) const {
+    auto has = deps_.store->has_item(work.key);
+    if (!has) return std::unexpected(has.error());
+    if (*has) return true;
+    auto found = deps_.store->find_article(work.canonical);
+    if (!found) return std::unexpected(found.error());
+    return found->has_value();
+  }
+
+  // Whether the item's page is fetched (the source's policy; "matching": its
+  // title and summary interest the rules), then on to process_item().
   void decide_and_process(SourceTask& task, ItemWork work) {
     bool has_link = work.has_link;
     if (task.policy == "all") {
@@ -476,6 +618,11 @@ class Crawl {
     process_item(task, std::move(work));
   }
 
+  // ---- fetching articles ----
+
+  // The item's page is fetched here, by the queue entry's own request, or
+  // left to the worker leasing its host; an item without one goes on with
+  // the feed's content.
   void process_item(SourceTask& task, ItemWork work) {
     if (!work.fetch_page) return submit_processing(task, std::move(work), std::nullopt, "");
     if (work.queued_fetch) return process_queued(task, std::move(work));
@@ -581,6 +728,8 @@ class Crawl {
     return "";
   }
 
+  // ---- extracting and storing ----
+
   // Hands one item to the processing thread: the page (when fetched) is read,
   // its rules run and the result is appended there, in submission order;
   // apply() then counts it on the loop thread and consumes the unit of
@@ -596,9 +745,9 @@ class Crawl {
          now]() {
           Processed out;
           if (page) {
-            process_page(info, work, *page, now, out);
+            items_.process_page(info, work, *page, now, out);
           } else {
-            store_feed_only(info, work, why, now, out);
+            items_.store_feed_only(info, work, why, now, out);
           }
           if (out.to_append) return append_later(task, work, std::move(out));
           post_result(task, std::move(out));
@@ -667,6 +816,9 @@ class Crawl {
     }
   }
 
+  // ---- back on the loop thread: reporting ----
+
+  // Counts what processing one item did and releases the item's unit of `task.pending`.
   void apply(SourceTask& task, Processed out) {
     for (const std::string& message : out.warnings) warn(message);
     if (out.feed_only) {
@@ -690,89 +842,15 @@ class Crawl {
     work_done(task);
   }
 
-  // ---- the processing thread: deps_ (thread-safe), the arguments, store_failed_ ----
-
-  void process_page(const TaskInfo& info, const ItemWork& work, const Response& r, Timestamp now, Processed& out) {
-    std::string mime = r.mime_type();
-    if (!looks_like_html_type(mime)) {
-      return store_feed_only(info, work, fmt::format("{}: not an HTML page ({})", r.final_url, mime), now, out);
-    }
-    article::Options ao;
-    ao.url = r.final_url;
-    ao.http_charset = r.charset();
-    ao.max_bytes = deps_.config->fetch.max_bytes;
-    ao.reference = now;
-    auto extracted = article::extract(r.body, ao);
-    if (!extracted) return store_feed_only(info, work, extracted.error().with_context(r.final_url).message, now, out);
-    if (extracted->body_partial || extracted->text.size() < kMinPageText) {
-      std::string why = extracted->body_partial ? "paywalled or script-rendered page" : "no article text on the page";
-      // With nothing better in the feed, what the page gave is kept.
-      const bool feed_has_nothing = info.kind == "page" || (work.item.summary.empty() && work.item.content.empty());
-      if (!feed_has_nothing || extracted->text.empty()) {
-        return store_feed_only(info, work, fmt::format("{}: {}", r.final_url, why), now, out);
-      }
-    }
-    model::ArticleRecord rec = base_record(info, work, now);
-    rec.url = r.final_url.empty() ? work.item.url : r.final_url;
-    if (rec.title.empty()) rec.title = extracted->title;
-    rec.published_at = choose_published(work.item.published, work.item.updated, *extracted, now);
-    if (!extracted->language.empty()) rec.language = extracted->language;
-    rec.site_name = extracted->site_name;
-    if (!extracted->authors.empty()) rec.authors = join(extracted->authors, ", ");
-    if (!extracted->description.empty()) rec.description = extracted->description;
-    rec.text = std::move(extracted->text);
-    rec.feed_only = false;
-    store_record(std::move(rec), out);
-  }
-
-  static model::ArticleRecord base_record(const TaskInfo& info, const ItemWork& work, Timestamp now) {
-    model::ArticleRecord rec;
-    if (info.source_id) rec.source_id = info.source_id;
-    rec.url = work.item.url.empty() ? work.canonical : work.item.url;
-    rec.canonical_url = work.canonical;
-    rec.item_id = work.key;
-    rec.title = html_fragment_to_text(work.item.title);
-    rec.published_at = work.item.published ? work.item.published : work.item.updated;
-    rec.fetched_at = now;
-    rec.language = work.item.language;
-    rec.site_name = work.item.publication_name;
-    rec.authors = join(work.item.authors, ", ");
-    rec.description = html_fragment_to_text(work.item.summary);
-    return rec;
-  }
-
-  void store_feed_only(const TaskInfo& info, const ItemWork& work, const std::string& why, Timestamp now,
-                       Processed& out) {
-    if (!why.empty()) out.warnings.push_back(fmt::format("source {}: {}; using the feed's content", info.name, why));
-    model::ArticleRecord rec = base_record(info, work, now);
-    std::string content = html_fragment_to_text(work.item.content);
-    std::string summary = rec.description;
-    rec.text = content.size() >= summary.size() ? content : summary;
-    rec.feed_only = true;
-    out.feed_only = true;
-    store_record(std::move(rec), out);
-  }
-
-  void store_record(model::ArticleRecord rec, Processed& out) {
-    if (store_failed_.load()) return;  // the run is ending: nothing more is written
-    out.recorded = true;
-    seal_article(rec);
-    std::vector<model::ExtractedEvent> events = extract_events(*deps_.rules, rec);
-    if (dry_run_) {
-      out.dry_run = DryRunArticle{std::move(rec), std::move(events)};
-      return;
-    }
-    out.to_append = store::Store::ArticleWithEvents{std::move(rec), std::move(events)};
-  }
-
-  // ---- back on the loop thread ----
-
+  // A failed store write ends the run: nothing more is written or started.
   void store_failed(const Error& error) {
     store_failed_ = true;
     if (!fatal_) fatal_ = error.with_context("store");
     fetcher_.cancel();
   }
 
+  // One unit of the task's outstanding work is done; after the last, the
+  // source is finalized and the next queued source starts.
   void work_done(SourceTask& task) {
     if (--task.pending > 0 || fatal_) return;
     finalize(task);
@@ -785,6 +863,8 @@ class Crawl {
     start_more();
   }
 
+  // A source is done: its fetch state and next due time are saved (not for
+  // a recrawl), and it is reported.
   void finalize(SourceTask& task) {
     if (task.recrawl) {
       if (!task.feed_ok && task.report.error) {
@@ -793,6 +873,19 @@ class Crawl {
       }
       return;
     }
+    store::FetchState state = next_fetch_state(task);
+    task.report.consecutive_errors = state.consecutive_errors;
+    task.report.next_due = state.next_due;
+    if (!dry_run_) {
+      if (auto st = deps_.store->save_fetch_state(task.source.id, state); !st) return store_failed(st.error());
+    }
+    if (!task.feed_ok) summary_.failures.push_back(task.report);
+    if (source_done) source_done(task.report);
+  }
+
+  // The source's fetch state after this run: validators, the last success
+  // or error, and when it is next due.
+  store::FetchState next_fetch_state(SourceTask& task) {
     Timestamp now = deps_.clock->now();
     store::FetchState state = task.source.state;
     state.last_fetch = now;
@@ -823,13 +916,7 @@ class Crawl {
       schedule_failure(state, configured, task.feed.retry_after, now, bounds_);
       ++summary_.failed;
     }
-    task.report.consecutive_errors = state.consecutive_errors;
-    task.report.next_due = state.next_due;
-    if (!dry_run_) {
-      if (auto st = deps_.store->save_fetch_state(task.source.id, state); !st) return store_failed(st.error());
-    }
-    if (!task.feed_ok) summary_.failures.push_back(task.report);
-    if (source_done) source_done(task.report);
+    return state;
   }
 
   const CrawlDeps& deps_;
@@ -848,9 +935,10 @@ class Crawl {
   std::unordered_set<std::string> seen_keys_, seen_canonicals_;
   CrawlSummary summary_;
   std::optional<Error> fatal_;
-  std::atomic<bool> store_failed_{false};       // set by the processing thread at the first failed append
-  bool finishing_ = false;                      // run() has returned: results are applied, nothing is started
-  std::vector<PendingAppend> pending_appends_;  // the processing thread's alone
+  std::atomic<bool> store_failed_{false};                // set by the processing thread at the first failed append
+  ItemProcessor items_{deps_, dry_run_, store_failed_};  // runs on the processing thread
+  bool finishing_ = false;                               // run() has returned: results are applied, nothing is started
+  std::vector<PendingAppend> pending_appends_;           // the processing thread's alone
   // Last member: destroyed (its thread joined) before anything its jobs use.
   std::unique_ptr<SerialExecutor> processor_;
 
@@ -911,27 +999,24 @@ Status finish_run(store::Store& store, const CrawlSummary& s, const std::string&
   return store.finish_run(run);
 }
 
-}  // namespace
-
-Result<CrawlSummary> crawl(const CrawlDeps& deps, const CrawlOptions& options) {
-  if (auto st = check_deps(deps); !st) return std::unexpected(st.error());
-  auto sources = deps.store->list_sources();
-  if (!sources) return std::unexpected(sources.error());
-  Timestamp now = deps.clock->now();
-
+// The sources of a pass: those named (each must exist and be enabled), else
+// every enabled source that is due (or every one with `all`), the
+// longest-waiting first; none in worker mode unless named.
+Result<std::vector<store::Source>> select_sources(std::vector<store::Source> sources, const CrawlOptions& options,
+                                                  Timestamp now) {
   std::vector<store::Source> selected;
   if (!options.sources.empty()) {
     for (const auto& name : options.sources) {
       auto it =
-          std::find_if(sources->begin(), sources->end(), [&](const store::Source& s) { return s.spec.name == name; });
-      if (it == sources->end()) return fail(ErrorCode::kNotFound, "no source named \"" + name + "\"");
+          std::find_if(sources.begin(), sources.end(), [&](const store::Source& s) { return s.spec.name == name; });
+      if (it == sources.end()) return fail(ErrorCode::kNotFound, "no source named \"" + name + "\"");
       if (!it->spec.enabled)
         return fail(ErrorCode::kInvalidArgument,
                     "source \"" + name + "\" is disabled (banwatch sources enable " + name + ")");
       selected.push_back(*it);
     }
   } else if (!options.queue) {
-    for (auto& s : *sources) {
+    for (auto& s : sources) {
       if (!s.spec.enabled) continue;
       if (options.all || is_due(s.state, now)) selected.push_back(std::move(s));
     }
@@ -940,6 +1025,82 @@ Result<CrawlSummary> crawl(const CrawlDeps& deps, const CrawlOptions& options) {
       return a.state.next_due.value_or(Timestamp::min()) < b.state.next_due.value_or(Timestamp::min());
     });
   }
+  return selected;
+}
+
+// A stored article as recrawl work: its page is fetched again when it has an http(s) URL.
+ItemWork recrawl_work(const model::ArticleRecord& a) {
+  ItemWork w;
+  w.item.url = a.url;
+  w.item.id = a.item_id;
+  w.item.title = a.title;
+  w.item.summary = a.description;
+  w.item.content = a.text;
+  w.item.published = a.published_at;
+  w.key = a.item_id.empty() ? a.canonical_url : a.item_id;
+  w.canonical = a.canonical_url;
+  auto parsed = Url::parse(a.url);
+  w.has_link = parsed && parsed->is_http();
+  w.fetch_page = w.has_link;
+  return w;
+}
+
+using LooseItems = std::vector<std::pair<ItemWork, std::optional<model::Id>>>;
+
+// The articles a recrawl names by URL or by fetch time: the stored ones,
+// then each named URL not stored yet as a new page.
+Result<LooseItems> recrawl_items(const CrawlDeps& deps, const RecrawlOptions& options) {
+  LooseItems loose;
+  store::Store::ArticleFilter filter;
+  filter.since = options.since;
+  filter.urls = options.urls;
+  std::unordered_set<std::string> found_urls;
+  auto st = deps.store->for_each_article(filter, [&](const model::ArticleRecord& a) {
+    found_urls.insert(a.url);
+    found_urls.insert(a.canonical_url);
+    loose.emplace_back(recrawl_work(a), a.source_id);
+    return true;
+  });
+  if (!st) return std::unexpected(st.error());
+  for (const auto& u : options.urls) {
+    auto parsed = Url::parse(u);
+    if (!parsed || !parsed->is_http()) return fail(ErrorCode::kInvalidArgument, "recrawl: not an http(s) URL: " + u);
+    std::string canonical = parsed->canonical().str();
+    if (found_urls.contains(u) || found_urls.contains(canonical)) continue;
+    ItemWork w;
+    w.item.url = parsed->str();
+    w.item.id = canonical;
+    w.key = canonical;
+    w.canonical = canonical;
+    w.has_link = true;
+    w.fetch_page = true;
+    loose.emplace_back(std::move(w), std::nullopt);
+  }
+  return loose;
+}
+
+// Ends a run: records it in the store (best effort: the run row is
+// bookkeeping; a store that just failed may fail again) and returns the
+// summary, or the error that stopped the run.
+Result<CrawlSummary> end_run(const CrawlDeps& deps, const Crawl& crawl, const CrawlSummary& summary,
+                             const std::string& kind, Timestamp started, bool record) {
+  if (record) {
+    std::string message = crawl.fatal() ? crawl.fatal()->message : "";
+    (void)finish_run(*deps.store, summary, kind, started, deps.clock->now(), crawl.fatal().has_value(), message);
+  }
+  if (crawl.fatal()) return std::unexpected(*crawl.fatal());
+  return summary;
+}
+
+}  // namespace
+
+Result<CrawlSummary> crawl(const CrawlDeps& deps, const CrawlOptions& options) {
+  if (auto st = check_deps(deps); !st) return std::unexpected(st.error());
+  auto sources = deps.store->list_sources();
+  if (!sources) return std::unexpected(sources.error());
+  Timestamp now = deps.clock->now();
+  auto selected = select_sources(std::move(*sources), options, now);
+  if (!selected) return std::unexpected(selected.error());
 
   auto holder = fetcher_for(deps);
   if (!holder) return std::unexpected(holder.error());
@@ -947,34 +1108,23 @@ Result<CrawlSummary> crawl(const CrawlDeps& deps, const CrawlOptions& options) {
   crawl.source_done = options.source_done;
   if (options.progress) {
     crawl.source_done = [&crawl, &options, done = std::size_t{0},
-                         total = selected.size()](const SourceReport& r) mutable {
+                         total = selected->size()](const SourceReport& r) mutable {
       if (options.source_done) options.source_done(r);
       options.progress(++done, total, crawl.summary());
     };
   }
   crawl.dry_run_article = options.dry_run_article;
   crawl.queue = options.dry_run ? nullptr : options.queue;
-  crawl.summary().sources = static_cast<int>(selected.size());
+  crawl.summary().sources = static_cast<int>(selected->size());
   if (!options.dry_run) {
     auto run_id = deps.store->begin_run("crawl", now);
     if (!run_id) return std::unexpected(run_id.error());
     crawl.summary().run_id = *run_id;
   }
-  for (auto& s : selected) crawl.add_source(std::move(s));
+  for (auto& s : *selected) crawl.add_source(std::move(s));
   if (crawl.queue) crawl.add_claimed_fetches(crawl.queue->claimed);
-  crawl.start_loose();
-  crawl.start_more();
-  auto status = holder->fetcher->run(options.cancel);
-  if (!status && status.error().code == ErrorCode::kCancelled && !crawl.fatal()) crawl.summary().cancelled = true;
-  crawl.finish_processing();
-  CrawlSummary summary = crawl.summary();
-  if (!options.dry_run) {
-    std::string message = crawl.fatal() ? crawl.fatal()->message : "";
-    // Best effort: the run row is bookkeeping; a store that just failed may fail again.
-    (void)finish_run(*deps.store, summary, "crawl", now, deps.clock->now(), crawl.fatal().has_value(), message);
-  }
-  if (crawl.fatal()) return std::unexpected(*crawl.fatal());
-  return summary;
+  const CrawlSummary summary = crawl.run_to_end(options.cancel);
+  return end_run(deps, crawl, summary, "crawl", now, /*record=*/!options.dry_run);
 }
 
 Result<CrawlSummary> recrawl(const CrawlDeps& deps, const RecrawlOptions& options) {
@@ -989,70 +1139,24 @@ Result<CrawlSummary> recrawl(const CrawlDeps& deps, const RecrawlOptions& option
   if (!run_id) return std::unexpected(run_id.error());
   crawl.summary().run_id = *run_id;
 
-  auto make_work = [&](const model::ArticleRecord& a) {
-    ItemWork w;
-    w.item.url = a.url;
-    w.item.id = a.item_id;
-    w.item.title = a.title;
-    w.item.summary = a.description;
-    w.item.content = a.text;
-    w.item.published = a.published_at;
-    w.key = a.item_id.empty() ? a.canonical_url : a.item_id;
-    w.canonical = a.canonical_url;
-    auto parsed = Url::parse(a.url);
-    w.has_link = parsed && parsed->is_http();
-    w.fetch_page = w.has_link;
-    return w;
-  };
-
   if (options.source) {
     auto source = deps.store->get_source(*options.source);
     if (!source) return std::unexpected(source.error());
     crawl.add_source(std::move(*source), /*recrawl=*/true, options.force);
     crawl.summary().sources = 1;
   }
-  std::vector<std::pair<ItemWork, std::optional<model::Id>>> loose;
+  LooseItems loose;
   if (!options.urls.empty() || options.since) {
-    store::Store::ArticleFilter filter;
-    filter.since = options.since;
-    filter.urls = options.urls;
-    std::unordered_set<std::string> found_urls;
-    auto st = deps.store->for_each_article(filter, [&](const model::ArticleRecord& a) {
-      found_urls.insert(a.url);
-      found_urls.insert(a.canonical_url);
-      loose.emplace_back(make_work(a), a.source_id);
-      return true;
-    });
-    if (!st) return std::unexpected(st.error());
-    for (const auto& u : options.urls) {
-      auto parsed = Url::parse(u);
-      if (!parsed || !parsed->is_http()) return fail(ErrorCode::kInvalidArgument, "recrawl: not an http(s) URL: " + u);
-      std::string canonical = parsed->canonical().str();
-      if (found_urls.contains(u) || found_urls.contains(canonical)) continue;
-      ItemWork w;
-      w.item.url = parsed->str();
-      w.item.id = canonical;
-      w.key = canonical;
-      w.canonical = canonical;
-      w.has_link = true;
-      w.fetch_page = true;
-      loose.emplace_back(std::move(w), std::nullopt);
-    }
+    auto items = recrawl_items(deps, options);
+    if (!items) return std::unexpected(items.error());
+    loose = std::move(*items);
   }
   std::size_t total = loose.size();
   std::size_t done = 0;
   if (options.progress) crawl.item_finished = [&] { options.progress(++done, total); };
   for (auto& [work, source_id] : loose) crawl.add_loose_item(std::move(work), source_id, "all");
-  crawl.start_loose();
-  crawl.start_more();
-  auto status = holder->fetcher->run(options.cancel);
-  if (!status && status.error().code == ErrorCode::kCancelled && !crawl.fatal()) crawl.summary().cancelled = true;
-  crawl.finish_processing();
-  CrawlSummary summary = crawl.summary();
-  (void)finish_run(*deps.store, summary, "recrawl", now, deps.clock->now(), crawl.fatal().has_value(),
-                   crawl.fatal() ? crawl.fatal()->message : "");
-  if (crawl.fatal()) return std::unexpected(*crawl.fatal());
-  return summary;
+  const CrawlSummary summary = crawl.run_to_end(options.cancel);
+  return end_run(deps, crawl, summary, "recrawl", now, /*record=*/true);
 }
 
 }  // namespace banwatch::crawler

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <span>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -210,7 +211,7 @@ const std::string* meta(const MetaMap& m, std::string_view key) {
   return it == m.end() || it->second.empty() ? nullptr : &it->second;
 }
 
-std::optional<PreciseTime> first_date(const MetaMap& m, std::initializer_list<std::string_view> keys) {
+std::optional<PreciseTime> first_date(const MetaMap& m, std::span<const std::string_view> keys) {
   for (std::string_view k : keys)
     if (const std::string* v = meta(m, k))
       if (auto d = dates::parse_date(*v)) return d;
@@ -569,12 +570,18 @@ struct DateChoice {
   std::string source;
 };
 
-}  // namespace
+// Meta names that carry the modification date, best first.
+constexpr std::string_view kModifiedMeta[] = {
+    "article:modified_time", "og:article:modified_time", "og:updated_time", "datemodified", "last-modified",
+    "dc.date.modified",      "dcterms.modified",         "lastmod",         "revised"};
 
-JsonLd extract_metadata(const html::Document& doc, const Options& options, Article& article) {
-  const auto& nodes = doc.nodes();
+// ---- One pass over the document ----------------------------------------------
+
+// What the pass over the document collects: meta tags, scripts, the
+// headline, microdata, bylines and the places that may hold a date.
+struct PageFacts {
   MetaMap metas;
-  std::vector<std::string> scripts;
+  std::vector<std::string> scripts;  // JSON-LD texts
   std::string title_tag, h1, canonical_link, html_lang;
   std::string time_published, item_published, item_modified;
   std::vector<std::string> byline_authors;
@@ -584,329 +591,416 @@ JsonLd extract_metadata(const html::Document& doc, const Options& options, Artic
   std::vector<std::size_t> date_markup;
   std::size_t headline_node = 0, h2_node = 0;
   std::vector<std::size_t> other_scripts;  // text nodes of inline scripts, for script_date()
-  std::size_t place_checks = 0;            // ancestor walks of foreign_place(), bounded per page
   std::size_t body_node = 0;
-  auto put = [&](std::string key, std::string_view value) {
+};
+
+// Walks the nodes once in document order and fills PageFacts.
+class PageScan {
+ public:
+  explicit PageScan(const html::Document& doc) : doc_(doc) {}
+
+  // Every element, then the headline falls back to the first <h2>.
+  PageFacts run() && {
+    const auto& nodes = doc_.nodes();
+    for (std::size_t i = 0; i < nodes.size(); ++i) {
+      const html::Node& n = nodes[i];
+      if (n.kind != Kind::kElement) continue;
+      i = read_tag(i);
+      if (n.tag == GUMBO_TAG_META) continue;
+      read_microdata(i, n.end);
+      if (in_body_ && (doc_.has_attr(i, "class") || doc_.has_attr(i, "id"))) read_class_markup(i);
+    }
+    if (f_.headline_node == 0) f_.headline_node = f_.h2_node;  // blogs title posts with <h2>
+    return std::move(f_);
+  }
+
+ private:
+  // Records a meta name (lower-cased, trimmed) with its value; the first wins.
+  void put(std::string key, std::string_view value) {
     key = html::to_lower_ascii(trim_view(key));
     if (key.empty()) return;
-    metas.try_emplace(std::move(key), html::collapse_whitespace(value));
-  };
-  bool in_body = false;
-  for (std::size_t i = 0; i < nodes.size(); ++i) {
-    const html::Node& n = nodes[i];
-    if (n.kind != Kind::kElement) continue;
+    f_.metas.try_emplace(std::move(key), html::collapse_whitespace(value));
+  }
+
+  // Whether element `i` may hold this page's date (not a footer, sidebar,
+  // comment ...); the ancestor walks are bounded per page.
+  bool own_place(std::size_t i) { return place_checks_++ < kMaxPlaceChecks && !foreign_place(doc_, i); }
+
+  // What the element's tag says (<html lang>, <title>, <meta>, <link
+  // rel=canonical>, scripts, headings, <time>); returns the last node
+  // handled, past the content of elements whose text is not the page's.
+  std::size_t read_tag(std::size_t i) {
+    const html::Node& n = doc_.nodes()[i];
     switch (n.tag) {
       case GUMBO_TAG_HTML:
-        if (html_lang.empty()) html_lang = std::string(doc.attr(i, "lang"));
-        if (html_lang.empty()) html_lang = std::string(doc.attr(i, "xml:lang"));
+        if (f_.html_lang.empty()) f_.html_lang = std::string(doc_.attr(i, "lang"));
+        if (f_.html_lang.empty()) f_.html_lang = std::string(doc_.attr(i, "xml:lang"));
         break;
       case GUMBO_TAG_BODY:
-        in_body = true;
-        body_node = i;
+        in_body_ = true;
+        f_.body_node = i;
         break;
       case GUMBO_TAG_TITLE:
-        if (title_tag.empty() && !in_body) title_tag = node_text(doc, i);
+        if (f_.title_tag.empty() && !in_body_) f_.title_tag = node_text(doc_, i);
         break;
       case GUMBO_TAG_META: {
-        std::string_view content = doc.attr(i, "content");
+        std::string_view content = doc_.attr(i, "content");
         if (content.empty()) break;
         for (const char* a : {"property", "name", "itemprop", "http-equiv"}) {
-          std::string_view key = doc.attr(i, a);
+          std::string_view key = doc_.attr(i, a);
           if (!key.empty()) put(std::string(key), content);
         }
         break;
       }
       case GUMBO_TAG_LINK: {
-        std::string rel = html::to_lower_ascii(doc.attr(i, "rel"));
-        if (rel == "canonical" && canonical_link.empty()) canonical_link = std::string(trim_view(doc.attr(i, "href")));
+        std::string rel = html::to_lower_ascii(doc_.attr(i, "rel"));
+        if (rel == "canonical" && f_.canonical_link.empty())
+          f_.canonical_link = std::string(trim_view(doc_.attr(i, "href")));
         break;
       }
       case GUMBO_TAG_SCRIPT: {
-        std::string type = html::to_lower_ascii(trim_view(doc.attr(i, "type")));
+        std::string type = html::to_lower_ascii(trim_view(doc_.attr(i, "type")));
         if (type == "application/ld+json" && n.end > static_cast<std::int32_t>(i) + 1) {
           std::string s;
           for (std::int32_t c = static_cast<std::int32_t>(i) + 1; c < n.end; ++c)
-            s += doc.text(static_cast<std::size_t>(c));
-          scripts.push_back(std::move(s));
-        } else if (n.end > static_cast<std::int32_t>(i) + 1 && other_scripts.size() < 64) {
-          other_scripts.push_back(i + 1);
+            s += doc_.text(static_cast<std::size_t>(c));
+          f_.scripts.push_back(std::move(s));
+        } else if (n.end > static_cast<std::int32_t>(i) + 1 && f_.other_scripts.size() < 64) {
+          f_.other_scripts.push_back(i + 1);
         }
-        i = static_cast<std::size_t>(n.end) - 1;
-        break;
+        return static_cast<std::size_t>(n.end) - 1;
       }
       case GUMBO_TAG_STYLE:
       case GUMBO_TAG_TEMPLATE:
       case GUMBO_TAG_NOSCRIPT:
-        i = static_cast<std::size_t>(n.end) - 1;
-        break;
+        return static_cast<std::size_t>(n.end) - 1;
       case GUMBO_TAG_H2:
-        if (h2_node == 0 && in_body) h2_node = i;
+        if (f_.h2_node == 0 && in_body_) f_.h2_node = i;
         break;
       case GUMBO_TAG_H1:
-        if (h1.empty()) {
-          h1 = node_text(doc, i);
-          headline_node = i;
+        if (f_.h1.empty()) {
+          f_.h1 = node_text(doc_, i);
+          f_.headline_node = i;
         }
         break;
-      case GUMBO_TAG_TIME: {
-        std::string_view dt = doc.attr(i, "datetime");
-        if (dt.empty()) {
-          // <time>29.04.2020, 12:01 Uhr</time>: date markup by its tag.
-          if (in_body && !doc.has_attr(i, "class") && date_markup.size() < kMaxDateMarkup &&
-              place_checks++ < kMaxPlaceChecks && !foreign_place(doc, i))
-            date_markup.push_back(i);
-          break;
-        }
-        std::string_view itemprop = doc.attr(i, "itemprop");
-        if (time_published.empty() && (doc.has_attr(i, "pubdate") || itemprop == "datePublished"))
-          time_published = std::string(dt);
-        if (time_body.empty() && in_body && place_checks++ < kMaxPlaceChecks && !foreign_place(doc, i))
-          time_body = std::string(dt);
+      case GUMBO_TAG_TIME:
+        read_time(i);
         break;
-      }
       default:
         break;
     }
-    if (n.tag == GUMBO_TAG_META) continue;
-    // Microdata and bylines on any element.
-    std::string_view itemprop = doc.attr(i, "itemprop");
+    return i;
+  }
+
+  // <time datetime> (pubdate or itemprop=datePublished, else the first in
+  // the body), and <time> without one as date markup.
+  void read_time(std::size_t i) {
+    std::string_view dt = doc_.attr(i, "datetime");
+    if (dt.empty()) {
+      // <time>29.04.2020, 12:01 Uhr</time>: date markup by its tag.
+      if (in_body_ && !doc_.has_attr(i, "class") && f_.date_markup.size() < kMaxDateMarkup && own_place(i))
+        f_.date_markup.push_back(i);
+      return;
+    }
+    std::string_view itemprop = doc_.attr(i, "itemprop");
+    if (f_.time_published.empty() && (doc_.has_attr(i, "pubdate") || itemprop == "datePublished"))
+      f_.time_published = std::string(dt);
+    if (f_.time_body.empty() && in_body_ && own_place(i)) f_.time_body = std::string(dt);
+  }
+
+  // Microdata dates and authors (itemprop) and rel=author on element `i`;
+  // `end` bounds the search for an author's itemprop=name.
+  void read_microdata(std::size_t i, std::int32_t end) {
+    std::string_view itemprop = doc_.attr(i, "itemprop");
     if (!itemprop.empty()) {
-      std::string_view value = doc.attr(i, "content");
-      if (value.empty()) value = doc.attr(i, "datetime");
-      if (itemprop == "datePublished" && item_published.empty())
-        item_published = value.empty() ? node_text(doc, i) : std::string(value);
-      if (itemprop == "dateModified" && item_modified.empty())
-        item_modified = value.empty() ? node_text(doc, i) : std::string(value);
-      if ((itemprop == "dateCreated" || itemprop == "uploadDate") && item_created.empty())
-        item_created = value.empty() ? node_text(doc, i) : std::string(value);
-      if (itemprop.find("author") != std::string_view::npos && byline_authors.size() < kMaxAuthors) {
+      std::string_view value = doc_.attr(i, "content");
+      if (value.empty()) value = doc_.attr(i, "datetime");
+      auto value_or_text = [&] { return value.empty() ? node_text(doc_, i) : std::string(value); };
+      if (itemprop == "datePublished" && f_.item_published.empty()) f_.item_published = value_or_text();
+      if (itemprop == "dateModified" && f_.item_modified.empty()) f_.item_modified = value_or_text();
+      if ((itemprop == "dateCreated" || itemprop == "uploadDate") && f_.item_created.empty())
+        f_.item_created = value_or_text();
+      if (itemprop.find("author") != std::string_view::npos && f_.byline_authors.size() < kMaxAuthors) {
         // <span itemprop="author"><span itemprop="name">X</span></span>
         std::string name;
-        for (std::int32_t c = static_cast<std::int32_t>(i) + 1; c < n.end; ++c)
-          if (doc.attr(static_cast<std::size_t>(c), "itemprop") == "name") {
-            name = node_text(doc, static_cast<std::size_t>(c));
+        for (std::int32_t c = static_cast<std::int32_t>(i) + 1; c < end; ++c)
+          if (doc_.attr(static_cast<std::size_t>(c), "itemprop") == "name") {
+            name = node_text(doc_, static_cast<std::size_t>(c));
             break;
           }
-        if (name.empty()) name = value.empty() ? node_text(doc, i) : std::string(value);
-        if (name.size() < 100) byline_authors.push_back(name);
+        if (name.empty()) name = value_or_text();
+        if (name.size() < 100) f_.byline_authors.push_back(name);
       }
     }
-    if (doc.attr(i, "rel") == "author" && byline_authors.size() < kMaxAuthors) {
-      std::string name = node_text(doc, i);
-      if (name.size() < 100) byline_authors.push_back(name);
-    }
-    if (in_body && (doc.has_attr(i, "class") || doc.has_attr(i, "id"))) {
-      std::string cls = html::to_lower_ascii(std::string(doc.attr(i, "class")) + " " + std::string(doc.attr(i, "id")));
-      if (byline_text.empty() &&
-          (cls.find("byline") != std::string::npos || cls.find("dateline") != std::string::npos)) {
-        std::string t = node_text(doc, i);
-        if (!t.empty() && t.size() < 300) byline_text = t;
-      }
-      // hAtom / microformats: <abbr class="published" title="2009-08-06T14:12:32+0200">.
-      std::string_view stamp = doc.attr(i, "title");
-      if (stamp.empty()) stamp = doc.attr(i, "datetime");
-      if (!stamp.empty() && stamp.size() < 64) {
-        if (microformat_published.empty() &&
-            (cls.find("published") != std::string::npos || cls.find("dtstart") != std::string::npos))
-          microformat_published = std::string(stamp);
-        else if (microformat_updated.empty() && cls.find("updated") != std::string::npos)
-          microformat_updated = std::string(stamp);
-      }
-      if (date_markup.size() < kMaxDateMarkup && date_markup_name(cls) && place_checks++ < kMaxPlaceChecks &&
-          !foreign_place(doc, i)) {
-        date_markup.push_back(i);
-      }
+    if (doc_.attr(i, "rel") == "author" && f_.byline_authors.size() < kMaxAuthors) {
+      std::string name = node_text(doc_, i);
+      if (name.size() < 100) f_.byline_authors.push_back(name);
     }
   }
 
-  JsonLd ld = read_json_ld(scripts);
+  // Class and id words of a body element: the byline, hAtom/microformat
+  // stamps, and date markup.
+  void read_class_markup(std::size_t i) {
+    std::string cls = html::to_lower_ascii(std::string(doc_.attr(i, "class")) + " " + std::string(doc_.attr(i, "id")));
+    if (f_.byline_text.empty() &&
+        (cls.find("byline") != std::string::npos || cls.find("dateline") != std::string::npos)) {
+      std::string t = node_text(doc_, i);
+      if (!t.empty() && t.size() < 300) f_.byline_text = t;
+    }
+    // hAtom / microformats: <abbr class="published" title="2009-08-06T14:12:32+0200">.
+    std::string_view stamp = doc_.attr(i, "title");
+    if (stamp.empty()) stamp = doc_.attr(i, "datetime");
+    if (!stamp.empty() && stamp.size() < 64) {
+      if (f_.microformat_published.empty() &&
+          (cls.find("published") != std::string::npos || cls.find("dtstart") != std::string::npos))
+        f_.microformat_published = std::string(stamp);
+      else if (f_.microformat_updated.empty() && cls.find("updated") != std::string::npos)
+        f_.microformat_updated = std::string(stamp);
+    }
+    if (f_.date_markup.size() < kMaxDateMarkup && date_markup_name(cls) && own_place(i)) f_.date_markup.push_back(i);
+  }
 
-  // Site name first: the title is stripped of it.
-  if (const std::string* v = meta(metas, "og:site_name"))
-    article.site_name = *v;
-  else if (!ld.publisher.empty())
-    article.site_name = ld.publisher;
-  else if (const std::string* v2 = meta(metas, "application-name"))
-    article.site_name = *v2;
+  const html::Document& doc_;
+  PageFacts f_;
+  bool in_body_ = false;
+  std::size_t place_checks_ = 0;  // ancestor walks of foreign_place(), bounded per page
+};
 
-  if (const std::string* v = meta(metas, "og:title"))
-    article.title = strip_site_suffix(*v, article.site_name, true);
-  else if (!ld.headline.empty())
-    article.title = ld.headline;
-  else if (const std::string* v2 = meta(metas, "twitter:title"))
-    article.title = strip_site_suffix(*v2, article.site_name, true);
-  else if (!h1.empty())
-    article.title = h1;
-  else
-    article.title = strip_site_suffix(title_tag, article.site_name, false);
+// ---- Names, title, language, canonical URL -------------------------------------
 
-  if (headline_node == 0) headline_node = h2_node;  // blogs title posts with <h2>
+// og:site_name, else the JSON-LD publisher, else application-name.
+std::string choose_site_name(const MetaMap& metas, const JsonLd& ld) {
+  if (const std::string* v = meta(metas, "og:site_name")) return *v;
+  if (!ld.publisher.empty()) return ld.publisher;
+  if (const std::string* v = meta(metas, "application-name")) return *v;
+  return {};
+}
 
-  // Language first: it settles the order of slash dates.
-  article.language = primary_language(html_lang);
-  if (article.language.empty())
+// og:title, JSON-LD headline, twitter:title, <h1>, <title>: the first
+// present, stripped of the site's name.
+std::string choose_title(const MetaMap& metas, const JsonLd& ld, const PageFacts& page, std::string_view site) {
+  if (const std::string* v = meta(metas, "og:title")) return strip_site_suffix(*v, site, true);
+  if (!ld.headline.empty()) return ld.headline;
+  if (const std::string* v = meta(metas, "twitter:title")) return strip_site_suffix(*v, site, true);
+  if (!page.h1.empty()) return page.h1;
+  return strip_site_suffix(page.title_tag, site, false);
+}
+
+// The primary language tag: <html lang>, language meta names, JSON-LD
+// inLanguage, the HTTP Content-Language; "" when none says.
+std::string choose_language(const MetaMap& metas, const JsonLd& ld, const PageFacts& page, const Options& options) {
+  std::string language = primary_language(page.html_lang);
+  if (language.empty())
     for (const char* key : {"content-language", "language", "dc.language", "og:locale"})
       if (const std::string* v = meta(metas, key)) {
-        article.language = primary_language(*v);
-        if (!article.language.empty()) break;
+        language = primary_language(*v);
+        if (!language.empty()) break;
       }
-  if (article.language.empty()) article.language = primary_language(ld.language);
-  if (article.language.empty()) article.language = primary_language(options.http_content_language);
+  if (language.empty()) language = primary_language(ld.language);
+  if (language.empty()) language = primary_language(options.http_content_language);
+  return language;
+}
 
-  // Canonical URL, resolved against the page URL.
-  const std::string& page_url = options.url;
+// <link rel=canonical>, else og:url, resolved against the page URL (or,
+// without one, against an absolute og:url); "" when the page names none.
+std::string resolve_canonical(const MetaMap& metas, const std::string& canonical_link, const std::string& page_url) {
   std::string canonical = canonical_link;
   if (canonical.empty())
     if (const std::string* v = meta(metas, "og:url")) canonical = *v;
-  if (!canonical.empty()) {
-    if (!page_url.empty()) {
-      if (auto base = Url::parse(page_url)) {
-        if (auto resolved = base->resolve(canonical)) canonical = resolved->str();
-      }
-    } else if (auto parsed = Url::parse(canonical)) {
-      canonical = parsed->str();
-    } else {
-      // Relative, and no page URL: resolve against og:url when that is absolute.
-      const std::string* og = meta(metas, "og:url");
-      auto base = og != nullptr ? Url::parse(*og) : Result<Url>(fail(ErrorCode::kInvalidArgument, "no base"));
-      auto resolved = base ? base->resolve(canonical) : Result<Url>(fail(ErrorCode::kInvalidArgument, "no base"));
-      canonical = resolved ? resolved->str() : std::string();
+  if (canonical.empty()) return canonical;
+  if (!page_url.empty()) {
+    if (auto base = Url::parse(page_url)) {
+      if (auto resolved = base->resolve(canonical)) canonical = resolved->str();
     }
+  } else if (auto parsed = Url::parse(canonical)) {
+    canonical = parsed->str();
+  } else {
+    // Relative, and no page URL: resolve against og:url when that is absolute.
+    const std::string* og = meta(metas, "og:url");
+    auto base = og != nullptr ? Url::parse(*og) : Result<Url>(fail(ErrorCode::kInvalidArgument, "no base"));
+    auto resolved = base ? base->resolve(canonical) : Result<Url>(fail(ErrorCode::kInvalidArgument, "no base"));
+    canonical = resolved ? resolved->str() : std::string();
   }
-  article.canonical_url = canonical.empty() ? page_url : canonical;
+  return canonical;
+}
 
-  // Publication date: every place the page states one, best founded first.
-  const auto min_day = std::chrono::sys_days{std::chrono::year{1995} / 1 / 1};
-  auto plausible = [&](const dates::LocalDate& d) {
+// ---- Publication date ------------------------------------------------------------
+
+// Publication names (Open Graph, schema.org, news CMSs, scholarly citations).
+constexpr std::string_view kPublishedMeta[] = {"article:published_time",
+                                               "og:article:published_time",
+                                               "og:published_time",
+                                               "article.published",
+                                               "datepublished",
+                                               "pubdate",
+                                               "publishdate",
+                                               "publish-date",
+                                               "publish_date",
+                                               "published_time",
+                                               "parsely-pub-date",
+                                               "sailthru.date",
+                                               "sw-pubdate",
+                                               "publication_date",
+                                               "dc.date.issued",
+                                               "dcterms.issued",
+                                               "dc:date.issued",
+                                               "citation_publication_date",
+                                               "citation_date",
+                                               "bepress_citation_date",
+                                               "citation_online_date",
+                                               "originalpublicationdate",
+                                               "article_date_original",
+                                               "og:pubdate",
+                                               "rnews:datepublished",
+                                               "article:post_date",
+                                               "og:published",
+                                               "cxenseparse:recs:publishtime"};
+// Generic date names, which CMSs also fill with other days.
+constexpr std::string_view kGenericMeta[] = {
+    "displaydate", "dc.date",    "dc:date",         "dcterms.date",      "dcterms:date",
+    "date",        "pdate",      "dc.date.created", "dcterms.created",   "datecreated",
+    "created",     "og:regdate", "uploaddate",      "dc.date.available", "creation_date"};
+
+// Every place the page states its publication date, best founded first:
+// each step below runs only while no earlier one has chosen a date (the URL
+// and the byline may still correct one).
+class PublishedSearch {
+ public:
+  PublishedSearch(const html::Document& doc, const PageFacts& page, const JsonLd& ld, const Options& options,
+                  const std::string& language, const std::string& canonical)
+      : doc_(doc),
+        page_(page),
+        ld_(ld),
+        options_(options),
+        language_(language),
+        canonical_(canonical),
+        max_year_(
+            options.reference
+                ? static_cast<int>(
+                      std::chrono::year_month_day{std::chrono::floor<std::chrono::days>(*options.reference)}.year()) +
+                      1
+                : 2100) {}
+
+  std::optional<DateChoice> run() && {
+    structured_dates();
+    url_day();
+    shown_dates();
+    labelled_body_date();
+    consider(page_.time_body, "time");
+    script_date_state();
+    modification_dates();
+    title_and_description_dates();
+    near_headline();
+    most_written_day();
+    return std::move(chosen_);
+  }
+
+ private:
+  // A day from 1995 up to the day after the reference time.
+  bool plausible(const dates::LocalDate& d) const {
+    const auto min_day = std::chrono::sys_days{std::chrono::year{1995} / 1 / 1};
     if (d.date.precision < DatePrecision::kDay) return false;
     const auto day = dates::local_day(d);
     if (day < min_day) return false;
-    if (options.reference && day > std::chrono::floor<std::chrono::days>(*options.reference) + std::chrono::days{1})
+    if (options_.reference && day > std::chrono::floor<std::chrono::days>(*options_.reference) + std::chrono::days{1})
       return false;
     return true;
-  };
-  auto take = [&](std::string_view value) -> std::optional<dates::LocalDate> {
+  }
+
+  // A structured value as a plausible date, or nullopt.
+  std::optional<dates::LocalDate> take(std::string_view value) const {
     if (value.empty()) return std::nullopt;
     auto d = dates::parse_date_local(value);
     if (!d && value.size() > 10 && value[4] == '-' && value[7] == '-')
       d = dates::parse_date_local(value.substr(0, 10));  // "2022-01-10T22:06:08:684Z": the day stands
     if (d && plausible(*d)) return d;
     return std::nullopt;
-  };
-  std::optional<DateChoice> chosen;
-  auto consider = [&](std::string_view value, std::string source) {
-    if (chosen) return;
-    if (auto d = take(value)) chosen = DateChoice{*d, std::move(source)};
-  };
-  consider(ld.date_published, "json-ld");
-  consider(ld.any_date_published, "json-ld");
-  // Names that say "published" (Open Graph, schema.org, news CMSs, scholarly
-  // citations) come before the page's own microdata; the generic "date",
-  // "DC.date" or "created", which CMSs also fill with other days, after it.
-  static constexpr std::string_view kPublishedMeta[] = {"article:published_time",
-                                                        "og:article:published_time",
-                                                        "og:published_time",
-                                                        "article.published",
-                                                        "datepublished",
-                                                        "pubdate",
-                                                        "publishdate",
-                                                        "publish-date",
-                                                        "publish_date",
-                                                        "published_time",
-                                                        "parsely-pub-date",
-                                                        "sailthru.date",
-                                                        "sw-pubdate",
-                                                        "publication_date",
-                                                        "dc.date.issued",
-                                                        "dcterms.issued",
-                                                        "dc:date.issued",
-                                                        "citation_publication_date",
-                                                        "citation_date",
-                                                        "bepress_citation_date",
-                                                        "citation_online_date",
-                                                        "originalpublicationdate",
-                                                        "article_date_original",
-                                                        "og:pubdate",
-                                                        "rnews:datepublished",
-                                                        "article:post_date",
-                                                        "og:published",
-                                                        "cxenseparse:recs:publishtime"};
-  static constexpr std::string_view kGenericMeta[] = {
-      "displaydate", "dc.date",    "dc:date",         "dcterms.date",      "dcterms:date",
-      "date",        "pdate",      "dc.date.created", "dcterms.created",   "datecreated",
-      "created",     "og:regdate", "uploaddate",      "dc.date.available", "creation_date"};
-  for (std::string_view k : kPublishedMeta) {
-    if (chosen) break;
-    if (const std::string* v = meta(metas, k)) consider(*v, "meta:" + std::string(k));
   }
-  consider(item_published, "microdata");
-  consider(time_published, "time-pubdate");
-  consider(microformat_published, "microformat");
-  for (std::string_view k : kGenericMeta) {
-    if (chosen) break;
-    if (const std::string* v = meta(metas, k)) consider(*v, "meta:" + std::string(k));
+
+  // Chooses `value` when nothing is chosen yet and it is a plausible date.
+  void consider(std::string_view value, std::string source) {
+    if (chosen_) return;
+    if (auto d = take(value)) chosen_ = DateChoice{*d, std::move(source)};
   }
-  if (!chosen) {
-    // Other publisher names: "five_hundred_pixels:uploaded", "og:release_date" ...
-    std::vector<std::string_view> keys;
-    for (const auto& [k, v] : metas) {
-      bool dated = k.find("publish") != std::string::npos || k.find("pubdate") != std::string::npos ||
-                   k.find("pub_date") != std::string::npos || k.find("upload") != std::string::npos ||
-                   k.find("release") != std::string::npos || k.find("created") != std::string::npos;
-      bool other = k.find("modif") != std::string::npos || k.find("updat") != std::string::npos ||
-                   k.find("expir") != std::string::npos || k.find("revis") != std::string::npos;
-      if (dated && !other) keys.push_back(k);
+
+  // The first of `keys` whose meta value is a plausible date.
+  void consider_meta(std::span<const std::string_view> keys, std::string_view prefix) {
+    for (std::string_view k : keys) {
+      if (chosen_) break;
+      if (const std::string* v = meta(page_.metas, k)) consider(*v, std::string(prefix) + std::string(k));
     }
-    std::sort(keys.begin(), keys.end());
-    for (std::string_view k : keys) consider(metas.at(std::string(k)), "meta:" + std::string(k));
   }
-  consider(item_created, "microdata");
+
+  // JSON-LD, then names that say "published", before the page's own
+  // microdata; the generic "date", "DC.date" or "created" after it.
+  void structured_dates() {
+    consider(ld_.date_published, "json-ld");
+    consider(ld_.any_date_published, "json-ld");
+    consider_meta(kPublishedMeta, "meta:");
+    consider(page_.item_published, "microdata");
+    consider(page_.time_published, "time-pubdate");
+    consider(page_.microformat_published, "microformat");
+    consider_meta(kGenericMeta, "meta:");
+    if (!chosen_) {
+      // Other publisher names: "five_hundred_pixels:uploaded", "og:release_date" ...
+      std::vector<std::string_view> keys;
+      for (const auto& [k, v] : page_.metas) {
+        bool dated = k.find("publish") != std::string::npos || k.find("pubdate") != std::string::npos ||
+                     k.find("pub_date") != std::string::npos || k.find("upload") != std::string::npos ||
+                     k.find("release") != std::string::npos || k.find("created") != std::string::npos;
+        bool other = k.find("modif") != std::string::npos || k.find("updat") != std::string::npos ||
+                     k.find("expir") != std::string::npos || k.find("revis") != std::string::npos;
+        if (dated && !other) keys.push_back(k);
+      }
+      std::sort(keys.begin(), keys.end());
+      for (std::string_view k : keys) consider(page_.metas.at(std::string(k)), "meta:" + std::string(k));
+    }
+    consider(page_.item_created, "microdata");
+  }
 
   // The URL (the page's own, else its canonical address): a full day there
   // is the publication day, and wins over a structured date of another day.
-  std::optional<PreciseTime> in_url = page_url.empty() ? std::nullopt : url_date(page_url);
-  if (!in_url && !canonical.empty()) in_url = url_date(canonical);
-  if (in_url && in_url->precision == DatePrecision::kDay) {
-    dates::LocalDate u{*in_url, std::nullopt};
-    if (plausible(u) && (!chosen || dates::local_day(chosen->date) != dates::local_day(u)))
-      chosen = DateChoice{u, "url"};
+  void url_day() {
+    const std::string& page_url = options_.url;
+    std::optional<PreciseTime> in_url = page_url.empty() ? std::nullopt : url_date(page_url);
+    if (!in_url && !canonical_.empty()) in_url = url_date(canonical_);
+    if (in_url && in_url->precision == DatePrecision::kDay) {
+      dates::LocalDate u{*in_url, std::nullopt};
+      if (plausible(u) && (!chosen_ || dates::local_day(chosen_->date) != dates::local_day(u)))
+        chosen_ = DateChoice{u, "url"};
+    }
   }
 
-  // Visible text: date markup, labelled dates, the headline's neighbourhood.
   // Slash dates: the order the page's other dates settle, else its language's.
-  std::optional<dates::DayOrder> page_order;
-  auto order = [&]() {
-    if (!page_order) {
+  dates::DayOrder order() {
+    if (!page_order_) {
       std::vector<std::pair<std::size_t, std::size_t>> none;
-      page_order = dates::settled_slash_order(page_text(doc, body_node, none));
-      if (!page_order) page_order = slash_order(html_lang.empty() ? article.language : html_lang);
+      page_order_ = dates::settled_slash_order(page_text(doc_, page_.body_node, none));
+      if (!page_order_) page_order_ = slash_order(page_.html_lang.empty() ? language_ : page_.html_lang);
     }
-    return *page_order;
-  };
-  const int max_year =
-      options.reference
-          ? static_cast<int>(
-                std::chrono::year_month_day{std::chrono::floor<std::chrono::days>(*options.reference)}.year()) +
-                1
-          : 2100;
-  auto text_dates = [&](std::string_view text, bool short_years) {
+    return *page_order_;
+  }
+
+  // The plausible dates written in `text`.
+  std::vector<dates::TextDate> text_dates(std::string_view text, bool short_years) {
     dates::TextDateOptions o;
     if (text.find('/') != std::string_view::npos) o.slash_order = order();
     o.two_digit_years = short_years;
-    o.max_year = max_year;
+    o.max_year = max_year_;
     auto found = dates::find_text_dates(text, o);
     std::erase_if(found, [&](const dates::TextDate& t) { return !plausible(t.date); });
     return found;
-  };
+  }
+
   // The first day the byline or the date markup shows.
-  auto markup_date = [&]() -> std::optional<dates::LocalDate> {
-    if (!byline_text.empty()) {
-      auto found = text_dates(byline_text, true);
+  std::optional<dates::LocalDate> markup_date() {
+    if (!page_.byline_text.empty()) {
+      auto found = text_dates(page_.byline_text, true);
       if (!found.empty()) return found.front().date;
     }
     // A modification label ("Aktualisiert am") passes to the element's next date.
-    for (std::size_t idx : date_markup) {
-      std::string t = node_text(doc, idx);
+    for (std::size_t idx : page_.date_markup) {
+      std::string t = node_text(doc_, idx);
       if (t.size() > 400) t.resize(400);
       auto found = text_dates(t, true);
       for (const auto& f : found) {
@@ -915,84 +1009,98 @@ JsonLd extract_metadata(const html::Document& doc, const Options& options, Artic
       }
     }
     return std::nullopt;
-  };
-  if (chosen && chosen->date.date.precision >= DatePrecision::kMinute && chosen->source != "url" &&
-      chosen->date.offset_minutes.value_or(0) == 0) {
-    // A time in UTC hides the publisher's day; the day the page shows next
-    // to the article settles it when it is one day off.
-    if (auto shown = markup_date()) {
-      auto delta = dates::local_day(*shown) - dates::local_day(chosen->date);
-      if (delta == std::chrono::days{1} || delta == std::chrono::days{-1}) chosen = DateChoice{*shown, "byline"};
-    }
   }
-  if (!chosen)
-    if (auto shown = markup_date()) chosen = DateChoice{*shown, "byline"};
-  std::string body;
-  std::vector<std::pair<std::size_t, std::size_t>> marks;
-  std::vector<dates::TextDate> body_dates;
-  std::size_t headline_at = 0;
-  if (!chosen) {
-    if (headline_node != 0) marks.emplace_back(headline_node, 0);
-    body = page_text(doc, body_node, marks);
-    if (!marks.empty()) headline_at = marks.front().second;
-    body_dates = text_dates(body, false);
-    // "Published 3 March 2020", "Datum: 18.10.2021", "publié le 3 mars 2020".
-    for (const auto& f : body_dates) {
+
+  // Visible text: the byline and the date markup. A time in UTC hides the
+  // publisher's day; the day the page shows next to the article settles it
+  // when it is one day off.
+  void shown_dates() {
+    if (chosen_ && chosen_->date.date.precision >= DatePrecision::kMinute && chosen_->source != "url" &&
+        chosen_->date.offset_minutes.value_or(0) == 0) {
+      if (auto shown = markup_date()) {
+        auto delta = dates::local_day(*shown) - dates::local_day(chosen_->date);
+        if (delta == std::chrono::days{1} || delta == std::chrono::days{-1}) chosen_ = DateChoice{*shown, "byline"};
+      }
+    }
+    if (!chosen_)
+      if (auto shown = markup_date()) chosen_ = DateChoice{*shown, "byline"};
+  }
+
+  // The body's text and its dates (kept for the last steps), and the first
+  // of them behind a publication label: "Published 3 March 2020", "Datum:
+  // 18.10.2021", "publié le 3 mars 2020".
+  void labelled_body_date() {
+    if (chosen_) return;
+    std::vector<std::pair<std::size_t, std::size_t>> marks;
+    if (page_.headline_node != 0) marks.emplace_back(page_.headline_node, 0);
+    body_ = page_text(doc_, page_.body_node, marks);
+    if (!marks.empty()) headline_at_ = marks.front().second;
+    body_dates_ = text_dates(body_, false);
+    for (const auto& f : body_dates_) {
       std::string_view before =
-          std::string_view(body).substr(f.begin > 64 ? f.begin - 64 : 0, std::min<std::size_t>(f.begin, 64));
+          std::string_view(body_).substr(f.begin > 64 ? f.begin - 64 : 0, std::min<std::size_t>(f.begin, 64));
       if (before.find('\n') != std::string_view::npos) before = before.substr(before.rfind('\n') + 1);
       if (date_label(before) > 0) {
-        chosen = DateChoice{f.date, "byline"};
+        chosen_ = DateChoice{f.date, "byline"};
         break;
       }
     }
   }
-  consider(time_body, "time");
-  if (!chosen) {
-    // The page's own state in inline scripts: {"datePublished":"2016-11-04T20:37:27Z"}.
+
+  // The page's own state in inline scripts: {"datePublished":"2016-11-04T20:37:27Z"}.
+  void script_date_state() {
+    if (chosen_) return;
     std::size_t budget = kMaxScriptBytes;
-    for (std::size_t t : other_scripts) {
-      std::string_view text = doc.text(t);
+    for (std::size_t t : page_.other_scripts) {
+      std::string_view text = doc_.text(t);
       if (text.size() > budget) text = text.substr(0, budget);
       budget -= text.size();
       if (std::string value = script_date(text); !value.empty()) consider(value, "script");
-      if (chosen || budget == 0) break;
+      if (chosen_ || budget == 0) break;
     }
   }
-  consider(ld.date_modified, "modified:json-ld");
-  for (std::string_view k : {"article:modified_time", "og:article:modified_time", "og:updated_time", "datemodified",
-                             "last-modified", "dc.date.modified", "dcterms.modified", "lastmod", "revised"}) {
-    if (chosen) break;
-    if (const std::string* v = meta(metas, k)) consider(*v, "modified:meta:" + std::string(k));
+
+  // The modification date stands in for an unknown publication date.
+  void modification_dates() {
+    consider(ld_.date_modified, "modified:json-ld");
+    consider_meta(kModifiedMeta, "modified:meta:");
+    consider(page_.item_modified, "modified:microdata");
+    consider(page_.microformat_updated, "modified:microformat");
   }
-  consider(item_modified, "modified:microdata");
-  consider(microformat_updated, "modified:microformat");
-  if (!chosen) {
-    auto found = text_dates(title_tag, false);
-    if (!found.empty()) chosen = DateChoice{found.front().date, "title"};
-  }
-  for (const char* key : {"og:description", "description"}) {
-    if (chosen) break;
-    if (const std::string* v = meta(metas, key)) {
-      auto found = text_dates(*v, false);
-      if (!found.empty()) chosen = DateChoice{found.front().date, "description"};
+
+  // A date in the <title>, then in the description.
+  void title_and_description_dates() {
+    if (!chosen_) {
+      auto found = text_dates(page_.title_tag, false);
+      if (!found.empty()) chosen_ = DateChoice{found.front().date, "title"};
+    }
+    for (const char* key : {"og:description", "description"}) {
+      if (chosen_) break;
+      if (const std::string* v = meta(page_.metas, key)) {
+        auto found = text_dates(*v, false);
+        if (!found.empty()) chosen_ = DateChoice{found.front().date, "description"};
+      }
     }
   }
-  if (!chosen && headline_node != 0) {
-    // The first day written within a screen of the headline ("02.12.19" too).
-    std::size_t from = headline_at > 600 ? headline_at - 600 : 0;
-    std::size_t to = std::min(body.size(), headline_at + 1500);
+
+  // The first day written within a screen of the headline ("02.12.19" too).
+  void near_headline() {
+    if (chosen_ || page_.headline_node == 0) return;
+    std::size_t from = headline_at_ > 600 ? headline_at_ - 600 : 0;
+    std::size_t to = std::min(body_.size(), headline_at_ + 1500);
     if (from < to) {
-      std::string_view window = std::string_view(body).substr(from, to - from);
+      std::string_view window = std::string_view(body_).substr(from, to - from);
       if (from > 0) window.remove_prefix(std::min(window.size(), window.find_first_of(" \n") + 1));
       auto found = text_dates(window, true);
-      if (!found.empty()) chosen = DateChoice{found.front().date, "headline-text"};
+      if (!found.empty()) chosen_ = DateChoice{found.front().date, "headline-text"};
     }
   }
-  if (!chosen && !body_dates.empty()) {
-    // The text at large: the day written most often, the latest on a tie.
+
+  // The text at large: the day written most often, the latest on a tie.
+  void most_written_day() {
+    if (chosen_ || body_dates_.empty()) return;
     std::vector<std::pair<std::chrono::sys_days, const dates::TextDate*>> days;
-    for (const auto& f : body_dates) days.emplace_back(dates::local_day(f.date), &f);
+    for (const auto& f : body_dates_) days.emplace_back(dates::local_day(f.date), &f);
     std::sort(days.begin(), days.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
     std::size_t best_count = 0;
     const dates::TextDate* best = nullptr;
@@ -1002,71 +1110,110 @@ JsonLd extract_metadata(const html::Document& doc, const Options& options, Artic
       if (b - a >= best_count) best_count = b - a, best = days[a].second;
       a = b;
     }
-    if (best != nullptr) chosen = DateChoice{best->date, "text"};
+    if (best != nullptr) chosen_ = DateChoice{best->date, "text"};
   }
-  if (chosen) {
+
+  const html::Document& doc_;
+  const PageFacts& page_;
+  const JsonLd& ld_;
+  const Options& options_;
+  const std::string& language_;   // the article's, for the order of slash dates
+  const std::string& canonical_;  // resolved, or ""
+  const int max_year_;            // the latest year a date in the text may name
+  std::optional<DateChoice> chosen_;
+  std::optional<dates::DayOrder> page_order_;
+  std::string body_;  // labelled_body_date() on: the body's text, its dates, the headline's offset
+  std::vector<dates::TextDate> body_dates_;
+  std::size_t headline_at_ = 0;
+};
+
+// JSON-LD dateModified, the modification meta names, microdata.
+std::optional<PreciseTime> choose_modified(const MetaMap& metas, const JsonLd& ld, const PageFacts& page) {
+  auto parse = [](const std::string& s) { return s.empty() ? std::nullopt : dates::parse_date(s); };
+  std::optional<PreciseTime> modified = parse(ld.date_modified);
+  if (!modified) modified = first_date(metas, kModifiedMeta);
+  if (!modified) modified = parse(page.item_modified);
+  return modified;
+}
+
+// ---- Authors and description ---------------------------------------------------
+
+// "By Jane Roe and John Doe | March 25, 2022": the names up to a separator
+// or the date, when the byline starts with "By".
+void add_byline_names(std::string_view byline, std::vector<std::string>& authors) {
+  std::string_view b = trim_view(byline);
+  bool has_by = false;
+  for (std::string_view prefix : {"By ", "by ", "BY "})
+    if (b.starts_with(prefix)) {
+      b.remove_prefix(prefix.size());
+      has_by = true;
+    }
+  if (!has_by) return;
+  if (auto found = dates::find_prose_date(b)) b = b.substr(0, found->begin);
+  b = b.substr(0, std::min(b.find('|'), b.find(" - ")));
+  b = b.substr(0, b.find(" on "));
+  b = trim_view(b);
+  while (!b.empty() && (b.back() == ',' || b.back() == '|' || b.back() == '-'))
+    b = trim_view(b.substr(0, b.size() - 1));
+  std::string names(b);
+  std::size_t pos;
+  while ((pos = names.find(" and ")) != std::string::npos) names.replace(pos, 5, ",");
+  std::size_t start = 0;
+  while (start < names.size() && authors.size() < kMaxAuthors) {
+    std::size_t comma = names.find(',', start);
+    if (comma == std::string::npos) comma = names.size();
+    std::string name(trim_view(std::string_view(names).substr(start, comma - start)));
+    if (!name.empty() && std::count(name.begin(), name.end(), ' ') <= 4) add_author(authors, name);
+    start = comma + 1;
+  }
+}
+
+// JSON-LD authors, else the first author meta name that is no URL, else
+// microdata and rel=author, else the names of a "By ..." byline.
+std::vector<std::string> choose_authors(const MetaMap& metas, const JsonLd& ld, const PageFacts& page) {
+  std::vector<std::string> authors;
+  for (const auto& a : ld.authors) add_author(authors, a);
+  if (authors.empty())
+    for (const char* key : {"author", "article:author", "parsely-author", "sailthru.author", "dc.creator", "byl"})
+      if (const std::string* v = meta(metas, key)) {
+        if (looks_like_url(*v)) continue;
+        add_author(authors, *v);
+        break;
+      }
+  if (authors.empty())
+    for (const auto& a : page.byline_authors) add_author(authors, a);
+  if (authors.empty() && !page.byline_text.empty()) add_byline_names(page.byline_text, authors);
+  return authors;
+}
+
+// The first description meta name, else JSON-LD's description.
+std::string choose_description(const MetaMap& metas, const JsonLd& ld) {
+  for (const char* key : {"og:description", "description", "twitter:description", "dc.description"})
+    if (const std::string* v = meta(metas, key)) return *v;
+  return ld.description;
+}
+
+}  // namespace
+
+JsonLd extract_metadata(const html::Document& doc, const Options& options, Article& article) {
+  const PageFacts page = PageScan(doc).run();
+  const MetaMap& metas = page.metas;
+  JsonLd ld = read_json_ld(page.scripts);
+  // Site name first: the title is stripped of it.
+  article.site_name = choose_site_name(metas, ld);
+  article.title = choose_title(metas, ld, page, article.site_name);
+  // Language before the date: it settles the order of slash dates.
+  article.language = choose_language(metas, ld, page, options);
+  const std::string canonical = resolve_canonical(metas, page.canonical_link, options.url);
+  article.canonical_url = canonical.empty() ? options.url : canonical;
+  if (auto chosen = PublishedSearch(doc, page, ld, options, article.language, canonical).run()) {
     article.published = chosen->date.date;
     article.published_offset_minutes = chosen->date.offset_minutes;
     article.published_source = std::move(chosen->source);
   }
-
-  auto parse = [](const std::string& s) { return s.empty() ? std::nullopt : dates::parse_date(s); };
-  article.modified = parse(ld.date_modified);
-  if (!article.modified)
-    article.modified =
-        first_date(metas, {"article:modified_time", "og:article:modified_time", "og:updated_time", "datemodified",
-                           "last-modified", "dc.date.modified", "dcterms.modified", "lastmod", "revised"});
-  if (!article.modified) article.modified = parse(item_modified);
-
-  // Authors.
-  for (const auto& a : ld.authors) add_author(article.authors, a);
-  if (article.authors.empty())
-    for (const char* key : {"author", "article:author", "parsely-author", "sailthru.author", "dc.creator", "byl"})
-      if (const std::string* v = meta(metas, key)) {
-        if (looks_like_url(*v)) continue;
-        add_author(article.authors, *v);
-        break;
-      }
-  if (article.authors.empty())
-    for (const auto& a : byline_authors) add_author(article.authors, a);
-  if (article.authors.empty() && !byline_text.empty()) {
-    // "By Jane Roe and John Doe | March 25, 2022": names up to a separator or the date.
-    std::string_view b = trim_view(byline_text);
-    bool has_by = false;
-    for (std::string_view prefix : {"By ", "by ", "BY "})
-      if (b.starts_with(prefix)) {
-        b.remove_prefix(prefix.size());
-        has_by = true;
-      }
-    if (has_by) {
-      if (auto found = dates::find_prose_date(b)) b = b.substr(0, found->begin);
-      b = b.substr(0, std::min(b.find('|'), b.find(" - ")));
-      b = b.substr(0, b.find(" on "));
-      b = trim_view(b);
-      while (!b.empty() && (b.back() == ',' || b.back() == '|' || b.back() == '-'))
-        b = trim_view(b.substr(0, b.size() - 1));
-      std::string names(b);
-      std::size_t pos;
-      while ((pos = names.find(" and ")) != std::string::npos) names.replace(pos, 5, ",");
-      std::size_t start = 0;
-      while (start < names.size() && article.authors.size() < kMaxAuthors) {
-        std::size_t comma = names.find(',', start);
-        if (comma == std::string::npos) comma = names.size();
-        std::string name(trim_view(std::string_view(names).substr(start, comma - start)));
-        if (!name.empty() && std::count(name.begin(), name.end(), ' ') <= 4) add_author(article.authors, name);
-        start = comma + 1;
-      }
-    }
-  }
-
-  // Description.
-  for (const char* key : {"og:description", "description", "twitter:description", "dc.description"})
-    if (const std::string* v = meta(metas, key)) {
-      article.description = *v;
-      break;
-    }
-  if (article.description.empty()) article.description = ld.description;
-
+  article.modified = choose_modified(metas, ld, page);
+  article.authors = choose_authors(metas, ld, page);
+  article.description = choose_description(metas, ld);
   return ld;
 }
 

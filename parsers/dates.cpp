@@ -1127,6 +1127,29 @@ std::optional<PreciseTime> infer_year(int month, int day, Timestamp reference) {
   return best;
 }
 
+// The day written from `start` to `end` in `s`, extended over a zoned time
+// that follows it; nullopt when year, month and day make no date.
+std::optional<FoundDate> written_day(std::string_view s, std::size_t start, std::size_t end, int year, int month,
+                                     int day) {
+  Fields f;
+  f.year = year, f.month = month, f.day = day;
+  auto date = build(f);
+  if (!date) return std::nullopt;
+  std::size_t timed_end = end;
+  if (auto timed = prose_time_after(s, timed_end, f)) return FoundDate{*timed, start, timed_end};
+  return FoundDate{*date, start, end};
+}
+
+// A day written without its year (from `start` to `end`): dated by the
+// reference time when there is one.
+std::optional<FoundDate> yearless_day(int month, int day, std::size_t start, std::size_t end,
+                                      const ProseOptions& options) {
+  if (options.reference) {
+    if (auto date = infer_year(month, day, *options.reference)) return FoundDate{*date, start, end, true};
+  }
+  return std::nullopt;
+}
+
 std::optional<FoundDate> prose_at(std::string_view s, std::size_t start, const ProseOptions& options) {
   std::size_t i = start;
   const char ch = s[i];
@@ -1148,19 +1171,8 @@ std::optional<FoundDate> prose_at(std::string_view s, std::size_t start, const P
       std::size_t k = j;
       if (k < s.size() && s[k] == ',') ++k;
       skip_blanks(s, k);
-      if (int year = prose_year_at(s, k); year != 0) {
-        Fields f;
-        f.year = year, f.month = month, f.day = day;
-        auto date = build(f);
-        if (!date) return std::nullopt;
-        std::size_t end = k;
-        if (auto timed = prose_time_after(s, end, f)) return FoundDate{*timed, start, end};
-        return FoundDate{*date, start, k};
-      }
-      if (options.reference) {
-        if (auto date = infer_year(month, day, *options.reference)) return FoundDate{*date, start, j, true};
-      }
-      return std::nullopt;
+      if (int year = prose_year_at(s, k); year != 0) return written_day(s, start, k, year, month, day);
+      return yearless_day(month, day, start, j, options);
     }
     // "March 2022", "March, 2022", "in Sept. 2021".
     std::size_t k = after_month;
@@ -1235,19 +1247,8 @@ std::optional<FoundDate> prose_at(std::string_view s, std::size_t start, const P
     if (k < s.size() && s[k] == ',') ++k;
     skip_blanks(s, k);
     int year = prose_year_at(s, k);
-    if (year == 0) {
-      if (options.reference) {
-        if (auto date = infer_year(month, day, *options.reference)) return FoundDate{*date, start, j, true};
-      }
-      return std::nullopt;
-    }
-    Fields f;
-    f.year = year, f.month = month, f.day = day;
-    auto date = build(f);
-    if (!date) return std::nullopt;
-    std::size_t end = k;
-    if (auto timed = prose_time_after(s, end, f)) return FoundDate{*timed, start, end};
-    return FoundDate{*date, start, k};
+    if (year == 0) return yearless_day(month, day, start, j, options);
+    return written_day(s, start, k, year, month, day);
   }
   return std::nullopt;
 }
