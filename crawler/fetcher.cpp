@@ -18,6 +18,7 @@
 
 #include <fmt/format.h>
 
+#include "common/text.h"
 #include "common/url.h"
 #include "crawler/politeness.h"
 #include "crawler/robots.h"
@@ -28,18 +29,6 @@ namespace {
 using SteadyClock = std::chrono::steady_clock;
 using SteadyTime = SteadyClock::time_point;
 using std::chrono::milliseconds;
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
-  return s;
-}
 
 bool ipv4_private(std::uint32_t a) {  // host byte order
   auto in = [a](std::uint32_t net, int bits) {
@@ -185,7 +174,7 @@ bool is_private_address(const std::string& ip) {
 }
 
 std::optional<std::chrono::seconds> parse_retry_after(const std::string& value, std::int64_t now_epoch_seconds) {
-  std::string_view v = trim(value);
+  std::string_view v = trim_ascii_space(value);
   if (v.empty()) return std::nullopt;
   if (std::all_of(v.begin(), v.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); })) {
     if (v.size() > 9) return std::chrono::seconds(999'999'999);
@@ -198,16 +187,16 @@ std::optional<std::chrono::seconds> parse_retry_after(const std::string& value, 
 
 std::string Response::mime_type() const {
   auto semi = content_type.find(';');
-  return lower(trim(std::string_view(content_type).substr(0, semi)));
+  return ascii_lower(trim_ascii_space(std::string_view(content_type).substr(0, semi)));
 }
 
 std::string Response::charset() const {
-  std::string lowered = lower(content_type);
+  std::string lowered = ascii_lower(content_type);
   auto pos = lowered.find("charset=");
   if (pos == std::string::npos) return "";
   std::string_view rest = std::string_view(content_type).substr(pos + 8);
   auto end = rest.find(';');
-  rest = trim(rest.substr(0, end));
+  rest = trim_ascii_space(rest.substr(0, end));
   if (rest.size() >= 2 && (rest.front() == '"' || rest.front() == '\'')) rest = rest.substr(1, rest.size() - 2);
   return std::string(rest);
 }
@@ -655,7 +644,8 @@ class CurlFetcher final : public Fetcher {
     }
     auto colon = line.find(':');
     if (colon == std::string_view::npos || t->headers.size() >= 200) return n;
-    t->headers.emplace_back(lower(trim(line.substr(0, colon))), std::string(trim(line.substr(colon + 1))));
+    t->headers.emplace_back(ascii_lower(trim_ascii_space(line.substr(0, colon))),
+                            std::string(trim_ascii_space(line.substr(colon + 1))));
     return n;
   }
 

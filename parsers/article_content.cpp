@@ -182,7 +182,7 @@ bool ascii_iequals(std::string_view a, std::string_view b) {
 // Lines that are page furniture wherever they appear.
 bool boilerplate_line(std::string_view p) {
   if (p.size() > 120) return false;
-  std::string s = html::to_lower_ascii(p);
+  std::string s = ascii_lower(p);
   while (!s.empty() && (s.back() == ':' || s.back() == '.' || s.back() == ' ')) s.pop_back();
   static const std::array<std::string_view, 24> kExact = {"advertisement",
                                                           "advertising",
@@ -296,8 +296,8 @@ class Extractor {
       if (tag == GUMBO_TAG_FIGURE) f |= kInFigure;
       if (tag == GUMBO_TAG_TABLE && is_data_table(i)) f |= kDataTable;
 
-      std::string cls = html::to_lower_ascii(doc_.attr(i, "class"));
-      std::string id = html::to_lower_ascii(doc_.attr(i, "id"));
+      std::string cls = ascii_lower(doc_.attr(i, "class"));
+      std::string id = ascii_lower(doc_.attr(i, "id"));
       if (junk_tag(tag) || hidden(i)) f |= kJunk;
       if (tag == GUMBO_TAG_UNKNOWN && doc_.tag_name(i) == "dialog") f |= kJunk;
       std::string_view role = doc_.attr(i, "role");
@@ -336,7 +336,7 @@ class Extractor {
     if (aria == "true" && !contains(doc_.attr(i, "class"), "fallback-image")) return true;
     std::string_view style = doc_.attr(i, "style");
     if (!style.empty()) {
-      std::string s = html::to_lower_ascii(style);
+      std::string s = ascii_lower(style);
       s.erase(std::remove(s.begin(), s.end(), ' '), s.end());
       if (contains(s, "display:none") || contains(s, "visibility:hidden")) return true;
     }
@@ -661,7 +661,7 @@ class Extractor {
     std::string text;
     if (a.text < 30) {
       text = text_of(i);
-      std::string l = html::to_lower_ascii(trim(text));
+      std::string l = ascii_lower(trim(text));
       if (l == "ad" || l == "advertising" || l == "advertisement" || l == "loading" || l == "loading..." ||
           l == "loading\xE2\x80\xA6")
         return true;

@@ -126,7 +126,7 @@ void read_article_object(const json& obj, JsonLd& ld) {
     if (it->is_boolean())
       ld.accessible_for_free = it->get<bool>();
     else if (it->is_string()) {
-      std::string s = html::to_lower_ascii(it->get<std::string>());
+      std::string s = ascii_lower(it->get<std::string>());
       if (s == "false" || s == "no")
         ld.accessible_for_free = false;
       else if (s == "true" || s == "yes")
@@ -259,7 +259,7 @@ std::optional<PreciseTime> url_date(std::string_view url) {
     if (s.size() == 4 && all_digits(s) && i + 2 < seg.size() && seg[i + 1].size() == 3 && one_or_two(seg[i + 2])) {
       static constexpr std::string_view kAbbr[] = {"jan", "feb", "mar", "apr", "may", "jun",
                                                    "jul", "aug", "sep", "oct", "nov", "dec"};
-      const std::string m = html::to_lower_ascii(seg[i + 1]);
+      const std::string m = ascii_lower(seg[i + 1]);
       for (int k = 0; k < 12; ++k)
         if (m == kAbbr[k])
           if (auto d = make(std::stoi(std::string(s)), k + 1, std::stoi(std::string(seg[i + 2])))) return d;
@@ -293,7 +293,7 @@ std::optional<PreciseTime> url_date(std::string_view url) {
 std::string primary_language(std::string_view tag) {
   tag = trim_view(tag);
   std::size_t end = tag.find_first_of("-_ ;,");
-  std::string primary = html::to_lower_ascii(tag.substr(0, end));
+  std::string primary = ascii_lower(tag.substr(0, end));
   if (primary.size() < 2 || primary.size() > 3) return {};
   for (char c : primary)
     if (c < 'a' || c > 'z') return {};
@@ -395,7 +395,7 @@ std::string guess_language(std::string_view text) {
            (std::isalpha(static_cast<unsigned char>(text[j])) || static_cast<unsigned char>(text[j]) >= 0x80))
       ++j;
     if (j == i) break;
-    std::string w = html::to_lower_ascii(text.substr(i, j - i));
+    std::string w = ascii_lower(text.substr(i, j - i));
     ++words;
     for (std::size_t l = 0; l < kLangs.size(); ++l)
       for (std::string_view sw : kLangs[l].words)
@@ -454,7 +454,7 @@ bool foreign_place(const html::Document& doc, std::size_t i) {
     auto k = static_cast<std::size_t>(p);
     GumboTag t = nodes[k].tag;
     if (t == GUMBO_TAG_FOOTER || t == GUMBO_TAG_ASIDE || t == GUMBO_TAG_NAV) return true;
-    std::string cls = html::to_lower_ascii(std::string(doc.attr(k, "class")) + " " + std::string(doc.attr(k, "id")));
+    std::string cls = ascii_lower(std::string(doc.attr(k, "class")) + " " + std::string(doc.attr(k, "id")));
     // Comments, sidebars, lists of other pages, and the site header's
     // "today" widget ("Thursday, November 9th 2023").
     for (std::string_view word : {"comment", "sidebar", "related", "footer", "widget", "teaser", "site-header",
@@ -535,7 +535,7 @@ int date_label(std::string_view before) {
 
 // The page's convention for slash dates: US English writes month first.
 dates::DayOrder slash_order(std::string_view lang_tag) {
-  std::string t = html::to_lower_ascii(trim_view(lang_tag));
+  std::string t = ascii_lower(trim_view(lang_tag));
   if (t == "en" || t.starts_with("en-us") || t.starts_with("en_us")) return dates::DayOrder::kMonthFirst;
   return dates::DayOrder::kDayFirst;
 }
@@ -617,7 +617,7 @@ class PageScan {
  private:
   // Records a meta name (lower-cased, trimmed) with its value; the first wins.
   void put(std::string key, std::string_view value) {
-    key = html::to_lower_ascii(trim_view(key));
+    key = ascii_lower(trim_view(key));
     if (key.empty()) return;
     f_.metas.try_emplace(std::move(key), html::collapse_whitespace(value));
   }
@@ -653,13 +653,13 @@ class PageScan {
         break;
       }
       case GUMBO_TAG_LINK: {
-        std::string rel = html::to_lower_ascii(doc_.attr(i, "rel"));
+        std::string rel = ascii_lower(doc_.attr(i, "rel"));
         if (rel == "canonical" && f_.canonical_link.empty())
           f_.canonical_link = std::string(trim_view(doc_.attr(i, "href")));
         break;
       }
       case GUMBO_TAG_SCRIPT: {
-        std::string type = html::to_lower_ascii(trim_view(doc_.attr(i, "type")));
+        std::string type = ascii_lower(trim_view(doc_.attr(i, "type")));
         if (type == "application/ld+json" && n.end > static_cast<std::int32_t>(i) + 1) {
           std::string s;
           for (std::int32_t c = static_cast<std::int32_t>(i) + 1; c < n.end; ++c)
@@ -741,7 +741,7 @@ class PageScan {
   // Class and id words of a body element: the byline, hAtom/microformat
   // stamps, and date markup.
   void read_class_markup(std::size_t i) {
-    std::string cls = html::to_lower_ascii(std::string(doc_.attr(i, "class")) + " " + std::string(doc_.attr(i, "id")));
+    std::string cls = ascii_lower(std::string(doc_.attr(i, "class")) + " " + std::string(doc_.attr(i, "id")));
     if (f_.byline_text.empty() &&
         (cls.find("byline") != std::string::npos || cls.find("dateline") != std::string::npos)) {
       std::string t = node_text(doc_, i);

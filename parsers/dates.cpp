@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "common/text.h"
+
 namespace banwatch::dates {
 namespace {
 
@@ -22,24 +24,9 @@ constexpr std::size_t kMaxDateLength = 256;
 
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 bool is_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
-bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
 // Letters of non-ASCII scripts (Greek, Hungarian, Korean) arrive as UTF-8
 // bytes >= 0x80; for tokenizing they count as letters.
 bool is_word_byte(char c) { return is_alpha(c) || static_cast<unsigned char>(c) >= 0x80; }
-char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
-
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i)
-    if (lower(a[i]) != lower(b[i])) return false;
-  return true;
-}
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
-  while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
-  return s;
-}
 
 // Parses a run of ASCII digits as an integer; digits are limited by callers.
 int to_int(std::string_view digits) {
@@ -207,7 +194,7 @@ struct LowerWord {
   std::size_t len = 0;
   explicit LowerWord(std::string_view w) {
     if (w.size() > sizeof(buf)) return;
-    for (char c : w) buf[len++] = lower(c);
+    for (char c : w) buf[len++] = ascii_lower(c);
   }
   std::string_view view() const { return {buf, len}; }
   // Cheaper than string_view's == for the many short entries: most differ in
@@ -339,7 +326,7 @@ std::optional<int> zone_from_name(std::string_view word) {
   // 5.2.14 notes those signs are reversed from military use, but feeds that
   // still write them follow RFC 822, and so does feedparser.
   if (word.size() == 1 && is_alpha(word[0])) {
-    char c = lower(word[0]);
+    char c = ascii_lower(word[0]);
     if (c == 'z') return 0;
     if (c >= 'a' && c <= 'i') return -(c - 'a' + 1) * 60;
     if (c >= 'k' && c <= 'm') return -(c - 'k' + 10) * 60;
@@ -417,7 +404,7 @@ struct Cursor {
     return n;
   }
   void skip_spaces() {
-    while (!done() && is_space(s[i])) ++i;
+    while (!done() && is_ascii_space(s[i])) ++i;
   }
 };
 
@@ -629,7 +616,7 @@ std::optional<PreciseTime> iso_full(std::string_view text, std::optional<int>* o
   if (!c.done()) {
     char sep = c.peek();
     bool t_sep = sep == 'T' || sep == 't';
-    bool space_sep = is_space(sep);
+    bool space_sep = is_ascii_space(sep);
     if (!t_sep && !space_sep) return std::nullopt;
     ++c.i;
     if (space_sep) c.skip_spaces();
@@ -676,14 +663,14 @@ bool tokenize(std::string_view s, std::vector<Token>& out) {
       // Time)"), unless it is nothing but a zone name ("(PST)"), which then
       // serves when no other zone is given.
       const std::size_t close = s.find(')', c.i);
-      const std::string_view inner =
-          trim(s.substr(c.i + 1, close == std::string_view::npos ? std::string_view::npos : close - c.i - 1));
+      const std::string_view inner = trim_ascii_space(
+          s.substr(c.i + 1, close == std::string_view::npos ? std::string_view::npos : close - c.i - 1));
       if (inner.size() > 1 && zone_from_name(inner)) out.push_back(Token{Tok::kWord, inner});
       c.i = close == std::string_view::npos ? s.size() : close + 1;
       after_space = true;
       continue;
     }
-    if (is_space(ch) || ch == ',' || ch == ')') {
+    if (is_ascii_space(ch) || ch == ',' || ch == ')') {
       ++c.i;
       after_space = true;
       continue;
@@ -760,7 +747,8 @@ bool tokenize(std::string_view s, std::vector<Token>& out) {
       // Ordinal suffixes: 1st, 2nd, 3rd, 4th.
       if (c.i + 1 < s.size()) {
         std::string_view two = s.substr(c.i, 2);
-        if (iequals(two, "st") || iequals(two, "nd") || iequals(two, "rd") || iequals(two, "th")) {
+        if (ascii_iequals(two, "st") || ascii_iequals(two, "nd") || ascii_iequals(two, "rd") ||
+            ascii_iequals(two, "th")) {
           if (c.i + 2 >= s.size() || !is_word_byte(s[c.i + 2])) c.i += 2;
         }
       }
@@ -791,18 +779,18 @@ bool tokenize(std::string_view s, std::vector<Token>& out) {
       while (!c.done() && is_word_byte(c.peek())) ++c.i;
       std::string_view word = s.substr(begin, c.i - begin);
       // "a.m." / "p.m."
-      if ((iequals(word, "a") || iequals(word, "p")) && c.peek() == '.' && lower(c.peek(1)) == 'm') {
+      if ((ascii_iequals(word, "a") || ascii_iequals(word, "p")) && c.peek() == '.' && ascii_lower(c.peek(1)) == 'm') {
         c.i += 2;
         c.eat('.');
         Token t{Tok::kAmPm, s.substr(begin, c.i - begin)};
-        t.flag = iequals(word, "p");
+        t.flag = ascii_iequals(word, "p");
         out.push_back(t);
         after_space = false;
         continue;
       }
-      if (iequals(word, "am") || iequals(word, "pm") || word == kKoAm || word == kKoPm) {
+      if (ascii_iequals(word, "am") || ascii_iequals(word, "pm") || word == kKoAm || word == kKoPm) {
         Token t{Tok::kAmPm, word};
-        t.flag = iequals(word, "pm") || word == kKoPm;
+        t.flag = ascii_iequals(word, "pm") || word == kKoPm;
         out.push_back(t);
         after_space = false;
         continue;
@@ -882,8 +870,10 @@ std::optional<PreciseTime> tokens_to_date(const std::vector<Token>& toks, std::o
             break;
           }
         }
-        if (t.text.size() == 1 && !iequals(t.text, "T")) return std::nullopt;
-        if (iequals(t.text, "T") || iequals(t.text, "at") || iequals(t.text, "on") || iequals(t.text, "of")) break;
+        if (t.text.size() == 1 && !ascii_iequals(t.text, "T")) return std::nullopt;
+        if (ascii_iequals(t.text, "T") || ascii_iequals(t.text, "at") || ascii_iequals(t.text, "on") ||
+            ascii_iequals(t.text, "of"))
+          break;
         ++unknown_words;
         break;
       }
@@ -960,7 +950,7 @@ int prose_month_at(std::string_view s, std::size_t& i) {
     if (i + m.name.size() > s.size()) continue;
     std::string_view cand = s.substr(i, m.name.size());
     bool exact = cand == m.name;
-    bool caps = !exact && iequals(cand, m.name) && cand[1] >= 'A' && cand[1] <= 'Z';
+    bool caps = !exact && ascii_iequals(cand, m.name) && cand[1] >= 'A' && cand[1] <= 'Z';
     if (!exact && !caps) continue;
     std::size_t j = i + m.name.size();
     if (j < s.size() && is_word_byte(s[j])) continue;
@@ -980,7 +970,7 @@ int prose_day_at(std::string_view s, std::size_t& i) {
   int d = to_int(s.substr(i, n));
   if (j + 1 < s.size()) {
     std::string_view two = s.substr(j, 2);
-    if (iequals(two, "st") || iequals(two, "nd") || iequals(two, "rd") || iequals(two, "th"))
+    if (ascii_iequals(two, "st") || ascii_iequals(two, "nd") || ascii_iequals(two, "rd") || ascii_iequals(two, "th"))
       if (j + 2 >= s.size() || !is_word_byte(s[j + 2])) j += 2;
   }
   if (j < s.size() && (is_digit(s[j]) || is_word_byte(s[j]))) return 0;
@@ -1018,7 +1008,7 @@ std::optional<PreciseTime> prose_time_after(std::string_view s, std::size_t& i, 
   std::size_t j = i;
   if (j < s.size() && s[j] == ',') ++j;
   skip_blanks(s, j);
-  if (j + 2 < s.size() && iequals(s.substr(j, 2), "at") && is_space(s[j + 2])) {
+  if (j + 2 < s.size() && ascii_iequals(s.substr(j, 2), "at") && is_ascii_space(s[j + 2])) {
     j += 2;
     skip_blanks(s, j);
   }
@@ -1104,9 +1094,9 @@ bool year_cue_before(std::string_view s, std::size_t start) {
   while (begin > 0 && is_alpha(s[begin - 1]) && end - begin < 8) --begin;
   if (begin > 0 && is_alpha(s[begin - 1])) return false;
   const std::string_view word = s.substr(begin, end - begin);
-  if (s[end] == '-') return iequals(word, "mid");
+  if (s[end] == '-') return ascii_iequals(word, "mid");
   for (std::string_view cue : {"in", "since", "during", "until", "by", "early", "late", "mid"})
-    if (iequals(word, cue)) return true;
+    if (ascii_iequals(word, cue)) return true;
   return false;
 }
 
@@ -1236,7 +1226,7 @@ std::optional<FoundDate> prose_at(std::string_view s, std::size_t start, const P
     int day = prose_day_at(s, j);
     if (day == 0) return std::nullopt;
     skip_blanks(s, j);
-    if (j + 2 < s.size() && s.substr(j, 2) == "of" && is_space(s[j + 2])) {
+    if (j + 2 < s.size() && s.substr(j, 2) == "of" && is_ascii_space(s[j + 2])) {
       j += 2;
       skip_blanks(s, j);
     }
@@ -1256,19 +1246,19 @@ std::optional<FoundDate> prose_at(std::string_view s, std::size_t start, const P
 }  // namespace
 
 std::optional<PreciseTime> parse_iso8601(std::string_view text) {
-  text = trim(text);
+  text = trim_ascii_space(text);
   if (text.empty() || text.size() > kMaxDateLength) return std::nullopt;
   return iso_full(text);
 }
 
 std::optional<PreciseTime> parse_rfc822(std::string_view text) {
-  text = trim(text);
+  text = trim_ascii_space(text);
   if (text.empty() || text.size() > kMaxDateLength) return std::nullopt;
   return lenient(text);
 }
 
 std::optional<PreciseTime> parse_date(std::string_view text) {
-  text = trim(text);
+  text = trim_ascii_space(text);
   if (text.empty() || text.size() > kMaxDateLength) return std::nullopt;
   if (is_digit(text.front())) {
     if (auto iso = iso_full(text)) return iso;
@@ -1282,17 +1272,17 @@ std::optional<Period> parse_dcmi_period(std::string_view text) {
   // DCMI Period Encoding Scheme: "component=value" pairs separated by ';'.
   while (!text.empty()) {
     const std::size_t semi = text.find(';');
-    const std::string_view part = trim(text.substr(0, semi));
+    const std::string_view part = trim_ascii_space(text.substr(0, semi));
     text = semi == std::string_view::npos ? std::string_view{} : text.substr(semi + 1);
     const std::size_t eq = part.find('=');
     if (eq == std::string_view::npos) continue;
-    const std::string_view key = trim(part.substr(0, eq));
-    const std::string_view value = trim(part.substr(eq + 1));
-    if (iequals(key, "start")) {
+    const std::string_view key = trim_ascii_space(part.substr(0, eq));
+    const std::string_view value = trim_ascii_space(part.substr(eq + 1));
+    if (ascii_iequals(key, "start")) {
       period.start = parse_date(value);
-    } else if (iequals(key, "end")) {
+    } else if (ascii_iequals(key, "end")) {
       period.end = parse_date(value);
-    } else if (iequals(key, "name")) {
+    } else if (ascii_iequals(key, "name")) {
       period.name = std::string(value);
     }
   }
@@ -1339,7 +1329,7 @@ std::vector<FoundDate> find_prose_dates(std::string_view text, const ProseOption
 // Dates as the writer stated them, and calendar days in page text.
 
 std::optional<LocalDate> parse_date_local(std::string_view text) {
-  text = trim(text);
+  text = trim_ascii_space(text);
   if (text.empty() || text.size() > kMaxDateLength) return std::nullopt;
   std::optional<int> offset;
   if (is_digit(text.front())) {
@@ -1582,7 +1572,7 @@ struct MonthWord {
           continue;
         }
       }
-      buf[len++] = lower(c);
+      buf[len++] = ascii_lower(c);
     }
   }
 };
@@ -1671,7 +1661,7 @@ void skip_gap(std::string_view s, std::size_t& i, std::string_view punct = "") {
 // "de" / "of" / "del" between day, month and year (es, pt, en).
 void skip_connector(std::string_view s, std::size_t& i) {
   for (std::string_view w : {"de ", "of ", "del "}) {
-    if (i + w.size() <= s.size() && iequals(s.substr(i, w.size()), w)) {
+    if (i + w.size() <= s.size() && ascii_iequals(s.substr(i, w.size()), w)) {
       i += w.size();
       skip_gap(s, i);
       return;
@@ -1762,7 +1752,8 @@ std::optional<RawDate> text_date_digit(std::string_view s, std::size_t i, const 
   if (j < s.size() && s[j] == '.') ++j;
   if (j + 1 < s.size()) {
     std::string_view two = s.substr(j, 2);
-    if (iequals(two, "st") || iequals(two, "nd") || iequals(two, "rd") || iequals(two, "th") || iequals(two, "er"))
+    if (ascii_iequals(two, "st") || ascii_iequals(two, "nd") || ascii_iequals(two, "rd") || ascii_iequals(two, "th") ||
+        ascii_iequals(two, "er"))
       if (j + 2 >= s.size() || !letter_at(s, j + 2)) j += 2;
   }
   if (j < s.size() && letter_at(s, j)) return std::nullopt;
@@ -1791,7 +1782,7 @@ std::optional<RawDate> text_date_word(std::string_view s, std::size_t i) {
   j += n;
   if (j + 1 < s.size()) {
     std::string_view two = s.substr(j, 2);
-    if (iequals(two, "st") || iequals(two, "nd") || iequals(two, "rd") || iequals(two, "th"))
+    if (ascii_iequals(two, "st") || ascii_iequals(two, "nd") || ascii_iequals(two, "rd") || ascii_iequals(two, "th"))
       if (j + 2 >= s.size() || !letter_at(s, j + 2)) j += 2;
   }
   if (j < s.size() && (letter_at(s, j) || s[j] == ':' || s[j] == '.')) return std::nullopt;

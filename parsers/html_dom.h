@@ -75,7 +75,6 @@ bool is_block_tag(GumboTag tag);
 void append_collapsed(std::string& out, std::string_view text, bool& pending_space);
 // Number of code points after whitespace collapsing (leading/trailing runs count as one).
 std::size_t collapsed_length(std::string_view text, bool& pending_space);
-std::string collapse_whitespace(std::string_view text);                           // and trims
-inline std::string to_lower_ascii(std::string_view s) { return ascii_lower(s); }  // common/text.h
+std::string collapse_whitespace(std::string_view text);  // and trims
 
 }  // namespace banwatch::html
