@@ -23,19 +23,6 @@ using nlohmann::json;
 constexpr std::size_t kMaxJsonLdBytes = 4u << 20;
 constexpr std::size_t kMaxAuthors = 20;
 
-std::string_view trim_view(std::string_view s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
-  return s;
-}
-
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i)
-    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i]))) return false;
-  return true;
-}
-
 std::string json_string(const json& value) {
   const json* p = &value;
   while (p->is_array() && !p->empty()) p = &p->front();  // [[["x"]]]: iteratively, any depth
@@ -57,13 +44,13 @@ bool looks_like_url(std::string_view s) {
 
 void add_author(std::vector<std::string>& authors, std::string name) {
   name = html::collapse_whitespace(name);
-  std::string_view t = trim_view(name);
+  std::string_view t = trim_ascii_space(name);
   for (std::string_view prefix : {"By ", "by ", "BY "})
     if (t.starts_with(prefix)) t.remove_prefix(prefix.size());
-  t = trim_view(t);
+  t = trim_ascii_space(t);
   if (t.empty() || t.size() > 100 || looks_like_url(t) || authors.size() >= kMaxAuthors) return;
   for (const auto& a : authors)
-    if (iequals(a, t)) return;
+    if (ascii_iequals(a, t)) return;
   authors.emplace_back(t);
 }
 
@@ -291,7 +278,7 @@ std::optional<PreciseTime> url_date(std::string_view url) {
 }
 
 std::string primary_language(std::string_view tag) {
-  tag = trim_view(tag);
+  tag = trim_ascii_space(tag);
   std::size_t end = tag.find_first_of("-_ ;,");
   std::string primary = ascii_lower(tag.substr(0, end));
   if (primary.size() < 2 || primary.size() > 3) return {};
@@ -307,13 +294,13 @@ std::string strip_site_suffix(const std::string& title, std::string_view site, b
   for (std::string_view sep : kSeparators) {
     std::size_t pos = title.rfind(sep);
     if (pos == std::string::npos || pos == 0) continue;
-    std::string_view head = trim_view(std::string_view(title).substr(0, pos));
-    std::string_view tail = trim_view(std::string_view(title).substr(pos + sep.size()));
-    if (!site.empty() && iequals(tail, site)) return std::string(head);
+    std::string_view head = trim_ascii_space(std::string_view(title).substr(0, pos));
+    std::string_view tail = trim_ascii_space(std::string_view(title).substr(pos + sep.size()));
+    if (!site.empty() && ascii_iequals(tail, site)) return std::string(head);
     std::size_t first = title.find(sep);
     if (!site.empty() && first != std::string::npos &&
-        iequals(trim_view(std::string_view(title).substr(0, first)), site))
-      return std::string(trim_view(std::string_view(title).substr(first + sep.size())));
+        ascii_iequals(trim_ascii_space(std::string_view(title).substr(0, first)), site))
+      return std::string(trim_ascii_space(std::string_view(title).substr(first + sep.size())));
     if (only_if_site) continue;
     // Without a known site name: drop a short tail when the head is a real headline.
     auto words = [](std::string_view s) { return std::count(s.begin(), s.end(), ' ') + 1; };
@@ -421,7 +408,7 @@ std::string node_text(const html::Document& doc, std::size_t root) {
     if (nodes[i].kind != Kind::kElement) html::append_collapsed(out, doc.text(i), pending);
     if (out.size() > 2000) break;
   }
-  return std::string(trim_view(out));
+  return std::string(trim_ascii_space(out));
 }
 
 // ---- Publication dates -------------------------------------------------------
@@ -535,7 +522,7 @@ int date_label(std::string_view before) {
 
 // The page's convention for slash dates: US English writes month first.
 dates::DayOrder slash_order(std::string_view lang_tag) {
-  std::string t = ascii_lower(trim_view(lang_tag));
+  std::string t = ascii_lower(trim_ascii_space(lang_tag));
   if (t == "en" || t.starts_with("en-us") || t.starts_with("en_us")) return dates::DayOrder::kMonthFirst;
   return dates::DayOrder::kDayFirst;
 }
@@ -617,7 +604,7 @@ class PageScan {
  private:
   // Records a meta name (lower-cased, trimmed) with its value; the first wins.
   void put(std::string key, std::string_view value) {
-    key = ascii_lower(trim_view(key));
+    key = ascii_lower(trim_ascii_space(key));
     if (key.empty()) return;
     f_.metas.try_emplace(std::move(key), html::collapse_whitespace(value));
   }
@@ -655,11 +642,11 @@ class PageScan {
       case GUMBO_TAG_LINK: {
         std::string rel = ascii_lower(doc_.attr(i, "rel"));
         if (rel == "canonical" && f_.canonical_link.empty())
-          f_.canonical_link = std::string(trim_view(doc_.attr(i, "href")));
+          f_.canonical_link = std::string(trim_ascii_space(doc_.attr(i, "href")));
         break;
       }
       case GUMBO_TAG_SCRIPT: {
-        std::string type = ascii_lower(trim_view(doc_.attr(i, "type")));
+        std::string type = ascii_lower(trim_ascii_space(doc_.attr(i, "type")));
         if (type == "application/ld+json" && n.end > static_cast<std::int32_t>(i) + 1) {
           std::string s;
           for (std::int32_t c = static_cast<std::int32_t>(i) + 1; c < n.end; ++c)
@@ -1141,7 +1128,7 @@ std::optional<PreciseTime> choose_modified(const MetaMap& metas, const JsonLd& l
 // "By Jane Roe and John Doe | March 25, 2022": the names up to a separator
 // or the date, when the byline starts with "By".
 void add_byline_names(std::string_view byline, std::vector<std::string>& authors) {
-  std::string_view b = trim_view(byline);
+  std::string_view b = trim_ascii_space(byline);
   bool has_by = false;
   for (std::string_view prefix : {"By ", "by ", "BY "})
     if (b.starts_with(prefix)) {
@@ -1152,9 +1139,9 @@ void add_byline_names(std::string_view byline, std::vector<std::string>& authors
   if (auto found = dates::find_prose_date(b)) b = b.substr(0, found->begin);
   b = b.substr(0, std::min(b.find('|'), b.find(" - ")));
   b = b.substr(0, b.find(" on "));
-  b = trim_view(b);
+  b = trim_ascii_space(b);
   while (!b.empty() && (b.back() == ',' || b.back() == '|' || b.back() == '-'))
-    b = trim_view(b.substr(0, b.size() - 1));
+    b = trim_ascii_space(b.substr(0, b.size() - 1));
   std::string names(b);
   std::size_t pos;
   while ((pos = names.find(" and ")) != std::string::npos) names.replace(pos, 5, ",");
@@ -1162,7 +1149,7 @@ void add_byline_names(std::string_view byline, std::vector<std::string>& authors
   while (start < names.size() && authors.size() < kMaxAuthors) {
     std::size_t comma = names.find(',', start);
     if (comma == std::string::npos) comma = names.size();
-    std::string name(trim_view(std::string_view(names).substr(start, comma - start)));
+    std::string name(trim_ascii_space(std::string_view(names).substr(start, comma - start)));
     if (!name.empty() && std::count(name.begin(), name.end(), ' ') <= 4) add_author(authors, name);
     start = comma + 1;
   }
