@@ -121,8 +121,9 @@ int run_parse_article(Context& ctx, const ParseArticleOptions& opts) {
 }  // namespace
 
 void add_parse_article_command(CLI::App& parse, Context& ctx) {
-  auto opts = std::make_shared<ParseArticleOptions>();
-  auto* cmd = parse.add_subcommand("article", "Extract the main text and metadata of article pages, saved or fetched");
+  auto [cmd, opts] = add_command<ParseArticleOptions>(
+      parse, ctx, "article", "Extract the main text and metadata of article pages, saved or fetched",
+      run_parse_article);
   cmd->add_option("files", opts->files,
                   "HTML files (\"-\" for standard input), or http(s) URLs fetched as a crawl fetches them")
       ->required();
@@ -132,7 +133,6 @@ void add_parse_article_command(CLI::App& parse, Context& ctx) {
   cmd->add_flag("--allow-private-networks", opts->allow_private_networks,
                 "Allow fetching from loopback and private addresses");
   cmd->add_flag("--json", opts->json, "JSON: one object per file (JSON Lines for several files)");
-  cmd->callback([&ctx, opts] { ctx.exit_code = run_parse_article(ctx, *opts); });
 }
 
 }  // namespace banwatch::app

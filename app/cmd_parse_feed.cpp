@@ -135,8 +135,8 @@ int run_parse_feed(Context& ctx, const ParseFeedOptions& opts) {
 }  // namespace
 
 void add_parse_feed_command(CLI::App& parse, Context& ctx) {
-  auto opts = std::make_shared<ParseFeedOptions>();
-  auto* cmd = parse.add_subcommand("feed", "Parse a feed or sitemap, saved or fetched, and print what banwatch reads");
+  auto [cmd, opts] = add_command<ParseFeedOptions>(
+      parse, ctx, "feed", "Parse a feed or sitemap, saved or fetched, and print what banwatch reads", run_parse_feed);
   cmd->add_option("file", opts->file,
                   "Feed file (\"-\" for standard input), or an http(s) URL fetched as a crawl fetches it")
       ->required();
@@ -148,7 +148,6 @@ void add_parse_feed_command(CLI::App& parse, Context& ctx) {
   cmd->add_flag("--allow-private-networks", opts->allow_private_networks,
                 "Allow fetching from loopback and private addresses");
   cmd->add_flag("--json", opts->json, "Print JSON");
-  cmd->callback([&ctx, opts] { ctx.exit_code = run_parse_feed(ctx, *opts); });
 }
 
 }  // namespace banwatch::app

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <expected>
 #include <map>
 #include <set>
 #include <string>
@@ -423,14 +424,24 @@ Result<EventDetail> read_event(store::Store& store, model::Id id) {
   return detail;
 }
 
-Response event_page(store::Store& store, const Request& request, const std::string& id_text) {
-  if (auto bad = check_params(request.params, {})) return error_response(false, 400, *bad);
+// The event `id_text` names, for its page (`api` false) or the API: else the
+// error response, 400 for a query parameter, 404 for no such event.
+std::expected<EventDetail, Response> requested_event(store::Store& store, const Request& request,
+                                                     const std::string& id_text, bool api) {
+  if (auto bad = check_params(request.params, {})) return std::unexpected(error_response(api, 400, *bad));
   auto id = event_id(id_text);
-  if (!id) return error_response(false, 404, "no event '" + id_text + "'");
+  if (!id) return std::unexpected(error_response(api, 404, "no event '" + id_text + "'"));
   auto detail = read_event(store, *id);
   if (!detail) {
-    return error_response(false, detail.error().code == ErrorCode::kNotFound ? 404 : 500, detail.error().message);
+    return std::unexpected(
+        error_response(api, detail.error().code == ErrorCode::kNotFound ? 404 : 500, detail.error().message));
   }
+  return std::move(*detail);
+}
+
+Response event_page(store::Store& store, const Request& request, const std::string& id_text) {
+  auto detail = requested_event(store, request, id_text, false);
+  if (!detail) return std::move(detail.error());
   const model::Event& e = detail->event.event;
   std::string body =
       fmt::format("<h1>{} · {} · {}</h1>\n", escape_html(e.vendor), escape_html(e.actor), escape_html(e.action));
@@ -563,13 +574,8 @@ Response api_events(store::Store& store, const Request& request, const SiteOptio
 }
 
 Response api_event(store::Store& store, const Request& request, const std::string& id_text) {
-  if (auto bad = check_params(request.params, {})) return error_response(true, 400, *bad);
-  auto id = event_id(id_text);
-  if (!id) return error_response(true, 404, "no event '" + id_text + "'");
-  auto detail = read_event(store, *id);
-  if (!detail) {
-    return error_response(true, detail.error().code == ErrorCode::kNotFound ? 404 : 500, detail.error().message);
-  }
+  auto detail = requested_event(store, request, id_text, true);
+  if (!detail) return std::move(detail.error());
   nlohmann::json out = event_json(detail->event);
   nlohmann::json history = nlohmann::json::array();
   for (const auto& step : detail->history) {
