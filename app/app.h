@@ -120,6 +120,8 @@ struct FetchedInput {
   std::string body, final_url, content_type, charset;
 };
 bool is_http_url(std::string_view text);
+// Their --allow-private-networks.
+void add_parse_fetch_flag(CLI::App& cmd, bool& allow_private_networks);
 Result<FetchedInput> fetch_input(Context& ctx, const std::string& url, bool allow_private_networks,
                                  const std::string& accept);
 

@@ -253,9 +253,7 @@ void add_crawl_command(CLI::App& app, Context& ctx) {
   cmd->add_flag("--all", opts->all, "Every enabled source, due or not");
   cmd->add_flag("--dry-run", opts->dry_run,
                 "Fetch and extract, print what would be stored; store no article, event or fetch state");
-  cmd->add_option("--wait", opts->wait_seconds, "Wait up to SECONDS for another run's lock instead of exiting 75")
-      ->type_name("SECONDS")
-      ->check(CLI::NonNegativeNumber);
+  add_wait_option(*cmd, opts->wait_seconds);
   cmd->add_flag("--allow-private-networks", opts->allow_private_networks,
                 "Allow loopback and private addresses (tests, intranets); config fetch.allow_private_networks");
   cmd->add_option("--worker", opts->worker,

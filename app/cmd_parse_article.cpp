@@ -130,8 +130,7 @@ void add_parse_article_command(CLI::App& parse, Context& ctx) {
   cmd->add_option("--url", opts->url, "The page's URL: resolves links, dates in the URL (default: a fetched page's)");
   cmd->add_option("--charset", opts->charset,
                   "The charset the server declared; overrides <meta charset> (default: a fetched page's)");
-  cmd->add_flag("--allow-private-networks", opts->allow_private_networks,
-                "Allow fetching from loopback and private addresses");
+  add_parse_fetch_flag(*cmd, opts->allow_private_networks);
   cmd->add_flag("--json", opts->json, "JSON: one object per file (JSON Lines for several files)");
 }
 

@@ -11,6 +11,7 @@
 #include <cstring>
 #include <memory>
 #include <optional>
+#include <utility>
 
 #include <fmt/format.h>
 
@@ -420,23 +421,9 @@ std::string charset_from_meta_content(std::string_view s) {
 enum class XmlForm { kAscii, kUtf16LE, kUtf16BE, kUtf32LE, kUtf32BE };
 
 std::string declaration_ascii(std::string_view s, XmlForm form) {
-  std::size_t step = 1, offset = 0;
-  switch (form) {
-    case XmlForm::kAscii:
-      break;
-    case XmlForm::kUtf16LE:
-      step = 2;
-      break;
-    case XmlForm::kUtf16BE:
-      step = 2, offset = 1;
-      break;
-    case XmlForm::kUtf32LE:
-      step = 4;
-      break;
-    case XmlForm::kUtf32BE:
-      step = 4, offset = 3;
-      break;
-  }
+  // Bytes a character takes, and where its low byte is, in XmlForm's order.
+  static constexpr std::pair<std::size_t, std::size_t> kStrides[] = {{1, 0}, {2, 0}, {2, 1}, {4, 0}, {4, 3}};
+  const auto [step, offset] = kStrides[static_cast<std::size_t>(form)];
   std::string out;
   for (std::size_t i = 0; i + step <= s.size() && out.size() < 512; i += step) {
     for (std::size_t k = 0; k < step; ++k)

@@ -262,6 +262,13 @@ Tag classify(Ns ns, std::string_view name) {
   return Tag::kUnknown;
 }
 
+// `field` becomes the trimmed `value` unless that is empty: the last of
+// repeated or synonymous elements wins, as in feedparser.
+void assign_trimmed(std::string& field, std::string_view value) {
+  const std::string_view trimmed = trim_html_space(value);
+  if (!trimmed.empty()) field = std::string(trimmed);
+}
+
 bool is_void_html_element(std::string_view name) {
   static constexpr std::string_view kVoid[] = {"area",  "base", "br",   "col",   "embed",  "hr",    "img",
                                                "input", "link", "meta", "param", "source", "track", "wbr"};
@@ -1081,13 +1088,13 @@ void Reader::store_field(Tag tag, std::string value, TextKind kind, std::string_
       case Tag::kIssued:
       case Tag::kNewsPublicationDate:
         // The last of repeated or synonymous date elements wins, as in feedparser.
-        if (!trim_html_space(value).empty()) it.published_raw = std::string(trim_html_space(value));
+        assign_trimmed(it.published_raw, value);
         return;
       case Tag::kUpdated:
       case Tag::kModified:
       case Tag::kDcDate:
       case Tag::kLastmod:
-        if (!trim_html_space(value).empty()) it.updated_raw = std::string(trim_html_space(value));
+        assign_trimmed(it.updated_raw, value);
         return;
       case Tag::kAuthor:
       case Tag::kDcCreator: {
@@ -1144,13 +1151,13 @@ void Reader::store_field(Tag tag, std::string value, TextKind kind, std::string_
     case Tag::kPubDate:
     case Tag::kPublished:
     case Tag::kIssued:
-      if (!trim_html_space(value).empty()) feed_.published_raw = std::string(trim_html_space(value));
+      assign_trimmed(feed_.published_raw, value);
       return;
     case Tag::kUpdated:
     case Tag::kModified:
     case Tag::kDcDate:
     case Tag::kLastBuildDate:
-      if (!trim_html_space(value).empty()) feed_.updated_raw = std::string(trim_html_space(value));
+      assign_trimmed(feed_.updated_raw, value);
       return;
     case Tag::kAuthor:
     case Tag::kDcCreator:
