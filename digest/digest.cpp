@@ -227,11 +227,12 @@ Result<Health> read_health(store::Store& store) {
 }  // namespace
 
 Result<Digest> build_digest(store::Store& store, const BuildOptions& options) {
-  Digest digest{.title = options.title,
-                .generated_at = options.now,
-                .since = options.since,
-                .until = options.until,
-                .vendor_filter = options.vendors};
+  Digest digest;
+  digest.title = options.title;
+  digest.generated_at = options.now;
+  digest.since = options.since;
+  digest.until = options.until;
+  digest.vendor_filter = options.vendors;
 
   const model::Id known_event = options.cursor ? options.cursor->up_to_event_id : 0;
   const model::Id known_mention = options.cursor ? options.cursor->up_to_mention_id : 0;
