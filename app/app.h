@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "common/config.h"
@@ -119,8 +120,22 @@ struct FetchedInput {
   std::string body, final_url, content_type, charset;
 };
 bool is_http_url(std::string_view text);
+// Their --allow-private-networks.
+void add_parse_fetch_flag(CLI::App& cmd, bool& allow_private_networks);
 Result<FetchedInput> fetch_input(Context& ctx, const std::string& url, bool allow_private_networks,
                                  const std::string& accept);
+
+// Registers the subcommand `name` of `parent`: its options live in an
+// `Options` the subcommand owns, which the caller binds flags to through the
+// pointer returned, and choosing it sets ctx.exit_code to run(ctx, options).
+template <typename Options, typename Run>
+std::pair<CLI::App*, Options*> add_command(CLI::App& parent, Context& ctx, std::string name, std::string description,
+                                           Run run) {
+  auto opts = std::make_shared<Options>();
+  CLI::App* cmd = parent.add_subcommand(std::move(name), std::move(description));
+  cmd->callback([&ctx, opts, run] { ctx.exit_code = run(ctx, *opts); });
+  return {cmd, opts.get()};
+}
 
 // Registration, one per file. `parent` is the app or a command group.
 void add_init_command(CLI::App& app, Context& ctx);

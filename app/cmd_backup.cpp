@@ -38,11 +38,10 @@ int run_backup(Context& ctx, const BackupOptions& opts) {
 }  // namespace
 
 void add_backup_command(CLI::App& app, Context& ctx) {
-  auto opts = std::make_shared<BackupOptions>();
-  auto* cmd = app.add_subcommand("backup", "Copy the store to FILE while it stays in use (SQLite online backup)");
+  auto [cmd, opts] = add_command<BackupOptions>(
+      app, ctx, "backup", "Copy the store to FILE while it stays in use (SQLite online backup)", run_backup);
   cmd->add_option("FILE", opts->file, "The backup file")->required();
   cmd->add_flag("--force", opts->force, "Replace FILE when it exists");
-  cmd->callback([&ctx, opts] { ctx.exit_code = run_backup(ctx, *opts); });
 }
 
 }  // namespace banwatch::app

@@ -247,15 +247,13 @@ int run_crawl(Context& ctx, const CrawlCommandOptions& opts) {
 }  // namespace
 
 void add_crawl_command(CLI::App& app, Context& ctx) {
-  auto opts = std::make_shared<CrawlCommandOptions>();
-  auto* cmd = app.add_subcommand("crawl", "Fetch the due sources, extract events and store them (what cron runs)");
+  auto [cmd, opts] = add_command<CrawlCommandOptions>(
+      app, ctx, "crawl", "Fetch the due sources, extract events and store them (what cron runs)", run_crawl);
   cmd->add_option("--source", opts->sources, "Only this source (repeatable); due or not")->type_name("NAME");
   cmd->add_flag("--all", opts->all, "Every enabled source, due or not");
   cmd->add_flag("--dry-run", opts->dry_run,
                 "Fetch and extract, print what would be stored; store no article, event or fetch state");
-  cmd->add_option("--wait", opts->wait_seconds, "Wait up to SECONDS for another run's lock instead of exiting 75")
-      ->type_name("SECONDS")
-      ->check(CLI::NonNegativeNumber);
+  add_wait_option(*cmd, opts->wait_seconds);
   cmd->add_flag("--allow-private-networks", opts->allow_private_networks,
                 "Allow loopback and private addresses (tests, intranets); config fetch.allow_private_networks");
   cmd->add_option("--worker", opts->worker,
@@ -275,7 +273,6 @@ void add_crawl_command(CLI::App& app, Context& ctx) {
       ->check(CLI::Range(1.0, 3600.0));
   cmd->add_option("--max-hosts", opts->max_hosts, "With --worker: hosts leased at once (default 8)")
       ->check(CLI::Range(1, 10000));
-  cmd->callback([&ctx, opts] { ctx.exit_code = run_crawl(ctx, *opts); });
 }
 
 }  // namespace banwatch::app

@@ -225,9 +225,10 @@ int run_demo(Context& ctx, const DemoOptions& o) {
 }  // namespace
 
 void add_demo_command(CLI::App& app, Context& ctx) {
-  auto o = std::make_shared<DemoOptions>();
-  auto* cmd = app.add_subcommand(
-      "demo", "Run the whole job on the bundled sample site (invented articles), served on loopback, into DIR/demo.db");
+  auto [cmd, o] = add_command<DemoOptions>(
+      app, ctx, "demo",
+      "Run the whole job on the bundled sample site (invented articles), served on loopback, into DIR/demo.db",
+      run_demo);
   cmd->add_option("--dir", o->dir,
                   "Where demo.db and demo-brief.html are written (default: the configuration file's directory)")
       ->type_name("DIR");
@@ -238,7 +239,6 @@ void add_demo_command(CLI::App& app, Context& ctx) {
   cmd->add_option("--access-log", o->access_log, "Write the sample site's requests to FILE (tab-separated)")
       ->type_name("FILE");
   add_wait_option(*cmd, o->wait_seconds);
-  cmd->callback([&ctx, o] { ctx.exit_code = run_demo(ctx, *o); });
 }
 
 }  // namespace banwatch::app

@@ -225,8 +225,8 @@ int run_digest_command(Context& ctx, const DigestOptions& o) {
 }  // namespace
 
 void add_digest_command(CLI::App& app, Context& ctx) {
-  auto o = std::make_shared<DigestOptions>();
-  auto* cmd = app.add_subcommand("digest", "Write or deliver the brief of new vendor-ban events, once per channel");
+  auto [cmd, o] = add_command<DigestOptions>(
+      app, ctx, "digest", "Write or deliver the brief of new vendor-ban events, once per channel", run_digest_command);
   cmd->add_option("--since", o->since,
                   "last (since this channel's previous brief; the default), a duration (24h, 7d) or a date")
       ->default_val("last");
@@ -245,7 +245,6 @@ void add_digest_command(CLI::App& app, Context& ctx) {
   cmd->add_option("--title", o->title, "Title of the brief (default: banwatch digest)");
   cmd->add_option("--metrics-file", o->metrics_file,
                   "Write Prometheus text-format metrics here (node_exporter textfile collector)");
-  cmd->callback([&ctx, o] { ctx.exit_code = run_digest_command(ctx, *o); });
 }
 
 }  // namespace banwatch::app

@@ -182,8 +182,8 @@ int run_events(Context& ctx, const EventsOptions& opts) {
 }  // namespace
 
 void add_events_command(CLI::App& app, Context& ctx) {
-  auto opts = std::make_shared<EventsOptions>();
-  auto* cmd = app.add_subcommand("events", "List stored events with their citations, filtered");
+  auto [cmd, opts] =
+      add_command<EventsOptions>(app, ctx, "events", "List stored events with their citations, filtered", run_events);
   cmd->add_option("--since", opts->since, "Events first seen at or after: a date (2026-03-01) or a duration (7d)")
       ->type_name("DATE|DURATION");
   cmd->add_option("--until", opts->until, "Events first seen before the end of this date, or this long ago")
@@ -210,7 +210,6 @@ void add_events_command(CLI::App& app, Context& ctx) {
                   "event: one row per event; cluster: each event followed by every report citing it")
       ->check(CLI::IsMember({"event", "cluster"}))
       ->capture_default_str();
-  cmd->callback([&ctx, opts] { ctx.exit_code = run_events(ctx, *opts); });
 }
 
 }  // namespace banwatch::app

@@ -46,10 +46,9 @@ int run_init(Context& ctx, const InitOptions& opts) {
 }  // namespace
 
 void add_init_command(CLI::App& app, Context& ctx) {
-  auto opts = std::make_shared<InitOptions>();
-  auto* cmd = app.add_subcommand("init", "Write a commented default configuration and create the store");
+  auto [cmd, opts] = add_command<InitOptions>(app, ctx, "init",
+                                              "Write a commented default configuration and create the store", run_init);
   cmd->add_flag("--force", opts->force, "Overwrite an existing configuration file");
-  cmd->callback([&ctx, opts] { ctx.exit_code = run_init(ctx, *opts); });
 }
 
 }  // namespace banwatch::app

@@ -86,8 +86,8 @@ int run_migrate(Context& ctx, MigrateOptions opts) {
 }  // namespace
 
 void add_migrate_command(CLI::App& app, Context& ctx) {
-  auto opts = std::make_shared<MigrateOptions>();
-  auto* cmd = app.add_subcommand("migrate", "Copy a SQLite store into PostgreSQL, verified by counts and checksums");
+  auto [cmd, opts] = add_command<MigrateOptions>(
+      app, ctx, "migrate", "Copy a SQLite store into PostgreSQL, verified by counts and checksums", run_migrate);
   cmd->add_option("--from", opts->from, "The SQLite store: sqlite:PATH")->required();
   cmd->add_option("--to", opts->to, "The PostgreSQL store: postgresql://user@host/db (default: --db)");
   cmd->add_flag("--verify-only", opts->verify_only, "Only compare counts and checksums of an earlier copy");
@@ -96,7 +96,6 @@ void add_migrate_command(CLI::App& app, Context& ctx) {
       "The target must hold no rows yet; the copy is one transaction that is kept only when every "
       "table's row count and SHA-256 checksum match the source. Ids are kept, so digest cursors "
       "carry over. See docs/scale-out.md.");
-  cmd->callback([&ctx, opts] { ctx.exit_code = run_migrate(ctx, *opts); });
 }
 
 }  // namespace banwatch::app

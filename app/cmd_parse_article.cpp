@@ -121,18 +121,17 @@ int run_parse_article(Context& ctx, const ParseArticleOptions& opts) {
 }  // namespace
 
 void add_parse_article_command(CLI::App& parse, Context& ctx) {
-  auto opts = std::make_shared<ParseArticleOptions>();
-  auto* cmd = parse.add_subcommand("article", "Extract the main text and metadata of article pages, saved or fetched");
+  auto [cmd, opts] = add_command<ParseArticleOptions>(
+      parse, ctx, "article", "Extract the main text and metadata of article pages, saved or fetched",
+      run_parse_article);
   cmd->add_option("files", opts->files,
                   "HTML files (\"-\" for standard input), or http(s) URLs fetched as a crawl fetches them")
       ->required();
   cmd->add_option("--url", opts->url, "The page's URL: resolves links, dates in the URL (default: a fetched page's)");
   cmd->add_option("--charset", opts->charset,
                   "The charset the server declared; overrides <meta charset> (default: a fetched page's)");
-  cmd->add_flag("--allow-private-networks", opts->allow_private_networks,
-                "Allow fetching from loopback and private addresses");
+  add_parse_fetch_flag(*cmd, opts->allow_private_networks);
   cmd->add_flag("--json", opts->json, "JSON: one object per file (JSON Lines for several files)");
-  cmd->callback([&ctx, opts] { ctx.exit_code = run_parse_article(ctx, *opts); });
 }
 
 }  // namespace banwatch::app

@@ -28,6 +28,20 @@ nlohmann::json when(const std::optional<PreciseTime>& t) {
   return t ? nlohmann::json(format_iso8601(t->time)) : nlohmann::json(nullptr);
 }
 
+// What a feed and its items both carry: the title as published (HTML when
+// title_type says so) and as plain text, and the dates, parsed and as given.
+// (The object's keys are sorted, so adding them here keeps the output.)
+template <typename FeedOrItem>
+void add_title_and_dates(nlohmann::json& j, const FeedOrItem& x) {
+  j["title"] = x.title_type == "text/plain" ? x.title : x.title_raw;
+  j["title_text"] = x.title;
+  j["title_type"] = x.title_type;
+  j["published"] = when(x.published);
+  j["published_raw"] = x.published_raw;
+  j["updated"] = when(x.updated);
+  j["updated_raw"] = x.updated_raw;
+}
+
 nlohmann::json to_json(const feeds::Feed& feed) {
   nlohmann::json items = nlohmann::json::array();
   for (const auto& it : feed.items) {
@@ -38,49 +52,34 @@ nlohmann::json to_json(const feeds::Feed& feed) {
     nlohmann::json authors = nlohmann::json::array();
     for (const auto& name : it.authors) authors.push_back(name);
     nlohmann::json item = {
-        {"id", it.id},
-        {"url", it.url},
-        // As published (HTML when title_type says so); title_text is plain.
-        {"title", it.title_type == "text/plain" ? it.title : it.title_raw},
-        {"title_text", it.title},
-        {"title_type", it.title_type},
-        {"summary", it.summary},
-        {"summary_type", it.summary_type},
-        {"content", it.content},
-        {"content_type", it.content_type},
-        {"authors", authors},
-        {"categories", it.categories},
-        {"enclosures", enclosures},
-        {"published", when(it.published)},
-        {"published_raw", it.published_raw},
-        {"updated", when(it.updated)},
-        {"updated_raw", it.updated_raw},
+        {"id", it.id}, {"url", it.url}, {"authors", authors}, {"categories", it.categories}, {"enclosures", enclosures},
     };
+    add_title_and_dates(item, it);
     if (!it.language.empty()) item["language"] = it.language;
     if (!it.publication_name.empty()) item["publication_name"] = it.publication_name;
     if (!it.warnings.empty()) item["warnings"] = it.warnings;
     // Absent rather than empty, so that "not given" and "given empty" differ.
-    if (it.summary.empty()) item.erase("summary"), item.erase("summary_type");
-    if (it.content.empty()) item.erase("content"), item.erase("content_type");
+    if (!it.summary.empty()) {
+      item["summary"] = it.summary;
+      item["summary_type"] = it.summary_type;
+    }
+    if (!it.content.empty()) {
+      item["content"] = it.content;
+      item["content_type"] = it.content_type;
+    }
     items.push_back(std::move(item));
   }
   nlohmann::json out = {
       {"format", feeds::to_string(feed.format)},
       {"encoding", feed.encoding},
-      {"title", feed.title_type == "text/plain" ? feed.title : feed.title_raw},
-      {"title_text", feed.title},
-      {"title_type", feed.title_type},
       {"link", feed.link},
       {"language", feed.language},
       {"description", feed.description},
       {"authors", feed.authors},
-      {"updated", when(feed.updated)},
-      {"updated_raw", feed.updated_raw},
-      {"published", when(feed.published)},
-      {"published_raw", feed.published_raw},
       {"items", std::move(items)},
       {"warnings", feed.warnings},
   };
+  add_title_and_dates(out, feed);
   if (feed.ttl_minutes) out["ttl"] = *feed.ttl_minutes;
   return out;
 }
@@ -135,8 +134,8 @@ int run_parse_feed(Context& ctx, const ParseFeedOptions& opts) {
 }  // namespace
 
 void add_parse_feed_command(CLI::App& parse, Context& ctx) {
-  auto opts = std::make_shared<ParseFeedOptions>();
-  auto* cmd = parse.add_subcommand("feed", "Parse a feed or sitemap, saved or fetched, and print what banwatch reads");
+  auto [cmd, opts] = add_command<ParseFeedOptions>(
+      parse, ctx, "feed", "Parse a feed or sitemap, saved or fetched, and print what banwatch reads", run_parse_feed);
   cmd->add_option("file", opts->file,
                   "Feed file (\"-\" for standard input), or an http(s) URL fetched as a crawl fetches it")
       ->required();
@@ -145,10 +144,8 @@ void add_parse_feed_command(CLI::App& parse, Context& ctx) {
                   "The charset the server declared (HTTP Content-Type; default: a fetched feed's)");
   cmd->add_option("--content-type", opts->content_type,
                   "The server's Content-Type, when known (default: a fetched feed's)");
-  cmd->add_flag("--allow-private-networks", opts->allow_private_networks,
-                "Allow fetching from loopback and private addresses");
+  add_parse_fetch_flag(*cmd, opts->allow_private_networks);
   cmd->add_flag("--json", opts->json, "Print JSON");
-  cmd->callback([&ctx, opts] { ctx.exit_code = run_parse_feed(ctx, *opts); });
 }
 
 }  // namespace banwatch::app

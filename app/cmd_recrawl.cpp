@@ -81,8 +81,8 @@ int run_recrawl(Context& ctx, const RecrawlCommandOptions& opts) {
 }  // namespace
 
 void add_recrawl_command(CLI::App& app, Context& ctx) {
-  auto opts = std::make_shared<RecrawlCommandOptions>();
-  auto* cmd = app.add_subcommand("recrawl", "Fetch articles again, re-extract, append only what is new");
+  auto [cmd, opts] = add_command<RecrawlCommandOptions>(
+      app, ctx, "recrawl", "Fetch articles again, re-extract, append only what is new", run_recrawl);
   cmd->add_option("--url", opts->urls, "This article URL (repeatable)")->type_name("URL");
   cmd->add_option("--source", opts->source, "Every item of this source's feed")->type_name("NAME");
   cmd->add_option("--since", opts->since, "Every article fetched since: a date (2026-11-01) or a duration (7d)")
@@ -90,7 +90,6 @@ void add_recrawl_command(CLI::App& app, Context& ctx) {
   cmd->add_flag("--force", opts->force, "Fetch without conditional headers");
   cmd->add_flag("--allow-private-networks", opts->allow_private_networks, "Allow loopback and private addresses");
   add_wait_option(*cmd, opts->wait_seconds);
-  cmd->callback([&ctx, opts] { ctx.exit_code = run_recrawl(ctx, *opts); });
 }
 
 }  // namespace banwatch::app

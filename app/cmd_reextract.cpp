@@ -111,16 +111,14 @@ int run_reextract(Context& ctx, const ReextractOptions& opts) {
 }  // namespace
 
 void add_reextract_command(CLI::App& app, Context& ctx) {
-  auto opts = std::make_shared<ReextractOptions>();
-  auto* cmd =
-      app.add_subcommand("reextract", "Run the current rule pack over stored articles; append only what is new");
+  auto [cmd, opts] = add_command<ReextractOptions>(
+      app, ctx, "reextract", "Run the current rule pack over stored articles; append only what is new", run_reextract);
   cmd->add_option("--since", opts->since, "Only articles fetched since: a date (2026-11-01) or a duration (7d)")
       ->type_name("DATE|DURATION");
   cmd->add_option("--source", opts->source, "Only articles of this source")->type_name("NAME");
   cmd->add_option("--rules", opts->rules, "Rule pack directory or file (default: the configuration's)")
       ->type_name("DIR");
   add_wait_option(*cmd, opts->wait_seconds);
-  cmd->callback([&ctx, opts] { ctx.exit_code = run_reextract(ctx, *opts); });
 }
 
 }  // namespace banwatch::app

@@ -155,15 +155,13 @@ void add_rules_commands(CLI::App& app, Context& ctx) {
   auto* rules_cmd = app.add_subcommand("rules", "Check the rule pack and try it on text");
   rules_cmd->require_subcommand(1);
 
-  auto check = std::make_shared<RulesCheckOptions>();
-  auto* check_cmd =
-      rules_cmd->add_subcommand("check", "Load, validate and compile the rule pack; report every problem");
+  auto [check_cmd, check] = add_command<RulesCheckOptions>(
+      *rules_cmd, ctx, "check", "Load, validate and compile the rule pack; report every problem", run_rules_check);
   check_cmd->add_option("--rules", check->rules, "Rule pack directory or file (default: the configuration's)")
       ->type_name("DIR");
-  check_cmd->callback([&ctx, check] { ctx.exit_code = run_rules_check(ctx, *check); });
 
-  auto test = std::make_shared<RulesTestOptions>();
-  auto* test_cmd = rules_cmd->add_subcommand("test", "Print the events the rule pack finds in a text");
+  auto [test_cmd, test] = add_command<RulesTestOptions>(
+      *rules_cmd, ctx, "test", "Print the events the rule pack finds in a text", run_rules_test);
   test_cmd->add_option("--text", test->text, "The text itself")->type_name("TEXT");
   test_cmd->add_option("--file", test->file, "A file holding the text (paragraphs separated by blank lines)")
       ->type_name("FILE");
@@ -176,7 +174,6 @@ void add_rules_commands(CLI::App& app, Context& ctx) {
   test_cmd->add_flag("--json", test->json, "Print {\"events\":[...]}");
   test_cmd->add_flag("--explain", test->explain,
                      "Show the rule, the matched span and how actor, vendor and date were found");
-  test_cmd->callback([&ctx, test] { ctx.exit_code = run_rules_test(ctx, *test); });
 }
 
 }  // namespace banwatch::app

@@ -74,9 +74,9 @@ int run_search(Context& ctx, const SearchOptions& opts) {
 }  // namespace
 
 void add_search_command(CLI::App& app, Context& ctx) {
-  auto opts = std::make_shared<SearchOptions>();
-  auto* cmd =
-      app.add_subcommand("search", "Full-text search over stored articles: words, \"exact phrases\", prefix*, OR, NOT");
+  auto [cmd, opts] = add_command<SearchOptions>(
+      app, ctx, "search", "Full-text search over stored articles: words, \"exact phrases\", prefix*, OR, NOT",
+      run_search);
   cmd->add_option("QUERY", opts->query, "What to look for")->required();
   cmd->add_option("--since", opts->since, "Only articles published since: a date (2026-03-01) or a duration (30d)")
       ->type_name("DATE|DURATION");
@@ -85,7 +85,6 @@ void add_search_command(CLI::App& app, Context& ctx) {
       ->check(whole_number())
       ->capture_default_str();
   cmd->add_flag("--json", opts->json, "One JSON object a line");
-  cmd->callback([&ctx, opts] { ctx.exit_code = run_search(ctx, *opts); });
 }
 
 }  // namespace banwatch::app

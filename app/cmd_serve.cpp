@@ -89,8 +89,8 @@ int run_serve(Context& ctx, const ServeOptions& opts) {
 }  // namespace
 
 void add_serve_command(CLI::App& app, Context& ctx) {
-  auto opts = std::make_shared<ServeOptions>();
-  auto* cmd = app.add_subcommand("serve", "A read-only web UI and JSON API over the store");
+  auto [cmd, opts] =
+      add_command<ServeOptions>(app, ctx, "serve", "A read-only web UI and JSON API over the store", run_serve);
   cmd->add_option("--listen", opts->listen,
                   "HOST:PORT to listen on (port 0: any free port); an address other than loopback needs "
                   "--auth-token-file")
@@ -99,7 +99,6 @@ void add_serve_command(CLI::App& app, Context& ctx) {
   cmd->add_option("--auth-token-file", opts->token_file,
                   "A file whose first line is the token every request must carry (Bearer or cookie)")
       ->type_name("FILE");
-  cmd->callback([&ctx, opts] { ctx.exit_code = run_serve(ctx, *opts); });
 }
 
 }  // namespace banwatch::app

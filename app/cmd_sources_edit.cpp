@@ -88,8 +88,8 @@ int run_set_enabled(Context& ctx, const std::string& name, bool enabled) {
 }  // namespace
 
 void add_sources_edit_commands(CLI::App& sources, Context& ctx) {
-  auto add = std::make_shared<AddOptions>();
-  auto* add_cmd = sources.add_subcommand("add", "Add a source: a feed, a (news) sitemap or a page to watch");
+  auto [add_cmd, add] = add_command<AddOptions>(sources, ctx, "add",
+                                                "Add a source: a feed, a (news) sitemap or a page to watch", run_add);
   add_cmd->add_option("name", add->name, "Unique name")->required();
   add_cmd->add_option("url", add->url, "http(s) URL; one source per URL")->required();
   add_cmd->add_option("--kind", add->kind, "feed | sitemap | page")
@@ -99,7 +99,6 @@ void add_sources_edit_commands(CLI::App& sources, Context& ctx) {
   add_cmd->add_option("--tag", add->tags, "A tag (repeatable)")->type_name("TAG");
   add_cmd->add_option("--articles", add->articles, "Article policy for this source: matching | all | none")
       ->check(CLI::IsMember({"matching", "all", "none"}));
-  add_cmd->callback([&ctx, add] { ctx.exit_code = run_add(ctx, *add); });
 
   auto name = std::make_shared<std::string>();
   auto* remove_cmd =

@@ -60,10 +60,9 @@ int run_list(Context& ctx, const ListOptions& opts) {
 }  // namespace
 
 void add_sources_list_command(CLI::App& sources, Context& ctx) {
-  auto opts = std::make_shared<ListOptions>();
-  auto* cmd = sources.add_subcommand("list", "List sources with their due time, last status and error count");
+  auto [cmd, opts] = add_command<ListOptions>(
+      sources, ctx, "list", "List sources with their due time, last status and error count", run_list);
   cmd->add_flag("--json", opts->json, "One JSON object a line");
-  cmd->callback([&ctx, opts] { ctx.exit_code = run_list(ctx, *opts); });
 }
 
 }  // namespace banwatch::app

@@ -124,20 +124,17 @@ int run_export(Context& ctx, const ExportOptions& opts) {
 }  // namespace
 
 void add_sources_opml_commands(CLI::App& sources, Context& ctx) {
-  auto import_opts = std::make_shared<ImportOptions>();
-  auto* import_cmd =
-      sources.add_subcommand("import-opml", "Add the feeds of an OPML file as sources (folders become tags)");
+  auto [import_cmd, import_opts] = add_command<ImportOptions>(
+      sources, ctx, "import-opml", "Add the feeds of an OPML file as sources (folders become tags)", run_import);
   import_cmd->add_option("file", import_opts->file, "OPML file (\"-\" for standard input)")->required();
   import_cmd->add_option("--kind", import_opts->kind, "Kind of the new sources")
       ->check(CLI::IsMember({"feed", "sitemap"}));
   import_cmd->add_flag("--dry-run", import_opts->dry_run, "Show what would be added, add nothing");
-  import_cmd->callback([&ctx, import_opts] { ctx.exit_code = run_import(ctx, *import_opts); });
 
-  auto export_opts = std::make_shared<ExportOptions>();
-  auto* export_cmd = sources.add_subcommand("export-opml", "Write the sources as OPML 2.0");
+  auto [export_cmd, export_opts] =
+      add_command<ExportOptions>(sources, ctx, "export-opml", "Write the sources as OPML 2.0", run_export);
   export_cmd->add_option("-o,--output", export_opts->output, "Output file (default: standard output)");
   export_cmd->add_option("--title", export_opts->title, "Title of the OPML document");
-  export_cmd->callback([&ctx, export_opts] { ctx.exit_code = run_export(ctx, *export_opts); });
 }
 
 }  // namespace banwatch::app

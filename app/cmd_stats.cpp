@@ -131,11 +131,10 @@ int run_stats(Context& ctx, const StatsOptions& opts) {
 }  // namespace
 
 void add_stats_command(CLI::App& app, Context& ctx) {
-  auto opts = std::make_shared<StatsOptions>();
-  auto* cmd = app.add_subcommand("stats", "Counts per table and per vendor, the last run and the failing sources");
+  auto [cmd, opts] = add_command<StatsOptions>(
+      app, ctx, "stats", "Counts per table and per vendor, the last run and the failing sources", run_stats);
   cmd->add_flag("--json", opts->json, "One JSON document");
   cmd->add_option("--vendors", opts->vendors, "Vendors listed in the per-vendor table (0: all)")->capture_default_str();
-  cmd->callback([&ctx, opts] { ctx.exit_code = run_stats(ctx, *opts); });
 }
 
 }  // namespace banwatch::app

@@ -84,14 +84,13 @@ int run_workers(Context& ctx, const WorkersOptions& opts) {
 }  // namespace
 
 void add_workers_command(CLI::App& app, Context& ctx) {
-  auto opts = std::make_shared<WorkersOptions>();
-  auto* cmd = app.add_subcommand(
-      "workers", "List the crawler workers sharing a PostgreSQL store, their host leases and throughput");
+  auto [cmd, opts] = add_command<WorkersOptions>(
+      app, ctx, "workers", "List the crawler workers sharing a PostgreSQL store, their host leases and throughput",
+      run_workers);
   cmd->add_option("--window", opts->window, "Liveness and throughput window (default 5m)");
   cmd->add_flag("--all", opts->all, "Include workers not seen within the window");
   cmd->add_flag("--json", opts->json, "One JSON object a line");
   cmd->footer("Needs a shared store (--db postgresql://...); see docs/scale-out.md.");
-  cmd->callback([&ctx, opts] { ctx.exit_code = run_workers(ctx, *opts); });
 }
 
 }  // namespace banwatch::app

@@ -4,6 +4,7 @@
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <chrono>
 #include <ctime>
 #include <cstdio>
@@ -11,6 +12,7 @@
 #include <streambuf>
 #include <string>
 #include <string_view>
+#include <utility>
 
 namespace banwatch::app {
 namespace {
@@ -18,31 +20,19 @@ namespace {
 // `text` as the body of a JSON string, so a message with quotes or newlines
 // still gives one valid JSON object a line.
 void append_json_escaped(std::string_view text, spdlog::memory_buf_t& dest) {
+  static constexpr std::pair<char, std::string_view> kShortEscapes[] = {
+      {'"', "\\\""}, {'\\', "\\\\"}, {'\n', "\\n"}, {'\r', "\\r"}, {'\t', "\\t"}};
   for (char c : text) {
-    switch (c) {
-      case '"':
-        dest.append(std::string_view("\\\""));
-        break;
-      case '\\':
-        dest.append(std::string_view("\\\\"));
-        break;
-      case '\n':
-        dest.append(std::string_view("\\n"));
-        break;
-      case '\r':
-        dest.append(std::string_view("\\r"));
-        break;
-      case '\t':
-        dest.append(std::string_view("\\t"));
-        break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          char buf[8];
-          std::snprintf(buf, sizeof(buf), "\\u%04x", static_cast<unsigned>(static_cast<unsigned char>(c)));
-          dest.append(std::string_view(buf));
-        } else {
-          dest.push_back(c);
-        }
+    const auto* escape =
+        std::find_if(std::begin(kShortEscapes), std::end(kShortEscapes), [c](const auto& e) { return e.first == c; });
+    if (escape != std::end(kShortEscapes)) {
+      dest.append(escape->second);
+    } else if (static_cast<unsigned char>(c) < 0x20) {
+      char buf[8];
+      std::snprintf(buf, sizeof(buf), "\\u%04x", static_cast<unsigned>(static_cast<unsigned char>(c)));
+      dest.append(std::string_view(buf));
+    } else {
+      dest.push_back(c);
     }
   }
 }

@@ -7,8 +7,11 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <initializer_list>
 #include <iostream>
+#include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "app/app.h"
@@ -115,30 +118,24 @@ int run(int argc, char** argv) {
   app.add_option("--set", o.sets, "Override one configuration key for this run: KEY=VALUE (repeatable)")
       ->type_name("KEY=VALUE");
 
+  // In the order `--help` lists them; a group takes exactly one of its commands.
+  using AddCommand = void (*)(CLI::App&, Context&);
+  const auto add_all = [&ctx](CLI::App& parent, std::initializer_list<AddCommand> adds) {
+    for (AddCommand add : adds) add(parent, ctx);
+  };
+  const auto add_group = [&app](std::string name, std::string description) -> CLI::App& {
+    CLI::App* group = app.add_subcommand(std::move(name), std::move(description));
+    group->require_subcommand(1);
+    return *group;
+  };
   add_init_command(app, ctx);
-  auto* sources = app.add_subcommand("sources", "List, add, remove, import and export sources");
-  sources->require_subcommand(1);
-  add_sources_list_command(*sources, ctx);
-  add_sources_edit_commands(*sources, ctx);
-  add_sources_opml_commands(*sources, ctx);
-  add_crawl_command(app, ctx);
-  add_recrawl_command(app, ctx);
-  add_events_command(app, ctx);
-  add_digest_command(app, ctx);
-  add_search_command(app, ctx);
-  add_stats_command(app, ctx);
-  add_reextract_command(app, ctx);
-  add_rules_commands(app, ctx);
-  auto* parse = app.add_subcommand(
-      "parse", "Parse a feed or an article page, from a file or a URL, and print what banwatch sees");
-  parse->require_subcommand(1);
-  add_parse_feed_command(*parse, ctx);
-  add_parse_article_command(*parse, ctx);
-  add_backup_command(app, ctx);
-  add_workers_command(app, ctx);
-  add_migrate_command(app, ctx);
-  add_demo_command(app, ctx);
-  add_serve_command(app, ctx);
+  add_all(add_group("sources", "List, add, remove, import and export sources"),
+          {add_sources_list_command, add_sources_edit_commands, add_sources_opml_commands});
+  add_all(app, {add_crawl_command, add_recrawl_command, add_events_command, add_digest_command, add_search_command,
+                add_stats_command, add_reextract_command, add_rules_commands});
+  add_all(add_group("parse", "Parse a feed or an article page, from a file or a URL, and print what banwatch sees"),
+          {add_parse_feed_command, add_parse_article_command});
+  add_all(app, {add_backup_command, add_workers_command, add_migrate_command, add_demo_command, add_serve_command});
 
   // Logging is set up before any subcommand callback runs.
   app.parse_complete_callback([&] {

@@ -58,6 +58,11 @@ CLI::Validator whole_number() {
       "", "whole number");
 }
 
+void add_parse_fetch_flag(CLI::App& cmd, bool& allow_private_networks) {
+  cmd.add_flag("--allow-private-networks", allow_private_networks,
+               "Allow fetching from loopback and private addresses");
+}
+
 void add_wait_option(CLI::App& cmd, double& seconds) {
   cmd.add_option("--wait", seconds, "Wait up to SECONDS for another run's lock instead of exiting 75")
       ->type_name("SECONDS")

@@ -6,53 +6,45 @@
 #include <cctype>
 #include <charconv>
 
+#include "common/enum_names.h"
 #include "common/text.h"
 
 namespace banwatch {
 
 using namespace std::chrono;
 
-std::string_view to_string(DatePrecision p) noexcept {
-  switch (p) {
-    case DatePrecision::kYear:
-      return "year";
-    case DatePrecision::kMonth:
-      return "month";
-    case DatePrecision::kDay:
-      return "day";
-    case DatePrecision::kMinute:
-      return "minute";
-    case DatePrecision::kSecond:
-      return "second";
-  }
-  return "second";
-}
+namespace {
+
+// A precision's name and its ISO 8601 form, to the precision.
+struct PrecisionRow {
+  DatePrecision value;
+  std::string_view name;
+  const char* iso_pattern;
+};
+
+constexpr const char* kIsoSeconds = "%Y-%m-%dT%H:%M:%SZ";
+
+constexpr PrecisionRow kPrecisions[] = {
+    {DatePrecision::kYear, "year", "%Y"},
+    {DatePrecision::kMonth, "month", "%Y-%m"},
+    {DatePrecision::kDay, "day", "%Y-%m-%d"},
+    {DatePrecision::kMinute, "minute", "%Y-%m-%dT%H:%MZ"},
+    {DatePrecision::kSecond, "second", kIsoSeconds},
+};
+
+}  // namespace
+
+std::string_view to_string(DatePrecision p) noexcept { return name_of(kPrecisions, p, "second"); }
 
 std::optional<DatePrecision> date_precision_from_string(std::string_view s) noexcept {
-  if (s == "year") return DatePrecision::kYear;
-  if (s == "month") return DatePrecision::kMonth;
-  if (s == "day") return DatePrecision::kDay;
-  if (s == "minute") return DatePrecision::kMinute;
-  if (s == "second") return DatePrecision::kSecond;
-  return std::nullopt;
+  return value_of(kPrecisions, s);
 }
 
-std::string format_iso8601(Timestamp t) { return date::format("%Y-%m-%dT%H:%M:%SZ", t); }
+std::string format_iso8601(Timestamp t) { return date::format(kIsoSeconds, t); }
 
 std::string format_precise(const PreciseTime& t) {
-  switch (t.precision) {
-    case DatePrecision::kYear:
-      return date::format("%Y", t.time);
-    case DatePrecision::kMonth:
-      return date::format("%Y-%m", t.time);
-    case DatePrecision::kDay:
-      return date::format("%Y-%m-%d", t.time);
-    case DatePrecision::kMinute:
-      return date::format("%Y-%m-%dT%H:%MZ", t.time);
-    case DatePrecision::kSecond:
-      break;
-  }
-  return format_iso8601(t.time);
+  const PrecisionRow* row = row_of(kPrecisions, t.precision);
+  return date::format(row ? row->iso_pattern : kIsoSeconds, t.time);
 }
 
 namespace {

@@ -74,6 +74,16 @@ bool is_tracking_param(std::string_view name) {
   return std::find(kExact.begin(), kExact.end(), lower) != kExact.end();
 }
 
+// Cuts `v` at the first `sep`: what follows it, or nullopt when there is none;
+// `v` keeps what precedes it.
+std::optional<std::string_view> cut_at(std::string_view& v, char sep) {
+  const std::size_t at = v.find(sep);
+  if (at == std::string_view::npos) return std::nullopt;
+  const std::string_view rest = v.substr(at + 1);
+  v = v.substr(0, at);
+  return rest;
+}
+
 }  // namespace
 
 void append_percent_encoded(std::string& out, unsigned char byte) {
@@ -104,17 +114,13 @@ Result<Url> Url::parse(std::string_view text) {
   url.scheme_ = ascii_lower(v.substr(0, colon));
   v.remove_prefix(colon + 1);
 
-  auto hash = v.find('#');
-  if (hash != std::string_view::npos) {
-    url.fragment_ = std::string(v.substr(hash + 1));
+  if (auto fragment = cut_at(v, '#')) {
+    url.fragment_ = std::string(*fragment);
     url.has_fragment_ = true;
-    v = v.substr(0, hash);
   }
-  auto qmark = v.find('?');
-  if (qmark != std::string_view::npos) {
-    url.query_ = encode_component(v.substr(qmark + 1), true);
+  if (auto query = cut_at(v, '?')) {
+    url.query_ = encode_component(*query, true);
     url.has_query_ = true;
-    v = v.substr(0, qmark);
   }
 
   bool special = url.scheme_ == "http" || url.scheme_ == "https";
@@ -217,20 +223,18 @@ Result<Url> Url::resolve(std::string_view reference) const {
   Url out = *this;
   out.fragment_.clear();
   out.has_fragment_ = false;
-  auto hash = ref.find('#');
-  if (hash != std::string_view::npos) {
-    out.fragment_ = std::string(ref.substr(hash + 1));
+  if (auto fragment = cut_at(ref, '#')) {
+    out.fragment_ = std::string(*fragment);
     out.has_fragment_ = true;
-    ref = ref.substr(0, hash);
   }
-  auto qmark = ref.find('?');
-  std::string_view ref_path = ref.substr(0, qmark);
-  if (qmark != std::string_view::npos) {
-    out.query_ = encode_component(ref.substr(qmark + 1), true);
+  std::string_view ref_path = ref;
+  const auto ref_query = cut_at(ref_path, '?');
+  if (ref_query) {
+    out.query_ = encode_component(*ref_query, true);
     out.has_query_ = true;
   }
   if (ref_path.empty()) {
-    if (qmark == std::string_view::npos) {
+    if (!ref_query) {
       out.query_ = query_;
       out.has_query_ = has_query_;
     }
@@ -246,7 +250,7 @@ Result<Url> Url::resolve(std::string_view reference) const {
                  : (last_slash == std::string::npos ? "" : path_.substr(0, last_slash + 1));
     merged += ref_path;
   }
-  if (qmark == std::string_view::npos) {
+  if (!ref_query) {
     out.query_.clear();
     out.has_query_ = false;
   }

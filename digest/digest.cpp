@@ -7,21 +7,20 @@
 #include <set>
 #include <unordered_map>
 
+#include "common/enum_names.h"
 #include "common/text.h"
 
 namespace banwatch::digest {
 
-std::string_view to_string(Change change) noexcept {
-  switch (change) {
-    case Change::kNew:
-      return "new";
-    case Change::kStatusChange:
-      return "status_change";
-    case Change::kNewCitations:
-      return "new_citations";
-  }
-  return "new";
-}
+namespace {
+
+// In the order of Change's values.
+constexpr std::string_view kChangeNames[] = {"new", "status_change", "new_citations"};
+static_assert(std::size(kChangeNames) == static_cast<std::size_t>(Change::kNewCitations) + 1);
+
+}  // namespace
+
+std::string_view to_string(Change change) noexcept { return name_at(kChangeNames, change, "new"); }
 
 int Digest::event_count() const {
   int n = 0;
@@ -47,16 +46,14 @@ bool within(Timestamp t, const Novelty& novelty) {
 }
 
 Citation to_citation(const model::Mention& m, const Novelty& novelty) {
-  Citation c;
-  c.mention_id = m.id;
-  c.source = m.source_name;
-  c.title = m.article_title;
-  c.url = m.article_url;
-  c.published = m.article_published_at;
-  c.evidence = strip_dateline(m.evidence);
-  c.is_new = m.id > novelty.known_mention_limit && within(m.extracted_at, novelty);
-  c.extracted_at = m.extracted_at;
-  return c;
+  return {.mention_id = m.id,
+          .source = m.source_name,
+          .title = m.article_title,
+          .url = m.article_url,
+          .published = m.article_published_at,
+          .evidence = strip_dateline(m.evidence),
+          .is_new = m.id > novelty.known_mention_limit && within(m.extracted_at, novelty),
+          .extracted_at = m.extracted_at};
 }
 
 }  // namespace

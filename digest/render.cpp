@@ -8,6 +8,7 @@
 #include <cctype>
 #include <nlohmann/json.hpp>
 
+#include "common/enum_names.h"
 #include "common/failure.h"
 #include "common/text.h"
 
@@ -17,61 +18,41 @@ using Json = nlohmann::ordered_json;
 
 // ---- formats ------------------------------------------------------------------
 
+namespace {
+
+// A format's name, its file extension (also accepted as a name) and its media type.
+struct FormatRow {
+  Format value;
+  std::string_view name, extension, media_type;
+};
+
+constexpr FormatRow kFormats[] = {
+    {Format::kMarkdown, "markdown", "md", "text/markdown; charset=utf-8"},
+    {Format::kHtml, "html", "html", "text/html; charset=utf-8"},
+    {Format::kText, "text", "txt", "text/plain; charset=utf-8"},
+    {Format::kJson, "json", "json", "application/json"},
+    {Format::kAtom, "atom", "atom", "application/atom+xml"},
+};
+
+}  // namespace
+
 std::optional<Format> format_from_string(std::string_view name) {
-  if (name == "markdown" || name == "md") return Format::kMarkdown;
-  if (name == "html") return Format::kHtml;
-  if (name == "text" || name == "txt") return Format::kText;
-  if (name == "json") return Format::kJson;
-  if (name == "atom") return Format::kAtom;
+  for (const FormatRow& row : kFormats) {
+    if (name == row.name || name == row.extension) return row.value;
+  }
   return std::nullopt;
 }
 
-std::string_view to_string(Format format) noexcept {
-  switch (format) {
-    case Format::kMarkdown:
-      return "markdown";
-    case Format::kHtml:
-      return "html";
-    case Format::kText:
-      return "text";
-    case Format::kJson:
-      return "json";
-    case Format::kAtom:
-      return "atom";
-  }
-  return "markdown";
-}
+std::string_view to_string(Format format) noexcept { return name_of(kFormats, format, "markdown"); }
 
 std::string_view file_extension(Format format) noexcept {
-  switch (format) {
-    case Format::kMarkdown:
-      return "md";
-    case Format::kHtml:
-      return "html";
-    case Format::kText:
-      return "txt";
-    case Format::kJson:
-      return "json";
-    case Format::kAtom:
-      return "atom";
-  }
-  return "md";
+  const FormatRow* row = row_of(kFormats, format);
+  return row ? row->extension : "md";
 }
 
 std::string_view media_type(Format format) noexcept {
-  switch (format) {
-    case Format::kMarkdown:
-      return "text/markdown; charset=utf-8";
-    case Format::kHtml:
-      return "text/html; charset=utf-8";
-    case Format::kText:
-      return "text/plain; charset=utf-8";
-    case Format::kJson:
-      return "application/json";
-    case Format::kAtom:
-      return "application/atom+xml";
-  }
-  return "text/plain; charset=utf-8";
+  const FormatRow* row = row_of(kFormats, format);
+  return row ? row->media_type : "text/plain; charset=utf-8";
 }
 
 std::string render(const Digest& digest, Format format, const RenderOptions& options) {
@@ -167,17 +148,11 @@ std::string status_line(const DigestEvent& de) {
   return one_line(de.event.status);
 }
 
-std::string change_label(const DigestEvent& de) {
-  switch (de.change) {
-    case Change::kNew:
-      return "new";
-    case Change::kStatusChange:
-      return "status change";
-    case Change::kNewCitations:
-      return "new reports";
-  }
-  return "new";
-}
+// In the order of Change's values.
+constexpr std::string_view kChangeLabels[] = {"new", "status change", "new reports"};
+static_assert(std::size(kChangeLabels) == static_cast<std::size_t>(Change::kNewCitations) + 1);
+
+std::string change_label(const DigestEvent& de) { return std::string(name_at(kChangeLabels, de.change, "new")); }
 
 std::string window_line(const Digest& d) {
   std::string s = fmt::format("Generated {}", format_human(d.generated_at));
@@ -331,19 +306,26 @@ std::string wrap(std::string_view text, std::size_t width, std::string_view inde
 
 std::string format_human(Timestamp t) { return date::format("%d %b %Y %H:%M UTC", t); }
 
+namespace {
+
+struct EventDatePattern {
+  DatePrecision value;
+  const char* pattern;
+};
+
+constexpr EventDatePattern kEventDatePatterns[] = {
+    {DatePrecision::kYear, "%Y"},
+    {DatePrecision::kMonth, "%b %Y"},
+    {DatePrecision::kDay, "%d %b %Y"},
+    {DatePrecision::kMinute, "%d %b %Y %H:%M UTC"},
+    {DatePrecision::kSecond, "%d %b %Y %H:%M UTC"},
+};
+
+}  // namespace
+
 std::string format_event_date(const PreciseTime& t) {
-  switch (t.precision) {
-    case DatePrecision::kYear:
-      return date::format("%Y", t.time);
-    case DatePrecision::kMonth:
-      return date::format("%b %Y", t.time);
-    case DatePrecision::kDay:
-      return date::format("%d %b %Y", t.time);
-    case DatePrecision::kMinute:
-    case DatePrecision::kSecond:
-      return date::format("%d %b %Y %H:%M UTC", t.time);
-  }
-  return date::format("%d %b %Y", t.time);
+  const EventDatePattern* row = row_of(kEventDatePatterns, t.precision);
+  return date::format(row ? row->pattern : "%d %b %Y", t.time);
 }
 
 std::string format_rfc3339(Timestamp t) { return date::format("%Y-%m-%dT%H:%M:%SZ", t); }

@@ -3,49 +3,24 @@
 
 #include <fmt/format.h>
 
+#include "common/enum_names.h"
 #include "common/url.h"
 #include "feeds/internal.h"
 #include "parsers/dates.h"
 
 namespace banwatch::feeds {
 
-std::string_view to_string(Format f) noexcept {
-  switch (f) {
-    case Format::kRss090:
-      return "rss090";
-    case Format::kRss091:
-      return "rss091";
-    case Format::kRss092:
-      return "rss092";
-    case Format::kRss20:
-      return "rss20";
-    case Format::kRss10:
-      return "rss10";
-    case Format::kAtom03:
-      return "atom03";
-    case Format::kAtom10:
-      return "atom10";
-    case Format::kJsonFeed10:
-      return "jsonfeed10";
-    case Format::kJsonFeed11:
-      return "jsonfeed11";
-    case Format::kSitemap:
-      return "sitemap";
-    case Format::kSitemapIndex:
-      return "sitemapindex";
-    case Format::kNewsSitemap:
-      return "newssitemap";
-    case Format::kRss091Netscape:
-      return "rss091n";
-    case Format::kRss093:
-      return "rss093";
-    case Format::kRss094:
-      return "rss094";
-    case Format::kRssUnversioned:
-      return "rss";
-  }
-  return "unknown";
-}
+namespace {
+
+// In the order of Format's values.
+constexpr std::string_view kFormatNames[] = {
+    "rss090",     "rss091",  "rss092",       "rss20",       "rss10",   "atom03", "atom10", "jsonfeed10",
+    "jsonfeed11", "sitemap", "sitemapindex", "newssitemap", "rss091n", "rss093", "rss094", "rss"};
+static_assert(std::size(kFormatNames) == static_cast<std::size_t>(Format::kRssUnversioned) + 1);
+
+}  // namespace
+
+std::string_view to_string(Format f) noexcept { return name_at(kFormatNames, f, "unknown"); }
 
 namespace internal {
 

@@ -19,6 +19,7 @@
 
 #include <fmt/format.h>
 
+#include "common/enum_names.h"
 #include "feeds/internal.h"
 
 namespace banwatch::feeds::internal {
@@ -138,16 +139,45 @@ Ns classify_namespace(std::string_view uri) {
 }
 
 // Elements whose namespace prefix was never declared: the usual prefixes.
-Ns classify_prefix(std::string_view prefix) {
-  if (prefix == "dc") return Ns::kDc;
-  if (prefix == "dcterms") return Ns::kDcTerms;
-  if (prefix == "content") return Ns::kContent;
-  if (prefix == "media") return Ns::kMedia;
-  if (prefix == "news") return Ns::kNews;
-  if (prefix == "atom") return Ns::kCore;
-  if (prefix == "rdf") return Ns::kRdf;
-  if (prefix == "xhtml") return Ns::kXhtml;
-  return Ns::kOther;
+constexpr EnumName<Ns> kUsualPrefixes[] = {
+    {Ns::kDc, "dc"},     {Ns::kDcTerms, "dcterms"}, {Ns::kContent, "content"}, {Ns::kMedia, "media"},
+    {Ns::kNews, "news"}, {Ns::kCore, "atom"},       {Ns::kRdf, "rdf"},         {Ns::kXhtml, "xhtml"},
+};
+
+Ns classify_prefix(std::string_view prefix) { return value_of(kUsualPrefixes, prefix).value_or(Ns::kOther); }
+
+// The elements read from the Dublin Core, DCMI terms, Google News and XHTML
+// namespaces, by local name.
+constexpr EnumName<Tag> kDcTags[] = {
+    {Tag::kDcDate, "date"},
+    {Tag::kDcCreator, "creator"},
+    {Tag::kDcCreator, "author"},
+    {Tag::kDcSubject, "subject"},
+    {Tag::kDcLanguage, "language"},
+    {Tag::kDcTitle, "title"},
+    {Tag::kDcDescription, "description"},
+    {Tag::kDcPublisher, "publisher"},
+};
+constexpr EnumName<Tag> kDcTermsTags[] = {
+
+    {Tag::kModified, "modified"},
+    {Tag::kIssued, "issued"},
+    {Tag::kCreated, "created"},
+};
+constexpr EnumName<Tag> kNewsTags[] = {
+
+    {Tag::kNewsNews, "news"},         {Tag::kNewsPublication, "publication"},          {Tag::kNewsName, "name"},
+    {Tag::kNewsLanguage, "language"}, {Tag::kNewsPublicationDate, "publication_date"}, {Tag::kNewsTitle, "title"},
+    {Tag::kNewsKeywords, "keywords"},
+};
+constexpr EnumName<Tag> kXhtmlTags[] = {
+    {Tag::kXhtmlBody, "body"},
+    {Tag::kHtml, "html"},
+};
+
+template <std::size_t N>
+Tag tag_named(const EnumName<Tag> (&table)[N], std::string_view name) {
+  return value_of(table, name).value_or(Tag::kUnknown);
 }
 
 Tag classify(Ns ns, std::string_view name) {
@@ -213,43 +243,30 @@ Tag classify(Ns ns, std::string_view name) {
       return it->second;
     }
     case Ns::kDc:
-      if (name == "date") return Tag::kDcDate;
-      if (name == "creator") return Tag::kDcCreator;
-      if (name == "author") return Tag::kDcCreator;
-      if (name == "subject") return Tag::kDcSubject;
-      if (name == "language") return Tag::kDcLanguage;
-      if (name == "title") return Tag::kDcTitle;
-      if (name == "description") return Tag::kDcDescription;
-      if (name == "publisher") return Tag::kDcPublisher;
-      return Tag::kUnknown;
+      return tag_named(kDcTags, name);
     case Ns::kDcTerms:
-      if (name == "modified") return Tag::kModified;
-      if (name == "issued") return Tag::kIssued;
-      if (name == "created") return Tag::kCreated;
-      return Tag::kUnknown;
+      return tag_named(kDcTermsTags, name);
     case Ns::kContent:
       return name == "encoded" ? Tag::kContentEncoded : Tag::kUnknown;
     case Ns::kMedia:
       return name == "content" ? Tag::kMediaContent : Tag::kUnknown;
     case Ns::kNews:
-      if (name == "news") return Tag::kNewsNews;
-      if (name == "publication") return Tag::kNewsPublication;
-      if (name == "name") return Tag::kNewsName;
-      if (name == "language") return Tag::kNewsLanguage;
-      if (name == "publication_date") return Tag::kNewsPublicationDate;
-      if (name == "title") return Tag::kNewsTitle;
-      if (name == "keywords") return Tag::kNewsKeywords;
-      return Tag::kUnknown;
+      return tag_named(kNewsTags, name);
     case Ns::kXhtml:
-      if (name == "body") return Tag::kXhtmlBody;
-      if (name == "html") return Tag::kHtml;
-      return Tag::kUnknown;
+      return tag_named(kXhtmlTags, name);
     case Ns::kRdf:
       return name == "RDF" ? Tag::kRdfRoot : Tag::kUnknown;
     case Ns::kOther:
       return Tag::kUnknown;
   }
   return Tag::kUnknown;
+}
+
+// `field` becomes the trimmed `value` unless that is empty: the last of
+// repeated or synonymous elements wins, as in feedparser.
+void assign_trimmed(std::string& field, std::string_view value) {
+  const std::string_view trimmed = trim_html_space(value);
+  if (!trimmed.empty()) field = std::string(trimmed);
 }
 
 bool is_void_html_element(std::string_view name) {
@@ -265,18 +282,10 @@ bool is_void_html_element(std::string_view name) {
 // conventional type.
 enum class TextKind : std::uint8_t { kText, kHtml, kXhtml, kBase64, kOther };
 
-std::string_view mime_of(TextKind k) {
-  switch (k) {
-    case TextKind::kText:
-      return "text/plain";
-    case TextKind::kHtml:
-      return "text/html";
-    case TextKind::kXhtml:
-      return "application/xhtml+xml";
-    default:
-      return "text/plain";
-  }
-}
+// The media types of the first kinds, in TextKind's order; the rest read as text.
+constexpr std::string_view kTextKindMimes[] = {"text/plain", "text/html", "application/xhtml+xml"};
+
+std::string_view mime_of(TextKind k) { return name_at(kTextKindMimes, k, "text/plain"); }
 
 // libxml2 hands attribute values over with '&' still written as "&#38;"
 // (and undeclared references as "&name;") when it does not substitute
@@ -1079,13 +1088,13 @@ void Reader::store_field(Tag tag, std::string value, TextKind kind, std::string_
       case Tag::kIssued:
       case Tag::kNewsPublicationDate:
         // The last of repeated or synonymous date elements wins, as in feedparser.
-        if (!trim_html_space(value).empty()) it.published_raw = std::string(trim_html_space(value));
+        assign_trimmed(it.published_raw, value);
         return;
       case Tag::kUpdated:
       case Tag::kModified:
       case Tag::kDcDate:
       case Tag::kLastmod:
-        if (!trim_html_space(value).empty()) it.updated_raw = std::string(trim_html_space(value));
+        assign_trimmed(it.updated_raw, value);
         return;
       case Tag::kAuthor:
       case Tag::kDcCreator: {
@@ -1142,13 +1151,13 @@ void Reader::store_field(Tag tag, std::string value, TextKind kind, std::string_
     case Tag::kPubDate:
     case Tag::kPublished:
     case Tag::kIssued:
-      if (!trim_html_space(value).empty()) feed_.published_raw = std::string(trim_html_space(value));
+      assign_trimmed(feed_.published_raw, value);
       return;
     case Tag::kUpdated:
     case Tag::kModified:
     case Tag::kDcDate:
     case Tag::kLastBuildDate:
-      if (!trim_html_space(value).empty()) feed_.updated_raw = std::string(trim_html_space(value));
+      assign_trimmed(feed_.updated_raw, value);
       return;
     case Tag::kAuthor:
     case Tag::kDcCreator:

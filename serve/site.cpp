@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <expected>
 #include <map>
 #include <set>
 #include <string>
@@ -54,6 +55,14 @@ using Params = std::multimap<std::string, std::string>;
 constexpr const char* kStatuses[] = {"enacted", "proposed", "considering", "reversed"};
 
 // ---- answers ----------------------------------------------------------------
+
+// `items` as a JSON array, each through `to_json`.
+template <typename Items, typename ToJson>
+nlohmann::json json_array(const Items& items, ToJson to_json) {
+  nlohmann::json all = nlohmann::json::array();
+  for (const auto& item : items) all.push_back(to_json(item));
+  return all;
+}
 
 Response json_response(const nlohmann::json& body, int status = 200) {
   Response r;
@@ -342,18 +351,33 @@ Result<std::vector<store::EventWithMentions>> find_events(store::Store& store, c
 const std::vector<std::string_view> kFilterParams = {"vendor", "actor", "action", "status", "since",
                                                      "until",  "by",    "q",      "limit",  "before"};
 
-Response events_page(store::Store& store, const Request& request, const SiteOptions& options) {
-  if (auto bad = check_params(request.params, kFilterParams)) return error_response(false, 400, *bad);
+struct FilteredEvents {
+  EventFilter filter;
+  std::vector<store::EventWithMentions> events;
+};
+
+// The events the request's filter parameters select, for the events page
+// (`api` false) or the API: else the error response, 400 for a parameter.
+std::expected<FilteredEvents, Response> requested_events(store::Store& store, const Request& request,
+                                                         const SiteOptions& options, bool api) {
+  if (auto bad = check_params(request.params, kFilterParams)) return std::unexpected(error_response(api, 400, *bad));
   auto filter = parse_event_filter(request.params, options, now_of(options));
-  if (!filter) return error_response(false, 400, filter.error().message);
+  if (!filter) return std::unexpected(error_response(api, 400, filter.error().message));
   auto events = find_events(store, *filter);
-  if (!events) return error_response(false, 500, events.error().message);
+  if (!events) return std::unexpected(error_response(api, 500, events.error().message));
+  return FilteredEvents{std::move(*filter), std::move(*events)};
+}
+
+Response events_page(store::Store& store, const Request& request, const SiteOptions& options) {
+  auto found = requested_events(store, request, options, false);
+  if (!found) return std::move(found.error());
+  const auto& [filter, events] = *found;
   std::string body = "<h1>Events</h1>\n" + filter_form(request.params, "/", true);
-  body += fmt::format("<p class=\"count\">{} event{}{}, newest first.</p>\n", events->size(),
-                      events->size() == 1 ? "" : "s", events->size() == filter->limit ? " on this page" : "");
+  body += fmt::format("<p class=\"count\">{} event{}{}, newest first.</p>\n", events.size(),
+                      events.size() == 1 ? "" : "s", events.size() == filter.limit ? " on this page" : "");
   body += "<section class=\"events\">\n";
-  for (const auto& entry : *events) body += event_card(entry);
-  body += "</section>\n" + older_link("/", request.params, *events, filter->limit);
+  for (const auto& entry : events) body += event_card(entry);
+  body += "</section>\n" + older_link("/", request.params, events, filter.limit);
   return html_response("Events", body);
 }
 
@@ -423,14 +447,24 @@ Result<EventDetail> read_event(store::Store& store, model::Id id) {
   return detail;
 }
 
-Response event_page(store::Store& store, const Request& request, const std::string& id_text) {
-  if (auto bad = check_params(request.params, {})) return error_response(false, 400, *bad);
+// The event `id_text` names, for its page (`api` false) or the API: else the
+// error response, 400 for a query parameter, 404 for no such event.
+std::expected<EventDetail, Response> requested_event(store::Store& store, const Request& request,
+                                                     const std::string& id_text, bool api) {
+  if (auto bad = check_params(request.params, {})) return std::unexpected(error_response(api, 400, *bad));
   auto id = event_id(id_text);
-  if (!id) return error_response(false, 404, "no event '" + id_text + "'");
+  if (!id) return std::unexpected(error_response(api, 404, "no event '" + id_text + "'"));
   auto detail = read_event(store, *id);
   if (!detail) {
-    return error_response(false, detail.error().code == ErrorCode::kNotFound ? 404 : 500, detail.error().message);
+    return std::unexpected(
+        error_response(api, detail.error().code == ErrorCode::kNotFound ? 404 : 500, detail.error().message));
   }
+  return std::move(*detail);
+}
+
+Response event_page(store::Store& store, const Request& request, const std::string& id_text) {
+  auto detail = requested_event(store, request, id_text, false);
+  if (!detail) return std::move(detail.error());
   const model::Event& e = detail->event.event;
   std::string body =
       fmt::format("<h1>{} · {} · {}</h1>\n", escape_html(e.vendor), escape_html(e.actor), escape_html(e.action));
@@ -545,31 +579,22 @@ Response sources_page(store::Store& store, const Request& request, const SiteOpt
 // ---- the API -------------------------------------------------------------------------
 
 Response api_events(store::Store& store, const Request& request, const SiteOptions& options) {
-  if (auto bad = check_params(request.params, kFilterParams)) return error_response(true, 400, *bad);
-  auto filter = parse_event_filter(request.params, options, now_of(options));
-  if (!filter) return error_response(true, 400, filter.error().message);
-  auto events = find_events(store, *filter);
-  if (!events) return error_response(true, 500, events.error().message);
-  nlohmann::json all = nlohmann::json::array();
-  for (const auto& entry : *events) all.push_back(event_json(entry));
-  Response r = json_response(all);
-  if (events->size() == filter->limit && !events->empty()) {
+  auto found = requested_events(store, request, options, true);
+  if (!found) return std::move(found.error());
+  const auto& [filter, events] = *found;
+  Response r = json_response(json_array(events, event_json));
+  if (events.size() == filter.limit && !events.empty()) {
     Params next = request.params;
     next.erase("before");
-    next.emplace("before", std::to_string(events->back().event.id));
+    next.emplace("before", std::to_string(events.back().event.id));
     r.headers.emplace_back("Link", "</api/events" + query_string(next) + ">; rel=\"next\"");
   }
   return r;
 }
 
 Response api_event(store::Store& store, const Request& request, const std::string& id_text) {
-  if (auto bad = check_params(request.params, {})) return error_response(true, 400, *bad);
-  auto id = event_id(id_text);
-  if (!id) return error_response(true, 404, "no event '" + id_text + "'");
-  auto detail = read_event(store, *id);
-  if (!detail) {
-    return error_response(true, detail.error().code == ErrorCode::kNotFound ? 404 : 500, detail.error().message);
-  }
+  auto detail = requested_event(store, request, id_text, true);
+  if (!detail) return std::move(detail.error());
   nlohmann::json out = event_json(detail->event);
   nlohmann::json history = nlohmann::json::array();
   for (const auto& step : detail->history) {
@@ -587,9 +612,9 @@ Response api_vendors(store::Store& store, const Request& request) {
   if (auto bad = check_params(request.params, {})) return error_response(true, 400, *bad);
   auto stats = store.stats();
   if (!stats) return error_response(true, 500, stats.error().message);
-  nlohmann::json all = nlohmann::json::array();
-  for (const auto& [vendor, count] : stats->events_per_vendor) all.push_back({{"vendor", vendor}, {"events", count}});
-  return json_response(all);
+  return json_response(json_array(stats->events_per_vendor, [](const auto& vendor_count) {
+    return nlohmann::json{{"vendor", vendor_count.first}, {"events", vendor_count.second}};
+  }));
 }
 
 Response api_search(store::Store& store, const Request& request, const SiteOptions& options) {
@@ -610,18 +635,14 @@ Response api_search(store::Store& store, const Request& request, const SiteOptio
   }
   auto hits = store.search(*q, since, limit);
   if (!hits) return error_response(true, 500, hits.error().message);
-  nlohmann::json all = nlohmann::json::array();
-  for (const auto& hit : *hits) all.push_back(search_hit_json(hit));
-  return json_response(all);
+  return json_response(json_array(*hits, search_hit_json));
 }
 
 Response api_sources(store::Store& store, const Request& request) {
   if (auto bad = check_params(request.params, {})) return error_response(true, 400, *bad);
   auto sources = store.list_sources();
   if (!sources) return error_response(true, 500, sources.error().message);
-  nlohmann::json all = nlohmann::json::array();
-  for (const auto& s : *sources) all.push_back(source_json(s));
-  return json_response(all);
+  return json_response(json_array(*sources, source_json));
 }
 
 Response feed(store::Store& store, const Request& request, const SiteOptions& options) {

@@ -81,6 +81,24 @@ size_t header_cb(char* data, size_t size, size_t nitems, void* userp) {
 
 long millis(std::chrono::milliseconds d) { return static_cast<long>(std::max<std::int64_t>(d.count(), 1)); }
 
+// A transfer to `url` by one of `protocols` (curl's list), what fails written
+// to `errbuf`, with the settings every transfer shares: no signals, the two
+// timeouts.
+Result<Easy> open_transfer(const std::string& where, const std::string& url, const char* protocols, char* errbuf,
+                           std::chrono::milliseconds connect_timeout, std::chrono::milliseconds timeout) {
+  global_init();
+  Easy easy(curl_easy_init());
+  if (!easy) return fail(ErrorCode::kInternal, where + ": curl_easy_init failed");
+  CURL* c = easy.get();
+  curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
+  curl_easy_setopt(c, CURLOPT_URL, url.c_str());
+  curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, protocols);
+  curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, millis(connect_timeout));
+  curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, millis(timeout));
+  return easy;
+}
+
 Error curl_error(CURLcode code, const char* buffer, const std::string& where) {
   std::string detail = buffer[0] != '\0' ? std::string(buffer) : std::string(curl_easy_strerror(code));
   while (!detail.empty() && (detail.back() == '\n' || detail.back() == '\r')) detail.pop_back();
@@ -109,29 +127,22 @@ Status send_mail(const MailRequest& r) {
   for (const auto& to : r.envelope_to)
     if (to.empty() || has_control(to)) return fail(ErrorCode::kInvalidArgument, where + ": bad recipient address");
 
-  global_init();
-  Easy easy(curl_easy_init());
-  if (!easy) return fail(ErrorCode::kInternal, where + ": curl_easy_init failed");
-  CURL* c = easy.get();
   char errbuf[CURL_ERROR_SIZE] = {0};
+  auto easy = open_transfer(where, r.url, "smtp,smtps", errbuf, r.connect_timeout, r.timeout);
+  if (!easy) return std::unexpected(easy.error());
+  CURL* c = easy->get();
   Slist rcpt;
   for (const auto& to : r.envelope_to)
     if (!append(rcpt, "<" + to + ">")) return fail(ErrorCode::kInternal, where + ": out of memory");
   const std::string from = "<" + r.envelope_from + ">";
   ReadState state{&r.message, 0};
 
-  curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
-  curl_easy_setopt(c, CURLOPT_URL, r.url.c_str());
-  curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
-  curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(c, CURLOPT_MAIL_FROM, from.c_str());
   curl_easy_setopt(c, CURLOPT_MAIL_RCPT, rcpt.get());
   curl_easy_setopt(c, CURLOPT_UPLOAD, 1L);
   curl_easy_setopt(c, CURLOPT_READFUNCTION, read_cb);
   curl_easy_setopt(c, CURLOPT_READDATA, &state);
   curl_easy_setopt(c, CURLOPT_INFILESIZE_LARGE, static_cast<curl_off_t>(r.message.size()));
-  curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, millis(r.connect_timeout));
-  curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, millis(r.timeout));
   if (r.require_starttls && scheme == "smtp") curl_easy_setopt(c, CURLOPT_USE_SSL, static_cast<long>(CURLUSESSL_ALL));
   if (!r.ca_file.empty()) curl_easy_setopt(c, CURLOPT_CAINFO, r.ca_file.c_str());
   if (!r.username.empty()) {
@@ -156,11 +167,10 @@ Result<HttpResponse> post_http(const HttpRequest& r) {
   const std::string scheme = ascii_lower(r.url.substr(0, r.url.find("://")));
   if (r.url.find("://") == std::string::npos || (scheme != "http" && scheme != "https"))
     return fail(ErrorCode::kInvalidArgument, where + ": the URL must start with http:// or https://");
-  global_init();
-  Easy easy(curl_easy_init());
-  if (!easy) return fail(ErrorCode::kInternal, where + ": curl_easy_init failed");
-  CURL* c = easy.get();
   char errbuf[CURL_ERROR_SIZE] = {0};
+  auto easy = open_transfer(where, r.url, "http,https", errbuf, r.connect_timeout, r.timeout);
+  if (!easy) return std::unexpected(easy.error());
+  CURL* c = easy->get();
   Slist headers;
   bool has_expect = false;
   for (const auto& [name, value] : r.headers) {
@@ -174,11 +184,7 @@ Result<HttpResponse> post_http(const HttpRequest& r) {
 
   HttpResponse response;
   WriteState ws{&response.body, r.max_response_bytes};
-  curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
-  curl_easy_setopt(c, CURLOPT_URL, r.url.c_str());
-  curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
   curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, "https");
-  curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(c, CURLOPT_POST, 1L);
   curl_easy_setopt(c, CURLOPT_POSTFIELDS, r.body.data());
   curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(r.body.size()));
@@ -188,8 +194,6 @@ Result<HttpResponse> post_http(const HttpRequest& r) {
   curl_easy_setopt(c, CURLOPT_WRITEDATA, &ws);
   curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, header_cb);
   curl_easy_setopt(c, CURLOPT_HEADERDATA, &response.retry_after);
-  curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, millis(r.connect_timeout));
-  curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, millis(r.timeout));
   curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "");
   if (r.max_redirects > 0) {
     curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L);
