@@ -161,6 +161,28 @@ Result<std::string> read_file(const std::filesystem::path& path) {
   return buf.str();
 }
 
+// The files of a pack: every *.yaml (or *.yml) of a directory, sorted, or the
+// one file named.
+Result<std::vector<std::filesystem::path>> pack_files(const std::string& path) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  std::vector<fs::path> files;
+  if (fs::is_directory(path, ec)) {
+    for (fs::directory_iterator it(path, ec), end; !ec && it != end; it.increment(ec)) {
+      const auto ext = it->path().extension();
+      if ((ext == ".yaml" || ext == ".yml") && it->is_regular_file(ec)) files.push_back(it->path());
+    }
+    if (ec) return fail(ErrorCode::kIo, path + ": " + ec.message());
+    std::sort(files.begin(), files.end());
+    if (files.empty()) return fail(ErrorCode::kNotFound, path + ": no *.yaml rule files");
+  } else if (fs::exists(path, ec)) {
+    files.push_back(path);
+  } else {
+    return fail(ErrorCode::kNotFound, path + ": rule pack not found");
+  }
+  return files;
+}
+
 }  // namespace
 
 Result<std::unique_ptr<Engine>> Engine::build(Pack pack, const LoadOptions& options,
@@ -408,27 +430,14 @@ Result<std::unique_ptr<Engine>> Engine::build(Pack pack, const LoadOptions& opti
 
 using internal::Engine;
 using internal::Pack;
+using internal::pack_files;
 using internal::read_file;
 
 Result<std::unique_ptr<RuleEngine>> RuleEngine::load(const std::string& path, const LoadOptions& options) {
-  namespace fs = std::filesystem;
-  std::error_code ec;
-  std::vector<fs::path> files;
-  if (fs::is_directory(path, ec)) {
-    for (fs::directory_iterator it(path, ec), end; !ec && it != end; it.increment(ec)) {
-      const auto ext = it->path().extension();
-      if ((ext == ".yaml" || ext == ".yml") && it->is_regular_file(ec)) files.push_back(it->path());
-    }
-    if (ec) return fail(ErrorCode::kIo, path + ": " + ec.message());
-    std::sort(files.begin(), files.end());
-    if (files.empty()) return fail(ErrorCode::kNotFound, path + ": no *.yaml rule files");
-  } else if (fs::exists(path, ec)) {
-    files.push_back(path);
-  } else {
-    return fail(ErrorCode::kNotFound, path + ": rule pack not found");
-  }
+  auto files = pack_files(path);
+  if (!files) return std::unexpected(files.error());
   Pack pack;
-  for (const auto& f : files) {
+  for (const auto& f : *files) {
     auto content = read_file(f);
     if (!content) return std::unexpected(content.error());
     if (auto s = internal::parse_yaml_into(*content, f.string(), pack); !s) return std::unexpected(s.error());
@@ -440,24 +449,11 @@ Result<std::unique_ptr<RuleEngine>> RuleEngine::load(const std::string& path, co
 }
 
 CheckReport RuleEngine::check(const std::string& path, const LoadOptions& options) {
-  namespace fs = std::filesystem;
   CheckReport report;
-  std::error_code ec;
-  std::vector<fs::path> files;
-  if (fs::is_directory(path, ec)) {
-    for (fs::directory_iterator it(path, ec), end; !ec && it != end; it.increment(ec)) {
-      const auto ext = it->path().extension();
-      if ((ext == ".yaml" || ext == ".yml") && it->is_regular_file(ec)) files.push_back(it->path());
-    }
-    std::sort(files.begin(), files.end());
-    if (files.empty()) report.problems.push_back(path + ": no *.yaml rule files");
-  } else if (fs::exists(path, ec)) {
-    files.push_back(path);
-  } else {
-    report.problems.push_back(path + ": rule pack not found");
-  }
+  auto files = pack_files(path);
+  if (!files) report.problems.push_back(files.error().message);
   Pack pack;
-  for (const auto& f : files) {
+  for (const auto& f : files ? *files : std::vector<std::filesystem::path>{}) {
     auto content = read_file(f);
     if (!content) {
       report.problems.push_back(content.error().message);

@@ -619,7 +619,8 @@ std::vector<FrameReader::Frame> FrameReader::read(std::string_view s, const std:
   struct Hit {
     std::size_t begin, end;
     int trigger;
-    std::string voice;  // active | passive | nominal
+    std::string voice;      // active | passive | nominal | list | cessation
+    std::size_t order = 0;  // cessation: the word index of the directive before it
   };
   std::vector<Hit> hits;
   {
@@ -666,18 +667,20 @@ std::vector<FrameReader::Frame> FrameReader::read(std::string_view s, const std:
           // Only as the content of an order; else the word's other forms.
           // A vendor is the one told ("ordered X to cease"), else the word's
           // other forms read it ("ordered carriers to suspend X").
-          bool ordered = false;
+          std::optional<std::size_t> ordered;
           // The order may stand across a comma ("hat X angewiesen, den Betrieb einzustellen").
           for (std::size_t dk = wi, n = 0; dk-- > 0 && n < 10; ++n) {
             if (entry_at(words, dk, directives_).empty()) continue;
             const std::size_t from = dk >= 3 && lexicon_.objects_before_verb ? words[dk - 3].begin : words[dk].end;
-            ordered = std::any_of(items.begin(), items.end(), [&](const Item& it) {
-              return it.role == Role::kVendor && !it.possessive && it.begin >= from && it.end <= b;
-            });
+            if (std::any_of(items.begin(), items.end(), [&](const Item& it) {
+                  return it.role == Role::kVendor && !it.possessive && it.begin >= from && it.end <= b;
+                }))
+              ordered = dk;
             break;
           }
           if (!ordered) continue;
-          voice = "cessation";
+          hits.push_back(Hit{b, e, form.trigger, "cessation", *ordered});
+          break;
         } else if (form.participle && (auxiliaries_.contains(prev) || distant_auxiliary)) {
           voice = "passive";
         } else if (form.noun && !modals_.contains(prev) &&
@@ -974,24 +977,19 @@ std::vector<FrameReader::Frame> FrameReader::read(std::string_view s, const std:
       // (or, where objects come first, just before the directive). What the
       // vendor must stop may not be content of its users ("to stop the posts").
       const std::size_t wi = word_at_or_after(hit.begin);
-      std::optional<std::size_t> directive;
-      for (std::size_t k = wi, n = 0; k-- > 0 && n < 10; ++n)
-        if (!entry_at(words, k, directives_).empty()) {
-          directive = k;
-          break;
-        }
-      if (!directive || pressures_.contains(entry_at(words, *directive, directives_))) continue;
-      cb = std::min(cb, clause_of(words[*directive].begin).first);
+      const std::size_t directive = hit.order;  // found with the hit
+      if (pressures_.contains(entry_at(words, directive, directives_))) continue;
+      cb = std::min(cb, clause_of(words[directive].begin).first);
       bool content = false;
       for (std::size_t k = wi + 1; k < words.size() && k < wi + 5 && words[k].begin < ce && !content; ++k)
         content = qualified_nouns_.contains(words[k].key);
       if (content) continue;
-      const std::size_t at = words[*directive].begin, from = *directive >= 3 ? words[*directive - 3].begin : cb;
+      const std::size_t at = words[directive].begin, from = directive >= 3 ? words[directive - 3].begin : cb;
       std::optional<std::size_t> told;
       for (std::size_t i = 0; i < items.size(); ++i) {
         const Item& it = items[i];
         if (it.role != Role::kVendor || it.possessive || it.end > hit.begin) continue;
-        if (it.begin >= words[*directive].end ||
+        if (it.begin >= words[directive].end ||
             (lexicon_.objects_before_verb && it.begin >= std::max(from, cb) && it.end <= at))
           told = i;
       }
@@ -1012,7 +1010,7 @@ std::vector<FrameReader::Frame> FrameReader::read(std::string_view s, const std:
         e->how = "giver of the order, taken from " + e->how;
         f.actors.push_back(std::move(*e));
       }
-      if (advisories_.contains(entry_at(words, *directive, directives_))) f.action = "warning";
+      if (advisories_.contains(entry_at(words, directive, directives_))) f.action = "warning";
       // A company's demand on another ("Lenovo told X to stop copying") is no ban.
       std::erase_if(f.actors, [](const Entity& a) { return a.type == "company"; });
       vendor_entity(items[*told], f.vendors);
@@ -1256,9 +1254,7 @@ std::vector<FrameReader::Frame> FrameReader::read(std::string_view s, const std:
         std::size_t wi = word_at_or_after(hit.end);
         if (const std::size_t past = past_support_passive(wi); past > wi) {
           wi = past;
-          if (f.actors.empty() && wi < words.size() && agent_markers_.contains(words[wi].key))
-            if (auto by = by_agent()) take_agents(*by, "agent after 'by'");
-          // The object stands after the agent's name.
+          // The object stands after the agent's name (by_agent() above took the agent).
           if (wi < words.size() && agent_markers_.contains(words[wi].key))
             for (std::size_t i : right)
               if (items[i].begin >= words[wi].end && is_actorish(items[i].role) &&
