@@ -383,12 +383,22 @@ TEST_F(FramesLang, OrderToTheVendorToStopInEachLanguage) {
            Case{"it", "Il Garante ha ordinato a Worldcoin di sospendere la raccolta delle iridi in Italia."},
            Case{"fr", "La CNIL a mis en demeure Worldcoin de cesser toute collecte en France."},
            Case{"de", "Das BSI hat Worldcoin angewiesen, den Betrieb in Deutschland sofort einzustellen."},
+           Case{"pl", "UODO nakazał spółce Worldcoin wstrzymać skanowanie tęczówek w Polsce."},
        }) {
     auto xs = run(c.text, c.lang);
     const auto* x = find(xs, "Worldcoin", "ban");
     ASSERT_NE(x, nullptr) << c.lang << "\n" << dump(xs);
     EXPECT_EQ(x->event.rule_id, "frame.ban.order") << c.lang;
   }
+}
+
+TEST_F(FramesLang, ListAfterAMeasureInAnotherLanguage) {
+  auto xs =
+      run("Il governo indiano ha bloccato altre 40 applicazioni per motivi di sicurezza. "
+          "Le applicazioni bloccate includono WeChat e Weibo, molto usate dagli studenti.",
+          "it");
+  ASSERT_NE(find(xs, "WeChat", "ban"), nullptr) << dump(xs);
+  ASSERT_NE(find(xs, "Weibo", "ban"), nullptr) << dump(xs);
 }
 
 }  // namespace

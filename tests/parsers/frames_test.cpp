@@ -442,5 +442,11 @@ TEST_F(Frames, ListAfterAMeasureNamesWhatItCovers) {
                   .empty());
 }
 
+TEST_F(Frames, SuspensionIsABanNoun) {
+  auto xs = run("Nigeria's information ministry announced the suspension of Twitter on Friday.");
+  const auto* x = find(xs, "Twitter", "ban");
+  ASSERT_NE(x, nullptr) << dump(xs);
+}
+
 }  // namespace
 }  // namespace banwatch::rules
