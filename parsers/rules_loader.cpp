@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <map>
 #include <sstream>
 #include <set>
 
@@ -644,14 +645,24 @@ Status validate(Pack& pack) {
     }
   }
   std::set<std::string> actor_names;
-  for (const auto& a : pack.actors)
+  std::map<std::string, std::string, std::less<>> actor_by_form;  // a name or alias -> the name
+  for (const auto& a : pack.actors) {
     if (!actor_names.insert(a.name).second)
       pack.warnings.push_back(a.origin.str() + ": actor '" + a.name + "' defined twice");
-  for (const auto& lex : pack.lexicons)
-    for (const auto& l : lex.lists)
-      if (!l.owner.empty() && !actor_names.contains(l.owner))
+    actor_by_form.emplace(a.name, a.name);
+    for (const auto& f : a.forms) actor_by_form.emplace(f, a.name);
+  }
+  // A list's owner may be written as any name the pack knows a body by ("FCC"); the
+  // engine reads the body's canonical name.
+  for (auto& lex : pack.lexicons)
+    for (auto& l : lex.lists) {
+      if (l.owner.empty()) continue;
+      auto it = actor_by_form.find(l.owner);
+      if (it == actor_by_form.end())
         return fail(ErrorCode::kConfig, l.origin.str() + ": list '" + l.name + "': owner '" + l.owner +
                                             "' is not a country or body of the pack");
+      l.owner = it->second;
+    }
   if (pack.government_heads.empty() && pack.regulator_heads.empty())
     pack.warnings.push_back("rule pack has no head nouns: adjectives ('Italian authorities') will not name actors");
   return {};

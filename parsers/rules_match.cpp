@@ -34,6 +34,16 @@ bool overlaps(const Mention& m, const std::vector<Mention>& accepted) {
   return false;
 }
 
+// A body the pack does not list, named after its country: the country's
+// shortest adjective (the first of equal length) before the body's own name,
+// else the country's name.
+std::string qualified_name(const ActorDef& country, std::string_view body) {
+  const std::string* adjective = nullptr;
+  for (const auto& adj : country.adjectives)
+    if (adjective == nullptr || adj.size() < adjective->size()) adjective = &adj;
+  return (adjective != nullptr ? *adjective : country.name) + " " + std::string(body);
+}
+
 }  // namespace
 
 Engine::SetHits Engine::scan(std::string_view sentence) const {
@@ -360,19 +370,22 @@ std::vector<Mention> Engine::mentions(std::string_view s, std::optional<int> las
         const std::string head(body[2].data(), body[2].size());
         static const std::set<std::string, std::less<>> government = {
             "Ministry", "Department", "Council", "Parliament", "Senate", "Assembly", "Administration"};
-        // The country stays in the name ("India Department of Telecom"): a
-        // body's bare name ("Department of Telecom") says nothing of where it is.
-        // A known body under its country's adjective ("Sweden's Post and
-        // Telecom Authority" is the Swedish Post and Telecom Authority).
+        // The country stays in the name, as its shortest adjective ("Indian
+        // Department of Telecom", "US Department of Labor"; the name itself when
+        // the pack gives none): a body's bare name says nothing of where it is.
+        // A known body under its country's name or adjective ("Sweden's Post and
+        // Telecom Authority" is the Swedish Post and Telecom Authority; "Belgium's
+        // Centre for Cybersecurity" the Centre for Cybersecurity Belgium).
         int known_body = -1;
-        for (const auto& adj : a.adjectives)
-          if (auto hit = body_terms_.find(term_key(adj + " " + name)); hit != body_terms_.end())
-            known_body = hit->second;
+        std::vector<std::string> spellings = {a.name + " " + name, name + " " + a.name};
+        for (const auto& adj : a.adjectives) spellings.push_back(adj + " " + name);
+        for (const auto& spelling : spellings)
+          if (auto hit = body_terms_.find(term_key(spelling)); hit != body_terms_.end()) known_body = hit->second;
         Mention b{m.begin,
                   m.end + static_cast<std::size_t>(body[1].data() - after_country.data()) + name.size(),
                   MentionKind::kActor,
                   known_body,
-                  known_body >= 0 ? pack_.actors[std::size_t(known_body)].name : a.name + " " + name,
+                  known_body >= 0 ? pack_.actors[std::size_t(known_body)].name : qualified_name(a, name),
                   known_body >= 0             ? pack_.actors[std::size_t(known_body)].type
                   : government.contains(head) ? "government"
                                               : "regulator",

@@ -136,7 +136,7 @@ TEST_F(FramesLang, GermanWarningAndOrdinalDate) {
   auto xs = run("Am 15. März 2022 warnte das BSI vor dem Einsatz von Kaspersky.");
   const auto* x = find(xs, "Kaspersky", "warning");
   ASSERT_NE(x, nullptr) << dump(xs);
-  EXPECT_EQ(x->event.actor, "BSI");
+  EXPECT_EQ(x->event.actor, "German Federal Office for Information Security (BSI)");
   ASSERT_TRUE(x->event.event_date.has_value());
   EXPECT_EQ(format_precise(*x->event.event_date), "2022-03-15");
 }
@@ -157,7 +157,7 @@ TEST_F(FramesLang, FrenchPassiveWithAgent) {
   auto xs = run("L'application DeepSeek a été bloquée par la CNIL la semaine dernière.");
   const auto* x = find(xs, "DeepSeek", "ban");
   ASSERT_NE(x, nullptr) << dump(xs);
-  EXPECT_EQ(x->event.actor, "CNIL");
+  EXPECT_EQ(x->event.actor, "French Data Protection Authority (CNIL)");
 }
 
 TEST_F(FramesLang, FrenchNegationAndConsideration) {
@@ -175,7 +175,7 @@ TEST_F(FramesLang, ItalianActiveAndDate) {
   auto xs = run("Il 30 marzo 2023 il Garante per la privacy ha bloccato ChatGPT in Italia.");
   const auto* x = find(xs, "OpenAI", "ban");
   ASSERT_NE(x, nullptr) << dump(xs);
-  EXPECT_EQ(x->event.actor, "Garante");
+  EXPECT_EQ(x->event.actor, "Italian Data Protection Authority (Garante)");
   ASSERT_TRUE(x->event.event_date.has_value());
   EXPECT_EQ(format_precise(*x->event.event_date), "2023-03-30");
 }
@@ -198,7 +198,7 @@ TEST_F(FramesLang, SpanishNominalAfterADirective) {
   auto xs = run("La Agencia Española de Protección de Datos ha ordenado la suspensión de Worldcoin en España.");
   const auto* x = find(xs, "Worldcoin", "ban");
   ASSERT_NE(x, nullptr) << dump(xs);
-  EXPECT_EQ(x->event.actor, "AEPD");
+  EXPECT_EQ(x->event.actor, "Spanish Data Protection Agency (AEPD)");
 }
 
 TEST_F(FramesLang, SpanishInvestigationAndDate) {

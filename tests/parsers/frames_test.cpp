@@ -56,7 +56,7 @@ TEST_F(Frames, PronounObjectTakesTheVendorsNamedBefore) {
           "Last week the Bundesnetzagentur barred them from state tenders.");
   const auto* x = find(xs, "Hytera", "ban");
   ASSERT_NE(x, nullptr) << dump(xs);
-  EXPECT_EQ(x->event.actor, "Bundesnetzagentur");
+  EXPECT_EQ(x->event.actor, "German Federal Network Agency (Bundesnetzagentur)");
   ASSERT_TRUE(x->explanation.has_value());
   EXPECT_NE(x->explanation->vendor_how.find("them"), std::string::npos) << x->explanation->vendor_how;
 }
@@ -67,7 +67,7 @@ TEST_F(Frames, PluralReferenceNamesEveryVendorOfTheListBefore) {
           "By the evening the Home Office had excluded the two companies from its buildings.");
   ASSERT_NE(find(xs, "Dahua", "ban"), nullptr) << dump(xs);
   ASSERT_NE(find(xs, "Uniview", "ban"), nullptr) << dump(xs);
-  EXPECT_EQ(find(xs, "Uniview", "ban")->event.actor, "Home Office");
+  EXPECT_EQ(find(xs, "Uniview", "ban")->event.actor, "UK Home Office");
 }
 
 TEST_F(Frames, ActorReferenceTakesTheActorNamedBefore) {
@@ -85,7 +85,7 @@ TEST_F(Frames, InterruptedClauseKeepsItsSubject) {
   for (const char* v : {"Kaspersky", "DeepSeek", "WeChat"}) {
     const auto* x = find(xs, v, "ban");
     ASSERT_NE(x, nullptr) << v << "\n" << dump(xs);
-    EXPECT_EQ(x->event.actor, "Treasury Board") << v;
+    EXPECT_EQ(x->event.actor, "Canadian Treasury Board") << v;
   }
 }
 
@@ -93,7 +93,7 @@ TEST_F(Frames, AgentlessPassiveOnAListTakesTheKeeper) {
   auto xs = run("Fujian Jinhua was put on the Entity List in October 2018, cutting it off from American tools.");
   const auto* x = find(xs, "Fujian Jinhua", "list_addition");
   ASSERT_NE(x, nullptr) << dump(xs);
-  EXPECT_EQ(x->event.actor, "Commerce Department");
+  EXPECT_EQ(x->event.actor, "U.S. Department of Commerce");
   ASSERT_TRUE(x->event.event_date.has_value());
   EXPECT_EQ(format_precise(*x->event.event_date).substr(0, 7), "2018-10");
 }
@@ -102,7 +102,7 @@ TEST_F(Frames, RemainingOnAListIsAListing) {
   auto xs = run("Hikvision still remains on the FCC's Covered List, officials confirmed.");
   const auto* x = find(xs, "Hikvision", "list_addition");
   ASSERT_NE(x, nullptr) << dump(xs);
-  EXPECT_EQ(x->event.actor, "Federal Communications Commission");
+  EXPECT_EQ(x->event.actor, "U.S. Federal Communications Commission");
 }
 
 TEST_F(Frames, PossessiveNominalNamesTheActor) {
@@ -116,7 +116,7 @@ TEST_F(Frames, CompoundNominalWithAnAgent) {
   auto xs = run("The Kaspersky ban imposed by the Commerce Department applies to every new sale.");
   const auto* x = find(xs, "Kaspersky", "ban");
   ASSERT_NE(x, nullptr) << dump(xs);
-  EXPECT_EQ(x->event.actor, "Commerce Department");
+  EXPECT_EQ(x->event.actor, "U.S. Department of Commerce");
 }
 
 TEST_F(Frames, RelativeClauseTakesItsAntecedent) {
@@ -187,7 +187,7 @@ TEST_F(Frames, DashAsideIsSkippedAndKeepsTheClause) {
           "its estate.");
   const auto* x = find(xs, "Dahua", "ban");
   ASSERT_NE(x, nullptr) << dump(xs);
-  EXPECT_EQ(x->event.actor, "Home Office");
+  EXPECT_EQ(x->event.actor, "UK Home Office");
 }
 
 TEST_F(Frames, ColonBeforeAListOfVendorsKeepsTheListInItsClause) {
@@ -195,7 +195,7 @@ TEST_F(Frames, ColonBeforeAListOfVendorsKeepsTheListInItsClause) {
   for (const char* v : {"Hytera", "Dahua", "Hikvision"}) {
     const auto* x = find(xs, v, "list_addition");
     ASSERT_NE(x, nullptr) << v << "\n" << dump(xs);
-    EXPECT_EQ(x->event.actor, "Federal Communications Commission");
+    EXPECT_EQ(x->event.actor, "U.S. Federal Communications Commission");
   }
 }
 
@@ -387,14 +387,14 @@ TEST_F(Frames, NominalWhosePassiveOnlySaysItWasTaken) {
   auto ys = run("A formal ban was imposed on Hikvision by the Commerce Department in 2019.");
   const auto* y = find(ys, "Hikvision", "ban");
   ASSERT_NE(y, nullptr) << dump(ys);
-  EXPECT_EQ(y->event.actor, "Commerce Department");
+  EXPECT_EQ(y->event.actor, "U.S. Department of Commerce");
 }
 
 TEST_F(Frames, VendorToldToCeaseIsBannedByWhoeverToldIt) {
   auto xs = run("The Garante ordered Replika to cease collecting the data of Italian users.");
   const auto* x = find(xs, "Replika", "ban");
   ASSERT_NE(x, nullptr) << dump(xs);
-  EXPECT_EQ(x->event.actor, "Garante");
+  EXPECT_EQ(x->event.actor, "Italian Data Protection Authority (Garante)");
   EXPECT_EQ(x->event.rule_id, "frame.ban.order");
   // What the vendor must stop is its users' content: no ban of the vendor.
   EXPECT_TRUE(run("The Garante ordered Telegram to halt channels that sold stolen data.").empty());
@@ -423,7 +423,7 @@ TEST_F(Frames, NamesInCapitalsAndAcronymsAsWords) {
   auto xs = run("THE REGULATOR ACTS. The Cnil has fined and banned CLEARVIEW AI from French territory.");
   const auto* x = find(xs, "Clearview AI", "ban");
   ASSERT_NE(x, nullptr) << dump(xs);
-  EXPECT_EQ(x->event.actor, "CNIL");
+  EXPECT_EQ(x->event.actor, "French Data Protection Authority (CNIL)");
 }
 
 TEST_F(Frames, ListAfterAMeasureNamesWhatItCovers) {

@@ -155,7 +155,7 @@ TEST(RulesLoad, CanonicalNamesComeFromNamesAndAliasesInAnyCase) {
   EXPECT_EQ((*engine)->canonical_actor("Acmesoft"), std::nullopt);
   auto full = RuleEngine::load(kDefaultPack);
   ASSERT_TRUE(full) << full.error().message;
-  EXPECT_EQ((*full)->canonical_actor("FCC"), "Federal Communications Commission");
+  EXPECT_EQ((*full)->canonical_actor("FCC"), "U.S. Federal Communications Commission");
   EXPECT_EQ((*full)->canonical_vendor("hikvision"), "Hikvision");
 }
 
