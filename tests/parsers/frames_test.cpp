@@ -78,6 +78,24 @@ TEST_F(Frames, ActorReferenceTakesTheActorNamedBefore) {
   EXPECT_EQ(x->event.actor, "Swedish Post and Telecom Authority");
 }
 
+// A body the pack does not list, after its country's possessive, is named with
+// the country's adjective; a listed body under its country's name is found.
+TEST_F(Frames, UnlistedBodyIsNamedWithItsCountry) {
+  auto xs = run("Kenya's Ministry of Information and Digital Economy suspended Temu on Monday.");
+  const auto* x = find(xs, "Temu", "ban");
+  ASSERT_NE(x, nullptr) << dump(xs);
+  EXPECT_EQ(x->event.actor, "Kenyan Ministry of Information and Digital Economy");
+  EXPECT_EQ(x->event.actor_type, "government");
+  auto us = run("America's Department of Labor prohibited WeChat on its phones.");
+  const auto* y = find(us, "WeChat", "ban");
+  ASSERT_NE(y, nullptr) << dump(us);
+  EXPECT_EQ(y->event.actor, "US Department of Labor");
+  auto known = run("Belgium's Centre for Cybersecurity warned against Kaspersky products.");
+  const auto* z = find(known, "Kaspersky", "warning");
+  ASSERT_NE(z, nullptr) << dump(known);
+  EXPECT_EQ(z->event.actor, "Centre for Cybersecurity Belgium");
+}
+
 TEST_F(Frames, InterruptedClauseKeepsItsSubject) {
   auto xs =
       run("The Treasury Board, citing advice from its security service, prohibited Kaspersky, DeepSeek and WeChat on "

@@ -159,6 +159,31 @@ TEST(RulesLoad, CanonicalNamesComeFromNamesAndAliasesInAnyCase) {
   EXPECT_EQ((*full)->canonical_vendor("hikvision"), "Hikvision");
 }
 
+// A named list's keeper may be written as any name the pack knows the body by;
+// the engine reads the body's canonical name, and a keeper it does not know is
+// an error naming the file and the list.
+TEST(RulesLoad, ListOwnerIsAnyNameOfABody) {
+  const std::string frames = "---\nframes:\n  language: en\n  lists:\n"
+                             "    - {name: Trade Watch List, terms: [Trade Watch List], owner: FTO}\n";
+  auto engine = RuleEngine::load_yaml(std::string(kMiniPack) + frames, "owner.yaml");
+  ASSERT_TRUE(engine) << engine.error().message;
+  ExtractContext context;
+  std::vector<model::ExtractedEvent> out;
+  for (auto& x : (*engine)->extract("Acmesoft was put on the Trade Watch List in May.", context))
+    out.push_back(x.event);
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].actor, "Freedonian Trade Office");
+  EXPECT_EQ(out[0].action, "list_addition");
+
+  std::string unknown = frames;
+  unknown.replace(unknown.find("owner: FTO"), 10, "owner: Nobody");
+  auto bad = RuleEngine::load_yaml(std::string(kMiniPack) + unknown, "owner.yaml");
+  ASSERT_FALSE(bad);
+  EXPECT_NE(bad.error().message.find("owner.yaml:"), std::string::npos) << bad.error().message;
+  EXPECT_NE(bad.error().message.find("owner 'Nobody' is not a country or body"), std::string::npos)
+      << bad.error().message;
+}
+
 TEST(RulesLoad, Lenient_MalformedYamlIsAnErrorNotACrash) {
   for (const char* yaml : {"rules: [", "- just a list", "vendors: 3", "\x01\x02\xff",
                            "rules:\n  - {id: a, action: ban}\n", "cues: {negation: {anywhere: ['x']}}"}) {
