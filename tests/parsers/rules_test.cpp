@@ -163,8 +163,9 @@ TEST(RulesLoad, CanonicalNamesComeFromNamesAndAliasesInAnyCase) {
 // the engine reads the body's canonical name, and a keeper it does not know is
 // an error naming the file and the list.
 TEST(RulesLoad, ListOwnerIsAnyNameOfABody) {
-  const std::string frames = "---\nframes:\n  language: en\n  lists:\n"
-                             "    - {name: Trade Watch List, terms: [Trade Watch List], owner: FTO}\n";
+  const std::string frames =
+      "---\nframes:\n  language: en\n  lists:\n"
+      "    - {name: Trade Watch List, terms: [Trade Watch List], owner: FTO}\n";
   auto engine = RuleEngine::load_yaml(std::string(kMiniPack) + frames, "owner.yaml");
   ASSERT_TRUE(engine) << engine.error().message;
   ExtractContext context;
