@@ -25,7 +25,7 @@ year_month_day ymd_of(const PreciseTime& t) { return year_month_day(floor<days>(
 // Words before a date that make it the date of the report, not of the event.
 const RE2& report_prefix() {
   static const RE2 re(
-      R"((?i)(?:reported|said|published|wrote|noted|announced|told\s+\S+|updated|posted)\s+(?:on\s+|late\s+|early\s+)?$)");
+      R"((?i)(?:reported|said|published|wrote|noted|told\s+\S+|updated|posted)\s+(?:on\s+|late\s+|early\s+)?$)");
   return re;
 }
 
@@ -61,17 +61,80 @@ struct ForeignMonth {
   int month;
 };
 constexpr ForeignMonth kForeignMonths[] = {
-    {"januar", 1},     {"jänner", 1},     {"janvier", 1},       {"gennaio", 1},   {"enero", 1},     {"stycznia", 1},
-    {"februar", 2},    {"février", 2},    {"fevrier", 2},       {"febbraio", 2},  {"febrero", 2},   {"lutego", 2},
-    {"märz", 3},       {"mars", 3},       {"marzo", 3},         {"marca", 3},     {"april", 4},     {"avril", 4},
-    {"aprile", 4},     {"abril", 4},      {"kwietnia", 4},      {"mai", 5},       {"maggio", 5},    {"mayo", 5},
-    {"maja", 5},       {"juni", 6},       {"juin", 6},          {"giugno", 6},    {"junio", 6},     {"czerwca", 6},
-    {"juli", 7},       {"juillet", 7},    {"luglio", 7},        {"julio", 7},     {"lipca", 7},     {"august", 8},
-    {"août", 8},       {"aout", 8},       {"agosto", 8},        {"sierpnia", 8},  {"september", 9}, {"septembre", 9},
-    {"settembre", 9},  {"septiembre", 9}, {"setiembre", 9},     {"września", 9},  {"oktober", 10},  {"octobre", 10},
-    {"ottobre", 10},   {"octubre", 10},   {"października", 10}, {"november", 11}, {"novembre", 11}, {"noviembre", 11},
-    {"listopada", 11}, {"dezember", 12},  {"décembre", 12},     {"decembre", 12}, {"dicembre", 12}, {"diciembre", 12},
+    {"januar", 1},
+    {"jänner", 1},
+    {"janvier", 1},
+    {"gennaio", 1},
+    {"enero", 1},
+    {"stycznia", 1},
+    {"februar", 2},
+    {"février", 2},
+    {"fevrier", 2},
+    {"febbraio", 2},
+    {"febrero", 2},
+    {"lutego", 2},
+    {"märz", 3},
+    {"mars", 3},
+    {"marzo", 3},
+    {"marca", 3},
+    {"april", 4},
+    {"avril", 4},
+    {"aprile", 4},
+    {"abril", 4},
+    {"kwietnia", 4},
+    {"mai", 5},
+    {"maggio", 5},
+    {"mayo", 5},
+    {"maja", 5},
+    {"juni", 6},
+    {"juin", 6},
+    {"giugno", 6},
+    {"junio", 6},
+    {"czerwca", 6},
+    {"juli", 7},
+    {"juillet", 7},
+    {"luglio", 7},
+    {"julio", 7},
+    {"lipca", 7},
+    {"august", 8},
+    {"août", 8},
+    {"aout", 8},
+    {"agosto", 8},
+    {"sierpnia", 8},
+    {"september", 9},
+    {"septembre", 9},
+    {"settembre", 9},
+    {"septiembre", 9},
+    {"setiembre", 9},
+    {"września", 9},
+    {"oktober", 10},
+    {"octobre", 10},
+    {"ottobre", 10},
+    {"octubre", 10},
+    {"października", 10},
+    {"november", 11},
+    {"novembre", 11},
+    {"noviembre", 11},
+    {"listopada", 11},
+    {"dezember", 12},
+    {"décembre", 12},
+    {"decembre", 12},
+    {"dicembre", 12},
+    {"diciembre", 12},
     {"grudnia", 12},
+    // Polish locative, after "w" ("w marcu 2022").
+    {"styczniu", 1},
+    {"lutym", 2},
+    {"marcu", 3},
+    {"kwietniu", 4},
+    {"maju", 5},
+    {"czerwcu", 6},
+    {"lipcu", 7},
+    {"sierpniu", 8},
+    {"wrześniu", 9},
+    {"październiku", 10},
+    {"listopadzie", 11},
+    {"grudniu", 12},
 };
 
 const RE2& foreign_day_month() {
@@ -80,6 +143,17 @@ const RE2& foreign_day_month() {
     for (const auto& m : kForeignMonths) names += (names.empty() ? "" : "|") + std::string(m.name);
     return R"((?i)\b(\d{1,2})(?:\.|er|º)?\s+(?:de\s+)?()" + names +
            R"()(?:\s+(?:de\s+|del\s+)?((?:19|20)\d\d))?(?:\b|\s|$))";
+  }());
+  return re;
+}
+
+// A month named in one of these languages and its year, no day ("im März
+// 2022", "en mars 2022", "nel giugno 2023", "en marzo de 2022", "w marcu 2022").
+const RE2& foreign_month_year() {
+  static const RE2 re([] {
+    std::string names;
+    for (const auto& m : kForeignMonths) names += (names.empty() ? "" : "|") + std::string(m.name);
+    return R"((?i)(?:^|[^\pL\d])()" + names + R"()\s+(?:de\s+|del\s+)?((?:19|20)\d\d)\b)";
   }());
   return re;
 }
@@ -97,7 +171,8 @@ int foreign_month_number(std::string_view name) {
 // A year after a preposition of these languages ("im Jahr 2018", "en 2017",
 // "nel 2019", "w 2020 r.").
 const RE2& foreign_bare_year() {
-  static const RE2 re(R"(\b(?i:im\s+jahre?|seit|bereits|en|depuis|nel|dal|desde|w|od)\s+((?:19|20)\d\d)\b)");
+  static const RE2 re(
+      R"((?:^|[^\pL\d])(?i:im\s+jahre?|seit|bereits|ab|en|depuis|dès|dés|nel|dal|dall'anno|desde|w|od)\s+((?:19|20)\d\d)\b)");
   return re;
 }
 
@@ -267,6 +342,18 @@ std::optional<DateFinding> sentence_date(std::string_view s, const std::optional
         return DateFinding{
             day_of(sys_days(cand)),
             "month and day '" + std::string(groups[0].data(), groups[0].size()) + "' in the reference year", false};
+    }
+  }
+  {
+    re2::StringPiece name, y;
+    if (RE2::PartialMatch(s, foreign_month_year(), &name, &y)) {
+      if (const int m = foreign_month_number(std::string_view(name.data(), name.size())); m != 0) {
+        const year_month ym =
+            year(std::atoi(std::string(y.data(), y.size()).c_str())) / std::chrono::month(unsigned(m));
+        return DateFinding{
+            month_of(ym),
+            "month '" + std::string(name.data(), name.size()) + " " + std::string(y.data(), y.size()) + "'", false};
+      }
     }
   }
   {

@@ -401,5 +401,35 @@ TEST_F(FramesLang, ListAfterAMeasureInAnotherLanguage) {
   ASSERT_NE(find(xs, "Weibo", "ban"), nullptr) << dump(xs);
 }
 
+// A month and its year with no day, in each language, is the act's month; a
+// year after "since" ("dès", "seit", "desde") is its year.
+TEST_F(FramesLang, MonthAndYearWithoutADayInEachLanguage) {
+  struct Case {
+    const char* lang;
+    const char* text;
+    const char* vendor;
+    const char* date;
+  };
+  for (const Case& c : {
+           Case{"de", "Im Oktober 2021 hat die Bundesregierung Huawei aus dem Kernnetz verbannt.", "Huawei", "2021-10"},
+           Case{"fr", "En novembre 2020, le gouvernement français a interdit Huawei dans le cœur du réseau.", "Huawei",
+                "2020-11"},
+           Case{"it", "Nel febbraio 2019 il governo italiano ha escluso Huawei dalle gare pubbliche.", "Huawei",
+                "2019-02"},
+           Case{"es", "El gobierno español prohibió Huawei en septiembre de 2020 en las redes del Estado.", "Huawei",
+                "2020-09"},
+           Case{"pl", "Polski rząd zakazał Huawei w listopadzie 2020 r. w sieciach administracji.", "Huawei",
+                "2020-11"},
+           Case{"fr", "Le gouvernement néerlandais a proscrit Kaspersky dans ses ministères dès 2018.", "Kaspersky",
+                "2018"},
+       }) {
+    auto xs = run(c.text, c.lang);
+    const auto* x = find(xs, c.vendor, "ban");
+    ASSERT_NE(x, nullptr) << c.lang << ": " << c.text << "\n" << dump(xs);
+    ASSERT_TRUE(x->event.event_date.has_value()) << c.text;
+    EXPECT_EQ(format_precise(*x->event.event_date), c.date) << c.text;
+  }
+}
+
 }  // namespace
 }  // namespace banwatch::rules

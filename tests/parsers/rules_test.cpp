@@ -413,6 +413,19 @@ TEST(RulesExtract, DatesLeadExplicitRelativeAndInherited) {
   EXPECT_EQ(date(got[7]), "2021-06-02");  // not the report date
 }
 
+// A body that announces its own measure on a date acted on that date; a
+// reporter's "said on" stays the report's date.
+TEST(RulesExtract, AnAnnouncementsDateIsTheActsDate) {
+  auto e = mini();
+  auto got = events(*e, "Freedonia announced on 4 February 2022 that it had banned Acmesoft.");
+  ASSERT_EQ(got.size(), 1u);
+  ASSERT_TRUE(got[0].event_date.has_value());
+  EXPECT_EQ(format_precise(*got[0].event_date), "2022-02-04");
+  auto reported = events(*e, "Freedonia banned Acmesoft, a spokesman said on 4 February 2022.");
+  ASSERT_EQ(reported.size(), 1u);
+  EXPECT_FALSE(reported[0].event_date.has_value());
+}
+
 TEST(RulesExtract, ExplainShowsRuleSpanAndResolution) {
   auto e = mini();
   ExtractContext context;
