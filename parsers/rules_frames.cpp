@@ -463,6 +463,15 @@ std::vector<FrameReader::Frame> FrameReader::read(std::string_view s, const std:
   auto words_between = [&](std::size_t a, std::size_t b) {
     return a >= b ? std::size_t{0} : word_at_or_after(b) - word_at_or_after(a);
   };
+  // Where objects precede the verb, the list verb may close the clause
+  // ("wurde auf die schwarze Liste gesetzt"): within a few words after the list.
+  auto list_verb_after = [&](std::size_t end) {
+    for (std::size_t k = word_at_or_after(end), n = 0; k < words.size() && n < 6; ++k, ++n) {
+      if (s.substr(end, words[k].begin - end).find_first_of(",;:()") != std::string_view::npos) return false;
+      if (list_verbs_.contains(words[k].key)) return true;
+    }
+    return false;
+  };
   // A generic list ("a list of companies") is a listing only after a list
   // verb ("added Huawei to a list of ..."), within a few words.
   std::erase_if(items, [&](const Item& it) {
@@ -473,7 +482,7 @@ std::vector<FrameReader::Frame> FrameReader::read(std::string_view s, const std:
       if (between.find_first_of(";:()") != std::string_view::npos) break;
       if (list_verbs_.contains(words[k].key)) return false;
     }
-    return true;
+    return !(lexicon_.objects_before_verb && list_verb_after(it.end));
   });
   // Is the item right after a preposition ("an investigation into Micron")?
   auto after_preposition = [&](const Item& it) {
@@ -879,6 +888,19 @@ std::vector<FrameReader::Frame> FrameReader::read(std::string_view s, const std:
         }
     }
 
+    // Where the subject may follow the passive ("ma zostać wycofany sprzęt X",
+    // "è stato vietato l'uso di X"): the first vendor after the participle,
+    // unless an actor or an agent marker comes first (that is the agent).
+    auto passive_subject_after = [&](const std::vector<std::size_t>& on_right) -> std::vector<std::size_t> {
+      for (std::size_t i : on_right) {
+        if (is_actorish(items[i].role)) return {};
+        if (!is_vendorish(items[i].role) || qualifies_other(items[i])) continue;
+        for (std::size_t k = word_at_or_after(hit.end); k < words.size() && words[k].end <= items[i].begin; ++k)
+          if (agent_markers_.contains(words[k].key)) return {};
+        return coordinated(i, true);
+      }
+      return {};
+    };
     auto take_vendors = [&](const std::vector<std::size_t>& idx, std::vector<Entity>& into) {
       for (std::size_t i : idx) vendor_entity(items[i], into);
     };
@@ -1187,6 +1209,7 @@ std::vector<FrameReader::Frame> FrameReader::read(std::string_view s, const std:
         if (is_actorish(item.role)) break;
       }
       if (f.vendors.empty() && antecedent) take_vendors(coordinated(*antecedent, true), f.vendors);
+      if (f.vendors.empty() && lexicon_.subjects_after_passive) take_vendors(passive_subject_after(right), f.vendors);
       if (auto by = by_agent()) {
         take_agents(*by, "agent after 'by'");
       }
