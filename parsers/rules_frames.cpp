@@ -888,12 +888,23 @@ std::vector<FrameReader::Frame> FrameReader::read(std::string_view s, const std:
         }
     }
 
+    // An actor after an agent or scope marker ("von der Regierung", "in
+    // Deutschland"), determiners allowed between: the agent or the place.
+    auto marked_agent_or_place = [&](const Item& item) {
+      for (std::size_t k = word_at_or_after(item.begin); k-- > 0;) {
+        if (s.substr(words[k].end, item.begin - words[k].end).find_first_of(",;:()") != std::string_view::npos)
+          return false;
+        if (agent_markers_.contains(words[k].key) || scope_markers_.contains(words[k].key)) return true;
+        if (!determiners_.contains(words[k].key)) return false;
+      }
+      return false;
+    };
     // Where the subject may follow the passive ("ma zostać wycofany sprzęt X",
     // "è stato vietato l'uso di X"): the first vendor after the participle,
     // unless an actor or an agent marker comes first (that is the agent).
     auto passive_subject_after = [&](const std::vector<std::size_t>& on_right) -> std::vector<std::size_t> {
       for (std::size_t i : on_right) {
-        if (is_actorish(items[i].role)) return {};
+        if (is_actorish(items[i].role) && !marked_agent_or_place(items[i])) return {};
         if (!is_vendorish(items[i].role) || qualifies_other(items[i])) continue;
         for (std::size_t k = word_at_or_after(hit.end); k < words.size() && words[k].end <= items[i].begin; ++k)
           if (agent_markers_.contains(words[k].key)) return {};
@@ -1194,12 +1205,17 @@ std::vector<FrameReader::Frame> FrameReader::read(std::string_view s, const std:
       // one after an agent marker belongs to an aside when another stands
       // before it ("The app, owned by X, was banned"; but "radios made by X
       // were banned" are X's).
+      std::optional<std::size_t> agent_before;  // "wurde von der Regierung verboten"
       for (auto it = left.rbegin(); it != left.rend(); ++it) {
         const Item& item = items[*it];
         if (const std::size_t wi = word_at_or_after(item.begin);
             is_vendorish(item.role) && wi > 0 && agent_markers_.contains(words[wi - 1].key) &&
             std::any_of(std::next(it), left.rend(), [&](std::size_t j) { return is_vendorish(items[j].role); }))
           continue;
+        if (is_actorish(item.role) && !agent_before && lexicon_.objects_before_verb && marked_agent_or_place(item)) {
+          agent_before = *it;
+          continue;
+        }
         if (is_vendorish(item.role) || item.role == Role::kPronounSg || item.role == Role::kPronounPl) {
           if (item.possessive && item.role != Role::kVendor) continue;
           take_vendors(coordinated(*it, true), f.vendors);
@@ -1213,6 +1229,7 @@ std::vector<FrameReader::Frame> FrameReader::read(std::string_view s, const std:
       if (auto by = by_agent()) {
         take_agents(*by, "agent after 'by'");
       }
+      if (f.actors.empty() && agent_before) take_agents(*agent_before, "agent or place before the participle");
       if (f.actors.empty()) {
         // "banned from the UK's 5G network", "from all Australian government
         // devices": the owner of the place it is kept from.

@@ -446,5 +446,19 @@ TEST_F(FramesLang, GenericListBeforeItsVerbAtTheClauseEnd) {
   EXPECT_EQ(find(ys, "DJI", "list_addition"), nullptr) << dump(ys);
 }
 
+TEST_F(FramesLang, VerbFinalPassiveWithItsAgentBeforeTheParticiple) {
+  // German closes the clause with the participle, so the agent ("von der
+  // Bundesregierung") or the place ("in den USA") stands between the vendor
+  // and it.
+  auto xs = run("Die App TikTok wurde am Montag von der Bundesregierung auf Dienstgeräten verboten.", "de");
+  const auto* x = find(xs, "TikTok", "ban");
+  ASSERT_NE(x, nullptr) << dump(xs);
+  EXPECT_EQ(x->event.actor, "Germany");
+  auto ys = run("Der Vertrieb von Kaspersky wird in den USA ab September untersagt.", "de");
+  const auto* y = find(ys, "Kaspersky", "ban");
+  ASSERT_NE(y, nullptr) << dump(ys);
+  EXPECT_EQ(y->event.actor, "United States");
+}
+
 }  // namespace
 }  // namespace banwatch::rules
