@@ -463,6 +463,15 @@ std::vector<FrameReader::Frame> FrameReader::read(std::string_view s, const std:
   auto words_between = [&](std::size_t a, std::size_t b) {
     return a >= b ? std::size_t{0} : word_at_or_after(b) - word_at_or_after(a);
   };
+  // Where objects precede the verb, the list verb may close the clause
+  // ("wurde auf die schwarze Liste gesetzt"): within a few words after the list.
+  auto list_verb_after = [&](std::size_t end) {
+    for (std::size_t k = word_at_or_after(end), n = 0; k < words.size() && n < 6; ++k, ++n) {
+      if (s.substr(end, words[k].begin - end).find_first_of(",;:()") != std::string_view::npos) return false;
+      if (list_verbs_.contains(words[k].key)) return true;
+    }
+    return false;
+  };
   // A generic list ("a list of companies") is a listing only after a list
   // verb ("added Huawei to a list of ..."), within a few words.
   std::erase_if(items, [&](const Item& it) {
@@ -473,7 +482,7 @@ std::vector<FrameReader::Frame> FrameReader::read(std::string_view s, const std:
       if (between.find_first_of(";:()") != std::string_view::npos) break;
       if (list_verbs_.contains(words[k].key)) return false;
     }
-    return true;
+    return !(lexicon_.objects_before_verb && list_verb_after(it.end));
   });
   // Is the item right after a preposition ("an investigation into Micron")?
   auto after_preposition = [&](const Item& it) {
@@ -879,6 +888,30 @@ std::vector<FrameReader::Frame> FrameReader::read(std::string_view s, const std:
         }
     }
 
+    // An actor after an agent or scope marker ("von der Regierung", "in
+    // Deutschland"), determiners allowed between: the agent or the place.
+    auto marked_agent_or_place = [&](const Item& item) {
+      for (std::size_t k = word_at_or_after(item.begin); k-- > 0;) {
+        if (s.substr(words[k].end, item.begin - words[k].end).find_first_of(",;:()") != std::string_view::npos)
+          return false;
+        if (agent_markers_.contains(words[k].key) || scope_markers_.contains(words[k].key)) return true;
+        if (!determiners_.contains(words[k].key)) return false;
+      }
+      return false;
+    };
+    // Where the subject may follow the passive ("ma zostać wycofany sprzęt X",
+    // "è stato vietato l'uso di X"): the first vendor after the participle,
+    // unless an actor or an agent marker comes first (that is the agent).
+    auto passive_subject_after = [&](const std::vector<std::size_t>& on_right) -> std::vector<std::size_t> {
+      for (std::size_t i : on_right) {
+        if (is_actorish(items[i].role) && !marked_agent_or_place(items[i])) return {};
+        if (!is_vendorish(items[i].role) || qualifies_other(items[i])) continue;
+        for (std::size_t k = word_at_or_after(hit.end); k < words.size() && words[k].end <= items[i].begin; ++k)
+          if (agent_markers_.contains(words[k].key)) return {};
+        return coordinated(i, true);
+      }
+      return {};
+    };
     auto take_vendors = [&](const std::vector<std::size_t>& idx, std::vector<Entity>& into) {
       for (std::size_t i : idx) vendor_entity(items[i], into);
     };
@@ -1172,12 +1205,17 @@ std::vector<FrameReader::Frame> FrameReader::read(std::string_view s, const std:
       // one after an agent marker belongs to an aside when another stands
       // before it ("The app, owned by X, was banned"; but "radios made by X
       // were banned" are X's).
+      std::optional<std::size_t> agent_before;  // "wurde von der Regierung verboten"
       for (auto it = left.rbegin(); it != left.rend(); ++it) {
         const Item& item = items[*it];
         if (const std::size_t wi = word_at_or_after(item.begin);
             is_vendorish(item.role) && wi > 0 && agent_markers_.contains(words[wi - 1].key) &&
             std::any_of(std::next(it), left.rend(), [&](std::size_t j) { return is_vendorish(items[j].role); }))
           continue;
+        if (is_actorish(item.role) && !agent_before && lexicon_.objects_before_verb && marked_agent_or_place(item)) {
+          agent_before = *it;
+          continue;
+        }
         if (is_vendorish(item.role) || item.role == Role::kPronounSg || item.role == Role::kPronounPl) {
           if (item.possessive && item.role != Role::kVendor) continue;
           take_vendors(coordinated(*it, true), f.vendors);
@@ -1187,9 +1225,11 @@ std::vector<FrameReader::Frame> FrameReader::read(std::string_view s, const std:
         if (is_actorish(item.role)) break;
       }
       if (f.vendors.empty() && antecedent) take_vendors(coordinated(*antecedent, true), f.vendors);
+      if (f.vendors.empty() && lexicon_.subjects_after_passive) take_vendors(passive_subject_after(right), f.vendors);
       if (auto by = by_agent()) {
         take_agents(*by, "agent after 'by'");
       }
+      if (f.actors.empty() && agent_before) take_agents(*agent_before, "agent or place before the participle");
       if (f.actors.empty()) {
         // "banned from the UK's 5G network", "from all Australian government
         // devices": the owner of the place it is kept from.

@@ -133,6 +133,8 @@ struct Lexicon {
   bool proper_subjects = true;       // an unknown capitalized name before a verb is its actor
   bool governed_subjects = false;    // an actor after a preposition ("En France, une loi a limité X") is
                                      // the subject when no other actor is
+  // A passive with no vendor before it takes the first one after it ("è stato vietato l'uso di X").
+  bool subjects_after_passive = false;
   Origin origin;
 };
 

@@ -473,7 +473,7 @@ Status parse_frames(const std::string& file, const YAML::Node& node, Pack& pack)
     if (!w.IsMap()) return parse_error(file, w, "frames 'word_order' must map flags to true or false");
     if (auto s = check_keys(file, w,
                             {"objects_before_verb", "subject_after_verb", "distant_auxiliaries", "proper_subjects",
-                             "governed_subjects"},
+                             "governed_subjects", "subjects_after_passive"},
                             "frames word_order");
         !s)
       return s;
@@ -481,7 +481,8 @@ Status parse_frames(const std::string& file, const YAML::Node& node, Pack& pack)
          {std::pair{"objects_before_verb", &lex.objects_before_verb},
           std::pair{"subject_after_verb", &lex.subject_after_verb},
           std::pair{"distant_auxiliaries", &lex.distant_auxiliaries},
-          std::pair{"proper_subjects", &lex.proper_subjects}, std::pair{"governed_subjects", &lex.governed_subjects}}) {
+          std::pair{"proper_subjects", &lex.proper_subjects}, std::pair{"governed_subjects", &lex.governed_subjects},
+          std::pair{"subjects_after_passive", &lex.subjects_after_passive}}) {
       if (!w[key]) continue;
       if (!w[key].IsScalar() || (w[key].Scalar() != "true" && w[key].Scalar() != "false"))
         return parse_error(file, w[key], std::string("frames word_order '") + key + "' must be true or false");

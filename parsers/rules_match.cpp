@@ -1001,7 +1001,17 @@ std::vector<Extraction> Engine::extract(std::string_view text, const ExtractCont
                               vendor_hits[next_vendor].first < sentences[std::min(i + 2, sentences.size() - 1)].end;
     const bool frame_reach = reader && (vendor_in_sentence || discourse.last_vendor >= 0 || vendor_ahead);
     bool frame_candidate = frame_reach && reader->has_trigger(s);
-    if (!pattern_reach && !frame_candidate) continue;
+    // A sentence that is not read still names its vendors for what follows
+    // ("X hat Probleme. Das BSI warnt vor der Software.").
+    auto remember_vendors = [&] {
+      if (!reader || !vendor_in_sentence) return;
+      reader->observe_vendors(vendors_here, discourse);
+      last_vendor = vendor_in_sentence;
+    };
+    if (!pattern_reach && !frame_candidate) {
+      remember_vendors();
+      continue;
+    }
     SetHits hits = scan(s);
     // Without a vendor of its own, a sentence gives a frame only through an
     // actor (whose measure names none) or a reference to earlier vendors.
@@ -1013,8 +1023,7 @@ std::vector<Extraction> Engine::extract(std::string_view text, const ExtractCont
     const bool candidate = pattern_reach && (hits.failed || (has_vendor && !hits.triggers.empty()));
     // Otherwise only the vendors matter (what a later "they" refers to).
     if (reader && !candidate && !frame_candidate) {
-      reader->observe_vendors(vendors_here, discourse);  // the dictionary hits suffice
-      if (vendor_in_sentence) last_vendor = vendor_in_sentence;
+      remember_vendors();  // the dictionary hits suffice
       continue;
     }
     std::optional<int> vendor_after = last_vendor;

@@ -431,5 +431,64 @@ TEST_F(FramesLang, MonthAndYearWithoutADayInEachLanguage) {
   }
 }
 
+TEST_F(FramesLang, VendorOfAnUnreadSentenceIsReferredToLater) {
+  // The vendor is named in a sentence with no action word; the measure in the
+  // next one refers to it ("die Software", "el software", "il servizio").
+  struct Case {
+    const char* lang;
+    const char* text;
+    const char* vendor;
+    const char* action;
+  };
+  for (const Case& c : {
+           Case{"de", "Kaspersky verkauft Virenschutz in vielen Ländern. Das BSI warnt vor dem Einsatz der Software.",
+                "Kaspersky", "warning"},
+           Case{"es", "Muchos hogares usan Kaspersky desde hace años. El software fue prohibido en Lituania.",
+                "Kaspersky", "ban"},
+           Case{"it", "Molti uffici usano ancora Telegram. Il servizio è stato bloccato in Russia.", "Telegram", "ban"},
+           Case{"fr",
+                "China Telecom exploite des lignes depuis vingt ans. La FCC a ouvert une enquête sur "
+                "l'opérateur en 2020.",
+                "China Telecom", "investigation"},
+       }) {
+    auto xs = run(c.text, c.lang);
+    ASSERT_NE(find(xs, c.vendor, c.action), nullptr) << c.lang << "\n" << dump(xs);
+  }
+}
+
+TEST_F(FramesLang, PassiveWithItsSubjectAfterTheParticiple) {
+  // Romance and Polish passives often put their subject last.
+  auto xs = run("Il governo italiano ha deciso che sarà vietato l'uso di TikTok sui telefoni dei dipendenti.", "it");
+  ASSERT_NE(find(xs, "TikTok", "ban"), nullptr) << dump(xs);
+  auto ys = run("Polski rząd zdecydował, że do 2027 roku ma zostać wycofany cały sprzęt ZTE.", "pl");
+  ASSERT_NE(find(ys, "ZTE", "remove_or_replace"), nullptr) << dump(ys);
+  // An agent after the participle is no subject.
+  auto zs = run("El Gobierno español informó que fue bloqueado por Huawei el acceso a los datos.", "es");
+  EXPECT_EQ(find(zs, "Huawei", "ban"), nullptr) << dump(zs);
+}
+
+TEST_F(FramesLang, GenericListBeforeItsVerbAtTheClauseEnd) {
+  // German puts the participle last: "auf die schwarze Liste gesetzt".
+  auto xs = run("Im Mai hat die US-Regierung den Drohnenhersteller DJI auf eine schwarze Liste gesetzt.", "de");
+  ASSERT_NE(find(xs, "DJI", "list_addition"), nullptr) << dump(xs);
+  // A list with no list verb near it stays no listing.
+  auto ys = run("Die Liste der Kunden von DJI ist lang, sagte die US-Regierung.", "de");
+  EXPECT_EQ(find(ys, "DJI", "list_addition"), nullptr) << dump(ys);
+}
+
+TEST_F(FramesLang, VerbFinalPassiveWithItsAgentBeforeTheParticiple) {
+  // German closes the clause with the participle, so the agent ("von der
+  // Bundesregierung") or the place ("in den USA") stands between the vendor
+  // and it.
+  auto xs = run("Die App TikTok wurde am Montag von der Bundesregierung auf Dienstgeräten verboten.", "de");
+  const auto* x = find(xs, "TikTok", "ban");
+  ASSERT_NE(x, nullptr) << dump(xs);
+  EXPECT_EQ(x->event.actor, "Germany");
+  auto ys = run("Der Vertrieb von Kaspersky wird in den USA ab September untersagt.", "de");
+  const auto* y = find(ys, "Kaspersky", "ban");
+  ASSERT_NE(y, nullptr) << dump(ys);
+  EXPECT_EQ(y->event.actor, "United States");
+}
+
 }  // namespace
 }  // namespace banwatch::rules
