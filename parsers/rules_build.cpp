@@ -260,6 +260,7 @@ Result<std::unique_ptr<Engine>> Engine::build(Pack pack, const LoadOptions& opti
     auto alt = compile(body_alternation, o, "body dictionary");
     if (!alt) return std::unexpected(alt.error());
     e->body_terms_re_ = std::move(*alt);
+    e->body_starts_ = std::make_unique<internal::TermStarts>(body_terms);
   }
   // Country forms, optionally with a head noun ("Italy's public authorities",
   // "the U.S. government"); adjectives only with one ("Italian agencies").
@@ -280,6 +281,9 @@ Result<std::unique_ptr<Engine>> Engine::build(Pack pack, const LoadOptions& opti
     if (!tail) return std::unexpected(tail.error());
     e->country_forms_re_ = std::move(*forms);
     e->country_tail_re_ = std::move(*tail);
+    std::vector<std::string> country_words = country_forms;
+    country_words.insert(country_words.end(), country_adjs.begin(), country_adjs.end());
+    e->country_starts_ = std::make_unique<internal::TermStarts>(country_words);
   }
   const std::string appositive_pattern = "(" + alternation(p.appositive_heads) + ")\\s+(" + kProper + ")";
   auto are = compile(appositive_pattern, o, "appositive heads");

@@ -105,6 +105,35 @@ std::size_t after_article(const re2::StringPiece& s, std::size_t begin, std::siz
   return at;
 }
 
+namespace {
+
+// The first position >= `from` where "[Tt]he" and a whitespace byte (RE2's
+// \s) start; text.size() if none.
+std::size_t next_article(std::string_view text, std::size_t from) {
+  for (std::size_t i = from; i + 3 < text.size(); ++i) {
+    if (text[i + 1] != 'h' || text[i + 2] != 'e' || (text[i] != 'T' && text[i] != 't')) continue;
+    const char c = text[i + 3];
+    if (c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r') return i;
+  }
+  return text.size();
+}
+
+}  // namespace
+
+bool Engine::leftmost_at_starts(const RE2& re, const internal::TermStarts& starts, const re2::StringPiece& s,
+                                std::size_t pos, re2::StringPiece* g) {
+  const std::string_view text(s.data(), s.size());
+  std::size_t term = starts.next(text, pos), article = next_article(text, pos);
+  while (true) {
+    const std::size_t at = std::min(term, article);
+    if (at >= text.size()) return false;
+    // The leftmost match is the first possible start where the anchored search succeeds.
+    if (re.Match(s, at, s.size(), RE2::ANCHOR_START, g, 1)) return true;
+    if (at == term) term = starts.next(text, at + 1);
+    if (at == article) article = next_article(text, at + 1);
+  }
+}
+
 // body_re_.Match(s, pos, s.size(), UNANCHORED, g, 3) for g[0] and g[1]. The
 // capture engine over the body dictionary's long alternation is what costs;
 // here the DFAs find the match, and group 1 follows from the pattern's shape,
@@ -113,13 +142,13 @@ std::size_t after_article(const re2::StringPiece& s, std::size_t begin, std::siz
 // there wins (what follows it is optional).
 bool Engine::match_body(const re2::StringPiece& s, std::size_t pos, re2::StringPiece* g) const {
   if (!body_terms_re_) return body_re_->Match(s, pos, s.size(), RE2::UNANCHORED, g, 3);
-  if (!body_re_->Match(s, pos, s.size(), RE2::UNANCHORED, g, 1)) return false;
+  if (!leftmost_at_starts(*body_re_, *body_starts_, s, pos, g)) return false;
   const std::size_t begin = static_cast<std::size_t>(g[0].data() - s.data()), end = begin + g[0].size();
   if (const std::size_t at = after_article(s, begin, end);
       at != begin && body_terms_re_->Match(s, at, end, RE2::ANCHOR_START, &g[1], 1))
     return true;
   if (body_terms_re_->Match(s, begin, end, RE2::ANCHOR_START, &g[1], 1)) return true;
-  return body_re_->Match(s, pos, s.size(), RE2::UNANCHORED, g, 3);  // not reached: the shapes agree
+  return body_re_->Match(s, begin, s.size(), RE2::ANCHOR_START, g, 3);  // not reached: the shapes agree
 }
 
 // country_re_.Match(s, pos, s.size(), UNANCHORED, g, 6) for g[0] to g[4], in
@@ -131,7 +160,7 @@ bool Engine::match_body(const re2::StringPiece& s, std::size_t pos, re2::StringP
 // adjective) goes to the capture engine.
 bool Engine::match_country(const re2::StringPiece& s, std::size_t pos, re2::StringPiece* g) const {
   if (!country_forms_re_) return country_re_->Match(s, pos, s.size(), RE2::UNANCHORED, g, 6);
-  if (!country_re_->Match(s, pos, s.size(), RE2::UNANCHORED, g, 1)) return false;
+  if (!leftmost_at_starts(*country_re_, *country_starts_, s, pos, g)) return false;
   const std::size_t begin = static_cast<std::size_t>(g[0].data() - s.data()), end = begin + g[0].size();
   const std::size_t word = after_article(s, begin, end);
   if (country_forms_re_->Match(s, word, end, RE2::ANCHOR_START, &g[1], 1)) {
@@ -140,7 +169,8 @@ bool Engine::match_country(const re2::StringPiece& s, std::size_t pos, re2::Stri
     g[3] = g[4] = g[5] = re2::StringPiece();
     return true;
   }
-  return country_re_->Match(s, pos, s.size(), RE2::UNANCHORED, g, 6);
+  // The leftmost match starts at `begin`: the capture engine reads it there.
+  return country_re_->Match(s, begin, s.size(), RE2::ANCHOR_START, g, 6);
 }
 
 // "China's DeepSeek", "Russia's antivirus maker Kaspersky": a possessive
