@@ -416,16 +416,38 @@ Result<std::unique_ptr<Engine>> Engine::build(Pack pack, const LoadOptions& opti
                                                 std::to_string(options.max_regex_memory) + " bytes");
   // The Set holds the references as written (lower case), which covers their
   // use mid-sentence; the mention pass matches them case-insensitively.
-  for (const auto& lexicon : p.lexicons) {
-    auto reader = internal::FrameReader::build(lexicon, p, o);
-    if (!reader) {
-      if (tolerate(reader.error())) continue;
-      return std::unexpected(reader.error());
+  // The clause layer of English (else of the first language) is built now;
+  // the others when a text in their language first needs them, so a run
+  // that reads one language compiles one lexicon. A check builds them all,
+  // to report every problem.
+  e->regex_options_ = o;
+  std::size_t primary = 0;
+  for (std::size_t i = 0; i < p.lexicons.size(); ++i)
+    if (p.lexicons[i].language == "en") {
+      primary = i;
+      break;
     }
-    e->readers_.push_back(std::move(*reader));
+  for (std::size_t i = 0; i < p.lexicons.size(); ++i) {
+    auto lazy = std::make_unique<LazyReader>();
+    lazy->lexicon = &p.lexicons[i];
+    if (problems || i == primary) {
+      std::optional<Error> failed;
+      std::call_once(lazy->once, [&] {
+        auto reader = internal::FrameReader::build(p.lexicons[i], p, o);
+        if (reader)
+          lazy->reader = std::move(*reader);
+        else
+          failed = reader.error();
+      });
+      if (failed) {
+        if (tolerate(*failed)) continue;
+        return std::unexpected(*failed);
+      }
+    }
+    e->readers_.push_back(std::move(lazy));
   }
   for (const auto& r : e->readers_)
-    if (!e->frames_ || r->language() == "en") e->frames_ = r.get();
+    if (r->reader && (!e->frames_ || r->lexicon->language == "en")) e->frames_ = r->reader.get();
   if (problems && !problems->empty()) return fail(ErrorCode::kConfig, problems->front());
   return e;
 }

@@ -8,6 +8,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <set>
 #include <string>
@@ -128,7 +129,15 @@ class Engine final : public RuleEngine {
   std::vector<std::unique_ptr<RE2>> scopes_;
   // The clause and discourse layers, one per language of the pack; `frames_`
   // is the one extract() reads with (English when the pack has it).
-  std::vector<std::unique_ptr<internal::FrameReader>> readers_;
+  // The English one (else the first) is built with the engine, the others on
+  // first use (reader_for).
+  struct LazyReader {
+    const internal::Lexicon* lexicon = nullptr;
+    std::once_flag once;
+    std::unique_ptr<internal::FrameReader> reader;
+  };
+  std::vector<std::unique_ptr<LazyReader>> readers_;
+  RE2::Options regex_options_;
   const internal::FrameReader* frames_ = nullptr;
   // The reader of `language`; null when the pack has no lexicon for it.
   const internal::FrameReader* reader_for(const std::string& language) const;

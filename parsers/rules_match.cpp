@@ -714,8 +714,15 @@ void Engine::analyse(std::string_view text, const text::Sentence& sentence, std:
 }
 
 const internal::FrameReader* Engine::reader_for(const std::string& language) const {
-  for (const auto& r : readers_)
-    if (r->language() == language) return r.get();
+  for (const auto& r : readers_) {
+    if (r->lexicon->language != language) continue;
+    // Built on first use; a lexicon that does not compile reads as none.
+    std::call_once(r->once, [&] {
+      if (auto reader = internal::FrameReader::build(*r->lexicon, pack_, regex_options_))
+        r->reader = std::move(*reader);
+    });
+    if (r->reader) return r->reader.get();
+  }
   return nullptr;
 }
 
