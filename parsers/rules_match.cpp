@@ -15,6 +15,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <tuple>
+#include <unordered_map>
 #include <filesystem>
 #include <fstream>
 #include <functional>
@@ -979,17 +980,22 @@ std::vector<Extraction> Engine::extract(std::string_view text, const ExtractCont
     return found;
   };
   // The last actor of each sentence, read when a frame asks for it.
-  std::vector<std::optional<std::optional<Entity>>> actors_seen(reader ? sentences.size() : 0);
+  // Kept only for the sentences read or asked about (few), not one slot per
+  // sentence of the text.
+  std::unordered_map<std::size_t, std::optional<Entity>> actors_seen;
   discourse.actor_in = [&](std::size_t j) -> std::optional<Entity> {
-    if (j >= actors_seen.size()) return std::nullopt;
-    if (!actors_seen[j]) {
+    if (!reader || j >= sentences.size()) return std::nullopt;
+    auto it = actors_seen.find(j);
+    if (it == actors_seen.end()) {
       const std::string_view sj = sentences[j].view(text);
       const SetHits h = scan(sj);
-      actors_seen[j] = (h.bodies || h.countries || h.appositives || h.failed)
-                           ? last_actor_of(sentence_mentions(sj, std::nullopt, h, MentionHints{}))
-                           : std::nullopt;
+      it = actors_seen
+               .emplace(j, (h.bodies || h.countries || h.appositives || h.failed)
+                               ? last_actor_of(sentence_mentions(sj, std::nullopt, h, MentionHints{}))
+                               : std::nullopt)
+               .first;
     }
-    return *actors_seen[j];
+    return it->second;
   };
   std::vector<int> vendors_here;
   for (std::size_t i = 0; i < sentences.size(); ++i) {
@@ -1072,7 +1078,7 @@ std::vector<Extraction> Engine::extract(std::string_view text, const ExtractCont
         analyse(text, sentence, cut, ms, hits, date, context, out, vendor_after);
       else if (vendor_in_sentence)
         vendor_after = vendor_in_sentence;
-      if (reader) actors_seen[i] = last_actor_of(ms);
+      if (reader) actors_seen.insert_or_assign(i, last_actor_of(ms));
       if (frame_candidate)
         add_frames(*reader, text, sentence, cut, ms, discourse, date, context, out);
       else if (reader)
