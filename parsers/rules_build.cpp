@@ -275,11 +275,12 @@ Result<std::unique_ptr<Engine>> Engine::build(Pack pack, const LoadOptions& opti
   if (std::none_of(country_forms.begin(), country_forms.end(), [](const std::string& t) {
         return !t.empty() && std::isspace(static_cast<unsigned char>(t.front()));
       })) {
-    auto forms = compile(alternation(country_forms), o, "country dictionary");
-    if (!forms) return std::unexpected(forms.error());
+    // The forms alone are compiled when a sentence first names a country
+    // (country_forms()): a large alternation that a text naming no vendor or
+    // no country never needs.
+    e->country_forms_pattern_ = alternation(country_forms);
     auto tail = compile(poss + "?" + head_tail, o, "country dictionary");
     if (!tail) return std::unexpected(tail.error());
-    e->country_forms_re_ = std::move(*forms);
     e->country_tail_re_ = std::move(*tail);
     std::vector<std::string> country_words = country_forms;
     country_words.insert(country_words.end(), country_adjs.begin(), country_adjs.end());

@@ -118,7 +118,10 @@ class Engine final : public RuleEngine {
   std::unique_ptr<RE2> body_terms_re_;  // body_re_'s group 1 alone; null when match_body must not use it
   std::unique_ptr<internal::TermStarts> body_starts_, country_starts_;  // where their dictionary terms may start
   // country_re_'s groups 1 and 2 alone; null when match_country must not use them.
-  std::unique_ptr<RE2> country_forms_re_, country_tail_re_;
+  std::unique_ptr<RE2> country_tail_re_;
+  std::string country_forms_pattern_;  // country_forms_re_, compiled on first use in match_country()
+  mutable std::unique_ptr<RE2> country_forms_re_;
+  mutable std::once_flag country_forms_once_;
   std::unordered_map<std::string, int> vendor_terms_, body_terms_, country_forms_, country_adjectives_;
   std::set<std::string> regulator_heads_, court_heads_, not_actors_, adjective_words_, head_modifiers_;
   // Cue regexes by kind and scope.
