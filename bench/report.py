@@ -477,7 +477,10 @@ def main():
         f"| runs per cheap benchmark | {a.runs} |", ""]
     parts = [("feeds", feeds_section(a.work)), ("articles", articles_section(a.work)),
              ("article peers (Readability, readability-lxml)", article_peers_section(a.work)),
-             ("rules", rules_section(a.work)), ("store", store_section(a.work, a.store_events)),
+             ("rules", rules_section(a.work)),
+             ("rules CLI", generic_section(a.work, "bench_rules_cli",
+                                          "Rules: a 4.7 MB news file through the CLI, and start-up")),
+             ("store", store_section(a.work, a.store_events)),
              ("scale-out", scaleout_section(a.work))]
     for tag in ("bench_crawl", "bench_crawl_newsboat"):
         parts.append((tag, newsboat_section(a.work, tag) or generic_section(a.work, tag, f"Crawl: {tag}")))

@@ -68,6 +68,11 @@ if [ -x "$build/bench/bench_rules" ]; then
   done
 fi
 
+# ---- rules through the CLI: a 4.7 MB news file and the pack's start-up ----------
+if [ -x "$banwatch_bin" ]; then
+  (cd "$root" && measure "bench_rules_cli.1" "$root/bench/bench_rules_cli.sh" "$banwatch_bin" "$runs")
+fi
+
 # ---- store: a million events appended, then the one-month query ---------------
 if [ -x "$build/bench/bench_store" ]; then
   measure "store.1" "$build/bench/bench_store" --events "$store_events" --repeat 9 --db "$work/store.db"

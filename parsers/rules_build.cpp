@@ -260,6 +260,7 @@ Result<std::unique_ptr<Engine>> Engine::build(Pack pack, const LoadOptions& opti
     auto alt = compile(body_alternation, o, "body dictionary");
     if (!alt) return std::unexpected(alt.error());
     e->body_terms_re_ = std::move(*alt);
+    e->body_starts_ = std::make_unique<internal::TermStarts>(body_terms);
   }
   // Country forms, optionally with a head noun ("Italy's public authorities",
   // "the U.S. government"); adjectives only with one ("Italian agencies").
@@ -274,12 +275,16 @@ Result<std::unique_ptr<Engine>> Engine::build(Pack pack, const LoadOptions& opti
   if (std::none_of(country_forms.begin(), country_forms.end(), [](const std::string& t) {
         return !t.empty() && std::isspace(static_cast<unsigned char>(t.front()));
       })) {
-    auto forms = compile(alternation(country_forms), o, "country dictionary");
-    if (!forms) return std::unexpected(forms.error());
+    // The forms alone are compiled when a sentence first names a country
+    // (country_forms()): a large alternation that a text naming no vendor or
+    // no country never needs.
+    e->country_forms_pattern_ = alternation(country_forms);
     auto tail = compile(poss + "?" + head_tail, o, "country dictionary");
     if (!tail) return std::unexpected(tail.error());
-    e->country_forms_re_ = std::move(*forms);
     e->country_tail_re_ = std::move(*tail);
+    std::vector<std::string> country_words = country_forms;
+    country_words.insert(country_words.end(), country_adjs.begin(), country_adjs.end());
+    e->country_starts_ = std::make_unique<internal::TermStarts>(country_words);
   }
   const std::string appositive_pattern = "(" + alternation(p.appositive_heads) + ")\\s+(" + kProper + ")";
   auto are = compile(appositive_pattern, o, "appositive heads");
@@ -412,16 +417,38 @@ Result<std::unique_ptr<Engine>> Engine::build(Pack pack, const LoadOptions& opti
                                                 std::to_string(options.max_regex_memory) + " bytes");
   // The Set holds the references as written (lower case), which covers their
   // use mid-sentence; the mention pass matches them case-insensitively.
-  for (const auto& lexicon : p.lexicons) {
-    auto reader = internal::FrameReader::build(lexicon, p, o);
-    if (!reader) {
-      if (tolerate(reader.error())) continue;
-      return std::unexpected(reader.error());
+  // The clause layer of English (else of the first language) is built now;
+  // the others when a text in their language first needs them, so a run
+  // that reads one language compiles one lexicon. A check builds them all,
+  // to report every problem.
+  e->regex_options_ = o;
+  std::size_t primary = 0;
+  for (std::size_t i = 0; i < p.lexicons.size(); ++i)
+    if (p.lexicons[i].language == "en") {
+      primary = i;
+      break;
     }
-    e->readers_.push_back(std::move(*reader));
+  for (std::size_t i = 0; i < p.lexicons.size(); ++i) {
+    auto lazy = std::make_unique<LazyReader>();
+    lazy->lexicon = &p.lexicons[i];
+    if (problems || i == primary) {
+      std::optional<Error> failed;
+      std::call_once(lazy->once, [&] {
+        auto reader = internal::FrameReader::build(p.lexicons[i], p, o);
+        if (reader)
+          lazy->reader = std::move(*reader);
+        else
+          failed = reader.error();
+      });
+      if (failed) {
+        if (tolerate(*failed)) continue;
+        return std::unexpected(*failed);
+      }
+    }
+    e->readers_.push_back(std::move(lazy));
   }
   for (const auto& r : e->readers_)
-    if (!e->frames_ || r->language() == "en") e->frames_ = r.get();
+    if (r->reader && (!e->frames_ || r->lexicon->language == "en")) e->frames_ = r->reader.get();
   if (problems && !problems->empty()) return fail(ErrorCode::kConfig, problems->front());
   return e;
 }

@@ -8,6 +8,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <set>
 #include <string>
@@ -86,6 +87,12 @@ class Engine final : public RuleEngine {
   };
   SetHits scan(std::string_view sentence) const;
   std::vector<Mention> mentions(std::string_view s, std::optional<int> last_vendor, const MentionHints& hints) const;
+  // The leftmost match (g[0] only) of `re` in s from `pos`, for a dictionary
+  // pattern whose matches open with a term of `starts` or with an optional
+  // "[Tt]he\s+" before one: anchored searches where a match may start, which
+  // find what RE2's unanchored search finds without its reverse program.
+  static bool leftmost_at_starts(const RE2& re, const internal::TermStarts& starts, const re2::StringPiece& s,
+                                 std::size_t pos, re2::StringPiece* g);
   bool match_body(const re2::StringPiece& s, std::size_t pos, re2::StringPiece* g) const;
   bool match_country(const re2::StringPiece& s, std::size_t pos, re2::StringPiece* g) const;
   void analyse(std::string_view text, const text::Sentence& sentence, std::string_view s,
@@ -109,8 +116,12 @@ class Engine final : public RuleEngine {
   std::unique_ptr<RE2> vendor_re_, reference_re_, body_re_, country_re_, appositive_re_;
   std::unique_ptr<internal::TermStarts> vendor_starts_;  // where vendor_re_ may match
   std::unique_ptr<RE2> body_terms_re_;  // body_re_'s group 1 alone; null when match_body must not use it
+  std::unique_ptr<internal::TermStarts> body_starts_, country_starts_;  // where their dictionary terms may start
   // country_re_'s groups 1 and 2 alone; null when match_country must not use them.
-  std::unique_ptr<RE2> country_forms_re_, country_tail_re_;
+  std::unique_ptr<RE2> country_tail_re_;
+  std::string country_forms_pattern_;  // country_forms_re_, compiled on first use in match_country()
+  mutable std::unique_ptr<RE2> country_forms_re_;
+  mutable std::once_flag country_forms_once_;
   std::unordered_map<std::string, int> vendor_terms_, body_terms_, country_forms_, country_adjectives_;
   std::set<std::string> regulator_heads_, court_heads_, not_actors_, adjective_words_, head_modifiers_;
   // Cue regexes by kind and scope.
@@ -121,7 +132,15 @@ class Engine final : public RuleEngine {
   std::vector<std::unique_ptr<RE2>> scopes_;
   // The clause and discourse layers, one per language of the pack; `frames_`
   // is the one extract() reads with (English when the pack has it).
-  std::vector<std::unique_ptr<internal::FrameReader>> readers_;
+  // The English one (else the first) is built with the engine, the others on
+  // first use (reader_for).
+  struct LazyReader {
+    const internal::Lexicon* lexicon = nullptr;
+    std::once_flag once;
+    std::unique_ptr<internal::FrameReader> reader;
+  };
+  std::vector<std::unique_ptr<LazyReader>> readers_;
+  RE2::Options regex_options_;
   const internal::FrameReader* frames_ = nullptr;
   // The reader of `language`; null when the pack has no lexicon for it.
   const internal::FrameReader* reader_for(const std::string& language) const;

@@ -15,6 +15,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <tuple>
+#include <unordered_map>
 #include <filesystem>
 #include <fstream>
 #include <functional>
@@ -115,6 +116,35 @@ std::size_t after_article(const re2::StringPiece& s, std::size_t begin, std::siz
   return at;
 }
 
+namespace {
+
+// The first position >= `from` where "[Tt]he" and a whitespace byte (RE2's
+// \s) start; text.size() if none.
+std::size_t next_article(std::string_view text, std::size_t from) {
+  for (std::size_t i = from; i + 3 < text.size(); ++i) {
+    if (text[i + 1] != 'h' || text[i + 2] != 'e' || (text[i] != 'T' && text[i] != 't')) continue;
+    const char c = text[i + 3];
+    if (c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r') return i;
+  }
+  return text.size();
+}
+
+}  // namespace
+
+bool Engine::leftmost_at_starts(const RE2& re, const internal::TermStarts& starts, const re2::StringPiece& s,
+                                std::size_t pos, re2::StringPiece* g) {
+  const std::string_view text(s.data(), s.size());
+  std::size_t term = starts.next(text, pos), article = next_article(text, pos);
+  while (true) {
+    const std::size_t at = std::min(term, article);
+    if (at >= text.size()) return false;
+    // The leftmost match is the first possible start where the anchored search succeeds.
+    if (re.Match(s, at, s.size(), RE2::ANCHOR_START, g, 1)) return true;
+    if (at == term) term = starts.next(text, at + 1);
+    if (at == article) article = next_article(text, at + 1);
+  }
+}
+
 // body_re_.Match(s, pos, s.size(), UNANCHORED, g, 3) for g[0] and g[1]. The
 // capture engine over the body dictionary's long alternation is what costs;
 // here the DFAs find the match, and group 1 follows from the pattern's shape,
@@ -123,13 +153,13 @@ std::size_t after_article(const re2::StringPiece& s, std::size_t begin, std::siz
 // there wins (what follows it is optional).
 bool Engine::match_body(const re2::StringPiece& s, std::size_t pos, re2::StringPiece* g) const {
   if (!body_terms_re_) return body_re_->Match(s, pos, s.size(), RE2::UNANCHORED, g, 3);
-  if (!body_re_->Match(s, pos, s.size(), RE2::UNANCHORED, g, 1)) return false;
+  if (!leftmost_at_starts(*body_re_, *body_starts_, s, pos, g)) return false;
   const std::size_t begin = static_cast<std::size_t>(g[0].data() - s.data()), end = begin + g[0].size();
   if (const std::size_t at = after_article(s, begin, end);
       at != begin && body_terms_re_->Match(s, at, end, RE2::ANCHOR_START, &g[1], 1))
     return true;
   if (body_terms_re_->Match(s, begin, end, RE2::ANCHOR_START, &g[1], 1)) return true;
-  return body_re_->Match(s, pos, s.size(), RE2::UNANCHORED, g, 3);  // not reached: the shapes agree
+  return body_re_->Match(s, begin, s.size(), RE2::ANCHOR_START, g, 3);  // not reached: the shapes agree
 }
 
 // country_re_.Match(s, pos, s.size(), UNANCHORED, g, 6) for g[0] to g[4], in
@@ -140,17 +170,23 @@ bool Engine::match_body(const re2::StringPiece& s, std::size_t pos, re2::StringP
 // optional tail is the tail's own leftmost match there. Anything else (an
 // adjective) goes to the capture engine.
 bool Engine::match_country(const re2::StringPiece& s, std::size_t pos, re2::StringPiece* g) const {
-  if (!country_forms_re_) return country_re_->Match(s, pos, s.size(), RE2::UNANCHORED, g, 6);
-  if (!country_re_->Match(s, pos, s.size(), RE2::UNANCHORED, g, 1)) return false;
+  if (!country_starts_) return country_re_->Match(s, pos, s.size(), RE2::UNANCHORED, g, 6);
+  if (!leftmost_at_starts(*country_re_, *country_starts_, s, pos, g)) return false;
   const std::size_t begin = static_cast<std::size_t>(g[0].data() - s.data()), end = begin + g[0].size();
   const std::size_t word = after_article(s, begin, end);
-  if (country_forms_re_->Match(s, word, end, RE2::ANCHOR_START, &g[1], 1)) {
+  // Compiled on first use; should it not compile, the capture engine below reads every match.
+  std::call_once(country_forms_once_, [this] {
+    auto re = std::make_unique<RE2>(country_forms_pattern_, regex_options_);
+    if (re->ok()) country_forms_re_ = std::move(re);
+  });
+  if (country_forms_re_ && country_forms_re_->Match(s, word, end, RE2::ANCHOR_START, &g[1], 1)) {
     const std::size_t form_end = static_cast<std::size_t>(g[1].data() - s.data()) + g[1].size();
     if (!country_tail_re_->Match(s, form_end, end, RE2::ANCHOR_START, &g[2], 1)) g[2] = re2::StringPiece();
     g[3] = g[4] = g[5] = re2::StringPiece();
     return true;
   }
-  return country_re_->Match(s, pos, s.size(), RE2::UNANCHORED, g, 6);
+  // The leftmost match starts at `begin`: the capture engine reads it there.
+  return country_re_->Match(s, begin, s.size(), RE2::ANCHOR_START, g, 6);
 }
 
 // "China's DeepSeek", "Russia's antivirus maker Kaspersky": a possessive
@@ -697,8 +733,15 @@ void Engine::analyse(std::string_view text, const text::Sentence& sentence, std:
 }
 
 const internal::FrameReader* Engine::reader_for(const std::string& language) const {
-  for (const auto& r : readers_)
-    if (r->language() == language) return r.get();
+  for (const auto& r : readers_) {
+    if (r->lexicon->language != language) continue;
+    // Built on first use; a lexicon that does not compile reads as none.
+    std::call_once(r->once, [&] {
+      if (auto reader = internal::FrameReader::build(*r->lexicon, pack_, regex_options_))
+        r->reader = std::move(*reader);
+    });
+    if (r->reader) return r->reader.get();
+  }
   return nullptr;
 }
 
@@ -955,17 +998,22 @@ std::vector<Extraction> Engine::extract(std::string_view text, const ExtractCont
     return found;
   };
   // The last actor of each sentence, read when a frame asks for it.
-  std::vector<std::optional<std::optional<Entity>>> actors_seen(reader ? sentences.size() : 0);
+  // Kept only for the sentences read or asked about (few), not one slot per
+  // sentence of the text.
+  std::unordered_map<std::size_t, std::optional<Entity>> actors_seen;
   discourse.actor_in = [&](std::size_t j) -> std::optional<Entity> {
-    if (j >= actors_seen.size()) return std::nullopt;
-    if (!actors_seen[j]) {
+    if (!reader || j >= sentences.size()) return std::nullopt;
+    auto it = actors_seen.find(j);
+    if (it == actors_seen.end()) {
       const std::string_view sj = sentences[j].view(text);
       const SetHits h = scan(sj);
-      actors_seen[j] = (h.bodies || h.countries || h.appositives || h.failed)
-                           ? last_actor_of(sentence_mentions(sj, std::nullopt, h, MentionHints{}))
-                           : std::nullopt;
+      it = actors_seen
+               .emplace(j, (h.bodies || h.countries || h.appositives || h.failed)
+                               ? last_actor_of(sentence_mentions(sj, std::nullopt, h, MentionHints{}))
+                               : std::nullopt)
+               .first;
     }
-    return *actors_seen[j];
+    return it->second;
   };
   std::vector<int> vendors_here;
   for (std::size_t i = 0; i < sentences.size(); ++i) {
@@ -1057,7 +1105,7 @@ std::vector<Extraction> Engine::extract(std::string_view text, const ExtractCont
         analyse(text, sentence, cut, ms, hits, date, context, out, vendor_after);
       else if (vendor_in_sentence)
         vendor_after = vendor_in_sentence;
-      if (reader) actors_seen[i] = last_actor_of(ms);
+      if (reader) actors_seen.insert_or_assign(i, last_actor_of(ms));
       if (frame_candidate)
         add_frames(*reader, text, sentence, cut, ms, discourse, date, context, out);
       else if (reader)
