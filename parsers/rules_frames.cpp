@@ -887,8 +887,10 @@ std::vector<FrameReader::Frame> FrameReader::read(std::string_view s, const std:
         if (items[j].in_parens && !items[i].in_parens) continue;
         // "Russia's communications watchdog Roskomnadzor": the body named
         // right after a country's description is the actor.
+        // Only a space stands between: "Canada, Australia" is a list.
         if (j + 1 < items.size() && items[j + 1].role == Role::kActor && items[j + 1].begin >= items[j].end &&
-            items[j + 1].begin - items[j].end <= 2 && items[j + 1].mention->entity >= 0)
+            items[j + 1].begin - items[j].end <= 2 && items[j + 1].mention->entity >= 0 &&
+            s.substr(items[j].end, items[j + 1].begin - items[j].end).find_first_not_of(' ') == std::string_view::npos)
           j = j + 1;
         if (auto e = actor_entity(items[j])) {
           e->how = how + ": " + e->how;
