@@ -1174,10 +1174,19 @@ std::vector<FrameReader::Frame> FrameReader::read(std::string_view s, const std:
       // one after an agent marker belongs to an aside when another stands
       // before it ("The app, owned by X, was banned"; but "radios made by X
       // were banned" are X's).
+      // The agent marker may stand a few words before ("owned by Chinese company X").
+      auto after_agent_marker = [&](const Item& item) {
+        const std::size_t wi = word_at_or_after(item.begin);
+        for (std::size_t k = wi; k-- > 0 && wi - k <= 4;) {
+          if (s.substr(words[k].end, item.begin - words[k].end).find_first_of(",;:()") != std::string_view::npos)
+            return false;
+          if (agent_markers_.contains(words[k].key)) return true;
+        }
+        return false;
+      };
       for (auto it = left.rbegin(); it != left.rend(); ++it) {
         const Item& item = items[*it];
-        if (const std::size_t wi = word_at_or_after(item.begin);
-            is_vendorish(item.role) && wi > 0 && agent_markers_.contains(words[wi - 1].key) &&
+        if (is_vendorish(item.role) && after_agent_marker(item) &&
             std::any_of(std::next(it), left.rend(), [&](std::size_t j) { return is_vendorish(items[j].role); }))
           continue;
         if (is_vendorish(item.role) || item.role == Role::kPronounSg || item.role == Role::kPronounPl) {

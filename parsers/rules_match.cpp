@@ -502,7 +502,7 @@ std::vector<Mention> Engine::mentions(std::string_view s, std::optional<int> las
       how = "reference '" + std::string(g[0].data(), g[0].size()) + "' to the vendor named earlier in the sentence";
     } else if (last_vendor) {
       vendor = *last_vendor;
-      how = "reference '" + std::string(g[0].data(), g[0].size()) + "' to the vendor named last in the paragraph";
+      how = "reference '" + std::string(g[0].data(), g[0].size()) + "' to the vendor named last";
     } else {
       return;
     }
@@ -1114,7 +1114,12 @@ std::vector<Extraction> Engine::extract(std::string_view text, const ExtractCont
       known.bodies = hits.bodies;
       known.appositives = hits.appositives;
       known.countries = hits.countries;
-      const std::vector<Mention> ms = sentence_mentions(s, last_vendor, hits, known);
+      // A reference opening a paragraph ("The app, owned by X, was banned"
+      // on a line of its own) is the vendor the last two sentences named.
+      std::optional<int> referred = last_vendor;
+      if (!referred && reader && discourse.last_vendor >= 0 && i - discourse.last_vendors_sentence <= 2)
+        referred = discourse.last_vendor;
+      const std::vector<Mention> ms = sentence_mentions(s, referred, hits, known);
       const std::string_view cut = s.substr(0, std::min(s.size(), kMaxSentenceBytes));
       if (candidate)
         analyse(text, sentence, cut, ms, hits, date, context, out, vendor_after);

@@ -487,5 +487,25 @@ TEST_F(Frames, NamedCourtIsTheActor) {
   EXPECT_EQ(x->event.actor_type, "other");
 }
 
+// A reference opening a paragraph of its own is the vendor the last
+// sentences named; a vendor in an ownership aside ("owned by Chinese company
+// X") is not what the passive is about.
+TEST_F(Frames, ReferenceOpeningAParagraphTakesTheVendorNamedBefore) {
+  auto xs =
+      run("Estonia will remove WeChat from ministry phones next month.\n\n"
+          "The app, developed by the Chinese group Tencent, has already been shut out of official devices in Latvia.");
+  const auto* x = find(xs, "WeChat", "ban");
+  ASSERT_NE(x, nullptr) << dump(xs);
+  EXPECT_EQ(x->event.actor, "Latvia");
+  EXPECT_EQ(find(xs, "Tencent", "ban"), nullptr) << dump(xs);
+
+  xs =
+      run("Kaspersky has sold antivirus suites to schools for years.\n\n"
+          "Two provinces have since dropped the software, and Ontario shut out the software last week.");
+  x = find(xs, "Kaspersky", "ban");
+  ASSERT_NE(x, nullptr) << dump(xs);
+  EXPECT_EQ(x->event.actor, "Ontario");
+}
+
 }  // namespace
 }  // namespace banwatch::rules
