@@ -501,7 +501,7 @@ TEST_F(Frames, ReferenceOpeningAParagraphTakesTheVendorNamedBefore) {
 
   xs =
       run("Kaspersky has sold antivirus suites to schools for years.\n\n"
-          "Two provinces have since dropped the software, and Ontario shut out the software last week.");
+          "Two provinces have since dropped its suites, and Ontario shut out the antivirus maker last week.");
   x = find(xs, "Kaspersky", "ban");
   ASSERT_NE(x, nullptr) << dump(xs);
   EXPECT_EQ(x->event.actor, "Ontario");
