@@ -103,6 +103,10 @@ class Engine final : public RuleEngine {
                        const std::string& language = "en") const;
   bool bad_subject(std::string_view name) const;
   bool vendor_of_country(std::string_view s, std::size_t country_end, const std::vector<Mention>& known) const;
+  // Courts named by their place ("the Islamabad High Court", "Moscow's
+  // Tagansky District Court"): capitalized words ending in a court head of the
+  // pack. A country's own court ("Brazil's Supreme Court") acts for the country.
+  void named_courts(std::string_view s, std::vector<Mention>& accepted) const;
 
   Pack pack_;
   std::string version_;

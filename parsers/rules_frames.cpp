@@ -920,8 +920,10 @@ std::vector<FrameReader::Frame> FrameReader::read(std::string_view s, const std:
         if (items[j].in_parens && !items[i].in_parens) continue;
         // "Russia's communications watchdog Roskomnadzor": the body named
         // right after a country's description is the actor.
+        // Only a space stands between: "Canada, Australia" is a list.
         if (j + 1 < items.size() && items[j + 1].role == Role::kActor && items[j + 1].begin >= items[j].end &&
-            items[j + 1].begin - items[j].end <= 2 && items[j + 1].mention->entity >= 0)
+            items[j + 1].begin - items[j].end <= 2 && items[j + 1].mention->entity >= 0 &&
+            s.substr(items[j].end, items[j + 1].begin - items[j].end).find_first_not_of(' ') == std::string_view::npos)
           j = j + 1;
         if (auto e = actor_entity(items[j])) {
           e->how = how + ": " + e->how;
@@ -1206,10 +1208,19 @@ std::vector<FrameReader::Frame> FrameReader::read(std::string_view s, const std:
       // before it ("The app, owned by X, was banned"; but "radios made by X
       // were banned" are X's).
       std::optional<std::size_t> agent_before;  // "wurde von der Regierung verboten"
+      // The agent marker may stand a few words before ("owned by Chinese company X").
+      auto after_agent_marker = [&](const Item& item) {
+        const std::size_t wi = word_at_or_after(item.begin);
+        for (std::size_t k = wi; k-- > 0 && wi - k <= 4;) {
+          if (s.substr(words[k].end, item.begin - words[k].end).find_first_of(",;:()") != std::string_view::npos)
+            return false;
+          if (agent_markers_.contains(words[k].key)) return true;
+        }
+        return false;
+      };
       for (auto it = left.rbegin(); it != left.rend(); ++it) {
         const Item& item = items[*it];
-        if (const std::size_t wi = word_at_or_after(item.begin);
-            is_vendorish(item.role) && wi > 0 && agent_markers_.contains(words[wi - 1].key) &&
+        if (is_vendorish(item.role) && after_agent_marker(item) &&
             std::any_of(std::next(it), left.rend(), [&](std::size_t j) { return is_vendorish(items[j].role); }))
           continue;
         if (is_actorish(item.role) && !agent_before && lexicon_.objects_before_verb && marked_agent_or_place(item)) {

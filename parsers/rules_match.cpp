@@ -219,6 +219,89 @@ bool Engine::vendor_of_country(std::string_view s, std::size_t country_end, cons
   return false;
 }
 
+void Engine::named_courts(std::string_view s, std::vector<Mention>& accepted) const {
+  // The sentence's words (letters, digits, apostrophes and hyphens inside).
+  struct W {
+    std::size_t begin, end;
+  };
+  std::vector<W> words;
+  for (std::size_t i = 0; i < s.size();) {
+    const unsigned char c = static_cast<unsigned char>(s[i]);
+    if (!(std::isalnum(c) || c >= 0x80)) {
+      ++i;
+      continue;
+    }
+    std::size_t e = i;
+    while (e < s.size() &&
+           (std::isalnum(static_cast<unsigned char>(s[e])) || static_cast<unsigned char>(s[e]) >= 0x80 ||
+            ((s[e] == '\'' || s[e] == '-' || s[e] == '.') && e + 1 < s.size() &&
+             std::isalnum(static_cast<unsigned char>(s[e + 1])))))
+      ++e;
+    // A typographic apostrophe before "s" stays inside the word.
+    while (s.substr(e).starts_with("\xE2\x80\x99s") &&
+           (e + 4 >= s.size() || !std::isalnum(static_cast<unsigned char>(s[e + 4]))))
+      e += 4;
+    words.push_back({i, e});
+    i = e;
+  }
+  auto capital = [&](const W& w) { return std::isupper(static_cast<unsigned char>(s[w.begin])) != 0; };
+  auto bare = [&](const W& w) {  // the word without its possessive
+    std::string_view t = s.substr(w.begin, w.end - w.begin);
+    for (const char* poss : {"'s", "\xE2\x80\x99s"})
+      if (t.size() > std::strlen(poss) && t.ends_with(poss)) t.remove_suffix(std::strlen(poss));
+    return t;
+  };
+  auto is_head = [&](const W& w) { return capital(w) && court_heads_.contains(term_key(bare(w))); };
+  auto joined = [&](const W& a, const W& b) {  // only spaces between
+    return s.substr(a.end, b.begin - a.end).find_first_not_of(' ') == std::string_view::npos;
+  };
+  for (std::size_t k = 0; k < words.size(); ++k) {
+    if (!is_head(words[k]) || (k > 0 && is_head(words[k - 1]) && joined(words[k - 1], words[k]))) continue;
+    // Back over capitalized words: modifiers ("High", "District") and the
+    // place; a possessive ends the place ("Moscow's Tagansky District Court").
+    std::size_t first = k;
+    int country = -1;
+    bool proper = false, own = false;
+    while (first > 0 && k - first < 5 && capital(words[first - 1]) && joined(words[first - 1], words[first])) {
+      const std::string key = term_key(bare(words[first - 1]));
+      if (not_actors_.contains(key) && !head_modifiers_.contains(key)) break;
+      --first;
+      if (head_modifiers_.contains(key)) continue;
+      proper = true;
+      if (auto f = country_forms_.find(key); f != country_forms_.end()) {
+        country = f->second;
+        own = term_key(pack_.actors[std::size_t(country)].name) == key;
+      } else if (auto a = country_adjectives_.find(key); a != country_adjectives_.end()) {
+        country = a->second;
+        own = true;
+      }
+    }
+    if (!proper) continue;
+    std::size_t last = k;  // "Court Justice X": the court ends at its last head
+    while (last + 1 < words.size() && is_head(words[last + 1]) && joined(words[last], words[last + 1])) ++last;
+    Mention m{words[first].begin, words[k].end, MentionKind::kActor, -1, "", "other", ""};
+    // "the Islamabad High Court (IHC)": the acronym belongs to the name.
+    static const RE2 acronym(R"(^\s*\([A-Z][A-Za-z.&]{1,12}\))");
+    if (re2::StringPiece rest(s.data() + m.end, s.size() - m.end); last == k && RE2::Consume(&rest, acronym))
+      m.end = static_cast<std::size_t>(rest.data() - s.data());
+    if (std::any_of(accepted.begin(), accepted.end(),
+                    [&](const Mention& a) { return a.begin < words[k].end && words[first].begin < a.end; }))
+      continue;  // a known body ("U.S. District Court") or a vendor
+    std::string name;
+    for (std::size_t j = first; j <= k; ++j) name += (name.empty() ? "" : " ") + std::string(bare(words[j]));
+    if (own) {
+      m.entity = country;
+      m.name = pack_.actors[std::size_t(country)].name;
+      m.how = "court of " + m.name + ": '" + name + "'";
+    } else {
+      m.name = name;
+      m.how = "named court: '" + name + "'";
+    }
+    accepted.push_back(std::move(m));
+    k = last;
+  }
+}
+
 bool Engine::bad_subject(std::string_view name) const {
   std::string key = term_key(name);  // also drops a leading "the "
   if (key.empty() || not_actors_.contains(key) || adjective_words_.contains(key)) return true;
@@ -275,6 +358,8 @@ std::vector<Mention> Engine::mentions(std::string_view s, std::optional<int> las
     m.how = "actor dictionary: '" + std::string(g[0].data(), g[0].size()) + "'";
     accepted.push_back(std::move(m));
   }
+  // 2b. Courts named by their place.
+  named_courts(s, accepted);
   // 3. Appositives naming an unknown organization: "MSP software provider
   // Kaseya", "Telecom and IT services giant NTT". The descriptor words before
   // the head noun belong to the mention (so "Australia" in "Australia and New
@@ -466,7 +551,7 @@ std::vector<Mention> Engine::mentions(std::string_view s, std::optional<int> las
       how = "reference '" + std::string(g[0].data(), g[0].size()) + "' to the vendor named earlier in the sentence";
     } else if (last_vendor) {
       vendor = *last_vendor;
-      how = "reference '" + std::string(g[0].data(), g[0].size()) + "' to the vendor named last in the paragraph";
+      how = "reference '" + std::string(g[0].data(), g[0].size()) + "' to the vendor named last";
     } else {
       return;
     }
@@ -1099,7 +1184,12 @@ std::vector<Extraction> Engine::extract(std::string_view text, const ExtractCont
       known.bodies = hits.bodies;
       known.appositives = hits.appositives;
       known.countries = hits.countries;
-      const std::vector<Mention> ms = sentence_mentions(s, last_vendor, hits, known);
+      // A reference opening a paragraph ("The app, owned by X, was banned"
+      // on a line of its own) is the vendor the last two sentences named.
+      std::optional<int> referred = last_vendor;
+      if (!referred && reader && discourse.last_vendor >= 0 && i - discourse.last_vendors_sentence <= 2)
+        referred = discourse.last_vendor;
+      const std::vector<Mention> ms = sentence_mentions(s, referred, hits, known);
       const std::string_view cut = s.substr(0, std::min(s.size(), kMaxSentenceBytes));
       if (candidate)
         analyse(text, sentence, cut, ms, hits, date, context, out, vendor_after);

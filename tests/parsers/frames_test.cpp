@@ -466,5 +466,64 @@ TEST_F(Frames, SuspensionIsABanNoun) {
   ASSERT_NE(x, nullptr) << dump(xs);
 }
 
+// Actors in a list are each an actor, even after a preposition ("shut out in
+// A, B and C", "including A, B and C").
+TEST_F(Frames, ListOfActorsAfterAPrepositionKeepsItsFirstItem) {
+  auto xs = run("Hikvision cameras were shut out in Denmark, Norway and Finland last spring.");
+  std::vector<std::string> actors;
+  for (const auto& x : xs)
+    if (x.event.vendor == "Hikvision" && x.event.action == "ban") actors.push_back(x.event.actor);
+  std::sort(actors.begin(), actors.end());
+  EXPECT_EQ(actors, (std::vector<std::string>{"Denmark", "Finland", "Norway"})) << dump(xs);
+
+  xs = run("A handful of states, including Poland, Estonia and Latvia, have since shut out ZTE from tenders.");
+  actors.clear();
+  for (const auto& x : xs)
+    if (x.event.vendor == "ZTE" && x.event.action == "ban") actors.push_back(x.event.actor);
+  std::sort(actors.begin(), actors.end());
+  EXPECT_EQ(actors, (std::vector<std::string>{"Estonia", "Latvia", "Poland"})) << dump(xs);
+}
+
+// A court named by its place is the actor, not its country; a country's own
+// court acts for the country.
+TEST_F(Frames, NamedCourtIsTheActor) {
+  auto xs = run("The Lahore High Court (LHC) on Tuesday told regulators to shut down Telegram within a week.");
+  const auto* x = find(xs, "Telegram", "ban");
+  ASSERT_NE(x, nullptr) << dump(xs);
+  EXPECT_EQ(x->event.actor, "Lahore High Court");
+  EXPECT_EQ(x->event.actor_type, "other");
+
+  xs = run("Kyiv's Pechersk District Court has ordered the blocking of VKontakte.");
+  x = find(xs, "VKontakte", "ban");
+  ASSERT_NE(x, nullptr) << dump(xs);
+  EXPECT_EQ(x->event.actor, "Kyiv Pechersk District Court");
+
+  xs = run("Indian Supreme Court judge R. Mehta ordered the suspension of TikTok downloads.");
+  x = find(xs, "TikTok", "ban");
+  ASSERT_NE(x, nullptr) << dump(xs);
+  EXPECT_EQ(x->event.actor, "India");
+  EXPECT_EQ(x->event.actor_type, "other");
+}
+
+// A reference opening a paragraph of its own is the vendor the last
+// sentences named; a vendor in an ownership aside ("owned by Chinese company
+// X") is not what the passive is about.
+TEST_F(Frames, ReferenceOpeningAParagraphTakesTheVendorNamedBefore) {
+  auto xs =
+      run("Estonia will remove WeChat from ministry phones next month.\n\n"
+          "The app, developed by the Chinese group Tencent, has already been shut out of official devices in Latvia.");
+  const auto* x = find(xs, "WeChat", "ban");
+  ASSERT_NE(x, nullptr) << dump(xs);
+  EXPECT_EQ(x->event.actor, "Latvia");
+  EXPECT_EQ(find(xs, "Tencent", "ban"), nullptr) << dump(xs);
+
+  xs =
+      run("Kaspersky has sold antivirus suites to schools for years.\n\n"
+          "Two provinces have since dropped its suites, and Ontario shut out the antivirus maker last week.");
+  x = find(xs, "Kaspersky", "ban");
+  ASSERT_NE(x, nullptr) << dump(xs);
+  EXPECT_EQ(x->event.actor, "Ontario");
+}
+
 }  // namespace
 }  // namespace banwatch::rules
