@@ -317,6 +317,19 @@ bool FrameReader::advised_or_pressed(std::string_view s, std::size_t at) const {
   return false;
 }
 
+bool FrameReader::told(std::string_view s, std::size_t at) const {
+  const auto clause = clause_around(s, at, std::min(at + 1, s.size()));
+  const std::vector<Word> before = words_in(s, clause.first, std::min(at, s.size()), &elisions_);
+  std::size_t k = before.size();
+  while (k > 0 && determiners_.contains(before[k - 1].key)) --k;  // "ordered the carriers to"
+  if (k == 0) return false;
+  const std::size_t end = k == before.size() ? at : before[k].begin;
+  if (s.substr(before[k - 1].end, end - before[k - 1].end).find_first_of(",;:()\"") != std::string_view::npos)
+    return false;
+  if (directives_.contains(before[k - 1].key)) return true;
+  return k >= 2 && directives_.contains(before[k - 2].key + " " + before[k - 1].key);  // "called on"
+}
+
 bool FrameReader::may_refer(std::string_view s) const {
   return RE2::PartialMatch(re2::StringPiece(s.data(), s.size()), *any_reference_re_);
 }
@@ -550,6 +563,34 @@ std::vector<FrameReader::Frame> FrameReader::read(std::string_view s, const std:
     for (const auto& it : items)
       if (it.begin < words[last - 1].end && words[first].begin < it.end) return std::nullopt;
     return Entity{name, "company", "subject proper noun '" + name + "'", -1};
+  };
+
+  // "The app, owned by Chinese company X, was banned": a comma, a participle
+  // and an agent marker before the name, and a comma between it and the
+  // action word, make an aside that only says who owns or makes what is
+  // meant; X is not the patient.
+  auto owner_aside = [&](const Item& it, std::size_t action_begin) {
+    if (s.substr(it.end, action_begin - it.end).find(',') == std::string_view::npos) return false;
+    const std::size_t wi = word_at_or_after(it.begin);
+    for (std::size_t m = wi, n = 0; m-- > 0 && n < 4; ++n) {
+      if (s.substr(words[m].end, (m + 1 < words.size() ? words[m + 1].begin : it.begin) - words[m].end)
+              .find_first_of(",;:()") != std::string_view::npos)
+        return false;
+      if (!agent_markers_.contains(words[m].key)) continue;
+      // The participle before the marker opens the aside after a comma.
+      return m >= 2 &&
+             s.substr(words[m - 2].end, words[m - 1].begin - words[m - 2].end).find(',') != std::string_view::npos;
+    }
+    return false;
+  };
+
+  // "Beijing said it was concerned about the ban": a measure governed by a
+  // preposition is what its clause's subject speaks of or reacts to, not
+  // what it imposed.
+  auto governed_measure = [&](std::size_t noun_begin) {
+    std::size_t k = word_at_or_after(noun_begin);
+    while (k > 0 && (determiners_.contains(words[k - 1].key) || adverbs_.contains(words[k - 1].key))) --k;
+    return k > 0 && prepositions_.contains(words[k - 1].key);
   };
 
   // ---- 2. clause boundaries ---------------------------------------------------
@@ -1227,6 +1268,7 @@ std::vector<FrameReader::Frame> FrameReader::read(std::string_view s, const std:
           agent_before = *it;
           continue;
         }
+        if (is_vendorish(item.role) && owner_aside(item, hit.begin)) continue;
         if (is_vendorish(item.role) || item.role == Role::kPronounSg || item.role == Role::kPronounPl) {
           if (item.possessive && item.role != Role::kVendor) continue;
           take_vendors(coordinated(*it, true), f.vendors);
@@ -1315,6 +1357,10 @@ std::vector<FrameReader::Frame> FrameReader::read(std::string_view s, const std:
               }
         }
         for (std::size_t k = wi; k < words.size() && k < wi + 4 && words[k].begin < zone_end; ++k) {
+          // "The ban has implications on X": past a verb group the marker is another predicate's.
+          if (!object_markers_.contains(words[k].key) &&
+              (modals_.contains(words[k].key) || auxiliaries_.contains(words[k].key)))
+            break;
           if (!object_markers_.contains(words[k].key)) continue;
           std::vector<std::size_t> named;
           for (std::size_t i : right)
@@ -1328,7 +1374,7 @@ std::vector<FrameReader::Frame> FrameReader::read(std::string_view s, const std:
         }
       }
       if (f.actors.empty()) {
-        if (auto subj = left_subject(true)) take_agents(*subj, "clause subject");
+        if (auto subj = left_subject(true); subj && !governed_measure(hit.begin)) take_agents(*subj, "clause subject");
       }
       // "The Navy and the Pentagon have issued bans": a measure with an agent
       // and no object is about the vendor the article just named, when this

@@ -288,6 +288,11 @@ class FrameReader {
   // ("urged councils to stop buying X", "lobbied Lisbon to exclude X"): the
   // adviser's act is a warning (a frame reads it), the presser's none.
   bool advised_or_pressed(std::string_view s, std::size_t at) const;
+  // True when the actor at s[at] is the one an order, advice or pressure is
+  // given to ("ordered Apple and Google to remove X", "requested Apple to
+  // take down X"): a directive stands right before it. The giver acts (a
+  // frame reads it); the one told takes no act of its own.
+  bool told(std::string_view s, std::size_t at) const;
   // True when the sentence holds a pronoun or a reference of the lexicon.
   bool may_refer(std::string_view sentence) const;
   // The frames of one sentence; `mentions` come from the dictionary pass,

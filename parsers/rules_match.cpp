@@ -752,6 +752,11 @@ void Engine::analyse(std::string_view text, const text::Sentence& sentence, std:
       // Advice and pressure: the frames read the adviser's warning; the one
       // advised or pressed takes no act.
       if (frames_ && frames_->advised_or_pressed(masked, cue_begin)) continue;
+      // "ordered Apple and Google to block X": the ones told take no act; the
+      // frames read the giver's.
+      if (const re2::StringPiece& ag = g[static_cast<std::size_t>(rule.actors_group)];
+          frames_ && ag.data() != nullptr && frames_->told(masked, static_cast<std::size_t>(ag.data() - masked.data())))
+        continue;
       if (!rule.def->fixed_status && !kind.empty()) status = kind;
 
       std::string scope;

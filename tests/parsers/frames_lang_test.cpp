@@ -490,5 +490,24 @@ TEST_F(FramesLang, VerbFinalPassiveWithItsAgentBeforeTheParticiple) {
   EXPECT_EQ(y->event.actor, "United States");
 }
 
+TEST_F(FramesLang, MeasureLeftOutAfterWithoutInEachLanguage) {
+  // "without banning X": the action word right after the word for "without" is a measure not taken.
+  struct Case {
+    const char* lang;
+    const char* left_out;
+    const char* taken;
+  };
+  for (const Case& c : {
+           Case{"de", "Das BSI hat die Ausschreibung ohne ein Verbot von Huawei veröffentlicht.",
+                "Das BSI hat ein Verbot von Huawei veröffentlicht."},
+           Case{"it", "Il Garante ha chiuso l'istruttoria senza vietare DeepSeek.", "Il Garante ha vietato DeepSeek."},
+           Case{"es", "La AEPD cerró el expediente sin prohibir Worldcoin.", "La AEPD ha prohibido Worldcoin."},
+           Case{"pl", "UODO zamknął sprawę bez zakazu dla Worldcoin.", "UODO wydał zakaz dla Worldcoin."},
+       }) {
+    EXPECT_TRUE(run(c.left_out, c.lang).empty()) << c.lang << "\n" << dump(run(c.left_out, c.lang));
+    EXPECT_FALSE(run(c.taken, c.lang).empty()) << c.lang;
+  }
+}
+
 }  // namespace
 }  // namespace banwatch::rules

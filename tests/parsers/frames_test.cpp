@@ -525,5 +525,55 @@ TEST_F(Frames, ReferenceOpeningAParagraphTakesTheVendorNamedBefore) {
   EXPECT_EQ(x->event.actor, "Ontario");
 }
 
+TEST_F(Frames, TheOneToldTakesNoAct) {
+  // The companies told to act are not actors; the giver of the order is.
+  auto xs = run("A court in Lagos has requested Google to take down TikTok from its store.");
+  for (const auto& x : xs) EXPECT_NE(x.event.actor, "Google") << dump(xs);
+  xs = run("The telecoms regulator instructed Apple and Google to help block Telegram for two weeks.");
+  for (const auto& x : xs) {
+    EXPECT_NE(x.event.actor, "Apple") << dump(xs);
+    EXPECT_NE(x.event.actor, "Google") << dump(xs);
+  }
+}
+
+TEST_F(Frames, OwnersAsideIsNoPatient) {
+  // The owner named in an aside is not what was banned.
+  auto xs = run("The messaging service, run by parent firm ByteDance, was banned on official phones in Japan.");
+  EXPECT_EQ(find(xs, "ByteDance", "ban"), nullptr) << dump(xs);
+  // Without the aside's commas the maker is the patient ("radios made by X").
+  xs = run("Radios made by Hytera were banned from police stations by the Home Office.");
+  EXPECT_NE(find(xs, "Hytera", "ban"), nullptr) << dump(xs);
+}
+
+TEST_F(Frames, MeasureSpokenOfIsNotImposedBySpeaker) {
+  auto xs =
+      run("Washington barred Huawei from its networks last spring. "
+          "Moscow said it was deeply worried about the ban.");
+  for (const auto& x : xs) EXPECT_NE(x.event.actor, "Russia") << dump(xs);
+  // A verb group between the noun and the marker: the marker is another predicate's.
+  xs = run("The US Commerce Department barred ZTE last year. The ban has big implications on Huawei.");
+  EXPECT_NE(find(xs, "ZTE", "ban"), nullptr) << dump(xs);
+  EXPECT_EQ(find(xs, "Huawei", "ban"), nullptr) << dump(xs);
+}
+
+TEST_F(Frames, MeasureLeftOutDeclinedOrResistedIsNoEvent) {
+  for (const char* text : {
+           "Chile published its spectrum auction rules without a ban on Huawei.",
+           "Chile published its spectrum auction rules with no restrictions on Huawei.",
+           "Canada's minister criticised the firm but stopped short of urging councils to stop using Hikvision "
+           "cameras.",
+           "Mexico's regulator rejected calls to ban ZTE from the 5G network.",
+           "Sweden's minister said blocking TikTok is not being considered.",
+       })
+    EXPECT_TRUE(run(text).empty()) << text << "\n" << dump(run(text));
+  // A comparison with a measure said not to exist.
+  auto xs = run("Estonia banned TikTok on official phones. There has been no hint of a similar restriction in Latvia.");
+  EXPECT_NE(find(xs, "TikTok", "ban"), nullptr) << dump(xs);
+  for (const auto& x : xs) EXPECT_NE(x.event.actor, "Latvia") << dump(xs);
+  // "no longer" is no negation of the measure.
+  xs = run("Norway's defence ministry will no longer use Hikvision cameras.");
+  EXPECT_NE(find(xs, "Hikvision", "stop_using"), nullptr) << dump(xs);
+}
+
 }  // namespace
 }  // namespace banwatch::rules
