@@ -860,6 +860,12 @@ std::vector<FrameReader::Frame> FrameReader::read(std::string_view s, const std:
     f.voice = hit.voice;
     f.action = hit.trigger >= 0 ? lexicon_.triggers[std::size_t(hit.trigger)].action : "list_addition";
     std::string agent_how;
+    // "removed X from the Entity List", "was taken off the blacklist", "the
+    // removal of X from the list": the list's frame reads it (a lifting).
+    if (f.action == "remove_or_replace" && std::any_of(items.begin(), items.end(), [&](const Item& it) {
+          return it.role == Role::kList && it.begin >= hit.end && it.end <= zone_end;
+        }))
+      continue;
 
     // Items of the clause, by side.
     std::vector<std::size_t> left, right;
@@ -1126,11 +1132,6 @@ std::vector<FrameReader::Frame> FrameReader::read(std::string_view s, const std:
         if (is_vendorish(items[i].role)) named.push_back(i);
         if (items[i].role == Role::kPronounSg || items[i].role == Role::kPronounPl) pronouns.push_back(i);
       }
-      // "removed X from the Entity List": the list's frame reads it (a lifting).
-      if (f.action == "remove_or_replace" && std::any_of(items.begin(), items.end(), [&](const Item& it) {
-            return it.role == Role::kList && it.begin >= hit.end && it.end <= zone_end;
-          }))
-        continue;
       if (!named.empty() && f.action != "lift_ban") {
         // "blocked the ban on X", "announced restrictions on X": the noun
         // the verb governs carries the action; its own frame reads it.
