@@ -1219,11 +1219,14 @@ std::vector<FrameReader::Frame> FrameReader::read(std::string_view s, const std:
       f.confidence = 0.7;
     } else if (hit.voice == "nominal") {
       // "lifted the ban on X", "removed the restrictions against X": a
-      // measure taken away is a lifting.
+      // measure taken away is a lifting. So is a ban or a restriction ended
+      // ("terminated the suspension of X's privileges", "cancelled the ban").
       if (h > 0 && hits[h - 1].trigger >= 0 && words_between(hits[h - 1].end, hit.begin) <= 3 &&
           hits[h - 1].begin >= cb) {
         const std::string& governing = lexicon_.triggers[std::size_t(hits[h - 1].trigger)].action;
-        if (governing == "lift_ban" || governing == "remove_or_replace") f.action = "lift_ban";
+        const bool measure = f.action == "ban" || f.action == "restrict";
+        if (governing == "lift_ban" || governing == "remove_or_replace" || (governing == "end_partnership" && measure))
+          f.action = "lift_ban";
       }
       // Agent: a possessive right before ("Italy's ban"), "by X", or the clause subject.
       for (auto it = left.rbegin(); it != left.rend(); ++it) {

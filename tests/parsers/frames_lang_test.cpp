@@ -426,5 +426,13 @@ TEST_F(FramesLang, OwnPurchasesSuspendedInAnotherLanguage) {
   ASSERT_NE(find(xs, "ZTE", "stop_using"), nullptr) << dump(xs);
 }
 
+// A ban ended ("beendete das Verbot") is a lifting: the verb that ends a
+// partnership, governing a ban, takes the measure away.
+TEST_F(FramesLang, ABanEndedIsALiftingInAnotherLanguage) {
+  auto xs = run("Das Handelsministerium beendete im Mai das Verbot gegen Huawei.", "de");
+  ASSERT_NE(find(xs, "Huawei", "lift_ban"), nullptr) << dump(xs);
+  EXPECT_EQ(find(xs, "Huawei", "ban"), nullptr) << dump(xs);
+}
+
 }  // namespace
 }  // namespace banwatch::rules

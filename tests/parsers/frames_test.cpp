@@ -516,5 +516,27 @@ TEST_F(Frames, OffAnApprovedListIsARestrictionAndOwnPurchasesStopped) {
   EXPECT_EQ(y->event.actor, "Vodafone");
 }
 
+// A ban ended, cancelled or taken back as a decision is a lifting, not the
+// ban: "cancelled the ban on X", "reversed its decision to exclude X".
+TEST_F(Frames, AMeasureEndedOrADecisionTakenBackIsALifting) {
+  for (const char* text : {"Germany cancelled the ban on Huawei equipment last week.",
+                           "The FCC reversed its decision to exclude Huawei from the auction.",
+                           "The Commerce Department terminated the suspension of Huawei's export privileges."}) {
+    auto xs = run(text);
+    ASSERT_NE(find(xs, "Huawei", "lift_ban"), nullptr) << text << "\n" << dump(xs);
+    EXPECT_EQ(find(xs, "Huawei", "ban"), nullptr) << text << "\n" << dump(xs);
+  }
+  // A contract cancelled stays the end of a partnership.
+  auto ys = run("The FCC cancelled its contract with ZTE.");
+  EXPECT_NE(find(ys, "ZTE", "end_partnership"), nullptr) << dump(ys);
+  EXPECT_EQ(find(ys, "ZTE", "lift_ban"), nullptr) << dump(ys);
+}
+
+// A security check or an inspection of a vendor's products is an investigation.
+TEST_F(Frames, ASecurityCheckOfProductsIsAnInvestigation) {
+  auto xs = run("The Cyberspace Administration of China carried out a security check of chips made by Micron.");
+  ASSERT_NE(find(xs, "Micron", "investigation"), nullptr) << dump(xs);
+}
+
 }  // namespace
 }  // namespace banwatch::rules
