@@ -538,5 +538,11 @@ TEST_F(Frames, ASecurityCheckOfProductsIsAnInvestigation) {
   ASSERT_NE(find(xs, "Micron", "investigation"), nullptr) << dump(xs);
 }
 
+// A removal whose particle follows the object ("tear X kit out of ...").
+TEST_F(Frames, RemovalWithItsParticleAfterTheObject) {
+  auto xs = run("Britain will tear Huawei kit out of its networks by 2027.");
+  ASSERT_NE(find(xs, "Huawei", "remove_or_replace"), nullptr) << dump(xs);
+}
+
 }  // namespace
 }  // namespace banwatch::rules
