@@ -913,8 +913,21 @@ std::vector<FrameReader::Frame> FrameReader::read(std::string_view s, const std:
         if (!agent_markers_.contains(words[k].key)) continue;
         for (std::size_t i = 0; i < items.size(); ++i)
           if (items[i].begin >= words[k].end && is_actorish(items[i].role) &&
-              words_between(words[k].end, items[i].begin) <= 3)
+              words_between(words[k].end, items[i].begin) <= 3) {
+            // "products made by US chipmaker X": the country only says where
+            // the vendor after it is from.
+            if (i + 1 < items.size() && items[i + 1].role == Role::kVendor) {
+              const auto gap = s.substr(items[i].end, items[i + 1].begin - items[i].end);
+              const auto gap_words = words_in(gap, 0, gap.size(), &elisions_);
+              if (gap_words.size() <= 2 && gap.find_first_of(",;:()") == std::string_view::npos &&
+                  std::none_of(gap_words.begin(), gap_words.end(), [&](const Word& w) {
+                    return prepositions_.contains(w.key) || object_markers_.contains(w.key) ||
+                           conjunctions_.contains(w.key);
+                  }))
+                return std::nullopt;
+            }
             return i;
+          }
         return std::nullopt;
       }
       return std::nullopt;

@@ -536,6 +536,14 @@ TEST_F(Frames, AMeasureEndedOrADecisionTakenBackIsALifting) {
 TEST_F(Frames, ASecurityCheckOfProductsIsAnInvestigation) {
   auto xs = run("The Cyberspace Administration of China carried out a security check of chips made by Micron.");
   ASSERT_NE(find(xs, "Micron", "investigation"), nullptr) << dump(xs);
+  // A country right before the vendor after "made by" is where the vendor is
+  // from, not the agent of the check.
+  auto ys =
+      run("The Cyberspace Administration of China said it ran a security check of memory made by US "
+          "chipmaker Micron.");
+  const auto* y = find(ys, "Micron", "investigation");
+  ASSERT_NE(y, nullptr) << dump(ys);
+  EXPECT_EQ(y->event.actor, "Cyberspace Administration of China");
 }
 
 // A removal whose particle follows the object ("tear X kit out of ...").
