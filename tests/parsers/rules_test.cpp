@@ -534,7 +534,7 @@ TEST(RulesAnnotated, PrecisionAndRecallOnTheProjectsOwnSet) {
 }
 
 // What the engine reaches on the shared development set (RulesDevSet below).
-constexpr double kDevLooseF1 = 0.57, kDevLoosePrecision = 0.71, kDevStrictF1 = 0.50;
+constexpr double kDevLooseF1 = 0.59, kDevLoosePrecision = 0.73, kDevStrictF1 = 0.52;
 // The multilingual set (RulesDevSet below).
 constexpr double kDevMultiLooseF1Bar = 0.45, kDevMultiLoosePrecisionBar = 0.75;
 
