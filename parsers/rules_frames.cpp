@@ -910,6 +910,12 @@ std::vector<FrameReader::Frame> FrameReader::read(std::string_view s, const std:
     f.voice = hit.voice;
     f.action = hit.trigger >= 0 ? lexicon_.triggers[std::size_t(hit.trigger)].action : "list_addition";
     std::string agent_how;
+    // "removed X from the Entity List", "was taken off the blacklist", "the
+    // removal of X from the list": the list's frame reads it (a lifting).
+    if (f.action == "remove_or_replace" && std::any_of(items.begin(), items.end(), [&](const Item& it) {
+          return it.role == Role::kList && it.begin >= hit.end && it.end <= zone_end;
+        }))
+      continue;
 
     // Items of the clause, by side.
     std::vector<std::size_t> left, right;
@@ -983,8 +989,21 @@ std::vector<FrameReader::Frame> FrameReader::read(std::string_view s, const std:
         if (!agent_markers_.contains(words[k].key)) continue;
         for (std::size_t i = 0; i < items.size(); ++i)
           if (items[i].begin >= words[k].end && is_actorish(items[i].role) &&
-              words_between(words[k].end, items[i].begin) <= 3)
+              words_between(words[k].end, items[i].begin) <= 3) {
+            // "products made by US chipmaker X": the country only says where
+            // the vendor after it is from.
+            if (i + 1 < items.size() && items[i + 1].role == Role::kVendor) {
+              const auto gap = s.substr(items[i].end, items[i + 1].begin - items[i].end);
+              const auto gap_words = words_in(gap, 0, gap.size(), &elisions_);
+              if (gap_words.size() <= 2 && gap.find_first_of(",;:()") == std::string_view::npos &&
+                  std::none_of(gap_words.begin(), gap_words.end(), [&](const Word& w) {
+                    return prepositions_.contains(w.key) || object_markers_.contains(w.key) ||
+                           conjunctions_.contains(w.key);
+                  }))
+                return std::nullopt;
+            }
             return i;
+          }
         return std::nullopt;
       }
       return std::nullopt;
@@ -1202,11 +1221,6 @@ std::vector<FrameReader::Frame> FrameReader::read(std::string_view s, const std:
         if (is_vendorish(items[i].role)) named.push_back(i);
         if (items[i].role == Role::kPronounSg || items[i].role == Role::kPronounPl) pronouns.push_back(i);
       }
-      // "removed X from the Entity List": the list's frame reads it (a lifting).
-      if (f.action == "remove_or_replace" && std::any_of(items.begin(), items.end(), [&](const Item& it) {
-            return it.role == Role::kList && it.begin >= hit.end && it.end <= zone_end;
-          }))
-        continue;
       if (!named.empty() && f.action != "lift_ban") {
         // "blocked the ban on X", "announced restrictions on X": the noun
         // the verb governs carries the action; its own frame reads it.
@@ -1311,11 +1325,14 @@ std::vector<FrameReader::Frame> FrameReader::read(std::string_view s, const std:
       f.confidence = 0.7;
     } else if (hit.voice == "nominal") {
       // "lifted the ban on X", "removed the restrictions against X": a
-      // measure taken away is a lifting.
+      // measure taken away is a lifting. So is a ban or a restriction ended
+      // ("terminated the suspension of X's privileges", "cancelled the ban").
       if (h > 0 && hits[h - 1].trigger >= 0 && words_between(hits[h - 1].end, hit.begin) <= 3 &&
           hits[h - 1].begin >= cb) {
         const std::string& governing = lexicon_.triggers[std::size_t(hits[h - 1].trigger)].action;
-        if (governing == "lift_ban" || governing == "remove_or_replace") f.action = "lift_ban";
+        const bool measure = f.action == "ban" || f.action == "restrict";
+        if (governing == "lift_ban" || governing == "remove_or_replace" || (governing == "end_partnership" && measure))
+          f.action = "lift_ban";
       }
       // Agent: a possessive right before ("Italy's ban"), "by X", or the clause subject.
       for (auto it = left.rbegin(); it != left.rend(); ++it) {

@@ -509,5 +509,38 @@ TEST_F(FramesLang, MeasureLeftOutAfterWithoutInEachLanguage) {
   }
 }
 
+// A vendor unblocked or struck off a list is a lifting in each language.
+TEST_F(FramesLang, UnblockedOrStruckOffInEachLanguage) {
+  struct Case {
+    const char* lang;
+    const char* text;
+    const char* vendor;
+  };
+  for (const Case& c : {
+           Case{"de", "Das Handelsministerium hat ZTE von der Entity List gestrichen.", "ZTE"},
+           Case{"fr", "Le département du Commerce a radié ZTE de la liste.", "ZTE"},
+           Case{"es", "Rusia desbloqueó Telegram el jueves.", "Telegram"},
+           Case{"it", "La Russia ha sbloccato Telegram giovedì.", "Telegram"},
+           Case{"pl", "Rosja odblokowała Telegram w czwartek.", "Telegram"},
+       }) {
+    auto xs = run(c.text, c.lang);
+    ASSERT_NE(find(xs, c.vendor, "lift_ban"), nullptr) << c.lang << "\n" << dump(xs);
+  }
+}
+
+// An organisation's own purchases suspended, in another language.
+TEST_F(FramesLang, OwnPurchasesSuspendedInAnotherLanguage) {
+  auto xs = run("La Germania ha sospeso gli acquisti di apparecchiature ZTE.", "it");
+  ASSERT_NE(find(xs, "ZTE", "stop_using"), nullptr) << dump(xs);
+}
+
+// A ban ended ("beendete das Verbot") is a lifting: the verb that ends a
+// partnership, governing a ban, takes the measure away.
+TEST_F(FramesLang, ABanEndedIsALiftingInAnotherLanguage) {
+  auto xs = run("Das Handelsministerium beendete im Mai das Verbot gegen Huawei.", "de");
+  ASSERT_NE(find(xs, "Huawei", "lift_ban"), nullptr) << dump(xs);
+  EXPECT_EQ(find(xs, "Huawei", "ban"), nullptr) << dump(xs);
+}
+
 }  // namespace
 }  // namespace banwatch::rules

@@ -575,5 +575,109 @@ TEST_F(Frames, MeasureLeftOutDeclinedOrResistedIsNoEvent) {
   EXPECT_NE(find(xs, "Hikvision", "stop_using"), nullptr) << dump(xs);
 }
 
+// Taken off a list in any voice ("will be taken off", "the removal of X
+// from the blacklist") is a lifting, not a removal of products nor a listing.
+TEST_F(Frames, TakenOffAListInAnyVoiceIsALifting) {
+  auto xs = run("The Treasury said Hikvision would be taken off the sanctions list next month.");
+  ASSERT_NE(find(xs, "Hikvision", "lift_ban"), nullptr) << dump(xs);
+  EXPECT_EQ(find(xs, "Hikvision", "remove_or_replace"), nullptr) << dump(xs);
+  EXPECT_EQ(find(xs, "Hikvision", "list_addition"), nullptr) << dump(xs);
+  auto ys = run("Officials confirmed the removal of Inspur from the blacklist by the Pentagon.");
+  const auto* y = find(ys, "Inspur", "lift_ban");
+  ASSERT_NE(y, nullptr) << dump(ys);
+  EXPECT_EQ(y->event.actor, "U.S. Department of Defense");
+  EXPECT_EQ(find(ys, "Inspur", "remove_or_replace"), nullptr) << dump(ys);
+}
+
+// A blocked vendor let back in: "unblocked X", "restored X".
+TEST_F(Frames, AVendorLetBackInIsALifting) {
+  auto xs = run("Russia's communications regulator unblocked Telegram on Thursday.");
+  ASSERT_NE(find(xs, "Telegram", "lift_ban"), nullptr) << dump(xs);
+  auto ys = run("Pakistan restored TikTok after a ten-day suspension.");
+  ASSERT_NE(find(ys, "TikTok", "lift_ban"), nullptr) << dump(ys);
+}
+
+// A vendor stated to be on a list already is a listing.
+TEST_F(Frames, BeenOnAListIsAListing) {
+  auto xs = run("The Pentagon said Hikvision has been on a list of suspect suppliers since 2021.");
+  const auto* x = find(xs, "Hikvision", "list_addition");
+  ASSERT_NE(x, nullptr) << dump(xs);
+  EXPECT_EQ(x->event.status, "enacted");
+}
+
+// Advice to take a vendor out or not to use it, in the words of the pack's
+// patterns, is the adviser's warning.
+TEST_F(Frames, AdviceAgainstAVendorInOtherWordsIsAWarning) {
+  auto xs = run("The FBI recommends replacing Hikvision cameras in federal buildings.");
+  ASSERT_NE(find(xs, "Hikvision", "warning"), nullptr) << dump(xs);
+  EXPECT_EQ(find(xs, "Hikvision", "remove_or_replace"), nullptr) << dump(xs);
+  for (const char* text : {"CISA said agencies should not install DeepSeek on federal phones.",
+                           "The NSA issued guidance to contractors against using DeepSeek.",
+                           "The Army advised soldiers to not download DeepSeek on duty."}) {
+    auto ys = run(text);
+    ASSERT_NE(find(ys, "DeepSeek", "warning"), nullptr) << text << "\n" << dump(ys);
+  }
+  EXPECT_EQ(find(run("The FBI did not say agencies should not use DeepSeek."), "DeepSeek", "warning"), nullptr);
+}
+
+// A partner or supplier stopping the business itself ends the partnership.
+TEST_F(Frames, StoppingTheBusinessWithAVendorEndsThePartnership) {
+  auto xs = run("Cambridge University is suspending research grants and donations from ZTE.");
+  ASSERT_NE(find(xs, "ZTE", "end_partnership"), nullptr) << dump(xs);
+  EXPECT_EQ(find(xs, "ZTE", "ban"), nullptr) << dump(xs);
+  auto ys = run("TSMC halted shipments to Huawei last month.");
+  ASSERT_NE(find(ys, "Huawei", "end_partnership"), nullptr) << dump(ys);
+}
+
+// Dropped from a list of approved suppliers is a restriction; an
+// organisation's own purchases suspended are its stop of use.
+TEST_F(Frames, OffAnApprovedListIsARestrictionAndOwnPurchasesStopped) {
+  auto xs = run("China dropped Kaspersky and McAfee from its approved procurement list.");
+  for (const char* v : {"Kaspersky", "McAfee"}) {
+    ASSERT_NE(find(xs, v, "restrict"), nullptr) << v << "\n" << dump(xs);
+    EXPECT_EQ(find(xs, v, "stop_using"), nullptr) << dump(xs);
+  }
+  auto ys = run("Vodafone said it is suspending the purchase of equipment made by ZTE for its network.");
+  const auto* y = find(ys, "ZTE", "stop_using");
+  ASSERT_NE(y, nullptr) << dump(ys);
+  EXPECT_EQ(y->event.actor, "Vodafone");
+}
+
+// A ban ended, cancelled or taken back as a decision is a lifting, not the
+// ban: "cancelled the ban on X", "reversed its decision to exclude X".
+TEST_F(Frames, AMeasureEndedOrADecisionTakenBackIsALifting) {
+  for (const char* text : {"Germany cancelled the ban on Huawei equipment last week.",
+                           "The FCC reversed its decision to exclude Huawei from the auction.",
+                           "The Commerce Department terminated the suspension of Huawei's export privileges."}) {
+    auto xs = run(text);
+    ASSERT_NE(find(xs, "Huawei", "lift_ban"), nullptr) << text << "\n" << dump(xs);
+    EXPECT_EQ(find(xs, "Huawei", "ban"), nullptr) << text << "\n" << dump(xs);
+  }
+  // A contract cancelled stays the end of a partnership.
+  auto ys = run("The FCC cancelled its contract with ZTE.");
+  EXPECT_NE(find(ys, "ZTE", "end_partnership"), nullptr) << dump(ys);
+  EXPECT_EQ(find(ys, "ZTE", "lift_ban"), nullptr) << dump(ys);
+}
+
+// A security check or an inspection of a vendor's products is an investigation.
+TEST_F(Frames, ASecurityCheckOfProductsIsAnInvestigation) {
+  auto xs = run("The Cyberspace Administration of China carried out a security check of chips made by Micron.");
+  ASSERT_NE(find(xs, "Micron", "investigation"), nullptr) << dump(xs);
+  // A country right before the vendor after "made by" is where the vendor is
+  // from, not the agent of the check.
+  auto ys =
+      run("The Cyberspace Administration of China said it ran a security check of memory made by US "
+          "chipmaker Micron.");
+  const auto* y = find(ys, "Micron", "investigation");
+  ASSERT_NE(y, nullptr) << dump(ys);
+  EXPECT_EQ(y->event.actor, "Cyberspace Administration of China");
+}
+
+// A removal whose particle follows the object ("tear X kit out of ...").
+TEST_F(Frames, RemovalWithItsParticleAfterTheObject) {
+  auto xs = run("Britain will tear Huawei kit out of its networks by 2027.");
+  ASSERT_NE(find(xs, "Huawei", "remove_or_replace"), nullptr) << dump(xs);
+}
+
 }  // namespace
 }  // namespace banwatch::rules

@@ -573,7 +573,7 @@ TEST(RulesAnnotated, PrecisionAndRecallOnTheProjectsOwnSet) {
 }
 
 // What the engine reaches on the shared development set (RulesDevSet below).
-constexpr double kDevLooseF1 = 0.59, kDevLoosePrecision = 0.72, kDevStrictF1 = 0.52;
+constexpr double kDevLooseF1 = 0.59, kDevLoosePrecision = 0.73, kDevStrictF1 = 0.52;
 // The multilingual set (RulesDevSet below).
 constexpr double kDevMultiLooseF1Bar = 0.52, kDevMultiLoosePrecisionBar = 0.76;
 
