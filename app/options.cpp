@@ -33,8 +33,17 @@ void canonical_names(Context& ctx, std::vector<std::string>& vendors, std::vecto
   }
   for (auto& vendor : vendors)
     if (auto name = (*engine)->canonical_vendor(vendor)) vendor = *name;
-  for (auto& actor : actors)
-    if (auto name = (*engine)->canonical_actor(actor)) actor = *name;
+  // An actor stands for every name the pack knows it by: events stored before
+  // the pack renamed a body carry the older name.
+  std::vector<std::string> actor_names;
+  for (const auto& actor : actors) {
+    auto names = (*engine)->actor_names(actor);
+    if (names.empty()) names = {actor};
+    for (auto& n : names)
+      if (std::find(actor_names.begin(), actor_names.end(), n) == actor_names.end())
+        actor_names.push_back(std::move(n));
+  }
+  actors = std::move(actor_names);
 }
 
 CLI::Validator one_of(std::vector<std::string> values) {

@@ -74,10 +74,16 @@ class RuleEngine {
 
   // The name events carry for the vendor or actor a user names: the pack's
   // canonical name for its name or any of its aliases, in any letter case
-  // ("hikvision" -> "Hikvision", "fcc" -> "Federal Communications
+  // ("hikvision" -> "Hikvision", "fcc" -> "U.S. Federal Communications
   // Commission"). nullopt when the pack knows no such name.
   virtual std::optional<std::string> canonical_vendor(std::string_view) const { return std::nullopt; }
   virtual std::optional<std::string> canonical_actor(std::string_view) const { return std::nullopt; }
+  // Every name the pack knows the actor a user names by: its canonical name
+  // first, then its aliases ("FCC" -> "U.S. Federal Communications
+  // Commission", "Federal Communications Commission", "FCC", ...), so a query
+  // also finds events stored before the pack renamed the body. Empty when the
+  // pack knows no such name.
+  virtual std::vector<std::string> actor_names(std::string_view) const { return {}; }
 };
 
 // Every action and every status an event can have, as rules name them.

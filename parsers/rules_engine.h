@@ -68,6 +68,7 @@ class Engine final : public RuleEngine {
   std::vector<std::string> warnings() const override { return pack_.warnings; }
   std::optional<std::string> canonical_vendor(std::string_view name) const override;
   std::optional<std::string> canonical_actor(std::string_view name) const override;
+  std::vector<std::string> actor_names(std::string_view name) const override;
 
  private:
   struct SetHits {

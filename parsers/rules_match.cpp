@@ -94,6 +94,18 @@ std::optional<std::string> Engine::canonical_actor(std::string_view name) const 
       pack_.actors, name, [](const internal::ActorDef& d) -> const auto& { return d.forms; });
 }
 
+std::vector<std::string> Engine::actor_names(std::string_view name) const {
+  const auto canonical = canonical_actor(name);
+  if (!canonical) return {};
+  for (const auto& def : pack_.actors) {
+    if (def.name != *canonical) continue;
+    std::vector<std::string> names = {def.name};
+    names.insert(names.end(), def.forms.begin(), def.forms.end());
+    return names;
+  }
+  return {*canonical};
+}
+
 bool Engine::is_candidate(std::string_view text) const {
   std::vector<int> v;
   RE2::Set::ErrorInfo info{};
