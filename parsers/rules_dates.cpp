@@ -137,10 +137,16 @@ constexpr ForeignMonth kForeignMonths[] = {
     {"grudniu", 12},
 };
 
+// The month names of kForeignMonths as one regex alternation.
+std::string foreign_month_alternation() {
+  std::string names;
+  for (const auto& m : kForeignMonths) names += (names.empty() ? "" : "|") + std::string(m.name);
+  return names;
+}
+
 const RE2& foreign_day_month() {
   static const RE2 re([] {
-    std::string names;
-    for (const auto& m : kForeignMonths) names += (names.empty() ? "" : "|") + std::string(m.name);
+    const std::string names = foreign_month_alternation();
     return R"((?i)\b(\d{1,2})(?:\.|er|º)?\s+(?:de\s+)?()" + names +
            R"()(?:\s+(?:de\s+|del\s+)?((?:19|20)\d\d))?(?:\b|\s|$))";
   }());
@@ -151,8 +157,7 @@ const RE2& foreign_day_month() {
 // 2022", "en mars 2022", "nel giugno 2023", "en marzo de 2022", "w marcu 2022").
 const RE2& foreign_month_year() {
   static const RE2 re([] {
-    std::string names;
-    for (const auto& m : kForeignMonths) names += (names.empty() ? "" : "|") + std::string(m.name);
+    const std::string names = foreign_month_alternation();
     return R"((?i)(?:^|[^\pL\d])()" + names + R"()\s+(?:de\s+|del\s+)?((?:19|20)\d\d)\b)";
   }());
   return re;

@@ -56,52 +56,7 @@ std::set<std::string, std::less<>> key_set(const std::vector<std::string>& words
   return out;
 }
 
-struct Word {
-  std::size_t begin, end;
-  std::string key;  // lower case
-};
-
 using WordSet = std::set<std::string, std::less<>>;
-
-// Where the elided word at the start of s[b, e) ends ("l'" in "l'interdiction",
-// "dall'" in "dall'Autorità"), after its apostrophe (straight or typographic);
-// 0 when the word opens with no elision of `elisions` (keys with a straight
-// apostrophe).
-std::size_t elision_end(std::string_view s, std::size_t b, std::size_t e, const WordSet& elisions) {
-  for (std::size_t p = b; p < e && p < b + 8; ++p) {
-    std::size_t len = 0;
-    if (s[p] == '\'') len = 1;
-    if (s.substr(p, 3) == "\xE2\x80\x99") len = 3;
-    if (len == 0) continue;
-    if (p == b || p + len >= e) return 0;
-    return elisions.contains(ascii_lower(s.substr(b, p - b)) + "'") ? p + len : 0;
-  }
-  return 0;
-}
-
-// The words of s[from, to), split at spaces and punctuation (an apostrophe and
-// a hyphen stay inside a word, but for an elided word of `elisions`, which
-// stands apart: "l'interdiction" is "l'" and "interdiction").
-std::vector<Word> words_in(std::string_view s, std::size_t from, std::size_t to, const WordSet* elisions = nullptr) {
-  std::vector<Word> out;
-  std::size_t i = from;
-  while (i < to) {
-    while (i < to && !word_byte(static_cast<unsigned char>(s[i]))) ++i;
-    std::size_t b = i;
-    while (i < to && (word_byte(static_cast<unsigned char>(s[i])) || s[i] == '\'' || s[i] == '.')) ++i;
-    std::size_t e = i;
-    while (e > b && (s[e - 1] == '.' || s[e - 1] == '\'')) --e;
-    if (e <= b) continue;
-    if (const std::size_t cut = elisions && !elisions->empty() ? elision_end(s, b, e, *elisions) : 0; cut) {
-      std::string key = ascii_lower(s.substr(b, cut - b));  // keyed with a straight apostrophe
-      if (key.ends_with("\xE2\x80\x99")) key.replace(key.size() - 3, 3, "'");
-      out.push_back(Word{b, cut, std::move(key)});
-      b = cut;
-    }
-    out.push_back(Word{b, e, ascii_lower(s.substr(b, e - b))});
-  }
-  return out;
-}
 
 // The entry of `set` that opens at words[k]: the word, or the word and the
 // next one ("called on", "wies an"); "" when neither is an entry.
@@ -131,6 +86,47 @@ bool is_vendorish(Role r) { return r == Role::kVendor || r == Role::kPluralRef; 
 bool is_actorish(Role r) { return r == Role::kActor || r == Role::kActorRef; }
 
 }  // namespace
+
+namespace {
+
+// Where the elided word at the start of s[b, e) ends ("l'" in "l'interdiction",
+// "dall'" in "dall'Autorità"), after its apostrophe (straight or typographic);
+// 0 when the word opens with no elision of `elisions` (keys with a straight
+// apostrophe).
+std::size_t elision_end(std::string_view s, std::size_t b, std::size_t e, const WordSet& elisions) {
+  for (std::size_t p = b; p < e && p < b + 8; ++p) {
+    std::size_t len = 0;
+    if (s[p] == '\'') len = 1;
+    if (s.substr(p, 3) == "\xE2\x80\x99") len = 3;
+    if (len == 0) continue;
+    if (p == b || p + len >= e) return 0;
+    return elisions.contains(ascii_lower(s.substr(b, p - b)) + "'") ? p + len : 0;
+  }
+  return 0;
+}
+
+}  // namespace
+
+std::vector<Word> words_in(std::string_view s, std::size_t from, std::size_t to, const WordSet* elisions) {
+  std::vector<Word> out;
+  std::size_t i = from;
+  while (i < to) {
+    while (i < to && !word_byte(static_cast<unsigned char>(s[i]))) ++i;
+    std::size_t b = i;
+    while (i < to && (word_byte(static_cast<unsigned char>(s[i])) || s[i] == '\'' || s[i] == '.')) ++i;
+    std::size_t e = i;
+    while (e > b && (s[e - 1] == '.' || s[e - 1] == '\'')) --e;
+    if (e <= b) continue;
+    if (const std::size_t cut = elisions && !elisions->empty() ? elision_end(s, b, e, *elisions) : 0; cut) {
+      std::string key = ascii_lower(s.substr(b, cut - b));  // keyed with a straight apostrophe
+      if (key.ends_with("\xE2\x80\x99")) key.replace(key.size() - 3, 3, "'");
+      out.push_back(Word{b, cut, std::move(key)});
+      b = cut;
+    }
+    out.push_back(Word{b, e, ascii_lower(s.substr(b, e - b))});
+  }
+  return out;
+}
 
 Result<std::unique_ptr<FrameReader>> FrameReader::build(const Lexicon& lexicon, const Pack& pack,
                                                         const RE2::Options& options) {

@@ -23,6 +23,18 @@
 
 namespace banwatch::rules::internal {
 
+// A word of a sentence: its byte span and its key in lower case.
+struct Word {
+  std::size_t begin, end;
+  std::string key;  // lower case
+};
+
+// The words of s[from, to), split at spaces and punctuation (an apostrophe, a
+// hyphen and a dot stay inside a word, not at its end), an elided word of
+// `elisions` standing apart ("l'interdiction" is "l'" and "interdiction").
+std::vector<Word> words_in(std::string_view s, std::size_t from, std::size_t to,
+                           const std::set<std::string, std::less<>>* elisions = nullptr);
+
 // Where a definition came from, for error messages: "rules/actions.yaml:42".
 struct Origin {
   std::string file;

@@ -232,39 +232,16 @@ bool Engine::vendor_of_country(std::string_view s, std::size_t country_end, cons
 }
 
 void Engine::named_courts(std::string_view s, std::vector<Mention>& accepted) const {
-  // The sentence's words (letters, digits, apostrophes and hyphens inside).
-  struct W {
-    std::size_t begin, end;
-  };
-  std::vector<W> words;
-  for (std::size_t i = 0; i < s.size();) {
-    const unsigned char c = static_cast<unsigned char>(s[i]);
-    if (!(std::isalnum(c) || c >= 0x80)) {
-      ++i;
-      continue;
-    }
-    std::size_t e = i;
-    while (e < s.size() &&
-           (std::isalnum(static_cast<unsigned char>(s[e])) || static_cast<unsigned char>(s[e]) >= 0x80 ||
-            ((s[e] == '\'' || s[e] == '-' || s[e] == '.') && e + 1 < s.size() &&
-             std::isalnum(static_cast<unsigned char>(s[e + 1])))))
-      ++e;
-    // A typographic apostrophe before "s" stays inside the word.
-    while (s.substr(e).starts_with("\xE2\x80\x99s") &&
-           (e + 4 >= s.size() || !std::isalnum(static_cast<unsigned char>(s[e + 4]))))
-      e += 4;
-    words.push_back({i, e});
-    i = e;
-  }
-  auto capital = [&](const W& w) { return std::isupper(static_cast<unsigned char>(s[w.begin])) != 0; };
-  auto bare = [&](const W& w) {  // the word without its possessive
+  const std::vector<Word> words = words_in(s, 0, s.size());
+  auto capital = [&](const Word& w) { return std::isupper(static_cast<unsigned char>(s[w.begin])) != 0; };
+  auto bare = [&](const Word& w) {  // the word without its possessive
     std::string_view t = s.substr(w.begin, w.end - w.begin);
     for (const char* poss : {"'s", "\xE2\x80\x99s"})
       if (t.size() > std::strlen(poss) && t.ends_with(poss)) t.remove_suffix(std::strlen(poss));
     return t;
   };
-  auto is_head = [&](const W& w) { return capital(w) && court_heads_.contains(term_key(bare(w))); };
-  auto joined = [&](const W& a, const W& b) {  // only spaces between
+  auto is_head = [&](const Word& w) { return capital(w) && court_heads_.contains(term_key(bare(w))); };
+  auto joined = [&](const Word& a, const Word& b) {  // only spaces between
     return s.substr(a.end, b.begin - a.end).find_first_not_of(' ') == std::string_view::npos;
   };
   for (std::size_t k = 0; k < words.size(); ++k) {
