@@ -330,6 +330,14 @@ bool FrameReader::may_refer(std::string_view s) const {
   return RE2::PartialMatch(re2::StringPiece(s.data(), s.size()), *any_reference_re_);
 }
 
+bool FrameReader::announces_list(std::string_view s, std::size_t colon) const {
+  const std::string_view before = s.substr(0, std::min(colon, s.size()));
+  for (const auto& w : words_in(before, 0, before.size(), &elisions_))
+    if (measure_nouns_.contains(w.key)) return true;
+  const re2::StringPiece in(before.data(), before.size());
+  return RE2::PartialMatch(in, *lists_re_) || RE2::PartialMatch(in, *any_trigger_re_);
+}
+
 void FrameReader::observe_vendors(const std::vector<int>& vendors, Discourse& d) const {
   if (vendors.empty()) return;
   std::vector<int> distinct;
@@ -1463,8 +1471,10 @@ std::vector<FrameReader::Frame> FrameReader::read(std::string_view s, const std:
           return std::find(allowed.begin(), allowed.end(), a.type) == allowed.end();
         });
     }
-    if (!f.actors.empty() && f.vendors.empty() && (hit.voice == "active" || hit.voice == "nominal"))
+    if (!f.actors.empty() && f.vendors.empty() && (hit.voice == "active" || hit.voice == "nominal")) {
       d.open_act = Discourse::Open{f.action, f.actors, d.sentence};
+      d.last_measure = d.open_act;
+    }
     if (f.actors.empty() || f.vendors.empty()) continue;
     frames.push_back(std::move(f));
   }
@@ -1500,6 +1510,56 @@ std::vector<FrameReader::Frame> FrameReader::read(std::string_view s, const std:
       if (!f.vendors.empty()) frames.push_back(std::move(f));
       d.open_act.reset();
       break;
+    }
+  }
+
+  // ---- 6b. a list announced by a colon after a measure: "The following
+  // vendors are named in the directive: X; Y; Z", on the lines after the
+  // colon or after a colon in the sentence itself. The sentence reads no act
+  // of its own; its vendors take the measure read last.
+  if (frames.empty()) {
+    const Discourse::Open* measure = nullptr;
+    std::size_t from = 0;
+    bool every_vendor = false;  // a list item: each of its vendors is covered
+    if (d.enumeration && d.enumeration->last == d.sentence && d.enumeration->opened < d.sentence) {
+      measure = &d.enumeration->measure;
+      every_vendor = d.enumeration->item;
+    } else if (d.last_measure && d.last_measure->sentence < d.sentence) {
+      for (std::size_t c = s.find(':'); c != std::string_view::npos && !measure; c = s.find(':', c + 1))
+        if (announces_list(s, c)) {
+          measure = &*d.last_measure;
+          from = c + 1;
+        }
+    }
+    std::optional<std::size_t> first;
+    for (std::size_t i = 0; measure && i < items.size() && !first; ++i)
+      if (items[i].role == Role::kVendor && items[i].mention && items[i].mention->kind == MentionKind::kVendor &&
+          items[i].begin >= from && !items[i].possessive && words_between(from, items[i].begin) <= 4)
+        first = i;
+    if (first) {
+      Frame f;
+      f.action = measure->action;
+      f.voice = "listed";
+      // The match shown is the colon, or on a line of its own the first vendor listed.
+      f.trigger_begin = from > 0 ? from - 1 : items[*first].begin;
+      f.trigger_end = from > 0 ? from : items[*first].end;
+      f.cue_begin = f.trigger_begin;
+      std::tie(f.clause_begin, f.clause_end) = clause_of(f.trigger_begin);
+      for (auto a : measure->actors) {
+        a.how = "actor of the measure in sentence " + std::to_string(measure->sentence + 1) + " (" + a.how + ")";
+        f.actors.push_back(std::move(a));
+      }
+      if (every_vendor) {
+        for (std::size_t i = *first; i < items.size(); ++i)
+          if (items[i].role == Role::kVendor && items[i].mention && items[i].mention->kind == MentionKind::kVendor &&
+              !items[i].possessive)
+            vendor_entity(items[i], f.vendors);
+      } else {
+        for (std::size_t i : coordinated(*first, true)) vendor_entity(items[i], f.vendors);
+      }
+      for (auto& v : f.vendors) v.how = "named in the list a colon announced after that measure: " + v.how;
+      f.confidence = 0.55;
+      if (!f.vendors.empty()) frames.push_back(std::move(f));
     }
   }
 
@@ -1567,6 +1627,8 @@ std::vector<FrameReader::Frame> FrameReader::read(std::string_view s, const std:
     if (!f.actors.empty() && f.actors.front().vendor < 0) {
       d.last_actor = f.actors.front();
       d.last_actor_sentence = d.sentence;
+      if (!d.last_measure || d.last_measure->sentence < d.sentence)
+        d.last_measure = Discourse::Open{f.action, f.actors, d.sentence};
     }
     if (!f.vendors.empty()) d.last_act = Discourse::Act{f.vendors.front().vendor, f.action, d.sentence};
   }

@@ -269,6 +269,19 @@ class FrameReader {
       std::size_t sentence;
     };
     std::optional<Open> open_act;
+    // The last act read with its actor, vendors named or not: what a list
+    // announced by a colon further on covers ("... are named in the order:").
+    std::optional<Open> last_measure;
+    // A list announced by a colon after such a measure: the measure, the
+    // sentence of the colon and the last sentence of the list so far (the
+    // sentence after the colon, then the list items that follow it).
+    struct Enumeration {
+      Open measure;
+      std::size_t opened = 0, last = 0;
+      bool item = false;               // the last sentence is a list item: each of its vendors is covered
+      std::size_t begin = 0, end = 0;  // the sentence with the colon, in the text: part of the evidence
+    };
+    std::optional<Enumeration> enumeration;
     // The last actor named in an earlier sentence the engine did not read
     // (asked only when a frame leaves its agent open, so a sentence without a
     // vendor or an action word costs nothing until then).
@@ -307,6 +320,10 @@ class FrameReader {
   bool told(std::string_view s, std::size_t at) const;
   // True when the sentence holds a pronoun or a reference of the lexicon.
   bool may_refer(std::string_view sentence) const;
+  // True when s[0, colon) names a measure (a measure noun, a list or an
+  // action word of the lexicon) that the list after the colon spells out
+  // ("The following vendors are named in the directive:").
+  bool announces_list(std::string_view s, std::size_t colon) const;
   // The frames of one sentence; `mentions` come from the dictionary pass,
   // sorted by position. Reads and updates the discourse.
   std::vector<Frame> read(std::string_view sentence, const std::vector<Mention>& mentions, Discourse& d) const;

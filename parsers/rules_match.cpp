@@ -875,6 +875,12 @@ void Engine::add_frames(const internal::FrameReader& reader, std::string_view te
         ev.event_date = date.get().date;
         if (!evidence) evidence = collapse_ascii_space(sentence.view(text));
         ev.evidence = *evidence;
+        // A list item names only the vendor: the line that announced the
+        // list comes first ("... covered by the order: ... ZTE Corporation;").
+        if (const auto& e = discourse.enumeration;
+            f.voice == "listed" && e && e->last == discourse.sentence && e->opened < discourse.sentence)
+          ev.evidence = collapse_ascii_space(text.substr(e->begin, e->end - e->begin)) +
+                        (e->opened + 1 == discourse.sentence ? " " : " \xE2\x80\xA6 ") + *evidence;
         ev.rule_id = "frame." + f.action + "." + f.voice;
         ev.rule_pack_version = version_;
         ev.confidence =
@@ -1095,6 +1101,7 @@ std::vector<Extraction> Engine::extract(std::string_view text, const ExtractCont
     return it->second;
   };
   std::vector<int> vendors_here;
+  constexpr std::size_t kMeasureReach = 4;  // sentences from a measure to a colon that lists what it covers
   for (std::size_t i = 0; i < sentences.size(); ++i) {
     const auto& sentence = sentences[i];
     if (sentence.paragraph != paragraph) {
@@ -1127,7 +1134,32 @@ std::vector<Extraction> Engine::extract(std::string_view text, const ExtractCont
     const bool vendor_ahead = next_vendor < vendor_hits.size() &&
                               vendor_hits[next_vendor].first < sentences[std::min(i + 2, sentences.size() - 1)].end;
     const bool frame_reach = reader && (vendor_in_sentence || discourse.last_vendor >= 0 || vendor_ahead);
-    bool frame_candidate = frame_reach && reader->has_trigger(s);
+    // A list announced by a colon after a measure ("The following vendors
+    // are named in the order:"): the sentence after the colon and the list
+    // items right after it name what the measure covers; so do the vendors
+    // after such a colon inside a sentence.
+    bool enumerated = false;
+    if (reader) {
+      if (auto& e = discourse.enumeration) {
+        if (i == e->last + 1 && (i == e->opened + 1 || sentence.item)) {
+          e->last = i;
+          e->item = sentence.item;
+          enumerated = vendor_in_sentence.has_value();
+        } else {
+          e.reset();
+        }
+      }
+      const auto& m = discourse.last_measure;
+      if (!enumerated && m && i > m->sentence && i - m->sentence <= kMeasureReach &&
+          s.find(':') != std::string_view::npos) {
+        if (s.back() != ':')
+          enumerated = vendor_in_sentence.has_value();
+        else if (reader->announces_list(s, s.size() - 1))
+          discourse.enumeration =
+              internal::FrameReader::Discourse::Enumeration{*m, i, i, false, sentence.begin, sentence.end};
+      }
+    }
+    bool frame_candidate = (frame_reach && reader->has_trigger(s)) || enumerated;
     // A sentence that is not read still names its vendors for what follows
     // ("X hat Probleme. Das BSI warnt vor der Software.").
     auto remember_vendors = [&] {

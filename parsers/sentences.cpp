@@ -143,10 +143,12 @@ std::vector<Sentence> split_sentences(std::string_view t) {
   std::size_t paragraph = 0;
   std::size_t start = std::string_view::npos;  // start of the current sentence
   std::size_t last_content = 0;                // one past the last non-space byte
+  bool item = false;                           // a bullet opened the current sentence
 
   auto emit = [&](std::size_t end) {
-    if (start != std::string_view::npos && end > start) out.push_back(Sentence{start, end, paragraph});
+    if (start != std::string_view::npos && end > start) out.push_back(Sentence{start, end, paragraph, item});
     start = std::string_view::npos;
+    item = false;
   };
 
   std::size_t i = 0;
@@ -186,6 +188,7 @@ std::vector<Sentence> split_sentences(std::string_view t) {
       // Skip a leading bullet and the spaces after it.
       if (std::size_t b = bullet_at(t, i); b > 0) {
         i += b;
+        item = true;
         continue;
       }
       start = i;

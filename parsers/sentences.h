@@ -11,6 +11,7 @@ namespace banwatch::text {
 struct Sentence {
   std::size_t begin = 0, end = 0;  // byte span in the input
   std::size_t paragraph = 0;       // index of the paragraph ("\n\n"-separated)
+  bool item = false;               // the sentence opens a list item: a bullet comes before it on its line
   std::string_view view(std::string_view input) const { return input.substr(begin, end - begin); }
 };
 

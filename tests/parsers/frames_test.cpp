@@ -460,6 +460,62 @@ TEST_F(Frames, ListAfterAMeasureNamesWhatItCovers) {
                   .empty());
 }
 
+// A list announced by a colon after a measure: official notices name what a
+// directive covers on the lines after "... are covered by the order:".
+TEST_F(Frames, ListAnnouncedByAColonNamesWhatTheMeasureCovers) {
+  auto xs =
+      run("Ohio's governor signed an order on Monday barring state agencies from using software from foreign "
+          "companies such as Kaspersky.\n\n"
+          "The state's technology office will keep the register current.\n\n"
+          "These suppliers and products are covered by the order:\n"
+          "  \xE2\x80\xA2 ZTE Corporation;\n"
+          "  \xE2\x80\xA2 Tencent, including its WeChat messenger;\n"
+          "  - Hytera\n\n"
+          "Agencies have 30 days to comply.");
+  for (const char* v : {"Kaspersky", "ZTE", "Tencent", "WeChat", "Hytera"}) {
+    const auto* x = find(xs, v, "ban");
+    ASSERT_NE(x, nullptr) << v << "\n" << dump(xs);
+    EXPECT_EQ(x->event.actor, "Ohio") << v;
+  }
+  EXPECT_EQ(find(xs, "Hytera", "ban")->event.rule_id, "frame.ban.listed");
+  // The evidence of an item holds the line that announced the list.
+  EXPECT_EQ(find(xs, "Hytera", "ban")->event.evidence,
+            "These suppliers and products are covered by the order: \xE2\x80\xA6 Hytera");
+
+  // The list may follow the colon in the same sentence, or in the next paragraph.
+  xs =
+      run("The Federal Communications Commission has banned several carriers. The order names them: ZTE, "
+          "Hytera and Tencent.");
+  for (const char* v : {"ZTE", "Hytera", "Tencent"}) EXPECT_NE(find(xs, v, "ban"), nullptr) << v << "\n" << dump(xs);
+  xs =
+      run("The Danish government has banned several apps on official phones. The decision covers the following:\n\n"
+          "WeChat and Tencent.");
+  EXPECT_NE(find(xs, "WeChat", "ban"), nullptr) << dump(xs);
+  EXPECT_NE(find(xs, "Tencent", "ban"), nullptr) << dump(xs);
+}
+
+TEST_F(Frames, AColonWithoutAMeasureBeforeItListsNothing) {
+  // No measure read before the colon: no event.
+  EXPECT_TRUE(run("Three vendors dominate the market: ZTE, Hytera and Tencent.").empty());
+  // A measure, but the colon announces no measure: a quote, a label.
+  auto xs =
+      run("The Danish government has banned TikTok on official phones. A spokesman said: ZTE and Hytera "
+          "remain welcome.");
+  EXPECT_EQ(find(xs, "ZTE", "ban"), nullptr) << dump(xs);
+  // The list ends with the items: a later paragraph is no part of it.
+  xs =
+      run("The Danish government has banned several apps. The list is in the decision:\n"
+          "  \xE2\x80\xA2 WeChat\n\n"
+          "Separately, Hytera opened an office in Berlin.");
+  EXPECT_NE(find(xs, "WeChat", "ban"), nullptr) << dump(xs);
+  EXPECT_EQ(find(xs, "Hytera", "ban"), nullptr) << dump(xs);
+  // A measure too far back: nothing.
+  xs = run(
+      "The Danish government has banned several apps. It met carriers. It met vendors. It met users. It met the press. "
+      "The decision lists them: WeChat and Hytera.");
+  EXPECT_EQ(find(xs, "Hytera", "ban"), nullptr) << dump(xs);
+}
+
 TEST_F(Frames, SuspensionIsABanNoun) {
   auto xs = run("Nigeria's information ministry announced the suspension of Twitter on Friday.");
   const auto* x = find(xs, "Twitter", "ban");

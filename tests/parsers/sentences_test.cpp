@@ -97,6 +97,14 @@ TEST(Sentences, Lists_BulletLinesAreSentencesWithoutTheBullet) {
       "Developments:\n  \xE2\x80\xA2 May 2, 2021: One thing happened\n  \xE2\x80\xA2 Another thing.\n- A dash item";
   EXPECT_EQ(split(text),
             (Strings{"Developments:", "May 2, 2021: One thing happened", "Another thing.", "A dash item"}));
+  // Each item says it is one; the line that announces them is not.
+  const auto s = split_sentences(text);
+  ASSERT_EQ(s.size(), 4u);
+  EXPECT_FALSE(s[0].item);
+  EXPECT_TRUE(s[1].item);
+  EXPECT_TRUE(s[2].item);
+  EXPECT_TRUE(s[3].item);
+  EXPECT_FALSE(split_sentences("Plain text. Two sentences.")[1].item);
 }
 
 TEST(Sentences, Lenient_SingleNewlineInsideSentenceIsSpace) {
