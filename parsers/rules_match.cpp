@@ -851,6 +851,9 @@ void Engine::add_frames(const internal::FrameReader& reader, std::string_view te
     if (kind == "reversed" && f.action == "ban" && !f.actors.empty() &&
         std::all_of(f.actors.begin(), f.actors.end(), [](const auto& a) { return a.type == "other"; }))
       kind.clear();
+    // So is a lifting: the cue that reads it as a measure blocked ("a judge
+    // blocked the department from imposing restrictions on X") is the lifting.
+    if (kind == "reversed" && f.action == "lift_ban") kind.clear();
     std::string scope;
     const re2::StringPiece input(s.data(), s.size());
     for (const auto& sre : scopes_) {

@@ -516,6 +516,21 @@ TEST_F(Frames, AColonWithoutAMeasureBeforeItListsNothing) {
   EXPECT_EQ(find(xs, "Hytera", "ban"), nullptr) << dump(xs);
 }
 
+// A court that blocks a government from imposing a measure lifts it: the
+// lifting is enacted (the cue "blocked ... from" is the lifting itself) and
+// the measure the text stated before stands reversed.
+TEST_F(Frames, ACourtBlockingAMeasureIsAnEnactedLiftingAndTheMeasureIsReversed) {
+  auto xs =
+      run("In March the Department of Defense designated Xiaomi a Chinese military company. On Friday a "
+          "federal judge blocked the Pentagon from imposing restrictions on Xiaomi.");
+  const auto* lift = find(xs, "Xiaomi", "lift_ban");
+  ASSERT_NE(lift, nullptr) << dump(xs);
+  EXPECT_EQ(lift->event.status, "enacted") << dump(xs);
+  const auto* listing = find(xs, "Xiaomi", "list_addition");
+  ASSERT_NE(listing, nullptr) << dump(xs);
+  EXPECT_EQ(listing->event.status, "reversed") << dump(xs);
+}
+
 TEST_F(Frames, SuspensionIsABanNoun) {
   auto xs = run("Nigeria's information ministry announced the suspension of Twitter on Friday.");
   const auto* x = find(xs, "Twitter", "ban");
