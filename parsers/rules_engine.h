@@ -155,6 +155,15 @@ class Engine final : public RuleEngine {
   void add_frames(const internal::FrameReader& frames, std::string_view text, const text::Sentence& sentence,
                   std::string_view s, const std::vector<Mention>& ms, internal::FrameReader::Discourse& discourse,
                   LazyDate& date, const ExtractContext& context, std::vector<Extraction>& out) const;
+  // An event with no date takes the calendar day of a sentence among the
+  // next three that names a measure by a measure noun ("The order, contained
+  // in an August 2 memorandum, ..."), unless another act, another vendor or
+  // another date comes first. `own_date(i)`: the date sentence i states.
+  void date_from_followers(const internal::FrameReader& frames, std::string_view text,
+                           const std::vector<text::Sentence>& sentences,
+                           const std::vector<std::pair<std::size_t, int>>& vendor_hits, const ExtractContext& context,
+                           const std::function<std::optional<PreciseTime>(std::size_t)>& own_date,
+                           std::vector<Extraction>& out) const;
 };
 
 }  // namespace banwatch::rules::internal

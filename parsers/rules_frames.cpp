@@ -330,12 +330,16 @@ bool FrameReader::may_refer(std::string_view s) const {
   return RE2::PartialMatch(re2::StringPiece(s.data(), s.size()), *any_reference_re_);
 }
 
+bool FrameReader::names_measure(std::string_view s) const {
+  for (const auto& w : words_in(s, 0, s.size(), &elisions_))
+    if (measure_nouns_.contains(w.key)) return true;
+  return false;
+}
+
 bool FrameReader::announces_list(std::string_view s, std::size_t colon) const {
   const std::string_view before = s.substr(0, std::min(colon, s.size()));
-  for (const auto& w : words_in(before, 0, before.size(), &elisions_))
-    if (measure_nouns_.contains(w.key)) return true;
-  const re2::StringPiece in(before.data(), before.size());
-  return RE2::PartialMatch(in, *lists_re_) || RE2::PartialMatch(in, *any_trigger_re_);
+  return names_measure(before) || has_trigger(before) ||
+         RE2::PartialMatch(re2::StringPiece(before.data(), before.size()), *lists_re_);
 }
 
 void FrameReader::observe_vendors(const std::vector<int>& vendors, Discourse& d) const {

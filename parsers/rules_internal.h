@@ -324,6 +324,9 @@ class FrameReader {
   // action word of the lexicon) that the list after the colon spells out
   // ("The following vendors are named in the directive:").
   bool announces_list(std::string_view s, std::size_t colon) const;
+  // True when the sentence names a measure by a measure noun of the lexicon
+  // ("the order", "a memorandum").
+  bool names_measure(std::string_view s) const;
   // The frames of one sentence; `mentions` come from the dictionary pass,
   // sorted by position. Reads and updates the discourse.
   std::vector<Frame> read(std::string_view sentence, const std::vector<Mention>& mentions, Discourse& d) const;

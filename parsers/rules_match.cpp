@@ -1234,8 +1234,52 @@ std::vector<Extraction> Engine::extract(std::string_view text, const ExtractCont
     }
     last_vendor = vendor_after;
   }
+  if (reader) date_from_followers(*reader, text, sentences, vendor_hits, context, own_date, out);
   if (reader) merge_repeats(out);
   return out;
+}
+
+void Engine::date_from_followers(const internal::FrameReader& reader, std::string_view text,
+                                 const std::vector<text::Sentence>& sentences,
+                                 const std::vector<std::pair<std::size_t, int>>& vendor_hits,
+                                 const ExtractContext& context,
+                                 const std::function<std::optional<PreciseTime>(std::size_t)>& own_date,
+                                 std::vector<Extraction>& out) const {
+  constexpr std::size_t kReach = 3;  // sentences after the act
+  std::set<std::size_t> acts;        // sentences (by their first byte) that state an event
+  for (const auto& x : out) acts.insert(x.sentence_begin);
+  for (auto& x : out) {
+    // A vendor listed as covered by a measure stated before has that measure's date, not a later one.
+    if (x.event.event_date || x.event.rule_id.ends_with(".listed")) continue;
+    const auto at = std::lower_bound(sentences.begin(), sentences.end(), x.sentence_begin,
+                                     [](const text::Sentence& s, std::size_t b) { return s.begin < b; });
+    if (at == sentences.end() || at->begin != x.sentence_begin) continue;
+    const std::size_t i = static_cast<std::size_t>(at - sentences.begin());
+    if (own_date(i)) continue;  // the act's sentence has a date the event did not take (a deadline, ...)
+    for (std::size_t j = i + 1; j < sentences.size() && j <= i + kReach; ++j) {
+      const text::Sentence& next = sentences[j];
+      if (acts.contains(next.begin)) break;  // another act: its date is its own
+      // A sentence about another vendor dates that vendor's affairs.
+      const bool other_vendor = std::any_of(vendor_hits.begin(), vendor_hits.end(), [&](const auto& h) {
+        return h.first >= next.begin && h.first < next.end &&
+               pack_.vendors[static_cast<std::size_t>(h.second)].name != x.event.vendor;
+      });
+      if (other_vendor) break;
+      const std::string_view sj = next.view(text);
+      const auto f = internal::sentence_date(sj, std::nullopt, context.published);
+      if (!f) continue;
+      // Only a calendar day the text states, in a sentence about a measure
+      // ("The order, contained in an August 2 memorandum, ..."); any other
+      // date ends the search.
+      if (f->date.precision == DatePrecision::kDay && !f->relative_to_previous &&
+          (f->how.starts_with("explicit date") || f->how.starts_with("month and day")) && reader.names_measure(sj)) {
+        x.event.event_date = f->date;
+        if (x.explanation)
+          x.explanation->date_how = "the date of the measure in sentence " + std::to_string(j + 1) + ": " + f->how;
+      }
+      break;
+    }
+  }
 }
 
 }  // namespace banwatch::rules::internal

@@ -531,6 +531,36 @@ TEST_F(Frames, ACourtBlockingAMeasureIsAnEnactedLiftingAndTheMeasureIsReversed) 
   EXPECT_EQ(listing->event.status, "reversed") << dump(xs);
 }
 
+// An act stated without a date, and the instrument that carries it dated in a
+// sentence right after: the act took place on that day.
+TEST_F(Frames, AnUndatedActTakesTheDayOfItsInstrumentStatedRightAfter) {
+  auto xs =
+      run("The Navy has told its sailors to stop using Hikvision cameras on its bases. The instruction, issued in a "
+          "March 3 memorandum, cites espionage risks.",
+          "2024-03-10");
+  const auto* x = find(xs, "Hikvision", "stop_using");
+  ASSERT_NE(x, nullptr) << dump(xs);
+  ASSERT_TRUE(x->event.event_date.has_value());
+  EXPECT_EQ(format_precise(*x->event.event_date), "2024-03-03");
+  ASSERT_TRUE(x->explanation.has_value());
+  EXPECT_NE(x->explanation->date_how.find("the date of the measure in sentence 2"), std::string::npos);
+
+  // Another vendor's affairs, a sentence with no measure, or another act in
+  // between: no date is borrowed.
+  for (const char* text :
+       {"The Navy has told its sailors to stop using Hikvision cameras. A Dahua memorandum dated March 3 disagrees.",
+        "The Navy has told its sailors to stop using Hikvision cameras. Sailors met on March 3 to discuss it.",
+        "The Navy has told its sailors to stop using Hikvision cameras. The Army banned Hikvision too. The order "
+        "is dated March 3."}) {
+    xs = run(text, "2024-03-10");
+    for (const auto& e : xs) {
+      if (e.event.vendor == "Hikvision" && e.event.actor.find("Navy") != std::string::npos) {
+        EXPECT_FALSE(e.event.event_date.has_value()) << text << "\n" << dump(xs);
+      }
+    }
+  }
+}
+
 TEST_F(Frames, SuspensionIsABanNoun) {
   auto xs = run("Nigeria's information ministry announced the suspension of Twitter on Friday.");
   const auto* x = find(xs, "Twitter", "ban");
