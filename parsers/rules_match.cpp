@@ -567,6 +567,10 @@ std::string Engine::cue_kind(std::string_view before, std::string_view prefix, s
   auto hit = [&](const char* kind, bool near) {
     return hit_in(kind, near) || (language != "en" && hit_in(language + ":" + kind, near));
   };
+  // A negation anywhere it is read wins: a question or a denial framing the
+  // sentence ("Why X wants Y banned") reports no measure, whatever status
+  // words stand nearer.
+  if (hit("negation", true) || hit("negation", false)) return "negation";
   // Nearest cues first: the words between subject and verb decide, then the
   // sentence's framing ("according to a draft decree").
   for (bool near : {true, false})

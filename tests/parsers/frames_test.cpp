@@ -684,7 +684,8 @@ TEST_F(Frames, RemovalWithItsParticleAfterTheObject) {
 TEST_F(Frames, AQuestionReportsNoMeasure) {
   for (const char* text :
        {"Why a senator wants Temu banned across the country", "How a Canadian ban on WeChat would hit small traders",
-        "Will Ottawa block Huawei from its 6G trials?", "What a state ban on DJI drones means for firefighters"}) {
+        "Will Ottawa block Huawei from its 6G trials?", "What a state ban on DJI drones means for firefighters",
+        "Why a trader wants Temu banned in Kenya"}) {
     auto xs = run(text);
     EXPECT_TRUE(xs.empty()) << text << "\n" << dump(xs);
   }
@@ -739,6 +740,15 @@ TEST_F(Frames, APenaltysReasonAndAnOwnersPossessiveGiveNoMeasure) {
   auto ys = run("Uganda blocked Facebook's WhatsApp during the vote count.");
   EXPECT_NE(find(ys, "WhatsApp", "ban"), nullptr) << dump(ys);
   EXPECT_EQ(find(ys, "Facebook", "ban"), nullptr) << dump(ys);
+}
+
+// Whether someone plans a measure is a question, not the measure; sanctions
+// on a vendor are no restriction (a sanctions listing is read as a listing).
+TEST_F(Frames, AQuestionOfPlansAndSanctionsGiveNoRestriction) {
+  auto xs = run("Senators pressed the two stores on whether they intend to remove Temu from their shelves.");
+  EXPECT_EQ(find(xs, "Temu", "remove_or_replace"), nullptr) << dump(xs);
+  auto ys = run("The European Union imposed sanctions on Positive Technologies last spring.");
+  EXPECT_EQ(find(ys, "Positive Technologies", "restrict"), nullptr) << dump(ys);
 }
 
 }  // namespace
