@@ -751,5 +751,24 @@ TEST_F(Frames, AQuestionOfPlansAndSanctionsGiveNoRestriction) {
   EXPECT_EQ(find(ys, "Positive Technologies", "restrict"), nullptr) << dump(ys);
 }
 
+// A ban lifted under another's name ("revoked the Trump administration's
+// ban on X") is a lifting and leaves that ban reversed; a court that stays
+// an order on a ban reverses it; a ruling that upholds a ban is no ban of
+// the court's own.
+TEST_F(Frames, LiftingsStaysAndUpheldBans) {
+  auto xs = run("The FCC revoked the Trump administration's ban on Temu last spring.");
+  ASSERT_NE(find(xs, "Temu", "lift_ban"), nullptr) << dump(xs);
+  auto ys = run("An appeals court stayed the ministry's order banning PUBG Mobile.");
+  for (const auto& y : ys) {
+    if (y.event.action == "ban") {
+      EXPECT_EQ(y.event.status, "reversed") << dump(ys);
+    }
+  }
+  auto zs = run("The Administrative Court of Appeal upheld the regulator's ban on Huawei kit.");
+  for (const auto& z : zs) {
+    EXPECT_EQ(z.event.actor.find("Court"), std::string::npos) << dump(zs);
+  }
+}
+
 }  // namespace
 }  // namespace banwatch::rules
