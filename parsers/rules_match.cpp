@@ -567,6 +567,10 @@ std::string Engine::cue_kind(std::string_view before, std::string_view prefix, s
   auto hit = [&](const char* kind, bool near) {
     return hit_in(kind, near) || (language != "en" && hit_in(language + ":" + kind, near));
   };
+  // A negation anywhere it is read wins: a question or a denial framing the
+  // sentence ("Why X wants Y banned") reports no measure, whatever status
+  // words stand nearer.
+  if (hit("negation", true) || hit("negation", false)) return "negation";
   // Nearest cues first: the words between subject and verb decide, then the
   // sentence's framing ("according to a draft decree").
   for (bool near : {true, false})
@@ -706,6 +710,13 @@ void Engine::analyse(std::string_view text, const text::Sentence& sentence, std:
       std::vector<const Mention*> vendors;
       for (int i : tokens_in(g[static_cast<std::size_t>(rule.vendors_group)], 'V', 'R')) {
         if (i < 0 || static_cast<std::size_t>(i) >= ms.size()) continue;
+        // "Facebook's WhatsApp": the owner's possessive right before another
+        // vendor names what is meant, not a second patient.
+        if (const std::size_t k = static_cast<std::size_t>(i) + 1;
+            k < ms.size() && ms[k].kind == MentionKind::kVendor && ms[k - 1].kind == MentionKind::kVendor) {
+          const std::string_view gap = s.substr(ms[k - 1].end, ms[k].begin - ms[k - 1].end);
+          if (gap == "'s " || gap == "\xE2\x80\x99s ") continue;
+        }
         vendors.push_back(&ms[static_cast<std::size_t>(i)]);
       }
       if (actors.empty() || vendors.empty()) continue;
@@ -913,28 +924,40 @@ void Engine::add_frames(const internal::FrameReader& reader, std::string_view te
 // (its sentence then is the better evidence); a pattern's event is preferred
 // to a frame's for the same key.
 void merge_repeats(std::vector<Extraction>& out) {
+  // How far a report says the measure went: a decision outranks a proposal.
+  auto decided = [](const Extraction& x) {
+    return x.event.status == "reversed" ? 2 : x.event.status == "enacted" ? 1 : 0;
+  };
+  // A proposal dated before its enactment, both dated, is an earlier step of
+  // the case told in the same article ("proposed on 23 November; banned on
+  // 3 December"), not the same act said twice.
+  auto earlier_step = [&](const Extraction& a, const Extraction& b) {
+    if (decided(a) == decided(b) || (decided(a) > 0 && decided(b) > 0)) return false;
+    const Extraction& step = decided(a) ? b : a;
+    const Extraction& act = decided(a) ? a : b;
+    return step.event.event_date && act.event.event_date && step.event.event_date->time < act.event.event_date->time;
+  };
   std::vector<Extraction> kept;
-  std::map<std::tuple<std::string, std::string, std::string, bool>, std::size_t> index;
+  std::map<std::tuple<std::string, std::string, std::string>, std::vector<std::size_t>> index;
   for (auto& x : out) {
-    // A proposal and its enactment told in one article are two steps of one
-    // case, not one report said twice.
-    const bool decided = x.event.status == "enacted" || x.event.status == "reversed";
-    auto key = std::make_tuple(term_key(x.event.actor), x.event.vendor, x.event.action, decided);
-    auto [it, inserted] = index.emplace(key, kept.size());
-    if (inserted) {
+    auto& slots = index[std::make_tuple(term_key(x.event.actor), x.event.vendor, x.event.action)];
+    auto same = std::find_if(slots.begin(), slots.end(), [&](std::size_t k) { return !earlier_step(kept[k], x); });
+    if (same == slots.end()) {
+      slots.push_back(kept.size());
       kept.push_back(std::move(x));
       continue;
     }
-    Extraction& first = kept[it->second];
+    // One act reported twice: the first report is kept unless a later one
+    // states a date it lacks or is a pattern's where the first is a frame's;
+    // the status is the furthest any report gives it.
+    Extraction& first = kept[*same];
     const bool first_frame = first.event.rule_id.starts_with("frame.");
     const bool this_frame = x.event.rule_id.starts_with("frame.");
     const bool dated_later = !first.event.event_date && x.event.event_date;
-    if (dated_later || (first_frame && !this_frame && (x.event.event_date || !first.event.event_date))) {
-      std::string status = first.event.status;
+    const std::string status = decided(x) > decided(first) ? x.event.status : first.event.status;
+    if (dated_later || (first_frame && !this_frame && (x.event.event_date || !first.event.event_date)))
       first = std::move(x);
-      if (status == "enacted" && first.event.status != "enacted" && first.event.status != "reversed")
-        first.event.status = status;
-    }
+    first.event.status = status;
   }
   // A measure the same text says was lifted ("the ban, which the court
   // lifted in May") stands reversed; the lifting is its own event.

@@ -780,5 +780,96 @@ TEST_F(Frames, RemovalWithItsParticleAfterTheObject) {
   ASSERT_NE(find(xs, "Huawei", "remove_or_replace"), nullptr) << dump(xs);
 }
 
+// A question asks about a measure and reports none: a headline that asks
+// how or why, or a clause that ends with a question mark.
+TEST_F(Frames, AQuestionReportsNoMeasure) {
+  for (const char* text :
+       {"Why a senator wants Temu banned across the country", "How a Canadian ban on WeChat would hit small traders",
+        "Will Ottawa block Huawei from its 6G trials?", "What a state ban on DJI drones means for firefighters",
+        "Why a trader wants Temu banned in Kenya"}) {
+    auto xs = run(text);
+    EXPECT_TRUE(xs.empty()) << text << "\n" << dump(xs);
+  }
+  // A label before a colon is no question ("Why it matters: ...").
+  auto ys = run("Why it matters: Norway banned Temu from public procurement last year.");
+  EXPECT_NE(find(ys, "Temu", "ban"), nullptr) << dump(ys);
+}
+
+// A seller taking a vendor's goods off its own shelves or out of its range
+// stops its own sale; an app store pulling an app removes it.
+TEST_F(Frames, GoodsOffAShopsShelvesAreItsOwnStop) {
+  for (const char* text : {"Walmart cleared Hikvision cameras off its warehouse shelves in March.",
+                           "Telstra pulled ZTE handsets from its autumn line-up of phones."}) {
+    auto xs = run(text);
+    EXPECT_NE(find(xs, text[0] == 'W' ? "Hikvision" : "ZTE", "stop_using"), nullptr) << text << "\n" << dump(xs);
+    EXPECT_EQ(find(xs, text[0] == 'W' ? "Hikvision" : "ZTE", "end_partnership"), nullptr) << text << "\n" << dump(xs);
+  }
+  auto ys = run("Google pulled Temu from its app store in Brazil.");
+  EXPECT_EQ(find(ys, "Temu", "stop_using"), nullptr) << dump(ys);
+}
+
+// One act told twice, once as planned and once as done, is one event with the
+// furthest status; a proposal dated before a dated enactment stays a step.
+TEST_F(Frames, OneActToldTwiceIsOneEventWithTheFurthestStatus) {
+  auto xs =
+      run("Latvia plans to ban Kaspersky software in ministries.\n\n"
+          "Officials said Latvia banned Kaspersky software in all ministries.");
+  std::size_t bans = 0;
+  for (const auto& x : xs)
+    if (x.event.vendor == "Kaspersky" && x.event.action == "ban") ++bans;
+  EXPECT_EQ(bans, 1u) << dump(xs);
+  ASSERT_NE(find(xs, "Kaspersky", "ban"), nullptr) << dump(xs);
+  EXPECT_EQ(find(xs, "Kaspersky", "ban")->event.status, "enacted") << dump(xs);
+  auto ys =
+      run("Latvia proposed a ban on Kaspersky software on 2 March 2025.\n\n"
+          "Latvia banned Kaspersky software on 9 June 2025.");
+  std::size_t steps = 0;
+  for (const auto& y : ys)
+    if (y.event.vendor == "Kaspersky" && y.event.action == "ban") ++steps;
+  EXPECT_EQ(steps, 2u) << dump(ys);
+}
+
+// What a vendor is punished for not doing is no measure on it ("fined X for
+// its failure to remove ..."); an owner's possessive before the vendor meant
+// is no second vendor ("Meta's WhatsApp").
+TEST_F(Frames, APenaltysReasonAndAnOwnersPossessiveGiveNoMeasure) {
+  for (const char* text : {"A Moscow court fined Google for its refusal to remove Telegram from its store.",
+                           "The regulator fined Apple over its failure to pull Telegram from the App Store."}) {
+    auto xs = run(text);
+    EXPECT_EQ(find(xs, "Telegram", "remove_or_replace"), nullptr) << text << "\n" << dump(xs);
+  }
+  auto ys = run("Uganda blocked Facebook's WhatsApp during the vote count.");
+  EXPECT_NE(find(ys, "WhatsApp", "ban"), nullptr) << dump(ys);
+  EXPECT_EQ(find(ys, "Facebook", "ban"), nullptr) << dump(ys);
+}
+
+// Whether someone plans a measure is a question, not the measure; sanctions
+// on a vendor are no restriction (a sanctions listing is read as a listing).
+TEST_F(Frames, AQuestionOfPlansAndSanctionsGiveNoRestriction) {
+  auto xs = run("Senators pressed the two stores on whether they intend to remove Temu from their shelves.");
+  EXPECT_EQ(find(xs, "Temu", "remove_or_replace"), nullptr) << dump(xs);
+  auto ys = run("The European Union imposed sanctions on Positive Technologies last spring.");
+  EXPECT_EQ(find(ys, "Positive Technologies", "restrict"), nullptr) << dump(ys);
+}
+
+// A ban lifted under another's name ("revoked the Trump administration's
+// ban on X") is a lifting and leaves that ban reversed; a court that stays
+// an order on a ban reverses it; a ruling that upholds a ban is no ban of
+// the court's own.
+TEST_F(Frames, LiftingsStaysAndUpheldBans) {
+  auto xs = run("The FCC revoked the Trump administration's ban on Temu last spring.");
+  ASSERT_NE(find(xs, "Temu", "lift_ban"), nullptr) << dump(xs);
+  auto ys = run("An appeals court stayed the ministry's order banning PUBG Mobile.");
+  for (const auto& y : ys) {
+    if (y.event.action == "ban") {
+      EXPECT_EQ(y.event.status, "reversed") << dump(ys);
+    }
+  }
+  auto zs = run("The Administrative Court of Appeal upheld the regulator's ban on Huawei kit.");
+  for (const auto& z : zs) {
+    EXPECT_EQ(z.event.actor.find("Court"), std::string::npos) << dump(zs);
+  }
+}
+
 }  // namespace
 }  // namespace banwatch::rules
