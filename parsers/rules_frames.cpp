@@ -318,6 +318,35 @@ bool FrameReader::told(std::string_view s, std::size_t at) const {
   const std::vector<Word> before = words_in(s, clause.first, std::min(at, s.size()), &elisions_);
   std::size_t k = before.size();
   while (k > 0 && determiners_.contains(before[k - 1].key)) --k;  // "ordered the carriers to"
+  // "asked Apple and Google to remove X": the earlier names of a list of the
+  // ones told (capitalized words; a conjunction or a comma between).
+  const std::size_t own = k;
+  bool listed = false;
+  for (int names = 0; names < 4 && k > 0; ++names) {
+    std::size_t j = k;  // one past the words of the earlier name
+    const std::size_t next = k < before.size() ? before[k].begin : at;
+    const std::string_view sep = s.substr(before[k - 1].end, next - before[k - 1].end);
+    if (conjunctions_.contains(before[k - 1].key))
+      j = k - 1;
+    else if (sep.find(',') == std::string_view::npos || sep.find_first_not_of(", ") != std::string_view::npos)
+      break;
+    std::size_t m = j, capitals = 0;
+    while (m > 0 && capitals < 4 && std::isupper(static_cast<unsigned char>(s[before[m - 1].begin]))) {
+      const std::size_t nb = m < before.size() ? before[m].begin : at;
+      if (m != j &&
+          s.substr(before[m - 1].end, nb - before[m - 1].end).find_first_of(",;:()\"") != std::string_view::npos)
+        break;
+      --m;
+      ++capitals;
+    }
+    if (capitals == 0) break;
+    k = m;
+    listed = true;
+    while (k > 0 && determiners_.contains(before[k - 1].key)) --k;
+  }
+  // Only a directive that is no action word itself: "banned Huawei and
+  // Germany blocked ZTE" tells no one.
+  if (listed && (k == 0 || forms_.contains(before[k - 1].key) || !directives_.contains(before[k - 1].key))) k = own;
   if (k == 0) return false;
   const std::size_t end = k == before.size() ? at : before[k].begin;
   if (s.substr(before[k - 1].end, end - before[k - 1].end).find_first_of(",;:()\"") != std::string_view::npos)
@@ -352,15 +381,43 @@ void FrameReader::observe_vendors(const std::vector<int>& vendors, Discourse& d)
   d.last_vendors_sentence = d.sentence;
 }
 
-void FrameReader::observe(const std::vector<Mention>& mentions, Discourse& d) const {
+bool FrameReader::targeted(std::string_view s, const Mention& m) const {
+  // "X expanded sanctions against Y": an actor after an object marker is a
+  // target. A marker that also joins names ("University System of Georgia")
+  // marks none.
+  if (s.empty() || m.begin > s.size()) return false;
+  const auto before = words_in(s, m.begin >= 24 ? m.begin - 24 : 0, m.begin, &elisions_);
+  std::size_t k = before.size();
+  while (k > 0 && determiners_.contains(before[k - 1].key)) --k;
+  return k > 0 && object_markers_.contains(before[k - 1].key) && !name_connectors_.contains(before[k - 1].key) &&
+         s.substr(before[k - 1].end, m.begin - before[k - 1].end).find_first_of(",;:()") == std::string_view::npos;
+}
+
+std::optional<FrameReader::Entity> FrameReader::last_actor(std::string_view s,
+                                                           const std::vector<Mention>& mentions) const {
+  // A target is the last actor only when the sentence names no other.
+  const Mention* last = nullptr;
+  const Mention* last_free = nullptr;
+  for (const auto& m : mentions) {
+    if (m.kind != MentionKind::kActor) continue;
+    last = &m;
+    if (!targeted(s, m)) last_free = &m;
+  }
+  const Mention* m = last_free ? last_free : last;
+  if (!m) return std::nullopt;
+  return Entity{m->name, m->type.empty() ? "other" : m->type, m->how, -1};
+}
+
+void FrameReader::observe(const std::vector<Mention>& mentions, Discourse& d, std::string_view s) const {
   std::vector<int> vendors;
+  if (auto a = last_actor(s, mentions)) {
+    d.last_actor = std::move(a);
+    d.last_actor_sentence = d.sentence;
+  }
   for (const auto& m : mentions) {
     if (m.kind == MentionKind::kVendor && m.entity >= 0) {
       if (std::find(vendors.begin(), vendors.end(), m.entity) == vendors.end()) vendors.push_back(m.entity);
       d.last_vendor = m.entity;
-    } else if (m.kind == MentionKind::kActor) {
-      d.last_actor = Entity{m.name, m.type.empty() ? "other" : m.type, m.how, -1};
-      d.last_actor_sentence = d.sentence;
     }
   }
   if (!vendors.empty()) {
@@ -448,7 +505,16 @@ std::vector<FrameReader::Frame> FrameReader::read(std::string_view s, const std:
           return forms_.contains(w.key) || list_verbs_.contains(w.key) || w.key.ends_with("ed") ||
                  prepositions_.contains(w.key) || object_markers_.contains(w.key);
         });
-        if (gap.find_first_of(",;:()") == std::string_view::npos && gap_words.size() <= 3 + 1 && !verb_between)
+        // "the government's TikTok ban": the vendor qualifies the measure
+        // that follows, whose possessive is its agent.
+        const auto next_words = words_in(s, items[j].end, std::min(s.size(), items[j].end + 24), &elisions_);
+        const bool measure_after = !next_words.empty() && next_words.front().begin - items[j].end <= 1 && [&] {
+          const auto f = forms_.find(next_words.front().key);
+          return f != forms_.end() &&
+                 std::any_of(f->second.begin(), f->second.end(), [](const Form& x) { return x.noun; });
+        }();
+        if (gap.find_first_of(",;:()") == std::string_view::npos && gap_words.size() <= 3 + 1 && !verb_between &&
+            !measure_after)
           items[i].role = Role::kNeutral;
         break;
       }
@@ -543,7 +609,7 @@ std::vector<FrameReader::Frame> FrameReader::read(std::string_view s, const std:
                            std::string_view::npos)
         break;
       if (capital) last = k + 1;
-      if (words[k].key.ends_with("'s") || words[k].key.ends_with("s'")) {
+      if (words[k].key.ends_with("'s") || words[k].key.ends_with("s'") || words[k].key.ends_with("\xE2\x80\x99s")) {
         possessive = true;
         break;
       }
@@ -562,6 +628,7 @@ std::vector<FrameReader::Frame> FrameReader::read(std::string_view s, const std:
     if (rest.find_first_of(",;:()\"") != std::string_view::npos) return std::nullopt;
     std::string name(s.substr(words[first].begin, words[last - 1].end - words[first].begin));
     if (possessive || name.ends_with("'s")) {
+      if (name.ends_with("\xE2\x80\x99s")) name.resize(name.size() - 4);  // a typographic apostrophe
       while (!name.empty() && (name.back() == 's' || name.back() == '\'')) name.pop_back();
     }
     if (measure_nouns_.contains(words[first].key)) return std::nullopt;  // "Section 5949 prohibits": a measure
@@ -890,6 +957,10 @@ std::vector<FrameReader::Frame> FrameReader::read(std::string_view s, const std:
   };
 
   // ---- 5. frames ---------------------------------------------------------------
+  // The directive each active action word is the content of, by hit: a verb
+  // joined to an ordered one by a conjunction shares its order ("ordered X to
+  // block the app and remove it").
+  std::vector<std::optional<std::size_t>> hit_directive(hits.size());
   for (std::size_t h = 0; h < hits.size() && static_cast<int>(frames.size()) < kMaxFramesPerSentence; ++h) {
     const Hit& hit = hits[h];
     auto [cb, ce] = clause_of(hit.begin);
@@ -1122,6 +1193,24 @@ std::vector<FrameReader::Frame> FrameReader::read(std::string_view s, const std:
       f.confidence = 0.7;
     } else if (hit.voice == "active") {
       auto subj = left_subject(false);
+      // "X has chosen A and B as suppliers, excluding Y": a participle
+      // clause after a comma has the main clause's subject, the first actor
+      // of the clause, not the object nearest before it.
+      if (subj) {
+        const std::size_t wi = word_at_or_after(hit.begin);
+        const bool after_comma =
+            wi > 0 && words[wi - 1].end >= cb &&
+            s.substr(words[wi - 1].end, hit.begin - words[wi - 1].end).find(',') != std::string_view::npos &&
+            s.substr(words[wi - 1].end, hit.begin - words[wi - 1].end).find_first_not_of(", ") ==
+                std::string_view::npos;
+        if (after_comma)
+          for (std::size_t i : left) {
+            const Item& item = items[i];
+            if (item.in_parens || after_preposition(item) || speaker(item)) continue;
+            if (is_actorish(item.role)) subj = i;
+            break;
+          }
+      }
       // "ordered Apple to remove X", "told carriers to stop using X": the
       // order's giver is the actor, the one told is not.
       std::optional<std::size_t> directive;  // word index of the directive verb
@@ -1143,6 +1232,16 @@ std::vector<FrameReader::Frame> FrameReader::read(std::string_view s, const std:
             directive = k;
             break;
           }
+        // "ordered X to block the app and remove it": the second verb, joined
+        // to the ordered one by a conjunction in the same clause, is ordered too.
+        if (!directive && !to_before && before > 0 && conjunctions_.contains(words[before - 1].key))
+          for (std::size_t o = h; o-- > 0 && hits[o].begin >= cb;) {
+            if (hits[o].voice != "active") continue;  // "block the use of X and remove it"
+            if (s.substr(hits[o].end, hit.begin - hits[o].end).find_first_of(",;:()") == std::string_view::npos)
+              directive = hit_directive[o];
+            break;
+          }
+        hit_directive[h] = directive;
       }
       // "not to use X" is a prohibition only as the content of an order.
       if (negated_form && !directive) continue;
@@ -1616,7 +1715,7 @@ std::vector<FrameReader::Frame> FrameReader::read(std::string_view s, const std:
   }
 
   // ---- 8. the discourse after this sentence -----------------------------------------
-  observe(mentions, d);
+  observe(mentions, d, s);
   for (const auto& f : frames) {
     if (f.voice == "comparison") continue;
     // The vendors of this sentence's frames (a pronoun's resolution included)

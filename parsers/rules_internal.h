@@ -331,12 +331,18 @@ class FrameReader {
   // sorted by position. Reads and updates the discourse.
   std::vector<Frame> read(std::string_view sentence, const std::vector<Mention>& mentions, Discourse& d) const;
   // Records the vendors and actors of a sentence that gives no frame.
-  void observe(const std::vector<Mention>& mentions, Discourse& d) const;
+  // `s`, the sentence, lets an actor after an object marker ("sanctions
+  // against X") give way to another as the last actor.
+  void observe(const std::vector<Mention>& mentions, Discourse& d, std::string_view s = {}) const;
+  // The actor a later reference or bare subject takes from sentence `s`: its
+  // last actor that is no target ("sanctions against X"), else its last.
+  std::optional<Entity> last_actor(std::string_view s, const std::vector<Mention>& mentions) const;
   // Records the vendors (by index, in order) of a sentence no one reads further.
   void observe_vendors(const std::vector<int>& vendors, Discourse& d) const;
 
  private:
   FrameReader() = default;
+  bool targeted(std::string_view s, const Mention& m) const;
   Lexicon lexicon_;
   const Pack* pack_ = nullptr;
   struct Form {

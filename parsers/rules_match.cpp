@@ -1102,11 +1102,8 @@ std::vector<Extraction> Engine::extract(std::string_view text, const ExtractCont
 
   internal::FrameReader::Discourse discourse;
   using Entity = internal::FrameReader::Entity;
-  auto last_actor_of = [](const std::vector<Mention>& ms) -> std::optional<Entity> {
-    std::optional<Entity> found;
-    for (const auto& m : ms)
-      if (m.kind == MentionKind::kActor) found = Entity{m.name, m.type.empty() ? "other" : m.type, m.how, -1};
-    return found;
+  auto last_actor_of = [&](std::string_view sj, const std::vector<Mention>& ms) -> std::optional<Entity> {
+    return reader ? reader->last_actor(sj, ms) : std::nullopt;
   };
   // The last actor of each sentence, read when a frame asks for it.
   // Kept only for the sentences read or asked about (few), not one slot per
@@ -1120,7 +1117,7 @@ std::vector<Extraction> Engine::extract(std::string_view text, const ExtractCont
       const SetHits h = scan(sj);
       it = actors_seen
                .emplace(j, (h.bodies || h.countries || h.appositives || h.failed)
-                               ? last_actor_of(sentence_mentions(sj, std::nullopt, h, MentionHints{}))
+                               ? last_actor_of(sj, sentence_mentions(sj, std::nullopt, h, MentionHints{}))
                                : std::nullopt)
                .first;
     }
@@ -1247,11 +1244,11 @@ std::vector<Extraction> Engine::extract(std::string_view text, const ExtractCont
         analyse(text, sentence, cut, ms, hits, date, context, out, vendor_after);
       else if (vendor_in_sentence)
         vendor_after = vendor_in_sentence;
-      if (reader) actors_seen.insert_or_assign(i, last_actor_of(ms));
+      if (reader) actors_seen.insert_or_assign(i, last_actor_of(cut, ms));
       if (frame_candidate)
         add_frames(*reader, text, sentence, cut, ms, discourse, date, context, out);
       else if (reader)
-        reader->observe(ms, discourse);
+        reader->observe(ms, discourse, cut);
     } else if (vendor_in_sentence) {
       vendor_after = vendor_in_sentence;
     }

@@ -869,6 +869,70 @@ TEST_F(Frames, LiftingsStaysAndUpheldBans) {
   for (const auto& z : zs) {
     EXPECT_EQ(z.event.actor.find("Court"), std::string::npos) << dump(zs);
   }
+
+// ---- actor attribution -------------------------------------------------------
+
+TEST_F(Frames, VerbsJoinedToAnOrderedOneAreOrderedToo) {
+  // The second verb of "ordered X and Y to A and B" is the order's content:
+  // the ones told are no actors of their own.
+  auto xs =
+      run("The Federal Communications Commission ordered Apple and Google to halt downloads of the Hytera app and "
+          "remove Dahua's viewer from their stores.");
+  for (const auto& x : xs) EXPECT_TRUE(x.event.actor != "Apple" && x.event.actor != "Google") << dump(xs);
+  const auto* x = find(xs, "Dahua", "remove_or_replace");
+  ASSERT_NE(x, nullptr) << dump(xs);
+  EXPECT_EQ(x->event.actor, "U.S. Federal Communications Commission");
+}
+
+TEST_F(Frames, EveryNameOfAListToldIsOnlyTold) {
+  // "asked A, B and C to remove X": each name of the list is told.
+  auto xs = run("The Garante asked Apple AAPL.O and Google GOOGL.O to remove Zoom from Italian app stores.");
+  for (const auto& x : xs) EXPECT_TRUE(x.event.actor != "Apple" && x.event.actor != "Google") << dump(xs);
+  // A banning verb before a list is no order: both acts stand.
+  auto ys = run("Sweden banned Huawei and Denmark blocked ZTE last year.");
+  const auto* y = find(ys, "ZTE", "ban");
+  ASSERT_NE(y, nullptr) << dump(ys);
+  EXPECT_EQ(y->event.actor, "Denmark");
+}
+
+TEST_F(Frames, AParticipleClauseAfterACommaHasTheMainSubject) {
+  // ", excluding X" belongs to the subject of the sentence, not to the
+  // objects named just before it.
+  auto xs = run("Deutsche Telekom has picked Ericsson and Nokia as suppliers of its radio network, excluding Huawei.");
+  const auto* x = find(xs, "Huawei", "ban");
+  ASSERT_NE(x, nullptr) << dump(xs);
+  EXPECT_EQ(x->event.actor, "Deutsche Telekom");
+  for (const auto& e : xs) EXPECT_TRUE(e.event.actor != "Nokia" && e.event.actor != "Ericsson") << dump(xs);
+}
+
+TEST_F(Frames, APossessiveBeforeTheVendorOfAMeasureNounIsItsAgent) {
+  // "the state's TikTok ban": the vendor qualifies the measure; the
+  // possessive is who imposed it, not where the vendor is from.
+  auto xs =
+      run("Engineers at Kaspersky Lab met officials in Moscow last month. Weeks later the Dutch government's Kaspersky "
+          "ban reached every ministry.");
+  const auto* x = find(xs, "Kaspersky", "ban");
+  ASSERT_NE(x, nullptr) << dump(xs);
+  EXPECT_EQ(x->event.actor, "Netherlands");
+  for (const auto& e : xs) EXPECT_NE(e.event.actor, "Russia") << dump(xs);
+}
+
+TEST_F(Frames, ATargetOfSanctionsIsNotTheNextBareSubjectsActor) {
+  // "sanctions against Russia": Russia is a target; a decree signed next by
+  // an unnamed official is the sanctioning country's.
+  auto xs =
+      run("Lithuania widened its sanctions against Russia on Friday.\n\n"
+          "A decree signed that day blocks Yandex across the country.");
+  const auto* x = find(xs, "Yandex", "ban");
+  ASSERT_NE(x, nullptr) << dump(xs);
+  EXPECT_EQ(x->event.actor, "Lithuania");
+}
+
+TEST_F(Frames, AProperSubjectWithATypographicPossessive) {
+  auto xs = run("Westbrook Borough\u2019s decision to ban Dahua cameras followed a review.");
+  const auto* x = find(xs, "Dahua", "ban");
+  ASSERT_NE(x, nullptr) << dump(xs);
+  EXPECT_EQ(x->event.actor, "Westbrook Borough");
 }
 
 }  // namespace
