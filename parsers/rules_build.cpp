@@ -152,6 +152,15 @@ Result<std::unique_ptr<RE2>> compile(const std::string& regex, const RE2::Option
   return re;
 }
 
+// Sets `re` to compile `regex` on first use; compiles it now when `eager` (a
+// check of the pack), with the error compile() would give.
+Status defer(LazyRegex& re, std::string regex, const RE2::Options& o, const std::string& where, bool eager) {
+  re.set(std::move(regex), o);
+  if (!eager) return {};
+  if (std::string error = re.compile(); !error.empty()) return fail(ErrorCode::kConfig, where + ": " + error);
+  return {};
+}
+
 Result<std::string> read_file(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return fail(ErrorCode::kIo, path.string() + ": cannot open");
@@ -212,11 +221,13 @@ Result<std::unique_ptr<Engine>> Engine::build(Pack pack, const LoadOptions& opti
   e->vendor_re_ = std::move(*vre);
   e->vendor_starts_ = std::make_unique<internal::TermStarts>(vendor_terms);
 
+  // A check compiles every regex now, to report every problem; a load leaves
+  // what only some sentences need to their first use.
+  const bool eager = problems != nullptr;
   RE2::Options ci = o;
   ci.set_case_sensitive(false);
-  auto rre = compile(alternation(p.references), ci, "references");
-  if (!rre) return std::unexpected(rre.error());
-  e->reference_re_ = std::move(*rre);
+  if (auto s = defer(e->reference_re_, alternation(p.references), ci, "references", eager); !s)
+    return std::unexpected(s.error());
 
   std::vector<std::string> body_terms, country_forms, country_adjs;
   for (std::size_t i = 0; i < p.actors.size(); ++i) {
@@ -249,17 +260,14 @@ Result<std::unique_ptr<Engine>> Engine::build(Pack pack, const LoadOptions& opti
 
   const std::string body_alternation = alternation(body_terms);
   const std::string body_pattern = "(?:[Tt]he\\s+)?(" + body_alternation + ")(?:\\s*\\(([A-Z][A-Za-z.&]{1,12})\\))?";
-  auto bre = compile(body_pattern, o, "body dictionary");
-  if (!bre) return std::unexpected(bre.error());
-  e->body_re_ = std::move(*bre);
+  if (auto s = defer(e->body_re_, body_pattern, o, "body dictionary", eager); !s) return std::unexpected(s.error());
   // match_body() reads group 1 with this when no term starts with whitespace
   // (which could take back part of the "The\s+" before it).
   if (std::none_of(body_terms.begin(), body_terms.end(), [](const std::string& t) {
         return !t.empty() && std::isspace(static_cast<unsigned char>(t.front()));
       })) {
-    auto alt = compile(body_alternation, o, "body dictionary");
-    if (!alt) return std::unexpected(alt.error());
-    e->body_terms_re_ = std::move(*alt);
+    if (auto s = defer(e->body_terms_re_, body_alternation, o, "body dictionary", eager); !s)
+      return std::unexpected(s.error());
     e->body_starts_ = std::make_unique<internal::TermStarts>(body_terms);
   }
   // Country forms, optionally with a head noun ("Italy's public authorities",
@@ -269,27 +277,23 @@ Result<std::unique_ptr<Engine>> Engine::build(Pack pack, const LoadOptions& opti
   const std::string country_pattern = "(?:[Tt]he\\s+)?(?:(" + alternation(country_forms) + ")(" + poss + "?" +
                                       head_tail + ")?|(" + alternation(country_adjs) + ")(" + head_tail +
                                       "))(?:\\s*\\(([A-Z][A-Za-z.&]{1,12})\\))?";
-  auto cre = compile(country_pattern, o, "country dictionary");
-  if (!cre) return std::unexpected(cre.error());
-  e->country_re_ = std::move(*cre);
+  if (auto s = defer(e->country_re_, country_pattern, o, "country dictionary", eager); !s)
+    return std::unexpected(s.error());
   if (std::none_of(country_forms.begin(), country_forms.end(), [](const std::string& t) {
         return !t.empty() && std::isspace(static_cast<unsigned char>(t.front()));
       })) {
-    // The forms alone are compiled when a sentence first names a country
-    // (country_forms()): a large alternation that a text naming no vendor or
-    // no country never needs.
-    e->country_forms_pattern_ = alternation(country_forms);
-    auto tail = compile(poss + "?" + head_tail, o, "country dictionary");
-    if (!tail) return std::unexpected(tail.error());
-    e->country_tail_re_ = std::move(*tail);
+    // The forms alone, for match_country() and scan().
+    if (auto s = defer(e->country_forms_re_, alternation(country_forms), o, "country dictionary", eager); !s)
+      return std::unexpected(s.error());
+    if (auto s = defer(e->country_tail_re_, poss + "?" + head_tail, o, "country dictionary", eager); !s)
+      return std::unexpected(s.error());
     std::vector<std::string> country_words = country_forms;
     country_words.insert(country_words.end(), country_adjs.begin(), country_adjs.end());
     e->country_starts_ = std::make_unique<internal::TermStarts>(country_words);
   }
   const std::string appositive_pattern = "(" + alternation(p.appositive_heads) + ")\\s+(" + kProper + ")";
-  auto are = compile(appositive_pattern, o, "appositive heads");
-  if (!are) return std::unexpected(are.error());
-  e->appositive_re_ = std::move(*are);
+  if (auto s = defer(e->appositive_re_, appositive_pattern, o, "appositive heads", eager); !s)
+    return std::unexpected(s.error());
 
   // Cues.
   std::map<std::pair<std::string, std::string>, std::vector<std::string>> grouped;
@@ -384,8 +388,9 @@ Result<std::unique_ptr<Engine>> Engine::build(Pack pack, const LoadOptions& opti
   }
 
   // The candidate Set for whole texts (is_candidate): vendors, then the
-  // references, then the triggers.
-  e->set_ = std::make_unique<RE2::Set>(o, RE2::UNANCHORED);
+  // references, then the triggers. Compiled by its first Match() (a check
+  // compiles it now): extract() never reads it.
+  e->set_ = std::make_unique<internal::LazySet>(o, RE2::UNANCHORED);
   std::string err;
   for (const auto& v : p.vendors) {
     if (e->set_->Add(alternation(v.terms), &err) < 0)
@@ -396,23 +401,28 @@ Result<std::unique_ptr<Engine>> Engine::build(Pack pack, const LoadOptions& opti
   e->set_first_trigger_ = e->set_reference_index_ + 1;
   for (const auto& t : e->triggers_)
     if (e->set_->Add(t, &err) < 0) return fail(ErrorCode::kConfig, "trigger '" + t + "': " + err);
-  if (!e->set_->Compile())
+  if (eager && !e->set_->Compile())
     return fail(ErrorCode::kBudgetExceeded, "the candidate pattern set does not fit the regex memory budget of " +
                                                 std::to_string(options.max_regex_memory) + " bytes");
   // The Set for a sentence that names a vendor (the whole-text pass already
   // found where vendors and references are): the triggers, then the mention
-  // passes' own regexes, so a pass that matches nowhere in the sentence is skipped.
-  e->sentence_set_ = std::make_unique<RE2::Set>(o, RE2::UNANCHORED);
+  // passes' own regexes, so a pass that matches nowhere in the sentence is
+  // skipped. Compiled when a text first has a sentence to read.
+  e->sentence_set_ = std::make_unique<internal::LazySet>(o, RE2::UNANCHORED);
   for (const auto& t : e->triggers_)
     if (e->sentence_set_->Add(t, &err) < 0) return fail(ErrorCode::kConfig, "trigger '" + t + "': " + err);
   // Each entry is the part every match of the pass's regex contains (its
   // dictionary alternation), which is lighter for the Set's DFA.
   e->sentence_bodies_index_ = e->sentence_set_->Add(body_alternation, &err);
-  e->sentence_appositives_index_ = e->sentence_set_->Add(appositive_pattern, &err);
   e->sentence_countries_index_ = e->sentence_set_->Add(country_alternation, &err);
-  if (e->sentence_bodies_index_ < 0 || e->sentence_appositives_index_ < 0 || e->sentence_countries_index_ < 0)
+  if (e->sentence_bodies_index_ < 0 || e->sentence_countries_index_ < 0)
     return fail(ErrorCode::kConfig, "actor dictionaries in the sentence set: " + err);
-  if (!e->sentence_set_->Compile())
+  // The appositive pattern matches where its head and a capital letter do
+  // (the proper name's other words are optional): that shorter entry says the same.
+  e->sentence_appositives_index_ = e->sentence_set_->Add("(?:" + alternation(p.appositive_heads) + ")\\s+[A-Z]", &err);
+  if (e->sentence_appositives_index_ < 0)
+    return fail(ErrorCode::kConfig, "appositive heads in the sentence set: " + err);
+  if (eager && !e->sentence_set_->Compile())
     return fail(ErrorCode::kBudgetExceeded, "the sentence pattern set does not fit the regex memory budget of " +
                                                 std::to_string(options.max_regex_memory) + " bytes");
   // The Set holds the references as written (lower case), which covers their

@@ -111,22 +111,22 @@ class Engine final : public RuleEngine {
 
   Pack pack_;
   std::string version_;
-  std::unique_ptr<RE2::Set> set_;
+  std::unique_ptr<internal::LazySet> set_;  // is_candidate() alone reads it
   int set_reference_index_ = -1, set_first_trigger_ = 0;
-  std::unique_ptr<RE2::Set> sentence_set_;  // triggers (by index), then the three below
+  std::unique_ptr<internal::LazySet> sentence_set_;  // triggers (by index), then the three below
   int sentence_bodies_index_ = -1, sentence_appositives_index_ = -1, sentence_countries_index_ = -1;
   std::vector<std::string> triggers_;
   std::vector<internal::CompiledRule> rules_;
   std::vector<std::vector<int>> rules_by_trigger_;
-  std::unique_ptr<RE2> vendor_re_, reference_re_, body_re_, country_re_, appositive_re_;
+  std::unique_ptr<RE2> vendor_re_;  // every text is searched for vendors: compiled with the pack
+  // The others on first use (a text that names no vendor reads none of them).
+  internal::LazyRegex reference_re_, body_re_, country_re_, appositive_re_;
   std::unique_ptr<internal::TermStarts> vendor_starts_;  // where vendor_re_ may match
-  std::unique_ptr<RE2> body_terms_re_;  // body_re_'s group 1 alone; null when match_body must not use it
+  internal::LazyRegex body_terms_re_;  // body_re_'s group 1 alone; unset when match_body must not use it
   std::unique_ptr<internal::TermStarts> body_starts_, country_starts_;  // where their dictionary terms may start
   // country_re_'s groups 1 and 2 alone; null when match_country must not use them.
-  std::unique_ptr<RE2> country_tail_re_;
-  std::string country_forms_pattern_;  // country_forms_re_, compiled on first use in match_country()
-  mutable std::unique_ptr<RE2> country_forms_re_;
-  mutable std::once_flag country_forms_once_;
+  internal::LazyRegex country_tail_re_;
+  internal::LazyRegex country_forms_re_;
   std::unordered_map<std::string, int> vendor_terms_, body_terms_, country_forms_, country_adjectives_;
   std::set<std::string> regulator_heads_, court_heads_, not_actors_, adjective_words_, head_modifiers_;
   // Cue regexes by kind and scope.

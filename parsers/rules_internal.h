@@ -10,6 +10,7 @@
 #include <map>
 #include <set>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -174,6 +175,56 @@ Status parse_yaml_into(std::string_view yaml, const std::string& name, Pack& pac
 Status validate(Pack& pack);
 
 // ---- compiled ----------------------------------------------------------------
+// A regex compiled on first use. The large dictionary alternations (bodies,
+// countries, references) serve only sentences that name a vendor, which most
+// texts hold none of; compiling them all with the pack cost more than half of
+// its start-up. Thread-safe. compile() compiles it now and reports what RE2
+// reports (`rules check` compiles everything, to name every problem); should a
+// pattern first compiled on use not compile, it matches nothing.
+// `*re` and `re->` read like a std::unique_ptr<RE2>; a LazyRegex without a
+// pattern is false.
+class LazyRegex {
+ public:
+  LazyRegex() = default;
+  LazyRegex(const LazyRegex&) = delete;
+  LazyRegex& operator=(const LazyRegex&) = delete;
+  void set(std::string pattern, const RE2::Options& options) {
+    pattern_ = std::move(pattern);
+    options_ = options;
+    configured_ = true;
+  }
+  explicit operator bool() const { return configured_; }
+  // The RE2 error when the pattern does not compile; "" when it does.
+  std::string compile() const;
+  const RE2& operator*() const;
+  const RE2* operator->() const { return &**this; }
+
+ private:
+  std::string pattern_;
+  RE2::Options options_;
+  bool configured_ = false;
+  mutable std::once_flag once_;
+  mutable std::unique_ptr<RE2> re_;
+  mutable std::string error_;
+};
+
+// An RE2::Set whose patterns are added (and so parsed and checked) with the
+// pack, compiled on the first Match(). Compile() compiles it now. Should it not
+// fit the memory budget then, Match() reports RE2::Set::kOutOfMemory, which
+// callers already read as "every pattern may match".
+class LazySet {
+ public:
+  LazySet(const RE2::Options& options, RE2::Anchor anchor) : set_(options, anchor) {}
+  int Add(const re2::StringPiece& pattern, std::string* error) { return set_.Add(pattern, error); }
+  bool Compile() const;
+  bool Match(const re2::StringPiece& text, std::vector<int>* v, RE2::Set::ErrorInfo* info) const;
+
+ private:
+  mutable RE2::Set set_;
+  mutable std::once_flag once_;
+  mutable bool compiled_ = false;
+};
+
 struct CompiledRule {
   const RuleDef* def = nullptr;
   std::unique_ptr<RE2> re;

@@ -186,12 +186,8 @@ bool Engine::match_country(const re2::StringPiece& s, std::size_t pos, re2::Stri
   if (!leftmost_at_starts(*country_re_, *country_starts_, s, pos, g)) return false;
   const std::size_t begin = static_cast<std::size_t>(g[0].data() - s.data()), end = begin + g[0].size();
   const std::size_t word = after_article(s, begin, end);
-  // Compiled on first use; should it not compile, the capture engine below reads every match.
-  std::call_once(country_forms_once_, [this] {
-    auto re = std::make_unique<RE2>(country_forms_pattern_, regex_options_);
-    if (re->ok()) country_forms_re_ = std::move(re);
-  });
-  if (country_forms_re_ && country_forms_re_->Match(s, word, end, RE2::ANCHOR_START, &g[1], 1)) {
+  // Should the forms not compile, the capture engine below reads every match.
+  if (country_forms_re_->Match(s, word, end, RE2::ANCHOR_START, &g[1], 1)) {
     const std::size_t form_end = static_cast<std::size_t>(g[1].data() - s.data()) + g[1].size();
     if (!country_tail_re_->Match(s, form_end, end, RE2::ANCHOR_START, &g[2], 1)) g[2] = re2::StringPiece();
     g[3] = g[4] = g[5] = re2::StringPiece();

@@ -139,6 +139,36 @@ std::size_t TermStarts::next(std::string_view text, std::size_t from) const {
   return n;
 }
 
+std::string LazyRegex::compile() const {
+  static_cast<void>(**this);
+  return error_;
+}
+
+const RE2& LazyRegex::operator*() const {
+  std::call_once(once_, [this] {
+    re_ = std::make_unique<RE2>(pattern_, options_);
+    if (re_->ok()) return;
+    error_ = re_->error();
+    // A class that holds no character: a regex that never matches.
+    re_ = std::make_unique<RE2>("[^\\x00-\\x{10FFFF}]", options_);
+  });
+  return *re_;
+}
+
+bool LazySet::Compile() const {
+  std::call_once(once_, [this] { compiled_ = set_.Compile(); });
+  return compiled_;
+}
+
+bool LazySet::Match(const re2::StringPiece& text, std::vector<int>* v, RE2::Set::ErrorInfo* info) const {
+  if (!Compile()) {
+    if (v) v->clear();
+    if (info) info->kind = RE2::Set::kOutOfMemory;
+    return false;
+  }
+  return set_.Match(text, v, info);
+}
+
 }  // namespace internal
 
 }  // namespace banwatch::rules
