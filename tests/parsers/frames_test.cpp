@@ -869,6 +869,7 @@ TEST_F(Frames, LiftingsStaysAndUpheldBans) {
   for (const auto& z : zs) {
     EXPECT_EQ(z.event.actor.find("Court"), std::string::npos) << dump(zs);
   }
+}
 
 // ---- actor attribution -------------------------------------------------------
 
