@@ -1418,6 +1418,25 @@ std::vector<FrameReader::Frame> FrameReader::read(std::string_view s, const std:
                                    "the vendor the article named last (the measure names none)", v});
         f.confidence -= 0.1;
       }
+      // "received complaints about X and opened an inquiry": a measure with an
+      // agent and no object, in a predicate joined by a conjunction to the one
+      // that named the vendor, is about that vendor when nothing after it names one.
+      if (f.vendors.empty() && !f.actors.empty() && std::none_of(items.begin(), items.end(), [&](const Item& it) {
+            return it.begin >= hit.end && is_vendorish(it.role);
+          })) {
+        for (auto p = items.rbegin(); p != items.rend(); ++p) {
+          if (p->end > hit.begin || !is_vendorish(p->role)) continue;
+          const std::size_t from = word_at_or_after(p->end), to = word_at_or_after(hit.begin);
+          const bool joined =
+              to - from <= 5 && std::any_of(words.begin() + std::ptrdiff_t(from), words.begin() + std::ptrdiff_t(to),
+                                            [&](const Word& w) { return conjunctions_.contains(w.key); });
+          if (joined && p->role == Role::kVendor && !p->possessive && !qualifies_other(*p)) {
+            vendor_entity(*p, f.vendors);
+            f.confidence -= 0.1;
+          }
+          break;
+        }
+      }
       f.confidence = std::min(f.confidence, 0.65);
     } else {  // list
       const ListDef& list =

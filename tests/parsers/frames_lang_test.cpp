@@ -599,5 +599,16 @@ TEST_F(FramesLang, InflectedFormsOfEachActionInSpanishItalianAndPolish) {
   }
 }
 
+// "received complaints about X and opened an inquiry": a measure with an agent
+// and no object, joined by a conjunction to the predicate that named the
+// vendor, is about that vendor.
+TEST_F(FramesLang, MeasureJoinedToThePredicateThatNamedTheVendor) {
+  auto xs = run("Il Garante ha ricevuto reclami su Replika e ha avviato un'istruttoria.", "it");
+  ASSERT_NE(find(xs, "Replika", "investigation"), nullptr) << dump(xs);
+  // Another vendor after the measure is its own object.
+  xs = run("Il Garante ha ricevuto reclami su Replika e ha avviato un'istruttoria su DeepSeek.", "it");
+  EXPECT_EQ(find(xs, "Replika", "investigation"), nullptr) << dump(xs);
+}
+
 }  // namespace
 }  // namespace banwatch::rules
