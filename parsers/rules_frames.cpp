@@ -235,6 +235,7 @@ Result<std::unique_ptr<FrameReader>> FrameReader::build(const Lexicon& lexicon, 
   // Advice and pressure are directives too; which kind decides the act.
   r->advisories_ = key_set(lexicon.advisories);
   r->pressures_ = key_set(lexicon.pressures);
+  r->decisions_ = key_set(lexicon.decisions);
   r->directives_ = key_set(lexicon.directives);
   r->directives_.insert(r->advisories_.begin(), r->advisories_.end());
   r->directives_.insert(r->pressures_.begin(), r->pressures_.end());
@@ -665,6 +666,8 @@ std::vector<FrameReader::Frame> FrameReader::read(std::string_view s, const std:
   auto governed_measure = [&](std::size_t noun_begin) {
     std::size_t k = word_at_or_after(noun_begin);
     while (k > 0 && (determiners_.contains(words[k - 1].key) || adverbs_.contains(words[k - 1].key))) --k;
+    // "took the decision on a ban": the measure decided is the decider's own.
+    if (k > 1 && decisions_.contains(words[k - 2].key)) return false;
     return k > 0 && prepositions_.contains(words[k - 1].key);
   };
 
@@ -1497,6 +1500,22 @@ std::vector<FrameReader::Frame> FrameReader::read(std::string_view s, const std:
           break;
         }
       }
+      // A language that puts the object of a noun in the genitive
+      // ("zakaz TikToka", "wykluczenie tej firmy"): the vendor right after it,
+      // a word or two between but no preposition ("postępowanie ze sprzętem X"
+      // is another construction) and no punctuation.
+      if (f.vendors.empty() && lexicon_.genitive_objects)
+        for (std::size_t i : right) {
+          if (items[i].begin < hit.end) continue;
+          if (is_vendorish(items[i].role) && items[i].begin <= zone_end &&
+              words_between(hit.end, items[i].begin) <= 2 &&
+              s.substr(hit.end, items[i].begin - hit.end).find_first_of(",;:()\"") == std::string_view::npos &&
+              std::none_of(words.begin() + std::ptrdiff_t(word_at_or_after(hit.end)),
+                           words.begin() + std::ptrdiff_t(word_at_or_after(items[i].begin)),
+                           [&](const Word& w) { return prepositions_.contains(w.key); }))
+            take_vendors(coordinated(i, true), f.vendors);
+          break;
+        }
       if (f.actors.empty()) {
         if (auto subj = left_subject(true); subj && !governed_measure(hit.begin)) take_agents(*subj, "clause subject");
       }
@@ -1509,6 +1528,25 @@ std::vector<FrameReader::Frame> FrameReader::read(std::string_view s, const std:
         f.vendors.push_back(Entity{pack_->vendors[std::size_t(v)].name, "",
                                    "the vendor the article named last (the measure names none)", v});
         f.confidence -= 0.1;
+      }
+      // "received complaints about X and opened an inquiry": a measure with an
+      // agent and no object, in a predicate joined by a conjunction to the one
+      // that named the vendor, is about that vendor when nothing after it names one.
+      if (f.vendors.empty() && !f.actors.empty() && std::none_of(items.begin(), items.end(), [&](const Item& it) {
+            return it.begin >= hit.end && is_vendorish(it.role);
+          })) {
+        for (auto p = items.rbegin(); p != items.rend(); ++p) {
+          if (p->end > hit.begin || !is_vendorish(p->role)) continue;
+          const std::size_t from = word_at_or_after(p->end), to = word_at_or_after(hit.begin);
+          const bool joined =
+              to - from <= 5 && std::any_of(words.begin() + std::ptrdiff_t(from), words.begin() + std::ptrdiff_t(to),
+                                            [&](const Word& w) { return conjunctions_.contains(w.key); });
+          if (joined && p->role == Role::kVendor && !p->possessive && !qualifies_other(*p)) {
+            vendor_entity(*p, f.vendors);
+            f.confidence -= 0.1;
+          }
+          break;
+        }
       }
       f.confidence = std::min(f.confidence, 0.65);
     } else {  // list

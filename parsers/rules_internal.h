@@ -128,6 +128,7 @@ struct Lexicon {
   std::vector<std::string> directives;       // "ordered Apple to remove X": the order's giver is the actor
   std::vector<std::string> advisories;       // directives that only advise ("urged carriers to drop X"): a warning
   std::vector<std::string> pressures;        // "lobbied Brazil to ban X": pressure, no act of the one who presses
+  std::vector<std::string> decisions;        // "took the decision on a ban": a measure after one is the subject's
   std::vector<std::string> name_suffixes;    // "Co., Ltd.": a company name's legal form, inside a list of names
   std::vector<std::string> prepositions;     // a vendor after one is no clause subject ("a probe into X and banned")
   std::vector<std::string> name_connectors;  // lower-case words inside a name ("University of X")
@@ -148,6 +149,8 @@ struct Lexicon {
                                      // the subject when no other actor is
   // A passive with no vendor before it takes the first one after it ("è stato vietato l'uso di X").
   bool subjects_after_passive = false;
+  // A noun's object in the genitive, right after it with no marker ("zakaz TikToka").
+  bool genitive_objects = false;
   Origin origin;
 };
 
@@ -408,7 +411,7 @@ class FrameReader {
   std::set<std::string, std::less<>> auxiliaries_, adverbs_, agent_markers_, scope_markers_, possessive_pronouns_,
       measure_nouns_, object_markers_, clause_breaks_, comparisons_, list_verbs_, reporting_verbs_, modals_,
       determiners_, conjunctions_, relatives_, qualified_nouns_, directives_, advisories_, pressures_, name_suffixes_,
-      state_references_, prepositions_, name_connectors_, not_names_, elisions_, inclusions_;
+      decisions_, state_references_, prepositions_, name_connectors_, not_names_, elisions_, inclusions_;
   std::unordered_map<std::string, int> actor_by_name_;
 };
 

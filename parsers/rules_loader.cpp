@@ -324,6 +324,7 @@ Status parse_frames(const std::string& file, const YAML::Node& node, Pack& pack)
                            "directives",
                            "advisories",
                            "pressures",
+                           "decisions",
                            "endings",
                            "name_suffixes",
                            "prepositions",
@@ -409,6 +410,7 @@ Status parse_frames(const std::string& file, const YAML::Node& node, Pack& pack)
                          Words{"directives", &lex.directives},
                          Words{"advisories", &lex.advisories},
                          Words{"pressures", &lex.pressures},
+                         Words{"decisions", &lex.decisions},
                          Words{"name_suffixes", &lex.name_suffixes},
                          Words{"prepositions", &lex.prepositions},
                          Words{"name_connectors", &lex.name_connectors},
@@ -473,7 +475,7 @@ Status parse_frames(const std::string& file, const YAML::Node& node, Pack& pack)
     if (!w.IsMap()) return parse_error(file, w, "frames 'word_order' must map flags to true or false");
     if (auto s = check_keys(file, w,
                             {"objects_before_verb", "subject_after_verb", "distant_auxiliaries", "proper_subjects",
-                             "governed_subjects", "subjects_after_passive"},
+                             "governed_subjects", "subjects_after_passive", "genitive_objects"},
                             "frames word_order");
         !s)
       return s;
@@ -482,7 +484,8 @@ Status parse_frames(const std::string& file, const YAML::Node& node, Pack& pack)
           std::pair{"subject_after_verb", &lex.subject_after_verb},
           std::pair{"distant_auxiliaries", &lex.distant_auxiliaries},
           std::pair{"proper_subjects", &lex.proper_subjects}, std::pair{"governed_subjects", &lex.governed_subjects},
-          std::pair{"subjects_after_passive", &lex.subjects_after_passive}}) {
+          std::pair{"subjects_after_passive", &lex.subjects_after_passive},
+          std::pair{"genitive_objects", &lex.genitive_objects}}) {
       if (!w[key]) continue;
       if (!w[key].IsScalar() || (w[key].Scalar() != "true" && w[key].Scalar() != "false"))
         return parse_error(file, w[key], std::string("frames word_order '") + key + "' must be true or false");

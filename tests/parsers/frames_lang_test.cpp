@@ -542,5 +542,73 @@ TEST_F(FramesLang, ABanEndedIsALiftingInAnotherLanguage) {
   EXPECT_EQ(find(xs, "Huawei", "ban"), nullptr) << dump(xs);
 }
 
+// Polish puts a noun's object in the genitive, with no preposition: "zakaz
+// TikToka", "wykluczenie firmy ZTE" (word_order: genitive_objects).
+TEST_F(FramesLang, GenitiveObjectOfAMeasureNounInPolish) {
+  auto xs = run("Ministerstwo Cyfryzacji zapowiedziało zakaz TikToka na służbowych telefonach.", "pl");
+  ASSERT_NE(find(xs, "TikTok", "ban"), nullptr) << dump(xs);
+  xs = run("Urząd Komunikacji Elektronicznej ogłosił wykluczenie Huaweia z przetargów na sieć 5G.", "pl");
+  ASSERT_NE(find(xs, "Huawei", "ban"), nullptr) << dump(xs);
+  // Past a comma the name is no object of the measure.
+  EXPECT_TRUE(run("Urząd Komunikacji Elektronicznej omawiał zakaz, Huawei milczy.", "pl").empty());
+}
+
+// "took the decision on a ban": the measure after a noun of deciding and its
+// preposition is the decider's own, in each language that writes it so.
+TEST_F(FramesLang, DecisionOnAMeasureIsTheDecidersOwn) {
+  struct Case {
+    const char* lang;
+    const char* text;
+    const char* vendor;
+  };
+  for (const Case& c : {
+           Case{"pl", "Urząd Komunikacji Elektronicznej podjął decyzję o zakazie stosowania urządzeń ZTE.", "ZTE"},
+           Case{"de", "Die Bundesnetzagentur fasste einen Beschluss über ein Verbot von ZTE.", "ZTE"},
+       }) {
+    auto xs = run(c.text, c.lang);
+    ASSERT_NE(find(xs, c.vendor, "ban"), nullptr) << c.lang << "\n" << dump(xs);
+  }
+}
+
+// Word families: the tenses, persons and genders a news writer uses, not
+// only the one form a text showed.
+TEST_F(FramesLang, InflectedFormsOfEachActionInSpanishItalianAndPolish) {
+  struct Case {
+    const char* lang;
+    const char* text;
+    const char* vendor;
+    const char* action;
+  };
+  for (const Case& c : {
+           Case{"pl", "Ministerstwo Cyfryzacji zniosło zakaz dla TikToka.", "TikTok", "lift_ban"},
+           Case{"pl", "UODO wszczęło postępowanie w sprawie ChatGPT.", "OpenAI", "investigation"},
+           Case{"pl", "Ministerstwo Cyfryzacji ostrzegło urzędników przed aplikacją DeepSeek.", "DeepSeek", "warning"},
+           Case{"pl", "Ministerstwo Obrony Narodowej usunęło kamery Hikvision z jednostek.", "Hikvision",
+                "remove_or_replace"},
+           Case{"es", "La Comisión Europea investigará a Temu por sus prácticas.", "Temu", "investigation"},
+           Case{"es", "Las autoridades rusas levantaron el bloqueo de Telegram.", "Telegram", "lift_ban"},
+           Case{"es", "El Gobierno de España retirará los equipos de Huawei de sus redes.", "Huawei",
+                "remove_or_replace"},
+           Case{"it", "Il Garante indagherà su DeepSeek nelle prossime settimane.", "DeepSeek", "investigation"},
+           Case{"it", "Il Garante revocò il blocco di ChatGPT a fine aprile.", "OpenAI", "lift_ban"},
+           Case{"it", "Il governo britannico sostituì le apparecchiature Huawei entro il 2027.", "Huawei",
+                "remove_or_replace"},
+       }) {
+    auto xs = run(c.text, c.lang);
+    ASSERT_NE(find(xs, c.vendor, c.action), nullptr) << c.lang << ": " << c.text << "\n" << dump(xs);
+  }
+}
+
+// "received complaints about X and opened an inquiry": a measure with an agent
+// and no object, joined by a conjunction to the predicate that named the
+// vendor, is about that vendor.
+TEST_F(FramesLang, MeasureJoinedToThePredicateThatNamedTheVendor) {
+  auto xs = run("Il Garante ha ricevuto reclami su Replika e ha avviato un'istruttoria.", "it");
+  ASSERT_NE(find(xs, "Replika", "investigation"), nullptr) << dump(xs);
+  // Another vendor after the measure is its own object.
+  xs = run("Il Garante ha ricevuto reclami su Replika e ha avviato un'istruttoria su DeepSeek.", "it");
+  EXPECT_EQ(find(xs, "Replika", "investigation"), nullptr) << dump(xs);
+}
+
 }  // namespace
 }  // namespace banwatch::rules

@@ -575,7 +575,7 @@ TEST(RulesAnnotated, PrecisionAndRecallOnTheProjectsOwnSet) {
 // What the engine reaches on the shared development set (RulesDevSet below).
 constexpr double kDevLooseF1 = 0.64, kDevLoosePrecision = 0.79, kDevStrictF1 = 0.56;
 // The multilingual set (RulesDevSet below).
-constexpr double kDevMultiLooseF1Bar = 0.55, kDevMultiLoosePrecisionBar = 0.79;
+constexpr double kDevMultiLooseF1Bar = 0.56, kDevMultiLoosePrecisionBar = 0.78;
 
 // ---- the seed example, scored by the shared tool -------------------------------
 
