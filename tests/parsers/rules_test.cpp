@@ -573,7 +573,7 @@ TEST(RulesAnnotated, PrecisionAndRecallOnTheProjectsOwnSet) {
 }
 
 // What the engine reaches on the shared development set (RulesDevSet below).
-constexpr double kDevLooseF1 = 0.64, kDevLoosePrecision = 0.79, kDevStrictF1 = 0.56;
+constexpr double kDevLooseF1 = 0.66, kDevLoosePrecision = 0.81, kDevStrictF1 = 0.58;
 // The multilingual set (RulesDevSet below).
 constexpr double kDevMultiLooseF1Bar = 0.56, kDevMultiLoosePrecisionBar = 0.78;
 
