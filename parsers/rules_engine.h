@@ -159,6 +159,10 @@ class Engine final : public RuleEngine {
   // next three that names a measure by a measure noun ("The order, contained
   // in an August 2 memorandum, ..."), unless another act, another vendor or
   // another date comes first. `own_date(i)`: the date sentence i states.
+  // One body named two ways for one measure (an alias, an acronym the text
+  // ties to it, or its country beside it): the events take the body's name,
+  // so that merge_repeats() keeps one.
+  void merge_identities(std::vector<Extraction>& out, std::string_view text) const;
   void date_from_followers(const internal::FrameReader& frames, std::string_view text,
                            const std::vector<text::Sentence>& sentences,
                            const std::vector<std::pair<std::size_t, int>>& vendor_hits, const ExtractContext& context,

@@ -967,6 +967,125 @@ void merge_repeats(std::vector<Extraction>& out) {
   out = std::move(kept);
 }
 
+namespace {
+
+// "Full Name (ACR)": the name before the parentheses, else the name itself.
+std::string_view without_acronym(std::string_view name) {
+  if (!name.ends_with(')')) return name;
+  const auto open = name.rfind(" (");
+  return open == std::string_view::npos ? name : name.substr(0, open);
+}
+
+// How far a report says the measure went: a decision outranks a proposal.
+int decidedness(const Extraction& x) { return x.event.status == "reversed" ? 2 : x.event.status == "enacted" ? 1 : 0; }
+
+}  // namespace
+
+void Engine::merge_identities(std::vector<Extraction>& out, std::string_view text) const {
+  if (out.size() < 2) return;
+  const internal::ActorDef* none = nullptr;
+  auto def_of = [&](std::string_view name) {
+    const auto canonical = canonical_actor(without_acronym(name));
+    if (!canonical) return none;
+    for (const auto& d : pack_.actors)
+      if (d.name == *canonical) return &d;
+    return none;
+  };
+  // The name an actor goes by: its canonical one when the pack knows it.
+  auto identity = [&](std::string_view name) {
+    const auto* d = def_of(name);
+    return term_key(d ? std::string_view(d->name) : without_acronym(name));
+  };
+  // The country a body belongs to: the pack's, else the country its name
+  // opens with ("Estonian ... Authority"); "" for a country or when unknown.
+  auto country_of = [&](std::string_view name) -> std::string {
+    if (const auto* d = def_of(name)) return d->is_country ? "" : d->country;
+    for (const auto& c : pack_.actors) {
+      if (!c.is_country) continue;
+      auto opens = [&](const std::string& w) {
+        return name.size() > w.size() + 1 && name[w.size()] == ' ' && ascii_iequals(name.substr(0, w.size()), w);
+      };
+      if (opens(c.name)) return c.name;
+      for (const auto& a : c.adjectives)
+        if (opens(a)) return c.name;
+    }
+    return "";
+  };
+  auto is_country = [&](std::string_view name) {
+    const auto* d = def_of(name);
+    return d && d->is_country;
+  };
+  auto is_court = [&](std::string_view name) {
+    for (std::size_t i = 0; i < name.size();) {
+      const auto j = std::min(name.find(' ', i), name.size());
+      if (court_heads_.contains(term_key(name.substr(i, j - i)))) return true;
+      i = j + 1;
+    }
+    return false;
+  };
+  // "Full Name (ACR)" in the actor or in the text ties the acronym to it.
+  auto tied = [&](std::string_view acronym, std::string_view full) {
+    const std::string_view base = without_acronym(full);
+    if (acronym.empty() || base.size() <= acronym.size()) return false;
+    if (full.size() > base.size() && full.substr(base.size()) == " (" + std::string(acronym) + ")") return true;
+    const std::string written = std::string(base) + " (" + std::string(acronym) + ")";
+    if (text.find(written) != std::string_view::npos) return true;
+    // "Norway's Communications Authority (NCA)" for "Norwegian Communications
+    // Authority": the acronym in parentheses and the name's initials.
+    std::string initials;
+    for (std::size_t i = 0; i < base.size(); i = std::min(base.find(' ', i), base.size()) + 1)
+      if (std::isupper(static_cast<unsigned char>(base[i]))) initials += base[i];
+    return initials == acronym && text.find("(" + std::string(acronym) + ")") != std::string_view::npos;
+  };
+  auto rename = [&](Extraction& x, const Extraction& to, std::string_view why) {
+    if (x.explanation)
+      x.explanation->actor_how += "; named \"" + x.event.actor + "\" here, " + std::string(why) + " \"" +
+                                  to.event.actor + "\" for the same measure";
+    x.event.actor = to.event.actor;
+    x.event.actor_type = to.event.actor_type;
+  };
+  std::map<std::tuple<std::string, std::string, int>, std::vector<std::size_t>> groups;
+  for (std::size_t i = 0; i < out.size(); ++i)
+    groups[std::make_tuple(out[i].event.vendor, out[i].event.action, decidedness(out[i]))].push_back(i);
+  for (const auto& [key, members] : groups) {
+    if (members.size() < 2) continue;
+    // (a) One body under two names: the pack's alias, or an acronym tied to
+    // its full name; the longer name stands.
+    for (std::size_t a : members)
+      for (std::size_t b : members) {
+        const std::string& an = out[a].event.actor;
+        const std::string& bn = out[b].event.actor;
+        if (an == bn || an.size() >= bn.size()) continue;
+        if (identity(an) == identity(bn) || tied(an, bn)) {
+          const Extraction to = out[b];
+          for (std::size_t c : members)
+            if (out[c].event.actor == an) rename(out[c], to, "the same body as");
+        }
+      }
+    // (b) A country and one body of it named for one measure: the body is
+    // the actor. Two bodies of the country, or a court, leave it as it is.
+    std::map<std::string, std::map<std::string, std::size_t>> bodies;  // country -> body name -> an event
+    for (std::size_t m : members) {
+      const std::string& n = out[m].event.actor;
+      if (is_country(n)) continue;
+      if (auto c = country_of(n); !c.empty()) bodies[c].emplace(is_court(n) ? std::string() : n, m);
+    }
+    for (std::size_t m : members) {
+      if (!is_country(out[m].event.actor)) continue;
+      const auto* d = def_of(out[m].event.actor);
+      const auto it = bodies.find(d->name);
+      if (it == bodies.end() || it->second.size() != 1 || it->second.begin()->first.empty()) continue;
+      const Extraction to = out[it->second.begin()->second];
+      // A dated report of the country's own is another measure unless the
+      // body's report states that date too ("banned in 2017" beside the
+      // ministry's later ban).
+      const auto& when = out[m].event.event_date;
+      if (when && (!to.event.event_date || to.event.event_date->time != when->time)) continue;
+      rename(out[m], to, "whose body is");
+    }
+  }
+}
+
 std::vector<Extraction> Engine::extract(std::string_view text, const ExtractContext& context) const {
   std::vector<Extraction> out;
   // Prefilter: where vendors occur, in one pass over the whole text (a byte
@@ -1251,6 +1370,7 @@ std::vector<Extraction> Engine::extract(std::string_view text, const ExtractCont
     last_vendor = vendor_after;
   }
   if (reader) date_from_followers(*reader, text, sentences, vendor_hits, context, own_date, out);
+  if (reader) merge_identities(out, text);
   if (reader) merge_repeats(out);
   return out;
 }

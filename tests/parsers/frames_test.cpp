@@ -936,5 +936,61 @@ TEST_F(Frames, AProperSubjectWithATypographicPossessive) {
   EXPECT_EQ(x->event.actor, "Westbrook Borough");
 }
 
+// One body named two ways for one measure is one event: an acronym the text
+// ties to the full name, or the country beside its own body.
+TEST_F(Frames, AnAcronymTiedToItsFullNameIsOneActor) {
+  auto xs =
+      run("Norway's Communications Authority (NCA) banned Huawei equipment in May.\n\n"
+          "The NCA banned Huawei equipment after a review, officials said.");
+  int n = 0;
+  for (const auto& x : xs)
+    if (x.event.vendor == "Huawei" && x.event.action == "ban") ++n;
+  EXPECT_EQ(n, 1) << dump(xs);
+  const auto* x = find(xs, "Huawei", "ban");
+  ASSERT_NE(x, nullptr) << dump(xs);
+  EXPECT_EQ(x->event.actor, "Norwegian Communications Authority") << dump(xs);
+  EXPECT_EQ(x->event.actor_type, "regulator");
+}
+
+TEST_F(Frames, ACountryAndItsBodyForOneMeasureAreTheBody) {
+  auto xs =
+      run("Finland has banned Kaspersky software on government computers.\n\n"
+          "Finland's Cyber Resilience Agency banned Kaspersky software on those computers in March.");
+  int n = 0;
+  for (const auto& x : xs)
+    if (x.event.vendor == "Kaspersky" && x.event.action == "ban") ++n;
+  EXPECT_EQ(n, 1) << dump(xs);
+  const auto* x = find(xs, "Kaspersky", "ban");
+  ASSERT_NE(x, nullptr) << dump(xs);
+  EXPECT_EQ(x->event.actor, "Finnish Cyber Resilience Agency") << dump(xs);
+  ASSERT_TRUE(x->explanation.has_value());
+  EXPECT_NE(x->explanation->actor_how.find("Finland"), std::string::npos) << x->explanation->actor_how;
+}
+
+TEST_F(Frames, TwoBodiesOfOneCountryStayApart) {
+  // Which of the two bodies the country's measure is cannot be told.
+  auto xs =
+      run("Hungary has banned Hikvision cameras in public buildings.\n\n"
+          "Hungary's Postal Authority banned Hikvision cameras in its offices.\n\n"
+          "Hungary's Rail Authority banned Hikvision cameras in its stations.");
+  int n = 0;
+  for (const auto& x : xs)
+    if (x.event.vendor == "Hikvision" && x.event.action == "ban") ++n;
+  EXPECT_EQ(n, 3) << dump(xs);
+}
+
+TEST_F(Frames, ACountrysDatedEarlierMeasureIsNotItsBodysLaterOne) {
+  auto xs =
+      run("Finland banned Kaspersky software in its ministries in 2017.\n\n"
+          "Finland's Cyber Resilience Agency has now banned Kaspersky software on every state computer.");
+  bool country = false, body = false;
+  for (const auto& x : xs) {
+    if (x.event.vendor != "Kaspersky" || x.event.action != "ban") continue;
+    country = country || x.event.actor == "Finland";
+    body = body || x.event.actor == "Finnish Cyber Resilience Agency";
+  }
+  EXPECT_TRUE(country && body) << dump(xs);
+}
+
 }  // namespace
 }  // namespace banwatch::rules
