@@ -914,16 +914,20 @@ void Engine::add_frames(const internal::FrameReader& reader, std::string_view te
   }
 }
 
+namespace {
+
+// How far a report says the measure went: a decision outranks a proposal.
+int decidedness(const Extraction& x) { return x.event.status == "reversed" ? 2 : x.event.status == "enacted" ? 1 : 0; }
+
+}  // namespace
+
 // One event per actor, vendor and action in a text: a headline and the body
 // that repeats it, or two sentences about one measure, are one event. The
 // first report is kept, unless a later one states a date the first does not
 // (its sentence then is the better evidence); a pattern's event is preferred
 // to a frame's for the same key.
 void merge_repeats(std::vector<Extraction>& out) {
-  // How far a report says the measure went: a decision outranks a proposal.
-  auto decided = [](const Extraction& x) {
-    return x.event.status == "reversed" ? 2 : x.event.status == "enacted" ? 1 : 0;
-  };
+  const auto decided = decidedness;
   // A proposal dated before its enactment, both dated, is an earlier step of
   // the case told in the same article ("proposed on 23 November; banned on
   // 3 December"), not the same act said twice.
@@ -975,9 +979,6 @@ std::string_view without_acronym(std::string_view name) {
   const auto open = name.rfind(" (");
   return open == std::string_view::npos ? name : name.substr(0, open);
 }
-
-// How far a report says the measure went: a decision outranks a proposal.
-int decidedness(const Extraction& x) { return x.event.status == "reversed" ? 2 : x.event.status == "enacted" ? 1 : 0; }
 
 }  // namespace
 

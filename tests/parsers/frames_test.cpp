@@ -938,14 +938,16 @@ TEST_F(Frames, AProperSubjectWithATypographicPossessive) {
 
 // One body named two ways for one measure is one event: an acronym the text
 // ties to the full name, or the country beside its own body.
+long count(const std::vector<Extraction>& xs, const std::string& vendor, const std::string& action) {
+  return std::count_if(xs.begin(), xs.end(),
+                       [&](const Extraction& x) { return x.event.vendor == vendor && x.event.action == action; });
+}
+
 TEST_F(Frames, AnAcronymTiedToItsFullNameIsOneActor) {
   auto xs =
       run("Norway's Communications Authority (NCA) banned Huawei equipment in May.\n\n"
           "The NCA banned Huawei equipment after a review, officials said.");
-  int n = 0;
-  for (const auto& x : xs)
-    if (x.event.vendor == "Huawei" && x.event.action == "ban") ++n;
-  EXPECT_EQ(n, 1) << dump(xs);
+  EXPECT_EQ(count(xs, "Huawei", "ban"), 1) << dump(xs);
   const auto* x = find(xs, "Huawei", "ban");
   ASSERT_NE(x, nullptr) << dump(xs);
   EXPECT_EQ(x->event.actor, "Norwegian Communications Authority") << dump(xs);
@@ -956,10 +958,7 @@ TEST_F(Frames, ACountryAndItsBodyForOneMeasureAreTheBody) {
   auto xs =
       run("Finland has banned Kaspersky software on government computers.\n\n"
           "Finland's Cyber Resilience Agency banned Kaspersky software on those computers in March.");
-  int n = 0;
-  for (const auto& x : xs)
-    if (x.event.vendor == "Kaspersky" && x.event.action == "ban") ++n;
-  EXPECT_EQ(n, 1) << dump(xs);
+  EXPECT_EQ(count(xs, "Kaspersky", "ban"), 1) << dump(xs);
   const auto* x = find(xs, "Kaspersky", "ban");
   ASSERT_NE(x, nullptr) << dump(xs);
   EXPECT_EQ(x->event.actor, "Finnish Cyber Resilience Agency") << dump(xs);
@@ -973,10 +972,7 @@ TEST_F(Frames, TwoBodiesOfOneCountryStayApart) {
       run("Hungary has banned Hikvision cameras in public buildings.\n\n"
           "Hungary's Postal Authority banned Hikvision cameras in its offices.\n\n"
           "Hungary's Rail Authority banned Hikvision cameras in its stations.");
-  int n = 0;
-  for (const auto& x : xs)
-    if (x.event.vendor == "Hikvision" && x.event.action == "ban") ++n;
-  EXPECT_EQ(n, 3) << dump(xs);
+  EXPECT_EQ(count(xs, "Hikvision", "ban"), 3) << dump(xs);
 }
 
 TEST_F(Frames, ACountrysDatedEarlierMeasureIsNotItsBodysLaterOne) {
