@@ -1620,6 +1620,18 @@ std::vector<FrameReader::Frame> FrameReader::read(std::string_view s, const std:
     frames.push_back(std::move(f));
   }
 
+  // The actors of a measure read in an earlier sentence, for a frame that lists what it covers.
+  auto take_measure_actors = [](const Discourse::Open& m, Frame& f) {
+    for (auto a : m.actors) {
+      a.how = "actor of the measure in sentence " + std::to_string(m.sentence + 1) + " (" + a.how + ")";
+      f.actors.push_back(std::move(a));
+    }
+  };
+  // A vendor the dictionary named (not a reference), not as an owner.
+  auto named_vendor = [&](const Item& it) {
+    return it.role == Role::kVendor && it.mention && it.mention->kind == MentionKind::kVendor && !it.possessive;
+  };
+
   // ---- 6. a list of what a measure named before covers: "... blocked 43 apps.
   // The apps include X, Y and Z." The sentence reads no act of its own; the
   // vendors after an inclusion word ("include", "such as") take the measure
@@ -1641,10 +1653,7 @@ std::vector<FrameReader::Frame> FrameReader::read(std::string_view s, const std:
       f.trigger_end = words[k].end;
       f.cue_begin = words[k].begin;
       std::tie(f.clause_begin, f.clause_end) = clause_of(words[k].begin);
-      for (auto a : d.open_act->actors) {
-        a.how = "actor of the measure in sentence " + std::to_string(d.open_act->sentence + 1) + " (" + a.how + ")";
-        f.actors.push_back(std::move(a));
-      }
+      take_measure_actors(*d.open_act, f);
       for (std::size_t i : coordinated(*first, true)) vendor_entity(items[i], f.vendors);
       for (auto& v : f.vendors) v.how = "listed as covered by that measure: " + v.how;
       f.confidence = 0.55;
@@ -1674,9 +1683,7 @@ std::vector<FrameReader::Frame> FrameReader::read(std::string_view s, const std:
     }
     std::optional<std::size_t> first;
     for (std::size_t i = 0; measure && i < items.size() && !first; ++i)
-      if (items[i].role == Role::kVendor && items[i].mention && items[i].mention->kind == MentionKind::kVendor &&
-          items[i].begin >= from && !items[i].possessive && words_between(from, items[i].begin) <= 4)
-        first = i;
+      if (named_vendor(items[i]) && items[i].begin >= from && words_between(from, items[i].begin) <= 4) first = i;
     if (first) {
       Frame f;
       f.action = measure->action;
@@ -1686,15 +1693,10 @@ std::vector<FrameReader::Frame> FrameReader::read(std::string_view s, const std:
       f.trigger_end = from > 0 ? from : items[*first].end;
       f.cue_begin = f.trigger_begin;
       std::tie(f.clause_begin, f.clause_end) = clause_of(f.trigger_begin);
-      for (auto a : measure->actors) {
-        a.how = "actor of the measure in sentence " + std::to_string(measure->sentence + 1) + " (" + a.how + ")";
-        f.actors.push_back(std::move(a));
-      }
+      take_measure_actors(*measure, f);
       if (every_vendor) {
         for (std::size_t i = *first; i < items.size(); ++i)
-          if (items[i].role == Role::kVendor && items[i].mention && items[i].mention->kind == MentionKind::kVendor &&
-              !items[i].possessive)
-            vendor_entity(items[i], f.vendors);
+          if (named_vendor(items[i])) vendor_entity(items[i], f.vendors);
       } else {
         for (std::size_t i : coordinated(*first, true)) vendor_entity(items[i], f.vendors);
       }
